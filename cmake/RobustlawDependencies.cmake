@@ -1,0 +1,41 @@
+# Every external dependency is wrapped exactly once here as an imported target.
+find_package(PkgConfig REQUIRED)
+find_package(Threads REQUIRED)
+
+pkg_check_modules(GMP REQUIRED IMPORTED_TARGET gmp)
+pkg_check_modules(MPFR REQUIRED IMPORTED_TARGET mpfr)
+add_library(rl::gmp ALIAS PkgConfig::GMP)
+add_library(rl::mpfr ALIAS PkgConfig::MPFR)
+
+# MPFI, FLINT/Arb and GLPK ship no .pc file on Debian.
+function(rl_wrap_library target header libname)
+  find_path(${target}_INCLUDE ${header} PATH_SUFFIXES flint)
+  find_library(${target}_LIBRARY ${libname})
+  if(NOT ${target}_INCLUDE OR NOT ${target}_LIBRARY)
+    message(FATAL_ERROR "${libname} not found (${header}); run ./robustlaw.sh deps")
+  endif()
+  add_library(rl::${target} UNKNOWN IMPORTED)
+  set_target_properties(rl::${target} PROPERTIES
+    IMPORTED_LOCATION ${${target}_LIBRARY}
+    INTERFACE_INCLUDE_DIRECTORIES ${${target}_INCLUDE})
+endfunction()
+
+rl_wrap_library(mpfi mpfi.h mpfi)
+rl_wrap_library(flint flint.h flint)
+rl_wrap_library(arb arb.h flint-arb)
+set_property(TARGET rl::arb APPEND PROPERTY INTERFACE_LINK_LIBRARIES rl::flint rl::mpfr rl::gmp)
+set_property(TARGET rl::mpfi APPEND PROPERTY INTERFACE_LINK_LIBRARIES rl::mpfr rl::gmp)
+rl_wrap_library(glpk glpk.h glpk)
+
+# ONNX needs protobuf found first and the ML namespace definitions.
+find_package(Protobuf REQUIRED)
+find_package(ONNX REQUIRED)
+add_library(rl::onnx INTERFACE IMPORTED)
+set_target_properties(rl::onnx PROPERTIES
+  INTERFACE_COMPILE_DEFINITIONS "ONNX_ML=1;ONNX_NAMESPACE=onnx"
+  INTERFACE_LINK_LIBRARIES "onnx_proto;protobuf::libprotobuf")
+
+find_package(nlohmann_json REQUIRED)
+find_package(CLI11 REQUIRED)
+find_package(doctest REQUIRED)
+include(doctest)

@@ -1,0 +1,24 @@
+#include "arith/dinterval.hpp"
+
+namespace rl {
+
+DInterval DInterval::from_rational(const Rational& q) { return from_rationals(q, q); }
+
+DInterval DInterval::from_rationals(const Rational& lo, const Rational& hi) {
+  double l = rational_to_double(lo);
+  double h = rational_to_double(hi);
+  if (std::isinf(l) && l > 0) l = std::numeric_limits<double>::max();
+  if (std::isinf(h) && h < 0) h = -std::numeric_limits<double>::max();
+  if (std::isfinite(l) && rational_from_double(l) > lo) l = next_down(l);
+  if (std::isfinite(h) && rational_from_double(h) < hi) h = next_up(h);
+  return {l, h};
+}
+
+bool DInterval::contains(const Rational& q) const {
+  if (std::isfinite(lo) && rational_from_double(lo) > q) return false;
+  if (std::isfinite(hi) && rational_from_double(hi) < q) return false;
+  return true;
+}
+
+}  // namespace rl
+

@@ -1,0 +1,151 @@
+#include "arith/rational.hpp"
+
+#include <cmath>
+#include <gmp.h>
+
+#include "arith/error.hpp"
+
+namespace rl {
+namespace {
+
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r' || s.front() == '\n'))
+    s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' || s.back() == '\n'))
+    s.remove_suffix(1);
+  return s;
+}
+
+[[noreturn]] void reject(std::string_view text, const std::string& where, const char* why) {
+  throw InputError(where, "'" + std::string(text.substr(0, 64)) + "' is not a number: " + why);
+}
+
+// Reads an optionally signed decimal or scientific literal.
+Rational parse_decimal(std::string_view text, const std::string& where) {
+  std::string_view s = text;
+  bool negative = false;
+  if (!s.empty() && (s.front() == '+' || s.front() == '-')) {
+    negative = s.front() == '-';
+    s.remove_prefix(1);
+  }
+  std::string digits;
+  long scale = 0;  // value = digits * 10^(-scale)
+  bool seen_point = false, seen_digit = false;
+  size_t i = 0;
+  for (; i < s.size(); ++i) {
+    char c = s[i];
+    if (is_digit(c)) {
+      digits.push_back(c);
+      seen_digit = true;
+      if (seen_point) ++scale;
+    } else if (c == '.' && !seen_point) {
+      seen_point = true;
+    } else {
+      break;
+    }
+  }
+  if (!seen_digit) reject(text, where, "no digits");
+  long exponent = 0;
+  if (i < s.size()) {
+    if (s[i] != 'e' && s[i] != 'E') reject(text, where, "unexpected character");
+    ++i;
+    bool exp_negative = false;
+    if (i < s.size() && (s[i] == '+' || s[i] == '-')) exp_negative = s[i++] == '-';
+    if (i == s.size()) reject(text, where, "empty exponent");
+    for (; i < s.size(); ++i) {
+      if (!is_digit(s[i])) reject(text, where, "unexpected character in exponent");
+      if (exponent > 100000000) reject(text, where, "exponent out of range");
+      exponent = exponent * 10 + (s[i] - '0');
+    }
+    if (exp_negative) exponent = -exponent;
+  }
+  // Boost reads a leading 0 as octal: strip leading zeros.
+  std::size_t first = digits.find_first_not_of('0');
+  Integer mantissa(first == std::string::npos ? std::string("0") : digits.substr(first));
+  Rational value = Rational(mantissa) * rational_pow10(exponent - scale);
+  return negative ? Rational(-value) : value;
+}
+
+}  // namespace
+
+Rational rational_pow10(long e) {
+  if (e > 1000000 || e < -1000000) throw InputError("exponent", "10^" + std::to_string(e) + " out of range");
+  Integer p;
+  mpz_ui_pow_ui(p.backend().data(), 10, static_cast<unsigned long>(e < 0 ? -e : e));
+  return e >= 0 ? Rational(p) : Rational(Integer(1), p);
+}
+
+Rational rational_pow2(long e) {
+  Integer p(1);
+  mpz_mul_2exp(p.backend().data(), p.backend().data(), static_cast<mp_bitcnt_t>(e < 0 ? -e : e));
+  return e >= 0 ? Rational(p) : Rational(Integer(1), p);
+}
+
+Rational rational_parse(std::string_view raw, const std::string& where) {
+  std::string_view text = trim(raw);
+  if (text.empty()) reject(raw, where, "empty");
+  if (text.size() > 100000) reject(raw, where, "longer than 100000 characters");
+  size_t slash = text.find('/');
+  if (slash == std::string_view::npos) return parse_decimal(text, where);
+  Rational num = parse_decimal(trim(text.substr(0, slash)), where);
+  Rational den = parse_decimal(trim(text.substr(slash + 1)), where);
+  if (den == 0) reject(raw, where, "zero denominator");
+  return num / den;
+}
+
+std::vector<Rational> rational_parse_list(std::string_view text, const std::string& where) {
+  std::vector<Rational> out;
+  size_t start = 0;
+  while (true) {
+    size_t comma = text.find(',', start);
+    std::string_view item = text.substr(start, comma == std::string_view::npos ? std::string_view::npos : comma - start);
+    out.push_back(rational_parse(item, where + " item " + std::to_string(out.size() + 1)));
+    if (comma == std::string_view::npos) break;
+    start = comma + 1;
+  }
+  return out;
+}
+
+Rational rational_from_double(double x) {
+  if (!std::isfinite(x)) throw InputError("float value", std::isnan(x) ? "NaN is not a number" : "infinity is not a finite number");
+  if (x == 0) return Rational(0);
+  int exp2 = 0;
+  double m = std::frexp(x, &exp2);  // x = m * 2^exp2, 0.5 <= |m| < 1
+  // m * 2^53 is an integer for every finite double (subnormals included).
+  long long mant = static_cast<long long>(std::ldexp(m, 53));
+  return Rational(Integer(mant)) * rational_pow2(exp2 - 53);
+}
+
+Rational rational_from_float(float x) { return rational_from_double(static_cast<double>(x)); }
+
+std::string rational_to_string(const Rational& q) { return q.str(); }
+
+double rational_to_double(const Rational& q) {
+  mpq_srcptr p = q.backend().data();
+  // mpq_get_d truncates; refine to nearest with one exact comparison step.
+  double t = mpq_get_d(p);
+  if (!std::isfinite(t)) return t;
+  Rational rt = rational_from_double(t);
+  double up = std::nextafter(t, q > rt ? INFINITY : -INFINITY);
+  if (!std::isfinite(up)) return t;
+  Rational ru = rational_from_double(up);
+  return rational_abs(ru - q) < rational_abs(rt - q) ? up : t;
+}
+
+Integer rational_floor(const Rational& q) {
+  Integer r;
+  mpz_fdiv_q(r.backend().data(), mpq_numref(q.backend().data()), mpq_denref(q.backend().data()));
+  return r;
+}
+
+Integer rational_ceil(const Rational& q) {
+  Integer r;
+  mpz_cdiv_q(r.backend().data(), mpq_numref(q.backend().data()), mpq_denref(q.backend().data()));
+  return r;
+}
+
+Rational rational_abs(const Rational& q) { return q < 0 ? Rational(-q) : q; }
+
+}  // namespace rl

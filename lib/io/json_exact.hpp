@@ -1,0 +1,27 @@
+// JSON reading that never rounds a number.
+//
+// nlohmann::json would turn 0.1 into the double nearest to 1/10. Here every
+// non-integer number is kept as its literal text (a JSON string), so that
+// rational_from_json reads the exact decimal that was written.
+#pragma once
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "arith/rational.hpp"
+
+namespace rl {
+
+using Json = nlohmann::json;
+
+// Parses text; throws InputError naming `source` and the line on bad JSON.
+Json json_parse_exact(const std::string& text, const std::string& source);
+Json json_read_file_exact(const std::string& path);
+
+// A number given as an integer or as a string ("0.1", "1e-3", "2/3").
+Rational rational_from_json(const Json& value, const std::string& where);
+std::vector<Rational> rational_vector_from_json(const Json& value, const std::string& where);
+
+// Reads a whole file; throws InputError when missing, unreadable or larger than max_bytes.
+std::string file_read_text(const std::string& path, size_t max_bytes = size_t(1) << 30);
+
+}  // namespace rl

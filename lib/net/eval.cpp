@@ -1,0 +1,217 @@
+#include "net/eval.hpp"
+
+#include <stdexcept>
+
+#include "arith/error.hpp"
+
+namespace rl {
+namespace {
+
+void check_dim(const Network& net, std::size_t n) {
+  if (n != net.input_dim)
+    throw InputError(net.source, "input has " + std::to_string(n) + " coordinates, the network expects " + std::to_string(net.input_dim));
+}
+
+}  // namespace
+
+bool ExactTrace::is_interior() const {
+  for (int s : clamp_state) if (s == 2) return false;
+  for (std::size_t k = 0; k + 1 < preactivations.size(); ++k)
+    for (const Rational& z : preactivations[k]) if (z == 0) return false;
+  return true;
+}
+
+ActivationPattern ExactTrace::pattern() const {
+  ActivationPattern p;
+  for (int s : clamp_state) p.input_active.push_back(s == 0 ? 1 : 0);
+  for (std::size_t k = 0; k + 1 < preactivations.size(); ++k) {
+    std::vector<std::uint8_t> a;
+    for (const Rational& z : preactivations[k]) a.push_back(z > 0 ? 1 : 0);
+    p.active.push_back(std::move(a));
+  }
+  return p;
+}
+
+ExactTrace net_trace_exact(const Network& net, const std::vector<Rational>& x) {
+  check_dim(net, x.size());
+  ExactTrace t;
+  t.clamped_input = x;
+  if (net.clamp) {
+    for (std::size_t i = 0; i < x.size(); ++i) {
+      const Rational &lo = net.clamp->lo[i], &hi = net.clamp->hi[i];
+      if (x[i] < lo) { t.clamped_input[i] = lo; t.clamp_state.push_back(-1); }
+      else if (x[i] > hi) { t.clamped_input[i] = hi; t.clamp_state.push_back(1); }
+      else t.clamp_state.push_back(x[i] == lo || x[i] == hi ? 2 : 0);
+    }
+  }
+  std::vector<Rational> cur = t.clamped_input;
+  for (std::size_t k = 0; k < net.layers.size(); ++k) {
+    const Layer& l = net.layers[k];
+    std::vector<Rational> z(l.bias);
+    for (std::size_t i = 0; i < l.out_dim(); ++i)
+      for (std::size_t j = 0; j < l.in_dim(); ++j)
+        if (cur[j] != 0) z[i] += l.weights[i][j] * cur[j];
+    t.preactivations.push_back(z);
+    if (k + 1 < net.layers.size())
+      for (Rational& v : z) if (v < 0) v = 0;
+    cur = std::move(z);
+  }
+  return t;
+}
+
+std::vector<Rational> net_eval_exact(const Network& net, const std::vector<Rational>& x) {
+  return net_trace_exact(net, x).output();
+}
+
+std::vector<double> net_eval_double(const Network& net, const std::vector<double>& x) {
+  check_dim(net, x.size());
+  std::vector<double> cur = x;
+  if (net.clamp)
+    for (std::size_t i = 0; i < x.size(); ++i) {
+      double lo = rational_to_double(net.clamp->lo[i]), hi = rational_to_double(net.clamp->hi[i]);
+      cur[i] = cur[i] < lo ? lo : (cur[i] > hi ? hi : cur[i]);
+    }
+  for (std::size_t k = 0; k < net.layers.size(); ++k) {
+    const Layer& l = net.layers[k];
+    std::vector<double> z(l.bias_f);
+    const std::size_t n = l.in_dim();
+    for (std::size_t i = 0; i < l.out_dim(); ++i) {
+      const double* w = &l.weights_f[i * n];
+      double s = z[i];
+      for (std::size_t j = 0; j < n; ++j) s += w[j] * cur[j];
+      z[i] = (k + 1 < net.layers.size() && s < 0) ? 0.0 : s;
+    }
+    cur = std::move(z);
+  }
+  return cur;
+}
+
+std::vector<Interval> net_eval_interval(const Network& net, const std::vector<Interval>& box) {
+  check_dim(net, box.size());
+  mpfr_prec_t prec = box.empty() ? kDefaultPrecision : box.front().precision();
+  std::vector<Interval> cur = box;
+  if (net.clamp)
+    for (std::size_t i = 0; i < box.size(); ++i)
+      cur[i] = interval_min(interval_max(cur[i], Interval(net.clamp->lo[i], prec)), Interval(net.clamp->hi[i], prec));
+  for (std::size_t k = 0; k < net.layers.size(); ++k) {
+    const Layer& l = net.layers[k];
+    std::vector<Interval> z;
+    z.reserve(l.out_dim());
+    for (std::size_t i = 0; i < l.out_dim(); ++i) {
+      Interval s(l.bias[i], prec);
+      for (std::size_t j = 0; j < l.in_dim(); ++j)
+        if (l.weights[i][j] != 0) s += Interval(l.weights[i][j], prec) * cur[j];
+      z.push_back(k + 1 < net.layers.size() ? interval_relu(s) : s);
+    }
+    cur = std::move(z);
+  }
+  return cur;
+}
+
+std::size_t BoxBounds::unstable_count() const {
+  std::size_t n = 0;
+  for (std::size_t k = 0; k + 1 < preactivations.size(); ++k)
+    for (const DInterval& z : preactivations[k]) n += (z.lo < 0 && z.hi > 0);
+  return n;
+}
+
+DBox dbox_from_rationals(const std::vector<Rational>& lo, const std::vector<Rational>& hi) {
+  DBox b;
+  for (std::size_t i = 0; i < lo.size(); ++i) b.push_back(DInterval::from_rationals(lo[i], hi[i]));
+  return b;
+}
+
+BoxBounds net_ibp(const Network& net, const DBox& box) {
+  check_dim(net, box.size());
+  BoxBounds out;
+  out.raw_input = box;
+  out.input = box;
+  if (net.clamp)
+    for (std::size_t i = 0; i < box.size(); ++i) {
+      // clamp(x) = min(max(x, lo), hi) is monotone in x, lo and hi.
+      DInterval lo = DInterval::from_rational(net.clamp->lo[i]), hi = DInterval::from_rational(net.clamp->hi[i]);
+      out.input[i].lo = std::fmin(std::fmax(box[i].lo, lo.lo), hi.lo);
+      out.input[i].hi = std::fmin(std::fmax(box[i].hi, lo.hi), hi.hi);
+    }
+  DBox cur = out.input;
+  for (std::size_t k = 0; k < net.layers.size(); ++k) {
+    const Layer& l = net.layers[k];
+    const std::size_t n = l.in_dim();
+    DBox z(l.out_dim());
+    for (std::size_t i = 0; i < l.out_dim(); ++i) {
+      DInterval s = l.bias_i[i];
+      const DInterval* w = &l.weights_i[i * n];
+      for (std::size_t j = 0; j < n; ++j) s += w[j] * cur[j];
+      z[i] = s;
+    }
+    out.preactivations.push_back(z);
+    if (k + 1 < net.layers.size())
+      for (DInterval& v : z) v = dinterval_relu(v);
+    cur = std::move(z);
+  }
+  return out;
+}
+
+RationalMatrix net_jacobian_exact(const Network& net, const ActivationPattern& pattern) {
+  if (pattern.active.size() != net.hidden_layer_count()) throw std::invalid_argument("pattern has the wrong number of layers");
+  // M = I restricted by the clamp, then M <- D_k W_k M layer by layer.
+  std::size_t d = net.input_dim;
+  RationalMatrix m(d, std::vector<Rational>(d, Rational(0)));
+  for (std::size_t i = 0; i < d; ++i)
+    m[i][i] = (pattern.input_active.empty() || pattern.input_active[i]) ? 1 : 0;
+  for (std::size_t k = 0; k < net.layers.size(); ++k) {
+    const Layer& l = net.layers[k];
+    RationalMatrix next(l.out_dim(), std::vector<Rational>(d, Rational(0)));
+    for (std::size_t i = 0; i < l.out_dim(); ++i) {
+      if (k + 1 < net.layers.size() && !pattern.active[k][i]) continue;
+      for (std::size_t j = 0; j < l.in_dim(); ++j) {
+        const Rational& w = l.weights[i][j];
+        if (w == 0) continue;
+        for (std::size_t c = 0; c < d; ++c)
+          if (m[j][c] != 0) next[i][c] += w * m[j][c];
+      }
+    }
+    m = std::move(next);
+  }
+  return m;
+}
+
+IntervalMatrix net_jacobian_enclosure(const Network& net, const BoxBounds& bounds) {
+  std::size_t d = net.input_dim;
+  // M starts as the Clarke Jacobian of the clamp: 1 inside, 0 outside, [0,1] on a bound.
+  IntervalMatrix m{d, d, std::vector<DInterval>(d * d, DInterval::point(0))};
+  for (std::size_t i = 0; i < d; ++i) {
+    DInterval g = DInterval::point(1);
+    if (net.clamp) {
+      DInterval lo = DInterval::from_rational(net.clamp->lo[i]), hi = DInterval::from_rational(net.clamp->hi[i]);
+      const DInterval& x = bounds.raw_input[i];
+      bool inside = x.lo >= lo.hi && x.hi <= hi.lo;
+      bool constant = x.hi <= lo.lo || x.lo >= hi.hi;
+      g = inside ? DInterval::point(1) : (constant ? DInterval::point(0) : DInterval{0, 1});
+    }
+    m.at(i, i) = g;
+  }
+  for (std::size_t k = 0; k < net.layers.size(); ++k) {
+    const Layer& l = net.layers[k];
+    const std::size_t n = l.in_dim();
+    IntervalMatrix next{l.out_dim(), d, std::vector<DInterval>(l.out_dim() * d, DInterval::point(0))};
+    for (std::size_t i = 0; i < l.out_dim(); ++i) {
+      DInterval gate = DInterval::point(1);
+      if (k + 1 < net.layers.size()) {
+        const DInterval& z = bounds.preactivations[k][i];
+        // z <= 0 on the box: relu(z) is constantly 0 there; z >= 0: relu(z) = z.
+        if (z.hi <= 0) continue;
+        gate = z.lo >= 0 ? DInterval::point(1) : DInterval{0, 1};
+      }
+      for (std::size_t c = 0; c < d; ++c) {
+        DInterval s = DInterval::point(0);
+        for (std::size_t j = 0; j < n; ++j) s += l.weights_i[i * n + j] * m.at(j, c);
+        next.at(i, c) = gate.lo == 1 ? s : gate * s;
+      }
+    }
+    m = std::move(next);
+  }
+  return m;
+}
+
+}  // namespace rl

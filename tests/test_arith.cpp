@@ -1,0 +1,168 @@
+// Arithmetic: exact parsing, directed decimal output, and enclosures checked
+// two ways (exact rational vs MPFI at two precisions vs the fast double type).
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <random>
+
+#include "arith/decimal.hpp"
+#include "arith/dinterval.hpp"
+#include "arith/error.hpp"
+#include "arith/interval.hpp"
+
+using namespace rl;
+
+TEST_CASE("rational_parse reads decimals, scientific and fractions exactly") {
+  CHECK(rational_parse("5.40062e-02") == Rational(Integer(540062), Integer(10000000)));
+  CHECK(rational_parse("-3/7") == Rational(Integer(-3), Integer(7)));
+  CHECK(rational_parse("+1E3") == Rational(1000));
+  CHECK(rational_parse(" 0.125 ") == Rational(Integer(1), Integer(8)));
+  CHECK(rational_parse("-0") == Rational(0));
+  CHECK(rational_parse("1.5e+00/3") == Rational(Integer(1), Integer(2)));
+  CHECK(rational_parse(".5") == Rational(Integer(1), Integer(2)));
+  CHECK(rational_parse("7.") == Rational(7));
+}
+
+TEST_CASE("rational_parse refuses what is not a number") {
+  for (const char* bad : {"", "nan", "NaN", "inf", "-inf", "1e", "1.2.3", "abc", "1/0", "--1", "0x10", "1e+", "/", "1,5", "e5"})
+    CHECK_THROWS_AS(rational_parse(bad), InputError);
+}
+
+TEST_CASE("float and double convert to their exact dyadic values") {
+  CHECK(rational_from_double(0.1) == Rational(Integer("3602879701896397"), Integer("36028797018963968")));
+  CHECK(rational_from_float(0.1f) == Rational(Integer(13421773), Integer(134217728)));
+  CHECK(rational_from_double(-0.0) == 0);
+  CHECK(rational_from_double(std::numeric_limits<double>::denorm_min()) == rational_pow2(-1074));
+  CHECK(rational_from_double(std::numeric_limits<double>::max()) ==
+        Rational(Integer("179769313486231570814527423731704356798070567525844996598917476803157260780028538760589558632766878171540458953514382464234321326889464182768467546703537516986049910576551282076245490090389328944075868508455133942304583236903222948165808559332123348274797826204144723168738177180919299881250404026184124858368")));
+  CHECK_THROWS_AS(rational_from_double(std::nan("")), InputError);
+  CHECK_THROWS_AS(rational_from_double(INFINITY), InputError);
+}
+
+TEST_CASE("rational_to_double is the nearest double on random values") {
+  std::mt19937_64 rng(7);
+  std::uniform_real_distribution<double> u(-1e6, 1e6);
+  for (int i = 0; i < 2000; ++i) {
+    double x = u(rng);
+    CHECK(rational_to_double(rational_from_double(x)) == x);
+    // A rational strictly between x and its successor rounds to one of them.
+    Rational mid = (rational_from_double(x) * 3 + rational_from_double(std::nextafter(x, INFINITY))) / 4;
+    CHECK(rational_to_double(mid) == x);
+  }
+}
+
+TEST_CASE("decimal_round rounds outward") {
+  Rational third(Integer(1), Integer(3));
+  CHECK(decimal_lower(third, 5) == "0.33333");
+  CHECK(decimal_upper(third, 5) == "0.33334");
+  CHECK(decimal_lower(-third, 5) == "-0.33334");
+  CHECK(decimal_upper(-third, 5) == "-0.33333");
+  CHECK(decimal_lower(Rational(12345), 3) == "12300");
+  CHECK(decimal_upper(Rational(12345), 3) == "12400");
+  CHECK(decimal_upper(Rational(Integer(1), Integer(1000000000)), 3) == "1e-9");
+  CHECK(decimal_lower(Rational(0), 3) == "0");
+  std::mt19937_64 rng(11);
+  std::uniform_int_distribution<long> num(-1000000000, 1000000000), den(1, 1000000), exps(-40, 40);
+  for (int i = 0; i < 3000; ++i) {
+    Rational q = Rational(Integer(num(rng)), Integer(den(rng))) * rational_pow10(exps(rng));
+    int digits = 1 + static_cast<int>(i % 25);
+    Rational lo = rational_parse(decimal_lower(q, digits)), hi = rational_parse(decimal_upper(q, digits));
+    REQUIRE(lo <= q);
+    REQUIRE(q <= hi);
+    if (q != 0) CHECK(rational_abs(hi - lo) <= rational_abs(q) * rational_pow10(2 - digits));
+  }
+}
+
+namespace {
+
+Rational random_rational(std::mt19937_64& rng) {
+  std::uniform_int_distribution<long> num(-1000000, 1000000), den(1, 100000);
+  return Rational(Integer(num(rng)), Integer(den(rng)));
+}
+
+}  // namespace
+
+TEST_CASE("MPFI enclosures contain exact rational results at two precisions and overlap") {
+  std::mt19937_64 rng(2024);
+  for (int i = 0; i < 3000; ++i) {
+    Rational a = random_rational(rng), b = random_rational(rng);
+    if (b == 0) b = 1;
+    for (mpfr_prec_t prec : {24, 200}) {
+      Interval ia(a, prec), ib(b, prec);
+      REQUIRE((ia + ib).contains(a + b));
+      REQUIRE((ia - ib).contains(a - b));
+      REQUIRE((ia * ib).contains(a * b));
+      REQUIRE((ia / ib).contains(a / b));
+      REQUIRE(interval_relu(ia).contains(a < 0 ? Rational(0) : a));
+      REQUIRE(interval_sqr(ia).contains(a * a));
+    }
+    // Transcendental results: the two precisions must overlap, and the
+    // 200-bit one must be much narrower than the 24-bit one.
+    Rational pos = rational_abs(a) + 1;
+    Interval lo24 = interval_log(Interval(pos, 24)), lo200 = interval_log(Interval(pos, 200));
+    REQUIRE(lo24.contains(lo200));
+    Interval s24 = interval_sqrt(Interval(pos, 24)), s200 = interval_sqrt(Interval(pos, 200));
+    REQUIRE(s24.contains(s200));
+    // sqrt(pos)^2 must enclose pos.
+    REQUIRE(interval_sqr(s200).contains(pos));
+    Interval e24 = interval_exp(Interval(a / 100000, 24)), e200 = interval_exp(Interval(a / 100000, 200));
+    REQUIRE(e24.contains(e200));
+    REQUIRE(interval_log(e200).contains(a / 100000));
+  }
+}
+
+TEST_CASE("interval hull, intersection and sign tests") {
+  Interval a(Rational(-1), Rational(2)), b(Rational(1), Rational(3));
+  CHECK(interval_hull(a, b).contains(Rational(3)));
+  CHECK(interval_hull(a, b).contains(Rational(-1)));
+  Interval c = interval_intersect(a, b);
+  CHECK(c.lower() == 1);
+  CHECK(c.upper() == 2);
+  CHECK(c.is_positive());
+  CHECK(a.contains_zero());
+  CHECK(!a.is_positive());
+  CHECK((-b).is_negative());
+  CHECK_THROWS(interval_intersect(Interval(Rational(0), Rational(1)), Interval(Rational(2), Rational(3))));
+  CHECK_THROWS(Interval(Rational(1), Rational(0)));
+  CHECK_THROWS(interval_log(a));
+  CHECK_THROWS(a / a);
+  Interval pi = interval_pi(100);
+  CHECK(pi.contains(rational_parse("3.14159265358979323846264338327950288")));
+}
+
+TEST_CASE("the fast double interval encloses exact results and agrees with MPFI") {
+  std::mt19937_64 rng(99);
+  std::uniform_real_distribution<double> u(-1e3, 1e3);
+  for (int i = 0; i < 5000; ++i) {
+    Rational a = random_rational(rng), b = random_rational(rng);
+    Rational c = random_rational(rng), d = random_rational(rng);
+    DInterval ia = DInterval::from_rational(a), ib = DInterval::from_rational(b);
+    REQUIRE(ia.contains(a));
+    REQUIRE((ia + ib).contains(a + b));
+    REQUIRE((ia - ib).contains(a - b));
+    REQUIRE((ia * ib).contains(a * b));
+    // Interval-interval products: the exact endpoint products are enclosed.
+    Rational lo1 = a < c ? a : c, hi1 = a < c ? c : a, lo2 = b < d ? b : d, hi2 = b < d ? d : b;
+    DInterval x = DInterval::from_rationals(lo1, hi1), y = DInterval::from_rationals(lo2, hi2);
+    DInterval p = x * y;
+    for (const Rational& s : {lo1, hi1})
+      for (const Rational& t : {lo2, hi2}) REQUIRE(p.contains(s * t));
+    // The same product in MPFI lies inside the double enclosure.
+    Interval m = Interval(lo1, hi1, 53) * Interval(lo2, hi2, 53);
+    REQUIRE(p.contains(m.lower()));
+    REQUIRE(p.contains(m.upper()));
+    REQUIRE(dinterval_relu(x).contains(hi1 < 0 ? Rational(0) : hi1));
+    REQUIRE(dinterval_sqr(x).contains(lo1 * lo1));
+  }
+  // Overflow widens to infinity rather than wrapping or producing NaN.
+  DInterval big{1e308, 1e308};
+  CHECK(std::isinf((big + big).hi));
+  CHECK((big + big).lo >= 1e308);
+  DInterval w = DInterval::whole() * DInterval::point(0);
+  CHECK(!std::isnan(w.lo));
+  CHECK(!std::isnan(w.hi));
+  CHECK(next_up(0.0) > 0);
+  CHECK(next_down(0.0) < 0);
+  CHECK(sqrt_up(2.0) * sqrt_up(2.0) >= 2.0);
+  CHECK(sqrt_down(2.0) * sqrt_down(2.0) <= 2.0);
+}

@@ -1,0 +1,209 @@
+// Networks: loaders, exact vs float evaluation, enclosures, malformed input.
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <random>
+
+#include "arith/error.hpp"
+#include "net/eval.hpp"
+#include "net/load.hpp"
+
+using namespace rl;
+namespace fs = std::filesystem;
+
+namespace {
+
+const std::string kData = std::string(ROBUSTLAW_SOURCE_DIR) + "/data/nets";
+
+std::vector<std::string> acas_files() {
+  std::vector<std::string> out;
+  for (const auto& e : fs::directory_iterator(kData + "/acasxu")) out.push_back(e.path().string());
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+std::string read(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+// A random point of the clamp box of an .nnet network.
+std::vector<Rational> random_point(const Network& net, std::mt19937_64& rng) {
+  std::vector<Rational> x;
+  std::uniform_int_distribution<long> u(0, 1 << 20);
+  for (std::size_t i = 0; i < net.input_dim; ++i) {
+    Rational t(Integer(u(rng)), Integer(1 << 20));
+    x.push_back(net.clamp ? net.clamp->lo[i] + t * (net.clamp->hi[i] - net.clamp->lo[i]) : t * 2 - 1);
+  }
+  return x;
+}
+
+std::vector<double> to_double(const std::vector<Rational>& x) {
+  std::vector<double> out;
+  for (const Rational& q : x) out.push_back(rational_to_double(q));
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("all 45 ACAS Xu networks load, and exact evaluation agrees with float64") {
+  auto files = acas_files();
+  REQUIRE(files.size() == 45);
+  std::mt19937_64 rng(5);
+  for (const auto& f : files) {
+    Network net = network_load(f);
+    REQUIRE(net.input_dim == 5);
+    REQUIRE(net.output_dim() == 5);
+    REQUIRE(net.layers.size() == 7);
+    CHECK(net.parameter_count() == 13305);
+    for (int k = 0; k < 3; ++k) {
+      auto x = random_point(net, rng);
+      auto exact = net_eval_exact(net, x);
+      auto approx = net_eval_double(net, to_double(x));
+      for (std::size_t i = 0; i < 5; ++i)
+        REQUIRE(std::fabs(rational_to_double(exact[i]) - approx[i]) <= 1e-9 * (1 + std::fabs(approx[i])));
+    }
+  }
+}
+
+TEST_CASE("TestNetwork2.onnx computes TestNetwork2.nnet up to float32 weight rounding") {
+  Network a = network_load(kData + "/sisl/TestNetwork2.nnet");
+  Network b = network_load(kData + "/sisl/TestNetwork2.onnx");
+  REQUIRE(a.parameter_count() == b.parameter_count());
+  REQUIRE(!b.clamp);
+  std::mt19937_64 rng(8);
+  for (int k = 0; k < 50; ++k) {
+    auto x = random_point(a, rng);  // inside the clamp box, where the clamp is the identity
+    auto ya = net_eval_exact(a, x), yb = net_eval_exact(b, x);
+    for (std::size_t i = 0; i < ya.size(); ++i) {
+      double da = rational_to_double(ya[i]), db = rational_to_double(yb[i]);
+      REQUIRE(std::fabs(da - db) <= 1e-4 * (1 + std::fabs(da)));
+    }
+  }
+}
+
+TEST_CASE("interval enclosures contain exact values at random points") {
+  Network net = network_load(kData + "/acasxu/ACASXU_run2a_2_3_batch_2000.nnet");
+  std::mt19937_64 rng(17);
+  for (int k = 0; k < 40; ++k) {
+    auto x = random_point(net, rng), y = random_point(net, rng);
+    std::vector<Rational> lo, hi;
+    for (std::size_t i = 0; i < x.size(); ++i) { lo.push_back(x[i] < y[i] ? x[i] : y[i]); hi.push_back(x[i] < y[i] ? y[i] : x[i]); }
+    // A tiny box around x and the box spanned by x and y.
+    std::vector<Rational> lo_small, hi_small;
+    for (std::size_t i = 0; i < x.size(); ++i) { lo_small.push_back(x[i] - Rational(Integer(1), Integer(1000))); hi_small.push_back(x[i] + Rational(Integer(1), Integer(1000))); }
+    for (auto [l, h] : {std::pair{lo, hi}, std::pair{lo_small, hi_small}}) {
+      BoxBounds fast = net_ibp(net, dbox_from_rationals(l, h));
+      std::vector<Interval> box;
+      for (std::size_t i = 0; i < l.size(); ++i) box.push_back(Interval(l[i], h[i], 80));
+      auto precise = net_eval_interval(net, box);
+      auto exact = net_eval_exact(net, x);
+      for (std::size_t i = 0; i < exact.size(); ++i) {
+        REQUIRE(fast.output()[i].contains(exact[i]));
+        REQUIRE(precise[i].contains(exact[i]));
+        // Both enclose the range, so they overlap.
+        bool overlap = rational_from_double(fast.output()[i].lo) <= precise[i].upper() &&
+                       precise[i].lower() <= rational_from_double(fast.output()[i].hi);
+        REQUIRE(overlap);
+      }
+    }
+  }
+}
+
+TEST_CASE("the exact Jacobian matches finite differences inside a linear region") {
+  Network net = network_load(kData + "/sisl/TestNetwork.nnet");
+  std::mt19937_64 rng(3);
+  int interior = 0;
+  for (int k = 0; k < 30; ++k) {
+    auto x = random_point(net, rng);
+    ExactTrace t = net_trace_exact(net, x);
+    if (!t.is_interior()) continue;
+    ++interior;
+    RationalMatrix J = net_jacobian_exact(net, t.pattern());
+    // A step small enough to stay in the region: check with the exact pattern.
+    Rational h(Integer(1), Integer("1000000000000"));
+    for (std::size_t c = 0; c < net.input_dim; ++c) {
+      auto xs = x;
+      xs[c] += h;
+      ExactTrace ts = net_trace_exact(net, xs);
+      if (ts.pattern().active != t.pattern().active || ts.pattern().input_active != t.pattern().input_active) continue;
+      for (std::size_t r = 0; r < net.output_dim(); ++r)
+        REQUIRE((ts.output()[r] - t.output()[r]) / h == J[r][c]);
+    }
+    // The Clarke enclosure on a box around x contains the exact Jacobian.
+    std::vector<Rational> lo, hi;
+    for (auto& v : x) { lo.push_back(v - Rational(Integer(1), Integer(100))); hi.push_back(v + Rational(Integer(1), Integer(100))); }
+    IntervalMatrix enc = net_jacobian_enclosure(net, net_ibp(net, dbox_from_rationals(lo, hi)));
+    for (std::size_t r = 0; r < J.size(); ++r)
+      for (std::size_t c = 0; c < J[r].size(); ++c) REQUIRE(enc.at(r, c).contains(J[r][c]));
+  }
+  CHECK(interior > 20);
+}
+
+TEST_CASE("JSON networks round-trip exactly") {
+  Network net = network_load(kData + "/sisl/TestNetwork.nnet");
+  std::string text = network_to_json(net);
+  Network back = network_parse_json(text, "roundtrip.json");
+  REQUIRE(back.layers.size() == net.layers.size());
+  for (std::size_t k = 0; k < net.layers.size(); ++k) {
+    CHECK(back.layers[k].weights == net.layers[k].weights);
+    CHECK(back.layers[k].bias == net.layers[k].bias);
+  }
+  REQUIRE(back.clamp);
+  CHECK(back.clamp->lo == net.clamp->lo);
+  // Decimal literals in JSON are read exactly, not through a double.
+  Network tiny = network_parse_json(R"({"format":"robustlaw-net","version":1,"input_dim":1,
+      "layers":[{"weights":[[0.1]],"bias":[0]},{"weights":[["1/3"]],"bias":["1e-1"]}]})", "tiny.json");
+  CHECK(tiny.layers[0].weights[0][0] == Rational(Integer(1), Integer(10)));
+  CHECK(net_eval_exact(tiny, {Rational(3)})[0] == Rational(Integer(1), Integer(5)));
+}
+
+TEST_CASE("malformed networks are refused with the file, the place and the reason") {
+  std::string good = read(kData + "/sisl/TestNetwork.nnet");
+  auto expect_error = [](auto&& load, const std::string& fragment) {
+    try {
+      load();
+      FAIL("accepted a malformed network");
+    } catch (const InputError& e) {
+      CHECK_MESSAGE(std::string(e.what()).find(fragment) != std::string::npos, e.what());
+    }
+  };
+  // Truncated .nnet.
+  expect_error([&] { network_parse_nnet(good.substr(0, good.size() / 2), "cut.nnet"); }, "cut.nnet");
+  // NaN weight.
+  std::string nan = good;
+  nan.replace(nan.rfind("\n", nan.size() - 2) + 1, 3, "nan");
+  expect_error([&] { network_parse_nnet(nan, "nan.nnet"); }, "not a number");
+  // Wrong layer count in the header.
+  std::string header = good;
+  auto pos = header.find("\n", header.find_first_not_of("/", header.rfind("//"))) + 1;
+  header.replace(pos, 1, "9");
+  expect_error([&] { network_parse_nnet(header, "layers.nnet"); }, "layers.nnet");
+  expect_error([&] { network_load("/nonexistent/net.nnet"); }, "no such file");
+  expect_error([&] { network_parse_nnet("", "empty.nnet"); }, "empty.nnet");
+  expect_error([&] { network_parse_onnx("\x01\x02garbage\xff", "garbage.onnx"); }, "garbage.onnx");
+  expect_error([&] { network_parse_onnx("", "empty.onnx"); }, "empty");
+  expect_error([&] { network_parse_json("{\"format\":\"robustlaw-net\",\"version\":1,\"input_dim\":2,\"layers\":[{\"weights\":[[1]],\"bias\":[0]}]}", "dim.json"); },
+               "expected 2");
+  expect_error([&] { network_parse_json("{\"format\": ", "broken.json"); }, "broken.json:1");
+  expect_error([&] { network_load("net.txt"); }, "unknown network format");
+}
+
+TEST_CASE("an unknown ONNX operator is refused with the operator and the node") {
+  // Rewrite the op_type of the first Relu of TestNetwork2.onnx into "Tanh" (same length prefix trick is
+  // not needed: build the model through protobuf).
+  std::string bytes = read(kData + "/sisl/TestNetwork2.onnx");
+  auto at = bytes.find("Relu");
+  REQUIRE(at != std::string::npos);
+  bytes.replace(at, 4, "Tanh");
+  try {
+    network_parse_onnx(bytes, "tanh.onnx");
+    FAIL("accepted Tanh");
+  } catch (const InputError& e) {
+    std::string m = e.what();
+    CHECK(m.find("Tanh") != std::string::npos);
+    CHECK(m.find("node") != std::string::npos);
+  }
+}
