@@ -1,0 +1,39 @@
+// The trusted checker's claim framework.
+//
+// A claim file (proofs/**/*.json, schema "robustlaw-claim" version 1) holds a
+// statement, its seed reference, parameters, the expected verdict and,
+// where it applies, a certificate. Each claim "kind" has one verifier,
+// registered with a static ClaimKindRegistrar in lib/cert/cert_<kind>.cpp.
+// Verifiers use exact rationals (MPFI/Arb only for transcendental
+// constants, documented at the use) and never search.
+#pragma once
+#include <functional>
+#include <map>
+#include <string>
+
+#include "io/json_exact.hpp"
+
+namespace rl {
+
+struct ClaimOutcome {
+  std::string verdict;   // "holds", "violated", "bound-in-range", "rejected" (certificate invalid), ...
+  std::string detail;    // one line: what was checked, the numbers
+};
+
+struct ClaimContext {
+  std::string claim_path;   // the claim file
+  std::string base_dir;     // its folder: relative paths in the claim resolve against it
+  std::string repo_root;    // folder holding data/ (for bundled networks)
+};
+
+using ClaimVerifier = std::function<ClaimOutcome(const Json& claim, const ClaimContext& context)>;
+
+std::map<std::string, ClaimVerifier>& claim_kind_registry();
+
+struct ClaimKindRegistrar {
+  ClaimKindRegistrar(const std::string& kind, ClaimVerifier verifier) {
+    claim_kind_registry()[kind] = std::move(verifier);
+  }
+};
+
+}  // namespace rl

@@ -1,0 +1,59 @@
+// Certified Lipschitz constants of ReLU networks: the public entry point.
+//
+// Semantics: lipschitz_bound returns lower <= L <= upper, where L is the
+// Lipschitz constant of the exact real-valued network on the domain, with the
+// same norm on inputs and outputs (scalar output: the dual norm of the
+// gradient; vector output: spectral norm for l2, largest absolute row sum for
+// linf, largest absolute column sum for l1). Both bounds are exact rationals
+// obtained by sound methods; the method names say which.
+#pragma once
+#include <atomic>
+#include <functional>
+#include <limits>
+#include <string>
+#include <vector>
+
+#include "arith/rational.hpp"
+#include "io/json_exact.hpp"
+#include "net/network.hpp"
+
+namespace rl {
+
+enum class Norm { L1, L2, Linf };
+Norm norm_parse(const std::string& text);  // "l1", "l2", "linf"; throws InputError
+std::string norm_name(Norm n);
+
+struct LipschitzDomain {
+  bool global = false;
+  std::vector<Rational> lo, hi;  // the box, when not global
+};
+
+struct LipschitzProgress {
+  Rational lower, upper;
+  std::uint64_t nodes = 0;
+  double seconds = 0;
+};
+
+struct LipschitzOptions {
+  Norm norm = Norm::L2;
+  LipschitzDomain domain;
+  Rational rel_gap = Rational(1) / Rational(1000000000);  // stop when upper/lower - 1 <= rel_gap
+  double time_limit_seconds = std::numeric_limits<double>::infinity();
+  unsigned threads = 0;                      // 0: all hardware threads
+  bool want_certificate = false;
+  const std::atomic<bool>* stop = nullptr;   // set asynchronously (SIGINT) to stop early
+  std::function<void(const LipschitzProgress&)> progress;  // called about once a second
+};
+
+struct LipschitzResult {
+  Rational lower, upper;
+  std::string lower_method, upper_method;
+  std::string status;  // "converged", "time-limit", "interrupted", "node-limit"
+  double seconds = 0;
+  std::uint64_t nodes = 0;
+  Json certificate;    // filled when want_certificate
+};
+
+LipschitzResult lipschitz_bound(const Network& net, const LipschitzOptions& options);
+
+}  // namespace rl
