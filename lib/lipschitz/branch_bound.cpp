@@ -126,7 +126,7 @@ class BranchAndBound {
   double elapsed() const { return std::chrono::duration<double>(Clock::now() - start_).count(); }
 
   // Nodes at or below this bound need no split: upper <= lower (1 + gap).
-  double threshold() const { return next_down(next_down(lower_d_ * (1 + gap_))); }
+  double threshold() const { return lower_d_ > 0 ? next_down(next_down(lower_d_ * (1 + gap_))) : 0.0; }
 
   DBox cell_box(const Cell& cell) const {
     DBox box = root_box_;

@@ -1,6 +1,7 @@
 #include <bit>
 
 #include "lipschitz/matrix_norm.hpp"
+#include "lipschitz/tight_arith.hpp"
 #include "lipschitz/upper_bounds.hpp"
 
 namespace rl {
@@ -41,7 +42,7 @@ class VertexWalk {
       if (coef.lo == 0 && coef.hi == 0) continue;
       if (subtract) coef = -coef;
       DInterval* row = &acc.entries[r * acc.cols];
-      for (std::size_t c = 0; c < acc.cols; ++c) row[c] += coef * w[c];
+      for (std::size_t c = 0; c < acc.cols; ++c) row[c] = tight_add(row[c], tight_mul(coef, w[c]));
     }
   }
 
