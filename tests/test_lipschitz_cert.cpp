@@ -5,11 +5,13 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <random>
 
 #include "cert/claim.hpp"
 #include "lipschitz/lipschitz.hpp"
 #include "net/load.hpp"
 #include "net/random_network.hpp"
+#include "test_scale.hpp"
 
 using namespace rl;
 namespace fs = std::filesystem;
@@ -181,4 +183,50 @@ TEST_CASE("robustlaw lipschitz --certificate writes a claim the checker accepts"
   ClaimOutcome v = claim_kind_registry().at("lipschitz")(c, ClaimContext{claim, dir.string(), kSource});
   INFO(v.detail);
   CHECK(v.verdict == "holds");
+}
+
+TEST_CASE("lipschitz global one hidden layer: exact region enumeration, certified and checked") {
+  std::mt19937_64 rng(77);
+  std::uniform_int_distribution<int> dim(1, 4), width(1, 16), outs(1, 2), pick(0, 2);
+  int converged = 0, with_farkas = 0;
+  const int cases = int(rl::test::scaled(12));
+  for (int n = 0; n < cases; ++n) {
+    std::size_t d = dim(rng), k = width(rng);
+    Network net = random_network({d, k, std::size_t(outs(rng))}, 500 + n);
+    if (n % 3 == 0 && k > 2) {  // degenerate: a duplicate neuron and a zero row
+      Network copy = net;
+      copy.layers[0].weights[1] = copy.layers[0].weights[0];
+      copy.layers[0].bias[1] = copy.layers[0].bias[0];
+      for (Rational& w : copy.layers[0].weights[2]) w = 0;
+      network_finalize(copy);
+      net = copy;
+    }
+    std::string path = write_network(net, "g1l" + std::to_string(n) + ".json");
+    Norm norm = pick(rng) == 0 ? Norm::L1 : (pick(rng) == 1 ? Norm::L2 : Norm::Linf);
+    LipschitzDomain g;
+    g.global = true;
+    Run r = certify(path, norm, g);
+    INFO("case " << n << " d " << d << " k " << k << " " << norm_name(norm) << " " << r.result.status);
+    CHECK(r.result.certificate["method"] == "one-layer-regions");
+    converged += r.result.status == "converged";
+    ClaimOutcome out = verify(r.claim);
+    INFO(out.detail);
+    CHECK(out.verdict == "holds");
+    // Tampering with a Motzkin certificate or the last region bound is rejected.
+    Json& tree = r.claim["certificate"]["tree"];
+    for (auto& e : tree)
+      if (e.is_object()) {
+        ++with_farkas;
+        Json t = r.claim;
+        for (auto& f : t["certificate"]["tree"])
+          if (f.is_object()) { f["farkas"][0] = "-1"; break; }
+        CHECK(verify(t).verdict == "rejected");
+        break;
+      }
+    Json u = r.claim;
+    u["certificate"]["upper"] = rational_to_string(r.result.upper * Rational(999, 1000));
+    CHECK(verify(u).verdict == "rejected");
+  }
+  CHECK(converged * 10 >= cases * 9);
+  CHECK(with_farkas > 0);
 }

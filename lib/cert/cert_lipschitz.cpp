@@ -268,6 +268,74 @@ struct TreeWalk {
   }
 };
 
+// One hidden layer on R^d: a preorder tree over the non-constant hidden
+// neurons (in index order): "s" splits on the next neuron (inactive, then
+// active), "l" is a complete pattern whose Jacobian norm must be <= its bound,
+// {"farkas": y} discards the partial pattern: y >= 0, y != 0,
+// sum y_t s_t w_t = 0 and sum y_t s_t b_t <= 0 (s_t = -1 inactive, +1 active)
+// prove that no x has s_t (w_t . x + b_t) > 0 for every decided t.
+struct RegionWalk {
+  const Problem& p;
+  const Json& shape;
+  const Json& bounds;
+  const Rational& upper;
+  std::vector<std::size_t> neurons;
+  std::vector<int> signs;
+  std::size_t pos = 0, leaf = 0;
+
+  void walk() {
+    if (pos >= shape.size()) throw Rejected{"the region tree ends early"};
+    const Json& e = shape[pos++];
+    const Layer& l = p.g.layers.front();
+    if (e.is_string() && e.get<std::string>() == "s") {
+      if (signs.size() >= neurons.size()) throw Rejected{"a split below a complete pattern"};
+      for (int s : {-1, 1}) { signs.push_back(s); walk(); signs.pop_back(); }
+      return;
+    }
+    if (e.is_string() && e.get<std::string>() == "l") {
+      if (signs.size() != neurons.size()) throw Rejected{"a leaf with an incomplete pattern"};
+      if (leaf >= bounds.size()) throw Rejected{"fewer leaf bounds than leaves"};
+      Rational u = number(bounds[leaf++], "leaf bound");
+      if (u > upper) throw Rejected{"a region bound exceeds the claimed upper"};
+      ActivationPattern pat;
+      pat.active.emplace_back(l.out_dim(), 0);
+      for (std::size_t t = 0; t < neurons.size(); ++t) pat.active[0][neurons[t]] = signs[t] > 0;
+      if (!norm_at_most(net_jacobian_exact(p.g, pat), p.norm, u)) throw Rejected{"a region's Jacobian norm exceeds its bound"};
+      return;
+    }
+    if (!e.is_object() || !e.contains("farkas")) throw Rejected{"unknown region tree entry"};
+    const Json& y = e["farkas"];
+    if (!y.is_array() || y.size() != signs.size()) throw Rejected{"a Motzkin certificate of the wrong length"};
+    const std::size_t d = p.g.input_dim;
+    std::vector<Rational> sum(d, Rational(0));
+    Rational c = 0;
+    bool nonzero = false;
+    for (std::size_t t = 0; t < signs.size(); ++t) {
+      Rational yt = number(y[t], "farkas");
+      if (yt < 0) throw Rejected{"a negative Motzkin multiplier"};
+      nonzero |= yt != 0;
+      for (std::size_t k = 0; k < d; ++k) sum[k] += yt * signs[t] * l.weights[neurons[t]][k];
+      c += yt * signs[t] * l.bias[neurons[t]];
+    }
+    if (!nonzero || c > 0) throw Rejected{"an invalid Motzkin certificate"};
+    for (const Rational& v : sum) if (v != 0) throw Rejected{"an invalid Motzkin certificate"};
+  }
+};
+
+void check_regions(const Problem& p, const Json& shape, const Json& bounds, const Rational& upper) {
+  if (!p.unbounded || p.g.layers.size() != 2) throw Rejected{"region certificates need one hidden layer on R^d"};
+  RegionWalk w{p, shape, bounds, upper, {}, {}};
+  const Layer& l = p.g.layers.front();
+  for (std::size_t j = 0; j < l.out_dim(); ++j) {
+    bool nonzero = false;
+    for (const Rational& v : l.weights[j]) nonzero |= v != 0;
+    if (nonzero) w.neurons.push_back(j);
+  }
+  w.walk();
+  if (w.pos != shape.size()) throw Rejected{"the region tree has trailing entries"};
+  if (w.leaf != bounds.size()) throw Rejected{"more leaf bounds than leaves"};
+}
+
 void check_upper(const Problem& p, const Json& cert, const Rational& upper) {
   const std::string method = member(cert, "method").get<std::string>();
   const Json& shape = member(cert, "tree");
@@ -281,6 +349,10 @@ void check_upper(const Problem& p, const Json& cert, const Rational& upper) {
     States s;
     for (std::size_t k = 0; k + 1 < p.g.layers.size(); ++k) s.emplace_back(p.g.layers[k].out_dim(), 2);
     if (!leaf_at_most(p, s, u)) throw Rejected{"a Jacobian norm exceeds the bound"};
+    return;
+  }
+  if (method == "one-layer-regions") {
+    check_regions(p, shape, bounds, upper);
     return;
   }
   if (method != "box-partition" || p.unbounded) throw Rejected{"unknown or inapplicable method '" + method + "'"};

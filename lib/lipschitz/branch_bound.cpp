@@ -16,6 +16,7 @@
 #include <random>
 #include <thread>
 
+#include "lipschitz/global_one_layer.hpp"
 #include "lipschitz/matrix_norm.hpp"
 #include "lipschitz/upper_bounds.hpp"
 #include "lipschitz/witness.hpp"
@@ -325,6 +326,14 @@ class BranchAndBound {
 
 LipschitzResult lipschitz_bound(const Network& net, const LipschitzOptions& options) {
   LipProblem p = lipschitz_problem(net, options);
+  if (global_one_layer_applies(p)) {
+    LipschitzResult r;
+    if (global_one_layer_bound(p, options, r)) {
+      r.product_upper = lipschitz_upper_product(p);
+      r.clarke_upper = rational_from_double(lipschitz_upper_clarke(p, net_ibp(p.net, lipschitz_problem_dbox(p))));
+      return r;
+    }
+  }
   return BranchAndBound(p, options).run();
 }
 
