@@ -227,8 +227,72 @@ bool leaf_at_most(const Problem& p, const States& s, const Rational& u) {
   return unstable <= 16 ? vertices_at_most(p, s, u) : clarke_at_most(p, s, u);
 }
 
-States states_on_box(const Problem& p, const std::vector<RInterval>& box) {
+// Exact symbolic propagation: linear forms lo(x) <= value <= up(x) on the box,
+// ReLU of an unstable neuron relaxed by the chord above (relu(t) <=
+// u (t - l) / (u - l) on [l, u]) and by 0 or the identity below.
+struct LinearForm {
+  std::vector<Rational> coef;
+  Rational c;
+};
+
+Rational form_extreme(const LinearForm& f, const std::vector<RInterval>& box, bool max) {
+  Rational s = f.c;
+  for (std::size_t k = 0; k < f.coef.size(); ++k)
+    if (f.coef[k] != 0) s += f.coef[k] * ((f.coef[k] > 0) == max ? box[k].hi : box[k].lo);
+  return s;
+}
+
+void tighten_symbolic(const Problem& p, const std::vector<RInterval>& box, std::vector<std::vector<RInterval>>& pre) {
+  const std::size_t d = box.size();
+  std::vector<LinearForm> lo(d), up(d);
+  for (std::size_t i = 0; i < d; ++i) {
+    lo[i].coef.assign(d, Rational(0));
+    lo[i].coef[i] = 1;
+    up[i] = lo[i];
+  }
+  for (std::size_t k = 0; k + 1 < p.g.layers.size(); ++k) {
+    const Layer& l = p.g.layers[k];
+    std::vector<LinearForm> zlo, zup;
+    for (std::size_t j = 0; j < l.out_dim(); ++j) {
+      LinearForm a{std::vector<Rational>(d, Rational(0)), l.bias[j]}, b = a;
+      for (std::size_t i = 0; i < l.in_dim(); ++i) {
+        const Rational& w = l.weights[j][i];
+        if (w == 0) continue;
+        const LinearForm& hu = w > 0 ? up[i] : lo[i];
+        const LinearForm& hl = w > 0 ? lo[i] : up[i];
+        for (std::size_t t = 0; t < d; ++t) { a.coef[t] += w * hu.coef[t]; b.coef[t] += w * hl.coef[t]; }
+        a.c += w * hu.c;
+        b.c += w * hl.c;
+      }
+      RInterval& z = pre[k][j];
+      Rational zl = form_extreme(b, box, false), zu = form_extreme(a, box, true);
+      if (zl > z.lo) z.lo = zl;
+      if (zu < z.hi) z.hi = zu;
+      zup.push_back(std::move(a));
+      zlo.push_back(std::move(b));
+    }
+    for (std::size_t j = 0; j < l.out_dim(); ++j) {
+      const RInterval& z = pre[k][j];
+      if (z.lo >= 0) continue;
+      LinearForm zero{std::vector<Rational>(d, Rational(0)), Rational(0)};
+      if (z.hi <= 0) { zlo[j] = zero; zup[j] = zero; continue; }
+      Rational ul = form_extreme(zup[j], box, false), uu = form_extreme(zup[j], box, true);
+      if (ul < 0) {
+        Rational lambda = uu / (uu - ul);
+        for (Rational& c : zup[j].coef) c *= lambda;
+        zup[j].c = lambda * (zup[j].c - ul);
+      }
+      Rational ll = form_extreme(zlo[j], box, false), lu = form_extreme(zlo[j], box, true);
+      if (ll < 0 && !(lu > -ll)) zlo[j] = zero;
+    }
+    lo = std::move(zlo);
+    up = std::move(zup);
+  }
+}
+
+States states_on_box(const Problem& p, const std::vector<RInterval>& box, bool symbolic) {
   auto pre = exact_ibp(p.g, box);
+  if (symbolic) tighten_symbolic(p, box, pre);
   States s;
   for (std::size_t k = 0; k + 1 < pre.size(); ++k) {
     s.emplace_back();
@@ -242,6 +306,7 @@ struct TreeWalk {
   const Json& shape;
   const Json& bounds;
   const Rational& upper;
+  bool symbolic;
   std::size_t pos = 0, leaf = 0;
 
   void walk(std::vector<RInterval>& box, int depth) {
@@ -252,7 +317,7 @@ struct TreeWalk {
       if (leaf >= bounds.size()) throw Rejected{"fewer leaf bounds than leaves"};
       Rational u = number(bounds[leaf], "leaf bound");
       if (u > upper) throw Rejected{"leaf " + std::to_string(leaf) + " has a bound above the claimed upper"};
-      if (!leaf_at_most(p, states_on_box(p, box), u))
+      if (!leaf_at_most(p, states_on_box(p, box, symbolic), u))
         throw Rejected{"leaf " + std::to_string(leaf) + ": a Jacobian norm exceeds its bound"};
       ++leaf;
       return;
@@ -358,7 +423,9 @@ void check_upper(const Problem& p, const Json& cert, const Rational& upper) {
   if (method != "box-partition" || p.unbounded) throw Rejected{"unknown or inapplicable method '" + method + "'"};
   std::vector<RInterval> box;
   for (std::size_t i = 0; i < p.lo.size(); ++i) box.push_back({p.lo[i], p.hi[i]});
-  TreeWalk t{p, shape, bounds, upper};
+  const std::string bounds_kind = cert.value("bounds", std::string("interval"));
+  if (bounds_kind != "interval" && bounds_kind != "symbolic") throw Rejected{"unknown 'bounds' '" + bounds_kind + "'"};
+  TreeWalk t{p, shape, bounds, upper, bounds_kind == "symbolic"};
   t.walk(box, 0);
   if (t.pos != shape.size()) throw Rejected{"the split tree has trailing entries"};
   if (t.leaf != bounds.size()) throw Rejected{"more leaf bounds than leaves"};

@@ -18,6 +18,7 @@
 
 #include "lipschitz/global_one_layer.hpp"
 #include "lipschitz/matrix_norm.hpp"
+#include "lipschitz/symbolic_bounds.hpp"
 #include "lipschitz/upper_bounds.hpp"
 #include "lipschitz/witness.hpp"
 
@@ -28,6 +29,7 @@ constexpr std::size_t kVertexLimit = 12;
 constexpr std::size_t kBatchParents = 8;
 constexpr std::uint8_t kMaxLevel = 50;
 constexpr int kRandomCandidates = 64;
+constexpr std::size_t kCertificateSymbolicNeurons = 64;
 
 using Pattern = std::vector<std::vector<std::uint8_t>>;
 using Clock = std::chrono::steady_clock;
@@ -80,6 +82,10 @@ class BranchAndBound {
       width_i_.push_back(p.unbounded ? DInterval::whole() : DInterval::from_rational(p.hi[c] - p.lo[c]));
     }
     threads_ = o.threads ? o.threads : std::max(1u, std::thread::hardware_concurrency());
+    // The exact checker repeats symbolic propagation in rationals, affordable only for small networks.
+    std::size_t hidden = 0;
+    for (std::size_t k = 0; k + 1 < p.net.layers.size(); ++k) hidden += p.net.layers[k].out_dim();
+    symbolic_ = !o.want_certificate || hidden <= kCertificateSymbolicNeurons;
     gap_ = rational_to_double(o.rel_gap);
   }
 
@@ -111,6 +117,7 @@ class BranchAndBound {
   std::vector<double> sensitivity_;
   std::vector<DInterval> lo_i_, width_i_;
   unsigned threads_ = 1;
+  bool symbolic_ = true;
   double gap_ = 0;
   Clock::time_point start_;
   double last_progress_ = 0;
@@ -144,7 +151,7 @@ class BranchAndBound {
   Evaluation evaluate(const Cell& cell, double parent_upper) const {
     Evaluation e;
     e.box = cell_box(cell);
-    e.bounds = net_ibp(p_.net, e.box);
+    e.bounds = symbolic_ ? lipschitz_symbolic_bounds(p_, e.box) : net_ibp(p_.net, e.box);
     if (e.bounds.unstable_count() <= kVertexLimit) {
       VertexBound v = lipschitz_upper_vertex(p_, e.bounds);
       e.upper = v.upper;
@@ -306,6 +313,7 @@ class BranchAndBound {
       write_tree(0, shape, bounds);
       Json cert{{"method", p_.unbounded ? "unbounded-all-unstable" : "box-partition"},
                 {"norm", norm_name(p_.norm)},
+                {"bounds", symbolic_ ? "symbolic" : "interval"},
                 {"lower", rational_to_string(res.lower)},
                 {"upper", rational_to_string(res.upper)},
                 {"tree", shape},

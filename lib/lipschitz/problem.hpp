@@ -25,9 +25,9 @@ struct LipProblem {
   std::vector<bool> free;            // coordinates that vary in E
   std::vector<DInterval> first_weights_free;  // layer 1 DInterval weights with fixed columns zeroed
   std::vector<double> first_weights_free_f;   // the same, nearest doubles (the float vertex walk)
-  // The float vertex walk (see upper_bounds.hpp): usable when every weight is
-  // 0 or of magnitude in [2^-1000, 2^1000]; then every vertex Jacobian J and its
-  // float evaluation J^ satisfy ||J - J^|| <= vertex_float_error.
+  // The float paths (vertex walk, symbolic bounds): usable when every weight is
+  // 0 or of magnitude in [2^-200, 2^200]; vertex_float_error is the walk's
+  // allowance for underflow, added to its running rounding-error bound.
   bool vertex_float_ok = false;
   double vertex_float_error = 0;
   std::size_t free_count() const;

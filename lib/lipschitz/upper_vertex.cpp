@@ -82,10 +82,17 @@ class VertexWalk {
   }
 };
 
-// The same walk in plain doubles; the a-priori error bound of LipProblem
-// (vertex_float_error) is added to each vertex's rigorous norm of its float
-// Jacobian. Accumulators are rebuilt every kVertexRebase Gray steps, as that
-// bound assumes.
+// The same walk in plain doubles, with a running rounding-error bound. At
+// hidden layer k the walk holds B^ (float) and E_B with |B^ - B| <= E_B
+// entrywise for the exact B = W_L D ... W_{k+1}. Layer k's accumulator is
+// rebuilt at most kVertexRebase Gray steps apart, so each entry suffers at most
+// T = n_k + kVertexRebase + 1 roundings of sums bounded by S = |B^||W^_k|
+// (over the neurons not inactive on the box); with |W - W^| <= u |W^|
+// (u = 2^-53, weights in the normal range) every pattern's accumulator A^ satisfies
+//   |A^ - A| <= (1 + 2u) E_B |W^_k| + (2T u (1 + T u) + 2u) S =: E_A,
+// computed once per call with upward rounding. At the inputs ||J^ - J|| <=
+// ||E_0|| (+ the underflow allowance p.vertex_float_error), added to the
+// rigorous norm of each float Jacobian J^.
 class FloatVertexWalk {
  public:
   FloatVertexWalk(const LipProblem& p, const BoxBounds& b) : p_(p), b_(b), m_(p.net.output_dim()) {
@@ -94,11 +101,19 @@ class FloatVertexWalk {
 
   VertexBound run() {
     const std::size_t hidden = p_.net.layers.size() - 1;
-    if (hidden == 0) evaluate(p_.first_weights_free_f);
-    else walk(hidden, p_.net.layers.back().weights_f);
-    out_.upper = up_add(out_.upper, p_.vertex_float_error);
+    const std::vector<double>& top = hidden == 0 ? p_.first_weights_free_f : p_.net.layers.back().weights_f;
+    std::vector<double> err(top.size());
+    for (std::size_t i = 0; i < top.size(); ++i) err[i] = up_mul(std::fabs(top[i]), 0x1p-53);
+    if (hidden == 0) {
+      error_norm_ = error_norm(err);
+      evaluate(top);
+    } else {
+      walk(hidden, top, err);
+    }
     return out_;
   }
+
+  double largest_error() const { return largest_error_; }
 
  private:
   const LipProblem& p_;
@@ -106,12 +121,54 @@ class FloatVertexWalk {
   std::size_t m_;
   std::vector<std::vector<std::uint8_t>> state_;
   VertexBound out_;
+  double error_norm_ = 0, largest_error_ = 0;
 
-  void walk(std::size_t k, const std::vector<double>& b) {
+  // Upper bound on the norm of the non-negative error matrix (m x d), plus the underflow allowance.
+  double error_norm(const std::vector<double>& e) const {
+    const std::size_t d = e.size() / m_;
+    double s = 0;
+    if (p_.norm == Norm::L2) {
+      for (double x : e) s = up_add(s, up_mul(x, x));
+      s = up_sqrt(s);
+    } else if (p_.norm == Norm::Linf) {
+      for (std::size_t r = 0; r < m_; ++r) {
+        double t = 0;
+        for (std::size_t c = 0; c < d; ++c) t = up_add(t, e[r * d + c]);
+        s = std::fmax(s, t);
+      }
+    } else {
+      for (std::size_t c = 0; c < d; ++c) {
+        double t = 0;
+        for (std::size_t r = 0; r < m_; ++r) t = up_add(t, e[r * d + c]);
+        s = std::fmax(s, t);
+      }
+    }
+    return up_add(s, p_.vertex_float_error);
+  }
+
+  void walk(std::size_t k, const std::vector<double>& b, const std::vector<double>& eb) {
     const Layer& l = p_.net.layers[k - 1];
     const std::size_t nk = l.out_dim(), nin = l.in_dim();
     const double* w = k == 1 ? p_.first_weights_free_f.data() : l.weights_f.data();
     const DBox& z = b_.preactivations[k - 1];
+    // The error bound of this layer's accumulators, for every pattern. Neurons
+    // inactive on the whole box never enter an accumulator. The sums of
+    // non-negative terms are computed in round-to-nearest and then scaled by
+    // 1 + 2 (n_k + 2) u, which covers their own rounding.
+    const double u = 0x1p-53, t = double(nk + kVertexRebase + 1);
+    const double gamma = up_add(up_mul(up_mul(2 * t, u), up_add(1, up_mul(t, u))), 2 * u);
+    const double grow = up_add(1, 2 * u), slack = up_add(1, up_mul(double(2 * (nk + 2)), u));
+    std::vector<double> ea(m_ * nin, 0.0);
+    for (std::size_t r = 0; r < m_; ++r)
+      for (std::size_t i = 0; i < nk; ++i) {
+        if (z[i].hi <= 0) continue;
+        const double coef = up_add(up_mul(grow, eb[r * nk + i]), up_mul(gamma, std::fabs(b[r * nk + i])));
+        if (coef == 0) continue;
+        double* row = &ea[r * nin];
+        for (std::size_t c = 0; c < nin; ++c) row[c] += coef * std::fabs(w[i * nin + c]);
+      }
+    for (double& e : ea) e = up_add(up_mul(e, slack), 0x1p-1000);
+    if (k == 1) error_norm_ = error_norm(ea);
     std::vector<std::size_t> unstable;
     std::vector<std::uint8_t>& st = state_[k - 1];
     for (std::size_t i = 0; i < nk; ++i) {
@@ -125,7 +182,7 @@ class FloatVertexWalk {
         if (st[i]) add(acc, b, nk, i, w + i * nin, nin, 1.0);
     };
     rebuild();
-    visit(k, acc);
+    visit(k, acc, ea);
     const std::uint64_t count = std::uint64_t(1) << unstable.size();
     std::size_t since = 0;
     for (std::uint64_t s = 1; s < count; ++s) {
@@ -133,7 +190,7 @@ class FloatVertexWalk {
       st[i] ^= 1;
       if (++since >= kVertexRebase) { rebuild(); since = 0; }
       else add(acc, b, nk, i, w + i * nin, nin, st[i] ? 1.0 : -1.0);
-      visit(k, acc);
+      visit(k, acc, ea);
     }
   }
 
@@ -147,9 +204,9 @@ class FloatVertexWalk {
     }
   }
 
-  void visit(std::size_t k, const std::vector<double>& acc) {
+  void visit(std::size_t k, const std::vector<double>& acc, const std::vector<double>& ea) {
     if (k == 1) evaluate(acc);
-    else walk(k - 1, acc);
+    else walk(k - 1, acc, ea);
   }
 
   // A rigorous upper bound on the norm of the double matrix j.
@@ -169,13 +226,14 @@ class FloatVertexWalk {
 
   void evaluate(const std::vector<double>& j) {
     ++out_.vertices;
+    largest_error_ = std::fmax(largest_error_, error_norm_);
     if (m_ > 1 && p_.norm == Norm::L2 && out_.vertices > 1) {
       // The Frobenius norm bounds the spectral norm: a vertex below the current maximum changes nothing.
       double f = 0;
       for (double x : j) f = up_add(f, up_mul(x, x));
-      if (up_sqrt(f) <= out_.upper) return;
+      if (up_add(up_sqrt(f), error_norm_) <= out_.upper) return;
     }
-    double u = norm_upper(j);
+    double u = up_add(norm_upper(j), error_norm_);
     if (std::isnan(u)) u = std::numeric_limits<double>::infinity();
     if (out_.vertices == 1 || u > out_.upper) { out_.upper = u; out_.argmax = state_; }
   }
@@ -185,9 +243,10 @@ class FloatVertexWalk {
 
 VertexBound lipschitz_upper_vertex(const LipProblem& p, const BoxBounds& b) {
   if (!p.vertex_float_ok) return VertexWalk(p, b).run();
-  VertexBound v = FloatVertexWalk(p, b).run();
+  FloatVertexWalk walk(p, b);
+  VertexBound v = walk.run();
   // Nearly constant on the box: the interval walk keeps exact zeros exact, so L = 0 can be proved.
-  if (v.upper <= 4 * p.vertex_float_error) {
+  if (v.upper <= 4 * walk.largest_error()) {
     VertexBound exact = VertexWalk(p, b).run();
     if (exact.upper < v.upper) return exact;
   }

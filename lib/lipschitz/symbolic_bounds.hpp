@@ -1,0 +1,20 @@
+// Pre-activation bounds on a box by symbolic (linear) interval propagation.
+//
+// Semantics: returns bounds B with B.preactivations[k][i] containing the exact
+// pre-activation of neuron i of layer k at every x in the box, and never wider
+// than net_ibp's (they are intersected). Each neuron carries two linear forms
+// L(x) <= value <= U(x) valid on the box; ReLU of an unstable neuron is relaxed
+// by the chord above (relu(t) <= lambda (t - l) on [l, u], lambda >= u/(u-l))
+// and by 0 or the identity below. Coefficients are computed in doubles and
+// their rounding error (at most (n+4) u sum |w||c| per coefficient, u = 2^-53)
+// is moved into the constant term, weighted by max |x_k| on the box; constants
+// and concretizations use outward rounding. Requires p.vertex_float_ok (weights
+// in the normal range), else it returns net_ibp's bounds.
+#pragma once
+#include "lipschitz/problem.hpp"
+
+namespace rl {
+
+BoxBounds lipschitz_symbolic_bounds(const LipProblem& p, const DBox& box);
+
+}  // namespace rl
