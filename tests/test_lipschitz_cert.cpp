@@ -230,3 +230,17 @@ TEST_CASE("lipschitz global one hidden layer: exact region enumeration, certifie
   CHECK(converged * 10 >= cases * 9);
   CHECK(with_farkas > 0);
 }
+
+TEST_CASE("lipschitz claims in proofs/lipschitz verify") {
+  int count = 0;
+  for (const auto& e : fs::directory_iterator(kSource + "/proofs/lipschitz")) {
+    Json doc = json_read_file_exact(e.path().string());
+    if (!doc.is_object() || doc.value("schema", std::string()) != "robustlaw-claim") continue;
+    ++count;
+    CHECK(doc["kind"] == "lipschitz");
+    ClaimOutcome out = claim_kind_registry().at("lipschitz")(doc, ClaimContext{e.path().string(), e.path().parent_path().string(), kSource});
+    INFO(e.path().string() << ": " << out.detail);
+    CHECK(out.verdict == doc["expected"].get<std::string>());
+  }
+  CHECK(count >= 3);
+}
