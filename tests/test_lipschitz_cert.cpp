@@ -160,6 +160,17 @@ TEST_CASE("lipschitz certificates: global on R^d, and .nnet with its clamp") {
   ClaimOutcome out = verify(r.claim);
   INFO(out.detail);
   CHECK(out.verdict == "holds");
+  // Two hidden layers on R^d: the all-unstable vertex bound, reported as not converged unless it meets the lower.
+  std::string deep = write_network(random_network({2, 5, 5, 1}, 3), "deep.json");
+  Run dr = certify(deep, Norm::L1, g);
+  CHECK(dr.result.certificate["method"] == "unbounded-all-unstable");
+  CHECK(dr.result.lower > 0);
+  out = verify(dr.claim);
+  INFO(out.detail);
+  CHECK(out.verdict == "holds");
+  Json bad = dr.claim;
+  bad["certificate"]["leaf_bounds"][0] = rational_to_string(dr.result.lower);
+  CHECK((dr.result.upper == dr.result.lower || verify(bad).verdict == "rejected"));
   std::string nnet = kSource + "/data/nets/sisl/TestNetwork.nnet";
   Run s = certify(nnet, Norm::Linf, box({0, -1, -1, 100, 0}, {100, 1, 1, 101, 1}), 40);
   CHECK(s.result.lower > 0);
