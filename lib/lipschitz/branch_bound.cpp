@@ -334,15 +334,23 @@ class BranchAndBound {
 
 LipschitzResult lipschitz_bound(const Network& net, const LipschitzOptions& options) {
   LipProblem p = lipschitz_problem(net, options);
-  if (global_one_layer_applies(p)) {
-    LipschitzResult r;
-    if (global_one_layer_bound(p, options, r)) {
-      r.product_upper = lipschitz_upper_product(p);
-      r.clarke_upper = rational_from_double(lipschitz_upper_clarke(p, net_ibp(p.net, lipschitz_problem_dbox(p))));
-      return r;
-    }
+  if (!global_one_layer_applies(p)) return BranchAndBound(p, options).run();
+  const auto start = Clock::now();
+  LipschitzResult r;
+  if (global_one_layer_bound(p, options, r)) {
+    r.product_upper = lipschitz_upper_product(p);
+    r.clarke_upper = rational_from_double(lipschitz_upper_clarke(p, net_ibp(p.net, lipschitz_problem_dbox(p))));
+    return r;
   }
-  return BranchAndBound(p, options).run();
+  // The region search stopped early (budget, time or SIGINT): the general bound, within the time left.
+  LipschitzOptions rest = options;
+  rest.time_limit_seconds -= std::chrono::duration<double>(Clock::now() - start).count();
+  LipschitzResult fallback = BranchAndBound(p, rest).run();
+  if (fallback.status == "not-converged") {
+    if (options.stop && options.stop->load()) fallback.status = "interrupted";
+    else if (rest.time_limit_seconds <= 0) fallback.status = "time-limit";
+  }
+  return fallback;
 }
 
 }  // namespace rl
