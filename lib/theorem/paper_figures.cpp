@@ -56,8 +56,10 @@ std::string dataset_verdict(const Json& seed, const Json& neurips) {
     << " (least n: seed " << seed["least_n"].get<std::string>() << ", NeurIPS " << neurips["least_n"].get<std::string>()
     << ", against n = " << seed["n"].get<long>() << ").";
   if (!s || !nr) o << " Where (8) fails the theorem guarantees nothing at this sample size.";
-  o << " The NeurIPS bound with explicit constants is about " << neurips["lipschitz_lower_bound"]["lower"].get<std::string>().substr(0, 8)
-    << ", far below 1: vacuous for any practical network; the law's parameter count for an O(1)-Lipschitz fit "
+  Rational bound = rational_parse(neurips["lipschitz_lower_bound"]["upper"].get<std::string>());
+  o << " The NeurIPS bound with explicit constants is at most " << decimal_upper(bound, 4)
+    << (bound < 1 ? " < 1: with its constants the law does not even force Lip(h) > 1 at this size" : " >= 1")
+    << "; the parameter count the law asks for an O(1)-Lipschitz fit "
     << "(least p with bound <= 1) is " << neurips["least_p_bound_at_most_1"].get<std::string>() << " in the NeurIPS edition and "
     << seed["least_p_bound_at_most_1"].get<std::string>() << " in the seed edition with C2 = 1.";
   return o.str();
