@@ -33,7 +33,7 @@ SquaredEnclosure layer_operator_norm_squared(const Layer& layer) {
   return {std::max(max_row_sq, max_col_sq), std::min(frob, max_col_abs * max_row_abs)};
 }
 
-NetworkCorollary network_corollary(const Network& net, const Rational& R, const Integer& Q) {
+NetworkCorollary network_corollary(const Network& net, const Rational& R, const Integer& Q, const std::optional<Rational>& W_inf) {
   NetworkCorollary out;
   out.p = Integer(net.parameter_count());
   out.depth = Integer(net.layers.size());
@@ -46,7 +46,9 @@ NetworkCorollary network_corollary(const Network& net, const Rational& R, const 
     for (const Rational& b : l.bias) out.weight_max = std::max(out.weight_max, rational_abs(b));
     out.layer_norms_squared.push_back(layer_operator_norm_squared(l));
   }
-  out.W = std::max(out.weight_max, Rational(1));
+  if (W_inf && *W_inf < out.weight_max)
+    throw InputError("--W", "the class bound " + rational_to_string(*W_inf) + " is below the network's largest |w| " + rational_to_string(out.weight_max));
+  out.W = std::max(W_inf ? *W_inf : out.weight_max, Rational(1));
   out.J = corollary_lipschitz_J(R, out.W, Q, out.p, out.depth);
   out.diameter_upper = 2 * out.W * Rational(integer_ceil_sqrt(out.p));
   out.B_squared = {0, 0};

@@ -8,6 +8,7 @@
 // and B(w)^2 lies between the same max-of-products of the lower and of the
 // upper ends. Everything here is exact rational arithmetic.
 #pragma once
+#include <optional>
 #include <vector>
 
 #include "net/network.hpp"
@@ -31,7 +32,10 @@ struct NetworkCorollary {
   SquaredEnclosure B_squared;
 };
 
-NetworkCorollary network_corollary(const Network& net, const Rational& R, const Integer& Q);
+// W_inf: the class's weight bound; default max(1, max |w|). A given W_inf
+// below max |w| (the network outside the class) raises InputError.
+NetworkCorollary network_corollary(const Network& net, const Rational& R, const Integer& Q,
+                                   const std::optional<Rational>& W_inf = std::nullopt);
 
 // The least integer r with r^2 >= v (v >= 0), exact.
 Integer integer_ceil_sqrt(const Integer& v);
