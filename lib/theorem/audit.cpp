@@ -100,6 +100,9 @@ AuditReport audit_run(const Network& net, const Dataset& data, const AuditSettin
   r.W_diam = r.corollary.diameter_upper;
   r.J = s.J ? *s.J : r.corollary.J;
   for (const char* u : kUnverifiable) r.unverifiable.push_back(u);
+  if (lip.on_data_box)
+    r.unverifiable.push_back("the support of the covariates lies in the data's bounding box (Lip is certified there; "
+                             "the proof only uses h on the support)");
   if (r.epsilon <= 0 || r.epsilon >= 1) {
     r.verdict = "does-not-apply";
     r.reasons.push_back("no eps in (0, 1) with MSE <= sigma^2 - eps (sigma^2 - MSE = " + rational_to_string(r.gap) + ")");

@@ -31,6 +31,7 @@ struct AuditSettings {
 struct CertifiedLipschitz {
   Rational lower, upper;
   std::string method, status;
+  bool on_data_box = false;  // certified over the data's bounding box, not globally
 };
 
 struct AuditReport {
