@@ -10,6 +10,7 @@
 #include "theorem/companions.hpp"
 #include "theorem/evaluate.hpp"
 #include "theorem/formulas.hpp"
+#include "theorem/network_corollary.hpp"
 #include "net/network.hpp"
 
 using namespace rl;
@@ -331,4 +332,30 @@ TEST_CASE("theorem: Theorem 1 and No Free Prune enclosures square back to their 
   CHECK(nfp.lower * nfp.lower <= sq2);
   CHECK(nfp.upper * nfp.upper >= sq2);
   CHECK_THROWS_AS(no_free_prune_value(Rational(1) / 10, 1, 1, 0, 0, 30), InputError);
+}
+
+TEST_CASE("theorem: layer spectral-norm enclosures contain the 2x2 closed form") {
+  std::mt19937_64 rng(16);
+  std::uniform_int_distribution<long> num(-50, 50);
+  for (std::size_t i = 0; i < test::scaled(40); ++i) {
+    RationalMatrix a(2, std::vector<Rational>(2));
+    for (auto& row : a) for (Rational& v : row) v = Rational(Integer(num(rng)), Integer(7));
+    // sigma_max^2 = (T + sqrt(T^2 - 4 det^2)) / 2, T = ||A||_F^2.
+    Rational T = 0;
+    for (auto& row : a) for (Rational& v : row) T += v * v;
+    Rational det = a[0][0] * a[1][1] - a[0][1] * a[1][0];
+    Interval exact = (Interval(T, 256) + interval_sqrt(Interval(T * T - 4 * det * det, 256))) / Interval(Rational(2), 256);
+    Network net = network_from_layers(2, {{a, {Rational(0), Rational(0)}}, {{{Rational(1), Rational(1)}}, {Rational(0)}}});
+    SquaredEnclosure crude = layer_operator_norm_squared(net.layers[0]);
+    CHECK(crude.lower <= exact.upper());
+    CHECK(exact.lower() <= crude.upper);
+    NetworkCorollary c = network_corollary(net, 1, 1);
+    CHECK(c.layer_norms_squared[0].lower <= exact.upper());
+    CHECK(exact.lower() <= c.layer_norms_squared[0].upper);
+    CHECK(c.layer_norms_squared[0].lower <= c.layer_norms_squared[0].upper);
+    // B(w) for two layers: max(||A_2||, ||A_1||) since each product omits one factor.
+    CHECK(c.B_squared.upper >= std::max(c.layer_norms_squared[0].lower, c.layer_norms_squared[1].lower));
+    CHECK(c.layer_norms_squared[1].lower <= 2);  // the row (1, 1) has norm^2 2
+    CHECK(c.layer_norms_squared[1].upper >= 2);
+  }
 }

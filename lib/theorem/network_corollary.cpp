@@ -3,6 +3,7 @@
 #include <boost/multiprecision/integer.hpp>
 
 #include "arith/error.hpp"
+#include "lipschitz/lipschitz.hpp"
 #include "theorem/companions.hpp"
 
 namespace rl {
@@ -33,6 +34,22 @@ SquaredEnclosure layer_operator_norm_squared(const Layer& layer) {
   return {std::max(max_row_sq, max_col_sq), std::min(frob, max_col_abs * max_row_abs)};
 }
 
+namespace {
+
+// ||A||_2 of one layer from the Lipschitz engine: the network x -> A x + b
+// alone (no ReLU) has Lipschitz constant ||A||_2 in l2.
+SquaredEnclosure layer_norm_squared_engine(const Layer& layer) {
+  Network single = network_from_layers(layer.in_dim(), {{layer.weights, layer.bias}});
+  LipschitzOptions o;
+  o.domain.global = true;
+  o.threads = 1;
+  o.time_limit_seconds = 5;
+  LipschitzResult r = lipschitz_bound(single, o);
+  return {r.lower * r.lower, r.upper * r.upper};
+}
+
+}  // namespace
+
 NetworkCorollary network_corollary(const Network& net, const Rational& R, const Integer& Q, const std::optional<Rational>& W_inf) {
   NetworkCorollary out;
   out.p = Integer(net.parameter_count());
@@ -44,7 +61,8 @@ NetworkCorollary network_corollary(const Network& net, const Rational& R, const 
     for (const auto& row : l.weights)
       for (const Rational& w : row) out.weight_max = std::max(out.weight_max, rational_abs(w));
     for (const Rational& b : l.bias) out.weight_max = std::max(out.weight_max, rational_abs(b));
-    out.layer_norms_squared.push_back(layer_operator_norm_squared(l));
+    SquaredEnclosure exact = layer_operator_norm_squared(l), engine = layer_norm_squared_engine(l);
+    out.layer_norms_squared.push_back({std::max(exact.lower, engine.lower), std::min(exact.upper, engine.upper)});
   }
   if (W_inf && *W_inf < out.weight_max)
     throw InputError("--W", "the class bound " + rational_to_string(*W_inf) + " is below the network's largest |w| " + rational_to_string(out.weight_max));

@@ -6,7 +6,10 @@
 //   max(largest row norm^2, largest column norm^2) <= ||A||_2^2
 //     <= min(||A||_F^2, ||A||_1 ||A||_inf),
 // and B(w)^2 lies between the same max-of-products of the lower and of the
-// upper ends. Everything here is exact rational arithmetic.
+// upper ends. Everything here is exact rational arithmetic; then each layer's
+// enclosure is intersected with the Lipschitz engine's certified [lower,
+// upper] for that single affine layer (whose Lipschitz constant in l2 is
+// exactly its spectral norm).
 #pragma once
 #include <optional>
 #include <vector>
