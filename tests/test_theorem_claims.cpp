@@ -49,6 +49,11 @@ TEST_CASE("theorem claims: a tampered bound certificate or least n is caught") {
   c = load("least_n_neurips2021.json");
   c["parameters"]["claimed"] = 2738018;  // (8) already holds at n - 1
   CHECK(run(c).verdict == "violated");
+  c = load("least_p_imagenet_neurips2021.json");
+  c["parameters"]["claimed"] = 16696;  // the bound still exceeds 1 there
+  CHECK(run(c).verdict == "violated");
+  c["parameters"]["claimed"] = 16698;  // not the least
+  CHECK(run(c).verdict == "violated");
   c = load("two_layer_p.json");
   c["parameters"]["claimed"] = 785000;
   CHECK(run(c).verdict == "violated");

@@ -13,6 +13,7 @@
 //   bound            B = edition's (10) (or (11) with "sparsity"), certificate {lower, upper}
 //   condition_8      A k log(8k/delta) <= n eps^2
 //   least_n          "claimed" is the least n with (8)
+//   least_p          "claimed" is the least p with bound (10) <= L
 //   log_positive     the edition's covering log log G is > 0
 //   two_layer_p      claimed p = k(d + 2)
 //   corollary_J      claimed J = R (W Q p)^D
@@ -115,6 +116,24 @@ ClaimOutcome verify_least_n(const Reader& r) {
                          " and " + (below == Decided::Positive ? "holds" : "fails") + " at n - 1");
 }
 
+ClaimOutcome verify_least_p(const Reader& r) {
+  bool seed = r.seed();
+  Rational p = r.get("claimed"), L = r.get("L");
+  if (denominator(p) != 1 || p < 1) throw InputError(r.where, "parameters.claimed must be a positive integer");
+  if (!seed && log_argument(r, seed) <= 1) return {"violated", "log(60WJ/eps) <= 0: the NeurIPS statement is defective here"};
+  auto at_most_L = [&](const Rational& pp) {  // sign of L^2 - B(pp)^2
+    Json with_p = r.params;
+    with_p["p"] = rational_to_string(pp);
+    Reader rp{with_p, r.where};
+    return decide([&](mpfr_prec_t prec) { return Interval(L * L, prec) - bound_squared(rp, seed, prec); });
+  };
+  Decided at = at_most_L(p), below = p == 1 ? Decided::Negative : at_most_L(p - 1);
+  if (at == Decided::Tie || below == Decided::Tie) return {"inconclusive", "tie at 4096 bits"};
+  return outcome(at == Decided::Positive && below == Decided::Negative,
+                 std::string("bound ") + (at == Decided::Positive ? "<=" : ">") + " L at p = " + rational_to_string(p) + ", " +
+                     (below == Decided::Positive ? "<=" : ">") + " L at p - 1");
+}
+
 Rational power(const Rational& base, const Rational& e, const std::string& where) {
   if (denominator(e) != 1 || e < 0 || e > 100000) throw InputError(where, "exponent must be an integer in [0, 100000]");
   Rational r = 1;
@@ -154,6 +173,7 @@ ClaimOutcome verify(const Json& claim, const ClaimContext& context) {
     return from_sign(decide([&](mpfr_prec_t p) { return condition8_margin(r, seed, r.get("n"), p); }), "sign of n eps^2 - A k log(8k/delta)");
   }
   if (q == "least_n") return verify_least_n(r);
+  if (q == "least_p") return verify_least_p(r);
   if (q == "log_positive") {
     Rational G = log_argument(r, r.seed());
     return outcome(G > 1, "log argument G = " + rational_to_string(G) + (G > 1 ? " > 1" : " <= 1"));

@@ -174,6 +174,13 @@ Json theorem_evaluation_json(const TheoremEvaluation& e) {
                                                   : "math.md 'NeurIPS 2021 edition' (Bubeck-Sellke 2021, conference version)"},
          {"parameters", params_json(t)},
          {"log_argument_exact", rational_to_string(e.log_argument)},
+         {"exact_form", Json{{"bound_squared", "N / (X * capacity)"},
+                             {"N", rational_to_string(t.epsilon * t.epsilon * t.n * t.d)},
+                             {"X", rational_to_string(edition_bound_denominator_constant(t))},
+                             {"capacity", t.edition == Edition::Seed ? "p log(1 + 60WJ/eps) + log(4/delta)" : "p log(60WJ/eps) + log(4/delta)"},
+                             {"condition_8_lhs", rational_to_string(edition_condition8_constant(t.edition) * t.k) + " * log(" +
+                                                     rational_to_string(8 * t.k / t.delta) + ")"},
+                             {"condition_8_rhs", rational_to_string(t.n * t.epsilon * t.epsilon)}}},
          {"log_term", enclosure_json(e.log_term, e.digits, "MPFI log, outward")},
          {"log_defect", e.log_defect},
          {"lipschitz_lower_bound", bound_json(e.bound, e.digits)},
