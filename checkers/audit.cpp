@@ -74,7 +74,7 @@ CertifiedLipschitz certified_lipschitz(const Network& net, const Dataset& data, 
 void run_audit(const AuditOptions& o) {
   AuditSettings s = settings_from(o);
   Network net = load_model(o.model);
-  Dataset data = dataset_read_csv(o.data, o.labels_column);
+  Dataset data = dataset_read(o.data, o.labels_column);
   if (data.d() != net.input_dim)
     throw InputError(o.data, std::to_string(data.d()) + " feature columns, the network has " + std::to_string(net.input_dim) + " inputs");
   AuditReport r = audit_run(net, data, s, certified_lipschitz(net, data, o));
@@ -94,7 +94,7 @@ void setup(CLI::App& app) {
   CLI::App* sub = app.add_subcommand("audit", "audit a trained scalar network against the universal law: exact training MSE, "
                                               "whether the theorem applies, its bound vs the certified Lipschitz constant");
   add_model_options(*sub, o->model);
-  sub->add_option("--data", o->data, "CSV dataset: feature columns and a label column (header optional)")->required();
+  sub->add_option("--data", o->data, "dataset: CSV (feature columns and a label column, header optional) or .npy (2-D float64/float32)")->required();
   sub->add_option("--labels-column", o->labels_column, "label column: header name or 0-based index (default: last)");
   sub->add_option("--edition", o->edition, "seed | neurips2021 (default neurips2021: all constants explicit)");
   sub->add_option("--sigma", o->sigma, "noise level sigma in (0, 1], sigma^2 = E[Var(y|x)]");

@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <limits>
 
 #include "arith/error.hpp"
 #include "lipschitz/lipschitz.hpp"
@@ -78,6 +79,40 @@ TEST_CASE("audit: CSV errors name the file and line") {
   Network net = line_network();
   Dataset two = dataset_read_csv(write_temp("two.csv", "1,2,3\n"));
   CHECK_THROWS_AS(audit_training_mse(net, two), InputError);  // 2 features, 1 input
+}
+
+namespace {
+
+std::string npy_bytes(const std::string& descr, std::size_t rows, std::size_t cols, const std::string& payload) {
+  std::string header = "{'descr': '" + descr + "', 'fortran_order': False, 'shape': (" + std::to_string(rows) + ", " +
+                       std::to_string(cols) + "), }";
+  while ((10 + header.size() + 1) % 64 != 0) header += ' ';
+  header += '\n';
+  std::string out = std::string("\x93NUMPY") + char(1) + char(0) + char(header.size() & 0xff) + char(header.size() >> 8);
+  return out + header + payload;
+}
+
+template <class T>
+std::string raw(const std::vector<T>& v) { return std::string(reinterpret_cast<const char*>(v.data()), v.size() * sizeof(T)); }
+
+}  // namespace
+
+TEST_CASE("audit: .npy datasets are read as exact dyadics") {
+  std::vector<double> d = {0.1, -2.5, 1.0, 3.0, 0.25, -1.0};
+  Dataset a = dataset_read(write_temp("a.npy", npy_bytes("<f8", 2, 3, raw(d))));
+  REQUIRE(a.n() == 2);
+  CHECK(a.d() == 2);
+  CHECK(a.x[0][0] == rational_from_double(0.1));
+  CHECK(a.y[1] == -1);
+  std::vector<float> f = {0.1f, 2.0f, -0.5f, 1.0f};
+  Dataset b = dataset_read(write_temp("b.npy", npy_bytes("<f4", 2, 2, raw(f))), "0");
+  CHECK(b.y[0] == rational_from_float(0.1f));
+  CHECK(b.x[1][0] == 1);
+  CHECK_THROWS_AS(dataset_read(write_temp("c.npy", npy_bytes("<i8", 2, 3, raw(d)))), InputError);
+  CHECK_THROWS_AS(dataset_read(write_temp("d.npy", npy_bytes("<f8", 3, 3, raw(d)))), InputError);  // size mismatch
+  CHECK_THROWS_AS(dataset_read(write_temp("e.npy", "not numpy at all")), InputError);
+  std::vector<double> nan = {1.0, std::numeric_limits<double>::quiet_NaN()};
+  CHECK_THROWS_AS(dataset_read(write_temp("f.npy", npy_bytes("<f8", 1, 2, raw(nan)))), InputError);
 }
 
 TEST_CASE("audit: verdicts on a perfectly fitted line") {

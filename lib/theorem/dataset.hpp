@@ -23,4 +23,12 @@ struct Dataset {
 // label_column: a header name, a 0-based index, or "" for the last column.
 Dataset dataset_read_csv(const std::string& path, const std::string& label_column = "");
 
+// A 2-D NumPy .npy array (little-endian float64 '<f8' or float32 '<f4',
+// C order), one row per sample; each entry becomes its exact dyadic value.
+// label_column: a 0-based index or "" for the last column.
+Dataset dataset_read_npy(const std::string& path, const std::string& label_column = "");
+
+// By extension: .npy, otherwise CSV.
+Dataset dataset_read(const std::string& path, const std::string& label_column = "");
+
 }  // namespace rl
