@@ -15,6 +15,7 @@ struct AuditOptions {
   std::string data, labels_column, edition = "neurips2021";
   std::string sigma, delta, c, k = "1", epsilon, W, J, R, Q = "1", C2;
   bool box_data = false, json = false;
+  int sweep = 0;
   double time_limit = 10;
   std::string rel_gap = "1/1000000";
   int digits = 20;
@@ -82,10 +83,18 @@ void run_audit(const AuditOptions& o) {
     Json j = audit_report_json(r, o.digits);
     j["model"] = net.source;
     j["data"] = Json{{"file", data.source}, {"n", data.n()}, {"d", data.d()}};
+    if (o.sweep > 0) j["epsilon_sweep"] = audit_epsilon_sweep(r, data, s, o.sweep);
     print_json(j);
   } else {
     std::cout << "model " << net.source << ", data " << data.source << " (n = " << data.n() << ", d = " << data.d() << ")\n"
               << audit_report_text(r, o.digits);
+    if (o.sweep > 0) {
+      std::cout << "eps sweep (eps, fit, (8), least n, bound lower):\n";
+      for (const Json& row : audit_epsilon_sweep(r, data, s, o.sweep))
+        std::cout << "  " << row["epsilon_decimal"].get<std::string>() << "  " << (row["fits_below_noise"] == true ? "fit" : "no-fit") << "  "
+                  << (row["condition_8"] == true ? "(8) holds" : "(8) fails") << "  " << row["least_n"].get<std::string>() << "  "
+                  << (row.contains("bound") ? row["bound"]["lower"].get<std::string>() : std::string("undefined")) << "\n";
+    }
   }
 }
 
@@ -107,6 +116,7 @@ void setup(CLI::App& app) {
   sub->add_option("--R", o->R, "input norm bound R (default: the data's largest norm, rounded up)");
   sub->add_option("--Q", o->Q, "largest number of entries tied to one parameter (default 1)");
   sub->add_option("--C2", o->C2, "seed edition's constant C2");
+  sub->add_option("--sweep", o->sweep, "also evaluate the theorem at eps = j/N (sigma^2 - MSE), j = 1..N")->check(CLI::Range(0, 1000));
   sub->add_flag("--box-data", o->box_data, "certify Lip(h) on the data's bounding box instead of globally");
   sub->add_option("--time-limit", o->time_limit, "seconds for the Lipschitz engine (default 10)");
   sub->add_option("--rel-gap", o->rel_gap, "relative gap at which the Lipschitz engine stops (default 1/1000000)");

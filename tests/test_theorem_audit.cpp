@@ -140,6 +140,15 @@ TEST_CASE("audit: verdicts on a perfectly fitted line") {
   CHECK(r.J == r.corollary.R * 2 * 2);
   REQUIRE(r.vacuity_factor.has_value());
   CHECK(r.verdict == (*r.vacuity_factor >= 10 ? "vacuous" : "consistent"));
+  // The eps sweep: the bound increases with eps, and (8) once true stays true.
+  Json sweep = audit_epsilon_sweep(r, data, settings(), 5);
+  REQUIRE(sweep.size() == 5);
+  for (std::size_t j = 1; j < sweep.size(); ++j) {
+    CHECK(rational_parse(sweep[j]["bound"]["lower"].get<std::string>()) > rational_parse(sweep[j - 1]["bound"]["upper"].get<std::string>()));
+    if (sweep[j - 1]["condition_8"] == true) CHECK(sweep[j]["condition_8"] == true);
+  }
+  CHECK(sweep[4]["condition_8"] == true);
+  CHECK(sweep[0]["condition_8"] == false);
   // A certified upper bound below the theorem's bound: contradicted.
   CertifiedLipschitz tiny{Rational(1) / 100000, Rational(1) / 100000, "given", "converged"};
   CHECK(audit_run(net, data, settings(), tiny).verdict == "contradicted");

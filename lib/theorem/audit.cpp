@@ -29,11 +29,11 @@ void choose_epsilon(AuditReport& r, const AuditSettings& s) {
   r.fits_below_noise = r.epsilon > 0 && r.epsilon < 1 && r.mse <= s.sigma * s.sigma - r.epsilon;
 }
 
-TheoremParams theorem_params(const AuditReport& r, const Dataset& data, const AuditSettings& s) {
+TheoremParams theorem_params_at(const AuditReport& r, const Dataset& data, const AuditSettings& s, const Rational& eps) {
   TheoremParams t;
   t.edition = s.edition;
   t.n = Rational(data.n()); t.d = Rational(data.d()); t.p = Rational(r.corollary.p);
-  t.epsilon = r.epsilon; t.delta = s.delta; t.c = s.c; t.k = s.k;
+  t.epsilon = eps; t.delta = s.delta; t.c = s.c; t.k = s.k;
   t.W = r.W_diam; t.J = r.J;
   if (s.edition == Edition::Seed) { t.sigma = s.sigma; t.C2 = s.C2; }
   return t;
@@ -108,9 +108,26 @@ AuditReport audit_run(const Network& net, const Dataset& data, const AuditSettin
     r.reasons.push_back("no eps in (0, 1) with MSE <= sigma^2 - eps (sigma^2 - MSE = " + rational_to_string(r.gap) + ")");
     return r;
   }
-  r.theorem = theorem_evaluate(theorem_params(r, data, s), s.digits);
+  r.theorem = theorem_evaluate(theorem_params_at(r, data, s, r.epsilon), s.digits);
   decide_verdict(r, s);
   return r;
+}
+
+Json audit_epsilon_sweep(const AuditReport& r, const Dataset& data, const AuditSettings& s, int steps) {
+  Json rows = Json::array();
+  Rational top = std::min(r.gap, Rational(999) / 1000);
+  if (top <= 0 || steps < 1) return rows;
+  for (int j = 1; j <= steps; ++j) {
+    Rational eps = top * j / steps;
+    TheoremEvaluation e = theorem_evaluate(theorem_params_at(r, data, s, eps), 12);
+    Json row{{"epsilon", rational_to_string(eps)}, {"epsilon_decimal", decimal_lower(eps, 8)}, {"fits_below_noise", r.mse <= s.sigma * s.sigma - eps},
+             {"condition_8", e.condition8.holds ? Json(*e.condition8.holds) : Json(nullptr)},
+             {"least_n", e.least_n.value ? Json(e.least_n.value->str()) : Json(nullptr)}};
+    if (e.bound.status != BoundValue::Status::Undefined)
+      row["bound"] = Json{{"lower", decimal_lower(e.bound.value.lower, 12)}, {"upper", decimal_upper(e.bound.value.upper, 12)}};
+    rows.push_back(row);
+  }
+  return rows;
 }
 
 Json audit_report_json(const AuditReport& r, int digits) {

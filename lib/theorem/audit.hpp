@@ -56,6 +56,10 @@ Rational audit_training_mse(const Network& net, const Dataset& data);
 // maximum squared norm, rounded up (MPFI).
 Rational audit_data_radius(const Dataset& data);
 
+// The theorem at eps = j/steps * min(sigma^2 - MSE, 0.999), j = 1..steps,
+// with the class of the report: one row per eps (fit, (8), bound).
+Json audit_epsilon_sweep(const AuditReport& r, const Dataset& data, const AuditSettings& s, int steps);
+
 AuditReport audit_run(const Network& net, const Dataset& data, const AuditSettings& s, const CertifiedLipschitz& lip);
 Json audit_report_json(const AuditReport& r, int digits);
 std::string audit_report_text(const AuditReport& r, int digits);
