@@ -32,7 +32,6 @@ void evaluate_bounds(TheoremEvaluation& e) {
   e.log_argument = edition_log_argument(t);
   e.log_defect = edition_log_defect(t);
   e.log_term = refine_enclosure([&](mpfr_prec_t prec) { return theorem_log_term(t, prec); }, e.digits);
-  if (e.log_argument == 1) e.log_term = Enclosure{0, 0, 0, true};  // log 1 = 0 exactly
   if (e.log_defect)
     e.defects.push_back("NeurIPS 2021 edition: WJ <= eps/60, so log(60WJ/eps) = log(" + rational_to_string(e.log_argument) +
                         ") <= 0; the statement's eps/(6J)-net would have (60WJ/eps)^p <= 1 points and its bound is not a valid "
