@@ -64,7 +64,10 @@ void evaluate_level_inversions(TheoremEvaluation& e) {
     e.notes.push_back("least p and the eps threshold for --L need --C2 in the seed edition");
     return;
   }
-  if (e.log_defect) return;
+  if (e.log_defect) {
+    e.notes.push_back("least p and the eps threshold for --L are not computed: the edition's statement is defective here");
+    return;
+  }
   e.bound_at_most_level = theorem_bound_at_most_level(t);
   e.least_p = theorem_least_p(t);
   e.epsilon_threshold = theorem_epsilon_threshold(t, e.digits);
@@ -196,7 +199,7 @@ Json theorem_evaluation_json(const TheoremEvaluation& e) {
                             {"rhs_exact", rational_to_string(e.condition9->rhs)}, {"kind", "exact rational comparison"}};
     j["least_d_condition_9"] = e.least_d->str();
   }
-  if (t.L) j["level"] = level_json(e);
+  if (t.L && !level_json(e).empty()) j["level"] = level_json(e);
   return j;
 }
 
