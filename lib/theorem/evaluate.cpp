@@ -208,7 +208,13 @@ std::string theorem_evaluation_text(const TheoremEvaluation& e) {
   std::ostringstream o;
   o << "edition     " << edition_name(t.edition) << "\n";
   for (const std::string& d : e.defects) o << "DEFECT      " << d << "\n";
-  auto enc = [&](const Enclosure& x) { return "[" + decimal_lower(x.lower, e.digits) + ", " + decimal_upper(x.upper, e.digits) + "]"; };
+  auto enc = [&](const Enclosure& x) {
+    std::string s = "[";
+    s += decimal_lower(x.lower, e.digits);
+    s += ", ";
+    s += decimal_upper(x.upper, e.digits);
+    return s + "]";
+  };
   o << "bound (10)  " << e.bound.form << "\n";
   if (e.bound.status == BoundValue::Status::Undefined) o << "            undefined (denominator not positive)\n";
   else o << "            in " << enc(e.bound.value) << (e.bound.status == BoundValue::Status::Defective ? "  (literal value of a defective statement)" : "")
