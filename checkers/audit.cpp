@@ -1,0 +1,131 @@
+// robustlaw audit MODEL --data FILE.csv ...: the theorem against a trained
+// network: exact training MSE, whether the theorem applies, its bound next
+// to the network's certified Lipschitz enclosure.
+#include "arith/error.hpp"
+#include "common.hpp"
+#include "lipschitz/lipschitz.hpp"
+#include "registry.hpp"
+#include "theorem/audit.hpp"
+
+namespace rl::cli {
+namespace {
+
+struct AuditOptions {
+  ModelOptions model;
+  std::string data, labels_column, edition = "neurips2021";
+  std::string sigma, delta, c, k = "1", epsilon, W, J, R, Q = "1", C2;
+  bool box_data = false, json = false;
+  int sweep = 0;
+  double time_limit = 10;
+  std::string rel_gap = "1/1000000";
+  int digits = 20;
+};
+
+std::optional<Rational> optional_value(const std::string& text, const std::string& option) {
+  if (text.empty()) return std::nullopt;
+  return rational_parse(text, option);
+}
+
+Rational required_value(const std::string& text, const std::string& option) {
+  if (text.empty()) throw InputError(option, "required");
+  return rational_parse(text, option);
+}
+
+AuditSettings settings_from(const AuditOptions& o) {
+  AuditSettings s;
+  s.edition = edition_parse(o.edition);
+  s.sigma = required_value(o.sigma, "--sigma");
+  s.delta = required_value(o.delta, "--delta");
+  s.c = required_value(o.c, "--c");
+  s.k = required_value(o.k, "--k");
+  if (s.sigma <= 0 || s.sigma > 1) throw InputError("--sigma", "must lie in (0, 1]");
+  s.epsilon = optional_value(o.epsilon, "--epsilon");
+  s.W_inf = optional_value(o.W, "--W");
+  s.J = optional_value(o.J, "--J");
+  s.R = optional_value(o.R, "--R");
+  s.C2 = optional_value(o.C2, "--C2");
+  Rational Q = required_value(o.Q, "--Q");
+  if (denominator(Q) != 1 || Q < 1) throw InputError("--Q", "must be a positive integer");
+  s.Q = numerator(Q);
+  s.digits = o.digits;
+  return s;
+}
+
+CertifiedLipschitz certified_lipschitz(const Network& net, const Dataset& data, const AuditOptions& o) {
+  LipschitzOptions lo;
+  lo.norm = Norm::L2;
+  lo.time_limit_seconds = o.time_limit;
+  lo.rel_gap = rational_parse(o.rel_gap, "--rel-gap");
+  lo.threads = 1;
+  if (o.box_data) {
+    lo.domain.lo = data.x.front();
+    lo.domain.hi = data.x.front();
+    for (const auto& row : data.x)
+      for (std::size_t i = 0; i < row.size(); ++i) {
+        lo.domain.lo[i] = std::min(lo.domain.lo[i], row[i]);
+        lo.domain.hi[i] = std::max(lo.domain.hi[i], row[i]);
+      }
+  } else {
+    lo.domain.global = true;
+  }
+  LipschitzResult r = lipschitz_bound(net, lo);
+  return {r.lower, r.upper, r.lower_method + " / " + r.upper_method + (o.box_data ? ", data bounding box" : ", global"), r.status, o.box_data};
+}
+
+void run_audit(const AuditOptions& o) {
+  AuditSettings s = settings_from(o);
+  Network net = load_model(o.model);
+  Dataset data = dataset_read(o.data, o.labels_column);
+  if (data.d() != net.input_dim)
+    throw InputError(o.data, std::to_string(data.d()) + " feature columns, the network has " + std::to_string(net.input_dim) + " inputs");
+  AuditReport r = audit_run(net, data, s, certified_lipschitz(net, data, o));
+  if (o.json) {
+    Json j = audit_report_json(r, o.digits);
+    j["model"] = net.source;
+    j["data"] = Json{{"file", data.source}, {"n", data.n()}, {"d", data.d()}};
+    if (o.sweep > 0) j["epsilon_sweep"] = audit_epsilon_sweep(r, data, s, o.sweep);
+    print_json(j);
+  } else {
+    std::cout << "model " << net.source << ", data " << data.source << " (n = " << data.n() << ", d = " << data.d() << ")\n"
+              << audit_report_text(r, o.digits);
+    if (o.sweep > 0) {
+      std::cout << "eps sweep (eps, fit, (8), least n, bound lower):\n";
+      for (const Json& row : audit_epsilon_sweep(r, data, s, o.sweep))
+        std::cout << "  " << row["epsilon_decimal"].get<std::string>() << "  " << (row["fits_below_noise"] == true ? "fit" : "no-fit") << "  "
+                  << (row["condition_8"] == true ? "(8) holds" : "(8) fails") << "  " << row["least_n"].get<std::string>() << "  "
+                  << (row.contains("bound") ? row["bound"]["lower"].get<std::string>() : std::string("undefined")) << "\n";
+    }
+  }
+}
+
+void setup(CLI::App& app) {
+  auto o = std::make_shared<AuditOptions>();
+  CLI::App* sub = app.add_subcommand("audit", "audit a trained scalar network against the universal law: exact training MSE, "
+                                              "whether the theorem applies, its bound vs the certified Lipschitz constant");
+  add_model_options(*sub, o->model);
+  sub->add_option("--data", o->data, "dataset: CSV (feature columns and a label column, header optional) or .npy (2-D float64/float32)")->required();
+  sub->add_option("--labels-column", o->labels_column, "label column: header name or 0-based index (default: last)");
+  sub->add_option("--edition", o->edition, "seed | neurips2021 (default neurips2021: all constants explicit)");
+  sub->add_option("--sigma", o->sigma, "noise level sigma in (0, 1], sigma^2 = E[Var(y|x)]");
+  sub->add_option("--delta", o->delta, "failure probability in (0, 1)");
+  sub->add_option("--c", o->c, "isoperimetry constant of the covariate distribution");
+  sub->add_option("--k", o->k, "number of mixture components (default 1)");
+  sub->add_option("--epsilon", o->epsilon, "fit margin; default sigma^2 - MSE (the largest the fit allows)");
+  sub->add_option("--W", o->W, "weight bound W_inf of the class [-W_inf, W_inf]^p (default max(1, max |w|))");
+  sub->add_option("--J", o->J, "override the corollary's J = R (W_inf Q p)^D");
+  sub->add_option("--R", o->R, "input norm bound R (default: the data's largest norm, rounded up)");
+  sub->add_option("--Q", o->Q, "largest number of entries tied to one parameter (default 1)");
+  sub->add_option("--C2", o->C2, "seed edition's constant C2");
+  sub->add_option("--sweep", o->sweep, "also evaluate the theorem at eps = j/N (sigma^2 - MSE), j = 1..N")->check(CLI::Range(0, 1000));
+  sub->add_flag("--box-data", o->box_data, "certify Lip(h) on the data's bounding box instead of globally");
+  sub->add_option("--time-limit", o->time_limit, "seconds for the Lipschitz engine (default 10)");
+  sub->add_option("--rel-gap", o->rel_gap, "relative gap at which the Lipschitz engine stops (default 1/1000000)");
+  sub->add_option("--digits", o->digits, "significant digits (default 20)")->check(CLI::Range(5, 1000));
+  sub->add_flag("--json", o->json, "print one JSON object");
+  sub->callback([o] { run_audit(*o); });
+}
+
+const SubcommandRegistrar registrar("audit", setup);
+
+}  // namespace
+}  // namespace rl::cli

@@ -1,0 +1,54 @@
+#include "theorem/companions.hpp"
+
+#include "arith/error.hpp"
+
+namespace rl {
+namespace {
+
+Rational rational_pow_integer(const Rational& base, const Integer& e) {
+  Rational r = 1;
+  for (Integer i = 0; i < e; ++i) r *= base;
+  return r;
+}
+
+void require_positive(const Rational& q, const std::string& what) {
+  if (q <= 0) throw InputError(what, "must be positive, got " + rational_to_string(q));
+}
+
+}  // namespace
+
+Integer two_layer_parameter_count(const Integer& k, const Integer& d) {
+  if (k < 1) throw InputError("k", "the number of neurons must be a positive integer");
+  if (d < 1) throw InputError("d", "the input dimension must be a positive integer");
+  return k * (d + 2);
+}
+
+Rational corollary_lipschitz_J(const Rational& R, const Rational& W, const Integer& Q, const Integer& p, const Integer& D) {
+  require_positive(R, "R");
+  if (W < 1) throw InputError("W", "the corollary assumes W >= 1, got " + rational_to_string(W));
+  if (Q < 1 || p < 1) throw InputError("Q/p", "Q and p must be positive integers");
+  if (D < 1 || D > 10000) throw InputError("D", "the depth must be an integer in [1, 10000]");
+  return R * rational_pow_integer(W * Rational(Q) * Rational(p), D);
+}
+
+Enclosure theorem1_explicit(const Rational& C, const Rational& P, const Rational& eps, const Rational& sigma,
+                            const Rational& n, const Rational& d, const Rational& p, int digits) {
+  for (auto [q, name] : {std::pair{C, "C"}, {P, "polylog factor"}, {eps, "eps"}, {sigma, "sigma"}, {n, "n"}, {d, "d"}, {p, "p"}})
+    require_positive(q, name);
+  Rational square = C * C * eps * eps * n * d / (sigma * sigma * p * P * P);
+  return refine_enclosure([&](mpfr_prec_t prec) { return interval_sqrt(Interval(square, prec)); }, digits);
+}
+
+Enclosure no_free_prune_value(const Rational& eps, const Rational& n, const Rational& d, const Rational& mutual_information,
+                              const Rational& mask_l1, int digits) {
+  for (auto [q, name] : {std::pair{eps, "eps"}, {n, "n"}, {d, "d"}})
+    require_positive(q, name);
+  if (mutual_information < 0) throw InputError("I", "mutual information must be >= 0");
+  if (mask_l1 < 0) throw InputError("E||m||_1", "the expected mask size must be >= 0");
+  Rational p_eff = mutual_information + mask_l1;
+  require_positive(p_eff, "p_eff");
+  Rational square = eps * eps * n * d / p_eff;
+  return refine_enclosure([&](mpfr_prec_t prec) { return interval_sqrt(Interval(square, prec)); }, digits);
+}
+
+}  // namespace rl

@@ -1,0 +1,73 @@
+#include "theorem/params.hpp"
+
+#include "arith/error.hpp"
+
+namespace rl {
+namespace {
+
+void require_positive_integer(const Rational& q, const std::string& option) {
+  if (denominator(q) != 1) throw InputError(option, "must be an integer, got " + rational_to_string(q));
+  if (q < 1) throw InputError(option, "must be a positive integer, got " + rational_to_string(q));
+}
+
+void require_positive(const Rational& q, const std::string& option) {
+  if (q <= 0) throw InputError(option, "must be positive, got " + rational_to_string(q));
+}
+
+void require_open_unit(const Rational& q, const std::string& option) {
+  if (q <= 0 || q >= 1) throw InputError(option, "must lie in the open interval (0, 1), got " + rational_to_string(q));
+}
+
+}  // namespace
+
+Edition edition_parse(const std::string& text) {
+  if (text == "seed") return Edition::Seed;
+  if (text == "neurips2021") return Edition::NeurIPS2021;
+  throw InputError("--edition", "expected 'seed' or 'neurips2021', got '" + text + "'");
+}
+
+std::string edition_name(Edition e) { return e == Edition::Seed ? "seed" : "neurips2021"; }
+
+void theorem_params_validate(const TheoremParams& t) {
+  require_positive_integer(t.n, "--n");
+  require_positive_integer(t.d, "--d");
+  require_positive_integer(t.p, "--p");
+  require_positive_integer(t.k, "--k");
+  require_open_unit(t.epsilon, "--epsilon");
+  require_open_unit(t.delta, "--delta");
+  require_positive(t.c, "--c");
+  require_positive(t.W, "--W");
+  require_positive(t.J, "--J");
+  if (t.sigma) {
+    require_positive(*t.sigma, "--sigma");
+    if (*t.sigma > 1) throw InputError("--sigma", "labels lie in [-1, 1], so sigma <= 1; got " + rational_to_string(*t.sigma));
+  }
+  if (t.C1) require_positive(*t.C1, "--C1");
+  if (t.C2) require_positive(*t.C2, "--C2");
+  if (t.L) require_positive(*t.L, "--L");
+  if (t.sparsity) {
+    require_positive_integer(*t.sparsity, "--sparsity");
+    if (*t.sparsity > t.p) throw InputError("--sparsity", "s-sparse vectors in R^p need s <= p");
+  }
+}
+
+Rational edition_condition8_constant(Edition e) { return e == Edition::Seed ? Rational(10000) : Rational(4096); }
+
+Rational edition_log_argument(const TheoremParams& t) {
+  Rational ratio = 60 * t.W * t.J / t.epsilon;
+  return t.edition == Edition::Seed ? 1 + ratio : ratio;
+}
+
+bool edition_log_defect(const TheoremParams& t) {
+  return t.edition == Edition::NeurIPS2021 && edition_log_argument(t) <= 1;
+}
+
+Rational params_sigma_or_worst(const TheoremParams& t) { return t.sigma ? *t.sigma : Rational(1); }
+
+Rational edition_bound_denominator_constant(const TheoremParams& t) {
+  if (t.edition == Edition::NeurIPS2021) return rational_pow2(18) * t.c;
+  Rational sigma = params_sigma_or_worst(t);
+  return sigma * sigma * (t.C2 ? *t.C2 : Rational(1)) * t.c;
+}
+
+}  // namespace rl
