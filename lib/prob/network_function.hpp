@@ -8,8 +8,11 @@
 
 namespace rl {
 
-// Throws InputError naming `where` when the file cannot be loaded, its input
-// size is not d, or its output is not scalar.
-TestFunction network_test_function(const std::string& path, std::size_t d, const std::string& where);
+// spec is FILE or FILE#k (output k). Throws InputError naming `where` when
+// the file cannot be loaded, its input size is not d, or the output is not
+// scalar. f is evaluated in double (net_eval_double); 1/U is rounded to the
+// nearest double, a relative error of 2^-53 that the Monte Carlo threshold
+// margin absorbs.
+TestFunction network_test_function(const std::string& spec, std::size_t d, const std::string& where);
 
 }  // namespace rl
