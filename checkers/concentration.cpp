@@ -1,6 +1,7 @@
 // robustlaw concentration: Definition 2 (c-concentration) and Definition 6
 // (c-isoperimetry) of the seed checked for a measure and a test function,
 // with an exact tail (phi = x_1) or Monte Carlo with rigorous intervals.
+#include <algorithm>
 #include <iostream>
 #include <memory>
 #include <optional>
@@ -90,12 +91,17 @@ void run_exact(const ConcentrationOptions& o, const Measure& m, const Concentrat
     Plot plot = tail_plot(o, "exact enclosure");
     PlotSeries s{"exact tail P(|x1 - E x1| > t)", "#2c3e50", false, {}, {}, {}};
     std::vector<Rational> ts;
-    for (const TailPoint& p : r.result.points) {
-      if (p.tail.upper() <= 0) continue;
-      ts.push_back(p.t);
-      s.x.push_back(rational_to_double(p.t));
-      s.lo.push_back(rational_to_double(p.tail.lower()));
-      s.hi.push_back(rational_to_double(p.tail.upper()));
+    Rational t_end;
+    // Its own grid: a violation stops the staircase early, the plot shows the whole tail.
+    std::vector<Rational> plot_grid = coordinate_grid(m, 64, t_end);
+    std::sort(plot_grid.begin(), plot_grid.end());
+    for (const Rational& pt : plot_grid) {
+      Interval tail = coordinate_deviation_tail(m, pt, prec);
+      if (tail.upper() < Rational(1, 1000000000000LL)) continue;
+      ts.push_back(pt);
+      s.x.push_back(rational_to_double(pt));
+      s.lo.push_back(rational_to_double(tail.lower()));
+      s.hi.push_back(rational_to_double(tail.upper()));
     }
     plot.series.push_back(s);
     add_bound_series(plot, b, ts);

@@ -62,6 +62,7 @@ CoordinateCheck concentration_check_coordinate(const Measure& m, const Concentra
   } else {
     out.scope = range + " only (unbounded mixture)";
   }
+  if (out.result.verdict == "violated") out.scope = "a certified violation at the witness t (one t suffices)";
   return out;
 }
 

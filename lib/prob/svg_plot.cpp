@@ -17,7 +17,11 @@ struct Axes {
   bool log_y;
   double fy(double v) const { return log_y ? std::log10(std::max(v, 1e-300)) : v; }
   double px(double v) const { return kLeft + (v - x0) / (x1 - x0) * (kW - kLeft - kRight); }
-  double py(double v) const { return kH - kBottom - (fy(v) - y0) / (y1 - y0) * (kH - kTop - kBottom); }
+  // Clamped to the frame, so curves leaving the range run along its edge.
+  double py(double v) const {
+    double y = kH - kBottom - (fy(v) - y0) / (y1 - y0) * (kH - kTop - kBottom);
+    return std::clamp(y, kTop, kH - kBottom);
+  }
 };
 
 Axes axes_fit(const Plot& plot) {
@@ -34,6 +38,7 @@ Axes axes_fit(const Plot& plot) {
     }
   if (a.x0 >= a.x1) a.x1 = a.x0 + 1;
   if (plot.log_y) { a.y0 = std::floor(std::max(a.y0, a.y1 - 12)); a.y1 = std::ceil(a.y1); }
+  if (!plot.log_y) a.y0 = std::min(a.y0, 0.0);
   if (a.y0 >= a.y1) a.y1 = a.y0 + 1;
   return a;
 }
@@ -46,7 +51,8 @@ void draw_frame(std::ostringstream& o, const Plot& plot, const Axes& a) {
     o << "<text x='" << a.px(xv) << "' y='" << kH - kBottom + 18 << "' font-size='11' text-anchor='middle'>" << xv
       << "</text>\n";
   }
-  for (double e = a.y0; e <= a.y1 + 1e-9; e += std::max(1.0, std::ceil((a.y1 - a.y0) / 8))) {
+  const double step = a.log_y ? std::max(1.0, std::ceil((a.y1 - a.y0) / 8)) : (a.y1 - a.y0) / 5;
+  for (double e = a.y0; e <= a.y1 + 1e-9 * std::fabs(a.y1); e += step) {
     double yv = a.log_y ? std::pow(10.0, e) : e, y = a.py(yv);
     o << "<line x1='" << kLeft << "' x2='" << kW - kRight << "' y1='" << y << "' y2='" << y
       << "' stroke='#ddd'/>\n<text x='" << kLeft - 6 << "' y='" << y + 4 << "' font-size='11' text-anchor='end'>"
@@ -66,7 +72,9 @@ void plot_write_svg(const Plot& plot, const std::string& path) {
   o << "<svg xmlns='http://www.w3.org/2000/svg' width='" << kW << "' height='" << kH
     << "' font-family='sans-serif'>\n<rect width='100%' height='100%' fill='white'/>\n";
   draw_frame(o, plot, a);
+
   double legend_y = kTop + 10;
+  std::vector<std::pair<std::string, std::string>> legend;
   for (const auto& s : plot.series) {
     if (s.curve) {
       o << "<polyline fill='none' stroke='" << s.color << "' stroke-width='1.5' points='";
@@ -76,16 +84,21 @@ void plot_write_svg(const Plot& plot, const std::string& path) {
     } else {
       for (std::size_t i = 0; i < s.x.size(); ++i) {
         if (a.log_y && s.hi[i] <= 0) continue;
-        double x = a.px(s.x[i]), ylo = a.py(std::max(s.lo[i], std::pow(10.0, a.y0))), yhi = a.py(s.hi[i]);
+        const double floor_y = a.log_y ? std::pow(10.0, a.y0) : a.y0;
+        double x = a.px(s.x[i]), ylo = a.py(std::max(s.lo[i], floor_y)), yhi = a.py(s.hi[i]);
+        o << "<circle cx='" << x << "' cy='" << (ylo + yhi) / 2 << "' r='2' fill='" << s.color << "'/>\n";
         o << "<line x1='" << x << "' x2='" << x << "' y1='" << ylo << "' y2='" << yhi << "' stroke='" << s.color
           << "' stroke-width='1.5'/>\n<line x1='" << x - 3 << "' x2='" << x + 3 << "' y1='" << ylo << "' y2='" << ylo
           << "' stroke='" << s.color << "'/>\n<line x1='" << x - 3 << "' x2='" << x + 3 << "' y1='" << yhi
           << "' y2='" << yhi << "' stroke='" << s.color << "'/>\n";
       }
     }
+    legend.push_back({s.label, s.color});
+  }
+  for (const auto& [label, color] : legend) {
     o << "<line x1='" << kW - kRight + 10 << "' x2='" << kW - kRight + 30 << "' y1='" << legend_y << "' y2='"
-      << legend_y << "' stroke='" << s.color << "' stroke-width='2'/>\n<text x='" << kW - kRight + 35 << "' y='"
-      << legend_y + 4 << "' font-size='11'>" << s.label << "</text>\n";
+      << legend_y << "' stroke='" << color << "' stroke-width='2'/>\n<text x='" << kW - kRight + 35 << "' y='"
+      << legend_y + 4 << "' font-size='11'>" << label << "</text>\n";
     legend_y += 18;
   }
   o << "</svg>\n";

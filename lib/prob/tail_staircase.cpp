@@ -64,7 +64,8 @@ StaircaseResult tail_staircase_check(const TailFunction& tail, const TailFunctio
     if (violates(p) && (!out.witness || !violates(*out.witness) ||
                         p.tail.lower() - p.bound.upper() > out.witness->tail.lower() - out.witness->bound.upper()))
       out.witness = p;
-    if (!violated && (!out.witness || closeness(p) > closeness(*out.witness))) out.witness = p;
+    // The tightest point with t > 0 (at t = 0 the tail is 1 and the bound 2).
+    if (!violated && p.t > 0 && (!out.witness || closeness(p) > closeness(*out.witness))) out.witness = p;
   }
   out.verdict = violated ? "violated" : (out.failed_cells == 0 ? "holds" : "inconclusive");
   return out;
