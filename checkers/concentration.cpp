@@ -147,7 +147,10 @@ void run_monte_carlo(const ConcentrationOptions& o, const Measure& m, const Test
                  : "the grid of t below, simultaneously at the stated confidence (Bonferroni)";
   j["monte_carlo"] = Json{{"samples_per_batch", o.samples}, {"samples_drawn", r.samples_drawn},
                           {"confidence", o.confidence}, {"alpha_per_bound", rational_to_string(r.alpha_per_bound)},
-                          {"mean", json_pair(r.mean_lower, r.mean_upper, o.digits)}, {"seed", o.seed},
+                          {"mean", json_pair(r.mean_lower, r.mean_upper, o.digits)},
+                          {"mean_method", r.mean_known ? "exact: E phi = 0 (odd phi, symmetric measure)"
+                                                       : "Chebyshev with the Poincare variance bound, first batch"},
+                          {"seed", o.seed},
                           {"rng", "std::mt19937_64, block-seeded by std::seed_seq{seed, stream, block}"},
                           {"threads", r.threads}, {"seconds", r.seconds}, {"samples_per_second", r.samples_per_second}};
   Json pts = Json::array();

@@ -93,8 +93,7 @@ TEST_CASE("prob mc: intervals contain the exact sphere tail, are reproducible ac
     CHECK(one.points[k].lower <= exact.upper());
     CHECK(exact.lower() <= one.points[k].upper);
   }
-  CHECK(one.mean_lower <= 0);
-  CHECK(one.mean_upper >= 0);
+  CHECK(one.mean_known);  // x_1 is odd and the sphere symmetric: E x_1 = 0 exactly
   // At d = 100, t = 1/5, the exact tail 0.0449 exceeds 2e^-4 = 0.0366 by more than the CI width.
   Measure m100 = measure_parse("sphere", 100, "test");
   ConcentrationBound b100;
@@ -104,4 +103,25 @@ TEST_CASE("prob mc: intervals contain the exact sphere tail, are reproducible ac
   McResult v = concentration_check_mc(m100, test_function_parse("coordinate", 100, "test"), b100, {Rational(1, 5)}, o);
   CHECK(v.verdict == "violated");
   CHECK(v.samples_per_second > 0);
+}
+
+TEST_CASE("prob mc: on the cube the mean is estimated and both it and the tails cover the exact values") {
+  // [0, 1/4]^16: E x_1 = 1/8 and P(|x_1 - 1/8| > t) = 1 - 8t.
+  Measure m = measure_parse("cube", 16, "test");
+  ConcentrationBound b;
+  b.c = constant_parse("1", "test");
+  b.d = 16;
+  McOptions o;
+  o.samples = test::scaled(40000);
+  o.seed = 3;
+  std::vector<Rational> grid{Rational(1, 40), Rational(1, 16), Rational(1, 10)};
+  McResult r = concentration_check_mc(m, test_function_parse("coordinate", 16, "test"), b, grid, o);
+  CHECK(!r.mean_known);
+  CHECK(r.mean_lower <= Rational(1, 8));
+  CHECK(Rational(1, 8) <= r.mean_upper);
+  for (std::size_t k = 0; k < grid.size(); ++k) {
+    Rational exact = 1 - 8 * grid[k];
+    CHECK(r.points[k].lower <= exact);
+    CHECK(exact <= r.points[k].upper);
+  }
 }

@@ -13,7 +13,9 @@
 // intervals hold simultaneously with probability >= 1 - delta. Mixtures are
 // sampled stratified: component i gets ceil(w_i n) samples and
 // P = sum_i w_i P_i, E phi = sum_i w_i E_i phi. Thresholds are widened by
-// kMcMargin to cover double rounding in phi and in the sums.
+// kMcMargin to cover double rounding in phi and in the sums. When phi is odd
+// (coordinate, linear) and every component is symmetric (sphere, Gaussian),
+// E phi = 0 exactly and the first batch is skipped.
 #pragma once
 #include <cstdint>
 #include <functional>
@@ -48,6 +50,7 @@ struct McResult {
   std::string verdict;
   std::vector<McPoint> points;
   Rational mean_lower, mean_upper;
+  bool mean_known = false;         // E phi = 0 by symmetry (odd phi, symmetric measure)
   Rational alpha_per_bound;        // one-sided level of each Clopper-Pearson bound
   std::uint64_t samples_drawn = 0; // both batches, all components
   double seconds = 0, samples_per_second = 0;

@@ -12,6 +12,7 @@ TestFunction test_function_parse(const std::string& spec, std::size_t d, const s
   f.name = spec;
   f.lipschitz_source = "exact: 1-Lipschitz in l2";
   if (spec == "coordinate") {
+    f.odd = true;
     f.eval = [](const std::vector<double>& x) { return x[0]; };
   } else if (spec == "norm") {
     f.eval = [](const std::vector<double>& x) {
@@ -31,6 +32,7 @@ TestFunction test_function_parse(const std::string& spec, std::size_t d, const s
     if (l2 == 0) throw InputError(where, "linear: all coefficients are 0");
     f.lipschitz_squared = l2;
     f.lipschitz_source = "exact: L^2 = sum a_i^2";
+    f.odd = true;
     std::vector<double> ad;
     for (const Rational& v : a) ad.push_back(rational_to_double(v));
     f.eval = [ad](const std::vector<double>& x) {

@@ -19,6 +19,7 @@ struct TestFunction {
   std::string name;
   Rational lipschitz_squared = 1;
   std::string lipschitz_source;  // why L is what it is
+  bool odd = false;              // phi(-x) = -phi(x): E phi = 0 under a symmetric measure
   std::function<double(const std::vector<double>& x)> eval;
 };
 
