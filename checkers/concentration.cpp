@@ -203,6 +203,8 @@ void run_concentration(const ConcentrationOptions& o) {
   Measure m = measure_parse(o.measure, o.d, "--measure");
   if (o.precision < 32 || o.precision > 4096) throw InputError("--precision", "must be in [32, 4096] bits");
   if (o.grid < 2 || o.grid > 100000) throw InputError("--grid", "must be in [2, 100000]");
+  if (o.threads > 256) throw InputError("--threads", "at most 256");
+  if (o.samples > 100000000000ULL) throw InputError("--samples", "at most 10^11 per batch");
   ConcentrationForm form = concentration_form_parse(o.form, "--form");
   Json j{{"command", "concentration"}, {"measure", o.measure}, {"d", o.d}, {"function", o.function}, {"form", o.form}};
   if (o.find_c) {
