@@ -216,6 +216,9 @@ void run_concentration(const ConcentrationOptions& o) {
   ConcentrationBound b;
   b.form = form;
   b.c = constant_parse(o.c, "--c");
+  // Keeps every printed bound within the decimal printer's exponent range.
+  if (b.c.square() < Rational(1, 1000000000000LL) || b.c.square() > Rational(1000000000000LL))
+    throw InputError("--c", "must lie in [1e-6, 1e6]");
   b.d = o.d;
   j["c"] = o.c;
   std::optional<Rational> t;

@@ -30,8 +30,8 @@ Interval concentration_bound(const ConcentrationBound& b, const Rational& t, mpf
 
 // The least c with bound(t) >= P, for a tail P known to lie in `tail`:
 // definition2: c = t / (L sqrt(log(2/P))); isoperimetry: c = d t^2 / (2 L^2 log(2/P)).
-// Increasing in t and in P. Returns [0, 0] when P = 0 is possible only at the
-// low end (the lower end is then 0).
+// Increasing in t and in P. An end of `tail` at 0 (log(2/0) = infinity) gives
+// 0 at that end of the result.
 Interval concentration_critical_c(ConcentrationForm form, std::size_t d, const Rational& lipschitz_squared,
                                   const Rational& t, const Interval& tail, mpfr_prec_t prec);
 
