@@ -29,11 +29,22 @@ struct ConcentrationOptions {
   bool find_c = false, json = false, progress = false;
 };
 
+// Probabilities below 1e-9999 are printed as [0, 1e-9999] (still outward):
+// the decimal printer has a bounded exponent range.
+std::string lower_text(const Rational& q, int digits) {
+  return q > 0 && q < rational_pow10(-9999) ? "0" : decimal_lower(q, digits);
+}
+std::string upper_text(const Rational& q, int digits) {
+  return q > 0 && q < rational_pow10(-9999) ? "1e-9999" : decimal_upper(q, digits);
+}
+std::string lower_text(const Interval& x, int digits) { return lower_text(x.lower(), digits); }
+std::string upper_text(const Interval& x, int digits) { return upper_text(x.upper(), digits); }
+
 Json json_interval(const Interval& x, int digits) {
-  return Json{{"lower", x.lower_decimal(digits)}, {"upper", x.upper_decimal(digits)}};
+  return Json{{"lower", lower_text(x, digits)}, {"upper", upper_text(x, digits)}};
 }
 Json json_pair(const Rational& lo, const Rational& hi, int digits) {
-  return Json{{"lower", decimal_lower(lo, digits)}, {"upper", decimal_upper(hi, digits)}};
+  return Json{{"lower", lower_text(lo, digits)}, {"upper", upper_text(hi, digits)}};
 }
 
 std::string pad(const std::string& s, std::size_t w) { return s.size() >= w ? s + " " : s + std::string(w - s.size(), ' '); }
@@ -115,8 +126,8 @@ void run_exact(const ConcentrationOptions& o, const Measure& m, const Concentrat
   std::size_t shown = 0;
   for (const TailPoint& p : r.result.points) {
     if (r.result.points.size() > 40 && shown++ % (r.result.points.size() / 40 + 1) != 0) continue;
-    std::cout << pad(decimal_lower(p.t, 10), 22) << pad(p.tail.lower_decimal(10), 20) << pad(p.tail.upper_decimal(10), 20)
-              << pad(p.bound.lower_decimal(10), 20) << pad(p.bound.upper_decimal(10), 20)
+    std::cout << pad(decimal_lower(p.t, 10), 22) << pad(lower_text(p.tail, 10), 20) << pad(upper_text(p.tail, 10), 20)
+              << pad(lower_text(p.bound, 10), 20) << pad(upper_text(p.bound, 10), 20)
               << point_verdict(p.tail, p.bound) << "\n";
   }
   std::cout << "verdict: " << r.result.verdict << (r.result.verdict == "violated" ? " (certified)" : "")
@@ -178,8 +189,8 @@ void run_monte_carlo(const ConcentrationOptions& o, const Measure& m, const Test
             << decimal_lower(r.mean_lower, 10) << ", " << decimal_upper(r.mean_upper, 10) << "]\n";
   print_table_header();
   for (const McPoint& p : r.points)
-    std::cout << pad(decimal_lower(p.t, 10), 22) << pad(decimal_lower(p.lower, 10), 20) << pad(decimal_upper(p.upper, 10), 20)
-              << pad(p.bound.lower_decimal(10), 20) << pad(p.bound.upper_decimal(10), 20) << p.verdict << "\n";
+    std::cout << pad(decimal_lower(p.t, 10), 22) << pad(lower_text(p.lower, 10), 20) << pad(upper_text(p.upper, 10), 20)
+              << pad(lower_text(p.bound, 10), 20) << pad(upper_text(p.bound, 10), 20) << p.verdict << "\n";
   std::cout << "verdict: " << r.verdict << " (confidence " << o.confidence << ", " << j["scope"].get<std::string>()
             << ")\nsamples: " << r.samples_drawn << " in " << r.seconds << " s on " << r.threads << " threads ("
             << static_cast<long>(r.samples_per_second) << " samples/s)\n";
