@@ -15,7 +15,7 @@ Interval second_derivative_sum(const std::vector<ScaledVariable>& terms, const I
   for (const auto& v : terms) {
     if (is_gaussian(v)) continue;
     Interval s(v.scale, prec);
-    sum += interval_sqr(s) * log_mgf_second_derivative(v.x, s * box);
+    sum += Interval::from_int(v.count, prec) * interval_sqr(s) * log_mgf_second_derivative(v.x, s * box);
   }
   return sum;
 }
@@ -53,7 +53,7 @@ class SecondDerivativeEnvelope {
 Interval point_ratio(const std::vector<ScaledVariable>& terms, const Rational& lambda, mpfr_prec_t prec) {
   Interval l(lambda, prec), k(prec);
   for (const auto& v : terms)
-    if (!is_gaussian(v)) k += log_mgf(v.x, Interval(v.scale, prec) * l);
+    if (!is_gaussian(v)) k += Interval::from_int(v.count, prec) * log_mgf(v.x, Interval(v.scale, prec) * l);
   return Interval::from_int(2, prec) * k / interval_sqr(l);
 }
 
@@ -67,13 +67,14 @@ Rational box_ratio_upper(const std::vector<ScaledVariable>& terms, const Interva
   if (box.contains_zero()) return mean_value;
   Interval k(prec);
   for (const auto& v : terms)
-    if (!is_gaussian(v)) k += log_mgf(v.x, Interval(v.scale, prec) * box);
+    if (!is_gaussian(v)) k += Interval::from_int(v.count, prec) * log_mgf(v.x, Interval(v.scale, prec) * box);
   Interval direct = Interval::from_int(2, prec) * k / interval_sqr(box);
   // Centered form: psi(B) in psi(m) + psi'(B) (B - m), with
   // psi'(l) = (2 / l^2) (K'(l) - 2 K(l) / l); second order near an interior maximum.
   Interval k1(prec);
   for (const auto& v : terms)
-    if (!is_gaussian(v)) k1 += Interval(v.scale, prec) * log_mgf_derivative(v.x, Interval(v.scale, prec) * box);
+    if (!is_gaussian(v))
+      k1 += Interval(v.scale * v.count, prec) * log_mgf_derivative(v.x, Interval(v.scale, prec) * box);
   Interval two = Interval::from_int(2, prec);
   Interval slope = two / interval_sqr(box) * (k1 - two * k / box);
   Rational mid = (box.lower() + box.upper()) / 2;
@@ -88,7 +89,7 @@ Interval variance_proxy_ratio(const std::vector<ScaledVariable>& terms, const Ra
   if (lambda == 0) throw std::invalid_argument("variance_proxy_ratio at 0");
   Interval gauss(prec);
   for (const auto& v : terms)
-    if (is_gaussian(v)) gauss += Interval(v.scale * v.scale, prec);
+    if (is_gaussian(v)) gauss += Interval(v.count * v.scale * v.scale, prec);
   return point_ratio(terms, lambda, prec) + gauss;
 }
 
@@ -98,10 +99,10 @@ ProxyResult variance_proxy(const std::vector<ScaledVariable>& terms, const Ratio
   Rational var = 0, dev = 0, gauss = 0;
   bool bounded_part = false;
   for (const auto& v : terms) {
-    if (is_gaussian(v)) { gauss += v.scale * v.scale; continue; }
+    if (is_gaussian(v)) { gauss += v.count * v.scale * v.scale; continue; }
     bounded_part = true;
-    var += v.scale * v.scale * v.x.variance();
-    dev += rational_abs(v.scale) * *v.x.deviation_max();
+    var += v.count * v.scale * v.scale * v.x.variance();
+    dev += v.count * rational_abs(v.scale) * *v.x.deviation_max();
   }
   if (!bounded_part) {  // only Gaussian terms: the ratio is constant
     out.lower = out.upper = gauss;

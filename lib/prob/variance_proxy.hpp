@@ -22,7 +22,8 @@ namespace rl {
 
 struct ScaledVariable {
   Distribution x;
-  Rational scale = 1;  // the term K_x(scale * lambda)
+  Rational scale = 1;  // the term count * K_x(scale * lambda)
+  long count = 1;      // independent identical copies
 };
 
 struct ProxyResult {
