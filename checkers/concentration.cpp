@@ -1,0 +1,287 @@
+// robustlaw concentration: Definition 2 (c-concentration) and Definition 6
+// (c-isoperimetry) of the seed checked for a measure and a test function,
+// with an exact tail (phi = x_1) or Monte Carlo with rigorous intervals.
+#include <algorithm>
+#include <iostream>
+#include <memory>
+#include <optional>
+
+#include "arith/error.hpp"
+#include "common.hpp"
+#include "prob/concentration_exact.hpp"
+#include "prob/concentration_mc.hpp"
+#include "prob/coordinate_tail.hpp"
+#include "prob/network_function.hpp"
+#include "prob/svg_plot.hpp"
+#include "registry.hpp"
+
+namespace rl::cli {
+namespace {
+
+struct ConcentrationOptions {
+  std::string measure, function = "coordinate", form = "definition2", c, t, plot, method = "auto";
+  std::size_t d = 0, grid = 64;
+  std::uint64_t samples = 1000000, seed = 1;
+  std::string confidence = "0.99";
+  unsigned threads = 0;
+  int digits = 12;
+  long precision = 128;
+  bool find_c = false, json = false, progress = false;
+};
+
+// Probabilities below 1e-9999 are printed as [0, 1e-9999] (still outward):
+// the decimal printer has a bounded exponent range.
+std::string lower_text(const Rational& q, int digits) {
+  return q > 0 && q < rational_pow10(-9999) ? "0" : decimal_lower(q, digits);
+}
+std::string upper_text(const Rational& q, int digits) {
+  return q > 0 && q < rational_pow10(-9999) ? "1e-9999" : decimal_upper(q, digits);
+}
+std::string lower_text(const Interval& x, int digits) { return lower_text(x.lower(), digits); }
+std::string upper_text(const Interval& x, int digits) { return upper_text(x.upper(), digits); }
+
+Json json_interval(const Interval& x, int digits) {
+  return Json{{"lower", lower_text(x, digits)}, {"upper", upper_text(x, digits)}};
+}
+Json json_pair(const Rational& lo, const Rational& hi, int digits) {
+  return Json{{"lower", lower_text(lo, digits)}, {"upper", upper_text(hi, digits)}};
+}
+
+std::string pad(const std::string& s, std::size_t w) { return s.size() >= w ? s + " " : s + std::string(w - s.size(), ' '); }
+
+void print_table_header() {
+  std::cout << pad("t", 22) << pad("tail lower", 20) << pad("tail upper", 20) << pad("bound lower", 20)
+            << pad("bound upper", 20) << "verdict\n";
+}
+
+std::string point_verdict(const Interval& tail, const Interval& bound) {
+  return tail.lower() > bound.upper() ? "violated" : tail.upper() <= bound.lower() ? "holds" : "inconclusive";
+}
+
+Plot tail_plot(const ConcentrationOptions& o, const std::string& method) {
+  Plot p;
+  p.title = o.measure + ", d = " + std::to_string(o.d) + ", phi = " + o.function + ", " + o.form + ", c = " + o.c;
+  p.x_label = "t";
+  p.y_label = "P(|phi - E phi| > t)  [" + method + "]";
+  return p;
+}
+
+void add_bound_series(Plot& plot, const ConcentrationBound& b, const std::vector<Rational>& ts) {
+  PlotSeries s{"bound", "#c0392b", true, {}, {}, {}};
+  for (const Rational& t : ts) {
+    Interval v = concentration_bound(b, t, 64);
+    s.x.push_back(rational_to_double(t));
+    s.lo.push_back(rational_to_double(v.lower()));
+    s.hi.push_back(rational_to_double(v.upper()));
+  }
+  plot.series.push_back(s);
+}
+
+// Exact path: phi = x_1.
+void run_exact(const ConcentrationOptions& o, const Measure& m, const ConcentrationBound& b,
+               const std::optional<Rational>& t, Json& j) {
+  mpfr_prec_t prec = o.precision;
+  j["method"] = "exact tail enclosure (odd-d sphere: exact rational; else Arb incomplete beta / erfc; MPFI)";
+  CoordinateCheck r = concentration_check_coordinate(m, b, t, o.grid, prec);
+  j["verdict"] = r.result.verdict;
+  j["scope"] = r.scope;
+  j["cells_proved"] = r.result.cells;
+  j["cells_unresolved"] = r.result.failed_cells;
+  Json pts = Json::array();
+  for (const TailPoint& p : r.result.points)
+    pts.push_back(Json{{"t", decimal_lower(p.t, o.digits)}, {"tail", json_interval(p.tail, o.digits)},
+                       {"bound", json_interval(p.bound, o.digits)}, {"verdict", point_verdict(p.tail, p.bound)}});
+  j["points"] = pts;
+  if (r.result.witness) {
+    const TailPoint& w = *r.result.witness;
+    j["witness"] = Json{{"t", rational_to_string(w.t)}, {"tail", json_interval(w.tail, o.digits)},
+                        {"bound", json_interval(w.bound, o.digits)},
+                        {"role", r.result.verdict == "violated" ? "certified violation" : "tightest point"}};
+  }
+  if (!o.plot.empty()) {
+    Plot plot = tail_plot(o, "exact enclosure");
+    PlotSeries s{"exact tail P(|x1 - E x1| > t)", "#2c3e50", false, {}, {}, {}};
+    std::vector<Rational> ts;
+    Rational t_end;
+    // Its own grid: a violation stops the staircase early, the plot shows the whole tail.
+    std::vector<Rational> plot_grid = coordinate_grid(m, 64, t_end);
+    std::sort(plot_grid.begin(), plot_grid.end());
+    for (const Rational& pt : plot_grid) {
+      Interval tail = coordinate_deviation_tail(m, pt, prec);
+      if (tail.upper() < Rational(1, 1000000000000LL)) continue;
+      ts.push_back(pt);
+      s.x.push_back(rational_to_double(pt));
+      s.lo.push_back(rational_to_double(tail.lower()));
+      s.hi.push_back(rational_to_double(tail.upper()));
+    }
+    plot.series.push_back(s);
+    add_bound_series(plot, b, ts);
+    plot_write_svg(plot, o.plot);
+    j["plot"] = o.plot;
+  }
+  if (o.json) return;
+  std::cout << "concentration of phi = x_1 under " << o.measure << ", d = " << o.d << ", " << o.form << ", c = " << o.c
+            << "\nmethod: " << j["method"].get<std::string>() << "\n";
+  print_table_header();
+  std::size_t shown = 0;
+  for (const TailPoint& p : r.result.points) {
+    if (r.result.points.size() > 40 && shown++ % (r.result.points.size() / 40 + 1) != 0) continue;
+    std::cout << pad(decimal_lower(p.t, 10), 22) << pad(lower_text(p.tail, 10), 20) << pad(upper_text(p.tail, 10), 20)
+              << pad(lower_text(p.bound, 10), 20) << pad(upper_text(p.bound, 10), 20)
+              << point_verdict(p.tail, p.bound) << "\n";
+  }
+  std::cout << "verdict: " << r.result.verdict << (r.result.verdict == "violated" ? " (certified)" : "")
+            << "\nscope:   " << r.scope << "\n";
+  if (j.contains("witness"))
+    std::cout << "witness (" << j["witness"]["role"].get<std::string>() << "): t = " << j["witness"]["t"].get<std::string>()
+              << ", tail in [" << j["witness"]["tail"]["lower"].get<std::string>() << ", "
+              << j["witness"]["tail"]["upper"].get<std::string>() << "], bound in ["
+              << j["witness"]["bound"]["lower"].get<std::string>() << ", "
+              << j["witness"]["bound"]["upper"].get<std::string>() << "]\n";
+}
+
+void run_monte_carlo(const ConcentrationOptions& o, const Measure& m, const TestFunction& phi,
+                     const ConcentrationBound& b, const std::optional<Rational>& t, Json& j) {
+  McOptions mo;
+  mo.samples = o.samples;
+  mo.confidence = rational_parse(o.confidence, "--confidence");
+  mo.seed = o.seed;
+  mo.threads = o.threads;
+  if (o.progress)
+    mo.progress = [](double f) { std::cerr << "\rprogress " << static_cast<int>(100 * f) << "%" << std::flush; };
+  std::vector<Rational> grid = t ? std::vector<Rational>{*t} : mc_default_grid(m.d, b, o.samples, mo.confidence);
+  McResult r = concentration_check_mc(m, phi, b, grid, mo);
+  if (o.progress) std::cerr << "\n";
+  j["method"] = "monte-carlo (Clopper-Pearson, Arb-certified; E phi by Chebyshev + Poincare; Bonferroni over t)";
+  j["verdict"] = r.verdict;
+  j["scope"] = t ? "the single t given, at the stated confidence"
+                 : "the grid of t below, simultaneously at the stated confidence (Bonferroni)";
+  j["monte_carlo"] = Json{{"samples_per_batch", o.samples}, {"samples_drawn", r.samples_drawn},
+                          {"confidence", o.confidence}, {"alpha_per_bound", rational_to_string(r.alpha_per_bound)},
+                          {"mean", json_pair(r.mean_lower, r.mean_upper, o.digits)},
+                          {"mean_method", r.mean_known ? "exact: E phi = 0 (odd phi, symmetric measure)"
+                                                       : "Chebyshev with the Poincare variance bound, first batch"},
+                          {"seed", o.seed},
+                          {"rng", "std::mt19937_64, block-seeded by std::seed_seq{seed, stream, block}"},
+                          {"threads", r.threads}, {"seconds", r.seconds}, {"samples_per_second", r.samples_per_second}};
+  Json pts = Json::array();
+  for (const McPoint& p : r.points)
+    pts.push_back(Json{{"t", decimal_lower(p.t, o.digits)}, {"tail", json_pair(p.lower, p.upper, o.digits)},
+                       {"count_inner", p.count_inner}, {"count_outer", p.count_outer}, {"samples", p.samples},
+                       {"bound", json_interval(p.bound, o.digits)}, {"verdict", p.verdict}});
+  j["points"] = pts;
+  if (!o.plot.empty()) {
+    Plot plot = tail_plot(o, "Monte Carlo, " + o.confidence + " simultaneous");
+    PlotSeries s{"Clopper-Pearson interval", "#2c3e50", false, {}, {}, {}};
+    for (const McPoint& p : r.points) {
+      s.x.push_back(rational_to_double(p.t));
+      s.lo.push_back(rational_to_double(p.lower));
+      s.hi.push_back(rational_to_double(p.upper));
+    }
+    plot.series.push_back(s);
+    add_bound_series(plot, b, grid);
+    plot_write_svg(plot, o.plot);
+    j["plot"] = o.plot;
+  }
+  if (o.json) return;
+  std::cout << "concentration of phi = " << o.function << " under " << o.measure << ", d = " << o.d << ", " << o.form
+            << ", c = " << o.c << "\nmethod: " << j["method"].get<std::string>() << "\nE phi in ["
+            << decimal_lower(r.mean_lower, 10) << ", " << decimal_upper(r.mean_upper, 10) << "]\n";
+  print_table_header();
+  for (const McPoint& p : r.points)
+    std::cout << pad(decimal_lower(p.t, 10), 22) << pad(lower_text(p.lower, 10), 20) << pad(upper_text(p.upper, 10), 20)
+              << pad(lower_text(p.bound, 10), 20) << pad(upper_text(p.bound, 10), 20) << p.verdict << "\n";
+  std::cout << "verdict: " << r.verdict << " (confidence " << o.confidence << ", " << j["scope"].get<std::string>()
+            << ")\nsamples: " << r.samples_drawn << " in " << r.seconds << " s on " << r.threads << " threads ("
+            << static_cast<long>(r.samples_per_second) << " samples/s)\n";
+}
+
+void run_find_c(const ConcentrationOptions& o, const Measure& m, ConcentrationForm form, Json& j) {
+  CriticalConstant r = concentration_find_c(m, form, Rational(1, 1000000), o.precision);
+  Interval sqrt_d = interval_sqrt(Interval(Rational(o.d), o.precision));
+  j["find_c"] = Json{{"c", json_interval(r.c, o.digits)}, {"c_sqrt_d", json_interval(r.c * sqrt_d, o.digits)},
+                     {"argmax_t", rational_to_string(r.argmax)}, {"evaluations", r.evaluations},
+                     {"tail_end", r.tail_end},
+                     {"meaning", "the least c for which phi = x_1 satisfies the " + o.form + " bound at every t >= 0"}};
+  if (o.json) return;
+  std::cout << "least c for phi = x_1 (" << o.form << "): c in [" << r.c.lower_decimal(o.digits) << ", "
+            << r.c.upper_decimal(o.digits) << "], c sqrt(d) in [" << (r.c * sqrt_d).lower_decimal(o.digits) << ", "
+            << (r.c * sqrt_d).upper_decimal(o.digits) << "]\n  tightest near t = " << decimal_lower(r.argmax, 8) << "; "
+            << r.tail_end << "\n";
+}
+
+void run_concentration(const ConcentrationOptions& o) {
+  Measure m = measure_parse(o.measure, o.d, "--measure");
+  if (o.precision < 32 || o.precision > 4096) throw InputError("--precision", "must be in [32, 4096] bits");
+  if (o.grid < 2 || o.grid > 100000) throw InputError("--grid", "must be in [2, 100000]");
+  if (o.threads > 256) throw InputError("--threads", "at most 256");
+  if (o.samples > 100000000000ULL) throw InputError("--samples", "at most 10^11 per batch");
+  ConcentrationForm form = concentration_form_parse(o.form, "--form");
+  Json j{{"command", "concentration"}, {"measure", o.measure}, {"d", o.d}, {"function", o.function}, {"form", o.form}};
+  if (o.find_c) {
+    if (o.function != "coordinate") throw InputError("--find-c", "only for --function coordinate (exact tail)");
+    run_find_c(o, m, form, j);
+    if (o.c.empty()) { if (o.json) print_json(j); return; }
+  }
+  if (o.c.empty()) throw InputError("--c", "required (unless only --find-c is asked)");
+  ConcentrationBound b;
+  b.form = form;
+  b.c = constant_parse(o.c, "--c");
+  // Keeps every printed bound within the decimal printer's exponent range.
+  if (b.c.square() < Rational(1, 1000000000000LL) || b.c.square() > Rational(1000000000000LL))
+    throw InputError("--c", "must lie in [1e-6, 1e6]");
+  b.d = o.d;
+  j["c"] = o.c;
+  std::optional<Rational> t;
+  if (!o.t.empty()) {
+    t = rational_parse(o.t, "--t");
+    if (*t < 0) throw InputError("--t", "t must be >= 0");
+  }
+  bool exact = o.function == "coordinate" && o.method != "mc";
+  if (o.method == "exact" && !exact) throw InputError("--method", "exact tails exist only for --function coordinate");
+  if (o.method != "auto" && o.method != "exact" && o.method != "mc")
+    throw InputError("--method", "expected auto, exact or mc");
+  if (exact) {
+    j["lipschitz"] = "1 (exact)";
+    run_exact(o, m, b, t, j);
+  } else {
+    TestFunction phi = o.function.rfind("network:", 0) == 0
+                           ? network_test_function(o.function.substr(8), o.d, "--function")
+                           : test_function_parse(o.function, o.d, "--function");
+    b.lipschitz_squared = phi.lipschitz_squared;
+    j["lipschitz_squared"] = rational_to_string(phi.lipschitz_squared);
+    j["lipschitz_source"] = phi.lipschitz_source;
+    run_monte_carlo(o, m, phi, b, t, j);
+  }
+  if (o.json) print_json(j);
+}
+
+void setup(CLI::App& app) {
+  auto o = std::make_shared<ConcentrationOptions>();
+  CLI::App* sub = app.add_subcommand(
+      "concentration", "check Definition 2 (c-concentration) or Definition 6 (c-isoperimetry) for a measure and a test function");
+  sub->add_option("--measure", o->measure, "sphere | gaussian (N(0,I/d)) | cube ([0,1/sqrt d]^d) | mixture:W*KIND+W*KIND...")->required();
+  sub->add_option("--d", o->d, "dimension d >= 2")->required();
+  sub->add_option("--function", o->function, "coordinate (exact tail) | norm | linear:a1,a2,.. | max | min | network:FILE");
+  sub->add_option("--form", o->form, "definition2: 2exp(-t^2/(c^2 L^2)) | isoperimetry: 2exp(-d t^2/(2 c L^2))");
+  sub->add_option("--c", o->c, "the constant c: a rational, sqrt(q) or q/sqrt(r) (e.g. 1/sqrt(100))");
+  sub->add_option("--t", o->t, "check this t only (otherwise a grid covering the tail)");
+  sub->add_flag("--find-c", o->find_c, "certified enclosure of the least c that works for phi = x_1");
+  sub->add_option("--method", o->method, "auto (exact for coordinate, else Monte Carlo) | exact | mc");
+  sub->add_option("--samples", o->samples, "Monte Carlo samples per batch (two batches: mean, events)");
+  sub->add_option("--confidence", o->confidence, "simultaneous confidence of the Monte Carlo intervals (default 0.99)");
+  sub->add_option("--seed", o->seed, "RNG seed (std::mt19937_64)");
+  sub->add_option("--threads", o->threads, "worker threads (0: all)");
+  sub->add_option("--grid", o->grid, "uniform grid points on [0, t_end] for the exact check (default 64)");
+  sub->add_option("--precision", o->precision, "bits for MPFI/Arb (default 128)");
+  sub->add_option("--digits", o->digits, "significant digits printed (outward rounded)");
+  sub->add_option("--plot", o->plot, "write an SVG plot of the tail against the bound");
+  sub->add_flag("--progress", o->progress, "show Monte Carlo progress on stderr");
+  sub->add_flag("--json", o->json, "print one JSON object");
+  sub->callback([o] { run_concentration(*o); });
+}
+
+const SubcommandRegistrar registrar("concentration", setup);
+
+}  // namespace
+}  // namespace rl::cli

@@ -1,0 +1,304 @@
+// Trusted verifiers for the claim kinds "concentration" and "subgaussian"
+// (proofs/prob/*.json). They re-check closed-form statements with exact
+// rationals and Arb enclosures only: no Monte Carlo and no search. Every
+// grid they use is uniform and given by the claim's certificate.
+//
+// concentration, parameters {measure: sphere|gaussian|cube|discrete-cube, d,
+// form: definition2|isoperimetry, c, quantity?}:
+//   expected "violated":  certificate {t}: lower(tail(t)) > upper(bound(t));
+//   expected "holds":     certificate {t_end, cells}: on the uniform cells of
+//                         [0, t_end], upper(tail(t_i)) <= lower(bound(t_{i+1}))
+//                         (both non-increasing), and the tail beyond t_end is
+//                         0 (bounded support) or below the bound analytically
+//                         (Gaussian, erfc(x) <= exp(-x^2) and rate <= d/2);
+//   quantity "least_c_sqrt_d" (definition2), expected "bound-in-range":
+//                         parameters {lower, upper}; certificate {t, t_end,
+//                         cells}: the critical c at t proves c* sqrt(d) >= lower,
+//                         the cells prove c* sqrt(d) <= upper;
+//   quantity "variance_of_x1" with relation "equals_c" or "at_most_4c_over_d"
+//                         (math.md errata: c is not the variance): exact.
+// subgaussian, parameters {distribution, check}:
+//   optimal_proxy (bound-in-range, {lower, upper, lambda_star}): the closed
+//     form (1, 1/3, 1, Kearns-Saul) and 2K(lambda*)/lambda*^2 both lie in
+//     [lower, upper];
+//   definition5 ({sigma}), hoeffding: sigma^2 or (b-a)^2/4 against the
+//     closed-form proxy;
+//   lemma1 ({sigma_squared, cells}): staircase of the exact tail of |X - EX|
+//     against 2 exp(-t^2/(2 sigma^2)) on [0, sup|X - EX|];
+//   lemma2 ({n, lambda_star}, bound-in-range): the mean of n independent
+//     copies has log-MGF n K(lambda/n) (MGF product), so its ratio at
+//     n lambda* equals the single ratio at lambda* divided by n; both the
+//     product evaluation and proxy/n are enclosed and must meet.
+#include <arb_hypgeom.h>
+
+#include <string>
+
+#include "arith/error.hpp"
+#include "cert/claim.hpp"
+#include "prob/arb_bridge.hpp"
+#include "prob/constant.hpp"
+
+namespace rl {
+namespace {
+
+constexpr slong kPrec = 160;
+
+Rational param_rational(const Json& p, const char* key) {
+  if (!p.contains(key)) throw InputError(std::string("parameters.") + key, "missing");
+  return rational_from_json(p[key], std::string("parameters.") + key);
+}
+
+std::string param_string(const Json& p, const char* key) {
+  if (!p.contains(key) || !p[key].is_string()) throw InputError(std::string("parameters.") + key, "missing string");
+  return p[key].get<std::string>();
+}
+
+Interval arb_to(arb_srcptr b) { return interval_from_arb(b, kPrec); }
+
+// P(|X_1 - E X_1| > t), t >= 0, enclosed independently of lib/prob's tails.
+Interval verifier_tail(const std::string& measure, std::size_t d, const Rational& t) {
+  const Interval one(Rational(1), kPrec);
+  if (t <= 0) return one;
+  if (measure == "sphere") {
+    if (t >= 1) return Interval(Rational(0), kPrec);
+    // For t < 2^-40 the ball of 1 - t^2 may cross 1: use monotonicity.
+    if (t < rational_pow2(-40)) return interval_hull(verifier_tail(measure, d, rational_pow2(-40)), one);
+    ArbBall a, b, z, r;
+    arb_set_ui(a.get(), d - 1);
+    arb_mul_2exp_si(a.get(), a.get(), -1);
+    arb_set_d(b.get(), 0.5);
+    arb_from_interval(z.get(), Interval(1 - t * t, kPrec));
+    arb_hypgeom_beta_lower(r.get(), a.get(), b.get(), z.get(), 1, kPrec);
+    return arb_to(r.get());
+  }
+  if (measure == "gaussian") {  // erfc(t sqrt(d/2))
+    ArbBall x, r;
+    arb_from_interval(x.get(), Interval(t * t * Rational(d, 2), kPrec));
+    arb_sqrt(x.get(), x.get(), kPrec);
+    arb_hypgeom_erfc(r.get(), x.get(), kPrec);
+    return arb_to(r.get());
+  }
+  if (measure == "cube") {  // |X_1 - a/2| ~ U[0, a/2], a = 1/sqrt d: 1 - 2t sqrt(d), clamped
+    if (4 * t * t * d >= 1) return Interval(Rational(0), kPrec);
+    return one - Interval::from_int(2, kPrec) * Interval(t, kPrec) * interval_sqrt(Interval(Rational(d), kPrec));
+  }
+  if (measure == "discrete-cube") {  // X_1 in {0, a} equally likely: |X_1 - a/2| = a/2
+    return Interval(Rational(4 * t * t * d < 1 ? 1 : 0), kPrec);
+  }
+  throw InputError("parameters.measure", "unknown measure '" + measure + "'");
+}
+
+struct BoundSpec {
+  std::string form;
+  Constant c;
+  std::size_t d;
+};
+
+Interval verifier_bound(const BoundSpec& b, const Rational& t) {
+  Interval e = b.form == "definition2" ? Interval(t * t / b.c.square(), kPrec)
+                                       : Interval(Rational(b.d) * t * t / 2, kPrec) / b.c.enclosure(kPrec);
+  return Interval::from_int(2, kPrec) * interval_exp(-e);
+}
+
+// Uniform staircase on [0, t_end] with `cells` cells; returns the first failing t or "".
+std::string staircase_failure(const std::function<Interval(const Rational&)>& tail,
+                              const std::function<Interval(const Rational&)>& bound, const Rational& t_end,
+                              long cells) {
+  if (cells < 1 || cells > 200000) throw InputError("certificate.cells", "must be in [1, 200000]");
+  Interval prev = tail(Rational(0));
+  for (long i = 1; i <= cells; ++i) {
+    Rational t = t_end * Rational(i, cells);
+    if (prev.upper() > bound(t).lower()) return rational_to_string(t);
+    prev = tail(t);
+  }
+  return "";
+}
+
+ClaimOutcome verify_concentration(const Json& claim, const ClaimContext&) {
+  const Json& p = claim.at("parameters");
+  const std::string expected = claim.at("expected").get<std::string>();
+  const std::string measure = param_string(p, "measure");
+  const std::size_t d = static_cast<std::size_t>(p.at("d").get<long>());
+  if (d < 2) throw InputError("parameters.d", "must be >= 2");
+  BoundSpec b{param_string(p, "form"), constant_parse(param_string(p, "c"), "parameters.c"), d};
+  const std::string quantity = p.value("quantity", "tail");
+  auto tail = [&](const Rational& t) { return verifier_tail(measure, d, t); };
+  auto bound = [&](const Rational& t) { return verifier_bound(b, t); };
+  const Json cert = claim.value("certificate", Json::object());
+
+  if (quantity == "variance_of_x1") {  // E X_1 = 0 or a/2; Var = 1/d (sphere, gaussian), 1/(12d) (cube)
+    Rational var = measure == "cube" ? Rational(1, 12 * d) : measure == "discrete-cube" ? Rational(1, 4 * d) : Rational(1, d);
+    std::string relation = param_string(p, "relation");
+    bool ok;
+    if (relation == "equals_c") ok = b.c.square() == var * var && var > 0;  // c = Var exactly
+    else if (relation == "at_most_4c_over_d") ok = var * var * Rational(d * d) <= 16 * b.c.square();  // Var <= 4c/d
+    else throw InputError("parameters.relation", "expected equals_c or at_most_4c_over_d");
+    return {ok ? "holds" : "violated", "Var x_1 = " + rational_to_string(var) + ", c = " + b.c.text + ", relation " + relation};
+  }
+  if (quantity == "least_c_sqrt_d") {
+    Rational lower = param_rational(p, "lower"), upper = param_rational(p, "upper");
+    Rational t = rational_from_json(cert.at("t"), "certificate.t");
+    // c(t) = t / sqrt(log(2/P)): c* sqrt d >= t sqrt(d / log(2/P(t))) with P at its lower end.
+    Interval pt = tail(t);
+    Interval lo = Interval(t, kPrec) * interval_sqrt(Interval(Rational(d), kPrec) /
+                                                     interval_log(Interval::from_int(2, kPrec) / Interval(pt.lower(), kPrec)));
+    bool lower_ok = lo.lower() >= lower;
+    // c* sqrt(d) <= upper iff P(t) <= 2 exp(-d t^2 / upper^2) for all t: the staircase with c = upper/sqrt(d).
+    BoundSpec bu{"definition2", Constant{upper, Rational(1, d), ""}, d};
+    std::string fail = staircase_failure(tail, [&](const Rational& s) { return verifier_bound(bu, s); },
+                                         rational_from_json(cert.at("t_end"), "certificate.t_end"), cert.at("cells").get<long>());
+    bool support_ok = measure != "gaussian" && tail(rational_from_json(cert.at("t_end"), "certificate.t_end")).upper() <= 0;
+    bool ok = lower_ok && fail.empty() && support_ok;
+    return {ok ? "bound-in-range" : "rejected",
+            "least c sqrt(d) for x_1: >= " + lo.lower_decimal(12) + " (at t = " + rational_to_string(t) + ")" +
+                (fail.empty() ? ", <= " + decimal_upper(upper, 12) + " on every cell" : ", upper fails at t = " + fail)};
+  }
+  if (expected == "violated" || cert.contains("t")) {
+    Rational t = rational_from_json(cert.at("t"), "certificate.t");
+    Interval pt = tail(t), bt = bound(t);
+    bool v = pt.lower() > bt.upper();
+    return {v ? "violated" : (pt.upper() <= bt.lower() ? "holds" : "inconclusive"),
+            "t = " + rational_to_string(t) + ": tail in [" + pt.lower_decimal(12) + ", " + pt.upper_decimal(12) +
+                "], bound in [" + bt.lower_decimal(12) + ", " + bt.upper_decimal(12) + "]"};
+  }
+  Rational t_end = rational_from_json(cert.at("t_end"), "certificate.t_end");
+  std::string fail = staircase_failure(tail, bound, t_end, cert.at("cells").get<long>());
+  bool beyond;
+  std::string why;
+  if (measure == "gaussian") {
+    beyond = b.form == "definition2" ? b.c.square() * Rational(d) >= 2 : b.c.square() >= 1;
+    why = "beyond t_end: erfc(x) <= exp(-x^2) and the bound's rate <= d/2";
+  } else {
+    beyond = tail(t_end).upper() <= 0;
+    why = "beyond t_end the tail is 0";
+  }
+  if (!fail.empty()) return {"inconclusive", "staircase cell ending at t = " + fail + " not proved"};
+  return {beyond ? "holds" : "inconclusive",
+          "every t in [0, " + rational_to_string(t_end) + "] on " + std::to_string(cert.at("cells").get<long>()) +
+              " cells; " + (beyond ? why : "nothing proved beyond t_end")};
+}
+
+// ---- subgaussian ----
+
+struct Dist {
+  std::string name;
+  Rational p;  // Bernoulli
+};
+
+// K(lambda) = log E exp(lambda (X - EX)) at a rational lambda != 0, with Arb.
+Interval verifier_log_mgf(const Dist& x, const Rational& lambda) {
+  ArbBall l, r, t;
+  arb_from_interval(l.get(), Interval(lambda, kPrec));
+  if (x.name == "rademacher") {
+    arb_cosh(r.get(), l.get(), kPrec);
+    arb_log(r.get(), r.get(), kPrec);
+  } else if (x.name == "uniform") {
+    arb_sinh(r.get(), l.get(), kPrec);
+    arb_div(r.get(), r.get(), l.get(), kPrec);
+    arb_log(r.get(), r.get(), kPrec);
+  } else if (x.name == "gaussian") {
+    arb_sqr(r.get(), l.get(), kPrec);
+    arb_mul_2exp_si(r.get(), r.get(), -1);
+  } else {  // log(1 - p + p e^l) - p l
+    ArbBall pp;
+    arb_from_interval(pp.get(), Interval(x.p, kPrec));
+    arb_exp(r.get(), l.get(), kPrec);
+    arb_mul(r.get(), r.get(), pp.get(), kPrec);
+    arb_add_ui(r.get(), r.get(), 1, kPrec);
+    arb_sub(r.get(), r.get(), pp.get(), kPrec);
+    arb_log(r.get(), r.get(), kPrec);
+    arb_mul(t.get(), pp.get(), l.get(), kPrec);
+    arb_sub(r.get(), r.get(), t.get(), kPrec);
+  }
+  return arb_to(r.get());
+}
+
+Dist dist_parse(const std::string& s) {
+  if (s == "rademacher" || s == "uniform" || s == "gaussian") return {s, 0};
+  if (s.rfind("bernoulli:", 0) == 0) {
+    Rational p = rational_parse(s.substr(10), "parameters.distribution");
+    if (p <= 0 || p >= 1) throw InputError("parameters.distribution", "bernoulli:P needs 0 < P < 1");
+    return {"bernoulli", p};
+  }
+  throw InputError("parameters.distribution", "unknown distribution '" + s + "'");
+}
+
+// The closed-form optimal proxy (math.md): 1, 1/3, 1, Kearns-Saul.
+Interval closed_form_proxy(const Dist& x) {
+  if (x.name == "uniform") return Interval(Rational(1, 3), kPrec);
+  if (x.name != "bernoulli") return Interval(Rational(1), kPrec);
+  if (x.p == Rational(1, 2)) return Interval(Rational(1, 4), kPrec);
+  return Interval(1 - 2 * x.p, kPrec) / (Interval::from_int(2, kPrec) * interval_log(Interval((1 - x.p) / x.p, kPrec)));
+}
+
+Interval ratio_at(const Dist& x, const Rational& lambda) {
+  return Interval::from_int(2, kPrec) * verifier_log_mgf(x, lambda) / Interval(lambda * lambda, kPrec);
+}
+
+Interval abs_tail(const Dist& x, const Rational& t) {
+  if (t <= 0) return Interval(Rational(1), kPrec);
+  if (x.name == "rademacher") return Interval(Rational(t <= 1 ? 1 : 0), kPrec);
+  if (x.name == "uniform") return Interval(t <= 1 ? 1 - t : Rational(0), kPrec);
+  if (x.name == "bernoulli") {
+    Rational lo = std::min(x.p, 1 - x.p), hi = std::max(x.p, 1 - x.p);
+    return Interval(t <= lo ? Rational(1) : t <= hi ? (x.p == Rational(1, 2) ? Rational(1) : lo) : Rational(0), kPrec);
+  }
+  throw InputError("parameters.distribution", "lemma1 claims need a bounded distribution");
+}
+
+ClaimOutcome verify_subgaussian(const Json& claim, const ClaimContext&) {
+  const Json& p = claim.at("parameters");
+  const Dist x = dist_parse(param_string(p, "distribution"));
+  const std::string check = param_string(p, "check");
+  const Json cert = claim.value("certificate", Json::object());
+  const Interval proxy = closed_form_proxy(x);
+  auto in_range = [](const Interval& v, const Rational& lo, const Rational& hi) { return v.lower() >= lo && v.upper() <= hi; };
+  if (check == "optimal_proxy") {
+    Rational lo = param_rational(p, "lower"), hi = param_rational(p, "upper");
+    Rational ls = rational_from_json(cert.at("lambda_star"), "certificate.lambda_star");
+    Interval attained = ratio_at(x, ls);
+    bool ok = in_range(proxy, lo, hi) && in_range(attained, lo, hi);
+    return {ok ? "bound-in-range" : "violated", "closed form in [" + proxy.lower_decimal(15) + ", " + proxy.upper_decimal(15) +
+                                                    "], 2K(l*)/l*^2 in [" + attained.lower_decimal(15) + ", " +
+                                                    attained.upper_decimal(15) + "]"};
+  }
+  if (check == "definition5" || check == "hoeffding") {
+    Rational s2;
+    if (check == "definition5") { Rational s = param_rational(p, "sigma"); s2 = s * s; }
+    else s2 = x.name == "bernoulli" ? Rational(1, 4) : Rational(1);  // (b-a)^2/4: [0,1] or [-1,1]
+    if (x.name == "gaussian" && check == "hoeffding") throw InputError("parameters.distribution", "Hoeffding needs a bounded variable");
+    std::string v = proxy.upper() <= s2 ? "holds" : proxy.lower() > s2 ? "violated" : "inconclusive";
+    return {v, "proxy in [" + proxy.lower_decimal(15) + ", " + proxy.upper_decimal(15) + "] vs sigma^2 = " + rational_to_string(s2)};
+  }
+  if (check == "lemma1") {
+    Rational s2 = param_rational(p, "sigma_squared");
+    Rational m = x.name == "bernoulli" ? std::max(x.p, 1 - x.p) : Rational(1);
+    std::string fail = staircase_failure(
+        [&](const Rational& t) { return abs_tail(x, t); },
+        [&](const Rational& t) { return Interval::from_int(2, kPrec) * interval_exp(-Interval(t * t / (2 * s2), kPrec)); },
+        m, cert.at("cells").get<long>());
+    return {fail.empty() ? "holds" : "inconclusive",
+            fail.empty() ? "P(|X-EX| >= t) <= 2exp(-t^2/(2 sigma^2)) for every t (tail 0 beyond " + rational_to_string(m) + ")"
+                         : "cell ending at t = " + fail + " not proved"};
+  }
+  if (check == "lemma2") {
+    long n = p.at("n").get<long>();
+    if (n < 1 || n > 1000000) throw InputError("parameters.n", "must be in [1, 10^6]");
+    Rational ls = rational_from_json(cert.at("lambda_star"), "certificate.lambda_star");
+    // Mean of n copies at Lambda = n l*: log-MGF = n K(l*) (MGF product), ratio = 2 n K(l*) / (n l*)^2.
+    Interval product = Interval::from_int(2 * n, kPrec) * verifier_log_mgf(x, ls) / Interval(Rational(n * n) * ls * ls, kPrec);
+    Interval lemma = proxy / Interval::from_int(n, kPrec);
+    Rational lo = param_rational(p, "lower"), hi = param_rational(p, "upper");
+    bool ok = in_range(product, lo, hi) && in_range(lemma, lo, hi);
+    return {ok ? "bound-in-range" : "violated", "mean of " + std::to_string(n) + ": ratio at n l* in [" +
+                                                    product.lower_decimal(15) + ", " + product.upper_decimal(15) +
+                                                    "], proxy/n in [" + lemma.lower_decimal(15) + ", " + lemma.upper_decimal(15) + "]"};
+  }
+  throw InputError("parameters.check", "unknown check '" + check + "'");
+}
+
+const ClaimKindRegistrar concentration_registrar("concentration", verify_concentration);
+const ClaimKindRegistrar subgaussian_registrar("subgaussian", verify_subgaussian);
+
+}  // namespace
+}  // namespace rl

@@ -1,0 +1,73 @@
+// Definition 2 / Definition 6 checked by Monte Carlo for any L-Lipschitz phi.
+//
+// E phi is unknown. It is estimated from a first, independent batch with
+// Chebyshev's inequality and the Poincare inequality of each measure
+// (Var phi <= kappa L^2 with kappa = 1/d for N(0, I/d), 1/(d-1) for S^{d-1},
+// 1/(pi^2 d) for the cube [0, 1/sqrt d]^d), giving E phi in [M_lo, M_hi] with
+// probability >= 1 - delta/2. Then, from a second batch, for each t:
+//   {phi > M_hi + t or phi < M_lo - t}  is contained in  {|phi - E phi| > t}
+//   {phi > M_lo + t or phi < M_hi - t}  contains         {|phi - E phi| > t}
+// so the Clopper-Pearson lower bound of the first event's count and the upper
+// bound of the second's enclose P(|phi - E phi| > t). The remaining delta/2 is
+// split (Bonferroni) over every t, component and side, so all reported
+// intervals hold simultaneously with probability >= 1 - delta. Mixtures are
+// sampled stratified: component i gets ceil(w_i n) samples and
+// P = sum_i w_i P_i, E phi = sum_i w_i E_i phi. Thresholds are widened by
+// kMcMargin to cover double rounding in phi and in the sums. When phi is odd
+// (coordinate, linear) and every component is symmetric (sphere, Gaussian),
+// E phi = 0 exactly and the first batch is skipped.
+#pragma once
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "prob/concentration_bound.hpp"
+#include "prob/measure.hpp"
+#include "prob/test_function.hpp"
+
+namespace rl {
+
+constexpr double kMcMargin = 1e-9;
+
+struct McOptions {
+  std::uint64_t samples = 1000000;   // per batch
+  Rational confidence = Rational(99, 100);
+  std::uint64_t seed = 1;
+  unsigned threads = 0;              // 0: hardware threads
+  std::function<void(double fraction)> progress;
+};
+
+struct McPoint {
+  Rational t;
+  std::uint64_t count_inner = 0, count_outer = 0, samples = 0;  // summed over components
+  Rational lower, upper;   // P(|phi - E phi| > t) in [lower, upper]
+  Interval bound;
+  std::string verdict;
+};
+
+struct McResult {
+  std::string verdict;
+  std::vector<McPoint> points;
+  Rational mean_lower, mean_upper;
+  bool mean_known = false;         // E phi = 0 by symmetry (odd phi, symmetric measure)
+  Rational alpha_per_bound;        // one-sided level of each Clopper-Pearson bound
+  std::uint64_t samples_drawn = 0; // both batches, all components
+  double seconds = 0, samples_per_second = 0;
+  unsigned threads = 0;
+};
+
+McResult concentration_check_mc(const Measure& m, const TestFunction& phi, const ConcentrationBound& b,
+                                const std::vector<Rational>& grid, const McOptions& options);
+
+// The default grid: t = k / (4 floor(sqrt d)), k = 1..16 (t sqrt(d) up to ~4),
+// keeping only the t where the bound is at least 4 log(4 K / delta) / n, the
+// smallest probability n samples can certify below (deeper t would be
+// inconclusive by construction). The choice does not look at samples.
+std::vector<Rational> mc_default_grid(std::size_t d, const ConcentrationBound& b, std::uint64_t samples,
+                                      const Rational& confidence);
+
+// The Poincare constant kappa of one component (rational upper bound).
+Rational poincare_constant(MeasureKind kind, std::size_t d);
+
+}  // namespace rl

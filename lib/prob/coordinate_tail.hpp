@@ -1,0 +1,42 @@
+// Exact tails of the coordinate phi(x) = x_1 under the measures of measure.hpp.
+//
+// Semantics: every Interval returned contains the exact probability; every
+// Rational returned is the exact probability.
+//   sphere  : X_1^2 ~ Beta(1/2, (d-1)/2), so P(|X_1| > t) = I_{1-t^2}((d-1)/2, 1/2)
+//             (math.md). For odd d the density (1-s^2)^{(d-3)/2} is a
+//             polynomial and the tail is an exact rational function of t;
+//             for even d it is enclosed with Arb's regularized incomplete beta.
+//   gaussian: X_1 ~ N(0, 1/d), P(|X_1| > t) = erfc(t sqrt(d/2)) (Arb erfc).
+//   cube    : X_1 ~ U[0, 1/sqrt(d)].
+#pragma once
+#include <cstddef>
+
+#include "arith/interval.hpp"
+#include "prob/measure.hpp"
+
+namespace rl {
+
+// Odd d only, 0 <= t: the exact rational P(|X_1| > t) on S^{d-1}.
+Rational sphere_abs_tail_exact(std::size_t d, const Rational& t);
+// Any d >= 2, 0 <= t: Arb enclosure of I_{1-t^2}((d-1)/2, 1/2).
+Interval sphere_abs_tail_arb(std::size_t d, const Rational& t, mpfr_prec_t prec);
+// Odd d up to kSphereExactMaxD uses the exact rational, otherwise Arb.
+constexpr std::size_t kSphereExactMaxD = 401;
+Interval sphere_abs_tail(std::size_t d, const Rational& t, mpfr_prec_t prec);
+
+// 0 <= t: erfc(t sqrt(d/2)) enclosed.
+Interval gaussian_abs_tail(std::size_t d, const Rational& t, mpfr_prec_t prec);
+
+// One-sided P(X_1 > s) for any rational s.
+Interval coordinate_upper_tail(MeasureKind kind, std::size_t d, const Rational& s, mpfr_prec_t prec);
+
+// E X_1 under the mixture (0 unless a cube component is present).
+Interval coordinate_mean(const Measure& m, mpfr_prec_t prec);
+
+// P(|X_1 - E X_1| > t), t >= 0, under the mixture.
+Interval coordinate_deviation_tail(const Measure& m, const Rational& t, mpfr_prec_t prec);
+
+// A rational R with |X_1 - E X_1| <= R almost surely, for bounded mixtures.
+Rational coordinate_deviation_radius(const Measure& m);
+
+}  // namespace rl

@@ -1,0 +1,105 @@
+// The certified optimal variance proxy and the subgaussian lemmas.
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <map>
+#include <random>
+
+#include "prob/subgaussian_checks.hpp"
+#include "test_scale.hpp"
+
+using namespace rl;
+
+namespace {
+
+// Memoized: several cases need the same proxies.
+ProxyResult proxy_of(const std::string& name, mpfr_prec_t prec = 128) {
+  static std::map<std::pair<std::string, mpfr_prec_t>, ProxyResult> cache;
+  auto key = std::make_pair(name, prec);
+  auto it = cache.find(key);
+  if (it == cache.end())
+    it = cache.emplace(key, variance_proxy({{distribution_parse(name, "test"), Rational(1)}}, Rational(1, 10000000000LL),
+                                           20000, prec)).first;
+  return it->second;
+}
+
+}  // namespace
+
+TEST_CASE("prob subgaussian: Kearns-Saul and the symmetric cases are enclosed") {
+  for (const char* name : {"bernoulli:1/10", "bernoulli:1/100", "bernoulli:3/10", "bernoulli:7/10", "bernoulli:1/2",
+                           "rademacher", "uniform", "gaussian"}) {
+    ProxyResult r = proxy_of(name);
+    Interval closed = variance_proxy_closed_form(distribution_parse(name, "test"), 128);
+    INFO(name);
+    CHECK(r.lower <= closed.upper());
+    CHECK(closed.lower() <= r.upper);
+    CHECK(r.upper - r.lower <= r.lower * Rational(1, 1000000000));
+  }
+  ProxyResult ks = proxy_of("bernoulli:1/10");
+  CHECK(rational_to_double(ks.lower) == doctest::Approx(0.182047845325).epsilon(1e-11));
+  CHECK(proxy_of("rademacher").upper == 1);
+}
+
+TEST_CASE("prob subgaussian: the sup bounds every ratio, and two precisions agree") {
+  std::mt19937_64 rng(21);
+  for (const char* name : {"bernoulli:1/10", "uniform", "rademacher", "bernoulli:9/20"}) {
+    std::vector<ScaledVariable> one{{distribution_parse(name, "test"), Rational(1)}};
+    ProxyResult hi = proxy_of(name, 128), lo = proxy_of(name, 64);
+    CHECK(hi.lower <= lo.upper);
+    CHECK(lo.lower <= hi.upper);
+    for (std::size_t i = 0; i < test::scaled(200); ++i) {
+      Rational l(static_cast<long>(rng() % 200001) - 100000, 1000);
+      if (l == 0) continue;
+      Interval v = variance_proxy_ratio(one, l);
+      CHECK(v.lower() <= hi.upper);
+      // Against a double evaluation of the closed form (untrusted reference).
+      double ld = rational_to_double(l), k;
+      const Distribution x = distribution_parse(name, "test");
+      if (x.kind == DistributionKind::Rademacher) k = std::log(std::cosh(ld));
+      else if (x.kind == DistributionKind::Uniform) k = std::log(std::sinh(std::fabs(ld)) / std::fabs(ld));
+      else { double p = rational_to_double(x.p); k = std::log(1 - p + p * std::exp(ld)) - p * ld; }
+      if (std::fabs(ld) < 300) CHECK(rational_to_double(v.lower()) == doctest::Approx(2 * k / (ld * ld)).epsilon(1e-9));
+    }
+  }
+}
+
+TEST_CASE("prob subgaussian: Lemma 2 by the MGF product, including non-identical terms") {
+  const Rational tol(1, 10000000);  // coarser: sums cost one evaluation per term
+  // Identical: the mean of n copies has proxy exactly proxy/n.
+  Distribution b = distribution_parse("bernoulli:1/10", "test");
+  ProxyResult single = proxy_of("bernoulli:1/10");
+  for (int n : {2, 3}) {
+    std::vector<ScaledVariable> terms(n, ScaledVariable{b, Rational(1, n)});
+    ProxyResult mean = variance_proxy(terms, tol, 20000);
+    CHECK(mean.lower <= single.upper / n);
+    CHECK(single.lower / n <= mean.upper);
+  }
+  // Non-identical: sup of a sum <= sum of sups, so mean proxy <= sum proxy_i / n^2.
+  std::vector<std::string> names{"rademacher", "bernoulli:1/10", "uniform"};
+  std::vector<ScaledVariable> terms;
+  Rational sum_upper = 0;
+  for (const auto& n : names) {
+    terms.push_back({distribution_parse(n, "test"), Rational(1, 3)});
+    sum_upper += proxy_of(n).upper;
+  }
+  ProxyResult mean = variance_proxy(terms, tol, 20000);
+  CHECK(mean.lower <= sum_upper / 9);
+  CHECK(mean.upper < Rational(1, 3));  // Lemma 2 with c = 1: c^2/n = 1/3, with room to spare
+}
+
+TEST_CASE("prob subgaussian: Lemma 1 holds with the optimal proxy and fails below it where the tail shows it") {
+  for (const char* name : {"rademacher", "uniform", "bernoulli:1/10", "gaussian"}) {
+    Distribution x = distribution_parse(name, "test");
+    Lemma1Check ok = lemma1_check(x, proxy_of(name).upper, 128);
+    INFO(name);
+    CHECK(ok.result.verdict == "holds");
+  }
+  // Rademacher: P(|X| >= 1) = 1 > 2 exp(-1/(2 sigma^2)) when sigma^2 < 1/(2 log 2).
+  Lemma1Check bad = lemma1_check(distribution_parse("rademacher", "test"), Rational(1, 2), 128);
+  CHECK(bad.result.verdict == "violated");
+  // Hoeffding's lemma: every bounded proxy <= (b - a)^2 / 4.
+  for (const char* name : {"rademacher", "uniform", "bernoulli:1/10", "bernoulli:1/1000"}) {
+    Distribution x = distribution_parse(name, "test");
+    CHECK(verdict_at_most(proxy_of(name).lower, proxy_of(name).upper, *x.range() * *x.range() / 4) == "holds");
+  }
+}
