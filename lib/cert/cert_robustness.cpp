@@ -111,62 +111,69 @@ std::vector<std::vector<QInterval>> exact_ibp(const Network& net, const std::vec
 // network over the box, from the exact pre-activation bounds. A neuron with
 // z <= 0 on the box contributes 0, z >= 0 passes, otherwise the gate is [0, 1];
 // an input clamp passes strictly inside, blocks strictly outside, [0, 1] else.
-// Computed forward (Jacobian rows) and backward (gradient row); both enclose
-// the gradient set, so the smaller magnitude of the two is kept.
+// `forward` multiplies the interval Jacobian from the input side, otherwise
+// the gradient row is carried back from the output; both enclose the
+// gradient set (they differ in tightness only).
+struct Gates {
+  const Network& net;
+  const std::vector<std::vector<QInterval>>& pre;
+  std::vector<QInterval> input;
+
+  QInterval hidden(std::size_t k, std::size_t i) const {
+    if (k + 1 == net.layers.size()) return QInterval{1, 1};
+    const QInterval& z = pre[k][i];
+    return z.hi <= 0 ? QInterval{0, 0} : (z.lo >= 0 ? QInterval{1, 1} : QInterval{0, 1});
+  }
+  static QInterval apply(const QInterval& g, const QInterval& s) {
+    if (g.lo == 1) return s;
+    if (g.hi == 0) return QInterval{0, 0};
+    return QInterval{s.lo < 0 ? s.lo : Rational(0), s.hi > 0 ? s.hi : Rational(0)};
+  }
+};
+
 std::vector<Rational> exact_gradient_magnitudes(const Network& net, const std::vector<QInterval>& box,
-                                                const std::vector<std::vector<QInterval>>& pre) {
+                                                const std::vector<std::vector<QInterval>>& pre, bool forward) {
   const std::size_t d = net.input_dim;
-  std::vector<QInterval> input_gate(d, QInterval{1, 1});
+  Gates gates{net, pre, std::vector<QInterval>(d, QInterval{1, 1})};
   if (net.clamp)
     for (std::size_t i = 0; i < d; ++i) {
       const Rational &lo = net.clamp->lo[i], &hi = net.clamp->hi[i];
       if (box[i].lo >= lo && box[i].hi <= hi) continue;
-      input_gate[i] = (box[i].hi <= lo || box[i].lo >= hi) ? QInterval{0, 0} : QInterval{0, 1};
+      gates.input[i] = (box[i].hi <= lo || box[i].lo >= hi) ? QInterval{0, 0} : QInterval{0, 1};
     }
-  auto gate_of = [&](std::size_t k, std::size_t i) {
-    if (k + 1 == net.layers.size()) return QInterval{1, 1};
-    const QInterval& z = pre[k][i];
-    return z.hi <= 0 ? QInterval{0, 0} : (z.lo >= 0 ? QInterval{1, 1} : QInterval{0, 1});
-  };
-  auto gated = [](const QInterval& g, const QInterval& s) {
-    if (g.lo == 1) return s;
-    if (g.hi == 0) return QInterval{0, 0};
-    return QInterval{s.lo < 0 ? s.lo : Rational(0), s.hi > 0 ? s.hi : Rational(0)};
-  };
-  // Forward: M (neurons x inputs), starting from the clamp gates.
-  std::vector<std::vector<QInterval>> m(d, std::vector<QInterval>(d, QInterval{0, 0}));
-  for (std::size_t i = 0; i < d; ++i) m[i][i] = input_gate[i];
-  for (std::size_t k = 0; k < net.layers.size(); ++k) {
-    const Layer& l = net.layers[k];
-    std::vector<std::vector<QInterval>> next(l.out_dim(), std::vector<QInterval>(d, QInterval{0, 0}));
-    for (std::size_t i = 0; i < l.out_dim(); ++i) {
-      QInterval g = gate_of(k, i);
-      if (g.hi == 0) continue;
-      for (std::size_t c = 0; c < d; ++c) {
-        QInterval s{0, 0};
-        for (std::size_t j = 0; j < l.in_dim(); ++j)
-          if (l.weights[i][j] != 0) s = q_add(s, q_scale(l.weights[i][j], m[j][c]));
-        next[i][c] = gated(g, s);
+  std::vector<Rational> mags(d);
+  if (forward) {
+    std::vector<std::vector<QInterval>> m(d, std::vector<QInterval>(d, QInterval{0, 0}));
+    for (std::size_t i = 0; i < d; ++i) m[i][i] = gates.input[i];
+    for (std::size_t k = 0; k < net.layers.size(); ++k) {
+      const Layer& l = net.layers[k];
+      std::vector<std::vector<QInterval>> next(l.out_dim(), std::vector<QInterval>(d, QInterval{0, 0}));
+      for (std::size_t i = 0; i < l.out_dim(); ++i) {
+        QInterval g = gates.hidden(k, i);
+        if (g.hi == 0) continue;
+        for (std::size_t c = 0; c < d; ++c) {
+          QInterval s{0, 0};
+          for (std::size_t j = 0; j < l.in_dim(); ++j)
+            if (l.weights[i][j] != 0) s = q_add(s, q_scale(l.weights[i][j], m[j][c]));
+          next[i][c] = Gates::apply(g, s);
+        }
       }
+      m = std::move(next);
     }
-    m = std::move(next);
+    for (std::size_t i = 0; i < d; ++i) mags[i] = q_mag(m[0][i]);
+    return mags;
   }
-  // Backward: u = gradient row, from the output back to the input.
   std::vector<QInterval> u{QInterval{1, 1}};
   for (std::size_t k = net.layers.size(); k-- > 0;) {
     const Layer& l = net.layers[k];
-    for (std::size_t i = 0; i < u.size(); ++i) u[i] = gated(gate_of(k, i), u[i]);
+    for (std::size_t i = 0; i < u.size(); ++i) u[i] = Gates::apply(gates.hidden(k, i), u[i]);
     std::vector<QInterval> down(l.in_dim(), QInterval{0, 0});
     for (std::size_t i = 0; i < l.out_dim(); ++i)
       for (std::size_t j = 0; j < l.in_dim(); ++j)
         if (l.weights[i][j] != 0) down[j] = q_add(down[j], q_scale(l.weights[i][j], u[i]));
     u = std::move(down);
   }
-  std::vector<Rational> mags(d);
-  for (std::size_t i = 0; i < d; ++i) {
-    Rational f = q_mag(m[0][i]), b = q_mag(gated(input_gate[i], u[i]));
-    mags[i] = f < b ? f : b;
-  }
+  for (std::size_t i = 0; i < d; ++i) mags[i] = q_mag(Gates::apply(gates.input[i], u[i]));
   return mags;
 }
 
@@ -182,13 +189,8 @@ Rational gauge(const std::string& norm, const std::vector<Rational>& d) {
 }
 Rational gauge_radius(const Region& r) { return r.norm == "l2" ? r.radius * r.radius : r.radius; }
 
-// Is the atom's upper bound on the leaf < 0? ("I": interval propagation only.)
-bool atom_negative(const Problem& p, const Atom& atom, const std::vector<QInterval>& box, bool mean_value) {
-  std::vector<QInterval> input;
-  auto pre = exact_ibp(atom.net, box, input);
-  if (pre.back()[0].hi < 0) return true;
-  if (!mean_value) return false;
-  std::vector<Rational> mags = exact_gradient_magnitudes(atom.net, box, pre);
+// The mean-value and ball-margin bounds with gradient magnitudes `mags`.
+bool mean_value_negative(const Problem& p, const Atom& atom, const std::vector<QInterval>& box, const std::vector<Rational>& mags) {
   std::vector<Rational> c;
   Rational slack = 0;
   for (std::size_t i = 0; i < box.size(); ++i) {
@@ -203,11 +205,24 @@ bool atom_negative(const Problem& p, const Atom& atom, const std::vector<QInterv
   Rational gx = net_eval_exact(atom.net, r.center)[0];
   if (gx >= 0) return false;
   // g(y) <= g(x) + ||G||_dual ||y - x|| for y in the leaf and the ball (the segment stays in the leaf).
-  if (r.norm == "linf") { Rational s = 0; for (auto& m : mags) s += m; return gx + s * r.radius < 0; }
-  if (r.norm == "l1") { Rational s = 0; for (auto& m : mags) if (m > s) s = m; return gx + s * r.radius < 0; }
   Rational s = 0;
+  if (r.norm == "linf") { for (auto& m : mags) s += m; return gx + s * r.radius < 0; }
+  if (r.norm == "l1") { for (auto& m : mags) if (m > s) s = m; return gx + s * r.radius < 0; }
   for (auto& m : mags) s += m * m;
   return gx * gx > s * r.radius * r.radius;
+}
+
+// Is the atom's upper bound on the leaf < 0? ("I": interval propagation only.)
+bool atom_negative(const Problem& p, const Atom& atom, const std::vector<QInterval>& box, bool mean_value) {
+  std::vector<QInterval> input;
+  auto pre = exact_ibp(atom.net, box, input);
+  if (pre.back()[0].hi < 0) return true;
+  if (!mean_value) return false;
+  std::vector<Rational> back = exact_gradient_magnitudes(atom.net, box, pre, false);
+  if (mean_value_negative(p, atom, box, back)) return true;
+  std::vector<Rational> fwd = exact_gradient_magnitudes(atom.net, box, pre, true);
+  for (std::size_t i = 0; i < fwd.size(); ++i) if (back[i] < fwd[i]) fwd[i] = back[i];
+  return mean_value_negative(p, atom, box, fwd);
 }
 
 bool leaf_safe(const Problem& p, const std::string& token, const std::vector<QInterval>& box) {

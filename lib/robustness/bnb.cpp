@@ -21,7 +21,8 @@ struct Search {
   const Network& net;
   const SafetyProperty& property;
   const BranchOptions& options;
-  std::vector<std::vector<Network>> atoms;  // per conjunction
+  Network atoms;                             // one output row per atom, conjunctions in order
+  std::vector<std::vector<std::size_t>> rows;  // per conjunction, its rows in `atoms`
   Clock::time_point start = Clock::now();
   std::mt19937_64 rng;
 
@@ -31,47 +32,6 @@ struct Search {
   }
 };
 
-// Upper bounds of one atom on a box: by IBP, and by IBP + mean value (+ ball margin).
-struct AtomUpper {
-  double ibp = 0, best = 0;
-  std::vector<double> slack;  // per coordinate, |G_i| r_i: what splitting i would shrink
-};
-
-AtomUpper atom_upper(const Search& s, const Network& g, const Box& box, const DBox& dbox, bool want_mean_value) {
-  AtomUpper u;
-  BoxBounds b = net_ibp(g, dbox);
-  u.ibp = u.best = b.output()[0].hi;
-  if (!want_mean_value) return u;
-  IntervalMatrix jac = net_jacobian_enclosure(g, b);
-  std::vector<Rational> center(box.lo.size());
-  std::vector<double> mags(box.lo.size());
-  DInterval sum = DInterval::point(0);
-  u.slack.resize(box.lo.size());
-  for (std::size_t i = 0; i < box.lo.size(); ++i) {
-    center[i] = (box.lo[i] + box.hi[i]) / 2;
-    mags[i] = jac.at(0, i).mag();
-    DInterval r = DInterval::from_rational((box.hi[i] - box.lo[i]) / 2);
-    u.slack[i] = mul_up(mags[i], r.hi);
-    sum.hi = add_up(sum.hi, u.slack[i]);
-  }
-  DBox cbox;
-  for (const Rational& c : center) cbox.push_back(DInterval::from_rational(c));
-  double gc = net_ibp(g, cbox).output()[0].hi;
-  u.best = std::fmin(u.best, add_up(gc, sum.hi));
-  const auto& ball = s.property.ball;
-  bool holds_center = ball.has_value();
-  for (std::size_t i = 0; holds_center && i < box.lo.size(); ++i)
-    holds_center = box.lo[i] <= ball->center[i] && ball->center[i] <= box.hi[i];
-  if (holds_center) {
-    DBox xbox;
-    for (const Rational& c : ball->center) xbox.push_back(DInterval::from_rational(c));
-    double gx = net_ibp(g, xbox).output()[0].hi;
-    double lip = ball_dual_norm_up(ball->norm, mags);
-    u.best = std::fmin(u.best, add_up(gx, mul_up(lip, DInterval::from_rational(ball->radius).hi)));
-  }
-  return u;
-}
-
 constexpr std::size_t kNoSplit = static_cast<std::size_t>(-1);
 
 struct NodeOutcome {
@@ -79,39 +39,92 @@ struct NodeOutcome {
   std::size_t split_dim = kNoSplit; // kNoSplit: the box is a single point
 };
 
+// True when every conjunction has a row whose upper bound is < 0.
+bool all_conjunctions_refuted(const Search& s, const std::vector<double>& upper) {
+  for (const auto& conj : s.rows) {
+    bool refuted = false;
+    for (std::size_t r : conj) refuted = refuted || upper[r] < 0;
+    if (!refuted) return false;
+  }
+  return true;
+}
+
+DBox point_box(const std::vector<Rational>& x) {
+  DBox b;
+  for (const Rational& c : x) b.push_back(DInterval::from_rational(c));
+  return b;
+}
+
+// The coordinate whose split should shrink the unproven bounds most: the
+// largest mean-value slack |G_i| r_i over the rows of unrefuted conjunctions.
+std::size_t split_coordinate(const Search& s, const Box& box, const std::vector<double>& upper,
+                             const std::vector<std::vector<double>>& slack) {
+  std::size_t best_i = kNoSplit;
+  double best = -1;
+  for (std::size_t i = 0; i < box.lo.size(); ++i) {
+    if (!(box.hi[i] > box.lo[i])) continue;
+    double score = 1e-300 * rational_to_double(box.hi[i] - box.lo[i]);  // widest wins when no slack is known
+    for (const auto& conj : s.rows) {
+      bool refuted = false;
+      for (std::size_t r : conj) refuted = refuted || upper[r] < 0;
+      if (refuted || slack.empty()) continue;
+      for (std::size_t r : conj) score = std::fmax(score, slack[r][i]);
+    }
+    if (score > best) { best = score; best_i = i; }
+  }
+  return best_i;
+}
+
 NodeOutcome evaluate(const Search& s, const Box& box) {
   if (s.property.ball && ball_box_disjoint(*s.property.ball, box.lo, box.hi)) return {"O", 0};
-  DBox dbox = dbox_from_rationals(box.lo, box.hi);
-  bool ibp_all = true, all = true;
-  std::vector<double> score(box.lo.size(), 0.0);
-  for (const auto& conj : s.atoms) {
-    bool by_ibp = false, by_any = false;
-    std::vector<AtomUpper> ups;
-    for (const Network& g : conj) {
-      AtomUpper u = atom_upper(s, g, box, dbox, false);
-      if (u.ibp < 0) { by_ibp = by_any = true; break; }
-      ups.push_back(u);
-    }
-    if (!by_ibp) {
-      for (const Network& g : conj) {
-        AtomUpper u = atom_upper(s, g, box, dbox, true);
-        if (u.best < 0) { by_any = true; break; }
-        for (std::size_t i = 0; i < score.size(); ++i) score[i] = std::fmax(score[i], u.slack[i]);
-      }
-    }
-    ibp_all = ibp_all && by_ibp;
-    all = all && by_any;
+  if (s.rows.empty() || s.atoms.output_dim() == 0) return {"", split_coordinate(s, box, {}, {})};
+  BoxBounds b = net_ibp(s.atoms, dbox_from_rationals(box.lo, box.hi));
+  const std::size_t n = s.atoms.output_dim(), d = box.lo.size();
+  std::vector<double> upper(n);
+  for (std::size_t r = 0; r < n; ++r) upper[r] = b.output()[r].hi;
+  if (all_conjunctions_refuted(s, upper)) return {"I", 0};
+  // Mean-value form around the box center, and the ball margin argument when the box holds x.
+  IntervalMatrix jac = net_jacobian_enclosure(s.atoms, b);
+  std::vector<Rational> center(d);
+  std::vector<double> half(d);
+  for (std::size_t i = 0; i < d; ++i) {
+    center[i] = (box.lo[i] + box.hi[i]) / 2;
+    half[i] = DInterval::from_rational((box.hi[i] - box.lo[i]) / 2).hi;
   }
-  if (ibp_all) return {"I", 0};
-  if (all) return {"M", 0};
-  NodeOutcome out;
-  double best = -1;  // any box of positive width gets a split coordinate
-  for (std::size_t i = 0; i < score.size(); ++i) {
-    double w = rational_to_double(box.hi[i] - box.lo[i]);
-    double v = score[i] > 0 ? score[i] : 1e-300 * w;
-    if (w > 0 && v > best) { best = v; out.split_dim = i; }
+  BoxBounds at_center = net_ibp(s.atoms, point_box(center));
+  const auto& ball = s.property.ball;
+  bool holds_x = ball.has_value();
+  for (std::size_t i = 0; holds_x && i < d; ++i) holds_x = box.lo[i] <= ball->center[i] && ball->center[i] <= box.hi[i];
+  std::optional<BoxBounds> at_x;
+  if (holds_x) at_x = net_ibp(s.atoms, point_box(ball->center));
+  // Where rounding leaves the sign of an atom at the center undecided, its exact value decides it.
+  std::vector<double> center_upper(n);
+  std::optional<std::vector<Rational>> exact_center;
+  for (std::size_t r = 0; r < n; ++r) {
+    const DInterval& v = at_center.output()[r];
+    center_upper[r] = v.hi;
+    if (v.lo <= 0 && v.hi >= 0 && upper[r] >= 0) {
+      if (!exact_center) exact_center = net_eval_exact(s.atoms, center);
+      center_upper[r] = DInterval::from_rational((*exact_center)[r]).hi;
+    }
   }
-  return out;
+  std::vector<std::vector<double>> slack(n, std::vector<double>(d));
+  for (std::size_t r = 0; r < n; ++r) {
+    double sum = 0;
+    std::vector<double> mags(d);
+    for (std::size_t i = 0; i < d; ++i) {
+      mags[i] = jac.at(r, i).mag();
+      slack[r][i] = mul_up(mags[i], half[i]);
+      sum = add_up(sum, slack[r][i]);
+    }
+    upper[r] = std::fmin(upper[r], add_up(center_upper[r], sum));
+    if (at_x) {
+      double lip = ball_dual_norm_up(ball->norm, mags);
+      upper[r] = std::fmin(upper[r], add_up(at_x->output()[r].hi, mul_up(lip, DInterval::from_rational(ball->radius).hi)));
+    }
+  }
+  if (all_conjunctions_refuted(s, upper)) return {"M", 0};
+  return {"", split_coordinate(s, box, upper, slack)};
 }
 
 bool try_candidates(const Search& s, const std::vector<std::vector<double>>& candidates, BranchResult& result, const char* source) {
@@ -125,16 +138,37 @@ bool try_candidates(const Search& s, const std::vector<std::vector<double>>& can
   return false;
 }
 
-// Exact probes before the search: the ball center (or box center) and PGD ends.
-bool initial_attack(Search& s, BranchResult& result) {
+// Exact probe points of the region: its center, and the corners of the box
+// (up to 12 coordinates) or, for an l2 / l1 ball, the points x +- R e_i,
+// where a piecewise-linear margin most often reaches its minimum.
+std::vector<std::vector<Rational>> probe_points(const SafetyProperty& p) {
   std::vector<Rational> c;
-  if (s.property.ball) c = s.property.ball->center;
-  else for (std::size_t i = 0; i < s.property.lo.size(); ++i) c.push_back((s.property.lo[i] + s.property.hi[i]) / 2);
-  if (auto cex = counterexample_check(s.net, s.property, c)) {
-    result.counterexample = cex;
-    result.counterexample_source = "center";
-    return true;
+  if (p.ball) c = p.ball->center;
+  else for (std::size_t i = 0; i < p.lo.size(); ++i) c.push_back((p.lo[i] + p.hi[i]) / 2);
+  std::vector<std::vector<Rational>> out{c};
+  const std::size_t d = c.size();
+  if (p.ball && p.ball->norm != Norm::Linf) {
+    for (std::size_t i = 0; i < d; ++i)
+      for (int sign : {-1, 1}) {
+        out.push_back(c);
+        out.back()[i] += sign * p.ball->radius;
+      }
+  } else if (d <= 12) {
+    for (std::size_t mask = 0; mask < (std::size_t(1) << d); ++mask) {
+      out.emplace_back(d);
+      for (std::size_t i = 0; i < d; ++i) out.back()[i] = (mask >> i) & 1 ? p.hi[i] : p.lo[i];
+    }
   }
+  return out;
+}
+
+bool initial_attack(Search& s, BranchResult& result) {
+  for (const auto& y : probe_points(s.property))
+    if (auto cex = counterexample_check(s.net, s.property, y)) {
+      result.counterexample = cex;
+      result.counterexample_source = "probe point";
+      return true;
+    }
   auto ends = attack_pgd(s.net, s.property, s.property.lo, s.property.hi, s.rng, AttackOptions{16, 80});
   ends.resize(std::min<std::size_t>(ends.size(), 4));
   return try_candidates(s, ends, result, "pgd");
@@ -164,12 +198,17 @@ bool probe_box(Search& s, const Box& box, std::uint64_t unproven, BranchResult& 
 }  // namespace
 
 BranchResult branch_and_bound(const Network& net, const SafetyProperty& property, const BranchOptions& options) {
-  Search s{net, property, options, {}, Clock::now(), std::mt19937_64(options.seed)};
+  std::vector<OutputAtom> all;
+  std::vector<std::vector<std::size_t>> rows;
   for (const auto& conj : property.unsafe) {
-    std::vector<Network> nets;
-    for (const OutputAtom& a : conj) nets.push_back(property_atom_network(net, a));
-    s.atoms.push_back(std::move(nets));
+    rows.emplace_back();
+    for (const OutputAtom& a : conj) {
+      rows.back().push_back(all.size());
+      all.push_back(a);
+    }
   }
+  Search s{net, property, options, all.empty() ? net : property_atoms_network(net, all), rows, Clock::now(), std::mt19937_64(options.seed)};
+  if (all.empty()) s.rows.clear();  // an empty conjunction is unsafe everywhere: nothing to refute
   BranchResult result;
   auto finish = [&](const std::string& status, const std::string& reason) {
     result.status = status;

@@ -11,7 +11,8 @@
 //   I: interval bound propagation (net_ibp) of the atom network g;
 //   M: the mean-value form g(c) + sum_i |G_i| r_i, where c is the box center,
 //      r its half-widths and G an enclosure of the Clarke gradient of g over
-//      the box (net_jacobian_enclosure), or
+//      the box (net_jacobian_enclosure); g(c) is computed exactly when
+//      rounding leaves its sign undecided, or
 //   L: (boxes holding the ball center x) g(x) + ||G||_dual R, the Lipschitz
 //      margin argument on the ball;
 // or when it misses the ball (O). Boxes are split at exact rational midpoints.
@@ -43,7 +44,7 @@ struct BranchResult {
   std::optional<std::vector<Rational>> counterexample;
   Json tree = Json::array();
   std::uint64_t nodes = 0, leaves = 0;
-  std::string counterexample_source;  // "center", "pgd", "box-center"
+  std::string counterexample_source;  // "probe point", "pgd", "box-center"
   double seconds = 0;
 };
 

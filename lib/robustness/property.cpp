@@ -21,17 +21,19 @@ SafetyProperty property_from_robustness(const Ball& ball, std::size_t label, std
   return p;
 }
 
-Network property_atom_network(const Network& net, const OutputAtom& atom) {
-  Network out = network_select_outputs(net, {0});
+Network property_atoms_network(const Network& net, const std::vector<OutputAtom>& atoms) {
+  Network out = network_select_outputs(net, std::vector<std::size_t>(atoms.size(), 0));
   const Layer& src = net.layers.back();
   Layer& last = out.layers.back();
-  for (Rational& w : last.weights[0]) w = 0;
-  last.bias[0] = atom.constant;
-  for (std::size_t j = 0; j < src.out_dim(); ++j) {
-    const Rational& a = atom.coefficients[j];
-    if (a == 0) continue;
-    for (std::size_t c = 0; c < last.in_dim(); ++c) last.weights[0][c] += a * src.weights[j][c];
-    last.bias[0] += a * src.bias[j];
+  for (std::size_t k = 0; k < atoms.size(); ++k) {
+    for (Rational& w : last.weights[k]) w = 0;
+    last.bias[k] = atoms[k].constant;
+    for (std::size_t j = 0; j < src.out_dim(); ++j) {
+      const Rational& a = atoms[k].coefficients[j];
+      if (a == 0) continue;
+      for (std::size_t c = 0; c < last.in_dim(); ++c) last.weights[k][c] += a * src.weights[j][c];
+      last.bias[k] += a * src.bias[j];
+    }
   }
   network_finalize(out);
   return out;

@@ -45,8 +45,9 @@ struct SafetyProperty {
 // The robustness claim around x as a SafetyProperty (box = the ball's enclosing box).
 SafetyProperty property_from_robustness(const Ball& ball, std::size_t label, std::size_t output_dim);
 
-// The scalar network x -> sum_j a_j f_j(x) + b (the same hidden layers, one exact output row).
-Network property_atom_network(const Network& net, const OutputAtom& atom);
+// The network whose output k is atom k: x -> sum_j a_j f_j(x) + b (the same
+// hidden layers, one exact output row per atom).
+Network property_atoms_network(const Network& net, const std::vector<OutputAtom>& atoms);
 
 // Exact value of an atom at an output vector.
 Rational property_atom_value(const OutputAtom& atom, const std::vector<Rational>& output);
