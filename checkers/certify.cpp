@@ -18,7 +18,7 @@ namespace rl::cli {
 namespace {
 
 std::atomic<bool> g_interrupted{false};
-extern "C" void on_sigint(int) { g_interrupted.store(true); }
+void certify_on_sigint(int) { g_interrupted.store(true); }
 
 struct CertifyCliOptions {
   ModelOptions model;
@@ -81,6 +81,8 @@ void run_ball(const CertifyCliOptions& o, const Network& net) {
   }
   j["certified_radius"] = radius;
   j["margin_radius"] = Json{{"lower", decimal_lower(r.margin_radius, o.digits)}, {"method", "lipschitz margin argument"}};
+  j["product_radius"] = Json{{"lower", decimal_lower(r.product_radius, o.digits)},
+                             {"method", "margins over the product of layer norms (global Lipschitz constant)"}};
   if (!o.certificate.empty() && r.verdict != "unknown") {
     write_claim(o.certificate, claim_robustness_ball(claim_id(o.certificate), o.model.path, q.ball, r));
     j["certificate"] = o.certificate;
@@ -133,7 +135,7 @@ void run_vnnlib(const CertifyCliOptions& o, const Network& net) {
 void run_certify(const CertifyCliOptions& o) {
   Network net = load_model(o.model);
   g_interrupted.store(false);
-  auto previous = std::signal(SIGINT, on_sigint);
+  auto previous = std::signal(SIGINT, certify_on_sigint);
   try {
     if (!o.vnnlib.empty()) run_vnnlib(o, net);
     else run_ball(o, net);

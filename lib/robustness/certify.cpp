@@ -4,6 +4,8 @@
 
 #include "arith/decimal.hpp"
 #include "arith/error.hpp"
+#include "lipschitz/problem.hpp"
+#include "lipschitz/upper_bounds.hpp"
 #include "net/eval.hpp"
 #include "robustness/ball.hpp"
 #include "robustness/margin.hpp"
@@ -32,6 +34,21 @@ Counterexample robustness_counterexample(const Network& net, const Ball& ball, c
   return c;
 }
 
+// The radius the product-of-layer-norms Lipschitz constants give (the
+// classical global bound): min_j m_j / L_j, 0 when some margin is <= 0.
+Rational robustness_product_radius(const MarginProblem& margin) {
+  Rational best = -1;
+  for (std::size_t k = 0; k < margin.others.size(); ++k) {
+    if (margin.margins[k] <= 0) return 0;
+    LipschitzOptions o;
+    o.norm = margin.norm;
+    o.domain.global = true;
+    Rational l = lipschitz_upper_product(lipschitz_problem(margin.differences[k], o));
+    if (l > 0 && (best < 0 || margin.margins[k] / l < best)) best = margin.margins[k] / l;
+  }
+  return best < 0 ? Rational(0) : best;
+}
+
 CertifyResult robustness_certify(const Network& net, const RobustnessQuery& query, const CertifyOptions& options) {
   auto start = std::chrono::steady_clock::now();
   auto elapsed = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(); };
@@ -48,6 +65,7 @@ CertifyResult robustness_certify(const Network& net, const RobustnessQuery& quer
   MarginProblem margin = margin_problem(net, ball.center, r.label, ball.norm);
   r.margin_radius = margin_certified_radius(margin, options.stop);
   r.radius_lower = r.margin_radius;
+  r.product_radius = robustness_product_radius(margin);
   SafetyProperty property = property_from_robustness(ball, r.label, net.output_dim());
   if (margin_proves(margin, ball.radius)) {
     r.verdict = "verified";

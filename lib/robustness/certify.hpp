@@ -46,6 +46,7 @@ struct CertifyResult {
   std::string reason;   // for unknown
   std::size_t label = 0;
   Rational margin_radius;   // proven by the Lipschitz margin argument
+  Rational product_radius;  // min_j m_j / L_j with L_j the product of layer norms of f_C - f_j (global)
   Rational radius_lower;    // robust radius >= this (margin radius, or R when verified)
   std::optional<Counterexample> counterexample;  // robust radius <= its distance
   Json tree = Json::array();  // box-partition certificate when verified
