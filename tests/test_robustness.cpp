@@ -277,3 +277,19 @@ TEST_CASE("robustness: ACAS Xu network, a small verified ball and its certificat
   wrong["parameters"]["radius"] = "1/10";
   CHECK(check_claim(wrong).verdict == "rejected");
 }
+
+TEST_CASE("robustness: every claim in proofs/robustness replays to its expected verdict") {
+  fs::path dir = fs::path(ROBUSTLAW_SOURCE_DIR) / "proofs" / "robustness";
+  std::size_t claims = 0;
+  for (const auto& e : fs::directory_iterator(dir)) {
+    if (e.path().extension() != ".json") continue;
+    Json claim = json_read_file_exact(e.path().string());
+    REQUIRE(claim["kind"] == "robustness");
+    ClaimContext ctx{e.path().string(), dir.string(), ROBUSTLAW_SOURCE_DIR};
+    ClaimOutcome out = claim_kind_registry().at("robustness")(claim, ctx);
+    INFO(e.path().filename().string() << ": " << out.detail);
+    CHECK(out.verdict == claim["expected"].get<std::string>());
+    ++claims;
+  }
+  CHECK(claims >= 10);
+}
