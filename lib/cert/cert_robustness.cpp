@@ -12,10 +12,11 @@
 //   unsafe -> verdict "violated";
 //   {"tree": [...]}: a box partition of the region's box (for a ball, the box
 //   [x - R, x + R]) in preorder: an integer k splits the current box at the
-//   exact midpoint of coordinate k (left half first); a leaf "I", "M" or "O"
-//   must be shown safe -> verdict "holds". Every conjunction must have an atom
-//   g with an upper bound < 0 on the leaf by exact interval propagation ("I"),
-//   or also ("M") by the mean-value form g(c) + sum_i |G_i| r_i, or, for a
+//   exact midpoint of coordinate k (left half first); a leaf "I", "M", "S" or
+//   "O" must be shown safe -> verdict "holds". Every conjunction must have an
+//   atom g with an upper bound < 0 on the leaf by exact interval propagation
+//   ("I"), or also ("M", "S") by the mean-value form g(c) + sum_i |G_i| r_i,
+//   or ("S") by exact symbolic interval propagation, or, for a
 //   leaf holding the ball center x, g(x) + ||G||_dual R (||.||_dual of the
 //   Clarke gradient enclosure G over the leaf; for l2 the comparison is done
 //   on squares). "O": the leaf misses the ball.
@@ -189,6 +190,77 @@ Rational gauge(const std::string& norm, const std::vector<Rational>& d) {
 }
 Rational gauge_radius(const Region& r) { return r.norm == "l2" ? r.radius * r.radius : r.radius; }
 
+// Exact symbolic interval propagation: every neuron z gets linear forms
+// l(x) <= z(x) <= u(x) over the box (rational coefficients). A ReLU with
+// concrete bounds lo < 0 < hi gets u = hi/(hi - lo) (u(x) - lo), the chord,
+// valid on [lo, hi], and keeps l when hi > -lo (relu(z) >= z), else l = 0; a clamped input the box does not keep inside
+// the clamp range is the constant interval of its values. Returns the upper
+// bound of the (scalar) output.
+struct LinearForm {
+  std::vector<Rational> a;
+  Rational b;
+};
+
+Rational form_bound(const LinearForm& f, const std::vector<QInterval>& box, bool upper) {
+  Rational s = f.b;
+  for (std::size_t i = 0; i < box.size(); ++i)
+    if (f.a[i] != 0) s += (f.a[i] > 0) == upper ? f.a[i] * box[i].hi : f.a[i] * box[i].lo;
+  return s;
+}
+
+Rational exact_symbolic_upper(const Network& net, const std::vector<QInterval>& box) {
+  const std::size_t d = box.size();
+  const LinearForm zero{std::vector<Rational>(d, Rational(0)), Rational(0)};
+  std::vector<LinearForm> lower, upper;
+  for (std::size_t i = 0; i < d; ++i) {
+    LinearForm lo = zero, up = zero;
+    if (!net.clamp || (box[i].lo >= net.clamp->lo[i] && box[i].hi <= net.clamp->hi[i])) {
+      lo.a[i] = up.a[i] = 1;
+    } else {
+      auto clip = [&](const Rational& v) { return v < net.clamp->lo[i] ? net.clamp->lo[i] : (v > net.clamp->hi[i] ? net.clamp->hi[i] : v); };
+      lo.b = clip(box[i].lo);
+      up.b = clip(box[i].hi);
+    }
+    lower.push_back(lo);
+    upper.push_back(up);
+  }
+  for (std::size_t k = 0; k < net.layers.size(); ++k) {
+    const Layer& l = net.layers[k];
+    std::vector<LinearForm> next_lower, next_upper;
+    for (std::size_t i = 0; i < l.out_dim(); ++i) {
+      LinearForm lo = zero, up = zero;
+      lo.b = up.b = l.bias[i];
+      for (std::size_t j = 0; j < l.in_dim(); ++j) {
+        const Rational& w = l.weights[i][j];
+        if (w == 0) continue;
+        const LinearForm& fl = w > 0 ? lower[j] : upper[j];
+        const LinearForm& fu = w > 0 ? upper[j] : lower[j];
+        for (std::size_t c = 0; c < d; ++c) {
+          if (fl.a[c] != 0) lo.a[c] += w * fl.a[c];
+          if (fu.a[c] != 0) up.a[c] += w * fu.a[c];
+        }
+        lo.b += w * fl.b;
+        up.b += w * fu.b;
+      }
+      if (k + 1 == net.layers.size()) return form_bound(up, box, true);
+      Rational zlo = form_bound(lo, box, false), zhi = form_bound(up, box, true);
+      if (zhi <= 0) {
+        lo = up = zero;
+      } else if (zlo < 0) {
+        Rational lambda = zhi / (zhi - zlo);
+        for (Rational& c : up.a) c *= lambda;
+        up.b = lambda * (up.b - zlo);
+        if (zhi <= -zlo) lo = zero;  // else relu(z) >= z keeps the lower form
+      }
+      next_lower.push_back(std::move(lo));
+      next_upper.push_back(std::move(up));
+    }
+    lower = std::move(next_lower);
+    upper = std::move(next_upper);
+  }
+  return 0;  // not reached: the last layer returns
+}
+
 // The mean-value and ball-margin bounds with gradient magnitudes `mags`.
 bool mean_value_negative(const Problem& p, const Atom& atom, const std::vector<QInterval>& box, const std::vector<Rational>& mags) {
   std::vector<Rational> c;
@@ -212,12 +284,14 @@ bool mean_value_negative(const Problem& p, const Atom& atom, const std::vector<Q
   return gx * gx > s * r.radius * r.radius;
 }
 
-// Is the atom's upper bound on the leaf < 0? ("I": interval propagation only.)
-bool atom_negative(const Problem& p, const Atom& atom, const std::vector<QInterval>& box, bool mean_value) {
+// Is the atom's upper bound on the leaf < 0? "I": interval propagation only;
+// "M": also the mean-value and ball-margin forms; "S": also symbolic intervals.
+bool atom_negative(const Problem& p, const Atom& atom, const std::vector<QInterval>& box, const std::string& token) {
   std::vector<QInterval> input;
   auto pre = exact_ibp(atom.net, box, input);
   if (pre.back()[0].hi < 0) return true;
-  if (!mean_value) return false;
+  if (token == "I") return false;
+  if (token == "S" && exact_symbolic_upper(atom.net, box) < 0) return true;
   std::vector<Rational> back = exact_gradient_magnitudes(atom.net, box, pre, false);
   if (mean_value_negative(p, atom, box, back)) return true;
   std::vector<Rational> fwd = exact_gradient_magnitudes(atom.net, box, pre, true);
@@ -237,7 +311,7 @@ bool leaf_safe(const Problem& p, const std::string& token, const std::vector<QIn
   }
   for (const auto& conj : p.unsafe) {
     bool refuted = false;
-    for (const Atom& a : conj) if ((refuted = atom_negative(p, a, box, token == "M"))) break;
+    for (const Atom& a : conj) if ((refuted = atom_negative(p, a, box, token))) break;
     if (!refuted) return false;
   }
   return true;
@@ -254,7 +328,7 @@ struct TreeCheck {
     const Json& t = tree[next++];
     if (t.is_string()) {
       std::string token = t.get<std::string>();
-      if (token != "I" && token != "M" && token != "O") { failure = "unknown leaf '" + token + "'"; return false; }
+      if (token != "I" && token != "M" && token != "S" && token != "O") { failure = "unknown leaf '" + token + "'"; return false; }
       ++leaves;
       if (leaf_safe(p, token, box)) return true;
       failure = "leaf " + std::to_string(leaves) + " (" + token + ") is not shown safe";

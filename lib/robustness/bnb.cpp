@@ -7,6 +7,7 @@
 #include "net/eval.hpp"
 #include "robustness/attack.hpp"
 #include "robustness/ball.hpp"
+#include "robustness/symbolic.hpp"
 
 namespace rl {
 namespace {
@@ -35,7 +36,7 @@ struct Search {
 constexpr std::size_t kNoSplit = static_cast<std::size_t>(-1);
 
 struct NodeOutcome {
-  std::string leaf;                 // "I", "M", "O" or empty (not proven)
+  std::string leaf;                 // "I", "S", "O" or empty (not proven)
   std::size_t split_dim = kNoSplit; // kNoSplit: the box is a single point
 };
 
@@ -78,11 +79,15 @@ std::size_t split_coordinate(const Search& s, const Box& box, const std::vector<
 NodeOutcome evaluate(const Search& s, const Box& box) {
   if (s.property.ball && ball_box_disjoint(*s.property.ball, box.lo, box.hi)) return {"O", 0};
   if (s.rows.empty() || s.atoms.output_dim() == 0) return {"", split_coordinate(s, box, {}, {})};
-  BoxBounds b = net_ibp(s.atoms, dbox_from_rationals(box.lo, box.hi));
+  DBox dbox = dbox_from_rationals(box.lo, box.hi);
+  BoxBounds b = net_ibp(s.atoms, dbox);
   const std::size_t n = s.atoms.output_dim(), d = box.lo.size();
   std::vector<double> upper(n);
   for (std::size_t r = 0; r < n; ++r) upper[r] = b.output()[r].hi;
   if (all_conjunctions_refuted(s, upper)) return {"I", 0};
+  std::vector<double> symbolic = symbolic_output_upper(s.atoms, dbox);
+  for (std::size_t r = 0; r < n; ++r) upper[r] = std::fmin(upper[r], symbolic[r]);
+  if (all_conjunctions_refuted(s, upper)) return {"S", 0};
   // Mean-value form around the box center, and the ball margin argument when the box holds x.
   IntervalMatrix jac = net_jacobian_enclosure(s.atoms, b);
   std::vector<Rational> center(d);
@@ -123,7 +128,7 @@ NodeOutcome evaluate(const Search& s, const Box& box) {
       upper[r] = std::fmin(upper[r], add_up(at_x->output()[r].hi, mul_up(lip, DInterval::from_rational(ball->radius).hi)));
     }
   }
-  if (all_conjunctions_refuted(s, upper)) return {"M", 0};
+  if (all_conjunctions_refuted(s, upper)) return {"S", 0};
   return {"", split_coordinate(s, box, upper, slack)};
 }
 

@@ -9,6 +9,7 @@
 // A box is shown safe when, for every conjunction of the unsafe region, some
 // atom g has an upper bound < 0 on the box by
 //   I: interval bound propagation (net_ibp) of the atom network g;
+//   S: symbolic interval propagation (symbolic.hpp);
 //   M: the mean-value form g(c) + sum_i |G_i| r_i, where c is the box center,
 //      r its half-widths and G an enclosure of the Clarke gradient of g over
 //      the box (net_jacobian_enclosure); g(c) is computed exactly when
@@ -19,7 +20,8 @@
 //
 // Certificate tree, in preorder: an integer k splits the current box at the
 // midpoint of coordinate k (left half first); "I" is a leaf proven by I;
-// "M" a leaf proven by I, M or L (per conjunction); "O" a leaf outside the ball.
+// "M" a leaf proven by I, M or L (per conjunction); "S" a leaf proven by I,
+// S, M or L; "O" a leaf outside the ball.
 #pragma once
 #include <atomic>
 #include <cstdint>
