@@ -112,7 +112,7 @@ void run_vnnlib(const CertifyCliOptions& o, const Network& net) {
   std::string result = b.status == "verified" ? "unsat" : (b.status == "refuted" ? "sat" : (b.reason == "time-limit" ? "timeout" : "unknown"));
   Json j{{"model", net.source}, {"property", o.vnnlib}, {"result", result}, {"verdict", b.status}, {"nodes", b.nodes},
          {"leaves", b.leaves}, {"seconds", b.seconds},
-         {"method", b.status == "refuted" ? "counterexample (" + b.counterexample_source + ", checked exactly)" : "branch and bound (interval and mean-value bounds)"}};
+         {"method", b.status == "refuted" ? "counterexample (" + b.counterexample_source + ", checked exactly)" : "branch and bound (interval, symbolic-interval and mean-value bounds)"}};
   if (b.counterexample) {
     std::vector<Rational> y = net_eval_exact(net, *b.counterexample);
     j["counterexample"] = Json{{"input", exact_list(*b.counterexample, o.digits)}, {"outputs", exact_list(y, o.digits)}};
