@@ -85,9 +85,11 @@ NodeOutcome evaluate(const Search& s, const Box& box) {
   std::vector<double> upper(n);
   for (std::size_t r = 0; r < n; ++r) upper[r] = b.output()[r].hi;
   if (all_conjunctions_refuted(s, upper)) return {"I", 0};
-  std::vector<double> symbolic = symbolic_output_upper(s.atoms, dbox);
-  for (std::size_t r = 0; r < n; ++r) upper[r] = std::fmin(upper[r], symbolic[r]);
-  if (all_conjunctions_refuted(s, upper)) return {"S", 0};
+  if (s.options.symbolic) {
+    std::vector<double> symbolic = symbolic_output_upper(s.atoms, dbox);
+    for (std::size_t r = 0; r < n; ++r) upper[r] = std::fmin(upper[r], symbolic[r]);
+    if (all_conjunctions_refuted(s, upper)) return {"S", 0};
+  }
   // Mean-value form around the box center, and the ball margin argument when the box holds x.
   IntervalMatrix jac = net_jacobian_enclosure(s.atoms, b);
   std::vector<Rational> center(d);

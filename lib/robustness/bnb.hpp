@@ -38,6 +38,7 @@ struct BranchOptions {
   const std::atomic<bool>* stop = nullptr;
   std::uint64_t seed = 1;
   bool want_certificate = true;
+  bool symbolic = true;  // use S bounds (their exact replay may be looser, see checkers/certify.cpp)
 };
 
 struct BranchResult {

@@ -77,6 +77,7 @@ CertifyResult robustness_certify(const Network& net, const RobustnessQuery& quer
     bo.time_limit_seconds = options.time_limit_seconds - elapsed();
     bo.stop = options.stop;
     bo.seed = options.seed;
+    bo.symbolic = options.symbolic;
     BranchResult b = branch_and_bound(net, property, bo);
     r.verdict = b.status;
     r.reason = b.reason;

@@ -31,6 +31,7 @@ struct CertifyOptions {
   double time_limit_seconds = 60;
   const std::atomic<bool>* stop = nullptr;
   std::uint64_t seed = 1;
+  bool symbolic = true;
 };
 
 struct Counterexample {
