@@ -1,0 +1,191 @@
+// robustlaw certify MODEL --input x --radius R --norm linf|l2|l1 [--label C]
+// robustlaw certify MODEL --vnnlib FILE
+// Verified / refuted / unknown robustness claims, and VNN-LIB properties.
+#include <atomic>
+#include <csignal>
+#include <filesystem>
+#include <fstream>
+
+#include "arith/error.hpp"
+#include "cert/claim.hpp"
+#include "common.hpp"
+#include "net/eval.hpp"
+#include "registry.hpp"
+#include "robustness/ball.hpp"
+#include "robustness/claim_file.hpp"
+#include "vnnlib/vnnlib.hpp"
+
+namespace rl::cli {
+namespace {
+
+std::atomic<bool> g_interrupted{false};
+void certify_on_sigint(int) { g_interrupted.store(true); }
+
+struct CertifyCliOptions {
+  ModelOptions model;
+  std::string input, radius, norm = "linf", vnnlib, certificate;
+  std::optional<std::size_t> label;
+  double time_limit = 60;
+  int digits = 17;
+  std::uint64_t seed = 1;
+  bool json = false;
+};
+
+Norm parse_norm(const std::string& s) {
+  if (s == "linf") return Norm::Linf;
+  if (s == "l2") return Norm::L2;
+  if (s == "l1") return Norm::L1;
+  throw InputError("--norm", "unknown norm '" + s + "' (expected linf, l2 or l1)");
+}
+
+Json exact_list(const std::vector<Rational>& v, int digits) {
+  Json a = Json::array();
+  for (const Rational& q : v) a.push_back(json_exact_value(q, digits));
+  return a;
+}
+
+void write_claim(const std::string& path, const Json& claim) {
+  std::ofstream out(path);
+  if (!out) throw InputError(path, "cannot write the certificate");
+  out << claim.dump(1) << "\n";
+}
+
+std::string claim_id(const std::string& path) { return std::filesystem::path(path).stem().string(); }
+
+// Replays a claim through the exact checker (model paths as given, relative to the working folder).
+bool certificate_replays(const Json& claim) {
+  ClaimContext ctx{"", ".", "."};
+  return claim_kind_registry().at("robustness")(claim, ctx).verdict == "holds";
+}
+
+void run_ball(const CertifyCliOptions& o, const Network& net) {
+  if (o.input.empty() || o.radius.empty()) throw InputError("certify", "give --input and --radius (or --vnnlib FILE)");
+  RobustnessQuery q;
+  q.ball.center = rational_parse_list(o.input, "--input");
+  q.ball.radius = rational_parse(o.radius, "--radius");
+  q.ball.norm = parse_norm(o.norm);
+  q.label = o.label;
+  CertifyOptions co;
+  co.time_limit_seconds = o.time_limit;
+  co.stop = &g_interrupted;
+  co.seed = o.seed;
+  CertifyResult r = robustness_certify(net, q, co);
+  // The exact replay of a symbolic-interval leaf can come out looser than the
+  // outward double bound (the relaxation slopes depend on the bounds); if the
+  // checker does not confirm the certificate, search again without them.
+  if (!o.certificate.empty() && r.verdict == "verified" &&
+      !certificate_replays(claim_robustness_ball(claim_id(o.certificate), o.model.path, q.ball, r))) {
+    co.symbolic = false;
+    co.time_limit_seconds = std::max(1.0, o.time_limit - r.seconds);
+    r = robustness_certify(net, q, co);
+  }
+  Json j{{"model", net.source}, {"verdict", r.verdict}, {"label", r.label}, {"norm", o.norm},
+         {"radius", json_exact_value(q.ball.radius, o.digits)}, {"method", r.method}, {"nodes", r.nodes},
+         {"leaves", r.leaves}, {"seconds", r.seconds}};
+  if (r.verdict == "unknown") j["reason"] = r.reason;
+  Json radius{{"lower", decimal_lower(r.radius_lower, o.digits)},
+              {"lower_method", r.verdict == "verified" && r.radius_lower == q.ball.radius ? "the claim itself is verified at this radius"
+                                                                                            : "lipschitz margin argument (exact margins, Clarke gradient enclosure, bisection)"},
+              {"upper", nullptr}, {"kind", "exact rationals printed outward"}};
+  if (r.counterexample) {
+    const Counterexample& c = *r.counterexample;
+    radius["upper"] = decimal_upper(c.distance.second, o.digits);
+    radius["upper_method"] = "distance of the exactly checked counterexample";
+    j["counterexample"] = Json{{"input", exact_list(c.point, o.digits)}, {"outputs", exact_list(c.output, o.digits)},
+                               {"class", c.argmax.size() == 1 ? Json(c.argmax[0]) : Json(nullptr)}, {"argmax", c.argmax},
+                               {"distance", Json{{"lower", decimal_lower(c.distance.first, o.digits)}, {"upper", decimal_upper(c.distance.second, o.digits)}}}};
+  }
+  j["certified_radius"] = radius;
+  j["margin_radius"] = Json{{"lower", decimal_lower(r.margin_radius, o.digits)}, {"method", "lipschitz margin argument"}};
+  j["product_radius"] = Json{{"lower", decimal_lower(r.product_radius, o.digits)},
+                             {"method", "margins over the product of layer norms (global Lipschitz constant)"}};
+  if (!o.certificate.empty() && r.verdict != "unknown") {
+    write_claim(o.certificate, claim_robustness_ball(claim_id(o.certificate), o.model.path, q.ball, r));
+    j["certificate"] = o.certificate;
+  }
+  if (o.json) { print_json(j); return; }
+  std::cout << "claim: every input within " << o.norm << " distance " << decimal_upper(q.ball.radius, o.digits) << " of x gets class " << r.label
+            << "\nverdict: " << r.verdict << (r.verdict == "unknown" ? " (" + r.reason + ")" : "") << "   [" << r.method << ", "
+            << r.nodes << " boxes, " << r.seconds << " s]\n"
+            << "certified radius >= " << radius["lower"].get<std::string>() << "   (" << radius["lower_method"].get<std::string>() << ")\n";
+  if (r.counterexample) {
+    const Counterexample& c = *r.counterexample;
+    std::cout << "counterexample (exact):";
+    for (const Rational& v : c.point) std::cout << " " << rational_to_string(v);
+    std::cout << "\n  class " << (c.argmax.size() == 1 ? std::to_string(c.argmax[0]) : std::string("tied")) << ", distance <= "
+              << decimal_upper(c.distance.second, o.digits) << "\n  robust radius <= " << radius["upper"].get<std::string>() << "\n";
+  }
+  if (j.contains("certificate")) std::cout << "certificate written to " << o.certificate << "\n";
+}
+
+void run_vnnlib(const CertifyCliOptions& o, const Network& net) {
+  SafetyProperty p = vnnlib_read(o.vnnlib, net.input_dim, net.output_dim());
+  BranchOptions bo;
+  bo.time_limit_seconds = o.time_limit;
+  bo.stop = &g_interrupted;
+  bo.seed = o.seed;
+  BranchResult b = branch_and_bound(net, p, bo);
+  if (!o.certificate.empty() && b.status == "verified" &&
+      !certificate_replays(claim_robustness_property(claim_id(o.certificate), "", o.model.path, p, b))) {
+    bo.symbolic = false;
+    bo.time_limit_seconds = std::max(1.0, o.time_limit - b.seconds);
+    b = branch_and_bound(net, p, bo);
+  }
+  std::string result = b.status == "verified" ? "unsat" : (b.status == "refuted" ? "sat" : (b.reason == "time-limit" ? "timeout" : "unknown"));
+  Json j{{"model", net.source}, {"property", o.vnnlib}, {"result", result}, {"verdict", b.status}, {"nodes", b.nodes},
+         {"leaves", b.leaves}, {"seconds", b.seconds},
+         {"method", b.status == "refuted" ? "counterexample (" + b.counterexample_source + ", checked exactly)" : "branch and bound (interval, symbolic-interval and mean-value bounds)"}};
+  if (b.counterexample) {
+    std::vector<Rational> y = net_eval_exact(net, *b.counterexample);
+    j["counterexample"] = Json{{"input", exact_list(*b.counterexample, o.digits)}, {"outputs", exact_list(y, o.digits)}};
+  }
+  if (!o.certificate.empty() && b.status != "unknown") {
+    write_claim(o.certificate, claim_robustness_property(claim_id(o.certificate), "VNN-LIB property " + o.vnnlib + " holds on " + o.model.path,
+                                                         o.model.path, p, b));
+    j["certificate"] = o.certificate;
+  }
+  if (o.json) { print_json(j); return; }
+  std::cout << result << "   [" << j["method"].get<std::string>() << ", " << b.nodes << " boxes, " << b.seconds << " s]\n";
+  if (b.counterexample) {
+    std::vector<Rational> y = net_eval_exact(net, *b.counterexample);
+    std::cout << "(";
+    for (std::size_t i = 0; i < b.counterexample->size(); ++i) std::cout << "(X_" << i << " " << rational_to_string((*b.counterexample)[i]) << ")\n ";
+    for (std::size_t i = 0; i < y.size(); ++i) std::cout << "(Y_" << i << " " << rational_to_string(y[i]) << ")" << (i + 1 < y.size() ? "\n " : ")\n");
+  }
+}
+
+void run_certify(const CertifyCliOptions& o) {
+  Network net = load_model(o.model);
+  g_interrupted.store(false);
+  auto previous = std::signal(SIGINT, certify_on_sigint);
+  try {
+    if (!o.vnnlib.empty()) run_vnnlib(o, net);
+    else run_ball(o, net);
+  } catch (...) {
+    std::signal(SIGINT, previous);
+    throw;
+  }
+  std::signal(SIGINT, previous);
+}
+
+void setup(CLI::App& app) {
+  auto o = std::make_shared<CertifyCliOptions>();
+  CLI::App* sub = app.add_subcommand("certify", "verify or refute a robustness claim (a ball around x) or a VNN-LIB property");
+  add_model_options(*sub, o->model);
+  sub->add_option("--input", o->input, "center x: comma-separated decimals or fractions (use --input=-0.5,1 for a leading '-')");
+  sub->add_option("--radius", o->radius, "radius R of the closed ball, exact decimal or fraction");
+  sub->add_option("--norm", o->norm, "norm of the ball: linf (default), l2 or l1")->check(CLI::IsMember({"linf", "l2", "l1"}));
+  sub->add_option("--label", o->label, "class C to certify (default: the exact argmax at x; a tie is refused)");
+  sub->add_option("--vnnlib", o->vnnlib, "VNN-LIB property file (input box + unsafe output region) instead of a ball");
+  sub->add_option("--time-limit", o->time_limit, "seconds before answering unknown / timeout (default 60)")->check(CLI::PositiveNumber);
+  sub->add_option("--certificate", o->certificate, "write a claim file (kind robustness) that `robustlaw check` replays");
+  sub->add_option("--digits", o->digits, "significant digits of printed decimals")->check(CLI::Range(1, 10000));
+  sub->add_option("--seed", o->seed, "seed of the (untrusted) random attacks");
+  sub->add_flag("--json", o->json, "print one JSON object");
+  sub->callback([o] { run_certify(*o); });
+}
+
+const SubcommandRegistrar registrar("certify", setup);
+
+}  // namespace
+}  // namespace rl::cli

@@ -1,0 +1,445 @@
+// Trusted checker for claims of kind "robustness".
+//
+// Parameters, one of two forms:
+//   ball:     {"model", "input": [x_i], "radius": R, "norm": "linf"|"l2"|"l1", "label": C}
+//             region = closed ball B(x, R); unsafe = some f_j >= f_C, j != C
+//             (a tie is unsafe: C must be the unique argmax);
+//   property: {"model", "box": {"lo": [...], "hi": [...]},
+//              "unsafe": [[{"coefficients": [a_j], "constant": b, "strict": bool}, ...], ...]}
+//             region = the box; unsafe = OR of ANDs of sum_j a_j f_j + b >= 0 (> 0 if strict).
+// Certificate, one of:
+//   {"counterexample": [y_i]}: y lies in the region and its exact output is
+//   unsafe -> verdict "violated";
+//   {"tree": [...]}: a box partition of the region's box (for a ball, the box
+//   [x - R, x + R]) in preorder: an integer k splits the current box at the
+//   exact midpoint of coordinate k (left half first); a leaf "I", "M", "S" or
+//   "O" must be shown safe -> verdict "holds". Every conjunction must have an
+//   atom g with an upper bound < 0 on the leaf by exact interval propagation
+//   ("I"), or also ("M", "S") by the mean-value form g(c) + sum_i |G_i| r_i,
+//   or ("S") by exact symbolic interval propagation, or, for a
+//   leaf holding the ball center x, g(x) + ||G||_dual R (||.||_dual of the
+//   Clarke gradient enclosure G over the leaf; for l2 the comparison is done
+//   on squares). "O": the leaf misses the ball.
+// Everything here is exact rational arithmetic: no floating point, no search.
+// It uses the network loader and exact evaluation from lib/net only.
+#include <filesystem>
+
+#include "arith/error.hpp"
+#include "cert/claim.hpp"
+#include "net/eval.hpp"
+#include "net/load.hpp"
+
+namespace rl {
+namespace {
+
+struct QInterval {
+  Rational lo, hi;
+};
+
+QInterval q_scale(const Rational& w, const QInterval& a) {
+  return w >= 0 ? QInterval{w * a.lo, w * a.hi} : QInterval{w * a.hi, w * a.lo};
+}
+QInterval q_add(const QInterval& a, const QInterval& b) { return {a.lo + b.lo, a.hi + b.hi}; }
+Rational q_mag(const QInterval& a) { return rational_abs(a.lo) > rational_abs(a.hi) ? rational_abs(a.lo) : rational_abs(a.hi); }
+
+struct Atom {
+  Network net;  // scalar: sum_j a_j f_j + b
+  bool strict = false;
+  std::vector<Rational> coefficients;
+  Rational constant;
+};
+
+struct Region {
+  std::vector<Rational> lo, hi;
+  bool has_ball = false;
+  std::vector<Rational> center;
+  Rational radius;
+  std::string norm;
+};
+
+struct Problem {
+  Network net;
+  Region region;
+  std::vector<std::vector<Atom>> unsafe;
+};
+
+Network atom_network(const Network& net, const std::vector<Rational>& a, const Rational& b) {
+  const Layer& last = net.layers.back();
+  std::vector<std::pair<RationalMatrix, std::vector<Rational>>> layers;
+  for (std::size_t k = 0; k + 1 < net.layers.size(); ++k) layers.push_back({net.layers[k].weights, net.layers[k].bias});
+  RationalMatrix w(1, std::vector<Rational>(last.in_dim(), Rational(0)));
+  Rational bias = b;
+  for (std::size_t j = 0; j < last.out_dim(); ++j) {
+    if (a[j] == 0) continue;
+    for (std::size_t c = 0; c < last.in_dim(); ++c) w[0][c] += a[j] * last.weights[j][c];
+    bias += a[j] * last.bias[j];
+  }
+  layers.push_back({w, {bias}});
+  Network out = network_from_layers(net.input_dim, std::move(layers), net.source);
+  out.clamp = net.clamp;
+  return out;
+}
+
+// Exact interval propagation: the pre-activation enclosures of every layer.
+std::vector<std::vector<QInterval>> exact_ibp(const Network& net, const std::vector<QInterval>& box, std::vector<QInterval>& input) {
+  input = box;
+  if (net.clamp)
+    for (std::size_t i = 0; i < box.size(); ++i) {
+      const Rational &lo = net.clamp->lo[i], &hi = net.clamp->hi[i];
+      auto clip = [&](const Rational& v) { return v < lo ? lo : (v > hi ? hi : v); };
+      input[i] = {clip(box[i].lo), clip(box[i].hi)};
+    }
+  std::vector<std::vector<QInterval>> pre;
+  std::vector<QInterval> cur = input;
+  for (std::size_t k = 0; k < net.layers.size(); ++k) {
+    const Layer& l = net.layers[k];
+    std::vector<QInterval> z;
+    for (std::size_t i = 0; i < l.out_dim(); ++i) {
+      QInterval s{l.bias[i], l.bias[i]};
+      for (std::size_t j = 0; j < l.in_dim(); ++j)
+        if (l.weights[i][j] != 0) s = q_add(s, q_scale(l.weights[i][j], cur[j]));
+      z.push_back(s);
+    }
+    pre.push_back(z);
+    if (k + 1 < net.layers.size())
+      for (QInterval& v : z) { if (v.lo < 0) v.lo = 0; if (v.hi < 0) v.hi = 0; }
+    cur = std::move(z);
+  }
+  return pre;
+}
+
+// |G_i|: magnitudes of an enclosure of the Clarke gradient of a scalar
+// network over the box, from the exact pre-activation bounds. A neuron with
+// z <= 0 on the box contributes 0, z >= 0 passes, otherwise the gate is [0, 1];
+// an input clamp passes strictly inside, blocks strictly outside, [0, 1] else.
+// `forward` multiplies the interval Jacobian from the input side, otherwise
+// the gradient row is carried back from the output; both enclose the
+// gradient set (they differ in tightness only).
+struct Gates {
+  const Network& net;
+  const std::vector<std::vector<QInterval>>& pre;
+  std::vector<QInterval> input;
+
+  QInterval hidden(std::size_t k, std::size_t i) const {
+    if (k + 1 == net.layers.size()) return QInterval{1, 1};
+    const QInterval& z = pre[k][i];
+    return z.hi <= 0 ? QInterval{0, 0} : (z.lo >= 0 ? QInterval{1, 1} : QInterval{0, 1});
+  }
+  static QInterval apply(const QInterval& g, const QInterval& s) {
+    if (g.lo == 1) return s;
+    if (g.hi == 0) return QInterval{0, 0};
+    return QInterval{s.lo < 0 ? s.lo : Rational(0), s.hi > 0 ? s.hi : Rational(0)};
+  }
+};
+
+std::vector<Rational> exact_gradient_magnitudes(const Network& net, const std::vector<QInterval>& box,
+                                                const std::vector<std::vector<QInterval>>& pre, bool forward) {
+  const std::size_t d = net.input_dim;
+  Gates gates{net, pre, std::vector<QInterval>(d, QInterval{1, 1})};
+  if (net.clamp)
+    for (std::size_t i = 0; i < d; ++i) {
+      const Rational &lo = net.clamp->lo[i], &hi = net.clamp->hi[i];
+      if (box[i].lo >= lo && box[i].hi <= hi) continue;
+      gates.input[i] = (box[i].hi <= lo || box[i].lo >= hi) ? QInterval{0, 0} : QInterval{0, 1};
+    }
+  std::vector<Rational> mags(d);
+  if (forward) {
+    std::vector<std::vector<QInterval>> m(d, std::vector<QInterval>(d, QInterval{0, 0}));
+    for (std::size_t i = 0; i < d; ++i) m[i][i] = gates.input[i];
+    for (std::size_t k = 0; k < net.layers.size(); ++k) {
+      const Layer& l = net.layers[k];
+      std::vector<std::vector<QInterval>> next(l.out_dim(), std::vector<QInterval>(d, QInterval{0, 0}));
+      for (std::size_t i = 0; i < l.out_dim(); ++i) {
+        QInterval g = gates.hidden(k, i);
+        if (g.hi == 0) continue;
+        for (std::size_t c = 0; c < d; ++c) {
+          QInterval s{0, 0};
+          for (std::size_t j = 0; j < l.in_dim(); ++j)
+            if (l.weights[i][j] != 0) s = q_add(s, q_scale(l.weights[i][j], m[j][c]));
+          next[i][c] = Gates::apply(g, s);
+        }
+      }
+      m = std::move(next);
+    }
+    for (std::size_t i = 0; i < d; ++i) mags[i] = q_mag(m[0][i]);
+    return mags;
+  }
+  std::vector<QInterval> u{QInterval{1, 1}};
+  for (std::size_t k = net.layers.size(); k-- > 0;) {
+    const Layer& l = net.layers[k];
+    for (std::size_t i = 0; i < u.size(); ++i) u[i] = Gates::apply(gates.hidden(k, i), u[i]);
+    std::vector<QInterval> down(l.in_dim(), QInterval{0, 0});
+    for (std::size_t i = 0; i < l.out_dim(); ++i)
+      for (std::size_t j = 0; j < l.in_dim(); ++j)
+        if (l.weights[i][j] != 0) down[j] = q_add(down[j], q_scale(l.weights[i][j], u[i]));
+    u = std::move(down);
+  }
+  for (std::size_t i = 0; i < d; ++i) mags[i] = q_mag(Gates::apply(gates.input[i], u[i]));
+  return mags;
+}
+
+Rational gauge(const std::string& norm, const std::vector<Rational>& d) {
+  Rational g = 0;
+  for (const Rational& v : d) {
+    Rational a = rational_abs(v);
+    if (norm == "linf") { if (a > g) g = a; }
+    else if (norm == "l1") g += a;
+    else g += a * a;
+  }
+  return g;  // ||d||, or ||d||^2 for l2
+}
+Rational gauge_radius(const Region& r) { return r.norm == "l2" ? r.radius * r.radius : r.radius; }
+
+// Exact symbolic interval propagation: every neuron z gets linear forms
+// l(x) <= z(x) <= u(x) over the box (rational coefficients). A ReLU with
+// concrete bounds lo < 0 < hi gets u = hi/(hi - lo) (u(x) - lo), the chord,
+// valid on [lo, hi], and keeps l when hi > -lo (relu(z) >= z), else l = 0; a clamped input the box does not keep inside
+// the clamp range is the constant interval of its values. Returns the upper
+// bound of the (scalar) output.
+struct LinearForm {
+  std::vector<Rational> a;
+  Rational b;
+};
+
+Rational form_bound(const LinearForm& f, const std::vector<QInterval>& box, bool upper) {
+  Rational s = f.b;
+  for (std::size_t i = 0; i < box.size(); ++i)
+    if (f.a[i] != 0) s += (f.a[i] > 0) == upper ? f.a[i] * box[i].hi : f.a[i] * box[i].lo;
+  return s;
+}
+
+Rational exact_symbolic_upper(const Network& net, const std::vector<QInterval>& box) {
+  const std::size_t d = box.size();
+  const LinearForm zero{std::vector<Rational>(d, Rational(0)), Rational(0)};
+  std::vector<LinearForm> lower, upper;
+  for (std::size_t i = 0; i < d; ++i) {
+    LinearForm lo = zero, up = zero;
+    if (!net.clamp || (box[i].lo >= net.clamp->lo[i] && box[i].hi <= net.clamp->hi[i])) {
+      lo.a[i] = up.a[i] = 1;
+    } else {
+      auto clip = [&](const Rational& v) { return v < net.clamp->lo[i] ? net.clamp->lo[i] : (v > net.clamp->hi[i] ? net.clamp->hi[i] : v); };
+      lo.b = clip(box[i].lo);
+      up.b = clip(box[i].hi);
+    }
+    lower.push_back(lo);
+    upper.push_back(up);
+  }
+  for (std::size_t k = 0; k < net.layers.size(); ++k) {
+    const Layer& l = net.layers[k];
+    std::vector<LinearForm> next_lower, next_upper;
+    for (std::size_t i = 0; i < l.out_dim(); ++i) {
+      LinearForm lo = zero, up = zero;
+      lo.b = up.b = l.bias[i];
+      for (std::size_t j = 0; j < l.in_dim(); ++j) {
+        const Rational& w = l.weights[i][j];
+        if (w == 0) continue;
+        const LinearForm& fl = w > 0 ? lower[j] : upper[j];
+        const LinearForm& fu = w > 0 ? upper[j] : lower[j];
+        for (std::size_t c = 0; c < d; ++c) {
+          if (fl.a[c] != 0) lo.a[c] += w * fl.a[c];
+          if (fu.a[c] != 0) up.a[c] += w * fu.a[c];
+        }
+        lo.b += w * fl.b;
+        up.b += w * fu.b;
+      }
+      if (k + 1 == net.layers.size()) return form_bound(up, box, true);
+      Rational zlo = form_bound(lo, box, false), zhi = form_bound(up, box, true);
+      if (zhi <= 0) {
+        lo = up = zero;
+      } else if (zlo < 0) {
+        Rational lambda = zhi / (zhi - zlo);
+        for (Rational& c : up.a) c *= lambda;
+        up.b = lambda * (up.b - zlo);
+        if (zhi <= -zlo) lo = zero;  // else relu(z) >= z keeps the lower form
+      }
+      next_lower.push_back(std::move(lo));
+      next_upper.push_back(std::move(up));
+    }
+    lower = std::move(next_lower);
+    upper = std::move(next_upper);
+  }
+  return 0;  // not reached: the last layer returns
+}
+
+// The mean-value and ball-margin bounds with gradient magnitudes `mags`.
+bool mean_value_negative(const Problem& p, const Atom& atom, const std::vector<QInterval>& box, const std::vector<Rational>& mags) {
+  std::vector<Rational> c;
+  Rational slack = 0;
+  for (std::size_t i = 0; i < box.size(); ++i) {
+    c.push_back((box[i].lo + box[i].hi) / 2);
+    slack += mags[i] * (box[i].hi - box[i].lo) / 2;
+  }
+  if (net_eval_exact(atom.net, c)[0] + slack < 0) return true;
+  const Region& r = p.region;
+  if (!r.has_ball) return false;
+  for (std::size_t i = 0; i < box.size(); ++i)
+    if (r.center[i] < box[i].lo || r.center[i] > box[i].hi) return false;
+  Rational gx = net_eval_exact(atom.net, r.center)[0];
+  if (gx >= 0) return false;
+  // g(y) <= g(x) + ||G||_dual ||y - x|| for y in the leaf and the ball (the segment stays in the leaf).
+  Rational s = 0;
+  if (r.norm == "linf") { for (auto& m : mags) s += m; return gx + s * r.radius < 0; }
+  if (r.norm == "l1") { for (auto& m : mags) if (m > s) s = m; return gx + s * r.radius < 0; }
+  for (auto& m : mags) s += m * m;
+  return gx * gx > s * r.radius * r.radius;
+}
+
+// Is the atom's upper bound on the leaf < 0? "I": interval propagation only;
+// "M": also the mean-value and ball-margin forms; "S": also symbolic intervals.
+bool atom_negative(const Problem& p, const Atom& atom, const std::vector<QInterval>& box, const std::string& token) {
+  std::vector<QInterval> input;
+  auto pre = exact_ibp(atom.net, box, input);
+  if (pre.back()[0].hi < 0) return true;
+  if (token == "I") return false;
+  if (token == "S" && exact_symbolic_upper(atom.net, box) < 0) return true;
+  std::vector<Rational> back = exact_gradient_magnitudes(atom.net, box, pre, false);
+  if (mean_value_negative(p, atom, box, back)) return true;
+  std::vector<Rational> fwd = exact_gradient_magnitudes(atom.net, box, pre, true);
+  for (std::size_t i = 0; i < fwd.size(); ++i) if (back[i] < fwd[i]) fwd[i] = back[i];
+  return mean_value_negative(p, atom, box, fwd);
+}
+
+bool leaf_safe(const Problem& p, const std::string& token, const std::vector<QInterval>& box) {
+  if (token == "O") {
+    if (!p.region.has_ball) return false;
+    std::vector<Rational> gap;
+    for (std::size_t i = 0; i < box.size(); ++i) {
+      const Rational& c = p.region.center[i];
+      gap.push_back(c < box[i].lo ? box[i].lo - c : (c > box[i].hi ? c - box[i].hi : Rational(0)));
+    }
+    return gauge(p.region.norm, gap) > gauge_radius(p.region);
+  }
+  for (const auto& conj : p.unsafe) {
+    bool refuted = false;
+    for (const Atom& a : conj) if ((refuted = atom_negative(p, a, box, token))) break;
+    if (!refuted) return false;
+  }
+  return true;
+}
+
+struct TreeCheck {
+  const Problem& p;
+  const Json& tree;
+  std::size_t next = 0, leaves = 0;
+  std::string failure;
+
+  bool walk(std::vector<QInterval>& box) {
+    if (next >= tree.size()) { failure = "the tree ends early"; return false; }
+    const Json& t = tree[next++];
+    if (t.is_string()) {
+      std::string token = t.get<std::string>();
+      if (token != "I" && token != "M" && token != "S" && token != "O") { failure = "unknown leaf '" + token + "'"; return false; }
+      ++leaves;
+      if (leaf_safe(p, token, box)) return true;
+      failure = "leaf " + std::to_string(leaves) + " (" + token + ") is not shown safe";
+      return false;
+    }
+    if (!t.is_number_integer() || t.get<long long>() < 0 || t.get<long long>() >= static_cast<long long>(box.size())) {
+      failure = "entry " + std::to_string(next - 1) + " is neither a coordinate nor a leaf";
+      return false;
+    }
+    std::size_t k = t.get<std::size_t>();
+    QInterval whole = box[k];
+    Rational mid = (whole.lo + whole.hi) / 2;
+    box[k] = {whole.lo, mid};
+    bool ok = walk(box);
+    box[k] = {mid, whole.hi};
+    ok = ok && walk(box);
+    box[k] = whole;
+    return ok;
+  }
+};
+
+std::string resolve_model(const std::string& model, const ClaimContext& ctx) {
+  namespace fs = std::filesystem;
+  for (const std::string& base : {ctx.base_dir, ctx.repo_root})
+    if (!base.empty() && fs::exists(fs::path(base) / model)) return (fs::path(base) / model).string();
+  return model;
+}
+
+Problem problem_from_claim(const Json& claim, const ClaimContext& ctx) {
+  const std::string where = ctx.claim_path.empty() ? "claim" : ctx.claim_path;
+  if (!claim.contains("parameters") || !claim["parameters"].is_object()) throw InputError(where, "missing \"parameters\"");
+  const Json& par = claim["parameters"];
+  if (!par.contains("model") || !par["model"].is_string()) throw InputError(where, "parameters.model must be a path");
+  Problem p{network_load(resolve_model(par["model"].get<std::string>(), ctx)), {}, {}};
+  const std::size_t d = p.net.input_dim, n = p.net.output_dim();
+  if (par.contains("input")) {
+    Region& r = p.region;
+    r.has_ball = true;
+    r.center = rational_vector_from_json(par["input"], where + ": parameters.input");
+    r.radius = rational_from_json(par.at("radius"), where + ": parameters.radius");
+    r.norm = par.at("norm").get<std::string>();
+    if (r.norm != "linf" && r.norm != "l2" && r.norm != "l1") throw InputError(where, "unknown norm '" + r.norm + "'");
+    if (r.center.size() != d || r.radius < 0) throw InputError(where, "the input or the radius does not fit the network");
+    for (const Rational& c : r.center) { r.lo.push_back(c - r.radius); r.hi.push_back(c + r.radius); }
+    std::size_t label = par.at("label").get<std::size_t>();
+    if (label >= n) throw InputError(where, "label out of range");
+    for (std::size_t j = 0; j < n; ++j) {
+      if (j == label) continue;
+      std::vector<Rational> a(n, Rational(0));
+      a[j] = 1;
+      a[label] = -1;
+      p.unsafe.push_back({Atom{atom_network(p.net, a, 0), false, a, 0}});
+    }
+    return p;
+  }
+  p.region.lo = rational_vector_from_json(par.at("box").at("lo"), where + ": parameters.box.lo");
+  p.region.hi = rational_vector_from_json(par.at("box").at("hi"), where + ": parameters.box.hi");
+  if (p.region.lo.size() != d || p.region.hi.size() != d) throw InputError(where, "the box does not fit the network");
+  for (std::size_t i = 0; i < d; ++i) if (p.region.lo[i] > p.region.hi[i]) throw InputError(where, "the box is empty");
+  for (const Json& conj : par.at("unsafe")) {
+    std::vector<Atom> atoms;
+    for (const Json& a : conj) {
+      std::vector<Rational> coef = rational_vector_from_json(a.at("coefficients"), where + ": coefficients");
+      if (coef.size() != n) throw InputError(where, "an atom does not fit the network's outputs");
+      Rational b = rational_from_json(a.at("constant"), where + ": constant");
+      atoms.push_back(Atom{atom_network(p.net, coef, b), a.value("strict", false), coef, b});
+    }
+    p.unsafe.push_back(std::move(atoms));
+  }
+  return p;
+}
+
+ClaimOutcome check_counterexample(const Problem& p, const Json& point_json, const std::string& where) {
+  std::vector<Rational> y = rational_vector_from_json(point_json, where + ": counterexample");
+  if (y.size() != p.net.input_dim) return {"rejected", "the counterexample has the wrong dimension"};
+  for (std::size_t i = 0; i < y.size(); ++i)
+    if (y[i] < p.region.lo[i] || y[i] > p.region.hi[i]) return {"rejected", "the counterexample leaves the box at coordinate " + std::to_string(i)};
+  if (p.region.has_ball) {
+    std::vector<Rational> dvec;
+    for (std::size_t i = 0; i < y.size(); ++i) dvec.push_back(y[i] - p.region.center[i]);
+    if (gauge(p.region.norm, dvec) > gauge_radius(p.region)) return {"rejected", "the counterexample lies outside the ball"};
+  }
+  std::vector<Rational> out = net_eval_exact(p.net, y);
+  for (std::size_t c = 0; c < p.unsafe.size(); ++c) {
+    bool all = true;
+    for (const Atom& a : p.unsafe[c]) {
+      Rational v = a.constant;
+      for (std::size_t j = 0; j < out.size(); ++j) v += a.coefficients[j] * out[j];
+      all = all && (a.strict ? v > 0 : v >= 0);
+    }
+    if (all) return {"violated", "the counterexample is in the region and its exact output meets unsafe conjunction " + std::to_string(c)};
+  }
+  return {"rejected", "the counterexample's exact output is safe"};
+}
+
+ClaimOutcome verify_robustness(const Json& claim, const ClaimContext& ctx) {
+  const std::string where = ctx.claim_path.empty() ? "claim" : ctx.claim_path;
+  Problem p = problem_from_claim(claim, ctx);
+  if (!claim.contains("certificate") || !claim["certificate"].is_object()) return {"rejected", "no certificate"};
+  const Json& cert = claim["certificate"];
+  if (cert.contains("counterexample")) return check_counterexample(p, cert["counterexample"], where);
+  if (!cert.contains("tree") || !cert["tree"].is_array()) return {"rejected", "the certificate has neither a tree nor a counterexample"};
+  std::vector<QInterval> box;
+  for (std::size_t i = 0; i < p.region.lo.size(); ++i) box.push_back({p.region.lo[i], p.region.hi[i]});
+  TreeCheck t{p, cert["tree"], 0, 0, ""};
+  if (!t.walk(box)) return {"rejected", "box partition: " + t.failure};
+  if (t.next != t.tree.size()) return {"rejected", "box partition: entries left after the last leaf"};
+  return {"holds", "every one of the " + std::to_string(t.leaves) + " leaves of the box partition is safe (exact rational interval arithmetic)"};
+}
+
+const ClaimKindRegistrar reg("robustness", verify_robustness);
+
+}  // namespace
+}  // namespace rl

@@ -1,0 +1,56 @@
+// Complete search: branch and bound on input boxes.
+//
+// Semantics: status "verified" means every box of a partition of the
+// property's box was shown safe with sound double-interval arithmetic (the
+// tree is the certificate the exact checker replays); "refuted" carries a
+// counterexample checked exactly (counterexample_check); "unknown" means the
+// time limit or an interrupt came first.
+//
+// A box is shown safe when, for every conjunction of the unsafe region, some
+// atom g has an upper bound < 0 on the box by
+//   I: interval bound propagation (net_ibp) of the atom network g;
+//   S: symbolic interval propagation (symbolic.hpp);
+//   M: the mean-value form g(c) + sum_i |G_i| r_i, where c is the box center,
+//      r its half-widths and G an enclosure of the Clarke gradient of g over
+//      the box (net_jacobian_enclosure); g(c) is computed exactly when
+//      rounding leaves its sign undecided, or
+//   L: (boxes holding the ball center x) g(x) + ||G||_dual R, the Lipschitz
+//      margin argument on the ball;
+// or when it misses the ball (O). Boxes are split at exact rational midpoints.
+//
+// Certificate tree, in preorder: an integer k splits the current box at the
+// midpoint of coordinate k (left half first); "I" is a leaf proven by I;
+// "M" a leaf proven by I, M or L (per conjunction); "S" a leaf proven by I,
+// S, M or L; "O" a leaf outside the ball.
+#pragma once
+#include <atomic>
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "io/json_exact.hpp"
+#include "robustness/property.hpp"
+
+namespace rl {
+
+struct BranchOptions {
+  double time_limit_seconds = 60;
+  const std::atomic<bool>* stop = nullptr;
+  std::uint64_t seed = 1;
+  bool want_certificate = true;
+  bool symbolic = true;  // use S bounds (their exact replay may be looser, see checkers/certify.cpp)
+};
+
+struct BranchResult {
+  std::string status;   // "verified", "refuted", "unknown"
+  std::string reason;   // for unknown: "time-limit" or "interrupted"
+  std::optional<std::vector<Rational>> counterexample;
+  Json tree = Json::array();
+  std::uint64_t nodes = 0, leaves = 0;
+  std::string counterexample_source;  // "probe point", "pgd", "box-center"
+  double seconds = 0;
+};
+
+BranchResult branch_and_bound(const Network& net, const SafetyProperty& property, const BranchOptions& options);
+
+}  // namespace rl

@@ -1,0 +1,57 @@
+#include "robustness/claim_file.hpp"
+
+#include "arith/decimal.hpp"
+#include "arith/error.hpp"
+
+namespace rl {
+namespace {
+
+Json rational_array(const std::vector<Rational>& v) {
+  Json a = Json::array();
+  for (const Rational& q : v) a.push_back(rational_to_string(q));
+  return a;
+}
+
+Json claim_shell(const std::string& id, const std::string& statement, const Json& parameters, const std::string& verdict) {
+  if (verdict != "verified" && verdict != "refuted")
+    throw InputError("--certificate", "only verified or refuted claims can be written (this one is " + verdict + ")");
+  return Json{{"schema", "robustlaw-claim"}, {"version", 1}, {"id", id}, {"kind", "robustness"}, {"statement", statement},
+              {"reference", "mission.md §3"}, {"parameters", parameters}, {"expected", verdict == "verified" ? "holds" : "violated"}};
+}
+
+}  // namespace
+
+std::string norm_text(Norm norm) { return norm == Norm::L1 ? "l1" : (norm == Norm::L2 ? "l2" : "linf"); }
+
+Json claim_robustness_ball(const std::string& id, const std::string& model_path, const Ball& ball, const CertifyResult& result) {
+  Json par{{"model", model_path}, {"input", rational_array(ball.center)}, {"radius", rational_to_string(ball.radius)},
+           {"norm", norm_text(ball.norm)}, {"label", result.label}};
+  std::string statement = model_path + " gives class " + std::to_string(result.label) + " (unique argmax) to every input within " +
+                          norm_text(ball.norm) + " distance " + rational_to_string(ball.radius) + " of the given point";
+  Json claim = claim_shell(id, statement, par, result.verdict);
+  if (result.verdict == "verified")
+    claim["certificate"] = Json{{"method", "box-partition"}, {"tree", result.tree}, {"leaves", result.leaves}};
+  else
+    claim["certificate"] = Json{{"counterexample", rational_array(result.counterexample->point)}};
+  return claim;
+}
+
+Json claim_robustness_property(const std::string& id, const std::string& statement, const std::string& model_path,
+                               const SafetyProperty& property, const BranchResult& result) {
+  Json unsafe = Json::array();
+  for (const OutputConjunction& conj : property.unsafe) {
+    Json c = Json::array();
+    for (const OutputAtom& a : conj)
+      c.push_back(Json{{"coefficients", rational_array(a.coefficients)}, {"constant", rational_to_string(a.constant)}, {"strict", a.strict}});
+    unsafe.push_back(c);
+  }
+  Json par{{"model", model_path}, {"box", Json{{"lo", rational_array(property.lo)}, {"hi", rational_array(property.hi)}}}, {"unsafe", unsafe}};
+  Json claim = claim_shell(id, statement, par, result.status);
+  if (result.status == "verified")
+    claim["certificate"] = Json{{"method", "box-partition"}, {"tree", result.tree}, {"leaves", result.leaves}};
+  else
+    claim["certificate"] = Json{{"counterexample", rational_array(*result.counterexample)}};
+  return claim;
+}
+
+}  // namespace rl

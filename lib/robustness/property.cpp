@@ -1,0 +1,75 @@
+#include "robustness/property.hpp"
+
+#include "arith/error.hpp"
+
+namespace rl {
+
+SafetyProperty property_from_robustness(const Ball& ball, std::size_t label, std::size_t output_dim) {
+  SafetyProperty p;
+  for (const Rational& c : ball.center) {
+    p.lo.push_back(c - ball.radius);
+    p.hi.push_back(c + ball.radius);
+  }
+  p.ball = ball;
+  for (std::size_t j = 0; j < output_dim; ++j) {
+    if (j == label) continue;
+    OutputAtom atom{std::vector<Rational>(output_dim, Rational(0)), Rational(0), false};
+    atom.coefficients[j] = 1;
+    atom.coefficients[label] = -1;
+    p.unsafe.push_back({atom});
+  }
+  return p;
+}
+
+Network property_atoms_network(const Network& net, const std::vector<OutputAtom>& atoms) {
+  Network out = network_select_outputs(net, std::vector<std::size_t>(atoms.size(), 0));
+  const Layer& src = net.layers.back();
+  Layer& last = out.layers.back();
+  for (std::size_t k = 0; k < atoms.size(); ++k) {
+    for (Rational& w : last.weights[k]) w = 0;
+    last.bias[k] = atoms[k].constant;
+    for (std::size_t j = 0; j < src.out_dim(); ++j) {
+      const Rational& a = atoms[k].coefficients[j];
+      if (a == 0) continue;
+      for (std::size_t c = 0; c < last.in_dim(); ++c) last.weights[k][c] += a * src.weights[j][c];
+      last.bias[k] += a * src.bias[j];
+    }
+  }
+  network_finalize(out);
+  return out;
+}
+
+Rational property_atom_value(const OutputAtom& atom, const std::vector<Rational>& output) {
+  Rational v = atom.constant;
+  for (std::size_t j = 0; j < output.size(); ++j) v += atom.coefficients[j] * output[j];
+  return v;
+}
+
+bool property_output_unsafe(const SafetyProperty& property, const std::vector<Rational>& output) {
+  for (const OutputConjunction& conj : property.unsafe) {
+    bool all = true;
+    for (const OutputAtom& a : conj) {
+      Rational v = property_atom_value(a, output);
+      all = all && (a.strict ? v > 0 : v >= 0);
+    }
+    if (all) return true;
+  }
+  return false;
+}
+
+void property_validate(const SafetyProperty& property, const Network& net, const std::string& where) {
+  if (net.layers.empty()) throw InputError(where, "the network has no layers");
+  if (property.lo.size() != net.input_dim || property.hi.size() != net.input_dim)
+    throw InputError(where, "the input region has " + std::to_string(property.lo.size()) + " coordinates, the network expects " +
+                                std::to_string(net.input_dim));
+  for (std::size_t i = 0; i < property.lo.size(); ++i)
+    if (property.lo[i] > property.hi[i]) throw InputError(where, "input " + std::to_string(i) + " has an empty range (lower bound above upper bound)");
+  if (property.ball && property.ball->radius < 0) throw InputError(where, "the radius is negative");
+  for (const OutputConjunction& conj : property.unsafe)
+    for (const OutputAtom& a : conj)
+      if (a.coefficients.size() != net.output_dim())
+        throw InputError(where, "an output constraint has " + std::to_string(a.coefficients.size()) + " coefficients, the network has " +
+                                    std::to_string(net.output_dim()) + " outputs");
+}
+
+}  // namespace rl

@@ -1,0 +1,142 @@
+// VNN-LIB: parsing, malformed input, and deciding properties exactly.
+#include <doctest/doctest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "arith/error.hpp"
+#include "cert/claim.hpp"
+#include "net/eval.hpp"
+#include "net/load.hpp"
+#include "robustness/bnb.hpp"
+#include "robustness/claim_file.hpp"
+#include "vnnlib/vnnlib.hpp"
+
+using namespace rl;
+namespace fs = std::filesystem;
+
+namespace {
+
+Rational q(long a, long b = 1) { return Rational(Integer(a), Integer(b)); }
+
+const char* kHeader = "(declare-const X_0 Real)\n(declare-const X_1 Real)\n(declare-const Y_0 Real)\n(declare-const Y_1 Real)\n";
+
+std::string with_header(const std::string& body) { return std::string(kHeader) + body; }
+
+std::string error_of(const std::string& text) {
+  try {
+    vnnlib_parse(text, "p.vnnlib", 2, 2);
+  } catch (const InputError& e) {
+    return e.what();
+  }
+  return "";
+}
+
+// y0 = relu(x0) + relu(x1) - relu(-x1), y1 = relu(x0) - relu(-x1) + 1/3 (exact).
+Network small_net() {
+  return network_from_layers(2, {{{{q(1), q(0)}, {q(0), q(1)}, {q(0), q(-1)}}, {q(0), q(0), q(0)}},
+                                 {{{q(1), q(1), q(-1)}, {q(1), q(0), q(-1)}}, {q(0), q(1, 3)}}});
+}
+
+BranchResult decide(const Network& net, const SafetyProperty& p) {
+  BranchOptions o;
+  o.time_limit_seconds = 10;
+  return branch_and_bound(net, p, o);
+}
+
+}  // namespace
+
+TEST_CASE("vnnlib: bounds, linear atoms, and/or, comments") {
+  SafetyProperty p = vnnlib_parse(with_header(
+                                       "; unsafe region\n"
+                                       "(assert (>= X_0 -0.5)) (assert (<= X_0 1/2))\n"
+                                       "(assert (<= 0 X_1)) (assert (>= 0.25 X_1))\n"
+                                       "(assert (<= X_0 0.4)) ; a tighter bound wins\n"
+                                       "(assert (<= (+ Y_0 (* 2 Y_1)) 3))\n"
+                                       "(assert (or (and (>= Y_0 Y_1) (< Y_1 1)) (and (> (- Y_0 0.1) (* Y_1 -1)))))\n"),
+                                   "p.vnnlib", 2, 2);
+  CHECK(p.lo == std::vector<Rational>{q(-1, 2), q(0)});
+  CHECK(p.hi == std::vector<Rational>{q(2, 5), q(1, 4)});
+  REQUIRE(p.unsafe.size() == 2);
+  REQUIRE(p.unsafe[0].size() == 3);
+  // y0 + 2 y1 <= 3  <=>  -y0 - 2 y1 + 3 >= 0
+  CHECK(p.unsafe[0][0].coefficients == std::vector<Rational>{q(-1), q(-2)});
+  CHECK(p.unsafe[0][0].constant == 3);
+  CHECK_FALSE(p.unsafe[0][0].strict);
+  // y0 >= y1  <=>  y0 - y1 >= 0;  y1 < 1  <=>  1 - y1 > 0
+  CHECK(p.unsafe[0][1].coefficients == std::vector<Rational>{q(1), q(-1)});
+  CHECK(p.unsafe[0][2].coefficients == std::vector<Rational>{q(0), q(-1)});
+  CHECK(p.unsafe[0][2].strict);
+  // y0 - 0.1 > -y1  <=>  y0 + y1 - 1/10 > 0
+  REQUIRE(p.unsafe[1].size() == 2);
+  CHECK(p.unsafe[1][1].coefficients == std::vector<Rational>{q(1), q(1)});
+  CHECK(p.unsafe[1][1].constant == q(-1, 10));
+  // Semantics of the DNF on exact outputs.
+  CHECK(property_output_unsafe(p, {q(1, 2), q(1, 4)}));   // 0.5 >= 0.25 and 0.25 < 1 and 1 <= 3
+  CHECK_FALSE(property_output_unsafe(p, {q(0), q(1, 10)}));  // first block fails, 0 - 0.1 > -0.1 is false (strict)
+}
+
+TEST_CASE("vnnlib: malformed properties are refused with the line and the reason") {
+  CHECK(error_of(with_header("(assert (<= X_0 1)\n")).find("p.vnnlib:5") != std::string::npos);
+  CHECK(error_of(with_header("(assert (<= X_0 1)\n")).find("unbalanced") != std::string::npos);
+  CHECK(error_of(with_header("(assert (<= X_0 1)))\n")).find("unbalanced ')'") != std::string::npos);
+  std::string bounds = "(assert (>= X_0 0)) (assert (<= X_0 1)) (assert (>= X_1 0)) (assert (<= X_1 1))\n";
+  std::string e = error_of(with_header(bounds + "(assert (<= Z_3 1))\n"));
+  CHECK(e.find("p.vnnlib:6") != std::string::npos);
+  CHECK(e.find("Z_3") != std::string::npos);
+  CHECK(error_of(with_header(bounds + "(assert (<= (* Y_0 Y_1) 1))\n")).find("non-linear") != std::string::npos);
+  CHECK(error_of(with_header(bounds + "(assert (<= Y_2 1))\n")).find("not declared") != std::string::npos);
+  CHECK(error_of(with_header(bounds + "(assert (<= Y_0 X_1))\n")).find("top-level bounds") != std::string::npos);
+  CHECK(error_of(with_header(bounds + "(assert (<= (exp Y_0) 1))\n")).find("unsupported operator 'exp'") != std::string::npos);
+  CHECK(error_of(with_header(bounds + "(check-sat)\n")).find("unsupported command") != std::string::npos);
+  CHECK(error_of(with_header("(assert (>= X_0 0)) (assert (<= Y_0 1))\n")).find("X_0 has no upper bound") != std::string::npos);
+  CHECK(error_of("(declare-const X_5 Real)").find("out of range") != std::string::npos);
+  CHECK(error_of(with_header(bounds + "(assert (<= Y_0 1.2.3))\n")).find("p.vnnlib:6") != std::string::npos);
+  CHECK(error_of(with_header(bounds + "(assert (<= Y_0 1))\n")).empty());
+}
+
+TEST_CASE("vnnlib: properties decided on a small network, with certificates") {
+  Network net = small_net();
+  std::string path = (fs::temp_directory_path() / ("robustlaw_test_vnn_" + std::to_string(::getpid()) + ".json")).string();
+  std::ofstream(path) << network_to_json(net);
+  ClaimContext ctx{"", "", ROBUSTLAW_SOURCE_DIR};
+  auto check = [&](const Json& claim) { return claim_kind_registry().at("robustness")(claim, ctx).verdict; };
+  std::string box = "(assert (>= X_0 0)) (assert (<= X_0 1)) (assert (>= X_1 0)) (assert (<= X_1 1))\n";
+  // On the box y0 - y1 = x1 - 1/3: it reaches 2/3 at most, so y0 - y1 >= 1 is unsat.
+  SafetyProperty unsat = vnnlib_parse(with_header(box + "(assert (>= (- Y_0 Y_1) 1))"), "u", 2, 2);
+  BranchResult r = decide(net, unsat);
+  CHECK(r.status == "verified");
+  CHECK(check(claim_robustness_property("u", "s", path, unsat, r)) == "holds");
+  // The boundary case: y0 - y1 >= 2/3 holds exactly at x1 = 1 only (sat), > 2/3 never.
+  SafetyProperty edge = vnnlib_parse(with_header(box + "(assert (>= (- Y_0 Y_1) 2/3))"), "e", 2, 2);
+  r = decide(net, edge);
+  REQUIRE(r.status == "refuted");
+  CHECK((*r.counterexample)[1] == 1);
+  CHECK(check(claim_robustness_property("e", "s", path, edge, r)) == "violated");
+  SafetyProperty strict = vnnlib_parse(with_header(box + "(assert (> (- Y_0 Y_1) 2/3))"), "s", 2, 2);
+  BranchOptions quick;
+  quick.time_limit_seconds = 1;
+  CHECK(branch_and_bound(net, strict, quick).status == "unknown");  // touched, never crossed: boxes cannot close it
+  // An or of two blocks, the second one reachable in the interior.
+  SafetyProperty both = vnnlib_parse(with_header(box + "(assert (or (and (>= Y_0 3)) (and (<= Y_1 0.5) (>= Y_0 1))))"), "o", 2, 2);
+  r = decide(net, both);
+  REQUIRE(r.status == "refuted");
+  std::vector<Rational> y = net_eval_exact(net, *r.counterexample);
+  CHECK(y[1] <= q(1, 2));
+  CHECK(y[0] >= 1);
+  Json tampered = claim_robustness_property("u", "s", path, unsat, decide(net, unsat));
+  tampered["parameters"]["unsafe"][0][0]["constant"] = "0";  // y0 - y1 >= 0: reachable
+  CHECK(check(tampered) == "rejected");
+  fs::remove(path);
+}
+
+TEST_CASE("vnnlib: the ACAS Xu property files parse") {
+  for (int k = 1; k <= 4; ++k) {
+    std::string path = std::string(ROBUSTLAW_SOURCE_DIR) + "/bench/vnnlib/acasxu_prop" + std::to_string(k) + ".vnnlib";
+    SafetyProperty p = vnnlib_read(path, 5, 5);
+    CHECK(p.lo.size() == 5);
+    CHECK(p.unsafe.size() == 1);
+    CHECK(p.unsafe[0].size() == (k == 1 ? 1u : 4u));
+    for (std::size_t i = 0; i < 5; ++i) CHECK(p.lo[i] <= p.hi[i]);
+  }
+}
