@@ -25,13 +25,13 @@ struct TimedReport {
 
 // Parses one *.json file; a file that is valid JSON without the claim schema is
 // skipped when it was found in a folder (certificate_file targets live there).
-bool check_one(const std::string& path, bool named, const CheckOptions& o, std::vector<TimedReport>& out,
+void check_one(const std::string& path, bool named, const CheckOptions& o, std::vector<TimedReport>& out,
                std::vector<std::string>& skipped) {
   auto start = std::chrono::steady_clock::now();
   ClaimReport report;
   try {
     Json document = json_read_file_exact(path);
-    if (!named && !claim_is_claim(document)) { skipped.push_back(path); return false; }
+    if (!named && !claim_is_claim(document)) { skipped.push_back(path); return; }
     report = claim_check(document, path, o.repo_root.empty() ? claim_repo_root_find(path) : o.repo_root);
   } catch (const std::exception& e) {
     report.file = report.id = path;
@@ -40,7 +40,6 @@ bool check_one(const std::string& path, bool named, const CheckOptions& o, std::
   }
   std::chrono::duration<double> took = std::chrono::steady_clock::now() - start;
   out.push_back({report, took.count()});
-  return true;
 }
 
 void mark_duplicate_ids(std::vector<TimedReport>& reports) {

@@ -9,6 +9,7 @@ namespace rl {
 namespace {
 
 constexpr long kMaxExponent = 100000;
+constexpr std::size_t kMaxExactPowerBits = std::size_t(1) << 24;
 
 ExprValue value_exact(const Rational& q, mpfr_prec_t prec) { return ExprValue{q, Interval(q, prec)}; }
 ExprValue value_enclosure(const Interval& iv) { return ExprValue{std::nullopt, iv}; }
@@ -217,6 +218,10 @@ class Parser {
     unsigned long m = static_cast<unsigned long>(n < 0 ? -n : n);
     if (base.exact) {
       if (n < 0 && *base.exact == 0) fail("0 to a negative power");
+      // A cap on the size of exact powers keeps a hostile claim from exhausting memory.
+      std::size_t bits = boost::multiprecision::msb(boost::multiprecision::abs(boost::multiprecision::numerator(*base.exact)) + 1) +
+                         boost::multiprecision::msb(boost::multiprecision::denominator(*base.exact));
+      if (bits * m > kMaxExactPowerBits) fail("exact power too large (over 2^24 bits)");
       Rational r = rational_pow(*base.exact, m);
       return value_exact(n < 0 ? Rational(1) / r : r, scope_.precision);
     }
