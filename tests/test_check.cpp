@@ -341,3 +341,10 @@ TEST_CASE("every arithmetic claim in proofs/ has its expected verdict") {
   }
   CHECK(count >= 15);
 }
+
+TEST_CASE("the repository root is the folder above a claim that holds data/nets") {
+  CHECK(fs::equivalent(claim_repo_root_find(kSource + "/proofs/errata/omega-sign-seed.json"), kSource));
+  TempDir dir;
+  std::string lone = dir.write("x/y/claim.json", "{}");
+  CHECK(fs::equivalent(claim_repo_root_find(lone), dir.path / "x" / "y"));
+}
