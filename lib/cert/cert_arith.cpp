@@ -105,12 +105,15 @@ ExprScope scope_base(const Json& claim, mpfr_prec_t precision, const std::string
   return scope;
 }
 
+// An exact value as p/q when short, otherwise as an outward 12-digit enclosure.
 std::string value_text(const ExprValue& v) {
   if (v.exact) {
     std::string s = rational_to_string(*v.exact);
-    return s.size() <= 40 ? s : "[" + decimal_lower(*v.exact, 12) + ", " + decimal_upper(*v.exact, 12) + "]";
+    if (s.size() <= 40) return s;
   }
-  return "[" + decimal_lower(v.lower(), 12) + ", " + decimal_upper(v.upper(), 12) + "]";
+  std::ostringstream out;
+  out << '[' << decimal_lower(v.lower(), 12) << ", " << decimal_upper(v.upper(), 12) << ']';
+  return out.str();
 }
 
 struct CaseResult {
