@@ -1,0 +1,350 @@
+// The trusted claim checker: expression language, arithmetic claim kinds,
+// claim-file envelope, certificate files, the check subcommand.
+#include <doctest/doctest.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <random>
+
+#include "arith/error.hpp"
+#include "cert/cert_expr.hpp"
+#include "cert/claims.hpp"
+#include "test_scale.hpp"
+
+using namespace rl;
+namespace fs = std::filesystem;
+
+namespace {
+
+const std::string kSource = ROBUSTLAW_SOURCE_DIR;
+
+// A fresh folder under the system temp folder, removed at scope exit.
+struct TempDir {
+  fs::path path;
+  TempDir() {
+    std::random_device rd;
+    path = fs::temp_directory_path() / ("rl_check_" + std::to_string(rd()) + std::to_string(rd()));
+    fs::create_directories(path);
+  }
+  ~TempDir() { std::error_code ec; fs::remove_all(path, ec); }
+  std::string write(const std::string& name, const std::string& text) const {
+    fs::path p = path / name;
+    fs::create_directories(p.parent_path());
+    std::ofstream(p) << text;
+    return p.string();
+  }
+};
+
+// parameters.let as a JSON list of [name, expression] pairs.
+Json lets(const std::vector<std::pair<std::string, std::string>>& pairs) {
+  Json out = Json::array();
+  for (const auto& [name, expr] : pairs) out.push_back(Json::array({name, expr}));
+  return out;
+}
+
+Json base_claim(const std::string& kind, const Json& params, const std::string& expected) {
+  return Json{{"schema", "robustlaw-claim"}, {"version", 1}, {"id", "test/claim"}, {"kind", kind},
+              {"statement", "a test claim"}, {"reference", "tests"}, {"parameters", params}, {"expected", expected}};
+}
+
+ClaimReport check_json(const Json& claim, const std::string& path = "mem/claim.json") {
+  return claim_check(claim, path, kSource);
+}
+
+std::string verdict_of(const std::string& kind, const Json& params) {
+  return check_json(base_claim(kind, params, "holds")).verdict;
+}
+
+ExprValue eval(const std::string& text, mpfr_prec_t prec = 128) {
+  ExprScope scope;
+  scope.precision = prec;
+  return expr_evaluate(text, scope, "test.json");
+}
+
+Truth decide(const std::string& text, mpfr_prec_t prec = 128) {
+  ExprScope scope;
+  scope.precision = prec;
+  return expr_relation_decide(expr_evaluate_relation(text, scope, "test.json"));
+}
+
+std::string input_error_of(const std::function<void()>& f) {
+  try { f(); } catch (const InputError& e) { return e.what(); }
+  return "";
+}
+
+Rational random_rational(std::mt19937_64& rng) {
+  std::uniform_int_distribution<long> num(-100000, 100000), den(1, 5000);
+  return Rational(Integer(num(rng)), Integer(den(rng)));
+}
+
+struct RunResult {
+  int status;
+  std::string out;
+};
+
+// Runs the robustlaw binary; stdout and stderr captured together.
+RunResult run(const std::string& args) {
+  std::string cmd = std::string(ROBUSTLAW_BINARY) + " " + args + " 2>&1";
+  FILE* pipe = popen(cmd.c_str(), "r");
+  REQUIRE(pipe != nullptr);
+  std::string out;
+  char buf[4096];
+  for (std::size_t n; (n = fread(buf, 1, sizeof buf, pipe)) > 0;) out.append(buf, n);
+  int status = pclose(pipe);
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
+}
+
+}  // namespace
+
+TEST_CASE("expressions: exact arithmetic, precedence and exact shortcuts") {
+  CHECK(*eval("1/3 + 1/6").exact == Rational(1, 2));
+  CHECK(*eval("-2^2").exact == -4);
+  CHECK(*eval("2^3^2").exact == 512);           // right-associative
+  CHECK(*eval("2^-3").exact == Rational(1, 8));
+  CHECK(*eval("(1 - 3) * 4 / 8").exact == -1);
+  CHECK(*eval("1.5e2 - 0.5").exact == Rational(299, 2));
+  CHECK(*eval("sqrt(9/16)").exact == Rational(3, 4));
+  CHECK(*eval("log(1) + exp(0)").exact == 1);
+  CHECK(*eval("min(1/3, 1/4) + max(-1, abs(-2))").exact == Rational(9, 4));
+  CHECK_FALSE(eval("sqrt(2)").exact.has_value());
+  CHECK_FALSE(eval("pi()").exact.has_value());
+  ExprValue x = eval("interval(1, 2) * 3");
+  CHECK(x.lower() <= 3);
+  CHECK(x.upper() >= 6);
+}
+
+TEST_CASE("expressions: malformed text and exact domain errors are InputErrors naming the file") {
+  for (const char* bad : {"1 +", "(1", "1 2", "2^(1/2)", "2^200000", "(10^100000)^100000", "foo(1)", "x + 1", "1.2.3", "1/0", "sqrt(-1)",
+                          "log(0)", "log(-1)", "0^-1", "min(1)", "interval(2, 1)", "interval(sqrt(2), 3)", "$", ""}) {
+    std::string message = input_error_of([&] { eval(bad); });
+    INFO(bad);
+    CHECK(message.find("test.json") == 0);
+  }
+  CHECK(input_error_of([&] { decide("1 + 1"); }).find("expected a comparison") != std::string::npos);
+}
+
+TEST_CASE("expressions: enclosures contain the exact value, at two precisions, over random rationals") {
+  std::mt19937_64 rng(7);
+  for (std::size_t i = 0; i < test::scaled(300); ++i) {
+    Rational a = random_rational(rng), b = random_rational(rng);
+    if (a <= 0) a = -a + Rational(1, 7);
+    ExprScope lo, hi;
+    lo.precision = 53;
+    hi.precision = 300;
+    for (ExprScope* s : {&lo, &hi}) {
+      s->names.insert_or_assign("a", ExprValue{a, Interval(a, s->precision)});
+      s->names.insert_or_assign("b", ExprValue{b, Interval(b, s->precision)});
+    }
+    // exp(log a) and sqrt(a)^2 enclose a; log(a^2) and 2 log a enclose the same real.
+    for (const char* e : {"exp(log(a))", "sqrt(a)^2", "sqrt(a)*sqrt(a)"}) {
+      ExprValue v53 = expr_evaluate(e, lo, "t"), v300 = expr_evaluate(e, hi, "t");
+      CHECK(v53.enclosure.contains(a));
+      CHECK(v300.enclosure.contains(a));
+      CHECK(v300.enclosure.width() <= v53.enclosure.width());
+    }
+    ExprValue l1 = expr_evaluate("log(a^2) + exp(b/100000)", hi, "t"), l2 = expr_evaluate("2*log(a) + exp(b/100000)", lo, "t");
+    CHECK(l1.lower() <= l2.upper());
+    CHECK(l2.lower() <= l1.upper());
+  }
+}
+
+TEST_CASE("expressions: relations agree with exact comparison (brute force over random rationals)") {
+  std::mt19937_64 rng(11);
+  for (std::size_t i = 0; i < test::scaled(300); ++i) {
+    Rational a = random_rational(rng), b = i % 5 == 0 ? a : random_rational(rng);
+    ExprScope s;
+    s.names.insert_or_assign("a", ExprValue{a, Interval(a)});
+    s.names.insert_or_assign("b", ExprValue{b, Interval(b)});
+    auto truth = [&](const std::string& op) { return expr_relation_decide(expr_evaluate_relation("a " + op + " b", s, "t")); };
+    auto want = [](bool v) { return v ? Truth::True : Truth::False; };
+    CHECK(truth("==") == want(a == b));
+    CHECK(truth("!=") == want(a != b));
+    CHECK(truth("<") == want(a < b));
+    CHECK(truth("<=") == want(a <= b));
+    CHECK(truth(">") == want(a > b));
+    CHECK(truth(">=") == want(a >= b));
+    // The same through sqrt of squares of |a|, |b| (enclosures when not exact squares).
+    if (a != b && a > 0 && b > 0) {
+      Truth t = expr_relation_decide(expr_evaluate_relation("sqrt(a*a*2) < sqrt(b*b*2)", s, "t"));
+      CHECK(t == want(a < b));
+    }
+  }
+  CHECK(decide("sqrt(2) == sqrt(2)") == Truth::Unknown);   // enclosures cannot prove equality
+  CHECK(decide("sqrt(2)^2 == 3") == Truth::False);
+  CHECK(decide("interval(0, 1) < 1/2") == Truth::Unknown);
+  CHECK(decide("interval(0, 1) <= 1") == Truth::True);
+}
+
+TEST_CASE("inequality and exact-identity: positive and negative pairs") {
+  // Each pair: the same statement with one constant moved so the verdict flips.
+  CHECK(verdict_of("exact-identity", {{"assert", "2^18 == 8^6"}}) == "holds");
+  CHECK(verdict_of("exact-identity", {{"assert", "2^18 == 8^6 + 1"}}) == "violated");
+  CHECK(verdict_of("inequality", {{"assert", "1 - 2*exp(-355/512) > 0"}}) == "holds");
+  CHECK(verdict_of("inequality", {{"assert", "1 - 2*exp(-354/512) > 0"}}) == "violated");
+  CHECK(verdict_of("inequality", {{"let", lets({{"eps", "interval(68/100, 1)"}})}, {"assert", "8^4*log(800) <= 60000*eps^2"}}) == "holds");
+  CHECK(verdict_of("inequality", {{"let", lets({{"eps", "interval(67/100, 1)"}})}, {"assert", "8^4*log(800) <= 60000*eps^2"}}) == "undecided");
+  CHECK(verdict_of("inequality", {{"let", lets({{"eps", "interval(1/1000, 67/100)"}})}, {"assert", "8^4*log(800) <= 60000*eps^2"}}) == "violated");
+  // Cases: one failing case makes the claim violated.
+  CHECK(verdict_of("inequality", {{"cases", {{{"x", 1}}, {{"x", 2}}}}, {"assert", "x^2 <= 4"}}) == "holds");
+  CHECK(verdict_of("inequality", {{"cases", {{{"x", 1}}, {{"x", 3}}}}, {"assert", "x^2 <= 4"}}) == "violated");
+  // Refinement: 10^-60 needs more than 128 bits to separate.
+  CHECK(verdict_of("inequality", {{"assert", "exp(10^-60) > 1"}, {"precision", 64}}) == "holds");
+  CHECK(verdict_of("inequality", {{"assert", "exp(10^-60) > 1"}, {"precision", 64}, {"max_precision", 128}}) == "undecided");
+  // An exact-identity refuses enclosures and non-equalities.
+  CHECK(verdict_of("exact-identity", {{"assert", "sqrt(2)^2 == 2"}}) == "error");
+  CHECK(verdict_of("exact-identity", {{"assert", "1 < 2"}}) == "error");
+}
+
+TEST_CASE("inequality witnesses: the certificate supplies the value, and a wrong one changes the verdict") {
+  Json params{{"witness", {"t"}}, {"let", lets({{"d", "11"}})}, {"assert", "(128/315 - t*(1 - t^2*(4/3 - t^2*(6/5 - t^2*(4/7 - t^2/9))))) / (128/315) <= 2*exp(-d*t^2)"}};
+  Json claim = base_claim("inequality", params, "violated");
+  claim["certificate"] = {{"witness", {{"t", "0.7"}}}};
+  CHECK(check_json(claim).passed);
+  claim["certificate"]["witness"]["t"] = "0.5";
+  CHECK(check_json(claim).verdict == "holds");
+  claim["certificate"]["witness"] = Json::object();
+  CHECK(check_json(claim).verdict == "error");
+  claim["certificate"]["witness"] = {{"t", "abc"}};
+  CHECK(check_json(claim).detail.find("certificate.witness.t") != std::string::npos);
+  claim.erase("certificate");
+  CHECK(check_json(claim).verdict == "error");
+  Json plain = base_claim("inequality", {{"assert", "1 < 2"}}, "holds");
+  plain["certificate"] = {{"witness", {{"t", 1}}}};
+  CHECK(check_json(plain).verdict == "error");   // a certificate nobody asked for is refused
+}
+
+TEST_CASE("claim envelope: malformed claim files are refused, naming the file and the key") {
+  Json good = base_claim("exact-identity", {{"assert", "1 == 1"}}, "holds");
+  CHECK(check_json(good).passed);
+  for (const char* key : {"schema", "version", "id", "kind", "statement", "reference", "expected"}) {
+    Json bad = good;
+    bad.erase(key);
+    ClaimReport r = check_json(bad, "dir/bad.json");
+    INFO(key);
+    CHECK_FALSE(r.passed);
+    CHECK(r.verdict == "error");
+    CHECK(r.detail.find("dir/bad.json") == 0);
+    CHECK(r.detail.find(key) != std::string::npos);
+  }
+  auto refused = [&](const std::string& key, const Json& value, const std::string& needle) {
+    Json bad = good;
+    bad[key] = value;
+    ClaimReport r = check_json(bad, "dir/bad.json");
+    INFO(key << " = " << value.dump());
+    CHECK(r.verdict == "error");
+    CHECK(r.detail.find("dir/bad.json") == 0);
+    CHECK(r.detail.find(needle) != std::string::npos);
+  };
+  refused("schema", "robustlaw-claims", "schema");
+  refused("version", 2, "version");
+  refused("version", "1", "version");
+  refused("kind", "no-such-kind", "no-such-kind");
+  refused("expected", "rejected", "expected");
+  refused("expected", "Holds", "expected");
+  refused("id", "has space", "id");
+  refused("parameters", Json::array(), "parameters");
+  refused("statement", "", "statement");
+  refused("parameters", {{"assert", "1 == 1.2.3"}}, "1.2.3");
+  refused("parameters", {{"assert", 5}}, "assert");
+  refused("parameters", {{"let", lets({{"x", "1"}, {"x", "2"}})}, {"assert", "x == 1"}}, "bound twice");
+  refused("parameters", {{"assert", "1 == 1"}, {"precision", 3}}, "precision");
+  Json both = good;
+  both["certificate"] = Json::object();
+  both["certificate_file"] = "c.json";
+  CHECK(check_json(both, "dir/bad.json").detail.find("not both") != std::string::npos);
+  CHECK(check_json(Json::array(), "dir/bad.json").verdict == "error");
+}
+
+TEST_CASE("certificate_file resolves relative to the claim, also when it is a claim file") {
+  TempDir dir;
+  Json claim = base_claim("inequality", {{"witness", {"t"}}, {"assert", "t^2 > 2"}}, "holds");
+  claim["certificate_file"] = "certs/w.json";
+  std::string path = dir.write("sub/claim.json", claim.dump());
+  CHECK(claim_check(json_read_file_exact(path), path, kSource).verdict == "error");   // missing file
+  dir.write("sub/certs/w.json", R"({"witness": {"t": "1.5"}})");
+  CHECK(claim_check(json_read_file_exact(path), path, kSource).passed);
+  Json as_claim = base_claim("inequality", {}, "holds");
+  as_claim["certificate"] = {{"witness", {{"t", "1.4"}}}};
+  dir.write("sub/certs/w.json", as_claim.dump());
+  CHECK(claim_check(json_read_file_exact(path), path, kSource).verdict == "violated");
+}
+
+TEST_CASE("a verifier that throws is reported as an error naming the claim") {
+  static const ClaimKindRegistrar throwing("test-throws", [](const Json& claim, const ClaimContext&) -> ClaimOutcome {
+    if (claim["parameters"].value("how", "") == "int") throw 42;
+    throw std::runtime_error("boom");
+  });
+  ClaimReport r = check_json(base_claim("test-throws", {{"how", "std"}}, "holds"), "x/y.json");
+  CHECK(r.verdict == "error");
+  CHECK(r.detail == "x/y.json: boom");
+  r = check_json(base_claim("test-throws", {{"how", "int"}}, "holds"), "x/y.json");
+  CHECK(r.verdict == "error");
+  CHECK(r.detail.find("x/y.json") == 0);
+}
+
+TEST_CASE("robustlaw check: exit status, failing claims named, folders, JSON output") {
+  TempDir dir;
+  dir.write("a/ok.json", base_claim("exact-identity", {{"assert", "2^18 == 8^6"}}, "holds").dump());
+  Json wrong = base_claim("exact-identity", {{"assert", "10^4 == 8^4"}}, "holds");
+  wrong["id"] = "test/wrong-expectation";
+  dir.write("b/wrong.json", wrong.dump());
+  dir.write("a/not-a-claim.json", R"({"witness": {"t": 1}})");
+  std::string a = (dir.path / "a").string(), root = dir.path.string();
+
+  RunResult ok = run("check " + a);
+  CHECK(ok.status == 0);
+  CHECK(ok.out.find("1 passed, 0 failed") != std::string::npos);
+  CHECK(ok.out.find("skip") != std::string::npos);   // the non-claim JSON is listed, not silently ignored
+
+  RunResult bad = run("check " + root);
+  CHECK(bad.status == 1);
+  CHECK(bad.out.find("1 passed, 1 failed") != std::string::npos);
+  CHECK(bad.out.find("failing claims: test/wrong-expectation") != std::string::npos);
+
+  RunResult js = run("check --json " + root + "/b");
+  CHECK(js.status == 1);
+  Json j = Json::parse(js.out.substr(0, js.out.find("robustlaw: check:")));
+  CHECK(j["failed"] == 1);
+  CHECK(j["claims"][0]["verdict"] == "violated");
+  CHECK(j["claims"][0]["expected"] == "holds");
+
+  dir.write("a/dup.json", base_claim("exact-identity", {{"assert", "1 == 1"}}, "holds").dump());  // same id as ok.json
+  RunResult dup = run("check " + a);
+  CHECK(dup.status == 1);
+  CHECK(dup.out.find("duplicate id") != std::string::npos);
+
+  RunResult named = run("check " + (dir.path / "a" / "not-a-claim.json").string());   // named explicitly: must be a claim
+  CHECK(named.status == 1);
+  CHECK(named.out.find("schema") != std::string::npos);
+
+  RunResult garbage = run("check " + dir.write("c/broken.json", "{\"schema\": "));
+  CHECK(garbage.status == 1);
+  CHECK(garbage.out.find("broken.json") != std::string::npos);
+
+  CHECK(run("check " + root + "/missing").status == 2);
+  RunResult kinds = run("check --list-kinds");
+  CHECK(kinds.status == 0);
+  CHECK(kinds.out.find("inequality") != std::string::npos);
+  CHECK(kinds.out.find("exact-identity") != std::string::npos);
+}
+
+TEST_CASE("every arithmetic claim in proofs/ has its expected verdict") {
+  std::size_t count = 0;
+  for (const std::string& file : claim_files_collect({kSource + "/proofs"})) {
+    Json doc = json_read_file_exact(file);
+    if (!claim_is_claim(doc) || (doc["kind"] != "inequality" && doc["kind"] != "exact-identity")) continue;
+    ClaimReport r = claim_check(doc, file, kSource);
+    INFO(file << ": " << r.detail);
+    CHECK(r.passed);
+    ++count;
+  }
+  CHECK(count >= 15);
+}
+
+TEST_CASE("the repository root is the folder above a claim that holds data/nets") {
+  CHECK(fs::equivalent(claim_repo_root_find(kSource + "/proofs/errata/omega-sign-seed.json"), kSource));
+  TempDir dir;
+  std::string lone = dir.write("x/y/claim.json", "{}");
+  CHECK(fs::equivalent(claim_repo_root_find(lone), dir.path / "x" / "y"));
+}
