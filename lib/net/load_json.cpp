@@ -53,7 +53,7 @@ Network network_parse_json(const std::string& text, const std::string& source) {
   return net;
 }
 
-Network network_load_json(const std::string& path) { return network_parse_json(file_read_text(path), path); }
+Network network_load_json(const std::string& path) { return network_parse_json(file_read_text(path, kNetworkFileMaxBytes), path); }
 
 std::string network_to_json(const Network& net) {
   Json doc;
