@@ -65,7 +65,7 @@ fuzz_build() {
 
 # fuzz_run SECONDS [HARNESS...]: the checked-in corpus (seeds and every past
 # reproducer) runs first, then new inputs for SECONDS; any crash, leak, hang
-# (10 s) or sanitizer report fails. New corpus entries go to build-fuzz/corpus.
+# (30 s) or sanitizer report fails. New corpus entries go to build-fuzz/corpus.
 fuzz_run() {
   local seconds=$1; shift
   local harnesses=${*:-$FUZZ_HARNESSES}
@@ -73,7 +73,7 @@ fuzz_run() {
     echo "== fuzz_$h for ${seconds}s"
     mkdir -p "build-fuzz/corpus/$h" "build-fuzz/artifacts/$h"
     local status=0
-    ASAN_OPTIONS=detect_leaks=1 ./build-fuzz/tests/fuzz/"fuzz_$h" -max_total_time="$seconds" -timeout=10 \
+    ASAN_OPTIONS=detect_leaks=1 ./build-fuzz/tests/fuzz/"fuzz_$h" -max_total_time="$seconds" -timeout=30 \
       -rss_limit_mb=2560 -print_final_stats=1 -artifact_prefix="build-fuzz/artifacts/$h/" \
       "build-fuzz/corpus/$h" "tests/fuzz/corpus/$h" >"build-fuzz/fuzz_$h.log" 2>&1 || status=$?
     grep -E "^stat::(number_of_executed_units|new_units_added|peak_rss)|ERROR|SUMMARY|Test unit" "build-fuzz/fuzz_$h.log" || true
