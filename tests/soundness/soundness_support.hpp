@@ -48,7 +48,7 @@ inline std::pair<RationalMatrix, std::vector<Rational>> random_layer(Rng& rng, s
 }
 
 // Input dimension 1..4, one to three hidden layers of width 1..6, 1..3 outputs.
-inline Network random_network(Rng& rng) {
+inline Network random_small_network(Rng& rng) {
   std::size_t d = static_cast<std::size_t>(uniform(rng, 1, 4));
   std::size_t hidden = static_cast<std::size_t>(uniform(rng, 1, 3));
   std::vector<std::pair<RationalMatrix, std::vector<Rational>>> layers;

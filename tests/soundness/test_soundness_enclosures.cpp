@@ -15,7 +15,7 @@ TEST_CASE("soundness: random networks, enclosures contain the exact trace at ran
   const std::size_t n = soundness_cases(3000);
   std::size_t decided = 0;
   for (std::size_t c = 0; c < n; ++c) {
-    Network net = random_network(rng);
+    Network net = random_small_network(rng);
     auto x = random_point(rng, net.input_dim);
     decided += soundness_check_at(net, x).ibp_decided_sign;
     soundness_check_around(rng, net, x);
@@ -123,7 +123,7 @@ TEST_CASE("soundness: huge and tiny magnitudes, overflow and subnormals stay enc
   const std::size_t n = soundness_cases(1500);
   std::size_t overflowed = 0;
   for (std::size_t c = 0; c < n; ++c) {
-    Network net = random_network(rng);
+    Network net = random_small_network(rng);
     for (Layer& l : net.layers) {
       for (auto& row : l.weights)
         for (auto& v : row) {
@@ -165,7 +165,7 @@ TEST_CASE("soundness: coincidences, tied outputs and point boxes") {
   Rng rng(19);
   const std::size_t n = soundness_cases(1500);
   for (std::size_t c = 0; c < n; ++c) {
-    Network net = random_network(rng);
+    Network net = random_small_network(rng);
     Layer& last = net.layers.back();
     last.weights.push_back(last.weights.front());
     last.bias.push_back(last.bias.front());
