@@ -16,6 +16,7 @@
 #include <random>
 #include <thread>
 
+#include "lipschitz/global_one_layer.hpp"
 #include "lipschitz/matrix_norm.hpp"
 #include "lipschitz/upper_bounds.hpp"
 #include "lipschitz/witness.hpp"
@@ -126,7 +127,7 @@ class BranchAndBound {
   double elapsed() const { return std::chrono::duration<double>(Clock::now() - start_).count(); }
 
   // Nodes at or below this bound need no split: upper <= lower (1 + gap).
-  double threshold() const { return next_down(next_down(lower_d_ * (1 + gap_))); }
+  double threshold() const { return lower_d_ > 0 ? next_down(next_down(lower_d_ * (1 + gap_))) : 0.0; }
 
   DBox cell_box(const Cell& cell) const {
     DBox box = root_box_;
@@ -325,6 +326,14 @@ class BranchAndBound {
 
 LipschitzResult lipschitz_bound(const Network& net, const LipschitzOptions& options) {
   LipProblem p = lipschitz_problem(net, options);
+  if (global_one_layer_applies(p)) {
+    LipschitzResult r;
+    if (global_one_layer_bound(p, options, r)) {
+      r.product_upper = lipschitz_upper_product(p);
+      r.clarke_upper = rational_from_double(lipschitz_upper_clarke(p, net_ibp(p.net, lipschitz_problem_dbox(p))));
+      return r;
+    }
+  }
   return BranchAndBound(p, options).run();
 }
 

@@ -3,11 +3,12 @@
 #include <algorithm>
 #include <cmath>
 
+#include "lipschitz/tight_arith.hpp"
+
 namespace rl {
 namespace {
 
-double add_down(double a, double b) { return next_down(a + b); }
-double mul_down(double a, double b) { return std::fmax(0.0, next_down(a * b)); }  // a, b >= 0
+double mul_down_nonneg(double a, double b) { return std::fmax(0.0, down_mul(a, b)); }
 double mig(const DInterval& x) { return x.lo > 0 ? x.lo : (x.hi < 0 ? -x.hi : 0.0); }
 
 // Interval quotient for a denominator with b.lo > 0.
@@ -20,8 +21,8 @@ DInterval div_positive(DInterval a, DInterval b) {
 
 double frobenius_upper(const IntervalMatrix& m) {
   double s = 0;
-  for (const DInterval& x : m.entries) s = add_up(s, mul_up(x.mag(), x.mag()));
-  return sqrt_up(s);
+  for (const DInterval& x : m.entries) s = up_add(s, up_mul(x.mag(), x.mag()));
+  return up_sqrt(s);
 }
 
 // Untrusted top eigenvector of a symmetric non-negative-definite double matrix by power iteration.
@@ -66,7 +67,7 @@ double spectral_upper_ldlt(const IntervalMatrix& m) {
   for (std::size_t i = 0; i < n; ++i)
     for (std::size_t j = 0; j <= i; ++j) {
       DInterval s = DInterval::point(0);
-      for (std::size_t r = 0; r < k; ++r) s += i == j ? dinterval_sqr(at(r, i)) : at(r, i) * at(r, j);
+      for (std::size_t r = 0; r < k; ++r) s = tight_add(s, i == j ? tight_sqr(at(r, i)) : tight_mul(at(r, i), at(r, j)));
       g[i * n + j] = g[j * n + i] = s;
       mid[i * n + j] = mid[j * n + i] = 0.5 * (s.lo + s.hi);
     }
@@ -77,8 +78,8 @@ double spectral_upper_ldlt(const IntervalMatrix& m) {
     double t = lambda * (1 + eps) + eps * scale + std::numeric_limits<double>::min();
     std::vector<DInterval> a(n * n);
     for (std::size_t i = 0; i < n * n; ++i) a[i] = -g[i];
-    for (std::size_t i = 0; i < n; ++i) a[i * n + i] = DInterval::point(t) - g[i * n + i];
-    if (dinterval_symmetric_positive_definite(a, n)) return sqrt_up(t);
+    for (std::size_t i = 0; i < n; ++i) a[i * n + i] = tight_sub(DInterval::point(t), g[i * n + i]);
+    if (dinterval_symmetric_positive_definite(a, n)) return up_sqrt(t);
   }
   return std::numeric_limits<double>::infinity();
 }
@@ -103,14 +104,14 @@ double spectral_upper_magnitude(const IntervalMatrix& m) {
   // y = M v, z = M^T y, rounded up: all terms are non-negative.
   std::vector<double> y(r, 0.0);
   for (std::size_t k = 0; k < r; ++k)
-    for (std::size_t j = 0; j < c; ++j) y[k] = add_up(y[k], mul_up(mag[k * c + j], v[j]));
+    for (std::size_t j = 0; j < c; ++j) y[k] = up_add(y[k], up_mul(mag[k * c + j], v[j]));
   double rho = 0;
   for (std::size_t j = 0; j < c; ++j) {
     double z = 0;
-    for (std::size_t k = 0; k < r; ++k) z = add_up(z, mul_up(mag[k * c + j], y[k]));
-    rho = std::fmax(rho, next_up(z / v[j]));
+    for (std::size_t k = 0; k < r; ++k) z = up_add(z, up_mul(mag[k * c + j], y[k]));
+    rho = std::fmax(rho, up_div(z, v[j]));
   }
-  return sqrt_up(rho);
+  return up_sqrt(rho);
 }
 
 }  // namespace
@@ -120,12 +121,12 @@ bool dinterval_symmetric_positive_definite(const std::vector<DInterval>& a, std:
   std::vector<DInterval> l(n * n), e(n * n), dg(n);
   for (std::size_t j = 0; j < n; ++j) {
     DInterval dj = a[j * n + j];
-    for (std::size_t k = 0; k < j; ++k) dj = dj - l[j * n + k] * e[j * n + k];
+    for (std::size_t k = 0; k < j; ++k) dj = tight_sub(dj, tight_mul(l[j * n + k], e[j * n + k]));
     if (!(dj.lo > 0)) return false;
     dg[j] = dj;
     for (std::size_t i = j + 1; i < n; ++i) {
       DInterval s = a[i * n + j];
-      for (std::size_t k = 0; k < j; ++k) s = s - l[i * n + k] * e[j * n + k];
+      for (std::size_t k = 0; k < j; ++k) s = tight_sub(s, tight_mul(l[i * n + k], e[j * n + k]));
       e[i * n + j] = s;
       l[i * n + j] = div_positive(s, dj);
     }
@@ -150,13 +151,13 @@ double imatrix_norm_upper(const IntervalMatrix& m, Norm norm) {
   if (norm == Norm::Linf) {
     for (std::size_t r = 0; r < m.rows; ++r) {
       double s = 0;
-      for (std::size_t c = 0; c < m.cols; ++c) s = add_up(s, m.at(r, c).mag());
+      for (std::size_t c = 0; c < m.cols; ++c) s = up_add(s, m.at(r, c).mag());
       best = std::fmax(best, s);
     }
   } else {
     for (std::size_t c = 0; c < m.cols; ++c) {
       double s = 0;
-      for (std::size_t r = 0; r < m.rows; ++r) s = add_up(s, m.at(r, c).mag());
+      for (std::size_t r = 0; r < m.rows; ++r) s = up_add(s, m.at(r, c).mag());
       best = std::fmax(best, s);
     }
   }
@@ -168,7 +169,7 @@ double imatrix_norm_lower(const IntervalMatrix& m, Norm norm, const std::vector<
   if (norm == Norm::Linf) {
     for (std::size_t r = 0; r < m.rows; ++r) {
       double s = 0;
-      for (std::size_t c = 0; c < m.cols; ++c) s = add_down(s, mig(m.at(r, c)));
+      for (std::size_t c = 0; c < m.cols; ++c) s = down_add(s, mig(m.at(r, c)));
       best = std::fmax(best, s);
     }
     return best;
@@ -176,26 +177,26 @@ double imatrix_norm_lower(const IntervalMatrix& m, Norm norm, const std::vector<
   if (norm == Norm::L1) {
     for (std::size_t c = 0; c < m.cols; ++c) {
       double s = 0;
-      for (std::size_t r = 0; r < m.rows; ++r) s = add_down(s, mig(m.at(r, c)));
+      for (std::size_t r = 0; r < m.rows; ++r) s = down_add(s, mig(m.at(r, c)));
       best = std::fmax(best, s);
     }
     return best;
   }
   if (m.rows == 1 || m.cols == 1) {
     double s = 0;
-    for (const DInterval& x : m.entries) s = add_down(s, mul_down(mig(x), mig(x)));
-    return sqrt_down(s);
+    for (const DInterval& x : m.entries) s = down_add(s, mul_down_nonneg(mig(x), mig(x)));
+    return down_sqrt(s);
   }
   // ||A|| >= ||A v|| / ||v||.
   double num = 0, den = 0;
   for (std::size_t r = 0; r < m.rows; ++r) {
     DInterval s = DInterval::point(0);
-    for (std::size_t c = 0; c < m.cols; ++c) s += m.at(r, c) * DInterval::point(v[c]);
-    num = add_down(num, mul_down(mig(s), mig(s)));
+    for (std::size_t c = 0; c < m.cols; ++c) s = tight_add(s, tight_mul(m.at(r, c), DInterval::point(v[c])));
+    num = down_add(num, mul_down_nonneg(mig(s), mig(s)));
   }
-  for (double x : v) den = add_up(den, mul_up(std::fabs(x), std::fabs(x)));
+  for (double x : v) den = up_add(den, up_mul(std::fabs(x), std::fabs(x)));
   if (!(den > 0) || !std::isfinite(den)) return 0;
-  return sqrt_down(std::fmax(0.0, next_down(num / den)));
+  return down_sqrt(down_div(num, den));
 }
 
 double dmatrix_norm(const std::vector<double>& a, std::size_t rows, std::size_t cols, Norm norm, std::vector<double>* top_vector) {

@@ -24,10 +24,22 @@ struct LipProblem {
   std::vector<Rational> lo, hi;      // E when bounded
   std::vector<bool> free;            // coordinates that vary in E
   std::vector<DInterval> first_weights_free;  // layer 1 DInterval weights with fixed columns zeroed
+  std::vector<double> first_weights_free_f;   // the same, nearest doubles (the float vertex walk)
+  // The float vertex walk (see upper_bounds.hpp): usable when every weight is
+  // 0 or of magnitude in [2^-1000, 2^1000]; then every vertex Jacobian J and its
+  // float evaluation J^ satisfy ||J - J^|| <= vertex_float_error.
+  bool vertex_float_ok = false;
+  double vertex_float_error = 0;
   std::size_t free_count() const;
 };
 
 LipProblem lipschitz_problem(const Network& net, const LipschitzOptions& options);
+
+// Gray-code steps between two recomputations of a float accumulator.
+constexpr std::size_t kVertexRebase = 64;
+
+// Fills vertex_float_ok / vertex_float_error (called by lipschitz_problem).
+void lipschitz_problem_float_error(LipProblem& p);
 
 // The exact box E and a DInterval enclosure of it.
 DBox lipschitz_problem_dbox(const LipProblem& p);

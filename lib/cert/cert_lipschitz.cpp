@@ -1,0 +1,439 @@
+#include "cert/cert_lipschitz.hpp"
+
+#include <filesystem>
+
+#include "arith/error.hpp"
+#include "net/eval.hpp"
+#include "net/load.hpp"
+
+namespace rl {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct Rejected {
+  std::string reason;
+};
+
+struct RInterval {
+  Rational lo, hi;
+};
+
+using RMatrix = std::vector<std::vector<Rational>>;
+
+enum class CNorm { L1, L2, Linf };
+
+struct Problem {
+  Network g;  // clamp-free
+  CNorm norm;
+  bool unbounded = false;
+  std::vector<Rational> lo, hi;
+  std::vector<bool> free;
+};
+
+const Json& member(const Json& j, const char* key) {
+  if (!j.is_object() || !j.contains(key)) throw Rejected{std::string("missing '") + key + "'"};
+  return j.at(key);
+}
+
+Rational number(const Json& j, const std::string& where) {
+  try { return rational_from_json(j, where); } catch (const InputError& e) { throw Rejected{e.what()}; }
+}
+
+std::string resolve(const std::string& path, const ClaimContext& ctx) {
+  if (fs::path(path).is_absolute()) return path;
+  for (const std::string& base : {ctx.base_dir, ctx.repo_root})
+    if (!base.empty() && fs::exists(fs::path(base) / path)) return (fs::path(base) / path).string();
+  return path;
+}
+
+Problem load_problem(const Json& params, const ClaimContext& ctx) {
+  LoadOptions lo;
+  lo.nnet_normalized = params.value("normalized", false);
+  Network net = network_load(resolve(member(params, "network").get<std::string>(), ctx), lo);
+  const Json& out = params.contains("output") ? params["output"] : Json(nullptr);
+  if (out.is_object() && out.contains("index")) net = network_select_outputs(net, {out["index"].get<std::size_t>()});
+  else if (out.is_object() && out.contains("difference"))
+    net = network_output_difference(net, out["difference"][0].get<std::size_t>(), out["difference"][1].get<std::size_t>());
+  Problem p;
+  std::string norm = member(params, "norm").get<std::string>();
+  if (norm == "l1") p.norm = CNorm::L1;
+  else if (norm == "l2") p.norm = CNorm::L2;
+  else if (norm == "linf") p.norm = CNorm::Linf;
+  else throw Rejected{"unknown norm '" + norm + "'"};
+  const std::size_t d = net.input_dim;
+  const Json& dom = member(params, "domain");
+  if (dom.value("global", false)) {
+    if (net.clamp) { p.lo = net.clamp->lo; p.hi = net.clamp->hi; }
+    else p.unbounded = true;
+  } else {
+    const Json& box = member(dom, "box");
+    if (!box.is_array() || box.size() != d) throw Rejected{"the box needs one interval per input"};
+    for (std::size_t i = 0; i < d; ++i) {
+      Rational l = number(box[i][0], "box"), h = number(box[i][1], "box");
+      if (l > h) throw Rejected{"box interval with lo > hi"};
+      if (net.clamp) {
+        const Rational &cl = net.clamp->lo[i], &ch = net.clamp->hi[i];
+        if (h <= cl) l = h = cl;
+        else if (l >= ch) l = h = ch;
+        else { if (l < cl) l = cl; if (h > ch) h = ch; }
+      }
+      p.lo.push_back(l);
+      p.hi.push_back(h);
+    }
+  }
+  for (std::size_t i = 0; i < d; ++i) p.free.push_back(p.unbounded || p.lo[i] < p.hi[i]);
+  net.clamp.reset();
+  p.g = std::move(net);
+  return p;
+}
+
+// ---- exact norm checks -------------------------------------------------
+
+// True when the symmetric matrix a is positive semidefinite (exact LDL^T).
+bool psd(RMatrix a) {
+  const std::size_t n = a.size();
+  for (std::size_t k = 0; k < n; ++k) {
+    if (a[k][k] < 0) return false;
+    if (a[k][k] == 0) {
+      for (std::size_t i = k + 1; i < n; ++i) if (a[i][k] != 0) return false;
+      continue;
+    }
+    for (std::size_t i = k + 1; i < n; ++i) {
+      if (a[i][k] == 0) continue;
+      Rational f = a[i][k] / a[k][k];
+      for (std::size_t j = k + 1; j < n; ++j) a[i][j] -= f * a[k][j];
+    }
+  }
+  return true;
+}
+
+// ||A|| <= u for the operator norm of p.norm (A: rows x cols).
+bool norm_at_most(const RMatrix& a, CNorm norm, const Rational& u) {
+  if (u < 0) return false;
+  const std::size_t rows = a.size(), cols = rows ? a[0].size() : 0;
+  if (norm == CNorm::Linf || norm == CNorm::L1) {
+    const std::size_t outer = norm == CNorm::Linf ? rows : cols, inner = norm == CNorm::Linf ? cols : rows;
+    for (std::size_t i = 0; i < outer; ++i) {
+      Rational s = 0;
+      for (std::size_t j = 0; j < inner; ++j) s += rational_abs(norm == CNorm::Linf ? a[i][j] : a[j][i]);
+      if (s > u) return false;
+    }
+    return true;
+  }
+  if (rows == 1 || cols == 1) {
+    Rational s = 0;
+    for (const auto& row : a) for (const Rational& x : row) s += x * x;
+    return s <= u * u;
+  }
+  // u^2 I - G >= 0 with G the smaller Gram matrix.
+  const bool by_cols = cols <= rows;
+  const std::size_t n = by_cols ? cols : rows, k = by_cols ? rows : cols;
+  RMatrix m(n, std::vector<Rational>(n));
+  for (std::size_t i = 0; i < n; ++i)
+    for (std::size_t j = 0; j <= i; ++j) {
+      Rational s = 0;
+      for (std::size_t r = 0; r < k; ++r) s += by_cols ? a[r][i] * a[r][j] : a[i][r] * a[j][r];
+      m[i][j] = m[j][i] = (i == j ? u * u : Rational(0)) - s;
+    }
+  return psd(m);
+}
+
+// ---- upper bound: leaves ---------------------------------------------------
+
+// Exact pre-activation intervals of every layer on the box.
+std::vector<std::vector<RInterval>> exact_ibp(const Network& g, const std::vector<RInterval>& box) {
+  std::vector<std::vector<RInterval>> out;
+  std::vector<RInterval> cur = box;
+  for (std::size_t k = 0; k < g.layers.size(); ++k) {
+    const Layer& l = g.layers[k];
+    std::vector<RInterval> z;
+    for (std::size_t i = 0; i < l.out_dim(); ++i) {
+      RInterval s{l.bias[i], l.bias[i]};
+      for (std::size_t j = 0; j < l.in_dim(); ++j) {
+        const Rational& w = l.weights[i][j];
+        if (w > 0) { s.lo += w * cur[j].lo; s.hi += w * cur[j].hi; }
+        else if (w < 0) { s.lo += w * cur[j].hi; s.hi += w * cur[j].lo; }
+      }
+      z.push_back(s);
+    }
+    out.push_back(z);
+    for (RInterval& v : z) { if (v.lo < 0) v.lo = 0; if (v.hi < 0) v.hi = 0; }
+    cur = std::move(z);
+  }
+  return out;
+}
+
+// state: per hidden neuron 0 inactive, 1 active, 2 unstable.
+using States = std::vector<std::vector<int>>;
+
+RMatrix restrict_free(RMatrix j, const Problem& p) {
+  for (auto& row : j)
+    for (std::size_t c = 0; c < row.size(); ++c) if (!p.free[c]) row[c] = 0;
+  return j;
+}
+
+// Every vertex pattern: all Jacobian norms <= u.
+bool vertices_at_most(const Problem& p, const States& s, const Rational& u) {
+  std::vector<std::pair<std::size_t, std::size_t>> unstable;
+  ActivationPattern pat;
+  for (std::size_t k = 0; k < s.size(); ++k) {
+    pat.active.emplace_back(s[k].size(), 0);
+    for (std::size_t i = 0; i < s[k].size(); ++i) {
+      if (s[k][i] == 1) pat.active[k][i] = 1;
+      if (s[k][i] == 2) unstable.emplace_back(k, i);
+    }
+  }
+  for (std::uint64_t bits = 0; bits < (std::uint64_t(1) << unstable.size()); ++bits) {
+    for (std::size_t t = 0; t < unstable.size(); ++t) pat.active[unstable[t].first][unstable[t].second] = (bits >> t) & 1;
+    if (!norm_at_most(restrict_free(net_jacobian_exact(p.g, pat), p), p.norm, u)) return false;
+  }
+  return true;
+}
+
+// The magnitude matrix of the exact interval Clarke enclosure: norm <= u.
+bool clarke_at_most(const Problem& p, const States& s, const Rational& u) {
+  const std::size_t d = p.g.input_dim;
+  std::vector<std::vector<RInterval>> m(d, std::vector<RInterval>(d, RInterval{0, 0}));
+  for (std::size_t i = 0; i < d; ++i) if (p.free[i]) m[i][i] = {1, 1};
+  for (std::size_t k = 0; k < p.g.layers.size(); ++k) {
+    const Layer& l = p.g.layers[k];
+    std::vector<std::vector<RInterval>> next(l.out_dim(), std::vector<RInterval>(d, RInterval{0, 0}));
+    for (std::size_t i = 0; i < l.out_dim(); ++i) {
+      int state = k < s.size() ? s[k][i] : 1;
+      if (state == 0) continue;
+      for (std::size_t c = 0; c < d; ++c) {
+        RInterval acc{0, 0};
+        for (std::size_t j = 0; j < l.in_dim(); ++j) {
+          const Rational& w = l.weights[i][j];
+          if (w > 0) { acc.lo += w * m[j][c].lo; acc.hi += w * m[j][c].hi; }
+          else if (w < 0) { acc.lo += w * m[j][c].hi; acc.hi += w * m[j][c].lo; }
+        }
+        if (state == 2) { if (acc.lo > 0) acc.lo = 0; if (acc.hi < 0) acc.hi = 0; }  // D_ii in [0, 1]
+        next[i][c] = acc;
+      }
+    }
+    m = std::move(next);
+  }
+  RMatrix mag(m.size(), std::vector<Rational>(d));
+  for (std::size_t r = 0; r < m.size(); ++r)
+    for (std::size_t c = 0; c < d; ++c) mag[r][c] = std::max(rational_abs(m[r][c].lo), rational_abs(m[r][c].hi));
+  return norm_at_most(mag, p.norm, u);
+}
+
+bool leaf_at_most(const Problem& p, const States& s, const Rational& u) {
+  std::size_t unstable = 0;
+  for (const auto& layer : s) for (int x : layer) unstable += x == 2;
+  return unstable <= 16 ? vertices_at_most(p, s, u) : clarke_at_most(p, s, u);
+}
+
+States states_on_box(const Problem& p, const std::vector<RInterval>& box) {
+  auto pre = exact_ibp(p.g, box);
+  States s;
+  for (std::size_t k = 0; k + 1 < pre.size(); ++k) {
+    s.emplace_back();
+    for (const RInterval& z : pre[k]) s.back().push_back(z.lo >= 0 ? 1 : (z.hi <= 0 ? 0 : 2));
+  }
+  return s;
+}
+
+struct TreeWalk {
+  const Problem& p;
+  const Json& shape;
+  const Json& bounds;
+  const Rational& upper;
+  std::size_t pos = 0, leaf = 0;
+
+  void walk(std::vector<RInterval>& box, int depth) {
+    if (pos >= shape.size()) throw Rejected{"the split tree ends early"};
+    if (depth > 4000) throw Rejected{"the split tree is too deep"};
+    int c = shape[pos++].get<int>();
+    if (c < 0) {
+      if (leaf >= bounds.size()) throw Rejected{"fewer leaf bounds than leaves"};
+      Rational u = number(bounds[leaf], "leaf bound");
+      if (u > upper) throw Rejected{"leaf " + std::to_string(leaf) + " has a bound above the claimed upper"};
+      if (!leaf_at_most(p, states_on_box(p, box), u))
+        throw Rejected{"leaf " + std::to_string(leaf) + ": a Jacobian norm exceeds its bound"};
+      ++leaf;
+      return;
+    }
+    if (std::size_t(c) >= box.size() || !p.free[c]) throw Rejected{"split on a fixed or missing coordinate"};
+    RInterval whole = box[c];
+    Rational mid = (whole.lo + whole.hi) / 2;
+    box[c] = {whole.lo, mid};
+    walk(box, depth + 1);
+    box[c] = {mid, whole.hi};
+    walk(box, depth + 1);
+    box[c] = whole;
+  }
+};
+
+// One hidden layer on R^d: a preorder tree over the non-constant hidden
+// neurons (in index order): "s" splits on the next neuron (inactive, then
+// active), "l" is a complete pattern whose Jacobian norm must be <= its bound,
+// {"farkas": y} discards the partial pattern: y >= 0, y != 0,
+// sum y_t s_t w_t = 0 and sum y_t s_t b_t <= 0 (s_t = -1 inactive, +1 active)
+// prove that no x has s_t (w_t . x + b_t) > 0 for every decided t.
+struct RegionWalk {
+  const Problem& p;
+  const Json& shape;
+  const Json& bounds;
+  const Rational& upper;
+  std::vector<std::size_t> neurons;
+  std::vector<int> signs;
+  std::size_t pos = 0, leaf = 0;
+
+  void walk() {
+    if (pos >= shape.size()) throw Rejected{"the region tree ends early"};
+    const Json& e = shape[pos++];
+    const Layer& l = p.g.layers.front();
+    if (e.is_string() && e.get<std::string>() == "s") {
+      if (signs.size() >= neurons.size()) throw Rejected{"a split below a complete pattern"};
+      for (int s : {-1, 1}) { signs.push_back(s); walk(); signs.pop_back(); }
+      return;
+    }
+    if (e.is_string() && e.get<std::string>() == "l") {
+      if (signs.size() != neurons.size()) throw Rejected{"a leaf with an incomplete pattern"};
+      if (leaf >= bounds.size()) throw Rejected{"fewer leaf bounds than leaves"};
+      Rational u = number(bounds[leaf++], "leaf bound");
+      if (u > upper) throw Rejected{"a region bound exceeds the claimed upper"};
+      ActivationPattern pat;
+      pat.active.emplace_back(l.out_dim(), 0);
+      for (std::size_t t = 0; t < neurons.size(); ++t) pat.active[0][neurons[t]] = signs[t] > 0;
+      if (!norm_at_most(net_jacobian_exact(p.g, pat), p.norm, u)) throw Rejected{"a region's Jacobian norm exceeds its bound"};
+      return;
+    }
+    if (!e.is_object() || !e.contains("farkas")) throw Rejected{"unknown region tree entry"};
+    const Json& y = e["farkas"];
+    if (!y.is_array() || y.size() != signs.size()) throw Rejected{"a Motzkin certificate of the wrong length"};
+    const std::size_t d = p.g.input_dim;
+    std::vector<Rational> sum(d, Rational(0));
+    Rational c = 0;
+    bool nonzero = false;
+    for (std::size_t t = 0; t < signs.size(); ++t) {
+      Rational yt = number(y[t], "farkas");
+      if (yt < 0) throw Rejected{"a negative Motzkin multiplier"};
+      nonzero |= yt != 0;
+      for (std::size_t k = 0; k < d; ++k) sum[k] += yt * signs[t] * l.weights[neurons[t]][k];
+      c += yt * signs[t] * l.bias[neurons[t]];
+    }
+    if (!nonzero || c > 0) throw Rejected{"an invalid Motzkin certificate"};
+    for (const Rational& v : sum) if (v != 0) throw Rejected{"an invalid Motzkin certificate"};
+  }
+};
+
+void check_regions(const Problem& p, const Json& shape, const Json& bounds, const Rational& upper) {
+  if (!p.unbounded || p.g.layers.size() != 2) throw Rejected{"region certificates need one hidden layer on R^d"};
+  RegionWalk w{p, shape, bounds, upper, {}, {}};
+  const Layer& l = p.g.layers.front();
+  for (std::size_t j = 0; j < l.out_dim(); ++j) {
+    bool nonzero = false;
+    for (const Rational& v : l.weights[j]) nonzero |= v != 0;
+    if (nonzero) w.neurons.push_back(j);
+  }
+  w.walk();
+  if (w.pos != shape.size()) throw Rejected{"the region tree has trailing entries"};
+  if (w.leaf != bounds.size()) throw Rejected{"more leaf bounds than leaves"};
+}
+
+void check_upper(const Problem& p, const Json& cert, const Rational& upper) {
+  const std::string method = member(cert, "method").get<std::string>();
+  const Json& shape = member(cert, "tree");
+  const Json& bounds = member(cert, "leaf_bounds");
+  if (!shape.is_array() || !bounds.is_array()) throw Rejected{"'tree' and 'leaf_bounds' must be arrays"};
+  if (method == "unbounded-all-unstable") {
+    if (!p.unbounded) throw Rejected{"method needs an unbounded domain"};
+    if (shape.size() != 1 || bounds.size() != 1) throw Rejected{"an unbounded certificate has one leaf"};
+    Rational u = number(bounds[0], "leaf bound");
+    if (u > upper) throw Rejected{"the leaf bound exceeds the claimed upper"};
+    States s;
+    for (std::size_t k = 0; k + 1 < p.g.layers.size(); ++k) s.emplace_back(p.g.layers[k].out_dim(), 2);
+    if (!leaf_at_most(p, s, u)) throw Rejected{"a Jacobian norm exceeds the bound"};
+    return;
+  }
+  if (method == "one-layer-regions") {
+    check_regions(p, shape, bounds, upper);
+    return;
+  }
+  if (method != "box-partition" || p.unbounded) throw Rejected{"unknown or inapplicable method '" + method + "'"};
+  std::vector<RInterval> box;
+  for (std::size_t i = 0; i < p.lo.size(); ++i) box.push_back({p.lo[i], p.hi[i]});
+  TreeWalk t{p, shape, bounds, upper};
+  t.walk(box, 0);
+  if (t.pos != shape.size()) throw Rejected{"the split tree has trailing entries"};
+  if (t.leaf != bounds.size()) throw Rejected{"more leaf bounds than leaves"};
+}
+
+// ---- lower bound: the witness ----------------------------------------------
+
+void check_lower(const Problem& p, const Json& cert, const Rational& lower) {
+  if (lower <= 0) return;  // L >= 0 always
+  const Json& w = member(cert, "witness");
+  const Json& pt = member(w, "point");
+  const std::size_t d = p.g.input_dim;
+  if (!pt.is_array() || pt.size() != d) throw Rejected{"the witness point needs one coordinate per input"};
+  std::vector<Rational> x;
+  for (std::size_t i = 0; i < d; ++i) {
+    x.push_back(number(pt[i], "witness point"));
+    if (!p.unbounded && (x[i] < p.lo[i] || x[i] > p.hi[i])) throw Rejected{"the witness point lies outside the domain"};
+  }
+  ExactTrace t = net_trace_exact(p.g, x);
+  if (!t.is_interior()) throw Rejected{"the witness point lies on a ReLU boundary"};
+  RMatrix j = restrict_free(net_jacobian_exact(p.g, t.pattern()), p);
+  const std::size_t rows = j.size();
+  if (p.norm == CNorm::L2) {
+    Rational num = 0, den = 0;
+    if (rows == 1 || d == 1) {
+      for (const auto& row : j) for (const Rational& v : row) num += v * v;
+      den = 1;
+    } else {
+      const Json& vj = member(w, "vector");
+      if (!vj.is_array() || vj.size() != d) throw Rejected{"the witness vector needs one coordinate per input"};
+      std::vector<Rational> v;
+      for (const Json& e : vj) { v.push_back(number(e, "witness vector")); den += v.back() * v.back(); }
+      for (const auto& row : j) {
+        Rational s = 0;
+        for (std::size_t c = 0; c < d; ++c) s += row[c] * v[c];
+        num += s * s;
+      }
+    }
+    if (den == 0 || num < lower * lower * den) throw Rejected{"the witness does not reach the claimed lower bound"};
+    return;
+  }
+  // ||J|| >= lower  <=>  some row (linf) / column (l1) sum >= lower.
+  bool reached = false;
+  const std::size_t outer = p.norm == CNorm::Linf ? rows : d, inner = p.norm == CNorm::Linf ? d : rows;
+  for (std::size_t a = 0; a < outer && !reached; ++a) {
+    Rational s = 0;
+    for (std::size_t b = 0; b < inner; ++b) s += rational_abs(p.norm == CNorm::Linf ? j[a][b] : j[b][a]);
+    reached = s >= lower;
+  }
+  if (!reached) throw Rejected{"the witness does not reach the claimed lower bound"};
+}
+
+}  // namespace
+
+ClaimOutcome cert_lipschitz_verify(const Json& claim, const ClaimContext& context) {
+  try {
+    const Json& params = member(claim, "parameters");
+    Json cert;
+    if (claim.contains("certificate")) cert = claim["certificate"];
+    else cert = json_read_file_exact((fs::path(context.base_dir) / member(claim, "certificate_file").get<std::string>()).string());
+    Problem p = load_problem(params, context);
+    if (member(cert, "norm").get<std::string>() != member(params, "norm").get<std::string>())
+      throw Rejected{"the certificate's norm differs from the claim's"};
+    Rational lower = number(member(cert, "lower"), "lower"), upper = number(member(cert, "upper"), "upper");
+    if (lower > upper) throw Rejected{"lower > upper"};
+    check_lower(p, cert, lower);
+    check_upper(p, cert, upper);
+    return {"holds", "exact check: " + rational_to_string(lower) + " <= L <= " + rational_to_string(upper)};
+  } catch (const Rejected& r) {
+    return {"rejected", r.reason};
+  } catch (const std::exception& e) {
+    return {"rejected", e.what()};
+  }
+}
+
+static const ClaimKindRegistrar reg("lipschitz", cert_lipschitz_verify);
+
+}  // namespace rl

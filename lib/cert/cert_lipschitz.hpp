@@ -1,0 +1,38 @@
+// The trusted checker for claims of kind "lipschitz".
+//
+// Semantics: cert_lipschitz_verify returns "holds" when the certificate proves
+//   lower <= L <= upper
+// for the network, norm, domain and output selection in the claim's
+// parameters, and "rejected" (with the first failing check) otherwise. L is
+// the Lipschitz constant with the same lp norm on inputs and outputs.
+// Everything is exact rational arithmetic: no floating point, no search. It
+// uses only the network loader and exact evaluation of lib/net.
+//
+// What is checked:
+// - The domain is reduced to a clamp-free network g on the box E = domain ∩
+//   clamp box (global: the clamp box, or R^d without a clamp); coordinates with
+//   lo = hi in E are fixed and their Jacobian columns dropped. (Lip over the
+//   box = Lip of g over E: the clamp is a 1-Lipschitz coordinatewise retraction
+//   onto E and equals the identity there.)
+// - Upper, "box-partition": the preorder split tree (a coordinate c to bisect
+//   E's current cell in c at its exact midpoint, or -1 for a leaf) covers E.
+//   For each leaf, exact interval propagation marks neurons stable or
+//   unstable; with at most 16 unstable neurons, every vertex Jacobian (unstable
+//   D_ii in {0, 1}) must have norm <= the leaf's bound; otherwise the exact
+//   interval Clarke enclosure's magnitude matrix must. Every Jacobian of g at a
+//   differentiable point of the leaf is one of these vertices and lies in the
+//   enclosure. Each leaf bound must be <= the claimed upper.
+// - Upper, "unbounded-all-unstable" (E = R^d): one leaf, every neuron unstable.
+// - Norm checks: l1/linf column/row sums; l2 by sum of squares for one row or
+//   column, else an exact LDL^T proving U^2 I - A^T A positive semidefinite.
+// - Lower: the witness point lies in E, no hidden pre-activation is 0 there
+//   (exact), and the exact Jacobian J there has ||J|| >= lower (l2 vector
+//   output: ||J v||^2 >= lower^2 ||v||^2 for the given v).
+#pragma once
+#include "cert/claim.hpp"
+
+namespace rl {
+
+ClaimOutcome cert_lipschitz_verify(const Json& claim, const ClaimContext& context);
+
+}  // namespace rl

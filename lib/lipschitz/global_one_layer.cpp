@@ -1,0 +1,274 @@
+#include "lipschitz/global_one_layer.hpp"
+
+#include <glpk.h>
+
+#include <chrono>
+#include <cmath>
+#include <optional>
+
+#include "lipschitz/matrix_norm.hpp"
+#include "lipschitz/tight_arith.hpp"
+#include "lipschitz/upper_bounds.hpp"
+#include "lipschitz/witness.hpp"
+
+namespace rl {
+namespace {
+
+constexpr std::size_t kMaxNeurons = 20;
+constexpr std::size_t kMaxInputs = 8;
+constexpr std::uint64_t kMaxNodes = 200000;
+
+// Any solution of the exact linear system a y = b (free unknowns set to 0).
+std::optional<std::vector<Rational>> rational_solve(std::vector<std::vector<Rational>> a, std::vector<Rational> b) {
+  const std::size_t rows = a.size(), cols = rows ? a[0].size() : 0;
+  std::vector<std::size_t> pivot_col;
+  std::size_t r = 0;
+  for (std::size_t c = 0; c < cols && r < rows; ++c) {
+    std::size_t piv = r;
+    while (piv < rows && a[piv][c] == 0) ++piv;
+    if (piv == rows) continue;
+    std::swap(a[piv], a[r]);
+    std::swap(b[piv], b[r]);
+    for (std::size_t i = 0; i < rows; ++i) {
+      if (i == r || a[i][c] == 0) continue;
+      Rational f = a[i][c] / a[r][c];
+      for (std::size_t j = c; j < cols; ++j) a[i][j] -= f * a[r][j];
+      b[i] -= f * b[r];
+    }
+    pivot_col.push_back(c);
+    ++r;
+  }
+  for (std::size_t i = r; i < rows; ++i) if (b[i] != 0) return std::nullopt;
+  std::vector<Rational> y(cols, Rational(0));
+  for (std::size_t i = 0; i < r; ++i) y[pivot_col[i]] = b[i] / a[i][pivot_col[i]];
+  return y;
+}
+
+class RegionSearch {
+ public:
+  RegionSearch(const LipProblem& p, const LipschitzOptions& o) : p_(p), o_(o), start_(std::chrono::steady_clock::now()) {
+    const Layer& first = p.net.layers.front();
+    for (std::size_t j = 0; j < first.out_dim(); ++j) {
+      bool nonzero = false;
+      for (const Rational& w : first.weights[j]) nonzero |= w != 0;
+      if (nonzero) neurons_.push_back(j);
+    }
+    pattern_.assign(first.out_dim(), 0);
+  }
+
+  bool run(LipschitzResult& res) {
+    std::vector<int> signs;
+    const std::size_t d = p_.net.input_dim;
+    if (!dfs(signs, std::vector<double>(d, 0.0), true)) return false;
+    res.lower = lower_;
+    res.upper = rational_from_double(upper_);
+    res.status = res.upper <= res.lower * (1 + o_.rel_gap) ? "converged" : "not-converged";
+    res.upper_method = "exact region enumeration (one hidden layer, R^d): max over regions not refuted by a Motzkin certificate";
+    res.lower_method = witness_ ? "witness point: interval-certified Jacobian norm at a point interior to a linear region"
+                                : "trivial (0)";
+    res.nodes = nodes_;
+    res.leaves = leaves_;
+    res.pruned = pruned_;
+    res.vertices = leaves_;
+    res.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+    if (o_.want_certificate) {
+      res.certificate = Json{{"method", "one-layer-regions"}, {"norm", norm_name(p_.norm)},
+                             {"lower", rational_to_string(res.lower)}, {"upper", rational_to_string(res.upper)},
+                             {"tree", tree_}, {"leaf_bounds", bounds_}};
+      if (witness_) {
+        Json pt = Json::array(), v = Json::array();
+        for (const Rational& q : witness_->point) pt.push_back(rational_to_string(q));
+        for (const Rational& q : witness_->vector) v.push_back(rational_to_string(q));
+        res.certificate["witness"] = Json{{"point", pt}, {"vector", v}};
+      }
+    }
+    return true;
+  }
+
+ private:
+  const LipProblem& p_;
+  const LipschitzOptions& o_;
+  std::chrono::steady_clock::time_point start_;
+  std::vector<std::size_t> neurons_;
+  std::vector<std::uint8_t> pattern_;
+  std::uint64_t nodes_ = 0, leaves_ = 0, pruned_ = 0;
+  double upper_ = 0;
+  Rational lower_ = 0;
+  double lower_d_ = 0;
+  std::optional<Witness> witness_;
+  Json tree_ = Json::array(), bounds_ = Json::array();
+
+  double value(std::size_t j, const std::vector<double>& x) const {
+    const Layer& l = p_.net.layers.front();
+    double s = l.bias_f[j];
+    for (std::size_t c = 0; c < x.size(); ++c) s += l.weights_f[j * x.size() + c] * x[c];
+    return s;
+  }
+
+  // Untrusted: a point with the largest normalized slack for the decided signs.
+  std::optional<std::vector<double>> feasible_point(const std::vector<int>& signs) const {
+    const Layer& l = p_.net.layers.front();
+    const std::size_t d = p_.net.input_dim;
+    glp_prob* lp = glp_create_prob();
+    glp_set_obj_dir(lp, GLP_MAX);
+    glp_add_cols(lp, int(d) + 1);
+    for (std::size_t c = 0; c < d; ++c) glp_set_col_bnds(lp, int(c) + 1, GLP_DB, -1e9, 1e9);
+    glp_set_col_bnds(lp, int(d) + 1, GLP_UP, 0, 1);
+    glp_set_obj_coef(lp, int(d) + 1, 1);
+    glp_add_rows(lp, int(signs.size()));
+    std::vector<int> ia{0}, ja{0};
+    std::vector<double> ar{0};
+    for (std::size_t t = 0; t < signs.size(); ++t) {
+      std::size_t j = neurons_[t];
+      double norm = 0;
+      for (std::size_t c = 0; c < d; ++c) norm += l.weights_f[j * d + c] * l.weights_f[j * d + c];
+      norm = std::sqrt(norm);
+      glp_set_row_bnds(lp, int(t) + 1, GLP_LO, -signs[t] * l.bias_f[j] / norm, 0);
+      for (std::size_t c = 0; c < d; ++c) { ia.push_back(int(t) + 1); ja.push_back(int(c) + 1); ar.push_back(signs[t] * l.weights_f[j * d + c] / norm); }
+      ia.push_back(int(t) + 1); ja.push_back(int(d) + 1); ar.push_back(-1);
+    }
+    glp_load_matrix(lp, int(ia.size()) - 1, ia.data(), ja.data(), ar.data());
+    glp_smcp parm;
+    glp_init_smcp(&parm);
+    parm.msg_lev = GLP_MSG_OFF;
+    parm.presolve = GLP_ON;
+    std::optional<std::vector<double>> out;
+    if (glp_simplex(lp, &parm) == 0 && glp_get_status(lp) == GLP_OPT && glp_get_obj_val(lp) > 1e-12) {
+      std::vector<double> x(d);
+      for (std::size_t c = 0; c < d; ++c) x[c] = glp_get_col_prim(lp, int(c) + 1);
+      out = x;
+    }
+    glp_delete_prob(lp);
+    return out;
+  }
+
+  // A Motzkin certificate for the decided signs, verified exactly, or nothing.
+  std::optional<std::vector<Rational>> motzkin(const std::vector<int>& signs) const {
+    const Layer& l = p_.net.layers.front();
+    const std::size_t d = p_.net.input_dim, n = signs.size();
+    // Untrusted: minimize sum y_j c_j s.t. sum y_j a_j = 0, sum y_j = 1, y >= 0.
+    glp_prob* lp = glp_create_prob();
+    glp_set_obj_dir(lp, GLP_MIN);
+    glp_add_cols(lp, int(n));
+    glp_add_rows(lp, int(d) + 1);
+    std::vector<int> ia{0}, ja{0};
+    std::vector<double> ar{0};
+    for (std::size_t t = 0; t < n; ++t) {
+      std::size_t j = neurons_[t];
+      glp_set_col_bnds(lp, int(t) + 1, GLP_LO, 0, 0);
+      glp_set_obj_coef(lp, int(t) + 1, signs[t] * l.bias_f[j]);
+      for (std::size_t c = 0; c < d; ++c) { ia.push_back(int(c) + 1); ja.push_back(int(t) + 1); ar.push_back(signs[t] * l.weights_f[j * d + c]); }
+      ia.push_back(int(d) + 1); ja.push_back(int(t) + 1); ar.push_back(1);
+    }
+    for (std::size_t c = 0; c < d; ++c) glp_set_row_bnds(lp, int(c) + 1, GLP_FX, 0, 0);
+    glp_set_row_bnds(lp, int(d) + 1, GLP_FX, 1, 1);
+    glp_load_matrix(lp, int(ia.size()) - 1, ia.data(), ja.data(), ar.data());
+    glp_smcp parm;
+    glp_init_smcp(&parm);
+    parm.msg_lev = GLP_MSG_OFF;
+    parm.presolve = GLP_ON;
+    std::vector<std::size_t> support;
+    if (glp_simplex(lp, &parm) == 0 && glp_get_status(lp) == GLP_OPT && glp_get_obj_val(lp) <= 1e-9)
+      for (std::size_t t = 0; t < n; ++t) if (glp_get_col_prim(lp, int(t) + 1) > 1e-13) support.push_back(t);
+    glp_delete_prob(lp);
+    if (support.empty()) return std::nullopt;
+    // Exact: solve sum_{t in support} y_t s_t w_t = 0, sum y_t = 1, then check y >= 0 and c . y <= 0.
+    std::vector<std::vector<Rational>> a(d + 1, std::vector<Rational>(support.size()));
+    std::vector<Rational> b(d + 1, Rational(0));
+    b[d] = 1;
+    for (std::size_t k = 0; k < support.size(); ++k) {
+      std::size_t j = neurons_[support[k]];
+      for (std::size_t c = 0; c < d; ++c) a[c][k] = signs[support[k]] * l.weights[j][c];
+      a[d][k] = 1;
+    }
+    auto y = rational_solve(a, b);
+    if (!y) return std::nullopt;
+    std::vector<Rational> full(n, Rational(0));
+    Rational cy = 0;
+    for (std::size_t k = 0; k < support.size(); ++k) {
+      if ((*y)[k] < 0) return std::nullopt;
+      full[support[k]] = (*y)[k];
+      cy += (*y)[k] * signs[support[k]] * l.bias[neurons_[support[k]]];
+    }
+    if (cy > 0) return std::nullopt;
+    return full;
+  }
+
+  bool dfs(std::vector<int>& signs, const std::vector<double>& x, bool x_valid) {
+    if (++nodes_ > kMaxNodes) return false;
+    if ((o_.stop && o_.stop->load()) ||
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count() > o_.time_limit_seconds)
+      return false;
+    if (signs.size() == neurons_.size()) return leaf(x, x_valid);
+    if (o_.want_certificate) tree_.push_back("s");
+    const std::size_t j = neurons_[signs.size()];
+    for (int side = 0; side < 2; ++side) {
+      const int s = side ? 1 : -1;
+      pattern_[j] = std::uint8_t(side);
+      signs.push_back(s);
+      bool ok;
+      if (x_valid && s * value(j, x) > 0) {
+        ok = dfs(signs, x, true);
+      } else if (auto y = feasible_point(signs)) {
+        ok = dfs(signs, *y, true);
+      } else if (auto cert = motzkin(signs)) {
+        if (o_.want_certificate) {
+          Json farkas = Json::array();
+          for (const Rational& q : *cert) farkas.push_back(rational_to_string(q));
+          tree_.push_back(Json{{"farkas", farkas}});
+        }
+        ++pruned_;
+        ok = true;
+      } else {
+        ok = dfs(signs, x, false);  // not refuted: keep it, sound but maybe loose
+      }
+      signs.pop_back();
+      if (!ok) return false;
+    }
+    return true;
+  }
+
+  bool leaf(const std::vector<double>& x, bool x_valid) {
+    if (o_.want_certificate) tree_.push_back("l");
+    ++leaves_;
+    // ||W_2 D W_1|| rounded up, constant neurons off.
+    const Layer& l1 = p_.net.layers.front();
+    const Layer& l2 = p_.net.layers.back();
+    const std::size_t d = p_.net.input_dim, m = l2.out_dim(), k = l1.out_dim();
+    IntervalMatrix j{m, d, std::vector<DInterval>(m * d, DInterval::point(0))};
+    for (std::size_t r = 0; r < m; ++r)
+      for (std::size_t t : neurons_) {
+        if (!pattern_[t]) continue;
+        const DInterval a = l2.weights_i[r * k + t];
+        for (std::size_t c = 0; c < d; ++c) j.at(r, c) = tight_add(j.at(r, c), tight_mul(a, l1.weights_i[t * d + c]));
+      }
+    double u = imatrix_norm_upper(j, p_.norm);
+    upper_ = std::fmax(upper_, u);
+    if (o_.want_certificate) bounds_.push_back(rational_to_string(rational_from_double(u)));
+    // Only a region whose bound beats the best lower bound can raise it.
+    if (x_valid && u > lower_d_) {
+      auto w = witness_certify(p_, x);
+      if (w && w->value > lower_) { lower_ = w->value; lower_d_ = rational_to_double(lower_); witness_ = std::move(w); }
+    }
+    return true;
+  }
+};
+
+}  // namespace
+
+bool global_one_layer_applies(const LipProblem& p) {
+  if (!p.unbounded || p.net.layers.size() != 2 || p.net.input_dim > kMaxInputs) return false;
+  std::size_t n = 0;
+  for (const auto& row : p.net.layers.front().weights) {
+    bool nonzero = false;
+    for (const Rational& w : row) nonzero |= w != 0;
+    n += nonzero;
+  }
+  return n <= kMaxNeurons;
+}
+
+bool global_one_layer_bound(const LipProblem& p, const LipschitzOptions& options, LipschitzResult& result) {
+  return RegionSearch(p, options).run(result);
+}
+
+}  // namespace rl

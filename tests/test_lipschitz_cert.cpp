@@ -1,0 +1,232 @@
+// Lipschitz certificates: engine -> certificate -> exact checker, and tampered
+// certificates are rejected.
+#include <doctest/doctest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <random>
+
+#include "cert/claim.hpp"
+#include "lipschitz/lipschitz.hpp"
+#include "net/load.hpp"
+#include "net/random_network.hpp"
+#include "test_scale.hpp"
+
+using namespace rl;
+namespace fs = std::filesystem;
+
+namespace {
+
+const std::string kSource = ROBUSTLAW_SOURCE_DIR;
+
+struct Run {
+  Json claim;
+  LipschitzResult result;
+};
+
+fs::path temp_dir() {
+  fs::path d = fs::temp_directory_path() / ("robustlaw_lipcert_" + std::to_string(::getpid()));
+  fs::create_directories(d);
+  return d;
+}
+
+std::string write_network(const Network& net, const std::string& name) {
+  fs::path p = temp_dir() / name;
+  std::ofstream(p) << network_to_json(net);
+  return p.string();
+}
+
+Json box_json(const std::vector<Rational>& lo, const std::vector<Rational>& hi) {
+  Json box = Json::array();
+  for (std::size_t i = 0; i < lo.size(); ++i) box.push_back({rational_to_string(lo[i]), rational_to_string(hi[i])});
+  return Json{{"box", box}};
+}
+
+Run certify(const std::string& path, Norm norm, const LipschitzDomain& dom, std::uint64_t node_limit = 3000) {
+  Network net = network_load(path);
+  LipschitzOptions o;
+  o.norm = norm;
+  o.domain = dom;
+  o.threads = 1;
+  o.node_limit = node_limit;
+  o.want_certificate = true;
+  Run r;
+  r.result = lipschitz_bound(net, o);
+  Json domain = dom.global ? Json{{"global", true}} : box_json(dom.lo, dom.hi);
+  r.claim = Json{{"schema", "robustlaw-claim"}, {"version", 1}, {"id", "test"}, {"kind", "lipschitz"},
+                 {"statement", "test"}, {"reference", "mission.md §2"},
+                 {"parameters", {{"network", path}, {"norm", norm_name(norm)}, {"domain", domain}, {"output", nullptr}}},
+                 {"expected", "holds"}, {"certificate", r.result.certificate}};
+  return r;
+}
+
+ClaimOutcome verify(const Json& claim) {
+  return claim_kind_registry().at("lipschitz")(claim, ClaimContext{"test.json", temp_dir().string(), kSource});
+}
+
+LipschitzDomain box(std::vector<Rational> lo, std::vector<Rational> hi) {
+  LipschitzDomain d;
+  d.lo = std::move(lo);
+  d.hi = std::move(hi);
+  return d;
+}
+
+}  // namespace
+
+TEST_CASE("lipschitz certificates verify exactly, for every norm, scalar and vector outputs") {
+  int n = 0;
+  for (auto sizes : {std::vector<std::size_t>{2, 8, 8, 1}, std::vector<std::size_t>{3, 6, 2}, std::vector<std::size_t>{2, 5, 5, 3}}) {
+    std::string path = write_network(random_network(sizes, 40 + n), "net" + std::to_string(n) + ".json");
+    ++n;
+    for (Norm norm : {Norm::L1, Norm::L2, Norm::Linf}) {
+      std::vector<Rational> lo(sizes[0], Rational(-1)), hi(sizes[0], Rational(1));
+      hi[0] = Rational(1, 3);
+      if (sizes[0] == 3) { lo[2] = Rational(1, 7); hi[2] = Rational(1, 7); }  // a fixed coordinate
+      Run r = certify(path, norm, box(lo, hi));
+      INFO(path << " " << norm_name(norm) << " " << rational_to_string(r.result.lower) << " " << rational_to_string(r.result.upper));
+      CHECK(r.result.lower > 0);
+      ClaimOutcome out = verify(r.claim);
+      INFO(out.detail);
+      CHECK(out.verdict == "holds");
+    }
+  }
+}
+
+TEST_CASE("lipschitz certificates: tampering is rejected") {
+  std::string path = write_network(random_network({2, 8, 8, 1}, 3), "tamper.json");
+  Run r = certify(path, Norm::L2, box({-1, -1}, {1, 1}));
+  REQUIRE(r.result.status == "converged");
+  REQUIRE(verify(r.claim).verdict == "holds");
+  const Json& cert = r.claim["certificate"];
+  REQUIRE(cert["tree"].size() >= 3);
+
+  // The claimed upper lowered by a relative 1e-12.
+  Json a = r.claim;
+  Rational upper = r.result.upper;
+  a["certificate"]["upper"] = rational_to_string(upper - upper / Rational(1000000000000));
+  CHECK(verify(a).verdict == "rejected");
+  // The claimed lower raised by a relative 1e-12 above what the witness proves.
+  Json b = r.claim;
+  b["certificate"]["lower"] = rational_to_string(r.result.lower + r.result.lower / Rational(1000000000000));
+  CHECK(verify(b).verdict == "rejected");
+  // One leaf dropped from the partition.
+  Json c = r.claim;
+  c["certificate"]["tree"].erase(c["certificate"]["tree"].size() - 1);
+  c["certificate"]["leaf_bounds"].erase(c["certificate"]["leaf_bounds"].size() - 1);
+  CHECK(verify(c).verdict == "rejected");
+  // One leaf bound changed: every leaf bound halved.
+  for (std::size_t i = 0; i < cert["leaf_bounds"].size(); ++i) {
+    Json e = r.claim;
+    Rational v = rational_parse(e["certificate"]["leaf_bounds"][i].get<std::string>());
+    if (v == 0) continue;
+    e["certificate"]["leaf_bounds"][i] = rational_to_string(v / 2);
+    ClaimOutcome out = verify(e);
+    // Halving a leaf bound is harmless only when the leaf's true bound is below half.
+    if (out.verdict == "holds") continue;
+    CHECK(out.verdict == "rejected");
+  }
+  // The witness moved outside the box.
+  Json f = r.claim;
+  f["certificate"]["witness"]["point"][0] = "3";
+  CHECK(verify(f).verdict == "rejected");
+  // A split on a coordinate that does not exist.
+  Json g = r.claim;
+  g["certificate"]["tree"][0] = 7;
+  CHECK(verify(g).verdict == "rejected");
+  // A different norm.
+  Json h = r.claim;
+  h["parameters"]["norm"] = "l1";
+  CHECK(verify(h).verdict == "rejected");
+}
+
+TEST_CASE("lipschitz certificates: halving the largest leaf bound is rejected") {
+  std::string path = write_network(random_network({2, 6, 6, 1}, 9), "largest.json");
+  Run r = certify(path, Norm::Linf, box({-1, -1}, {1, 1}));
+  REQUIRE(verify(r.claim).verdict == "holds");
+  Json& bounds = r.claim["certificate"]["leaf_bounds"];
+  std::size_t best = 0;
+  for (std::size_t i = 0; i < bounds.size(); ++i)
+    if (rational_parse(bounds[i].get<std::string>()) > rational_parse(bounds[best].get<std::string>())) best = i;
+  bounds[best] = rational_to_string(rational_parse(bounds[best].get<std::string>()) / 2);
+  CHECK(verify(r.claim).verdict == "rejected");
+}
+
+TEST_CASE("lipschitz certificates: global on R^d, and .nnet with its clamp") {
+  std::string path = write_network(random_network({2, 4, 1}, 11), "global.json");
+  LipschitzDomain g;
+  g.global = true;
+  Run r = certify(path, Norm::L2, g);
+  ClaimOutcome out = verify(r.claim);
+  INFO(out.detail);
+  CHECK(out.verdict == "holds");
+  std::string nnet = kSource + "/data/nets/sisl/TestNetwork.nnet";
+  Run s = certify(nnet, Norm::Linf, box({0, -1, -1, 100, 0}, {100, 1, 1, 101, 1}), 40);
+  CHECK(s.result.lower > 0);
+  out = verify(s.claim);
+  INFO(out.detail);
+  CHECK(out.verdict == "holds");
+}
+
+TEST_CASE("robustlaw lipschitz --certificate writes a claim the checker accepts") {
+  fs::path dir = temp_dir();
+  std::string net = write_network(random_network({2, 6, 1}, 21), "cli.json");
+  std::string claim = (dir / "cli_claim.json").string(), out = (dir / "cli_out.json").string();
+  std::string cmd = std::string(ROBUSTLAW_BINARY) + " lipschitz " + net + " --norm l2 --box=-1:1 --threads 1 --json --certificate " +
+                    claim + " > " + out;
+  REQUIRE(std::system(cmd.c_str()) == 0);
+  Json result = json_read_file_exact(out);
+  CHECK(result["status"] == "converged");
+  CHECK(rational_parse(result["lower"].get<std::string>()) <= rational_parse(result["upper"].get<std::string>()));
+  Json c = json_read_file_exact(claim);
+  CHECK(c["kind"] == "lipschitz");
+  ClaimOutcome v = claim_kind_registry().at("lipschitz")(c, ClaimContext{claim, dir.string(), kSource});
+  INFO(v.detail);
+  CHECK(v.verdict == "holds");
+}
+
+TEST_CASE("lipschitz global one hidden layer: exact region enumeration, certified and checked") {
+  std::mt19937_64 rng(77);
+  std::uniform_int_distribution<int> dim(1, 4), width(1, 16), outs(1, 2), pick(0, 2);
+  int converged = 0, with_farkas = 0;
+  const int cases = int(rl::test::scaled(12));
+  for (int n = 0; n < cases; ++n) {
+    std::size_t d = dim(rng), k = width(rng);
+    Network net = random_network({d, k, std::size_t(outs(rng))}, 500 + n);
+    if (n % 3 == 0 && k > 2) {  // degenerate: a duplicate neuron and a zero row
+      Network copy = net;
+      copy.layers[0].weights[1] = copy.layers[0].weights[0];
+      copy.layers[0].bias[1] = copy.layers[0].bias[0];
+      for (Rational& w : copy.layers[0].weights[2]) w = 0;
+      network_finalize(copy);
+      net = copy;
+    }
+    std::string path = write_network(net, "g1l" + std::to_string(n) + ".json");
+    Norm norm = pick(rng) == 0 ? Norm::L1 : (pick(rng) == 1 ? Norm::L2 : Norm::Linf);
+    LipschitzDomain g;
+    g.global = true;
+    Run r = certify(path, norm, g);
+    INFO("case " << n << " d " << d << " k " << k << " " << norm_name(norm) << " " << r.result.status);
+    CHECK(r.result.certificate["method"] == "one-layer-regions");
+    converged += r.result.status == "converged";
+    ClaimOutcome out = verify(r.claim);
+    INFO(out.detail);
+    CHECK(out.verdict == "holds");
+    // Tampering with a Motzkin certificate or the last region bound is rejected.
+    Json& tree = r.claim["certificate"]["tree"];
+    for (auto& e : tree)
+      if (e.is_object()) {
+        ++with_farkas;
+        Json t = r.claim;
+        for (auto& f : t["certificate"]["tree"])
+          if (f.is_object()) { f["farkas"][0] = "-1"; break; }
+        CHECK(verify(t).verdict == "rejected");
+        break;
+      }
+    Json u = r.claim;
+    u["certificate"]["upper"] = rational_to_string(r.result.upper * Rational(999, 1000));
+    CHECK(verify(u).verdict == "rejected");
+  }
+  CHECK(converged * 10 >= cases * 9);
+  CHECK(with_farkas > 0);
+}
