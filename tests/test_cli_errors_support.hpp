@@ -1,5 +1,5 @@
 // Running the robustlaw binary on bad input and checking the bad-input policy:
-// a non-zero exit below 128 (no crash, no signal), a message on stderr that
+// a non-zero exit below 128 (no crash, no signal, no sanitizer report), a message on stderr that
 // names the file or option and the reason, and nothing on stdout that could be
 // read as a bound (no digit at all).
 #pragma once
@@ -105,6 +105,9 @@ inline void cli_check_refused(const BadInput& c) {
   CHECK(r.exit_code != 0);
   CHECK(r.exit_code < 128);
   CHECK_FALSE(r.err.empty());
+  // In the sanitizer build a leak or UB on the error path shows up here.
+  CHECK(r.err.find("Sanitizer") == std::string::npos);
+  CHECK(r.err.find("runtime error") == std::string::npos);
   for (const auto& m : c.mentions) CHECK_MESSAGE(r.err.find(m) != std::string::npos, "stderr should mention: " << m);
   CHECK_MESSAGE(r.out.find_first_of("0123456789") == std::string::npos, "stdout must carry no number");
 }
