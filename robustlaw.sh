@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # robustlaw quick start: installs what is missing, configures, builds, runs.
 #   ./robustlaw.sh demo   certified bounds on a bundled network and the theorem at MNIST size
-#   ./robustlaw.sh test   every test: unit tests, proofs/ replay, sanitizer build
+#   ./robustlaw.sh test   every test: unit tests, proofs/ replay, sanitizer build, fuzz smoke run
 #   ./robustlaw.sh fuzz [SECONDS]   each libFuzzer harness for SECONDS (default 600), one after another
 #   ./robustlaw.sh valgrind         a short subset of the tests under valgrind memcheck
 #   ./robustlaw.sh deps | build | bench
