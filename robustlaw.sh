@@ -123,5 +123,5 @@ case "${1:-}" in
   fuzz) deps; fuzz_build; fuzz_run "${2:-600}" "${@:3}" ;;
   valgrind) deps; valgrind_run ;;
   bench) deps; build build; if [ -x bench/run.sh ]; then bench/run.sh; else echo "no benchmarks yet"; fi ;;
-  *) sed -n '2,8p' "$0"; exit 2 ;;
+  *) sed -n '2,7p' "$0"; exit 2 ;;
 esac
