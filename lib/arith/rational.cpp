@@ -63,6 +63,10 @@ Rational parse_decimal(std::string_view text, const std::string& where) {
   }
   // Boost reads a leading 0 as octal: strip leading zeros.
   std::size_t first = digits.find_first_not_of('0');
+  // With at most 100000 mantissa digits, a power of ten beyond 10^+-200000
+  // leaves more digits than kMaxValueBits allows: refuse before computing it.
+  if (first != std::string::npos && (exponent - scale > 200000 || exponent - scale < -200000))
+    reject(text, where, "exponent out of range");
   Integer mantissa(first == std::string::npos ? std::string("0") : digits.substr(first));
   Rational value = Rational(mantissa) * rational_pow10(exponent - scale);
   return negative ? Rational(-value) : value;
@@ -83,16 +87,29 @@ Rational rational_pow2(long e) {
   return e >= 0 ? Rational(p) : Rational(Integer(1), p);
 }
 
+// Every accepted value must print back (rational_to_string) within the
+// 100000-character limit of rational_parse: 300000 bits of numerator plus
+// denominator are at most 90310 decimal digits.
+constexpr std::size_t kMaxValueBits = 300000;
+
 Rational rational_parse(std::string_view raw, const std::string& where) {
   std::string_view text = trim(raw);
   if (text.empty()) reject(raw, where, "empty");
   if (text.size() > 100000) reject(raw, where, "longer than 100000 characters");
   size_t slash = text.find('/');
-  if (slash == std::string_view::npos) return parse_decimal(text, where);
-  Rational num = parse_decimal(trim(text.substr(0, slash)), where);
-  Rational den = parse_decimal(trim(text.substr(slash + 1)), where);
-  if (den == 0) reject(raw, where, "zero denominator");
-  return num / den;
+  Rational value;
+  if (slash == std::string_view::npos) {
+    value = parse_decimal(text, where);
+  } else {
+    Rational num = parse_decimal(trim(text.substr(0, slash)), where);
+    Rational den = parse_decimal(trim(text.substr(slash + 1)), where);
+    if (den == 0) reject(raw, where, "zero denominator");
+    value = num / den;
+  }
+  mpq_srcptr p = value.backend().data();
+  if (mpz_sizeinbase(mpq_numref(p), 2) + mpz_sizeinbase(mpq_denref(p), 2) > kMaxValueBits)
+    reject(raw, where, "more than 90000 digits");
+  return value;
 }
 
 std::vector<Rational> rational_parse_list(std::string_view text, const std::string& where) {

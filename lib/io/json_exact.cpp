@@ -68,6 +68,10 @@ std::size_t line_of(const std::string& text, std::size_t position) {
 }  // namespace
 
 Json json_parse_exact(const std::string& text, const std::string& source) {
+  // nlohmann::json stops at a NUL byte as if the text ended there, which
+  // would accept "{...}<NUL>anything"; JSON text never contains a raw NUL.
+  std::size_t nul = text.find('\0');
+  if (nul != std::string::npos) throw InputError(source + ":" + std::to_string(line_of(text, nul)), "NUL byte in JSON text");
   Json root;
   ExactSax sax(root);
   bool ok = Json::sax_parse(text, &sax);

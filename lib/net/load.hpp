@@ -13,6 +13,11 @@ struct LoadOptions {
   bool nnet_normalized = false;
 };
 
+// Network files larger than this are refused by their size before being read:
+// exact rationals take several times the text's size, so a larger file would
+// exhaust memory rather than load.
+constexpr std::size_t kNetworkFileMaxBytes = std::size_t(256) << 20;
+
 // Picks the loader from the extension: .nnet, .onnx, .json.
 Network network_load(const std::string& path, const LoadOptions& options = {});
 

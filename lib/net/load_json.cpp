@@ -21,7 +21,8 @@ const Json& member(const Json& obj, const char* key, const std::string& where) {
 Network network_parse_json(const std::string& text, const std::string& source) {
   Json doc = json_parse_exact(text, source);
   if (!doc.is_object()) throw InputError(source, "expected a JSON object");
-  if (doc.value("format", std::string()) != "robustlaw-net")
+  auto format = doc.find("format");
+  if (format == doc.end() || !format->is_string() || *format != "robustlaw-net")
     throw InputError(source, "key 'format' must be \"robustlaw-net\"");
   const Json& version = member(doc, "version", source);
   if (!version.is_number_integer() || version.get<long>() != 1) throw InputError(source, "unsupported version (expected 1)");
@@ -53,7 +54,7 @@ Network network_parse_json(const std::string& text, const std::string& source) {
   return net;
 }
 
-Network network_load_json(const std::string& path) { return network_parse_json(file_read_text(path), path); }
+Network network_load_json(const std::string& path) { return network_parse_json(file_read_text(path, kNetworkFileMaxBytes), path); }
 
 std::string network_to_json(const Network& net) {
   Json doc;

@@ -118,7 +118,7 @@ Network network_parse_nnet(const std::string& text, const std::string& source, c
 }
 
 Network network_load_nnet(const std::string& path, const LoadOptions& options) {
-  return network_parse_nnet(file_read_text(path), path, options);
+  return network_parse_nnet(file_read_text(path, kNetworkFileMaxBytes), path, options);
 }
 
 }  // namespace rl

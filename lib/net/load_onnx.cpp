@@ -295,6 +295,6 @@ Network network_parse_onnx(const std::string& bytes, const std::string& source) 
   return net;
 }
 
-Network network_load_onnx(const std::string& path) { return network_parse_onnx(file_read_text(path), path); }
+Network network_load_onnx(const std::string& path) { return network_parse_onnx(file_read_text(path, kNetworkFileMaxBytes), path); }
 
 }  // namespace rl
