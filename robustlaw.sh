@@ -50,10 +50,7 @@ demo() {
 }
 
 # libFuzzer harnesses (tests/fuzz): clang build with ASan + UBSan.
-# fuzz_cert_lipschitz is left out until the checker stops indexing short box
-# intervals out of range (reproducer: tests/fuzz/known/); run it by name:
-#   ./robustlaw.sh fuzz 60 cert_lipschitz
-FUZZ_HARNESSES="rational json nnet onnx json_net"
+FUZZ_HARNESSES="rational json nnet onnx json_net cert_lipschitz"
 
 fuzz_available() {
   command -v clang++-14 >/dev/null 2>&1 &&

@@ -8,6 +8,7 @@
 #include "arith/decimal.hpp"
 #include "arith/error.hpp"
 #include "io/json_exact.hpp"
+#include "cert/cert_lipschitz.hpp"
 #include "net/load.hpp"
 
 using namespace rl;
@@ -75,4 +76,14 @@ TEST_CASE("regression: JSON text with a NUL byte is refused") {
   CHECK(e.find("NUL byte") != std::string::npos);
   std::string inside = std::string("{\"a\": \"x") + '\0' + "y\"}";
   CHECK(input_error_of([&] { json_parse_exact(inside, "s.json"); }).find("NUL byte") != std::string::npos);
+}
+
+// The Lipschitz certificate checker indexed box intervals and output pairs
+// without checking their length: a one-element interval was undefined
+// behaviour. Such claims are now rejected with a reason.
+TEST_CASE("regression: a Lipschitz claim with a short box interval is rejected, not undefined") {
+  Json claim = json_parse_exact(reproducer("cert_lipschitz", "regress_short_box_interval.json"), "short.json");
+  ClaimContext context{"short.json", std::string(ROBUSTLAW_SOURCE_DIR) + "/tests/fuzz/nets", std::string(ROBUSTLAW_SOURCE_DIR) + "/tests/fuzz/nets"};
+  ClaimOutcome outcome = cert_lipschitz_verify(claim, context);
+  CHECK(outcome.verdict == "rejected");
 }

@@ -47,6 +47,12 @@ std::string resolve(const std::string& path, const ClaimContext& ctx) {
   return path;
 }
 
+// A two-element array; checked before indexing (indexing a const Json out of range is undefined).
+const Json& pair_member(const Json& v, std::size_t i, const char* what) {
+  if (!v.is_array() || v.size() != 2) throw Rejected{std::string(what) + " must be a pair [a, b]"};
+  return v[i];
+}
+
 Problem load_problem(const Json& params, const ClaimContext& ctx) {
   LoadOptions lo;
   lo.nnet_normalized = params.value("normalized", false);
@@ -54,7 +60,8 @@ Problem load_problem(const Json& params, const ClaimContext& ctx) {
   const Json& out = params.contains("output") ? params["output"] : Json(nullptr);
   if (out.is_object() && out.contains("index")) net = network_select_outputs(net, {out["index"].get<std::size_t>()});
   else if (out.is_object() && out.contains("difference"))
-    net = network_output_difference(net, out["difference"][0].get<std::size_t>(), out["difference"][1].get<std::size_t>());
+    net = network_output_difference(net, pair_member(out["difference"], 0, "output.difference").get<std::size_t>(),
+                                    pair_member(out["difference"], 1, "output.difference").get<std::size_t>());
   Problem p;
   std::string norm = member(params, "norm").get<std::string>();
   if (norm == "l1") p.norm = CNorm::L1;
@@ -70,7 +77,7 @@ Problem load_problem(const Json& params, const ClaimContext& ctx) {
     const Json& box = member(dom, "box");
     if (!box.is_array() || box.size() != d) throw Rejected{"the box needs one interval per input"};
     for (std::size_t i = 0; i < d; ++i) {
-      Rational l = number(box[i][0], "box"), h = number(box[i][1], "box");
+      Rational l = number(pair_member(box[i], 0, "box interval"), "box"), h = number(pair_member(box[i], 1, "box interval"), "box");
       if (l > h) throw Rejected{"box interval with lo > hi"};
       if (net.clamp) {
         const Rational &cl = net.clamp->lo[i], &ch = net.clamp->hi[i];
