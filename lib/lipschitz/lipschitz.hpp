@@ -6,8 +6,15 @@
 // gradient; vector output: spectral norm for l2, largest absolute row sum for
 // linf, largest absolute column sum for l1). Both bounds are exact rationals
 // obtained by sound methods; the method names say which.
+//
+// Domain conventions: a box coordinate with lo = hi is fixed (only the free
+// coordinates vary); for a network with an input clamp the box is first
+// intersected with the clamp box (L over the box equals L over the clamped
+// box, since the clamp is a coordinatewise 1-Lipschitz retraction onto it),
+// and "global" means the clamp box.
 #pragma once
 #include <atomic>
+#include <cstdint>
 #include <functional>
 #include <limits>
 #include <string>
@@ -31,6 +38,7 @@ struct LipschitzDomain {
 struct LipschitzProgress {
   Rational lower, upper;
   std::uint64_t nodes = 0;
+  std::uint64_t open_nodes = 0;
   double seconds = 0;
 };
 
@@ -43,15 +51,22 @@ struct LipschitzOptions {
   bool want_certificate = false;
   const std::atomic<bool>* stop = nullptr;   // set asynchronously (SIGINT) to stop early
   std::function<void(const LipschitzProgress&)> progress;  // called about once a second
+  std::uint64_t node_limit = 0;              // 0: no limit
+  std::uint64_t seed = 1;                    // seed of the (untrusted) witness search
 };
 
 struct LipschitzResult {
   Rational lower, upper;
   std::string lower_method, upper_method;
-  std::string status;  // "converged", "time-limit", "interrupted", "node-limit"
+  std::string status;  // "converged", "time-limit", "interrupted", "node-limit", "not-converged"
   double seconds = 0;
-  std::uint64_t nodes = 0;
-  Json certificate;    // filled when want_certificate
+  std::uint64_t nodes = 0;          // branch-and-bound nodes bounded
+  std::uint64_t leaves = 0;         // leaves of the final partition
+  std::uint64_t pruned = 0;         // leaves closed because their bound <= the best lower bound
+  std::uint64_t vertices = 0;       // activation-pattern vertices enumerated
+  Rational product_upper;           // the product of layer norms (always computed)
+  Rational clarke_upper;            // the Clarke-interval bound over the whole domain
+  Json certificate;                 // filled when want_certificate
 };
 
 LipschitzResult lipschitz_bound(const Network& net, const LipschitzOptions& options);

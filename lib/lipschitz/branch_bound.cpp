@@ -1,0 +1,331 @@
+// Branch and bound over sub-boxes of the domain, best-first by upper bound.
+//
+// Each node is a sub-box of E obtained by bisections (exact dyadic fractions
+// of E's sides). Its bound is the vertex-pattern bound when IBP leaves at most
+// kVertexLimit neurons unstable, else the Clarke-interval bound, and never
+// more than its parent's (a sub-box's constant is at most the box's). The
+// reported upper bound is the largest bound over the leaves, which cover E.
+// Lower bounds come from certified witness points found by untrusted search.
+// Nodes are processed in synchronous batches of fixed size whose children are
+// bounded in parallel and merged in a fixed order, so the result does not
+// depend on the thread count.
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <queue>
+#include <random>
+#include <thread>
+
+#include "lipschitz/matrix_norm.hpp"
+#include "lipschitz/upper_bounds.hpp"
+#include "lipschitz/witness.hpp"
+
+namespace rl {
+namespace {
+
+constexpr std::size_t kVertexLimit = 12;
+constexpr std::size_t kBatchParents = 8;
+constexpr std::uint8_t kMaxLevel = 50;
+constexpr int kRandomCandidates = 64;
+
+using Pattern = std::vector<std::vector<std::uint8_t>>;
+using Clock = std::chrono::steady_clock;
+
+// Coordinate i spans lo_i + (hi_i - lo_i) * [index_i, index_i + 1] / 2^level_i.
+struct Cell {
+  std::vector<std::uint8_t> level;
+  std::vector<std::uint64_t> index;
+};
+
+struct TreeNode {
+  int split = -1;   // coordinate, or -1 for a leaf
+  int child = -1;   // children at child and child + 1
+  double bound = 0;
+};
+
+struct Evaluation {
+  double upper = 0;
+  bool vertex = false;
+  std::uint64_t vertices = 0;
+  Pattern argmax;
+  DBox box;
+  BoxBounds bounds;
+};
+
+struct OpenNode {
+  double upper;
+  int id;
+  Cell cell;
+  bool operator<(const OpenNode& o) const { return upper != o.upper ? upper < o.upper : id > o.id; }
+};
+
+struct Candidate {
+  double estimate;
+  std::vector<double> x;
+};
+
+class BranchAndBound {
+ public:
+  BranchAndBound(const LipProblem& p, const LipschitzOptions& o) : p_(p), o_(o), rng_(o.seed) {
+    root_box_ = lipschitz_problem_dbox(p);
+    const std::size_t d = p.net.input_dim;
+    const Layer& first = p.net.layers.front();
+    for (std::size_t c = 0; c < d; ++c) {
+      double s = 0;
+      for (std::size_t r = 0; r < first.out_dim(); ++r) s += std::fabs(first.weights_f[r * d + c]);
+      double width = p.unbounded ? 0 : rational_to_double(p.hi[c] - p.lo[c]);
+      sensitivity_.push_back((s + 1e-300) * width);
+      lo_i_.push_back(p.unbounded ? DInterval::whole() : DInterval::from_rational(p.lo[c]));
+      width_i_.push_back(p.unbounded ? DInterval::whole() : DInterval::from_rational(p.hi[c] - p.lo[c]));
+    }
+    threads_ = o.threads ? o.threads : std::max(1u, std::thread::hardware_concurrency());
+    gap_ = rational_to_double(o.rel_gap);
+  }
+
+  LipschitzResult run() {
+    start_ = Clock::now();
+    LipschitzResult res;
+    res.product_upper = lipschitz_upper_product(p_);
+    BoxBounds root_bounds = net_ibp(p_.net, root_box_);
+    res.clarke_upper = rational_from_double(lipschitz_upper_clarke(p_, root_bounds));
+
+    Cell root{std::vector<std::uint8_t>(p_.net.input_dim, 0), std::vector<std::uint64_t>(p_.net.input_dim, 0)};
+    Evaluation e = evaluate(root, std::numeric_limits<double>::infinity());
+    tree_.push_back({-1, -1, e.upper});
+    nodes_ = 1;
+    vertices_ = e.vertices;
+    seed_candidates(e);
+    certify_candidates();
+    if (!p_.unbounded) open_.push({e.upper, 0, root});
+    else stuck_max_ = e.upper;  // R^d: a single leaf, every neuron unstable
+    std::string status = search();
+    return finish(res, status);
+  }
+
+ private:
+  const LipProblem& p_;
+  const LipschitzOptions& o_;
+  std::mt19937_64 rng_;
+  DBox root_box_;
+  std::vector<double> sensitivity_;
+  std::vector<DInterval> lo_i_, width_i_;
+  unsigned threads_ = 1;
+  double gap_ = 0;
+  Clock::time_point start_;
+  double last_progress_ = 0;
+
+  std::vector<TreeNode> tree_;
+  std::priority_queue<OpenNode> open_;
+  double stuck_max_ = 0;  // leaves that cannot be split further
+  std::uint64_t nodes_ = 0, vertices_ = 0;
+  Rational lower_ = 0;
+  double lower_d_ = 0;
+  std::optional<Witness> witness_;
+  std::vector<Candidate> candidates_;
+
+  double elapsed() const { return std::chrono::duration<double>(Clock::now() - start_).count(); }
+
+  // Nodes at or below this bound need no split: upper <= lower (1 + gap).
+  double threshold() const { return next_down(next_down(lower_d_ * (1 + gap_))); }
+
+  DBox cell_box(const Cell& cell) const {
+    DBox box = root_box_;
+    for (std::size_t i = 0; i < box.size(); ++i) {
+      if (!p_.free[i] || cell.level[i] == 0) continue;
+      double scale = std::ldexp(1.0, -int(cell.level[i]));
+      DInterval left = lo_i_[i] + width_i_[i] * DInterval::point(double(cell.index[i]) * scale);
+      DInterval right = lo_i_[i] + width_i_[i] * DInterval::point(double(cell.index[i] + 1) * scale);
+      box[i] = {std::fmax(left.lo, root_box_[i].lo), std::fmin(right.hi, root_box_[i].hi)};
+    }
+    return box;
+  }
+
+  Evaluation evaluate(const Cell& cell, double parent_upper) const {
+    Evaluation e;
+    e.box = cell_box(cell);
+    e.bounds = net_ibp(p_.net, e.box);
+    if (e.bounds.unstable_count() <= kVertexLimit) {
+      VertexBound v = lipschitz_upper_vertex(p_, e.bounds);
+      e.upper = v.upper;
+      e.vertex = true;
+      e.vertices = v.vertices;
+      e.argmax = std::move(v.argmax);
+    } else {
+      e.upper = lipschitz_upper_clarke(p_, e.bounds);
+    }
+    e.upper = std::fmin(e.upper, parent_upper);
+    return e;
+  }
+
+  // The free coordinate with the largest sensitivity-weighted width, or -1.
+  int split_coordinate(const Cell& cell) const {
+    int best = -1;
+    double score = 0;
+    for (std::size_t i = 0; i < cell.level.size(); ++i) {
+      if (!p_.free[i] || cell.level[i] >= kMaxLevel) continue;
+      double s = std::ldexp(sensitivity_[i], -int(cell.level[i]));
+      if (best < 0 || s > score) { best = int(i); score = s; }
+    }
+    return best;
+  }
+
+  void consider(const std::vector<double>& x) {
+    double est = witness_estimate(p_, x);
+    if (std::isfinite(est) && est > lower_d_) candidates_.push_back({est, x});
+  }
+
+  void seed_candidates(const Evaluation& root) {
+    std::vector<double> centre(p_.net.input_dim);
+    for (std::size_t i = 0; i < centre.size(); ++i)
+      centre[i] = p_.unbounded ? 0.0 : 0.5 * (root_box_[i].lo + root_box_[i].hi);
+    consider(centre);
+    for (int k = 0; k < kRandomCandidates; ++k) consider(witness_random_point(p_, root_box_, rng_));
+    search_pattern(root);
+  }
+
+  void search_pattern(const Evaluation& e) {
+    if (!e.vertex || e.upper <= threshold()) return;
+    if (auto x = witness_search_pattern(p_, e.box, e.bounds, e.argmax)) consider(*x);
+  }
+
+  // Certifies the most promising candidates until one improves the lower bound.
+  void certify_candidates() {
+    std::stable_sort(candidates_.begin(), candidates_.end(),
+                     [](const Candidate& a, const Candidate& b) { return a.estimate > b.estimate; });
+    int tries = 0;
+    for (const Candidate& c : candidates_) {
+      if (c.estimate <= lower_d_ || ++tries > 4) break;
+      auto w = witness_certify(p_, c.x);
+      if (w && w->value > lower_) {
+        lower_ = w->value;
+        lower_d_ = rational_to_double(lower_);
+        witness_ = std::move(w);
+        break;
+      }
+    }
+    candidates_.clear();
+  }
+
+  std::string stop_reason() const {
+    if (o_.stop && o_.stop->load()) return "interrupted";
+    if (elapsed() >= o_.time_limit_seconds) return "time-limit";
+    if (o_.node_limit && nodes_ >= o_.node_limit) return "node-limit";
+    return "";
+  }
+
+  void report_progress() {
+    if (!o_.progress) return;
+    double t = elapsed();
+    if (t - last_progress_ < 1.0) return;
+    last_progress_ = t;
+    o_.progress({lower_, rational_from_double(current_upper()), nodes_, open_.size(), t});
+  }
+
+  double current_upper() const { return std::fmax(stuck_max_, open_.empty() ? 0.0 : open_.top().upper); }
+
+  std::string search() {
+    while (true) {
+      double thr = threshold();
+      if (open_.empty() || open_.top().upper <= thr) return stuck_max_ <= thr ? "converged" : "not-converged";
+      std::string reason = stop_reason();
+      if (!reason.empty()) return reason;
+      report_progress();
+      // The batch: children of up to kBatchParents nodes above the threshold.
+      std::vector<std::pair<int, Cell>> children;
+      std::vector<double> parent_upper;
+      while (!open_.empty() && open_.top().upper > thr && children.size() < 2 * kBatchParents) {
+        OpenNode node = open_.top();
+        open_.pop();
+        int c = split_coordinate(node.cell);
+        if (c < 0) { stuck_max_ = std::fmax(stuck_max_, node.upper); continue; }
+        const int first_child = int(tree_.size());
+        tree_[node.id].split = c;
+        tree_[node.id].child = first_child;
+        for (int side = 0; side < 2; ++side) {
+          Cell child = node.cell;
+          child.level[c] += 1;
+          child.index[c] = 2 * child.index[c] + side;
+          tree_.push_back({-1, -1, node.upper});
+          children.emplace_back(first_child + side, std::move(child));
+          parent_upper.push_back(node.upper);
+        }
+      }
+      std::vector<Evaluation> evals(children.size());
+      run_parallel(children.size(), [&](std::size_t i) { evals[i] = evaluate(children[i].second, parent_upper[i]); });
+      for (std::size_t i = 0; i < children.size(); ++i) {
+        Evaluation& e = evals[i];
+        ++nodes_;
+        vertices_ += e.vertices;
+        tree_[children[i].first].bound = e.upper;
+        search_pattern(e);
+        open_.push({e.upper, children[i].first, std::move(children[i].second)});
+      }
+      certify_candidates();
+    }
+  }
+
+  template <class F>
+  void run_parallel(std::size_t n, F&& f) const {
+    unsigned t = std::min<std::size_t>(threads_, n);
+    if (t <= 1) { for (std::size_t i = 0; i < n; ++i) f(i); return; }
+    std::vector<std::thread> pool;
+    for (unsigned k = 0; k < t; ++k)
+      pool.emplace_back([&, k] { for (std::size_t i = k; i < n; i += t) f(i); });
+    for (auto& th : pool) th.join();
+  }
+
+  void write_tree(int id, Json& shape, Json& bounds) const {
+    const TreeNode& t = tree_[id];
+    shape.push_back(t.split);
+    if (t.split < 0) { bounds.push_back(rational_to_string(rational_from_double(t.bound))); return; }
+    write_tree(t.child, shape, bounds);
+    write_tree(t.child + 1, shape, bounds);
+  }
+
+  LipschitzResult finish(LipschitzResult res, const std::string& status) {
+    double upper = current_upper();
+    std::uint64_t leaves = 0, pruned = 0;
+    for (const TreeNode& t : tree_)
+      if (t.split < 0) { ++leaves; pruned += rational_from_double(t.bound) <= lower_; }
+    res.upper = rational_from_double(upper);
+    res.lower = lower_;
+    res.status = status;
+    if (status == "converged" && res.upper > res.lower * (1 + o_.rel_gap)) res.status = "not-converged";
+    res.upper_method = p_.unbounded ? "vertex-pattern/Clarke bound over R^d (every neuron unstable)"
+                                    : "branch and bound: vertex-pattern Jacobians (outward DInterval) or Clarke interval per leaf";
+    res.lower_method = witness_ ? "witness point: interval-certified Jacobian norm at a point interior to a linear region"
+                                : "trivial (0)";
+    res.nodes = nodes_;
+    res.leaves = leaves;
+    res.pruned = pruned;
+    res.vertices = vertices_;
+    res.seconds = elapsed();
+    if (o_.want_certificate) {
+      Json shape = Json::array(), bounds = Json::array();
+      write_tree(0, shape, bounds);
+      Json cert{{"method", p_.unbounded ? "unbounded-all-unstable" : "box-partition"},
+                {"norm", norm_name(p_.norm)},
+                {"lower", rational_to_string(res.lower)},
+                {"upper", rational_to_string(res.upper)},
+                {"tree", shape},
+                {"leaf_bounds", bounds}};
+      if (witness_) {
+        Json pt = Json::array(), v = Json::array();
+        for (const Rational& q : witness_->point) pt.push_back(rational_to_string(q));
+        for (const Rational& q : witness_->vector) v.push_back(rational_to_string(q));
+        cert["witness"] = Json{{"point", pt}, {"vector", v}};
+      }
+      res.certificate = cert;
+    }
+    return res;
+  }
+};
+
+}  // namespace
+
+LipschitzResult lipschitz_bound(const Network& net, const LipschitzOptions& options) {
+  LipProblem p = lipschitz_problem(net, options);
+  return BranchAndBound(p, options).run();
+}
+
+}  // namespace rl

@@ -1,0 +1,35 @@
+// The normalized Lipschitz problem the engine works on.
+//
+// Semantics: for a network f with an optional input clamp and a domain (box
+// or global), LipProblem holds a clamp-free network g and an effective box E
+// (possibly unbounded when global without a clamp) such that
+//   Lip(f, domain) = Lip(g, E)   restricted to the free coordinates.
+// Why: f = g o clamp, the clamp maps the box onto E = box ∩ clamp box
+// coordinatewise and is 1-Lipschitz in every lp norm, and g = f on E. A box
+// coordinate lying wholly outside the clamp range maps to one value, so it is
+// fixed in E, like a coordinate with lo = hi. Fixed coordinates do not vary,
+// so the Jacobian columns that count are the free ones.
+#pragma once
+#include <vector>
+
+#include "lipschitz/lipschitz.hpp"
+#include "net/eval.hpp"
+
+namespace rl {
+
+struct LipProblem {
+  Network net;                       // clamp-free
+  Norm norm = Norm::L2;
+  bool unbounded = false;            // E = R^d
+  std::vector<Rational> lo, hi;      // E when bounded
+  std::vector<bool> free;            // coordinates that vary in E
+  std::vector<DInterval> first_weights_free;  // layer 1 DInterval weights with fixed columns zeroed
+  std::size_t free_count() const;
+};
+
+LipProblem lipschitz_problem(const Network& net, const LipschitzOptions& options);
+
+// The exact box E and a DInterval enclosure of it.
+DBox lipschitz_problem_dbox(const LipProblem& p);
+
+}  // namespace rl

@@ -1,0 +1,35 @@
+// Upper bounds on the Lipschitz constant of a LipProblem's network g.
+//
+// Semantics (each is >= the exact constant, by outward rounding):
+// - lipschitz_upper_product: prod_k ||W_k|| over the layers (ReLU is
+//   1-Lipschitz coordinatewise in every lp norm); l1/linf layer norms are exact
+//   rational sums, l2 layer norms are certified by interval LDL^T. Valid on any
+//   domain, fixed coordinates dropped.
+// - lipschitz_upper_clarke: on a box with IBP bounds b, the norm of the interval
+//   enclosure of the Clarke Jacobian (free columns). Every Jacobian of g at a
+//   differentiable point of the box lies in it, and L = sup of those norms.
+// - lipschitz_upper_vertex: the largest norm over the 2^u "vertex" Jacobians,
+//   u = neurons that IBP leaves unstable on the box, each unstable D_ii in {0,1}
+//   and stable ones fixed. The Jacobian at any differentiable point of the box is
+//   one of them, so the maximum bounds L over the box. Each vertex Jacobian is
+//   an outward DInterval enclosure, so the bound is rigorous.
+#pragma once
+#include <cstdint>
+#include <vector>
+
+#include "lipschitz/problem.hpp"
+
+namespace rl {
+
+Rational lipschitz_upper_product(const LipProblem& p);
+
+double lipschitz_upper_clarke(const LipProblem& p, const BoxBounds& b);
+
+struct VertexBound {
+  double upper = 0;
+  std::vector<std::vector<std::uint8_t>> argmax;  // the hidden-layer pattern of the largest vertex
+  std::uint64_t vertices = 0;
+};
+VertexBound lipschitz_upper_vertex(const LipProblem& p, const BoxBounds& b);
+
+}  // namespace rl

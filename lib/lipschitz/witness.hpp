@@ -1,0 +1,41 @@
+// Lower bounds on the Lipschitz constant from witness points.
+//
+// Semantics: witness_certify(p, x) succeeds only when the point x (doubles,
+// read exactly; fixed coordinates replaced by their exact value) lies in the
+// closed domain E and DInterval bound propagation on the single point proves
+// every hidden pre-activation non-zero. Then x is interior to one linear region
+// R of g, the exact Jacobian J there lies in the returned interval enclosure,
+// and L >= ||J restricted to the free coordinates|| >= value: R is open and
+// meets the relative interior of E near x, where g is affine with Jacobian J.
+// For l2 with a vector output the bound is ||J v|| / ||v|| for the stored v.
+// witness_estimate and witness_search_pattern are untrusted searches.
+#pragma once
+#include <optional>
+#include <random>
+#include <vector>
+
+#include "lipschitz/problem.hpp"
+
+namespace rl {
+
+struct Witness {
+  std::vector<Rational> point;
+  std::vector<Rational> vector;  // l2 with a vector output: the test direction v
+  Rational value;                // certified: L >= value
+};
+
+std::optional<Witness> witness_certify(const LipProblem& p, const std::vector<double>& x);
+
+// Untrusted: the norm of the float Jacobian at x (free columns).
+double witness_estimate(const LipProblem& p, const std::vector<double>& x);
+
+// Untrusted: a point of `box` strictly inside the region of the hidden-layer
+// pattern (only neurons unstable in b are constrained), by a GLPK linear
+// program maximizing the distance to their hyperplanes. Not thread-safe.
+std::optional<std::vector<double>> witness_search_pattern(const LipProblem& p, const DBox& box, const BoxBounds& b,
+                                                          const std::vector<std::vector<std::uint8_t>>& pattern);
+
+// Untrusted: random points of the domain (or of a ball around 0 when unbounded).
+std::vector<double> witness_random_point(const LipProblem& p, const DBox& box, std::mt19937_64& rng);
+
+}  // namespace rl
