@@ -190,7 +190,7 @@ BnbResult run(const Network& net, const BnbOptions& o) {
   res.status = "converged";
   while (!queue.empty() && queue.top().upper > best_lower * (1 + o.rel_gap)) {
     if (res.nodes >= o.node_limit) { res.status = "node-limit"; break; }
-    if ((res.nodes & 63) == 0 && elapsed() > o.time_limit_seconds) { res.status = "time-limit"; break; }
+    if (elapsed() > o.time_limit_seconds) { res.status = "time-limit"; break; }
     Node n = queue.top();
     queue.pop();
     std::size_t axis = 0;

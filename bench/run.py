@@ -186,7 +186,7 @@ def lipschitz_box_rows(R, full):
             row(section=section, case=name, domain=dom, method="sampled gradients (10^4)", kind="float",
                 lower=f"{s['value']:.17g}", seconds=fmt_s(s["seconds"]), runs=1, peak_kib=b["_peak_kib"])
         for arith in ("float", "rigorous"):
-            r = R.median([RLB, "bnb", model, f"--box={box}", f"--arithmetic={arith}", "--time-limit=60"] + extra, runs)
+            r = R.median([RLB, "bnb", model, f"--box={box}", f"--arithmetic={arith}", "--time-limit=30"] + extra, runs)
             if r:
                 row(section=section, case=name, domain=dom, method=f"bench box B&B ({arith})",
                     kind="float" if arith == "float" else "rigorous", lower=r["lower"], upper=r["upper"],
@@ -272,7 +272,7 @@ def thread_rows(R):
         log(f"== threads {name}")
         res = {}
         for t in (1, 2):
-            res[t] = engine_lipschitz(R, name, model, extra, [f"--box={box}"], t, time_limit=120)
+            res[t] = engine_lipschitz(R, name, model, extra, [f"--box={box}"], t, 1 if "acas" in name else None, time_limit=120)
         if not res[1] or not res[2]:
             continue
         same = (res[1]["lower_exact"], res[1]["upper_exact"]) == (res[2]["lower_exact"], res[2]["upper_exact"])
@@ -408,30 +408,30 @@ def main():
     load_start = os.getloadavg()
     started = time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime())
     curve = []
-    if want("box"):
-        lipschitz_box_rows(R, args.full)
-    if want("acas"):
-        curve = acas_whole_box_rows(R, args.full)
-    if want("global"):
-        global_rows(R)
-    if want("threads"):
-        thread_rows(R)
-    if want("mpi"):
-        mpi_rows(R)
-    if want("robustness"):
-        robustness_rows(R)
-    if want("mc"):
-        monte_carlo_rows(R)
-    if want("theorem"):
-        theorem_rows(R)
+    sections = [("box", lambda: lipschitz_box_rows(R, args.full)), ("acas", lambda: acas_whole_box_rows(R, args.full)),
+                ("global", lambda: global_rows(R)), ("threads", lambda: thread_rows(R)), ("mpi", lambda: mpi_rows(R)),
+                ("robustness", lambda: robustness_rows(R)), ("mc", lambda: monte_carlo_rows(R)),
+                ("theorem", lambda: theorem_rows(R))]
+    for key, fn in sections:
+        if want(key):
+            got = fn()
+            if key == "acas":
+                curve = got
+            md, table_csv = write_outputs(args, load_start, started, curve, final=False)
+    md, table_csv = write_outputs(args, load_start, started, curve, final=True)
+    print(md)
+    print(table_csv)
+
+
+def write_outputs(args, load_start, started, curve, final):
+    """Writes the files after every section, so an interrupted run keeps what it measured."""
     load_end = os.getloadavg()
     rev = subprocess.run(["git", "-C", ROOT, "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
     header = (f"robustlaw benchmark, {started}, commit {rev}, {platform.machine()}, {os.cpu_count()} cores, "
-              f"load average {load_start[0]:.1f} at start, {load_end[0]:.1f} at end; "
+              f"load average {load_start[0]:.1f} at start, {load_end[0]:.1f} at {'end' if final else 'last section'}; "
               f"seconds are medians of {args.runs} runs (fewer on long rows)\n")
     md = header + markdown()
-    plotted = plot_gap(curve, os.path.join(OUT, "acasxu_gap.svg"))
-    if plotted:
+    if final and plot_gap(curve, os.path.join(OUT, "acasxu_gap.svg")):
         md += "\nGap vs time: bench/results/acasxu_gap.svg\n"
     buf = io.StringIO()
     w = csv.DictWriter(buf, fieldnames=COLUMNS)
@@ -443,9 +443,7 @@ def main():
         f.write(buf.getvalue())
     with open(os.path.join(OUT, "bench.json"), "w") as f:
         json.dump({"header": header, "rows": ROWS, "gap_curve": curve}, f, indent=1)
-    print(md)
-    print(buf.getvalue())
-
+    return md, buf.getvalue()
 
 if __name__ == "__main__":
     main()
