@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# ctest mpi_lipschitz: the MPI search with 1, 2 and 3 ranks on one machine
+# agrees with the single-process search (both pairs converge and overlap).
+# Usage: bench/test_mpi.sh ROBUSTLAW_BINARY SOURCE_DIR
+set -euo pipefail
+rl=$1
+net=$2/bench/nets/rand_2-16-16-1.json
+root=""
+[ "$(id -u)" -eq 0 ] && root="--allow-run-as-root"
+single=$("$rl" lipschitz "$net" --norm=l2 --box=-2:2 --threads=1 --json)
+for np in 1 2 3; do
+  dist=$(mpirun -np "$np" --oversubscribe $root "$rl" lipschitz-mpi "$net" --norm=l2 --box=-2:2 --pieces=12 --json)
+  /usr/bin/python3 - "$single" "$dist" "$np" <<'PY'
+import json, sys
+from fractions import Fraction
+s, d, np_ = json.loads(sys.argv[1]), json.loads(sys.argv[2]), int(sys.argv[3])
+assert s["status"] == "converged" and d["status"] == "converged", (s["status"], d["status"])
+assert d["ranks"] == np_ and d["pieces"] >= 12, d
+sl, su, dl, du = (Fraction(x) for x in (s["lower"], s["upper"], d["lower"], d["upper"]))
+assert dl <= du and dl <= su and sl <= du, (s, d)
+assert du <= dl * (1 + Fraction(1, 10**8)), d
+print(f"{np_} ranks: [{d['lower']}, {d['upper']}] vs one process [{s['lower']}, {s['upper']}], "
+      f"{d['pieces']} pieces, {d['pieces_pruned']} pruned")
+PY
+done

@@ -1,0 +1,87 @@
+// robustlaw lipschitz-mpi: the Lipschitz search shared across MPI ranks.
+//   mpirun -np N robustlaw lipschitz-mpi MODEL --norm l2 --box=LO:HI,... [--json]
+// Same options and output as `lipschitz`, plus --pieces. Rank 0 prints.
+#include <fstream>
+#include <iostream>
+
+#include "arith/error.hpp"
+#include "common.hpp"
+#include "distributed/box_partition.hpp"
+#include "distributed/lipschitz_distributed.hpp"
+#include "registry.hpp"
+
+namespace rl::cli {
+namespace {
+
+struct MpiOptions {
+  ModelOptions model;
+  std::string norm = "l2", box, rel_gap = "1e-9", certificate;
+  bool global = false, json = false;
+  double time_limit = 0;
+  unsigned threads = 1;
+  std::size_t pieces = 0;
+  int digits = 17;
+};
+
+void run(const MpiOptions& o) {
+  MpiSession session;
+  Network net = load_model(o.model);
+  LipschitzOptions options;
+  options.norm = norm_parse(o.norm);
+  if (o.global == !o.box.empty()) throw InputError("lipschitz-mpi", "give exactly one of --global and --box");
+  options.domain.global = o.global;
+  if (!o.global) {
+    RationalBox box = box_parse(o.box, net.input_dim);
+    options.domain.lo = box.lo;
+    options.domain.hi = box.hi;
+  }
+  options.rel_gap = rational_parse(o.rel_gap, "--rel-gap");
+  if (options.rel_gap < 0) throw InputError("--rel-gap", "must be >= 0");
+  if (o.time_limit > 0) options.time_limit_seconds = o.time_limit;
+  options.threads = o.threads;
+  options.want_certificate = !o.certificate.empty();
+  DistributedResult d = lipschitz_distributed(session, net, options, DistributedOptions{o.pieces});
+  if (!d.is_master) return;
+  const LipschitzResult& r = d.result;
+  if (options.want_certificate) {
+    std::ofstream out(o.certificate);
+    if (!out) throw InputError(o.certificate, "cannot write the certificate");
+    out << r.certificate.dump(1) << "\n";
+  }
+  Json j{{"model", net.source}, {"norm", norm_name(options.norm)}, {"lower", decimal_lower(r.lower, o.digits)},
+         {"upper", decimal_upper(r.upper, o.digits)}, {"status", r.status}, {"seconds", r.seconds}, {"nodes", r.nodes},
+         {"lower_method", r.lower_method}, {"upper_method", r.upper_method}, {"kind", "rigorous"},
+         {"ranks", d.ranks}, {"pieces", d.pieces}, {"pieces_pruned", d.pruned}, {"pieces_not_run", d.not_run}};
+  if (o.json) {
+    print_json(j);
+    return;
+  }
+  std::cout << "Lipschitz constant (" << norm_name(options.norm) << ") of " << net.source << " on "
+            << (o.global ? std::string("R^d") : o.box) << ", " << d.ranks << " ranks, " << d.pieces << " pieces ("
+            << d.pruned << " pruned, " << d.not_run << " not run)\n"
+            << "  " << j["lower"].get<std::string>() << " <= L <= " << j["upper"].get<std::string>() << "\n"
+            << "  status " << r.status << ", " << r.nodes << " nodes, " << r.seconds << " s\n"
+            << "  lower: " << r.lower_method << "; upper: " << r.upper_method << "\n";
+}
+
+void setup(CLI::App& app) {
+  auto o = std::make_shared<MpiOptions>();
+  CLI::App* sub = app.add_subcommand("lipschitz-mpi", "certified Lipschitz bounds, the box split across MPI ranks (run under mpirun)");
+  add_model_options(*sub, o->model);
+  sub->add_option("--norm", o->norm, "l2, l1 or linf (same norm on input and output)");
+  sub->add_option("--box", o->box, "domain LO:HI[,LO:HI...]; one pair applies to every input");
+  sub->add_flag("--global", o->global, "the whole input space (one piece, not split)");
+  sub->add_option("--rel-gap", o->rel_gap, "stop when upper/lower - 1 <= G (per piece)");
+  sub->add_option("--time-limit", o->time_limit, "seconds for the whole run; the best certified pair is reported");
+  sub->add_option("--threads", o->threads, "threads per rank (default 1: one rank per core)");
+  sub->add_option("--pieces", o->pieces, "sub-boxes to split the box into (default 8 per worker)");
+  sub->add_option("--certificate", o->certificate, "write the gathered certificate (one per piece) to FILE");
+  sub->add_option("--digits", o->digits, "significant digits of the printed bounds")->check(CLI::Range(1, 1000));
+  sub->add_flag("--json", o->json, "print one JSON object (rank 0)");
+  sub->callback([o] { run(*o); });
+}
+
+const SubcommandRegistrar registrar("lipschitz-mpi", setup);
+
+}  // namespace
+}  // namespace rl::cli

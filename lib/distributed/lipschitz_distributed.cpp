@@ -1,0 +1,234 @@
+#include "distributed/lipschitz_distributed.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <iostream>
+#include <numeric>
+#include <optional>
+#include <thread>
+
+#include "arith/error.hpp"
+#include "distributed/lipschitz_pieces.hpp"
+
+#ifdef ROBUSTLAW_HAVE_MPI
+#include <mpi.h>
+#endif
+
+namespace rl {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+Json outcome_to_json(const PieceOutcome& p) {
+  return Json{{"lower", rational_to_string(p.lower)}, {"upper", rational_to_string(p.upper)},
+              {"lower_method", p.lower_method}, {"upper_method", p.upper_method}, {"status", p.status},
+              {"nodes", p.nodes}, {"seconds", p.seconds}, {"certificate", p.certificate}};
+}
+
+void outcome_from_json(const Json& j, PieceOutcome& p) {
+  if (j.contains("error")) throw InputError("lipschitz-mpi worker", j["error"].get<std::string>());
+  p.lower = rational_parse(j["lower"].get<std::string>(), "worker lower");
+  p.upper = rational_parse(j["upper"].get<std::string>(), "worker upper");
+  p.lower_method = j["lower_method"].get<std::string>();
+  p.upper_method = j["upper_method"].get<std::string>();
+  p.status = j["status"].get<std::string>();
+  p.nodes = j["nodes"].get<std::uint64_t>();
+  p.seconds = j["seconds"].get<double>();
+  p.certificate = j["certificate"];
+}
+
+// Runs the engine on one piece with what is left of the time budget.
+Json run_piece(const Network& net, LipschitzOptions options, const RationalBox* box, double remaining) {
+  try {
+    if (box) {
+      options.domain.global = false;
+      options.domain.lo = box->lo;
+      options.domain.hi = box->hi;
+    }
+    options.time_limit_seconds = remaining;
+    options.progress = nullptr;
+    LipschitzResult r = lipschitz_bound(net, options);
+    PieceOutcome p;
+    p.lower = r.lower;
+    p.upper = r.upper;
+    p.lower_method = r.lower_method;
+    p.upper_method = r.upper_method;
+    p.status = r.status;
+    p.nodes = r.nodes;
+    p.seconds = r.seconds;
+    p.certificate = r.certificate;
+    return outcome_to_json(p);
+  } catch (const std::exception& e) {
+    return Json{{"error", e.what()}};
+  }
+}
+
+// The master's queue: pieces in decreasing Clarke bound, skipped when they
+// cannot raise the maximum or when time is up.
+struct Queue {
+  std::vector<PieceOutcome> outcomes;
+  std::vector<Rational> clarke;
+  std::vector<std::size_t> order;
+  std::size_t next = 0, pruned = 0, not_run = 0;
+  Rational best_lower = 0;
+  Clock::time_point deadline;
+  bool global = false;
+
+  std::optional<std::size_t> pop() {
+    while (next < order.size()) {
+      std::size_t i = order[next++];
+      PieceOutcome& p = outcomes[i];
+      bool prune = !global && clarke[i] <= best_lower;
+      if (prune || Clock::now() >= deadline) {
+        p.lower = 0;
+        p.upper = clarke[i];
+        p.lower_method = "none";
+        p.upper_method = "clarke-interval";
+        p.status = prune ? "pruned" : "not-run";
+        ++(prune ? pruned : not_run);
+        continue;
+      }
+      return i;
+    }
+    return std::nullopt;
+  }
+  double remaining() const { return std::max(0.0, std::chrono::duration<double>(deadline - Clock::now()).count()); }
+  void record(std::size_t i, const Json& j) {
+    outcome_from_json(j, outcomes[i]);
+    best_lower = std::max(best_lower, outcomes[i].lower);
+  }
+};
+
+Queue make_queue(const Network& net, const LipschitzOptions& options, const DistributedOptions& d, int ranks) {
+  Queue q;
+  q.global = options.domain.global;
+  double limit = std::min(options.time_limit_seconds, 1e9);
+  q.deadline = Clock::now() + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(limit));
+  std::vector<RationalBox> boxes;
+  if (q.global) boxes.push_back(RationalBox{});
+  else boxes = box_partition(RationalBox{options.domain.lo, options.domain.hi},
+                             d.pieces ? d.pieces : std::max<std::size_t>(8, 8 * std::size_t(std::max(1, ranks - 1))));
+  for (RationalBox& b : boxes) {
+    q.clarke.push_back(q.global ? Rational(0) : piece_clarke_upper(net, options.norm, b));
+    q.outcomes.emplace_back();
+    q.outcomes.back().box = std::move(b);
+  }
+  q.order.resize(q.outcomes.size());
+  std::iota(q.order.begin(), q.order.end(), 0);
+  std::stable_sort(q.order.begin(), q.order.end(), [&](std::size_t a, std::size_t b) { return q.clarke[a] > q.clarke[b]; });
+  return q;
+}
+
+#ifdef ROBUSTLAW_HAVE_MPI
+enum Tag { kWork = 1, kStop = 2, kResult = 3 };
+
+void send_text(const std::string& s, int dest, int tag) {
+  MPI_Send(s.data(), static_cast<int>(s.size()), MPI_CHAR, dest, tag, MPI_COMM_WORLD);
+}
+
+std::string receive_text(const MPI_Status& probed) {
+  int n = 0;
+  MPI_Get_count(&probed, MPI_CHAR, &n);
+  std::string s(static_cast<std::size_t>(n), '\0');
+  MPI_Recv(s.data(), n, MPI_CHAR, probed.MPI_SOURCE, probed.MPI_TAG, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+  return s;
+}
+
+// Polls instead of blocking: a blocking receive spins a core in Open MPI,
+// which the workers need.
+MPI_Status wait_for(int source, int tag) {
+  int flag = 0;
+  MPI_Status status;
+  while (true) {
+    MPI_Iprobe(source, tag, MPI_COMM_WORLD, &flag, &status);
+    if (flag) return status;
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+}
+
+void master(Queue& q, int ranks) {
+  int active = ranks - 1;
+  while (active > 0) {
+    MPI_Status st = wait_for(MPI_ANY_SOURCE, kResult);
+    std::string text = receive_text(st);
+    if (!text.empty()) {  // "index\n{json}"; empty means "ready"
+      std::size_t nl = text.find('\n');
+      q.record(std::stoul(text.substr(0, nl)), Json::parse(text.substr(nl + 1)));  // rationals travel as strings
+    }
+    if (auto i = q.pop()) {
+      send_text(std::to_string(*i) + " " + std::to_string(q.remaining()), st.MPI_SOURCE, kWork);
+    } else {
+      send_text("", st.MPI_SOURCE, kStop);
+      --active;
+    }
+  }
+}
+
+void worker(const Queue& q, const Network& net, const LipschitzOptions& options) {
+  send_text("", 0, kResult);
+  while (true) {
+    MPI_Status st = wait_for(0, MPI_ANY_TAG);
+    std::string text = receive_text(st);
+    if (st.MPI_TAG == kStop) return;
+    std::size_t space = text.find(' ');
+    std::size_t i = std::stoul(text.substr(0, space));
+    double remaining = std::stod(text.substr(space + 1));
+    Json r = run_piece(net, options, q.global ? nullptr : &q.outcomes[i].box, remaining);
+    send_text(std::to_string(i) + "\n" + r.dump(), 0, kResult);
+  }
+}
+#endif
+
+}  // namespace
+
+#ifdef ROBUSTLAW_HAVE_MPI
+bool distributed_mpi_available() { return true; }
+MpiSession::MpiSession() {
+  MPI_Init(nullptr, nullptr);
+  MPI_Comm_rank(MPI_COMM_WORLD, &rank_);
+  MPI_Comm_size(MPI_COMM_WORLD, &size_);
+}
+MpiSession::~MpiSession() { MPI_Finalize(); }
+#else
+bool distributed_mpi_available() { return false; }
+MpiSession::MpiSession() {
+  throw InputError("lipschitz-mpi", "this robustlaw was built without MPI (install libopenmpi-dev and reconfigure)");
+}
+MpiSession::~MpiSession() = default;
+#endif
+
+DistributedResult lipschitz_distributed(const MpiSession& session, const Network& net, const LipschitzOptions& options,
+                                        const DistributedOptions& distributed) {
+  auto start = Clock::now();
+  DistributedResult out;
+  out.ranks = session.size();
+  Queue q = make_queue(net, options, distributed, session.size());
+  if (session.size() == 1) {
+    while (auto i = q.pop()) q.record(*i, run_piece(net, options, q.global ? nullptr : &q.outcomes[*i].box, q.remaining()));
+  } else {
+#ifdef ROBUSTLAW_HAVE_MPI
+    if (session.rank() != 0) {
+      worker(q, net, options);
+      return out;
+    }
+    try {
+      master(q, session.size());
+    } catch (const std::exception& e) {
+      // The workers are waiting for work: stop them all rather than hang in MPI_Finalize.
+      std::cerr << "error: lipschitz-mpi: " << e.what() << std::endl;
+      MPI_Abort(MPI_COMM_WORLD, 2);
+    }
+#endif
+  }
+  out.is_master = session.rank() == 0;
+  out.result = lipschitz_combine(q.outcomes, options.rel_gap);
+  out.result.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  if (options.want_certificate)
+    out.result.certificate = lipschitz_pieces_certificate(RationalBox{options.domain.lo, options.domain.hi}, options.norm, q.outcomes);
+  out.pieces = q.outcomes.size();
+  out.pruned = q.pruned;
+  out.not_run = q.not_run;
+  return out;
+}
+
+}  // namespace rl

@@ -1,0 +1,54 @@
+// The Lipschitz search shared across MPI ranks: a master/worker queue.
+//
+// Semantics: lipschitz_distributed returns, on rank 0, a pair
+// lower <= L <= upper for the whole domain box. Rank 0 splits the box into
+// pieces (box_partition), skips a piece whose Clarke-interval upper bound is
+// already at most the best certified lower bound (it cannot raise the max),
+// and hands the other pieces out one at a time, largest Clarke bound first, to
+// whichever worker asks; each worker runs lipschitz_bound on its piece with
+// the remaining time. The master combines the pieces (lipschitz_combine): the
+// result is as sound as each piece's. Pieces left when time runs out count
+// with their Clarke bound. With a single rank the master runs the pieces
+// itself. A global domain is one piece (it is not split).
+// Every rank must call it with the same network and options.
+#pragma once
+#include <cstddef>
+
+#include "io/json_exact.hpp"
+#include "lipschitz/lipschitz.hpp"
+#include "net/network.hpp"
+
+namespace rl {
+
+// MPI_Init on construction, MPI_Finalize on destruction. Throws InputError
+// when robustlaw was built without MPI.
+class MpiSession {
+ public:
+  MpiSession();
+  ~MpiSession();
+  MpiSession(const MpiSession&) = delete;
+  MpiSession& operator=(const MpiSession&) = delete;
+  int rank() const { return rank_; }
+  int size() const { return size_; }
+
+ private:
+  int rank_ = 0, size_ = 1;
+};
+
+bool distributed_mpi_available();
+
+struct DistributedOptions {
+  std::size_t pieces = 0;  // 0: 8 per worker (at least 8)
+};
+
+struct DistributedResult {
+  bool is_master = false;  // only the master's result is filled
+  LipschitzResult result;
+  int ranks = 1;
+  std::size_t pieces = 0, pruned = 0, not_run = 0;
+};
+
+DistributedResult lipschitz_distributed(const MpiSession& session, const Network& net, const LipschitzOptions& options,
+                                        const DistributedOptions& distributed);
+
+}  // namespace rl

@@ -1,0 +1,44 @@
+// Combining Lipschitz bounds computed on the pieces of a box partition.
+//
+// Semantics: if the pieces cover the domain box (box_partition) and each
+// piece's pair satisfies lower_i <= L_i <= upper_i, then
+//   max_i lower_i <= L = max_i L_i <= max_i upper_i,
+// so lipschitz_combine returns a sound pair for the whole box. A piece that
+// was not searched carries its Clarke-interval upper bound (piece_clarke_upper)
+// and lower 0, which keeps the combination sound.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "distributed/box_partition.hpp"
+#include "io/json_exact.hpp"
+#include "lipschitz/lipschitz.hpp"
+#include "net/network.hpp"
+
+namespace rl {
+
+struct PieceOutcome {
+  RationalBox box;
+  Rational lower = 0, upper = 0;
+  std::string lower_method, upper_method;
+  std::string status;  // the engine's status, or "pruned" / "not-run" (Clarke bound only)
+  std::uint64_t nodes = 0;
+  double seconds = 0;
+  Json certificate;
+};
+
+// A rigorous upper bound on the Lipschitz constant over the box in the given
+// norm: the norm of the interval enclosure of the Clarke Jacobian (Frobenius
+// norm of the magnitudes for l2, row sums for linf, column sums for l1).
+Rational piece_clarke_upper(const Network& net, Norm norm, const RationalBox& box);
+
+// The pair for the union; status "converged" when upper/lower - 1 <= rel_gap,
+// else "time-limit" if any piece ran out of time or was not run, else the
+// first piece's non-converged status. Nodes add up; seconds is left to the caller.
+LipschitzResult lipschitz_combine(const std::vector<PieceOutcome>& pieces, const Rational& rel_gap);
+
+// The pieces' certificates gathered into one JSON object.
+Json lipschitz_pieces_certificate(const RationalBox& domain, Norm norm, const std::vector<PieceOutcome>& pieces);
+
+}  // namespace rl
