@@ -37,17 +37,24 @@ build() {  # build DIR [cmake args...]
 demo() {
   deps
   build build
-  local net=data/nets/acasxu/ACASXU_run2a_1_1_batch_2000.nnet
-  echo "== robustlaw info $net"
-  ./build/robustlaw info "$net"
-  if [ -f checkers/lipschitz.cpp ]; then
-    echo "== certified Lipschitz constant of sisl TestNetwork on a small box (l2)"
-    ./build/robustlaw lipschitz data/nets/sisl/TestNetwork.nnet --norm l2 --box=500:600,0:0.1,0:0.1,400:410,400:410 --time-limit 20
-  fi
-  if [ -f checkers/theorem.cpp ]; then
-    echo "== the universal law at the MNIST figures (NeurIPS 2021 edition)"
-    ./build/robustlaw theorem --edition neurips2021 --n 60000 --d 784 --p 1000000 --epsilon 0.1 --delta 0.01 --c 1 --W 10 --J 10
-  fi
+  local rl=./build/robustlaw acas=data/nets/acasxu/ACASXU_run2a_1_1_batch_2000.nnet
+  echo "== the network: robustlaw info $acas"
+  $rl info "$acas"
+  echo
+  echo "== certified Lipschitz constant of a 2-32-32-1 network on [-1,1]^2 (l2), converged to rel-gap 1e-9"
+  $rl lipschitz bench/nets/rand_2-32-32-1.json --norm l2 --box=-1:1
+  echo
+  echo "== ACAS Xu 1_1 (normalized coordinates) on [-0.01,0.01]^5 (l2), best certified pair within 20 s"
+  $rl lipschitz "$acas" --normalized --norm l2 --box=-0.01:0.01 --time-limit 20
+  echo
+  echo "== a certified robustness claim on ACAS Xu 1_1"
+  $rl certify "$acas" --input=20000,0,0,500,500 --radius=1 --norm linf --time-limit 20
+  echo
+  echo "== the main theorem at the paper's MNIST and ImageNet figures, both editions"
+  $rl theorem --report
+  echo
+  echo "== the seed's claim 'U(S^{d-1}) is 1/sqrt(d)-concentrated' at d = 100"
+  $rl concentration --measure sphere --d 100 --function coordinate --form definition2 --c 1/10 --t 1/5
 }
 
 # libFuzzer harnesses (tests/fuzz): clang build with ASan + UBSan.
