@@ -8,7 +8,9 @@ benchmark's box branch and bound (the cost of rigour). Seconds are medians of
 several runs; peak memory is the maximum resident size of the process
 (/usr/bin/time -f %M). A row whose command does not exist yet is skipped with
 a note. Prints Markdown then CSV; writes bench/results/bench.{md,csv,json} and
-the gap-vs-time plot bench/results/acasxu_gap.svg.
+the gap-vs-time plot bench/results/acasxu_gap.svg. The scaling curves
+(bench/scaling.py) run with --full or --only scaling and write
+bench/results/scaling.{csv,md} and scaling_*.svg.
 """
 import argparse
 import csv
@@ -24,6 +26,8 @@ import sys
 import tempfile
 import time
 from fractions import Fraction
+
+import scaling
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BUILD = os.environ.get("ROBUSTLAW_BUILD", os.path.join(ROOT, "build"))
@@ -394,9 +398,12 @@ def markdown():
 
 def main():
     ap = argparse.ArgumentParser(description="regenerate robustlaw's benchmark table")
-    ap.add_argument("--full", action="store_true", help="also LipSDP on ACAS Xu and a 300 s ACAS Xu whole-box run")
+    ap.add_argument("--full", action="store_true",
+                    help="also LipSDP on ACAS Xu, a 300 s ACAS Xu whole-box run and the scaling curves")
     ap.add_argument("--runs", type=int, default=3, help="runs per timed row (median reported)")
-    ap.add_argument("--only", default="", help="comma-separated sections: box,acas,global,threads,mpi,robustness,mc,theorem")
+    ap.add_argument("--only", default="", help="comma-separated sections: box,acas,global,threads,mpi,robustness,mc,theorem,scaling")
+    ap.add_argument("--scaling-seeds", type=int, default=len(scaling.SEEDS), help="scaling: random networks per point")
+    ap.add_argument("--scaling-time-limit", type=float, default=scaling.TIME_LIMIT, help="scaling: seconds per run")
     args = ap.parse_args()
     for tool in (RL, RLB):
         if not os.path.exists(tool):
@@ -404,7 +411,8 @@ def main():
     os.makedirs(OUT, exist_ok=True)
     R = Runner(args.runs)
     only = set(filter(None, args.only.split(",")))
-    want = lambda s: not only or s in only
+    # The scaling curves take about 10 minutes: only with --full or when asked for.
+    want = lambda s: s in only if only else (s != "scaling" or args.full)
     load_start = os.getloadavg()
     started = time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime())
     curve = []
@@ -412,15 +420,20 @@ def main():
                 ("global", lambda: global_rows(R)), ("threads", lambda: thread_rows(R)), ("mpi", lambda: mpi_rows(R)),
                 ("robustness", lambda: robustness_rows(R)), ("mc", lambda: monte_carlo_rows(R)),
                 ("theorem", lambda: theorem_rows(R))]
+    table_wanted = any(want(key) for key, _ in sections)
     for key, fn in sections:
         if want(key):
             got = fn()
             if key == "acas":
                 curve = got
             md, table_csv = write_outputs(args, load_start, started, curve, final=False)
-    md, table_csv = write_outputs(args, load_start, started, curve, final=True)
-    print(md)
-    print(table_csv)
+    if table_wanted:
+        md, table_csv = write_outputs(args, load_start, started, curve, final=True)
+        print(md)
+        print(table_csv)
+    if want("scaling"):
+        log("== scaling curves")
+        print(scaling.run(RL, OUT, log, seeds=tuple(range(1, args.scaling_seeds + 1)), time_limit=args.scaling_time_limit))
 
 
 def write_outputs(args, load_start, started, curve, final):
