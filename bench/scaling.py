@@ -33,7 +33,7 @@ import gen_nets
 BOX = "-0.5:0.5"
 REL_GAP = "1e-6"
 TIME_LIMIT = 20.0
-SEEDS = (1, 2, 3)
+SEEDS = (1, 2, 3, 4, 5)
 # key, axis label, parameter values, network shape for a value.
 SWEEPS = [
     ("width", "width (depth 2, input dimension 3)", [8, 16, 32, 48, 64], lambda w: [3, w, w, 1]),
@@ -172,8 +172,8 @@ def markdown(rows, sweeps, seeds, time_limit, total_seconds):
     return out.getvalue()
 
 
-def plot(rows, sweeps, out_dir):
-    """One svg per sweep: nodes and seconds (log y) per seed, medians, and both fits."""
+def plot(rows, sweeps, out_dir, terminal="svg size 1000,480 dynamic", ext="svg"):
+    """One plot per sweep (svg by default): nodes and seconds (log y) per seed, medians, and both fits."""
     if not shutil.which("gnuplot"):
         return
     all_fits = fits(rows, sweeps)
@@ -188,20 +188,20 @@ def plot(rows, sweeps, out_dir):
                                 if r["time_limited"] == limited) or "nan nan nan\n")
                 f.write("\n\n")
             f.write("".join(f"{p['value']} {p['nodes']} {p['seconds']}\n" for p in pts))
-        script = [f"set terminal svg size 900,380 dynamic", f"set output '{os.path.join(out_dir, f'scaling_{key}.svg')}'",
+        script = [f"set terminal {terminal}", f"set output '{os.path.join(out_dir, f'scaling_{key}.{ext}')}'",
                   "set multiplot layout 1,2", "set logscale y", "set grid", f"set xlabel '{label}'",
                   f"set xrange [{min(values) - 0.5 * (values[1] - values[0])}:{max(values) + 0.5 * (values[1] - values[0])}]",
-                  "set key top left font ',9'"]
+                  "set key below font ',9' noenhanced maxrows 3", "set samples 200"]
         for col, m, ylabel in ((2, "nodes", "branch-and-bound nodes"), (3, "seconds", "seconds (one thread, niced)")):
             f = all_fits[(key, m)]
             curves = ""
             if f:
-                curves = (f", {f['exp_coef']!r}*{f['exp_factor']!r}**x with lines dt 2 lc rgb '#2060c0' "
-                          f"title sprintf('exp: x%.2f per unit (R^2 %.2f)', {f['exp_factor']!r}, {f['exp_r2']!r})"
-                          f", {f['pow_coef']!r}*x**{f['pow_exponent']!r} with lines dt 3 lc rgb '#c04020' "
-                          f"title sprintf('power: x^{{%.2f}} (R^2 %.2f)', {f['pow_exponent']!r}, {f['pow_r2']!r})")
+                curves = (f", {f['exp_coef']!r}*{f['exp_factor']!r}**x with lines dt 2 lw 1.5 lc rgb '#2060c0' "
+                          f"title 'exponential fit: x{f['exp_factor']:.2f} per unit (R2 {f['exp_r2']:.2f})'"
+                          f", {f['pow_coef']!r}*x**{f['pow_exponent']!r} with lines dt 3 lw 1.5 lc rgb '#c04020' "
+                          f"title 'power-law fit: exponent {f['pow_exponent']:.2f} (R2 {f['pow_r2']:.2f})'")
             script += [f"set ylabel '{ylabel}'", f"set title '{m} to rel-gap {REL_GAP}'",
-                       f"plot '{data}' index 2 using 1:{col} with linespoints pt 7 lc rgb 'black' title 'median of seeds', "
+                       f"plot '{data}' index 2 using 1:{col} with linespoints pt 7 ps 0.8 lc rgb 'black' title 'median of seeds', "
                        f"'' index 0 using 1:{col} with points pt 6 lc rgb '#208020' title 'one seed', "
                        f"'' index 1 using 1:{col} with points pt 2 ps 1.5 lc rgb 'red' title 'stopped by time limit (lower bound)'"
                        + curves]
@@ -226,3 +226,15 @@ def run(rl, out_dir, log, seeds=SEEDS, time_limit=TIME_LIMIT, sweeps=SWEEPS):
         f.write(md)
     plot(rows, sweeps, out_dir)
     return md
+
+
+def read_csv(path):
+    """The rows of a scaling.csv, typed as measure() returns them (to redraw without measuring)."""
+    with open(path) as f:
+        rows = list(csv.DictReader(f))
+    for r in rows:
+        r["value"], r["seed"] = int(r["value"]), int(r["seed"])
+        r["time_limited"] = r["time_limited"] == "True"
+        r["nodes"] = int(r["nodes"]) if r["nodes"] else ""
+        r["seconds"] = float(r["seconds"])
+    return rows
