@@ -91,18 +91,29 @@ def measure(rl, sweeps, seeds, time_limit, log):
     return rows
 
 
+def median_censored(runs, m):
+    """Whether the median of measure m over runs is only a lower bound.
+
+    A stopped run's value is a lower bound of its true value. The median is
+    exact when every stopped run sorts strictly above the median position
+    (their true values are larger still, so the order below is unchanged);
+    otherwise the true median may be larger."""
+    ordered = sorted(runs, key=lambda r: float(r[m]))
+    return any(r["time_limited"] for r in ordered[: len(ordered) // 2 + 1])
+
+
 def points(rows, key):
-    """Per parameter value: the medians over seeds and whether the median run hit the limit."""
+    """Per parameter value: the medians over seeds, and per measure whether that median is censored."""
     out = []
     for v in sorted({r["value"] for r in rows if r["sweep"] == key}):
         runs = [r for r in rows if r["sweep"] == key and r["value"] == v and r["nodes"] != ""]
         if not runs:
             continue
-        limited = sum(r["time_limited"] for r in runs)
         out.append({"value": v, "shape": runs[0]["shape"], "runs": runs,
                     "nodes": statistics.median(float(r["nodes"]) for r in runs),
                     "seconds": statistics.median(float(r["seconds"]) for r in runs),
-                    "limited": limited, "censored": 2 * limited >= len(runs)})
+                    "limited": sum(r["time_limited"] for r in runs),
+                    "censored": {m: median_censored(runs, m) for m in ("nodes", "seconds")}})
     return out
 
 
@@ -133,8 +144,8 @@ def fits(rows, sweeps):
     """{(sweep, measure): fit or None}, fitted on the medians of the points not censored by the time limit."""
     result = {}
     for key, *_ in sweeps:
-        pts = [p for p in points(rows, key) if not p["censored"]]
         for m in ("nodes", "seconds"):
+            pts = [p for p in points(rows, key) if not p["censored"][m]]
             result[(key, m)] = fit([p["value"] for p in pts], [p[m] for p in pts])
     return result
 
@@ -150,14 +161,15 @@ def markdown(rows, sweeps, seeds, time_limit, total_seconds):
     out.write(f"\n### scaling (robustlaw lipschitz, l2, box [{BOX.replace(':', ',')}]^d, rel-gap {REL_GAP}, 1 thread, "
               f"time limit {time_limit:g} s, seeds {','.join(map(str, seeds))}; {total_seconds:.0f} s in all)\n\n")
     out.write("Nodes are deterministic and the primary measure; seconds are noisy (shared machine, niced). "
-              "'>=' marks a run stopped by the time limit; a point whose median run was stopped is left out of the fit.\n\n")
+              "'>=' marks a run stopped by the time limit (its value is a lower bound) and a median that is only a lower bound "
+              "(a stopped run sorts at or below the median); such medians are left out of the fits.\n\n")
     out.write("| sweep | shape | nodes (median) | nodes per seed | s (median) | s per seed | stopped by time limit |\n")
     out.write("|---|---|---|---|---|---|---|\n")
     for key, *_ in sweeps:
         for p in points(rows, key):
-            mark = ">=" if p["censored"] else ""
-            out.write(f"| {key} = {p['value']} | {p['shape']} | {mark}{p['nodes']:.0f} | {cell(p['runs'], 'nodes')} | "
-                      f"{mark}{p['seconds']:.3g} | {cell(p['runs'], 'seconds')} | {p['limited']} of {len(p['runs'])} |\n")
+            mark = {m: ">=" if p["censored"][m] else "" for m in ("nodes", "seconds")}
+            out.write(f"| {key} = {p['value']} | {p['shape']} | {mark['nodes']}{p['nodes']:.0f} | {cell(p['runs'], 'nodes')} | "
+                      f"{mark['seconds']}{p['seconds']:.3g} | {cell(p['runs'], 'seconds')} | {p['limited']} of {len(p['runs'])} |\n")
     out.write("\nFits of the medians (least squares of ln y): exponential y = a·f^x (f = factor per unit) "
               "and power law y = a·x^k.\n\n")
     out.write("| sweep | measure | points | exponential f | R² | power law k | R² | better fit |\n")

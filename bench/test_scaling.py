@@ -28,14 +28,17 @@ def check_censoring():
                 "seconds": nodes / 1000}
     rows = [run(v, s, False, 10 * v + s) for v in (1, 2, 3) for s in (1, 2, 3)]
     rows += [run(4, 1, True, 7), run(4, 2, True, 9), run(4, 3, False, 1000)]  # median run stopped: censored
-    rows += [run(5, 1, True, 7), run(5, 2, False, 50), run(5, 3, False, 60)]  # one of three stopped: kept
+    rows += [run(5, 1, True, 70), run(5, 2, False, 50), run(5, 3, False, 60)]  # stopped run above the median: exact
+    rows += [run(6, 1, True, 7), run(6, 2, False, 50), run(6, 3, False, 60)]  # stopped run below it: a lower bound
     pts = scaling.points(rows, "w")
-    assert [p["censored"] for p in pts] == [False, False, False, True, False], pts
+    assert [p["censored"]["nodes"] for p in pts] == [False, False, False, True, False, True], pts
+    assert pts[4]["nodes"] == 60 and pts[5]["nodes"] == 50, pts
     assert pts[0]["nodes"] == 12 and pts[4]["limited"] == 1, pts
-    f = scaling.fits(rows, [("w", "", [1, 2, 3, 4, 5], None)])[("w", "nodes")]
+    sweeps = [("w", "", [1, 2, 3, 4, 5, 6], None)]
+    f = scaling.fits(rows, sweeps)[("w", "nodes")]
     assert f["points"] == 4, f
-    md = scaling.markdown(rows, [("w", "", [1, 2, 3, 4, 5], None)], (1, 2, 3), 20, 1)
-    assert ">=7 / >=9 / 1000" in md and "| w = 4 | 2-4-1 | >=" in md, md
+    md = scaling.markdown(rows, sweeps, (1, 2, 3), 20, 1)
+    assert ">=7 / >=9 / 1000" in md and "| w = 4 | 2-4-1 | >=9 |" in md and "| w = 5 | 2-5-1 | 60 |" in md, md
 
 
 def check_deterministic_nodes(rl):
