@@ -3,7 +3,6 @@
 points stopped by the time limit stay out of the fits, and a miniature sweep
 run twice gives the same node counts (the primary, deterministic measure).
 Usage: bench/test_scaling.py ROBUSTLAW_BINARY"""
-import math
 import os
 import sys
 import tempfile
