@@ -7,18 +7,18 @@
 //             string that parses as a rational), claimed bounds excepted;
 //   drop    - one array element, or one object member, of the certificate removed;
 //   swap    - two different entries of an array of numbers exchanged (a witness
-//             point's coordinates, an interval's end points); a permuted
-//             witness can be another valid witness, so an accepted swap is
-//             reported, not failed (the harness's own test fails on it);
+//             point's coordinates, an interval's end points);
 //   bound   - a claimed bound, any member named *upper* / *lower* in the
 //             parameters or the certificate, moved by one unit of its last
 //             written digit in the wrong direction (upper down, lower up).
 // This holds certificates to the rule of proofs/schema.md: every number in a
-// certificate is load-bearing (metadata lives outside "certificate").
+// certificate is load-bearing (metadata lives outside "certificate"), and the
+// only tampers that may be accepted are those that yield another valid proof
+// object of the same claim: a moved witness point or counterexample that is
+// still one, or a split tree that still partitions the domain into safe
+// leaves (the checker has just verified it). Those are reported.
 #include <doctest/doctest.h>
 
-#include <chrono>
-#include <functional>
 
 #include "arith/error.hpp"
 #include "cert/claims.hpp"
@@ -33,7 +33,7 @@ const std::string kSource = ROBUSTLAW_SOURCE_DIR;
 struct Mutant {
   std::string description;
   Json claim;
-  bool may_stay_valid = false;  // a permuted witness can be another valid witness
+  bool may_stay_valid = false;  // a witness, counterexample or split tree: can be another valid one
 };
 
 std::optional<Rational> number_of(const Json& v) {
@@ -88,6 +88,14 @@ std::vector<T> spread(const std::vector<T>& sites, std::size_t limit) {
 
 bool is_bound_key(const std::string& key) { return key.find("upper") != std::string::npos || key.find("lower") != std::string::npos; }
 
+// Sites where a tamper can give another valid proof object (see the top).
+bool is_alternative_site(const Json::json_pointer& p) {
+  const std::string s = p.to_string();
+  for (const char* prefix : {"/certificate/tree/", "/certificate/counterexample/", "/certificate/witness/point/"})
+    if (s.rfind(prefix, 0) == 0) return true;
+  return false;
+}
+
 std::vector<Mutant> mutants_make(const Json& claim, std::size_t per_type) {
   std::vector<Mutant> out;
   const Json::json_pointer cert_root("/certificate");
@@ -111,14 +119,14 @@ std::vector<Mutant> mutants_make(const Json& claim, std::size_t per_type) {
   for (const auto& p : spread(numbers, per_type)) {
     Json m = claim;
     m.at(p) = number_json(claim.at(p), *number_of(claim.at(p)) + 1);
-    out.push_back({"number +1 at " + p.to_string(), m});
+    out.push_back({"number +1 at " + p.to_string(), m, is_alternative_site(p)});
   }
   for (const auto& p : spread(drops, per_type)) {
     Json m = claim;
     Json& parent = m.at(p.parent_pointer());
     if (parent.is_array()) parent.erase(std::stoul(p.back()));
     else parent.erase(p.back());
-    out.push_back({"drop " + p.to_string(), m});
+    out.push_back({"drop " + p.to_string(), m, is_alternative_site(p)});
   }
   for (const auto& p : spread(swaps, per_type)) {
     Json m = claim;
@@ -126,7 +134,7 @@ std::vector<Mutant> mutants_make(const Json& claim, std::size_t per_type) {
     std::size_t j = 1;
     while (*number_of(a[0]) == *number_of(a[j])) ++j;
     std::swap(a[0], a[j]);
-    out.push_back({"swap " + p.to_string() + " [0] <-> [" + std::to_string(j) + "]", m, true});
+    out.push_back({"swap " + p.to_string() + " [0] <-> [" + std::to_string(j) + "]", m, is_alternative_site(p / 0)});
   }
   for (const auto& p : spread(bounds, per_type)) {
     Json m = claim;
@@ -140,28 +148,23 @@ std::vector<Mutant> mutants_make(const Json& claim, std::size_t per_type) {
 
 struct MutationTally {
   std::size_t mutants = 0;
-  bool complete = false;
-  std::vector<std::string> undetected;        // accepted tampers: the verifier ignores part of its certificate
-  std::vector<std::string> accepted_swaps;    // accepted permutations: possibly still valid witnesses
+  std::vector<std::string> undetected;    // accepted tampers: the verifier ignores part of its certificate
+  std::vector<std::string> alternatives;  // accepted tampers that are another valid witness or partition
 };
 
 // Verifies each mutant of a claim whose original passes; a mutant is caught
 // when its verdict differs from the expected one ("rejected", "error", or a flip).
-// Stops early (leaving `complete` false) once `over_budget` says so.
-MutationTally mutation_run(const Json& claim, const std::string& path, std::size_t per_type,
-                           const std::function<bool()>& over_budget = [] { return false; }) {
+MutationTally mutation_run(const Json& claim, const std::string& path, std::size_t per_type) {
   MutationTally tally;
   ClaimContext context{path, std::filesystem::path(path).parent_path().string(), kSource};
   const std::string expected = claim["expected"].get<std::string>();
   for (const Mutant& m : mutants_make(claim, per_type)) {
-    if (over_budget()) return tally;
     ++tally.mutants;
     ClaimOutcome o = claim_verify(m.claim, context);
     if (o.verdict != expected) continue;
     std::string line = path + ": " + m.description + " -> " + o.verdict + " (" + o.detail + ")";
-    (m.may_stay_valid ? tally.accepted_swaps : tally.undetected).push_back(line);
+    (m.may_stay_valid ? tally.alternatives : tally.undetected).push_back(line);
   }
-  tally.complete = true;
   return tally;
 }
 
@@ -196,13 +199,12 @@ TEST_CASE("mutation harness: an exact verifier rejects every tamper, a lazy one 
   MutationTally strict = mutation_run(good, "mem/poly.json", 100);
   CHECK(strict.mutants >= 12);   // 5 numbers, 7 drops, 1 swap, 1 bound
   for (const std::string& u : strict.undetected) FAIL_CHECK(u);
-  for (const std::string& u : strict.accepted_swaps) FAIL_CHECK(u);
+  for (const std::string& u : strict.alternatives) FAIL_CHECK(u);
 
   Json lazy = test_claim("test-lazy");
   REQUIRE(claim_check(lazy, "mem/lazy.json", kSource).passed);
   MutationTally weak = mutation_run(lazy, "mem/lazy.json", 100);
-  CHECK(weak.undetected.size() + weak.accepted_swaps.size() == weak.mutants);
-  CHECK(weak.accepted_swaps.size() == 1);
+  CHECK(weak.undetected.size() == weak.mutants);
   CHECK(weak.mutants >= 12);
 }
 
@@ -216,50 +218,28 @@ TEST_CASE("mutation harness: one-unit tampers of decimal, fraction and exponent 
 
 TEST_CASE("mutation test: every certificate in proofs/ rejects its tampered copies") {
   std::size_t certified = 0, mutants = 0;
-  std::vector<std::string> undetected, accepted_swaps, over_budget;
-  const std::size_t per_type = test::scaled(6);
-  // Slow certificates get fewer mutants, and past the time budget the
-  // remaining certificates are named below instead of mutated (proofs_replay
-  // still checks them), so the test stays fast.
-  const double budget_seconds = 15.0 * static_cast<double>(test::scaled(10)) / 10.0;
-  auto begin = std::chrono::steady_clock::now();
-  auto elapsed = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count(); };
+  std::vector<std::string> undetected, alternatives;
+  // Deterministic: the same mutants on every run and machine (no time budget),
+  // spread over each certificate's sites; fewer in the sanitizer build.
+  const std::size_t per_type = test::scaled(4);
   for (const std::string& file : claim_files_collect({kSource + "/proofs"})) {
     Json doc = json_read_file_exact(file);
     if (!claim_is_claim(doc) || (!doc.contains("certificate") && !doc.contains("certificate_file"))) continue;
-    if (elapsed() > budget_seconds) { over_budget.push_back(file); continue; }
     Json claim = claim_resolve_certificate(doc, file);
-    auto start = std::chrono::steady_clock::now();
     ClaimReport original = claim_check(doc, file, kSource);
     if (!original.passed) { FAIL_CHECK(file << ": the untampered claim fails: " << original.verdict << ", " << original.detail); continue; }
-    double took = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    MutationTally t = mutation_run(claim, file, took > 1.0 ? 1 : took > 0.1 ? 2 : per_type, [&] { return elapsed() > budget_seconds; });
-    if (!t.complete) over_budget.push_back(file + " (partly)");
+    MutationTally t = mutation_run(claim, file, per_type);
     ++certified;
     mutants += t.mutants;
-    // The verifier must read its certificate: some tampered copy is refused.
-    std::size_t refused = t.mutants - t.undetected.size() - t.accepted_swaps.size();
-    if (t.mutants > 0) CHECK_MESSAGE(refused >= 1, file << ": no tampered copy was refused");
+    CHECK_MESSAGE(t.mutants >= 1, file << ": no tampered copy was made");
     undetected.insert(undetected.end(), t.undetected.begin(), t.undetected.end());
-    accepted_swaps.insert(accepted_swaps.end(), t.accepted_swaps.begin(), t.accepted_swaps.end());
+    alternatives.insert(alternatives.end(), t.alternatives.begin(), t.alternatives.end());
   }
-  // A witness point with two coordinates exchanged may be another valid
-  // witness (a counterexample that stays a counterexample): reported, not failed.
-  for (const std::string& a : accepted_swaps) MESSAGE("accepted permutation (check that it is still a valid witness): " << a);
-  for (const std::string& f : over_budget) MESSAGE("time budget spent: not mutated: " << f);
-  if (certified == 0) {
-    MESSAGE("proofs/ holds no claim with a certificate yet: nothing to mutate there (the harness is exercised above)");
-    return;
-  }
-  MESSAGE(certified << " certified claims, " << mutants << " tampered copies, " << undetected.size() << " undetected");
-  CHECK(mutants >= certified);
-  // A claimed upper bound lowered below what the certificate proves must be
-  // refused. Other tampers can leave a certificate that is still valid when it
-  // has slack (a leaf bound below the claimed maximum raised a little, a lower
-  // bound below its witness's exact value raised by one unit, a finer grid):
-  // those are reported, and the per-kind tests check tight tampering.
-  for (const std::string& u : undetected) {
-    if (u.find("upper bound down") != std::string::npos) FAIL_CHECK(u);
-    else MESSAGE("tampered copy still valid (certificate has slack): " << u);
-  }
+  MESSAGE(certified << " certified claims, " << mutants << " tampered copies, " << undetected.size() << " accepted, "
+                    << alternatives.size() << " another valid witness or partition");
+  CHECK(certified >= 40);
+  for (const std::string& a : alternatives) MESSAGE("another valid proof object (checked): " << a);
+  // Certificates are canonical (proofs/schema.md): every other number is the
+  // one the checker derives, so every other tampered copy is refused.
+  for (const std::string& u : undetected) FAIL_CHECK(u);
 }

@@ -1,6 +1,7 @@
 #include "cert/cert_lipschitz.hpp"
 
 #include <filesystem>
+#include <set>
 
 #include "arith/error.hpp"
 #include "net/eval.hpp"
@@ -23,6 +24,29 @@ using RMatrix = std::vector<std::vector<Rational>>;
 
 enum class CNorm { L1, L2, Linf };
 
+constexpr unsigned kLowerGridBits = 64;
+
+// The grid of the canonical upper: binary floats with 53-bit significands
+// and any exponent, m 2^e with 2^52 <= m < 2^53 (the doubles, without their
+// exponent range). grid_below(u) is the largest grid value below u, for u > 0
+// on the grid; exact integer arithmetic, no floating point.
+Rational grid_below(const Rational& u) {
+  if (u <= 0) throw Rejected{"the upper bound must be positive here"};
+  Integer num = boost::multiprecision::numerator(u), den = boost::multiprecision::denominator(u);
+  if ((den & (den - 1)) != 0) throw Rejected{"the upper bound is not on the 53-bit grid (denominator not a power of two)"};
+  long scale = 0;  // u = num 2^-scale
+  while (den > 1) { den >>= 1; ++scale; }
+  const Integer two53 = Integer(1) << 53, two52 = Integer(1) << 52;
+  while (num < two52) { num <<= 1; ++scale; }
+  while (num >= two53) {
+    if ((num & 1) != 0) throw Rejected{"the upper bound is not on the 53-bit grid (more than 53 significant bits)"};
+    num >>= 1;
+    --scale;
+  }
+  if (num == two52) return Rational(two53 - 1) / rational_pow2(scale + 1);
+  return Rational(num - 1) / rational_pow2(scale);
+}
+
 struct Problem {
   Network g;  // clamp-free
   CNorm norm;
@@ -38,6 +62,13 @@ const Json& member(const Json& j, const char* key) {
 
 Rational number(const Json& j, const std::string& where) {
   try { return rational_from_json(j, where); } catch (const InputError& e) { throw Rejected{e.what()}; }
+}
+
+CNorm cnorm_parse(const std::string& norm) {
+  if (norm == "l1") return CNorm::L1;
+  if (norm == "l2") return CNorm::L2;
+  if (norm == "linf") return CNorm::Linf;
+  throw Rejected{"unknown norm '" + norm + "'"};
 }
 
 std::string resolve(const std::string& path, const ClaimContext& ctx) {
@@ -63,11 +94,7 @@ Problem load_problem(const Json& params, const ClaimContext& ctx) {
     net = network_output_difference(net, pair_member(out["difference"], 0, "output.difference").get<std::size_t>(),
                                     pair_member(out["difference"], 1, "output.difference").get<std::size_t>());
   Problem p;
-  std::string norm = member(params, "norm").get<std::string>();
-  if (norm == "l1") p.norm = CNorm::L1;
-  else if (norm == "l2") p.norm = CNorm::L2;
-  else if (norm == "linf") p.norm = CNorm::Linf;
-  else throw Rejected{"unknown norm '" + norm + "'"};
+  p.norm = cnorm_parse(member(params, "norm").get<std::string>());
   const std::size_t d = net.input_dim;
   const Json& dom = member(params, "domain");
   if (dom.value("global", false)) {
@@ -311,9 +338,10 @@ States states_on_box(const Problem& p, const std::vector<RInterval>& box, bool s
 struct TreeWalk {
   const Problem& p;
   const Json& shape;
-  const Json& bounds;
   const Rational& upper;
   bool symbolic;
+  std::optional<std::size_t> argmax;  // this leaf must fail at the grid value below upper
+  std::vector<States>* leaves_out = nullptr;  // collects every leaf's states (producers)
   std::size_t pos = 0, leaf = 0;
 
   void walk(std::vector<RInterval>& box, int depth) {
@@ -321,11 +349,13 @@ struct TreeWalk {
     if (depth > 4000) throw Rejected{"the split tree is too deep"};
     int c = shape[pos++].get<int>();
     if (c < 0) {
-      if (leaf >= bounds.size()) throw Rejected{"fewer leaf bounds than leaves"};
-      Rational u = number(bounds[leaf], "leaf bound");
-      if (u > upper) throw Rejected{"leaf " + std::to_string(leaf) + " has a bound above the claimed upper"};
-      if (!leaf_at_most(p, states_on_box(p, box, symbolic), u))
-        throw Rejected{"leaf " + std::to_string(leaf) + ": a Jacobian norm exceeds its bound"};
+      if (c != -1) throw Rejected{"a tree entry below -1"};
+      States s = states_on_box(p, box, symbolic);
+      if (leaves_out) leaves_out->push_back(s);
+      else if (!leaf_at_most(p, s, upper))
+        throw Rejected{"leaf " + std::to_string(leaf) + ": a Jacobian norm exceeds the claimed upper"};
+      if (argmax == leaf && leaf_at_most(p, s, grid_below(upper)))
+        throw Rejected{"the upper is not the least grid value that bounds leaf " + std::to_string(leaf)};
       ++leaf;
       return;
     }
@@ -349,8 +379,9 @@ struct TreeWalk {
 struct RegionWalk {
   const Problem& p;
   const Json& shape;
-  const Json& bounds;
   const Rational& upper;
+  std::optional<std::size_t> argmax;  // this region must fail at the grid value below upper
+  std::vector<RMatrix>* leaves_out = nullptr;  // collects every region's Jacobian (producers)
   std::vector<std::size_t> neurons;
   std::vector<int> signs;
   std::size_t pos = 0, leaf = 0;
@@ -366,13 +397,14 @@ struct RegionWalk {
     }
     if (e.is_string() && e.get<std::string>() == "l") {
       if (signs.size() != neurons.size()) throw Rejected{"a leaf with an incomplete pattern"};
-      if (leaf >= bounds.size()) throw Rejected{"fewer leaf bounds than leaves"};
-      Rational u = number(bounds[leaf++], "leaf bound");
-      if (u > upper) throw Rejected{"a region bound exceeds the claimed upper"};
       ActivationPattern pat;
       pat.active.emplace_back(l.out_dim(), 0);
       for (std::size_t t = 0; t < neurons.size(); ++t) pat.active[0][neurons[t]] = signs[t] > 0;
-      if (!norm_at_most(net_jacobian_exact(p.g, pat), p.norm, u)) throw Rejected{"a region's Jacobian norm exceeds its bound"};
+      RMatrix j = net_jacobian_exact(p.g, pat);
+      if (leaves_out) { leaves_out->push_back(std::move(j)); return; }
+      if (!norm_at_most(j, p.norm, upper)) throw Rejected{"a region's Jacobian norm exceeds the claimed upper"};
+      if (argmax == leaf++ && norm_at_most(j, p.norm, grid_below(upper)))
+        throw Rejected{"the upper is not the least grid value that bounds the argmax region"};
       return;
     }
     if (!e.is_object() || !e.contains("farkas")) throw Rejected{"unknown region tree entry"};
@@ -394,54 +426,129 @@ struct RegionWalk {
   }
 };
 
-void check_regions(const Problem& p, const Json& shape, const Json& bounds, const Rational& upper) {
+RegionWalk region_walk(const Problem& p, const Json& shape, const Rational& upper, std::optional<std::size_t> argmax) {
   if (!p.unbounded || p.g.layers.size() != 2) throw Rejected{"region certificates need one hidden layer on R^d"};
-  RegionWalk w{p, shape, bounds, upper, {}, {}};
+  RegionWalk w{p, shape, upper, argmax, nullptr, {}, {}};
   const Layer& l = p.g.layers.front();
   for (std::size_t j = 0; j < l.out_dim(); ++j) {
     bool nonzero = false;
     for (const Rational& v : l.weights[j]) nonzero |= v != 0;
     if (nonzero) w.neurons.push_back(j);
   }
+  return w;
+}
+
+void check_regions(const Problem& p, const Json& shape, const Rational& upper, std::optional<std::size_t> argmax) {
+  RegionWalk w = region_walk(p, shape, upper, argmax);
   w.walk();
   if (w.pos != shape.size()) throw Rejected{"the region tree has trailing entries"};
-  if (w.leaf != bounds.size()) throw Rejected{"more leaf bounds than leaves"};
+  if (argmax && *argmax >= w.leaf) throw Rejected{"'argmax_leaf' is not a leaf"};
+}
+
+// The canonical upper (so that a certificate has one valid upper bound): 0,
+// or a grid value that bounds every leaf while the one below it does not
+// bound leaf `argmax_leaf` (preorder leaf index; the single leaf when there
+// is one).
+std::optional<std::size_t> argmax_leaf(const Json& cert, const Rational& upper) {
+  if (upper == 0) {
+    if (cert.contains("argmax_leaf")) throw Rejected{"an upper of 0 has no argmax leaf"};
+    return std::nullopt;
+  }
+  if (cert.value("method", "") == "unbounded-all-unstable") return 0;
+  const Json& a = member(cert, "argmax_leaf");
+  if (!a.is_number_unsigned()) throw Rejected{"'argmax_leaf' must be a leaf index"};
+  return a.get<std::size_t>();
 }
 
 void check_upper(const Problem& p, const Json& cert, const Rational& upper) {
   const std::string method = member(cert, "method").get<std::string>();
   const Json& shape = member(cert, "tree");
-  const Json& bounds = member(cert, "leaf_bounds");
-  if (!shape.is_array() || !bounds.is_array()) throw Rejected{"'tree' and 'leaf_bounds' must be arrays"};
+  if (!shape.is_array()) throw Rejected{"'tree' must be an array"};
+  const std::optional<std::size_t> argmax = argmax_leaf(cert, upper);
   if (method == "unbounded-all-unstable") {
     if (!p.unbounded) throw Rejected{"method needs an unbounded domain"};
-    if (shape.size() != 1 || bounds.size() != 1) throw Rejected{"an unbounded certificate has one leaf"};
-    Rational u = number(bounds[0], "leaf bound");
-    if (u > upper) throw Rejected{"the leaf bound exceeds the claimed upper"};
+    if (shape != Json::array({-1})) throw Rejected{"an unbounded certificate's tree is [-1]"};
     States s;
     for (std::size_t k = 0; k + 1 < p.g.layers.size(); ++k) s.emplace_back(p.g.layers[k].out_dim(), 2);
-    if (!leaf_at_most(p, s, u)) throw Rejected{"a Jacobian norm exceeds the bound"};
+    if (!leaf_at_most(p, s, upper)) throw Rejected{"a Jacobian norm exceeds the claimed upper"};
+    if (argmax && leaf_at_most(p, s, grid_below(upper))) throw Rejected{"the upper is not the least grid value that bounds the leaf"};
     return;
   }
   if (method == "one-layer-regions") {
-    check_regions(p, shape, bounds, upper);
+    check_regions(p, shape, upper, argmax);
     return;
   }
   if (method != "box-partition" || p.unbounded) throw Rejected{"unknown or inapplicable method '" + method + "'"};
   std::vector<RInterval> box;
   for (std::size_t i = 0; i < p.lo.size(); ++i) box.push_back({p.lo[i], p.hi[i]});
-  const std::string bounds_kind = cert.value("bounds", std::string("interval"));
+  const std::string bounds_kind = member(cert, "bounds").get<std::string>();
   if (bounds_kind != "interval" && bounds_kind != "symbolic") throw Rejected{"unknown 'bounds' '" + bounds_kind + "'"};
-  TreeWalk t{p, shape, bounds, upper, bounds_kind == "symbolic"};
+  TreeWalk t{p, shape, upper, bounds_kind == "symbolic", argmax};
   t.walk(box, 0);
   if (t.pos != shape.size()) throw Rejected{"the split tree has trailing entries"};
-  if (t.leaf != bounds.size()) throw Rejected{"more leaf bounds than leaves"};
+  if (argmax && *argmax >= t.leaf) throw Rejected{"'argmax_leaf' is not a leaf"};
+}
+
+// Every member is load-bearing: one the checker would not read is refused.
+void check_members(const Json& cert, const Problem& p) {
+  const std::string method = member(cert, "method").get<std::string>();
+  std::set<std::string> allowed{"method", "norm", "lower", "upper", "tree", "witness"};
+  if (method == "box-partition") allowed.insert("bounds");
+  if (method != "unbounded-all-unstable") allowed.insert("argmax_leaf");
+  for (const auto& [key, value] : cert.items())
+    if (!allowed.count(key)) throw Rejected{"unexpected member '" + key + "' in the certificate"};
+  if (!cert.contains("witness")) return;
+  const Json& w = cert["witness"];
+  const bool needs_vector = p.norm == CNorm::L2 && p.g.output_dim() > 1 && p.g.input_dim > 1;
+  if (!w.is_object() || !w.contains("point") || w.size() != (needs_vector ? 2u : 1u) || (needs_vector && !w.contains("vector")))
+    throw Rejected{needs_vector ? "the witness is {point, vector}" : "the witness is {point}"};
 }
 
 // ---- lower bound: the witness ----------------------------------------------
 
+// floor(sqrt(q) 2^64) / 2^64, exactly: floor(sqrt(x)) = floor(sqrt(floor(x))).
+Rational sqrt_floor_grid(const Rational& q) {
+  Integer scaled = rational_floor(q * rational_pow2(2 * kLowerGridBits));
+  return Rational(boost::multiprecision::sqrt(scaled)) / rational_pow2(kLowerGridBits);
+}
+
+Rational witness_floor(const RMatrix& j, CNorm norm, const std::vector<Rational>& v) {
+  const std::size_t rows = j.size(), d = rows ? j[0].size() : 0;
+  if (norm == CNorm::L2) {
+    Rational num = 0, den = 0;
+    if (rows == 1 || d == 1) {
+      for (const auto& row : j) for (const Rational& x : row) num += x * x;
+      den = 1;
+    } else {
+      if (v.size() != d) throw Rejected{"the witness vector needs one coordinate per input"};
+      for (const Rational& x : v) den += x * x;
+      for (const auto& row : j) {
+        Rational s = 0;
+        for (std::size_t c = 0; c < d; ++c) s += row[c] * v[c];
+        num += s * s;
+      }
+    }
+    if (den == 0) throw Rejected{"the witness vector is zero"};
+    return sqrt_floor_grid(num / den);
+  }
+  // ||J||: the largest row (linf) or column (l1) sum of absolute values.
+  Rational best = 0;
+  const std::size_t outer = norm == CNorm::Linf ? rows : d, inner = norm == CNorm::Linf ? d : rows;
+  for (std::size_t a = 0; a < outer; ++a) {
+    Rational s = 0;
+    for (std::size_t b = 0; b < inner; ++b) s += rational_abs(norm == CNorm::Linf ? j[a][b] : j[b][a]);
+    best = std::max(best, s);
+  }
+  return rational_floor(best * rational_pow2(kLowerGridBits)) / rational_pow2(kLowerGridBits);
+}
+
+// The claimed lower must be exactly the witness's canonical value (so that a
+// certificate has one valid lower bound, and any other is refused).
 void check_lower(const Problem& p, const Json& cert, const Rational& lower) {
-  if (lower <= 0) return;  // L >= 0 always
+  if (!cert.contains("witness")) {
+    if (lower != 0) throw Rejected{"a lower bound other than 0 needs a witness"};
+    return;
+  }
   const Json& w = member(cert, "witness");
   const Json& pt = member(w, "point");
   const std::size_t d = p.g.input_dim;
@@ -453,39 +560,72 @@ void check_lower(const Problem& p, const Json& cert, const Rational& lower) {
   }
   ExactTrace t = net_trace_exact(p.g, x);
   if (!t.is_interior()) throw Rejected{"the witness point lies on a ReLU boundary"};
-  RMatrix j = restrict_free(net_jacobian_exact(p.g, t.pattern()), p);
-  const std::size_t rows = j.size();
-  if (p.norm == CNorm::L2) {
-    Rational num = 0, den = 0;
-    if (rows == 1 || d == 1) {
-      for (const auto& row : j) for (const Rational& v : row) num += v * v;
-      den = 1;
-    } else {
-      const Json& vj = member(w, "vector");
-      if (!vj.is_array() || vj.size() != d) throw Rejected{"the witness vector needs one coordinate per input"};
-      std::vector<Rational> v;
-      for (const Json& e : vj) { v.push_back(number(e, "witness vector")); den += v.back() * v.back(); }
-      for (const auto& row : j) {
-        Rational s = 0;
-        for (std::size_t c = 0; c < d; ++c) s += row[c] * v[c];
-        num += s * s;
-      }
-    }
-    if (den == 0 || num < lower * lower * den) throw Rejected{"the witness does not reach the claimed lower bound"};
-    return;
+  std::vector<Rational> v;
+  if (w.contains("vector")) {
+    const Json& vj = w["vector"];
+    if (!vj.is_array()) throw Rejected{"the witness vector must be an array"};
+    for (const Json& e : vj) v.push_back(number(e, "witness vector"));
   }
-  // ||J|| >= lower  <=>  some row (linf) / column (l1) sum >= lower.
-  bool reached = false;
-  const std::size_t outer = p.norm == CNorm::Linf ? rows : d, inner = p.norm == CNorm::Linf ? d : rows;
-  for (std::size_t a = 0; a < outer && !reached; ++a) {
-    Rational s = 0;
-    for (std::size_t b = 0; b < inner; ++b) s += rational_abs(p.norm == CNorm::Linf ? j[a][b] : j[b][a]);
-    reached = s >= lower;
-  }
-  if (!reached) throw Rejected{"the witness does not reach the claimed lower bound"};
+  Rational canonical = witness_floor(restrict_free(net_jacobian_exact(p.g, t.pattern()), p), p.norm, v);
+  if (lower > canonical) throw Rejected{"the witness does not reach the claimed lower bound"};
+  if (lower != canonical) throw Rejected{"the claimed lower is not the witness's value " + rational_to_string(canonical)};
 }
 
 }  // namespace
+
+struct CertLipschitzLeaves::Impl {
+  Problem p;
+  std::vector<States> boxes;     // box-partition / unbounded: each leaf's neuron states
+  std::vector<RMatrix> regions;  // one-layer-regions: each region's Jacobian
+};
+
+CertLipschitzLeaves::CertLipschitzLeaves(const Network& g, const std::string& norm, bool unbounded, const std::vector<Rational>& lo,
+                                         const std::vector<Rational>& hi, const Json& cert)
+    : impl_(std::make_shared<Impl>()) {
+  Problem& p = impl_->p;
+  p.g = g;
+  p.unbounded = unbounded;
+  p.lo = lo;
+  p.hi = hi;
+  for (std::size_t i = 0; i < g.input_dim; ++i) p.free.push_back(unbounded || lo[i] < hi[i]);
+  try {
+    p.norm = cnorm_parse(norm);
+    const std::string method = cert.at("method").get<std::string>();
+    const Rational none = 0;
+    if (method == "unbounded-all-unstable") {
+      States s;
+      for (std::size_t k = 0; k + 1 < g.layers.size(); ++k) s.emplace_back(g.layers[k].out_dim(), 2);
+      impl_->boxes.push_back(s);
+    } else if (method == "one-layer-regions") {
+      RegionWalk w = region_walk(p, cert.at("tree"), none, std::nullopt);
+      w.leaves_out = &impl_->regions;
+      w.walk();
+    } else {
+      std::vector<RInterval> box;
+      for (std::size_t i = 0; i < lo.size(); ++i) box.push_back({lo[i], hi[i]});
+      TreeWalk t{p, cert.at("tree"), none, cert.at("bounds") == "symbolic", std::nullopt, &impl_->boxes};
+      t.walk(box, 0);
+    }
+  } catch (const Rejected& r) {
+    throw InputError("lipschitz certificate", r.reason);
+  }
+}
+
+std::size_t CertLipschitzLeaves::size() const { return impl_->boxes.size() + impl_->regions.size(); }
+
+bool CertLipschitzLeaves::leaf_at_most(std::size_t i, const Rational& u) const {
+  if (!impl_->regions.empty()) return norm_at_most(impl_->regions.at(i), impl_->p.norm, u);
+  return rl::leaf_at_most(impl_->p, impl_->boxes.at(i), u);
+}
+
+std::optional<Rational> cert_lipschitz_witness_floor(const std::vector<std::vector<Rational>>& jacobian,
+                                                     const std::string& norm, const std::vector<Rational>& vector) {
+  try {
+    return witness_floor(jacobian, cnorm_parse(norm), vector);
+  } catch (const Rejected&) {
+    return std::nullopt;
+  }
+}
 
 ClaimOutcome cert_lipschitz_verify(const Json& claim, const ClaimContext& context) {
   try {
@@ -498,6 +638,7 @@ ClaimOutcome cert_lipschitz_verify(const Json& claim, const ClaimContext& contex
       throw Rejected{"the certificate's norm differs from the claim's"};
     Rational lower = number(member(cert, "lower"), "lower"), upper = number(member(cert, "upper"), "upper");
     if (lower > upper) throw Rejected{"lower > upper"};
+    check_members(cert, p);
     check_lower(p, cert, lower);
     check_upper(p, cert, upper);
     return {"holds", "exact check: " + rational_to_string(lower) + " <= L <= " + rational_to_string(upper)};

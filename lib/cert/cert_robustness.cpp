@@ -10,7 +10,8 @@
 // Certificate, one of:
 //   {"counterexample": [y_i]}: y lies in the region and its exact output is
 //   unsafe -> verdict "violated";
-//   {"tree": [...]}: a box partition of the region's box (for a ball, the box
+//   {"method": "box-partition", "tree": [...], "leaves": N}: a box partition
+//   of the region's box, with N its number of leaves (for a ball, the box
 //   [x - R, x + R]) in preorder: an integer k splits the current box at the
 //   exact midpoint of coordinate k (left half first); a leaf "I", "M", "S" or
 //   "O" must be shown safe -> verdict "holds". Every conjunction must have an
@@ -429,13 +430,19 @@ ClaimOutcome verify_robustness(const Json& claim, const ClaimContext& ctx) {
   Problem p = problem_from_claim(claim, ctx);
   if (!claim.contains("certificate") || !claim["certificate"].is_object()) return {"rejected", "no certificate"};
   const Json& cert = claim["certificate"];
-  if (cert.contains("counterexample")) return check_counterexample(p, cert["counterexample"], where);
+  if (cert.contains("counterexample")) {
+    if (cert.size() != 1) return {"rejected", "a counterexample certificate holds only 'counterexample'"};
+    return check_counterexample(p, cert["counterexample"], where);
+  }
   if (!cert.contains("tree") || !cert["tree"].is_array()) return {"rejected", "the certificate has neither a tree nor a counterexample"};
+  if (cert.size() != 3 || cert.value("method", Json()) != "box-partition" || !cert.contains("leaves") || !cert["leaves"].is_number_unsigned())
+    return {"rejected", "a partition certificate is {method: box-partition, tree, leaves}"};
   std::vector<QInterval> box;
   for (std::size_t i = 0; i < p.region.lo.size(); ++i) box.push_back({p.region.lo[i], p.region.hi[i]});
   TreeCheck t{p, cert["tree"], 0, 0, ""};
   if (!t.walk(box)) return {"rejected", "box partition: " + t.failure};
   if (t.next != t.tree.size()) return {"rejected", "box partition: entries left after the last leaf"};
+  if (cert["leaves"].get<std::size_t>() != t.leaves) return {"rejected", "box partition: 'leaves' differs from the tree's leaf count"};
   return {"holds", "every one of the " + std::to_string(t.leaves) + " leaves of the box partition is safe (exact rational interval arithmetic)"};
 }
 

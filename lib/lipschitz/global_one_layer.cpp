@@ -74,12 +74,13 @@ class RegionSearch {
     if (o_.want_certificate) {
       res.certificate = Json{{"method", "one-layer-regions"}, {"norm", norm_name(p_.norm)},
                              {"lower", rational_to_string(res.lower)}, {"upper", rational_to_string(res.upper)},
-                             {"tree", tree_}, {"leaf_bounds", bounds_}};
+                             {"tree", tree_}};
       if (witness_) {
         Json pt = Json::array(), v = Json::array();
         for (const Rational& q : witness_->point) pt.push_back(rational_to_string(q));
         for (const Rational& q : witness_->vector) v.push_back(rational_to_string(q));
-        res.certificate["witness"] = Json{{"point", pt}, {"vector", v}};
+        res.certificate["witness"] = Json{{"point", pt}};
+        if (!v.empty()) res.certificate["witness"]["vector"] = v;
       }
     }
     return true;
@@ -96,7 +97,7 @@ class RegionSearch {
   Rational lower_ = 0;
   double lower_d_ = 0;
   std::optional<Witness> witness_;
-  Json tree_ = Json::array(), bounds_ = Json::array();
+  Json tree_ = Json::array();
 
   double value(std::size_t j, const std::vector<double>& x) const {
     const Layer& l = p_.net.layers.front();
@@ -244,7 +245,6 @@ class RegionSearch {
       }
     double u = imatrix_norm_upper(j, p_.norm);
     upper_ = std::fmax(upper_, u);
-    if (o_.want_certificate) bounds_.push_back(rational_to_string(rational_from_double(u)));
     // Only a region whose bound beats the best lower bound can raise it.
     if (x_valid && u > lower_d_) {
       auto w = witness_certify(p_, x);

@@ -4,7 +4,9 @@
 
 #include <cmath>
 
+#include "cert/cert_lipschitz.hpp"
 #include "lipschitz/matrix_norm.hpp"
+#include "net/eval.hpp"
 #include "lipschitz/tight_arith.hpp"
 
 namespace rl {
@@ -90,9 +92,16 @@ std::optional<Witness> witness_certify(const LipProblem& p, const std::vector<do
     for (double& t : v) if (!std::isfinite(t)) t = 0;
     for (double t : v) w.vector.push_back(rational_from_double(t));
   }
-  double value = imatrix_norm_lower(j, p.norm, v);
-  if (!(value >= 0) || !std::isfinite(value)) return std::nullopt;
-  w.value = rational_from_double(value);
+  // The certified value is the one the checker recomputes: the exact
+  // Jacobian of the piece containing the point, floored on the 2^-64 grid.
+  ExactTrace trace = net_trace_exact(p.net, w.point);
+  if (!trace.is_interior()) return std::nullopt;
+  auto exact = net_jacobian_exact(p.net, trace.pattern());
+  for (auto& row : exact)
+    for (std::size_t c = 0; c < d; ++c) if (!p.free[c]) row[c] = 0;
+  auto value = cert_lipschitz_witness_floor(exact, norm_name(p.norm), w.vector);
+  if (!value) return std::nullopt;
+  w.value = *value;
   return w;
 }
 

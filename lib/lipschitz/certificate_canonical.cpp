@@ -1,0 +1,70 @@
+#include "lipschitz/certificate_canonical.hpp"
+
+#include "cert/cert_lipschitz.hpp"
+
+namespace rl {
+namespace {
+
+// The checker's grid (cert_lipschitz.hpp): m 2^e with 2^52 <= m < 2^53. A
+// grid value is numbered by its position, index = (e + kBias) 2^52 + (m -
+// 2^52), which orders the grid like the values; kBias keeps indices positive
+// over any exponent a certificate can reach.
+constexpr long kBias = 1L << 20;
+const Integer kTwo52 = Integer(1) << 52;
+
+// The least grid value >= q > 0, as its index.
+Integer grid_index_at_least(const Rational& q) {
+  long e = 0;
+  // 2^52 <= q 2^-e < 2^53, found from the bit lengths of numerator and denominator.
+  Integer num = boost::multiprecision::numerator(q), den = boost::multiprecision::denominator(q);
+  e = static_cast<long>(boost::multiprecision::msb(num)) - static_cast<long>(boost::multiprecision::msb(den)) - 52;
+  while (q / rational_pow2(e) >= Rational(kTwo52 * 2)) ++e;
+  while (q / rational_pow2(e) < Rational(kTwo52)) --e;
+  Integer m = rational_ceil(q / rational_pow2(e));
+  if (m == kTwo52 * 2) { m = kTwo52; ++e; }
+  return Integer(e + kBias) * kTwo52 + (m - kTwo52);
+}
+
+Rational grid_value(const Integer& index) {
+  Integer e = index / kTwo52, m = index % kTwo52 + kTwo52;
+  return Rational(m) * rational_pow2(e.convert_to<long>() - kBias);
+}
+
+// The least grid value in (below, above] that bounds leaf i, given that the
+// one at index `below` does not and the one at `above` does.
+Integer least_bounding_index(const CertLipschitzLeaves& leaves, std::size_t i, Integer below, Integer above) {
+  while (above - below > 1) {
+    Integer mid = below + (above - below) / 2;
+    if (leaves.leaf_at_most(i, grid_value(mid))) above = mid;
+    else below = mid;
+  }
+  return above;
+}
+
+}  // namespace
+
+bool lipschitz_certificate_canonicalize(const LipProblem& p, LipschitzResult& r) {
+  if (r.certificate.is_null() || r.upper <= 0) return true;
+  CertLipschitzLeaves leaves(p.net, norm_name(p.norm), p.unbounded, p.lo, p.hi, r.certificate);
+  const Integer top = grid_index_at_least(r.upper);
+  // Below 2^-2000 times the search's upper: far under any bound worth stating.
+  const Integer floor_index = top - Integer(2000) * kTwo52;
+  Rational best = 0;
+  Integer best_index = floor_index;
+  std::size_t argmax = 0;
+  for (std::size_t i = 0; i < leaves.size(); ++i) {
+    if (leaves.leaf_at_most(i, best)) continue;
+    if (!leaves.leaf_at_most(i, grid_value(top))) return false;
+    if (leaves.leaf_at_most(i, grid_value(floor_index))) return false;
+    best_index = least_bounding_index(leaves, i, best_index, top);
+    best = grid_value(best_index);
+    argmax = i;
+  }
+  r.upper = best;
+  r.certificate["upper"] = rational_to_string(best);
+  r.certificate.erase("argmax_leaf");
+  if (best > 0 && r.certificate["method"] != "unbounded-all-unstable") r.certificate["argmax_leaf"] = argmax;
+  return true;
+}
+
+}  // namespace rl
