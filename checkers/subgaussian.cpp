@@ -155,6 +155,8 @@ void run_subgaussian(const SubgaussianOptions& o) {
   if (o.samples < 2 || o.samples > 100000000) throw InputError("--samples", "must be in [2, 10^8]");
   if (o.distribution.rfind("file:", 0) == 0) return run_sample_file(o);
   Distribution x = distribution_parse(o.distribution, "--distribution");
+  if (o.mc && !distribution_support(x))
+    throw InputError("--mc", "'" + x.name + "' is unbounded: Hoeffding and Bernstein need a bounded variable");
   Rational tol = rational_parse(o.tolerance, "--tolerance");
   if (tol <= 0 || tol >= 1) throw InputError("--tolerance", "must be in (0, 1)");
   if (o.n > 1000000000) throw InputError("--n", "at most 10^9");
