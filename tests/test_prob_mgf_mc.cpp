@@ -10,6 +10,7 @@
 
 #include "arith/error.hpp"
 #include "prob/distribution_sampler.hpp"
+#include "prob/measure_samples.hpp"
 #include "prob/mgf_monte_carlo.hpp"
 #include "prob/sample_file.hpp"
 #include "test_scale.hpp"
@@ -145,4 +146,40 @@ TEST_CASE("prob mgf mc: the sample file is read exactly, with comments, and bad 
   CHECK_THROWS_WITH_AS(sample_file_read(path, 0, 1), doctest::Contains(":2"), InputError);
   std::filesystem::remove(path);
   CHECK_THROWS_AS(sample_file_read(path, 0, 1), InputError);
+}
+
+TEST_CASE("prob mgf mc: x_1 on S^2 is U[-1, 1] (Archimedes), and its Monte Carlo MGF covers sinh(l)/l") {
+  Measure sphere = measure_parse("sphere", 3, "test");
+  TestFunction x1 = test_function_parse("coordinate", 3, "test");
+  auto [a, b] = measure_function_support(sphere, x1, "test");
+  CHECK(a < -1);
+  CHECK(b > 1);
+  CHECK(b - 1 < Rational(1, 1000000));
+  MgfMcOptions o;
+  o.a = a;
+  o.b = b;
+  o.center = 0;
+  o.lambda_max = 4;
+  o.points = 4;
+  o.confidence = Rational(4, 5);
+  Distribution uniform = distribution_parse("uniform", "test");
+  const std::size_t runs = test::scaled(30);
+  std::size_t failures = 0;
+  for (std::size_t run = 0; run < runs; ++run) {
+    MgfMcResult r = mgf_monte_carlo(measure_function_samples(sphere, x1, 3000, 50 + run, 3), o, "test");
+    bool ok = true;
+    for (const MgfMcPoint& p : r.points) ok = ok && contains(p.lower, p.upper, interval_exp(log_mgf(uniform, Interval(p.lambda, 128))));
+    failures += !ok;
+  }
+  CHECK(static_cast<double>(failures) <= 0.2 * runs + 3 * std::sqrt(runs * 0.16));
+  // The Gaussian is unbounded: no support, no interval.
+  CHECK_THROWS_AS(measure_function_support(measure_parse("gaussian", 3, "test"), x1, "test"), InputError);
+  // Mixture components are drawn i.i.d. with the given weights: the norm is
+  // exactly 1 on the sphere and at most 1 on the cube.
+  Measure mix = measure_parse("mixture:1/4*sphere+3/4*cube", 4, "test");
+  TestFunction norm = test_function_parse("norm", 4, "test");
+  std::vector<DInterval> s = measure_function_samples(mix, norm, 20000, 9, 3);
+  std::size_t on_sphere = 0;
+  for (const DInterval& v : s) on_sphere += v.contains(1.0);
+  CHECK(std::fabs(on_sphere / 20000.0 - 0.25) < 0.02);
 }
