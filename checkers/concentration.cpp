@@ -12,7 +12,7 @@
 #include "prob/concentration_mc.hpp"
 #include "prob/coordinate_tail.hpp"
 #include "prob/network_function.hpp"
-#include "prob/svg_plot.hpp"
+#include "prob/plot.hpp"
 #include "registry.hpp"
 
 namespace rl::cli {
@@ -79,7 +79,7 @@ void add_bound_series(Plot& plot, const ConcentrationBound& b, const std::vector
 
 // Exact path: phi = x_1.
 void run_exact(const ConcentrationOptions& o, const Measure& m, const ConcentrationBound& b,
-               const std::optional<Rational>& t, Json& j) {
+               const std::optional<Rational>& t, Json& j, std::optional<Plot>& plot_out) {
   mpfr_prec_t prec = o.precision;
   j["method"] = "exact tail enclosure (odd-d sphere: exact rational; else Arb incomplete beta / erfc; MPFI)";
   CoordinateCheck r = concentration_check_coordinate(m, b, t, o.grid, prec);
@@ -116,7 +116,7 @@ void run_exact(const ConcentrationOptions& o, const Measure& m, const Concentrat
     }
     plot.series.push_back(s);
     add_bound_series(plot, b, ts);
-    plot_write_svg(plot, o.plot);
+    plot_out = plot;
     j["plot"] = o.plot;
   }
   if (o.json) return;
@@ -141,7 +141,8 @@ void run_exact(const ConcentrationOptions& o, const Measure& m, const Concentrat
 }
 
 void run_monte_carlo(const ConcentrationOptions& o, const Measure& m, const TestFunction& phi,
-                     const ConcentrationBound& b, const std::optional<Rational>& t, Json& j) {
+                     const ConcentrationBound& b, const std::optional<Rational>& t, Json& j,
+                     std::optional<Plot>& plot_out) {
   McOptions mo;
   mo.samples = o.samples;
   mo.confidence = rational_parse(o.confidence, "--confidence");
@@ -180,7 +181,7 @@ void run_monte_carlo(const ConcentrationOptions& o, const Measure& m, const Test
     }
     plot.series.push_back(s);
     add_bound_series(plot, b, grid);
-    plot_write_svg(plot, o.plot);
+    plot_out = plot;
     j["plot"] = o.plot;
   }
   if (o.json) return;
@@ -217,6 +218,7 @@ void run_concentration(const ConcentrationOptions& o) {
   if (o.threads > 256) throw InputError("--threads", "at most 256");
   if (o.samples > 100000000000ULL) throw InputError("--samples", "at most 10^11 per batch");
   ConcentrationForm form = concentration_form_parse(o.form, "--form");
+  if (!o.plot.empty()) plot_format(o.plot, "--plot");
   Json j{{"command", "concentration"}, {"measure", o.measure}, {"d", o.d}, {"function", o.function}, {"form", o.form}};
   if (o.find_c) {
     if (o.function != "coordinate") throw InputError("--find-c", "only for --function coordinate (exact tail)");
@@ -238,12 +240,13 @@ void run_concentration(const ConcentrationOptions& o) {
     if (*t < 0) throw InputError("--t", "t must be >= 0");
   }
   bool exact = o.function == "coordinate" && o.method != "mc";
+  std::optional<Plot> plot;
   if (o.method == "exact" && !exact) throw InputError("--method", "exact tails exist only for --function coordinate");
   if (o.method != "auto" && o.method != "exact" && o.method != "mc")
     throw InputError("--method", "expected auto, exact or mc");
   if (exact) {
     j["lipschitz"] = "1 (exact)";
-    run_exact(o, m, b, t, j);
+    run_exact(o, m, b, t, j, plot);
   } else {
     TestFunction phi = o.function.rfind("network:", 0) == 0
                            ? network_test_function(o.function.substr(8), o.d, "--function")
@@ -251,9 +254,11 @@ void run_concentration(const ConcentrationOptions& o) {
     b.lipschitz_squared = phi.lipschitz_squared;
     j["lipschitz_squared"] = rational_to_string(phi.lipschitz_squared);
     j["lipschitz_source"] = phi.lipschitz_source;
-    run_monte_carlo(o, m, phi, b, t, j);
+    run_monte_carlo(o, m, phi, b, t, j, plot);
   }
   if (o.json) print_json(j);
+  // After the report: a plotting failure still leaves the numbers printed.
+  if (plot) plot_write(*plot, o.plot);
 }
 
 void setup(CLI::App& app) {
@@ -275,7 +280,7 @@ void setup(CLI::App& app) {
   sub->add_option("--grid", o->grid, "uniform grid points on [0, t_end] for the exact check (default 64)");
   sub->add_option("--precision", o->precision, "bits for MPFI/Arb (default 128)");
   sub->add_option("--digits", o->digits, "significant digits printed (outward rounded)");
-  sub->add_option("--plot", o->plot, "write an SVG plot of the tail against the bound");
+  sub->add_option("--plot", o->plot, "draw the tail against the bound with gnuplot into FILE.svg or FILE.png");
   sub->add_flag("--progress", o->progress, "show Monte Carlo progress on stderr");
   sub->add_flag("--json", o->json, "print one JSON object");
   sub->callback([o] { run_concentration(*o); });

@@ -1,14 +1,21 @@
 // robustlaw subgaussian: the optimal variance proxy of a closed-form
 // distribution, certified over every lambda, and the seed's Definition 5,
-// Lemma 1, Lemma 2 and Hoeffding's lemma checked against it.
+// Lemma 1, Lemma 2 and Hoeffding's lemma checked against it; and Monte Carlo
+// MGF intervals (Hoeffding / empirical Bernstein) for bounded variables given
+// by samples (file:SAMPLES.csv) or, with --mc, drawn from a closed form.
 #include <iostream>
 #include <map>
 #include <memory>
+#include <optional>
 
 #include "arith/error.hpp"
 #include "common.hpp"
+#include "prob/distribution_sampler.hpp"
+#include "prob/measure_samples.hpp"
+#include "prob/mgf_mc_report.hpp"
+#include "prob/plot.hpp"
+#include "prob/sample_file.hpp"
 #include "prob/subgaussian_checks.hpp"
-#include "prob/svg_plot.hpp"
 #include "registry.hpp"
 
 namespace rl::cli {
@@ -20,7 +27,98 @@ struct SubgaussianOptions {
   std::size_t budget = 20000;
   int digits = 15;
   bool json = false;
+  // Monte Carlo MGF intervals.
+  bool mc = false;
+  std::uint64_t samples = 100000, seed = 1;
+  std::string confidence = "0.99", support, center, lambda_max;
+  std::size_t lambda_points = 8;
+  // --distribution measure: phi(X) for X from a measure.
+  std::string measure, function = "coordinate";
+  std::size_t d = 0;
 };
+
+constexpr std::uint64_t kMgfStream = 3;
+
+// Options shared by both Monte Carlo sources; Lambda defaults to 8 / (b - a).
+MgfMcOptions mgf_options(const SubgaussianOptions& o, const Rational& a, const Rational& b, const Rational& center) {
+  MgfMcOptions m;
+  m.a = a;
+  m.b = b;
+  m.center = center;
+  m.confidence = rational_parse(o.confidence, "--confidence");
+  m.lambda_max = o.lambda_max.empty() ? Rational(8) / (b - a) : rational_parse(o.lambda_max, "--lambda-max");
+  m.points = o.lambda_points;
+  return m;
+}
+
+std::optional<Rational> sigma_option(const SubgaussianOptions& o) {
+  if (o.sigma.empty()) return std::nullopt;
+  Rational s = rational_parse(o.sigma, "--sigma");
+  if (s <= 0) throw InputError("--sigma", "must be positive");
+  return s;
+}
+
+// file:SAMPLES.csv: the MGF of a variable known only through samples in --support.
+void run_sample_file(const SubgaussianOptions& o) {
+  if (o.support.empty()) throw InputError("--support", "required with file:SAMPLES.csv: the bounds A,B of the variable");
+  std::vector<Rational> ab = rational_parse_list(o.support, "--support");
+  if (ab.size() != 2 || !(ab[0] < ab[1])) throw InputError("--support", "expected A,B with A < B");
+  if (o.n > 0 || !o.mean_of.empty()) throw InputError("--n", "Lemma 2 needs a closed-form distribution");
+  const std::string path = o.distribution.substr(5);
+  MgfMcReport r;
+  r.options = mgf_options(o, ab[0], ab[1], o.center.empty() ? (ab[0] + ab[1]) / 2 : rational_parse(o.center, "--center"));
+  r.center_meaning = o.center.empty() ? "the midpoint of the support; E X is unknown"
+                                      : "given by --center; Definition 5 needs c = E X";
+  r.source = path;
+  r.sigma = sigma_option(o);
+  r.result = mgf_monte_carlo(sample_file_read(path, ab[0], ab[1]), r.options, path);
+  Json j{{"command", "subgaussian"}, {"distribution", o.distribution}, {"mgf_monte_carlo", mgf_mc_json(r, o.digits)}};
+  if (!o.plot.empty()) j["plot"] = o.plot;
+  if (o.json) print_json(j);
+  else mgf_mc_print(std::cout, r, o.digits);
+  if (!o.plot.empty()) plot_write(mgf_mc_plot(r, "Monte Carlo MGF of " + path), o.plot);
+}
+
+// --distribution measure: phi(X) with X ~ --measure in R^d (bounded), phi = --function.
+void run_measure(const SubgaussianOptions& o) {
+  if (o.measure.empty() || o.d < 2) throw InputError("--measure", "--distribution measure needs --measure and --d >= 2");
+  if (o.n > 0 || !o.mean_of.empty()) throw InputError("--n", "Lemma 2 needs a closed-form distribution");
+  Measure m = measure_parse(o.measure, o.d, "--measure");
+  TestFunction phi = test_function_parse(o.function, o.d, "--function");
+  auto [a, b] = measure_function_support(m, phi, "--measure");
+  bool symmetric = phi.odd;  // odd phi, measures symmetric about 0: E phi = 0
+  for (const auto& c : m.components) symmetric = symmetric && c.kind == MeasureKind::Sphere;
+  MgfMcReport r;
+  r.options = mgf_options(o, a, b, o.center.empty() ? Rational(0) : rational_parse(o.center, "--center"));
+  r.center_meaning = symmetric && o.center.empty() ? "E phi = 0 exactly (odd phi, symmetric measure)"
+                                                   : "given; Definition 5 needs c = E phi";
+  r.source = "phi = " + o.function + " of " + o.measure + " in d = " + std::to_string(o.d) + ", seed " +
+             std::to_string(o.seed) + ", std::mt19937_64";
+  r.sigma = sigma_option(o);
+  r.result = mgf_monte_carlo(measure_function_samples(m, phi, o.samples, o.seed, kMgfStream), r.options, "--measure");
+  Json j{{"command", "subgaussian"}, {"distribution", "measure"}, {"measure", o.measure}, {"d", o.d},
+         {"function", o.function}, {"mgf_monte_carlo", mgf_mc_json(r, o.digits)}};
+  if (!o.plot.empty()) j["plot"] = o.plot;
+  if (o.json) print_json(j);
+  else mgf_mc_print(std::cout, r, o.digits);
+  if (!o.plot.empty()) plot_write(mgf_mc_plot(r, "Monte Carlo MGF of " + r.source), o.plot);
+}
+
+// --mc on a closed form: the Monte Carlo intervals next to the exact MGF.
+MgfMcReport closed_form_mc(const SubgaussianOptions& o, const Distribution& x) {
+  auto support = distribution_support(x);
+  if (!support) throw InputError("--mc", "'" + x.name + "' is unbounded: Hoeffding and Bernstein need a bounded variable");
+  MgfMcReport r;
+  r.options = mgf_options(o, support->first, support->second, distribution_mean(x));
+  r.center_meaning = "E X (exact)";
+  r.source = x.name + " sampler, seed " + std::to_string(o.seed) + ", std::mt19937_64";
+  r.sigma = sigma_option(o);
+  std::vector<DInterval> samples;
+  for (double v : distribution_draw(x, o.samples, o.seed, kMgfStream, "--distribution")) samples.push_back(DInterval::point(v));
+  r.result = mgf_monte_carlo(samples, r.options, "--distribution");
+  for (const MgfMcPoint& p : r.result.points) r.exact.push_back(interval_exp(log_mgf(x, Interval(p.lambda, 128))));
+  return r;
+}
 
 Json pair_json(const Rational& lo, const Rational& hi, int digits) {
   return Json{{"lower", decimal_lower(lo, digits)}, {"upper", decimal_upper(hi, digits)}};
@@ -45,7 +143,7 @@ std::vector<ScaledVariable> mean_terms(const SubgaussianOptions& o, const Distri
   return terms;
 }
 
-void write_plot(const SubgaussianOptions& o, const std::vector<ScaledVariable>& one, const ProxyResult& r,
+Plot ratio_plot(const std::vector<ScaledVariable>& one, const ProxyResult& r,
                 const Distribution& x) {
   Plot plot;
   plot.title = "2 log E exp(l (X - EX)) / l^2 for " + x.name;
@@ -76,11 +174,19 @@ void write_plot(const SubgaussianOptions& o, const std::vector<ScaledVariable>& 
   }
   plot.series = {ratio, proxy};
   if (!hoeff.x.empty()) plot.series.push_back(hoeff);
-  plot_write_svg(plot, o.plot);
+  return plot;
 }
 
+void print_text(const SubgaussianOptions& o, const Json& j, const ProxyResult& r, const Interval& closed);
+
 void run_subgaussian(const SubgaussianOptions& o) {
+  if (!o.plot.empty()) plot_format(o.plot, "--plot");
+  if (o.samples < 2 || o.samples > 100000000) throw InputError("--samples", "must be in [2, 10^8]");
+  if (o.distribution.rfind("file:", 0) == 0) return run_sample_file(o);
+  if (o.distribution == "measure") return run_measure(o);
   Distribution x = distribution_parse(o.distribution, "--distribution");
+  if (o.mc && !distribution_support(x))
+    throw InputError("--mc", "'" + x.name + "' is unbounded: Hoeffding and Bernstein need a bounded variable");
   Rational tol = rational_parse(o.tolerance, "--tolerance");
   if (tol <= 0 || tol >= 1) throw InputError("--tolerance", "must be in (0, 1)");
   if (o.n > 1000000000) throw InputError("--n", "at most 10^9");
@@ -141,8 +247,25 @@ void run_subgaussian(const SubgaussianOptions& o) {
     if (j["lemma2"]["tight"].get<bool>())
       j["lemma2"]["note"] = "the bound is attained within the enclosure width: Lemma 2 is sharp for identical terms";
   }
-  if (!o.plot.empty()) { write_plot(o, one, r, x); j["plot"] = o.plot; }
-  if (o.json) { print_json(j); return; }
+  std::optional<MgfMcReport> mc;
+  if (o.mc) {
+    mc = closed_form_mc(o, x);
+    j["mgf_monte_carlo"] = mgf_mc_json(*mc, o.digits);
+  }
+  std::optional<Plot> plot;
+  if (!o.plot.empty()) {
+    plot = mc ? mgf_mc_plot(*mc, "Monte Carlo MGF of " + x.name + " against the exact MGF") : ratio_plot(one, r, x);
+    j["plot"] = o.plot;
+  }
+  if (o.json) print_json(j);
+  else print_text(o, j, r, closed);
+  if (mc && !o.json) mgf_mc_print(std::cout, *mc, o.digits);
+  // After the report: a plotting failure still leaves the numbers printed.
+  if (plot) plot_write(*plot, o.plot);
+}
+
+void print_text(const SubgaussianOptions& o, const Json& j, const ProxyResult& r, const Interval& closed) {
+  const int dg = o.digits;
   std::cout << "distribution " << o.distribution << "\noptimal variance proxy sup 2K(l)/l^2 in ["
             << decimal_lower(r.lower, dg) << ", " << decimal_upper(r.upper, dg) << "] (certified, " << r.boxes
             << " boxes)\n  " << r.argument << "\nclosed form " << j["closed_form"]["formula"].get<std::string>() << " in ["
@@ -155,14 +278,28 @@ void run_subgaussian(const SubgaussianOptions& o) {
 void setup(CLI::App& app) {
   auto o = std::make_shared<SubgaussianOptions>();
   CLI::App* sub = app.add_subcommand("subgaussian", "certified optimal variance proxy; Definition 5, Lemmas 1 and 2, Hoeffding's lemma");
-  sub->add_option("--distribution", o->distribution, "rademacher | uniform (U[-1,1]) | gaussian (N(0,1)) | bernoulli:P")->required();
+  sub->add_option("--distribution", o->distribution,
+                  "rademacher | uniform (U[-1,1]) | gaussian (N(0,1)) | bernoulli:P | file:SAMPLES.csv (Monte Carlo MGF, "
+                  "needs --support) | measure (Monte Carlo MGF of --function under --measure)")
+      ->required();
   sub->add_option("--sigma", o->sigma, "check Definition 5 and Lemma 1 for this sigma");
   sub->add_option("--n", o->n, "Lemma 2: the mean of n independent copies");
   sub->add_option("--mean-of", o->mean_of, "Lemma 2: the mean of these independent variables (comma-separated)");
   sub->add_option("--tolerance", o->tolerance, "relative width at which branch and bound stops (default 1e-11)");
   sub->add_option("--budget", o->budget, "maximum number of lambda boxes");
   sub->add_option("--digits", o->digits, "significant digits printed (outward rounded)");
-  sub->add_option("--plot", o->plot, "write an SVG plot of 2K(l)/l^2 against the proxy and Hoeffding");
+  sub->add_option("--plot", o->plot, "draw 2K(l)/l^2 against the proxy and Hoeffding with gnuplot into FILE.svg or FILE.png");
+  sub->add_flag("--mc", o->mc, "also estimate the MGF by Monte Carlo with Hoeffding / empirical-Bernstein intervals");
+  sub->add_option("--samples", o->samples, "Monte Carlo samples for --mc (default 100000)");
+  sub->add_option("--seed", o->seed, "RNG seed for --mc (std::mt19937_64)");
+  sub->add_option("--confidence", o->confidence, "simultaneous confidence of the Monte Carlo intervals (default 0.99)");
+  sub->add_option("--support", o->support, "A,B: the bounds of the variable in file:SAMPLES.csv (every sample is checked)");
+  sub->add_option("--center", o->center, "c in E exp(l (X - c)) for file: samples (default: the midpoint of --support)");
+  sub->add_option("--lambda-max", o->lambda_max, "Monte Carlo grid l = k Lambda / K, |k| <= K (default Lambda = 8 / (b - a))");
+  sub->add_option("--lambda-points", o->lambda_points, "K, the number of positive grid points (default 8)");
+  sub->add_option("--measure", o->measure, "with --distribution measure: sphere | cube | mixture:W*KIND+... (bounded)");
+  sub->add_option("--d", o->d, "with --distribution measure: the dimension");
+  sub->add_option("--function", o->function, "with --distribution measure: coordinate | norm | linear:a1,.. | max | min");
   sub->add_flag("--json", o->json, "print one JSON object");
   sub->callback([o] { run_subgaussian(*o); });
 }

@@ -1,0 +1,30 @@
+// I.i.d. samples of phi(X), X from a bounded measure of measure.hpp (sphere,
+// cube, or mixtures of them) and phi a built-in test function, for the Monte
+// Carlo MGF intervals (mgf_monte_carlo.hpp).
+//
+// Support: |x| <= 1 on S^{d-1} and on [0, 1/sqrt d]^d, and phi(0) = 0 for
+// every built-in function, so phi(X) lies in [-L, L] (L >= the Lipschitz
+// constant, rounded up); the norm lies in [0, 1]. phi is evaluated in double,
+// so each sample is stored as [v - kMcMargin, v + kMcMargin] and the support
+// is widened by the same margin.
+// Mixtures are sampled i.i.d.: the component is chosen by a 64-bit draw
+// against the cumulative weights times 2^64 (exact up to 2^-64 per weight).
+// Block b uses sampler_stream(seed, stream, b).
+#pragma once
+#include <utility>
+
+#include "arith/dinterval.hpp"
+#include "prob/measure.hpp"
+#include "prob/test_function.hpp"
+
+namespace rl {
+
+// [a, b] containing every stored sample enclosure. Throws InputError naming
+// `where` for unbounded measures (a Gaussian component).
+std::pair<Rational, Rational> measure_function_support(const Measure& m, const TestFunction& phi,
+                                                        const std::string& where);
+
+std::vector<DInterval> measure_function_samples(const Measure& m, const TestFunction& phi, std::uint64_t n,
+                                                std::uint64_t seed, std::uint64_t stream);
+
+}  // namespace rl

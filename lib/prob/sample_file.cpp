@@ -1,0 +1,31 @@
+#include "prob/sample_file.hpp"
+
+#include <fstream>
+
+#include "arith/error.hpp"
+
+namespace rl {
+
+std::vector<DInterval> sample_file_read(const std::string& path, const Rational& a, const Rational& b) {
+  std::ifstream in(path);
+  if (!in) throw InputError(path, "cannot open the sample file");
+  std::vector<DInterval> out;
+  std::string line;
+  for (std::size_t number = 1; std::getline(in, line); ++number) {
+    std::size_t start = line.find_first_not_of(" \t\r");
+    if (start == std::string::npos || line[start] == '#') continue;
+    std::size_t end = line.find(',', start);
+    std::string field = line.substr(start, end == std::string::npos ? std::string::npos : end - start);
+    field.erase(field.find_last_not_of(" \t\r") + 1);
+    const std::string where = path + ":" + std::to_string(number);
+    Rational x = rational_parse(field, where);
+    if (x < a || x > b)
+      throw InputError(where, "sample " + field + " lies outside the declared support [" + rational_to_string(a) + ", " +
+                                  rational_to_string(b) + "] (--support)");
+    out.push_back(DInterval::from_rational(x));
+  }
+  if (in.bad()) throw InputError(path, "read error");
+  return out;
+}
+
+}  // namespace rl

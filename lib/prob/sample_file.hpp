@@ -1,0 +1,19 @@
+// Samples of a real variable read from a text file (`file:SAMPLES.csv`):
+// one value per line, in the first comma-separated column; blank lines and
+// lines starting with '#' are skipped. Values are parsed exactly
+// (rational_parse: "0.25", "-3/7", "1e-3") and checked exactly against the
+// declared support [a, b]; each is stored as the outward double interval
+// enclosing it.
+#pragma once
+#include <string>
+#include <vector>
+
+#include "arith/dinterval.hpp"
+
+namespace rl {
+
+// Throws InputError naming path:line for an unreadable file, a malformed
+// value, or a value outside [a, b].
+std::vector<DInterval> sample_file_read(const std::string& path, const Rational& a, const Rational& b);
+
+}  // namespace rl
