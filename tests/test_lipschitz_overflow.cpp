@@ -2,7 +2,8 @@
 // 1e±300, subnormal weights) and under a memory cap: no exception, every pair
 // encloses the exact gradient norms at sampled points, scaled networks agree
 // with the unscaled ones through L(c f) = c L(f), and the certificates of the
-// fallback verify exactly.
+// fallback verify exactly. The memory cap of the Lipschitz and robustness
+// searches: a tiny cap stops them soundly, a generous one changes nothing.
 #include <doctest/doctest.h>
 
 #include <filesystem>
@@ -14,6 +15,8 @@
 #include "net/eval.hpp"
 #include "net/load.hpp"
 #include "net/random_network.hpp"
+#include "robustness/bnb.hpp"
+#include "vnnlib/vnnlib.hpp"
 #include "test_cli_errors_support.hpp"
 
 using namespace rl;
@@ -209,4 +212,24 @@ TEST_CASE("cli: --max-memory refuses 0, negative and non-numeric sizes; a tiny c
   const Json j = json_parse_exact(ok.out, "stdout");
   CHECK(j["status"] == "memory-limit");
   CHECK(rational_parse(j["lower_exact"].get<std::string>()) <= rational_parse(j["upper_exact"].get<std::string>()));
+}
+
+TEST_CASE("robustness branch and bound: a tiny memory cap answers unknown (memory-limit), a generous one changes nothing") {
+  const std::string src = ROBUSTLAW_SOURCE_DIR;
+  const Network net = network_load(src + "/proofs/robustness/nets/small_2d.json");
+  const SafetyProperty property = vnnlib_read(src + "/bench/vnnlib/small_2d_margin.vnnlib", net.input_dim, net.output_dim());
+  BranchOptions o;
+  const BranchResult free = branch_and_bound(net, property, o);
+  REQUIRE(free.status == "verified");
+  REQUIRE(free.nodes > 3);
+  o.max_memory_bytes = 1;
+  const BranchResult tiny = branch_and_bound(net, property, o);
+  CHECK(tiny.status == "unknown");
+  CHECK(tiny.reason == "memory-limit");
+  CHECK(tiny.tree.empty());
+  o.max_memory_bytes = std::size_t(1) << 30;
+  const BranchResult generous = branch_and_bound(net, property, o);
+  CHECK(generous.status == "verified");
+  CHECK(generous.nodes == free.nodes);
+  CHECK(generous.tree == free.tree);
 }
