@@ -65,8 +65,8 @@ LipschitzOptions box_options(Norm norm, std::size_t d, const Rational& lo, const
   return o;
 }
 
-// ||grad||^2 (l2), ||grad||_inf (l1: the dual of the l1 input norm... with a scalar
-// output the constant is the dual norm of the gradient) computed exactly.
+// For a scalar output the constant is the dual norm of the gradient; returns,
+// exactly, its square for l2, the sum of |g_i| for linf and max |g_i| for l1.
 Rational gradient_norm_power(const RationalMatrix& j, Norm norm) {
   Rational s = 0;
   for (const Rational& g : j[0]) {
