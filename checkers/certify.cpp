@@ -10,6 +10,7 @@
 #include "cert/claim.hpp"
 #include "common.hpp"
 #include "net/eval.hpp"
+#include "lipschitz/memory_limit.hpp"
 #include "registry.hpp"
 #include "robustness/ball.hpp"
 #include "robustness/claim_file.hpp"
@@ -28,6 +29,7 @@ struct CertifyCliOptions {
   double time_limit = 60;
   int digits = 17;
   std::uint64_t seed = 1;
+  std::optional<std::string> max_memory;
   bool json = false;
 };
 
@@ -69,6 +71,7 @@ void run_ball(const CertifyCliOptions& o, const Network& net) {
   co.time_limit_seconds = o.time_limit;
   co.stop = &g_interrupted;
   co.seed = o.seed;
+  if (o.max_memory) co.max_memory_bytes = memory_limit_parse(*o.max_memory, "--max-memory");
   CertifyResult r = robustness_certify(net, q, co);
   // The exact replay of a symbolic-interval leaf can come out looser than the
   // outward double bound (the relaxation slopes depend on the bounds); if the
@@ -123,6 +126,7 @@ void run_vnnlib(const CertifyCliOptions& o, const Network& net) {
   BranchOptions bo;
   bo.time_limit_seconds = o.time_limit;
   bo.stop = &g_interrupted;
+  if (o.max_memory) bo.max_memory_bytes = memory_limit_parse(*o.max_memory, "--max-memory");
   bo.seed = o.seed;
   BranchResult b = branch_and_bound(net, p, bo);
   if (!o.certificate.empty() && b.status == "verified" &&
@@ -180,6 +184,7 @@ void setup(CLI::App& app) {
   sub->add_option("--time-limit", o->time_limit, "seconds before answering unknown / timeout (default 60)")->check(CLI::PositiveNumber);
   sub->add_option("--certificate", o->certificate, "write a claim file (kind robustness) that `robustlaw check` replays");
   sub->add_option("--digits", o->digits, "significant digits of printed decimals")->check(CLI::Range(1, 10000));
+  sub->add_option("--max-memory", o->max_memory, "MB (2^20 bytes): cap on the branch and bound's stack and certificate tree; past it the answer is unknown (memory-limit)");
   sub->add_option("--seed", o->seed, "seed of the (untrusted) random attacks");
   sub->add_flag("--json", o->json, "print one JSON object");
   sub->callback([o] { run_certify(*o); });

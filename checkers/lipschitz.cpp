@@ -3,10 +3,12 @@
 #include <atomic>
 #include <csignal>
 #include <fstream>
+#include <optional>
 
 #include "arith/error.hpp"
 #include "common.hpp"
 #include "lipschitz/lipschitz.hpp"
+#include "lipschitz/memory_limit.hpp"
 #include "registry.hpp"
 
 namespace rl::cli {
@@ -27,6 +29,7 @@ struct LipschitzCliOptions {
   int output = -1;
   std::string output_diff;
   std::uint64_t node_limit = 0;
+  std::optional<std::string> max_memory;
   int digits = 17;
   bool json = false;
 };
@@ -100,6 +103,7 @@ void run_lipschitz(const LipschitzCliOptions& o) {
   if (o.time_limit > 0) opt.time_limit_seconds = o.time_limit;
   opt.threads = o.threads;
   opt.node_limit = o.node_limit;
+  if (o.max_memory) opt.max_memory_bytes = memory_limit_parse(*o.max_memory, "--max-memory");
   opt.want_certificate = !o.certificate.empty();
   opt.stop = &g_interrupted;
   opt.progress = [&](const LipschitzProgress& p) {
@@ -162,6 +166,7 @@ void setup(CLI::App& app) {
   sub->add_option("--certificate", options->certificate, "write a claim file with a certificate the checker re-verifies");
   sub->add_option("--output", options->output, "analyse output i alone (numbered from 0)")->check(CLI::NonNegativeNumber);
   sub->add_option("--output-diff", options->output_diff, "analyse the margin f_i - f_j, given as i,j");
+  sub->add_option("--max-memory", options->max_memory, "MB (2^20 bytes): cap on the search frontier; past it the run stops with status memory-limit and the certified pair it has");
   sub->add_option("--node-limit", options->node_limit, "stop after this many branch-and-bound nodes");
   sub->add_option("--digits", options->digits, "significant digits of the printed bounds")->check(CLI::Range(1, 1000));
   sub->add_flag("--json", options->json, "print one JSON object");

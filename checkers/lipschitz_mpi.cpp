@@ -3,11 +3,13 @@
 // Same options and output as `lipschitz`, plus --pieces. Rank 0 prints.
 #include <fstream>
 #include <iostream>
+#include <optional>
 
 #include "arith/error.hpp"
 #include "common.hpp"
 #include "distributed/box_partition.hpp"
 #include "distributed/lipschitz_distributed.hpp"
+#include "lipschitz/memory_limit.hpp"
 #include "registry.hpp"
 
 namespace rl::cli {
@@ -16,6 +18,7 @@ namespace {
 struct MpiOptions {
   ModelOptions model;
   std::string norm = "l2", box, rel_gap = "1e-9", certificate;
+  std::optional<std::string> max_memory;
   bool global = false, json = false;
   double time_limit = 0;
   unsigned threads = 1;
@@ -39,6 +42,7 @@ void run(const MpiOptions& o) {
   if (options.rel_gap < 0) throw InputError("--rel-gap", "must be >= 0");
   if (o.time_limit > 0) options.time_limit_seconds = o.time_limit;
   options.threads = o.threads;
+  if (o.max_memory) options.max_memory_bytes = memory_limit_parse(*o.max_memory, "--max-memory");
   options.want_certificate = !o.certificate.empty();
   DistributedResult d = lipschitz_distributed(session, net, options, DistributedOptions{o.pieces});
   if (!d.is_master) return;
@@ -74,6 +78,7 @@ void setup(CLI::App& app) {
   sub->add_option("--rel-gap", o->rel_gap, "stop when upper/lower - 1 <= G (per piece)");
   sub->add_option("--time-limit", o->time_limit, "seconds for the whole run; the best certified pair is reported");
   sub->add_option("--threads", o->threads, "threads per rank (default 1: one rank per core)");
+  sub->add_option("--max-memory", o->max_memory, "MB (2^20 bytes) per rank: cap on each piece's search frontier (status memory-limit past it)");
   sub->add_option("--pieces", o->pieces, "sub-boxes to split the box into (default 8 per worker)");
   sub->add_option("--certificate", o->certificate, "write the gathered certificate (one per piece) to FILE");
   sub->add_option("--digits", o->digits, "significant digits of the printed bounds")->check(CLI::Range(1, 1000));

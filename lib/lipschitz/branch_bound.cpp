@@ -9,8 +9,13 @@
 // Nodes are processed in synchronous batches of fixed size whose children are
 // bounded in parallel and merged in a fixed order, so the result does not
 // depend on the thread count.
+//
+// Overflow: a leaf whose double bound is +inf (huge weights or boxes) is not
+// split further; it carries the exact magnitude product instead, which bounds
+// the constant on every sub-box, and the run reports "unbounded-in-double".
 #include <algorithm>
 #include <chrono>
+#include <cstddef>
 #include <cmath>
 #include <queue>
 #include <random>
@@ -27,10 +32,12 @@ namespace rl {
 namespace {
 
 constexpr std::size_t kVertexLimit = 12;
+constexpr std::size_t kClarkeFirst = 6;  // from this many unstable neurons on, try the Clarke bound first
 constexpr std::size_t kBatchParents = 8;
 constexpr std::uint8_t kMaxLevel = 50;
 constexpr int kRandomCandidates = 64;
 constexpr std::size_t kCertificateSymbolicNeurons = 64;
+constexpr std::size_t kHeapOverhead = 16;  // allocator bookkeeping per heap block
 
 using Pattern = std::vector<std::vector<std::uint8_t>>;
 using Clock = std::chrono::steady_clock;
@@ -78,7 +85,9 @@ class BranchAndBound {
       double s = 0;
       for (std::size_t r = 0; r < first.out_dim(); ++r) s += std::fabs(first.weights_f[r * d + c]);
       double width = p.unbounded ? 0 : rational_to_double(p.hi[c] - p.lo[c]);
-      sensitivity_.push_back((s + 1e-300) * width);
+      // In log2, so that huge weights or widths still rank the coordinates.
+      sensitivity_.push_back(std::log2(std::fmin(s, std::numeric_limits<double>::max()) + 1e-300) +
+                             std::log2(std::fmin(width, std::numeric_limits<double>::max())));
       lo_i_.push_back(p.unbounded ? DInterval::whole() : DInterval::from_rational(p.lo[c]));
       width_i_.push_back(p.unbounded ? DInterval::whole() : DInterval::from_rational(p.hi[c] - p.lo[c]));
     }
@@ -94,11 +103,12 @@ class BranchAndBound {
     start_ = Clock::now();
     LipschitzResult res;
     res.product_upper = lipschitz_upper_product(p_);
+    magnitude_ = lipschitz_upper_magnitude(p_);
     BoxBounds root_bounds = net_ibp(p_.net, root_box_);
-    res.clarke_upper = rational_from_double(lipschitz_upper_clarke(p_, root_bounds));
+    res.clarke_upper = bound_rational(lipschitz_upper_clarke(p_, root_bounds));
 
     Cell root{std::vector<std::uint8_t>(p_.net.input_dim, 0), std::vector<std::uint64_t>(p_.net.input_dim, 0)};
-    Evaluation e = evaluate(root, std::numeric_limits<double>::infinity());
+    Evaluation e = evaluate(root, std::numeric_limits<double>::infinity(), -1.0);
     tree_.push_back({-1, -1, e.upper});
     nodes_ = 1;
     vertices_ = e.vertices;
@@ -126,11 +136,15 @@ class BranchAndBound {
   std::vector<TreeNode> tree_;
   std::priority_queue<OpenNode> open_;
   double stuck_max_ = 0;  // leaves that cannot be split further
+  Rational magnitude_;    // the exact magnitude product: the bound of a leaf whose double bound overflows
   std::uint64_t nodes_ = 0, vertices_ = 0;
   Rational lower_ = 0;
   double lower_d_ = 0;
   std::optional<Witness> witness_;
   std::vector<Candidate> candidates_;
+
+  // A double leaf bound as a rational; +inf becomes the magnitude product.
+  Rational bound_rational(double b) const { return std::isfinite(b) ? rational_from_double(b) : magnitude_; }
 
   double elapsed() const { return std::chrono::duration<double>(Clock::now() - start_).count(); }
 
@@ -149,19 +163,26 @@ class BranchAndBound {
     return box;
   }
 
-  Evaluation evaluate(const Cell& cell, double parent_upper) const {
+  // The node's bound: with few unstable neurons the vertex bound; with more,
+  // the Clarke bound first, and the vertex bound (when still few enough) only
+  // if the Clarke bound stays above `enough`, the batch's pruning threshold
+  // (fixed before the batch, so the result does not depend on the thread
+  // count): a walk over 2^u vertices costs more than one Clarke enclosure.
+  // Both bounds hold, so their minimum does.
+  Evaluation evaluate(const Cell& cell, double parent_upper, double enough) const {
     Evaluation e;
     e.box = cell_box(cell);
     e.bounds = symbolic_ ? lipschitz_symbolic_bounds(p_, e.box) : net_ibp(p_.net, e.box);
-    if (e.bounds.unstable_count() <= kVertexLimit) {
+    const std::size_t unstable = e.bounds.unstable_count();
+    e.upper = unstable < kClarkeFirst ? std::numeric_limits<double>::infinity() : lipschitz_upper_clarke(p_, e.bounds);
+    if (e.upper > enough && unstable <= kVertexLimit) {
       VertexBound v = lipschitz_upper_vertex(p_, e.bounds);
-      e.upper = v.upper;
+      e.upper = std::fmin(e.upper, v.upper);
       e.vertex = true;
       e.vertices = v.vertices;
       e.argmax = std::move(v.argmax);
-    } else {
-      e.upper = lipschitz_upper_clarke(p_, e.bounds);
     }
+    if (std::isnan(e.upper)) e.upper = std::numeric_limits<double>::infinity();
     e.upper = std::fmin(e.upper, parent_upper);
     return e;
   }
@@ -172,7 +193,7 @@ class BranchAndBound {
     double score = 0;
     for (std::size_t i = 0; i < cell.level.size(); ++i) {
       if (!p_.free[i] || cell.level[i] >= kMaxLevel) continue;
-      double s = std::ldexp(sensitivity_[i], -int(cell.level[i]));
+      double s = sensitivity_[i] - double(cell.level[i]);
       if (best < 0 || s > score) { best = int(i); score = s; }
     }
     return best;
@@ -219,7 +240,16 @@ class BranchAndBound {
     if (o_.stop && o_.stop->load()) return "interrupted";
     if (elapsed() >= o_.time_limit_seconds) return "time-limit";
     if (o_.node_limit && nodes_ >= o_.node_limit) return "node-limit";
+    if (o_.max_memory_bytes && memory_estimate() > o_.max_memory_bytes) return "memory-limit";
     return "";
+  }
+
+  // Bytes held by the frontier and the partition tree: each open node owns a
+  // cell (one level byte and one index word per coordinate, two heap blocks).
+  std::size_t memory_estimate() const {
+    const std::size_t d = p_.net.input_dim;
+    const std::size_t per_open = sizeof(OpenNode) + d * (sizeof(std::uint8_t) + sizeof(std::uint64_t)) + 2 * kHeapOverhead;
+    return open_.size() * per_open + tree_.capacity() * sizeof(TreeNode);
   }
 
   void report_progress() {
@@ -227,7 +257,7 @@ class BranchAndBound {
     double t = elapsed();
     if (t - last_progress_ < 1.0) return;
     last_progress_ = t;
-    o_.progress({lower_, rational_from_double(current_upper()), nodes_, open_.size(), t});
+    o_.progress({lower_, bound_rational(current_upper()), nodes_, open_.size(), t});
   }
 
   double current_upper() const { return std::fmax(stuck_max_, open_.empty() ? 0.0 : open_.top().upper); }
@@ -245,7 +275,7 @@ class BranchAndBound {
       while (!open_.empty() && open_.top().upper > thr && children.size() < 2 * kBatchParents) {
         OpenNode node = open_.top();
         open_.pop();
-        int c = split_coordinate(node.cell);
+        int c = std::isfinite(node.upper) ? split_coordinate(node.cell) : -1;
         if (c < 0) { stuck_max_ = std::fmax(stuck_max_, node.upper); continue; }
         const int first_child = int(tree_.size());
         tree_[node.id].split = c;
@@ -260,7 +290,7 @@ class BranchAndBound {
         }
       }
       std::vector<Evaluation> evals(children.size());
-      run_parallel(children.size(), [&](std::size_t i) { evals[i] = evaluate(children[i].second, parent_upper[i]); });
+      run_parallel(children.size(), [&](std::size_t i) { evals[i] = evaluate(children[i].second, parent_upper[i], thr); });
       for (std::size_t i = 0; i < children.size(); ++i) {
         Evaluation& e = evals[i];
         ++nodes_;
@@ -295,13 +325,17 @@ class BranchAndBound {
     double upper = current_upper();
     std::uint64_t leaves = 0, pruned = 0;
     for (const TreeNode& t : tree_)
-      if (t.split < 0) { ++leaves; pruned += rational_from_double(t.bound) <= lower_; }
-    res.upper = rational_from_double(upper);
+      if (t.split < 0) { ++leaves; pruned += bound_rational(t.bound) <= lower_; }
+    res.upper = bound_rational(upper);
     res.lower = lower_;
     res.status = status;
     if (status == "converged" && res.upper > res.lower * (1 + o_.rel_gap)) res.status = "not-converged";
     res.upper_method = p_.unbounded ? "vertex-pattern/Clarke bound over R^d (every neuron unstable)"
                                     : "branch and bound: vertex-pattern Jacobians (outward DInterval) or Clarke interval per leaf";
+    if (!std::isfinite(upper)) {
+      res.status = "unbounded-in-double";
+      res.upper_method = "product of the layers' magnitude norms (exact rationals): the double bounds overflow";
+    }
     res.lower_method = witness_ ? "witness point: interval-certified Jacobian norm at a point interior to a linear region"
                                 : "trivial (0)";
     res.nodes = nodes_;
@@ -342,7 +376,8 @@ LipschitzResult lipschitz_search(const Network& net, const LipschitzOptions& opt
   LipschitzResult r;
   if (global_one_layer_bound(p, options, r)) {
     r.product_upper = lipschitz_upper_product(p);
-    r.clarke_upper = rational_from_double(lipschitz_upper_clarke(p, net_ibp(p.net, lipschitz_problem_dbox(p))));
+    const double clarke = lipschitz_upper_clarke(p, net_ibp(p.net, lipschitz_problem_dbox(p)));
+    r.clarke_upper = std::isfinite(clarke) ? rational_from_double(clarke) : lipschitz_upper_magnitude(p);
     return r;
   }
   // The region search stopped early (budget, time or SIGINT): the general bound, within the time left.

@@ -244,6 +244,7 @@ class RegionSearch {
         for (std::size_t c = 0; c < d; ++c) j.at(r, c) = tight_add(j.at(r, c), tight_mul(a, l1.weights_i[t * d + c]));
       }
     double u = imatrix_norm_upper(j, p_.norm);
+    if (!std::isfinite(u)) return false;  // overflow in double: give up, the general engine reports it
     upper_ = std::fmax(upper_, u);
     // Only a region whose bound beats the best lower bound can raise it.
     if (x_valid && u > lower_d_) {

@@ -16,7 +16,8 @@
 namespace rl {
 
 bool global_one_layer_applies(const LipProblem& p);
-// Returns false when the search exceeds its budget (the caller then falls back).
+// Returns false when the search exceeds its budget or a region bound overflows
+// in double (the caller then falls back to the general engine).
 bool global_one_layer_bound(const LipProblem& p, const LipschitzOptions& options, LipschitzResult& result);
 
 }  // namespace rl

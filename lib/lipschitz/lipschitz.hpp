@@ -53,19 +53,28 @@ struct LipschitzOptions {
   std::function<void(const LipschitzProgress&)> progress;  // called about once a second
   std::uint64_t node_limit = 0;              // 0: no limit
   std::uint64_t seed = 1;                    // seed of the (untrusted) witness search
+  // Cap on the search's frontier and partition tree, estimated from their node
+  // counts (deterministic, so the result does not depend on the thread count).
+  // Past it the search stops with status "memory-limit" and the certified pair
+  // it has: the upper bound is still the largest bound over all leaves.
+  std::size_t max_memory_bytes = 0;          // 0: no limit
 };
 
 struct LipschitzResult {
   Rational lower, upper;
   std::string lower_method, upper_method;
-  std::string status;  // "converged", "time-limit", "interrupted", "node-limit", "not-converged"
+  // "converged", "time-limit", "interrupted", "node-limit", "memory-limit", "not-converged", or
+  // "unbounded-in-double": some leaf's double bound overflowed, so the upper bound is the exact
+  // magnitude product (lipschitz_upper_magnitude), which holds on every leaf.
+  std::string status;
   double seconds = 0;
   std::uint64_t nodes = 0;          // branch-and-bound nodes bounded
   std::uint64_t leaves = 0;         // leaves of the final partition
   std::uint64_t pruned = 0;         // leaves closed because their bound <= the best lower bound
   std::uint64_t vertices = 0;       // activation-pattern vertices enumerated
   Rational product_upper;           // the product of layer norms (always computed)
-  Rational clarke_upper;            // the Clarke-interval bound over the whole domain
+  Rational clarke_upper;            // the Clarke-interval bound over the whole domain (the magnitude
+                                    // product, which also bounds it, when it overflows in double)
   Json certificate;                 // filled when want_certificate
 };
 

@@ -5,11 +5,13 @@
 // than net_ibp's (they are intersected). Each neuron carries two linear forms
 // L(x) <= value <= U(x) valid on the box; ReLU of an unstable neuron is relaxed
 // by the chord above (relu(t) <= lambda (t - l) on [l, u], lambda >= u/(u-l))
-// and by 0 or the identity below. Coefficients are computed in doubles and
-// their rounding error (at most (n+4) u sum |w||c| per coefficient, u = 2^-53)
-// is moved into the constant term, weighted by max |x_k| on the box; constants
-// and concretizations use outward rounding. Requires p.vertex_float_ok (weights
-// in the normal range), else it returns net_ibp's bounds.
+// and by 0 or the identity below. Coefficients and constants are summed in
+// doubles and their rounding error (at most 1.01 (n+4) u sum |w c| per sum,
+// u = 2^-53, plus (n+1) 2^-1074 for underflow) is moved into the constant term,
+// a coefficient's weighted by max |x_k| on the box; biases enter by their
+// enclosures, concretizations use outward rounding, and a form that overflows
+// becomes the trivial one. Requires p.vertex_float_ok (weights in the normal
+// range), else it returns net_ibp's bounds.
 #pragma once
 #include "lipschitz/problem.hpp"
 

@@ -4,7 +4,15 @@
 // - lipschitz_upper_product: prod_k ||W_k|| over the layers (ReLU is
 //   1-Lipschitz coordinatewise in every lp norm); l1/linf layer norms are exact
 //   rational sums, l2 layer norms are certified by interval LDL^T. Valid on any
-//   domain, fixed coordinates dropped.
+//   domain, fixed coordinates dropped. A layer whose double spectral bound
+//   overflows uses its Frobenius norm instead (exact, see below).
+// - lipschitz_upper_magnitude: prod_k N(|W_k|), N the exact l1/linf norm or,
+//   for l2, the Frobenius norm (>= || |W| ||_2 >= ||W||_2), rounded up to a
+//   rational exactly (no floating point, so it never overflows). It bounds L on
+//   any domain, and every vertex Jacobian and the magnitude of every Clarke
+//   enclosure of any sub-box: those are entrywise <= |W_L| ... |W_1| and the
+//   norms are monotone on non-negative matrices. The engine reports it when a
+//   double bound overflows.
 // - lipschitz_upper_clarke: on a box with IBP bounds b, the norm of the interval
 //   enclosure of the Clarke Jacobian (free columns). Every Jacobian of g at a
 //   differentiable point of the box lies in it, and L = sup of those norms.
@@ -22,6 +30,7 @@
 namespace rl {
 
 Rational lipschitz_upper_product(const LipProblem& p);
+Rational lipschitz_upper_magnitude(const LipProblem& p);
 
 double lipschitz_upper_clarke(const LipProblem& p, const BoxBounds& b);
 

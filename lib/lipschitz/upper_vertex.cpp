@@ -89,10 +89,15 @@ class VertexWalk {
 // T = n_k + kVertexRebase + 1 roundings of sums bounded by S = |B^||W^_k|
 // (over the neurons not inactive on the box); with |W - W^| <= u |W^|
 // (u = 2^-53, weights in the normal range) every pattern's accumulator A^ satisfies
-//   |A^ - A| <= (1 + 2u) E_B |W^_k| + (2T u (1 + T u) + 2u) S =: E_A,
-// computed once per call with upward rounding. At the inputs ||J^ - J|| <=
-// ||E_0|| (+ the underflow allowance p.vertex_float_error), added to the
-// rigorous norm of each float Jacobian J^.
+//   |A^ - A| <= (1 + 2u) E_B |W^_k| + (2T u (1 + T u) + 2u) S =: E_A.
+// The right side grows with E_B and |B^|, so it is computed once per box and
+// layer from bounds valid for every pattern of the layers above: Bbar >= |B^|
+// and Ebar >= E_B, starting from |W^_L| and u |W^_L|, with
+//   |A^| <= |A| + E_A <= (1 + u) (Bbar + Ebar) |W^_k| + E_A =: Bbar_(k-1)
+// (|B| <= |B^| + E_B, |W| <= (1 + u) |W^|, inactive neurons dropped), all with
+// upward rounding. At the inputs ||J^ - J|| <= ||E_0|| (+ the underflow
+// allowance p.vertex_float_error), added to the rigorous norm of each float
+// Jacobian J^.
 class FloatVertexWalk {
  public:
   FloatVertexWalk(const LipProblem& p, const BoxBounds& b) : p_(p), b_(b), m_(p.net.output_dim()) {
@@ -108,7 +113,11 @@ class FloatVertexWalk {
       error_norm_ = error_norm(err);
       evaluate(top);
     } else {
-      walk(hidden, top, err);
+      std::vector<double> bar(top.size());
+      for (std::size_t i = 0; i < top.size(); ++i) bar[i] = std::fabs(top[i]);
+      for (std::size_t k = hidden; k >= 1; --k) layer_error(k, bar, err);
+      error_norm_ = error_norm(err);
+      walk(hidden, top);
     }
     return out_;
   }
@@ -146,29 +155,47 @@ class FloatVertexWalk {
     return up_add(s, p_.vertex_float_error);
   }
 
-  void walk(std::size_t k, const std::vector<double>& b, const std::vector<double>& eb) {
+  // From bar >= |B^| and err >= E_B (m x n_k, every pattern above layer k) to
+  // the same bounds for layer k's accumulators (m x n_(k-1)). Neurons inactive
+  // on the whole box never enter an accumulator. The sums of non-negative
+  // terms are computed in round-to-nearest and then scaled by 1 + 2 (n_k + 2) u,
+  // which covers their own rounding; the 2^-1000 added to E_A covers the
+  // underflow of both sums (at most n_k 2^-1075 each).
+  void layer_error(std::size_t k, std::vector<double>& bar, std::vector<double>& err) const {
     const Layer& l = p_.net.layers[k - 1];
     const std::size_t nk = l.out_dim(), nin = l.in_dim();
     const double* w = k == 1 ? p_.first_weights_free_f.data() : l.weights_f.data();
     const DBox& z = b_.preactivations[k - 1];
-    // The error bound of this layer's accumulators, for every pattern. Neurons
-    // inactive on the whole box never enter an accumulator. The sums of
-    // non-negative terms are computed in round-to-nearest and then scaled by
-    // 1 + 2 (n_k + 2) u, which covers their own rounding.
     const double u = 0x1p-53, t = double(nk + kVertexRebase + 1);
     const double gamma = up_add(up_mul(up_mul(2 * t, u), up_add(1, up_mul(t, u))), 2 * u);
     const double grow = up_add(1, 2 * u), slack = up_add(1, up_mul(double(2 * (nk + 2)), u));
-    std::vector<double> ea(m_ * nin, 0.0);
+    std::vector<double> ea(m_ * nin, 0.0), mag(m_ * nin, 0.0);
     for (std::size_t r = 0; r < m_; ++r)
       for (std::size_t i = 0; i < nk; ++i) {
         if (z[i].hi <= 0) continue;
-        const double coef = up_add(up_mul(grow, eb[r * nk + i]), up_mul(gamma, std::fabs(b[r * nk + i])));
-        if (coef == 0) continue;
-        double* row = &ea[r * nin];
-        for (std::size_t c = 0; c < nin; ++c) row[c] += coef * std::fabs(w[i * nin + c]);
+        const double e = err[r * nk + i], b = bar[r * nk + i];
+        const double coef = up_add(up_mul(grow, e), up_mul(gamma, b)), whole = up_add(b, e);
+        if (whole == 0) continue;
+        double *row = &ea[r * nin], *mrow = &mag[r * nin];
+        for (std::size_t c = 0; c < nin; ++c) {
+          const double a = std::fabs(w[i * nin + c]);
+          row[c] += coef * a;
+          mrow[c] += whole * a;
+        }
       }
-    for (double& e : ea) e = up_add(up_mul(e, slack), 0x1p-1000);
-    if (k == 1) error_norm_ = error_norm(ea);
+    for (std::size_t i = 0; i < ea.size(); ++i) {
+      ea[i] = up_add(up_mul(ea[i], slack), 0x1p-1000);
+      mag[i] = up_add(up_mul(up_mul(mag[i], slack), grow), ea[i]);
+    }
+    err = std::move(ea);
+    bar = std::move(mag);
+  }
+
+  void walk(std::size_t k, const std::vector<double>& b) {
+    const Layer& l = p_.net.layers[k - 1];
+    const std::size_t nk = l.out_dim(), nin = l.in_dim();
+    const double* w = k == 1 ? p_.first_weights_free_f.data() : l.weights_f.data();
+    const DBox& z = b_.preactivations[k - 1];
     std::vector<std::size_t> unstable;
     std::vector<std::uint8_t>& st = state_[k - 1];
     for (std::size_t i = 0; i < nk; ++i) {
@@ -182,7 +209,7 @@ class FloatVertexWalk {
         if (st[i]) add(acc, b, nk, i, w + i * nin, nin, 1.0);
     };
     rebuild();
-    visit(k, acc, ea);
+    visit(k, acc);
     const std::uint64_t count = std::uint64_t(1) << unstable.size();
     std::size_t since = 0;
     for (std::uint64_t s = 1; s < count; ++s) {
@@ -190,7 +217,7 @@ class FloatVertexWalk {
       st[i] ^= 1;
       if (++since >= kVertexRebase) { rebuild(); since = 0; }
       else add(acc, b, nk, i, w + i * nin, nin, st[i] ? 1.0 : -1.0);
-      visit(k, acc, ea);
+      visit(k, acc);
     }
   }
 
@@ -204,9 +231,9 @@ class FloatVertexWalk {
     }
   }
 
-  void visit(std::size_t k, const std::vector<double>& acc, const std::vector<double>& ea) {
+  void visit(std::size_t k, const std::vector<double>& acc) {
     if (k == 1) evaluate(acc);
-    else walk(k - 1, acc, ea);
+    else walk(k - 1, acc);
   }
 
   // A rigorous upper bound on the norm of the double matrix j.

@@ -35,6 +35,17 @@ struct Search {
 
 constexpr std::size_t kNoSplit = static_cast<std::size_t>(-1);
 
+// Heap bytes of a box: the Rational objects and their numerator/denominator limbs.
+std::size_t box_bytes(const Box& b) {
+  std::size_t n = 0;
+  for (const auto* side : {&b.lo, &b.hi})
+    for (const Rational& q : *side) {
+      mpq_srcptr r = q.backend().data();
+      n += sizeof(Rational) + (mpz_size(mpq_numref(r)) + mpz_size(mpq_denref(r))) * sizeof(mp_limb_t);
+    }
+  return n;
+}
+
 struct NodeOutcome {
   std::string leaf;                 // "I", "S", "O" or empty (not proven)
   std::size_t split_dim = kNoSplit; // kNoSplit: the box is a single point
@@ -231,11 +242,15 @@ BranchResult branch_and_bound(const Network& net, const SafetyProperty& property
   }
   if (initial_attack(s, result)) return finish("refuted", "");
   std::vector<Box> stack{Box{property.lo, property.hi}};
+  std::size_t stack_bytes = box_bytes(stack.back());
   std::uint64_t unproven = 0;
   while (!stack.empty()) {
     if (s.out_of_time()) return finish("unknown", options.stop && options.stop->load() ? "interrupted" : "time-limit");
+    if (options.max_memory_bytes && stack_bytes + result.tree.size() * sizeof(Json) > options.max_memory_bytes)
+      return finish("unknown", "memory-limit");
     Box box = std::move(stack.back());
     stack.pop_back();
+    stack_bytes -= box_bytes(box);
     ++result.nodes;
     NodeOutcome o = evaluate(s, box);
     if (!o.leaf.empty()) {
@@ -260,6 +275,7 @@ BranchResult branch_and_bound(const Network& net, const SafetyProperty& property
     Rational mid = (box.lo[o.split_dim] + box.hi[o.split_dim]) / 2;
     left.hi[o.split_dim] = mid;
     right.lo[o.split_dim] = mid;
+    stack_bytes += box_bytes(left) + box_bytes(right);
     stack.push_back(std::move(right));
     stack.push_back(std::move(left));
   }

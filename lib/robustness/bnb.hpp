@@ -4,7 +4,13 @@
 // property's box was shown safe with sound double-interval arithmetic (the
 // tree is the certificate the exact checker replays); "refuted" carries a
 // counterexample checked exactly (counterexample_check); "unknown" means the
-// time limit or an interrupt came first.
+// time limit, an interrupt or the memory cap came first.
+//
+// Memory: the search is depth-first, so its stack holds at most one sibling
+// per level; what grows is the certificate tree. max_memory_bytes caps the
+// estimate (stacked boxes: their rationals' limbs; tree: one Json value per
+// node), a deterministic count rather than the process RSS; past it the search
+// answers unknown with reason "memory-limit".
 //
 // A box is shown safe when, for every conjunction of the unsafe region, some
 // atom g has an upper bound < 0 on the box by
@@ -39,11 +45,12 @@ struct BranchOptions {
   std::uint64_t seed = 1;
   bool want_certificate = true;
   bool symbolic = true;  // use S bounds (their exact replay may be looser, see checkers/certify.cpp)
+  std::size_t max_memory_bytes = 0;  // 0: no limit
 };
 
 struct BranchResult {
   std::string status;   // "verified", "refuted", "unknown"
-  std::string reason;   // for unknown: "time-limit" or "interrupted"
+  std::string reason;   // for unknown: "time-limit", "interrupted" or "memory-limit"
   std::optional<std::vector<Rational>> counterexample;
   Json tree = Json::array();
   std::uint64_t nodes = 0, leaves = 0;

@@ -78,6 +78,7 @@ CertifyResult robustness_certify(const Network& net, const RobustnessQuery& quer
     bo.stop = options.stop;
     bo.seed = options.seed;
     bo.symbolic = options.symbolic;
+    bo.max_memory_bytes = options.max_memory_bytes;
     BranchResult b = branch_and_bound(net, property, bo);
     r.verdict = b.status;
     r.reason = b.reason;

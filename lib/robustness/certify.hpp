@@ -32,6 +32,7 @@ struct CertifyOptions {
   const std::atomic<bool>* stop = nullptr;
   std::uint64_t seed = 1;
   bool symbolic = true;
+  std::size_t max_memory_bytes = 0;  // the branch and bound's cap (BranchOptions), 0: no limit
 };
 
 struct Counterexample {
