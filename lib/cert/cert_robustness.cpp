@@ -8,8 +8,8 @@
 //              "unsafe": [[{"coefficients": [a_j], "constant": b, "strict": bool}, ...], ...]}
 //             region = the box; unsafe = OR of ANDs of sum_j a_j f_j + b >= 0 (> 0 if strict).
 // Certificate, one of:
-//   {"counterexample": [y_i]}: y lies in the region and its exact output is
-//   unsafe -> verdict "violated";
+//   {"counterexample": [y_i], "output": [f_j]}: y lies in the region, f is
+//   exactly the network's output at y, and it is unsafe -> verdict "violated";
 //   {"method": "box-partition", "tree": [...], "leaves": N}: a box partition
 //   of the region's box, with N its number of leaves (for a ball, the box
 //   [x - R, x + R]) in preorder: an integer k splits the current box at the
@@ -402,7 +402,7 @@ Problem problem_from_claim(const Json& claim, const ClaimContext& ctx) {
   return p;
 }
 
-ClaimOutcome check_counterexample(const Problem& p, const Json& point_json, const std::string& where) {
+ClaimOutcome check_counterexample(const Problem& p, const Json& point_json, const Json& output_json, const std::string& where) {
   std::vector<Rational> y = rational_vector_from_json(point_json, where + ": counterexample");
   if (y.size() != p.net.input_dim) return {"rejected", "the counterexample has the wrong dimension"};
   for (std::size_t i = 0; i < y.size(); ++i)
@@ -413,6 +413,8 @@ ClaimOutcome check_counterexample(const Problem& p, const Json& point_json, cons
     if (gauge(p.region.norm, dvec) > gauge_radius(p.region)) return {"rejected", "the counterexample lies outside the ball"};
   }
   std::vector<Rational> out = net_eval_exact(p.net, y);
+  if (rational_vector_from_json(output_json, where + ": output") != out)
+    return {"rejected", "the stated output is not the exact output at the counterexample"};
   for (std::size_t c = 0; c < p.unsafe.size(); ++c) {
     bool all = true;
     for (const Atom& a : p.unsafe[c]) {
@@ -431,8 +433,8 @@ ClaimOutcome verify_robustness(const Json& claim, const ClaimContext& ctx) {
   if (!claim.contains("certificate") || !claim["certificate"].is_object()) return {"rejected", "no certificate"};
   const Json& cert = claim["certificate"];
   if (cert.contains("counterexample")) {
-    if (cert.size() != 1) return {"rejected", "a counterexample certificate holds only 'counterexample'"};
-    return check_counterexample(p, cert["counterexample"], where);
+    if (cert.size() != 2 || !cert.contains("output")) return {"rejected", "a counterexample certificate is {counterexample, output}"};
+    return check_counterexample(p, cert["counterexample"], cert["output"], where);
   }
   if (!cert.contains("tree") || !cert["tree"].is_array()) return {"rejected", "the certificate has neither a tree nor a counterexample"};
   if (cert.size() != 3 || cert.value("method", Json()) != "box-partition" || !cert.contains("leaves") || !cert["leaves"].is_number_unsigned())

@@ -2,6 +2,8 @@
 
 #include "arith/decimal.hpp"
 #include "arith/error.hpp"
+#include "net/eval.hpp"
+#include "net/load.hpp"
 
 namespace rl {
 namespace {
@@ -19,6 +21,13 @@ Json claim_shell(const std::string& id, const std::string& statement, const Json
               {"reference", "mission.md §3"}, {"parameters", parameters}, {"expected", verdict == "verified" ? "holds" : "violated"}};
 }
 
+// A counterexample with the exact output the checker recomputes there (so
+// that a moved point, even one that stays unsafe, is refused).
+Json counterexample_certificate(const std::string& model_path, const std::vector<Rational>& point) {
+  return Json{{"counterexample", rational_array(point)},
+              {"output", rational_array(net_eval_exact(network_load(model_path), point))}};
+}
+
 }  // namespace
 
 std::string norm_text(Norm norm) { return norm == Norm::L1 ? "l1" : (norm == Norm::L2 ? "l2" : "linf"); }
@@ -32,7 +41,7 @@ Json claim_robustness_ball(const std::string& id, const std::string& model_path,
   if (result.verdict == "verified")
     claim["certificate"] = Json{{"method", "box-partition"}, {"tree", result.tree}, {"leaves", result.leaves}};
   else
-    claim["certificate"] = Json{{"counterexample", rational_array(result.counterexample->point)}};
+    claim["certificate"] = counterexample_certificate(model_path, result.counterexample->point);
   return claim;
 }
 
@@ -50,7 +59,7 @@ Json claim_robustness_property(const std::string& id, const std::string& stateme
   if (result.status == "verified")
     claim["certificate"] = Json{{"method", "box-partition"}, {"tree", result.tree}, {"leaves", result.leaves}};
   else
-    claim["certificate"] = Json{{"counterexample", rational_array(*result.counterexample)}};
+    claim["certificate"] = counterexample_certificate(model_path, *result.counterexample);
   return claim;
 }
 
