@@ -76,10 +76,11 @@ void write_plot(const SubgaussianOptions& o, const std::vector<ScaledVariable>& 
   }
   plot.series = {ratio, proxy};
   if (!hoeff.x.empty()) plot.series.push_back(hoeff);
-  plot_write_svg(plot, o.plot);
+  write_file_atomic(o.plot, plot_svg(plot));
 }
 
 void run_subgaussian(const SubgaussianOptions& o) {
+  if (!o.plot.empty()) check_output_path(o.plot);
   Distribution x = distribution_parse(o.distribution, "--distribution");
   Rational tol = rational_parse(o.tolerance, "--tolerance");
   if (tol <= 0 || tol >= 1) throw InputError("--tolerance", "must be in (0, 1)");
@@ -157,11 +158,11 @@ void setup(CLI::App& app) {
   CLI::App* sub = app.add_subcommand("subgaussian", "certified optimal variance proxy; Definition 5, Lemmas 1 and 2, Hoeffding's lemma");
   sub->add_option("--distribution", o->distribution, "rademacher | uniform (U[-1,1]) | gaussian (N(0,1)) | bernoulli:P")->required();
   sub->add_option("--sigma", o->sigma, "check Definition 5 and Lemma 1 for this sigma");
-  sub->add_option("--n", o->n, "Lemma 2: the mean of n independent copies");
+  sub->add_option("--n", o->n, "Lemma 2: the mean of n independent copies")->check(CLI::NonNegativeNumber);
   sub->add_option("--mean-of", o->mean_of, "Lemma 2: the mean of these independent variables (comma-separated)");
   sub->add_option("--tolerance", o->tolerance, "relative width at which branch and bound stops (default 1e-11)");
-  sub->add_option("--budget", o->budget, "maximum number of lambda boxes");
-  sub->add_option("--digits", o->digits, "significant digits printed (outward rounded)");
+  sub->add_option("--budget", o->budget, "maximum number of lambda boxes")->check(CLI::Range(std::size_t(1), std::size_t(100000000)));
+  sub->add_option("--digits", o->digits, "significant digits printed (outward rounded)")->check(CLI::Range(1, 1000));
   sub->add_option("--plot", o->plot, "write an SVG plot of 2K(l)/l^2 against the proxy and Hoeffding");
   sub->add_flag("--json", o->json, "print one JSON object");
   sub->callback([o] { run_subgaussian(*o); });

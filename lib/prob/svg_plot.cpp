@@ -2,10 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
-#include <fstream>
 #include <sstream>
-
-#include "arith/error.hpp"
 
 namespace rl {
 namespace {
@@ -66,7 +63,7 @@ void draw_frame(std::ostringstream& o, const Plot& plot, const Axes& a) {
 
 }  // namespace
 
-void plot_write_svg(const Plot& plot, const std::string& path) {
+std::string plot_svg(const Plot& plot) {
   Axes a = axes_fit(plot);
   std::ostringstream o;
   o << "<svg xmlns='http://www.w3.org/2000/svg' width='" << kW << "' height='" << kH
@@ -102,10 +99,7 @@ void plot_write_svg(const Plot& plot, const std::string& path) {
     legend_y += 18;
   }
   o << "</svg>\n";
-  std::ofstream f(path);
-  if (!f) throw InputError(path, "cannot write the plot");
-  f << o.str();
-  if (!f) throw InputError(path, "write failed");
+  return o.str();
 }
 
 }  // namespace rl

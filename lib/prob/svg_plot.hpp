@@ -21,7 +21,7 @@ struct Plot {
   std::vector<PlotSeries> series;
 };
 
-// Writes the SVG document; throws InputError naming the path on failure.
-void plot_write_svg(const Plot& plot, const std::string& path);
+// The SVG document (the command line writes it with write_file_atomic).
+std::string plot_svg(const Plot& plot);
 
 }  // namespace rl
