@@ -58,7 +58,7 @@ demo() {
 }
 
 # libFuzzer harnesses (tests/fuzz): clang build with ASan + UBSan.
-FUZZ_HARNESSES="rational json nnet onnx json_net cert_lipschitz"
+FUZZ_HARNESSES="rational json nnet onnx json_net cert_lipschitz vnnlib claim"
 
 fuzz_available() {
   command -v clang++-14 >/dev/null 2>&1 &&

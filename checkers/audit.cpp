@@ -39,7 +39,11 @@ AuditSettings settings_from(const AuditOptions& o) {
   s.c = required_value(o.c, "--c");
   s.k = required_value(o.k, "--k");
   if (s.sigma <= 0 || s.sigma > 1) throw InputError("--sigma", "must lie in (0, 1]");
+  if (s.delta <= 0 || s.delta >= 1) throw InputError("--delta", "must lie in the open interval (0, 1)");
+  if (s.c <= 0) throw InputError("--c", "must be positive");
+  if (denominator(s.k) != 1 || s.k < 1) throw InputError("--k", "must be a positive integer");
   s.epsilon = optional_value(o.epsilon, "--epsilon");
+  if (s.epsilon && (*s.epsilon <= 0 || *s.epsilon >= 1)) throw InputError("--epsilon", "must lie in the open interval (0, 1)");
   s.W_inf = optional_value(o.W, "--W");
   s.J = optional_value(o.J, "--J");
   s.R = optional_value(o.R, "--R");

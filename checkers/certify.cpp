@@ -1,10 +1,7 @@
 // robustlaw certify MODEL --input x --radius R --norm linf|l2|l1 [--label C]
 // robustlaw certify MODEL --vnnlib FILE
 // Verified / refuted / unknown robustness claims, and VNN-LIB properties.
-#include <atomic>
-#include <csignal>
 #include <filesystem>
-#include <fstream>
 
 #include "arith/error.hpp"
 #include "cert/claim.hpp"
@@ -18,9 +15,6 @@
 
 namespace rl::cli {
 namespace {
-
-std::atomic<bool> g_interrupted{false};
-void certify_on_sigint(int) { g_interrupted.store(true); }
 
 struct CertifyCliOptions {
   ModelOptions model;
@@ -47,9 +41,7 @@ Json exact_list(const std::vector<Rational>& v, int digits) {
 }
 
 void write_claim(const std::string& path, const Json& claim) {
-  std::ofstream out(path);
-  if (!out) throw InputError(path, "cannot write the certificate");
-  out << claim.dump(1) << "\n";
+  write_file_atomic(path, claim.dump(1) + "\n");
 }
 
 std::string claim_id(const std::string& path) { return std::filesystem::path(path).stem().string(); }
@@ -60,7 +52,7 @@ bool certificate_replays(const Json& claim) {
   return claim_kind_registry().at("robustness")(claim, ctx).verdict == "holds";
 }
 
-void run_ball(const CertifyCliOptions& o, const Network& net) {
+void run_ball(const CertifyCliOptions& o, const Network& net, const std::atomic<bool>* stop) {
   if (o.input.empty() || o.radius.empty()) throw InputError("certify", "give --input and --radius (or --vnnlib FILE)");
   RobustnessQuery q;
   q.ball.center = rational_parse_list(o.input, "--input");
@@ -69,7 +61,7 @@ void run_ball(const CertifyCliOptions& o, const Network& net) {
   q.label = o.label;
   CertifyOptions co;
   co.time_limit_seconds = o.time_limit;
-  co.stop = &g_interrupted;
+  co.stop = stop;
   co.seed = o.seed;
   if (o.max_memory) co.max_memory_bytes = memory_limit_parse(*o.max_memory, "--max-memory");
   CertifyResult r = robustness_certify(net, q, co);
@@ -121,11 +113,11 @@ void run_ball(const CertifyCliOptions& o, const Network& net) {
   if (j.contains("certificate")) std::cout << "certificate written to " << o.certificate << "\n";
 }
 
-void run_vnnlib(const CertifyCliOptions& o, const Network& net) {
+void run_vnnlib(const CertifyCliOptions& o, const Network& net, const std::atomic<bool>* stop) {
   SafetyProperty p = vnnlib_read(o.vnnlib, net.input_dim, net.output_dim());
   BranchOptions bo;
   bo.time_limit_seconds = o.time_limit;
-  bo.stop = &g_interrupted;
+  bo.stop = stop;
   if (o.max_memory) bo.max_memory_bytes = memory_limit_parse(*o.max_memory, "--max-memory");
   bo.seed = o.seed;
   BranchResult b = branch_and_bound(net, p, bo);
@@ -159,17 +151,12 @@ void run_vnnlib(const CertifyCliOptions& o, const Network& net) {
 }
 
 void run_certify(const CertifyCliOptions& o) {
+  if (!o.certificate.empty()) check_output_path(o.certificate);
   Network net = load_model(o.model);
-  g_interrupted.store(false);
-  auto previous = std::signal(SIGINT, certify_on_sigint);
-  try {
-    if (!o.vnnlib.empty()) run_vnnlib(o, net);
-    else run_ball(o, net);
-  } catch (...) {
-    std::signal(SIGINT, previous);
-    throw;
-  }
-  std::signal(SIGINT, previous);
+  StopSignals stop;
+  if (!o.vnnlib.empty()) run_vnnlib(o, net, stop.flag());
+  else run_ball(o, net, stop.flag());
+  stop.finish();
 }
 
 void setup(CLI::App& app) {

@@ -1,6 +1,8 @@
 // Helpers shared by the subcommands: model options, number lists, output.
 #pragma once
 #include <CLI/CLI.hpp>
+#include <atomic>
+#include <csignal>
 #include <iostream>
 #include <string>
 
@@ -25,5 +27,38 @@ Json json_exact_value(const Rational& q, int digits);
 Json json_enclosure(const Rational& lower, const Rational& upper, const std::string& method, int digits);
 
 void print_json(const Json& j);
+
+// Writes `text` to `path` so that `path` holds either its old content or all
+// of `text`, never a part: the text goes to `path.tmp.<pid>` in the same
+// folder, is flushed to disk, and is then renamed over `path`. On failure the
+// temporary file is removed and an InputError names `path` and the reason.
+void write_file_atomic(const std::string& path, const std::string& text);
+// The checks write_file_atomic starts with (the folder exists, `path` is not
+// a folder), for commands to run before a long computation.
+void check_output_path(const std::string& path);
+
+// While an object lives, SIGINT and SIGTERM only raise a flag: the long
+// computations poll it (their `stop` option), end at their next check with
+// the best certified result so far, which the command prints (and writes as a
+// certificate when one was asked for). The handlers are one-shot: a second
+// signal gets the default action, so a command can always be killed. The
+// previous handlers come back on destruction. One object at a time.
+class StopSignals {
+ public:
+  StopSignals();
+  ~StopSignals();
+  StopSignals(const StopSignals&) = delete;
+  StopSignals& operator=(const StopSignals&) = delete;
+
+  const std::atomic<bool>* flag() const;
+  // SIGINT or SIGTERM once one was received, else 0.
+  int received() const;
+  // After the result is printed: when a signal stopped the command, says so on
+  // stderr and sets the exit status 128 + signal (the shell's convention).
+  void finish() const;
+
+ private:
+  struct sigaction previous_int_ {}, previous_term_ {};
+};
 
 }  // namespace rl::cli

@@ -212,6 +212,7 @@ void run_find_c(const ConcentrationOptions& o, const Measure& m, ConcentrationFo
 }
 
 void run_concentration(const ConcentrationOptions& o) {
+  if (!o.plot.empty()) check_output_path(o.plot);
   Measure m = measure_parse(o.measure, o.d, "--measure");
   if (o.precision < 32 || o.precision > 4096) throw InputError("--precision", "must be in [32, 4096] bits");
   if (o.grid < 2 || o.grid > 100000) throw InputError("--grid", "must be in [2, 100000]");
@@ -266,20 +267,20 @@ void setup(CLI::App& app) {
   CLI::App* sub = app.add_subcommand(
       "concentration", "check Definition 2 (c-concentration) or Definition 6 (c-isoperimetry) for a measure and a test function");
   sub->add_option("--measure", o->measure, "sphere | gaussian (N(0,I/d)) | cube ([0,1/sqrt d]^d) | mixture:W*KIND+W*KIND...")->required();
-  sub->add_option("--d", o->d, "dimension d >= 2")->required();
+  sub->add_option("--d", o->d, "dimension d >= 2")->required()->check(CLI::NonNegativeNumber);
   sub->add_option("--function", o->function, "coordinate (exact tail) | norm | linear:a1,a2,.. | max | min | network:FILE");
   sub->add_option("--form", o->form, "definition2: 2exp(-t^2/(c^2 L^2)) | isoperimetry: 2exp(-d t^2/(2 c L^2))");
   sub->add_option("--c", o->c, "the constant c: a rational, sqrt(q) or q/sqrt(r) (e.g. 1/sqrt(100))");
   sub->add_option("--t", o->t, "check this t only (otherwise a grid covering the tail)");
   sub->add_flag("--find-c", o->find_c, "certified enclosure of the least c that works for phi = x_1");
   sub->add_option("--method", o->method, "auto (exact for coordinate, else Monte Carlo) | exact | mc");
-  sub->add_option("--samples", o->samples, "Monte Carlo samples per batch (two batches: mean, events)");
+  sub->add_option("--samples", o->samples, "Monte Carlo samples per batch (two batches: mean, events)")->check(CLI::NonNegativeNumber);
   sub->add_option("--confidence", o->confidence, "simultaneous confidence of the Monte Carlo intervals (default 0.99)");
   sub->add_option("--seed", o->seed, "RNG seed (std::mt19937_64)");
-  sub->add_option("--threads", o->threads, "worker threads (0: all)");
-  sub->add_option("--grid", o->grid, "uniform grid points on [0, t_end] for the exact check (default 64)");
+  sub->add_option("--threads", o->threads, "worker threads (0: all)")->check(CLI::NonNegativeNumber);
+  sub->add_option("--grid", o->grid, "uniform grid points on [0, t_end] for the exact check (default 64)")->check(CLI::NonNegativeNumber);
   sub->add_option("--precision", o->precision, "bits for MPFI/Arb (default 128)");
-  sub->add_option("--digits", o->digits, "significant digits printed (outward rounded)");
+  sub->add_option("--digits", o->digits, "significant digits printed (outward rounded)")->check(CLI::Range(1, 1000));
   sub->add_option("--plot", o->plot, "draw the tail against the bound with gnuplot into FILE.svg or FILE.png");
   sub->add_flag("--progress", o->progress, "show Monte Carlo progress on stderr");
   sub->add_flag("--json", o->json, "print one JSON object");

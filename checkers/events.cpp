@@ -65,13 +65,13 @@ void setup(CLI::App& app) {
   auto o = std::make_shared<EventsOptions>();
   CLI::App* sub = app.add_subcommand("events", "simulate the proof's events A, B, C_h, D against their Hoeffding bounds");
   sub->add_option("--measure", o->measure, "sphere | gaussian | cube | mixture:...");
-  sub->add_option("--d", o->d, "dimension");
-  sub->add_option("--n", o->n, "sample size of one data set");
+  sub->add_option("--d", o->d, "dimension")->check(CLI::Range(std::size_t(2), std::size_t(1000000)));
+  sub->add_option("--n", o->n, "sample size of one data set")->check(CLI::Range(std::uint64_t(1), std::uint64_t(1000000000)));
   sub->add_option("--epsilon", o->epsilon, "epsilon of the theorem (events use epsilon/10)");
   sub->add_option("--noise", o->noise, "uniform (z ~ U[-a,a]) | rademacher (z = +-a)");
   sub->add_option("--amplitude", o->amplitude, "a in (0, 1]");
   sub->add_option("--h", o->h, "the function h: coordinate | norm | linear:a1,.. | max | min");
-  sub->add_option("--trials", o->trials, "number of simulated data sets");
+  sub->add_option("--trials", o->trials, "number of simulated data sets")->check(CLI::Range(std::uint64_t(10), std::uint64_t(1000000000)));
   sub->add_option("--seed", o->seed, "RNG seed (std::mt19937_64)");
   sub->add_option("--confidence", o->confidence, "simultaneous confidence (default 0.99)");
   sub->add_flag("--json", o->json, "print one JSON object");

@@ -1,8 +1,5 @@
 // robustlaw lipschitz MODEL --norm N (--global | --box LO:HI[,...]): certified
 // bounds lower <= L <= upper on the Lipschitz constant, optionally a certificate.
-#include <atomic>
-#include <csignal>
-#include <fstream>
 #include <optional>
 
 #include "arith/error.hpp"
@@ -13,9 +10,6 @@
 
 namespace rl::cli {
 namespace {
-
-std::atomic<bool> g_interrupted{false};
-extern "C" void on_sigint(int) { g_interrupted.store(true); }
 
 struct LipschitzCliOptions {
   ModelOptions model;
@@ -76,7 +70,8 @@ std::string gap_text(const Rational& lower, const Rational& upper) {
   return decimal_upper(upper / lower - 1, 3);
 }
 
-void run_lipschitz(const LipschitzCliOptions& o) {
+void run_lipschitz(const LipschitzCliOptions& o, const StopSignals& stop) {
+  if (!o.certificate.empty()) check_output_path(o.certificate);
   Network net = load_model(o.model);
   Json output_json = nullptr;
   if (o.output >= 0 && !o.output_diff.empty()) throw InputError("--output", "cannot be combined with --output-diff");
@@ -105,17 +100,13 @@ void run_lipschitz(const LipschitzCliOptions& o) {
   opt.node_limit = o.node_limit;
   if (o.max_memory) opt.max_memory_bytes = memory_limit_parse(*o.max_memory, "--max-memory");
   opt.want_certificate = !o.certificate.empty();
-  opt.stop = &g_interrupted;
+  opt.stop = stop.flag();
   opt.progress = [&](const LipschitzProgress& p) {
     std::cerr << "lipschitz: lower " << decimal_lower(p.lower, 10) << "  upper " << decimal_upper(p.upper, 10) << "  gap "
               << gap_text(p.lower, p.upper) << "  nodes " << p.nodes << " (open " << p.open_nodes << ")  "
               << std::fixed << std::setprecision(1) << p.seconds << " s" << std::defaultfloat << std::endl;
   };
-  g_interrupted.store(false);
-  auto previous = std::signal(SIGINT, on_sigint);
-  LipschitzResult r;
-  try { r = lipschitz_bound(net, opt); } catch (...) { std::signal(SIGINT, previous); throw; }
-  std::signal(SIGINT, previous);
+  LipschitzResult r = lipschitz_bound(net, opt);
 
   if (!o.certificate.empty()) {
     Json params{{"network", o.model.path}, {"normalized", o.model.normalized}, {"norm", o.norm},
@@ -129,9 +120,7 @@ void run_lipschitz(const LipschitzCliOptions& o) {
                {"parameters", params},
                {"expected", "holds"},
                {"certificate", r.certificate}};
-    std::ofstream out(o.certificate);
-    if (!out) throw InputError(o.certificate, "cannot write the certificate");
-    out << claim.dump(1) << "\n";
+    write_file_atomic(o.certificate, claim.dump(1) + "\n");
   }
   Json j{{"model", net.source}, {"norm", o.norm}, {"domain", domain_json(opt.domain)}, {"output", output_json},
          {"lower", decimal_lower(r.lower, o.digits)}, {"upper", decimal_upper(r.upper, o.digits)},
@@ -170,7 +159,11 @@ void setup(CLI::App& app) {
   sub->add_option("--node-limit", options->node_limit, "stop after this many branch-and-bound nodes");
   sub->add_option("--digits", options->digits, "significant digits of the printed bounds")->check(CLI::Range(1, 1000));
   sub->add_flag("--json", options->json, "print one JSON object");
-  sub->callback([options] { run_lipschitz(*options); });
+  sub->callback([options] {
+    StopSignals stop;
+    run_lipschitz(*options, stop);
+    stop.finish();
+  });
 }
 
 const SubcommandRegistrar registrar("lipschitz", setup);

@@ -1,7 +1,6 @@
 // robustlaw lipschitz-mpi: the Lipschitz search shared across MPI ranks.
 //   mpirun -np N robustlaw lipschitz-mpi MODEL --norm l2 --box=LO:HI,... [--json]
 // Same options and output as `lipschitz`, plus --pieces. Rank 0 prints.
-#include <fstream>
 #include <iostream>
 #include <optional>
 
@@ -26,7 +25,8 @@ struct MpiOptions {
   int digits = 17;
 };
 
-void run(const MpiOptions& o) {
+void run(const MpiOptions& o, const StopSignals& stop) {
+  if (!o.certificate.empty()) check_output_path(o.certificate);
   MpiSession session;
   Network net = load_model(o.model);
   LipschitzOptions options;
@@ -44,13 +44,12 @@ void run(const MpiOptions& o) {
   options.threads = o.threads;
   if (o.max_memory) options.max_memory_bytes = memory_limit_parse(*o.max_memory, "--max-memory");
   options.want_certificate = !o.certificate.empty();
+  options.stop = stop.flag();
   DistributedResult d = lipschitz_distributed(session, net, options, DistributedOptions{o.pieces});
   if (!d.is_master) return;
   const LipschitzResult& r = d.result;
   if (options.want_certificate) {
-    std::ofstream out(o.certificate);
-    if (!out) throw InputError(o.certificate, "cannot write the certificate");
-    out << r.certificate.dump(1) << "\n";
+    write_file_atomic(o.certificate, r.certificate.dump(1) + "\n");
   }
   Json j{{"model", net.source}, {"norm", norm_name(options.norm)}, {"lower", decimal_lower(r.lower, o.digits)},
          {"upper", decimal_upper(r.upper, o.digits)}, {"status", r.status}, {"seconds", r.seconds}, {"nodes", r.nodes},
@@ -76,14 +75,18 @@ void setup(CLI::App& app) {
   sub->add_option("--box", o->box, "domain LO:HI[,LO:HI...]; one pair applies to every input");
   sub->add_flag("--global", o->global, "the whole input space (one piece, not split)");
   sub->add_option("--rel-gap", o->rel_gap, "stop when upper/lower - 1 <= G (per piece)");
-  sub->add_option("--time-limit", o->time_limit, "seconds for the whole run; the best certified pair is reported");
+  sub->add_option("--time-limit", o->time_limit, "seconds for the whole run; the best certified pair is reported")->check(CLI::NonNegativeNumber);
   sub->add_option("--threads", o->threads, "threads per rank (default 1: one rank per core)");
   sub->add_option("--max-memory", o->max_memory, "MB (2^20 bytes) per rank: cap on each piece's search frontier (status memory-limit past it)");
-  sub->add_option("--pieces", o->pieces, "sub-boxes to split the box into (default 8 per worker)");
+  sub->add_option("--pieces", o->pieces, "sub-boxes to split the box into (default 8 per worker)")->check(CLI::Range(std::size_t(0), std::size_t(100000)));
   sub->add_option("--certificate", o->certificate, "write the gathered certificate (one per piece) to FILE");
   sub->add_option("--digits", o->digits, "significant digits of the printed bounds")->check(CLI::Range(1, 1000));
   sub->add_flag("--json", o->json, "print one JSON object (rank 0)");
-  sub->callback([o] { run(*o); });
+  sub->callback([o] {
+    StopSignals stop;
+    run(*o, stop);
+    stop.finish();
+  });
 }
 
 const SubcommandRegistrar registrar("lipschitz-mpi", setup);

@@ -1,6 +1,7 @@
 // robustlaw random-net --sizes d,n1,...,nL [--seed S] [--bias-std B]: prints a
 // random network in the project's JSON format (weights N(0, 1/fan_in), biases
-// N(0, B^2)), for benchmarks and experiments.
+// N(0, B^2)), for benchmarks and experiments; --output FILE writes it there.
+#include "arith/error.hpp"
 #include "common.hpp"
 #include "net/random_network.hpp"
 #include "registry.hpp"
@@ -9,10 +10,34 @@ namespace rl::cli {
 namespace {
 
 struct RandomNetOptions {
-  std::vector<std::size_t> sizes;
+  std::vector<long long> sizes;  // signed, so that a negative size is refused rather than wrapped
   std::uint64_t seed = 1;
   double bias_std = 0.5;
+  std::string output;
 };
+
+// Keeps the exact network (and its JSON text) within memory.
+constexpr std::size_t kMaxLayerSize = 100000, kMaxParameters = 10000000;
+
+std::vector<std::size_t> checked_sizes(const std::vector<long long>& sizes) {
+  if (sizes.size() < 2) throw InputError("--sizes", "give at least an input and an output size");
+  std::vector<std::size_t> out;
+  std::size_t parameters = 0;
+  for (long long s : sizes) {
+    if (s < 1 || s > static_cast<long long>(kMaxLayerSize))
+      throw InputError("--sizes", "layer size " + std::to_string(s) + " is not in [1, 100000]");
+    if (!out.empty()) parameters += std::size_t(s) * (out.back() + 1);
+    if (parameters > kMaxParameters) throw InputError("--sizes", "more than 10^7 parameters");
+    out.push_back(std::size_t(s));
+  }
+  return out;
+}
+
+void run_random_net(const RandomNetOptions& o) {
+  std::string text = network_to_json(random_network(checked_sizes(o.sizes), o.seed, o.bias_std)) + "\n";
+  if (o.output.empty()) std::cout << text;
+  else write_file_atomic(o.output, text);
+}
 
 void setup(CLI::App& app) {
   auto o = std::make_shared<RandomNetOptions>();
@@ -20,7 +45,8 @@ void setup(CLI::App& app) {
   sub->add_option("--sizes", o->sizes, "layer sizes d,n1,...,nL")->delimiter(',')->required();
   sub->add_option("--seed", o->seed, "seed of std::mt19937_64");
   sub->add_option("--bias-std", o->bias_std, "standard deviation of the biases (default 0.5)")->check(CLI::NonNegativeNumber);
-  sub->callback([o] { std::cout << network_to_json(random_network(o->sizes, o->seed, o->bias_std)) << "\n"; });
+  sub->add_option("--output", o->output, "write the network to FILE (atomically) instead of stdout");
+  sub->callback([o] { run_random_net(*o); });
 }
 
 const SubcommandRegistrar registrar("random-net", setup);

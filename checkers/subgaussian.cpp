@@ -180,7 +180,10 @@ Plot ratio_plot(const std::vector<ScaledVariable>& one, const ProxyResult& r,
 void print_text(const SubgaussianOptions& o, const Json& j, const ProxyResult& r, const Interval& closed);
 
 void run_subgaussian(const SubgaussianOptions& o) {
-  if (!o.plot.empty()) plot_format(o.plot, "--plot");
+  if (!o.plot.empty()) {
+    plot_format(o.plot, "--plot");
+    check_output_path(o.plot);
+  }
   if (o.samples < 2 || o.samples > 100000000) throw InputError("--samples", "must be in [2, 10^8]");
   if (o.distribution.rfind("file:", 0) == 0) return run_sample_file(o);
   if (o.distribution == "measure") return run_measure(o);
@@ -283,11 +286,11 @@ void setup(CLI::App& app) {
                   "needs --support) | measure (Monte Carlo MGF of --function under --measure)")
       ->required();
   sub->add_option("--sigma", o->sigma, "check Definition 5 and Lemma 1 for this sigma");
-  sub->add_option("--n", o->n, "Lemma 2: the mean of n independent copies");
+  sub->add_option("--n", o->n, "Lemma 2: the mean of n independent copies")->check(CLI::NonNegativeNumber);
   sub->add_option("--mean-of", o->mean_of, "Lemma 2: the mean of these independent variables (comma-separated)");
   sub->add_option("--tolerance", o->tolerance, "relative width at which branch and bound stops (default 1e-11)");
-  sub->add_option("--budget", o->budget, "maximum number of lambda boxes");
-  sub->add_option("--digits", o->digits, "significant digits printed (outward rounded)");
+  sub->add_option("--budget", o->budget, "maximum number of lambda boxes")->check(CLI::Range(std::size_t(1), std::size_t(100000000)));
+  sub->add_option("--digits", o->digits, "significant digits printed (outward rounded)")->check(CLI::Range(1, 1000));
   sub->add_option("--plot", o->plot, "draw 2K(l)/l^2 against the proxy and Hoeffding with gnuplot into FILE.svg or FILE.png");
   sub->add_flag("--mc", o->mc, "also estimate the MGF by Monte Carlo with Hoeffding / empirical-Bernstein intervals");
   sub->add_option("--samples", o->samples, "Monte Carlo samples for --mc (default 100000)");

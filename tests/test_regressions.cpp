@@ -9,7 +9,9 @@
 #include "arith/error.hpp"
 #include "io/json_exact.hpp"
 #include "cert/cert_lipschitz.hpp"
+#include "cert/claims.hpp"
 #include "net/load.hpp"
+#include "vnnlib/vnnlib.hpp"
 
 using namespace rl;
 
@@ -86,4 +88,53 @@ TEST_CASE("regression: a Lipschitz claim with a short box interval is rejected, 
   ClaimContext context{"short.json", std::string(ROBUSTLAW_SOURCE_DIR) + "/tests/fuzz/nets", std::string(ROBUSTLAW_SOURCE_DIR) + "/tests/fuzz/nets"};
   ClaimOutcome outcome = cert_lipschitz_verify(claim, context);
   CHECK(outcome.verdict == "rejected");
+}
+
+// VNN-LIB lists nested thousands deep: the formula reader (and the tree's
+// destructor) recurse once per level, so a deep enough file overflowed the
+// stack. The s-expression reader now refuses more than 1000 levels.
+TEST_CASE("regression: VNN-LIB lists nested too deep are an InputError, not a stack overflow") {
+  std::string text = reproducer("vnnlib", "regress_deep_nesting.vnnlib");
+  std::string message = input_error_of([&] { vnnlib_parse(text, "deep.vnnlib", 5, 5); });
+  CHECK(message.find("deep.vnnlib:1") != std::string::npos);
+  CHECK(message.find("nested deeper than 1000") != std::string::npos);
+  std::string million(1000000, '(');
+  CHECK(input_error_of([&] { vnnlib_parse(million, "million.vnnlib", 5, 5); }).find("nested deeper") != std::string::npos);
+  // 1000 levels (assert, 998 and, the atom) are still read.
+  std::string ok = "(declare-const X_0 Real)(declare-const Y_0 Real)(assert (<= X_0 1))(assert (>= X_0 0))(assert ";
+  for (int i = 0; i < 998; ++i) ok += "(and ";
+  ok += "(<= Y_0 1)" + std::string(999, ')');
+  CHECK_NOTHROW(vnnlib_parse(ok, "ok.vnnlib", 1, 1));
+}
+
+// A claim file expecting "error" passed `robustlaw check`: claim_validate
+// refuses the reserved verdict, claim_check turns that into the verdict
+// "error", which then equalled the expected one. Found by fuzz_claim.
+TEST_CASE("regression: a claim expecting a reserved verdict never passes") {
+  const std::string path = std::string(ROBUSTLAW_SOURCE_DIR) + "/tests/fuzz/corpus/claim/regress_expected_error.json";
+  Json claim = json_parse_exact(reproducer("claim", "regress_expected_error.json"), path);
+  ClaimReport report = claim_check(claim, path, ROBUSTLAW_SOURCE_DIR);
+  CHECK(report.verdict == "error");
+  CHECK(report.detail.find("\"expected\" must be a lowercase verdict word") != std::string::npos);
+  CHECK_FALSE(report.passed);
+  claim["expected"] = "rejected";
+  CHECK_FALSE(claim_check(claim, path, ROBUSTLAW_SOURCE_DIR).passed);
+}
+
+// A theorem claim with points of different lengths: the interpolation check
+// read past the end of the shorter point (undefined behaviour; under the
+// fuzzer a garbage GMP number asked for 6.9 GB). Found by fuzz_claim. Now
+// every point must have the same number of coordinates. The power quantity
+// is also bounded by the size of its result (123456789123456789123456789
+// to the 100000 would take minutes and megabytes).
+TEST_CASE("regression: theorem claims with ragged points or huge powers are errors") {
+  for (const auto& [name, reason] : {std::pair<std::string, std::string>{"regress_ragged_points.json", "same number (>= 1) of coordinates"},
+                                     {"regress_huge_power.json", "exceed 2^22 bits"}}) {
+    const std::string path = std::string(ROBUSTLAW_SOURCE_DIR) + "/tests/fuzz/corpus/claim/" + name;
+    ClaimReport report = claim_check(json_parse_exact(reproducer("claim", name), path), path, ROBUSTLAW_SOURCE_DIR);
+    INFO(report.detail);
+    CHECK(report.verdict == "error");
+    CHECK(report.detail.find(reason) != std::string::npos);
+    CHECK_FALSE(report.passed);
+  }
 }

@@ -136,6 +136,9 @@ ClaimOutcome verify_least_p(const Reader& r) {
 
 Rational power(const Rational& base, const Rational& e, const std::string& where) {
   if (denominator(e) != 1 || e < 0 || e > 100000) throw InputError(where, "exponent must be an integer in [0, 100000]");
+  // The result has about e times the bits of the base: keep it below 2^22 bits (~1.26 million digits).
+  const std::size_t base_bits = mpz_sizeinbase(numerator(base).backend().data(), 2) + mpz_sizeinbase(denominator(base).backend().data(), 2);
+  if (Rational(base_bits) * e > Rational(1 << 22)) throw InputError(where, "the power would exceed 2^22 bits");
   Rational r = 1;
   for (Rational i = 0; i < e; i += 1) r *= base;
   return r;
@@ -149,7 +152,11 @@ ClaimOutcome verify_interpolation(const Reader& r) {
   std::vector<Rational> y = rational_vector_from_json(r.params.at("labels"), r.where + ": labels");
   if (!pts.is_array() || pts.size() != y.size() || y.size() < 2) throw InputError(r.where, "points and labels: same length >= 2");
   std::vector<std::vector<Rational>> x;
-  for (std::size_t i = 0; i < pts.size(); ++i) x.push_back(rational_vector_from_json(pts[i], r.where + ": points"));
+  for (std::size_t i = 0; i < pts.size(); ++i) {
+    x.push_back(rational_vector_from_json(pts[i], r.where + ": points"));
+    if (x.back().empty() || x.back().size() != x.front().size())
+      throw InputError(r.where, "points: every point needs the same number (>= 1) of coordinates");
+  }
   Rational best = 0;
   for (std::size_t i = 0; i < x.size(); ++i)
     for (std::size_t j = i + 1; j < x.size(); ++j) {

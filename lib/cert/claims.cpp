@@ -141,7 +141,9 @@ ClaimReport claim_check(const Json& document, const std::string& path, const std
     report.verdict = "error";
     report.detail = e.what();
   }
-  report.passed = report.verdict == report.expected;
+  // A claim expecting a reserved verdict is malformed: its "error" must not
+  // count as the expected outcome.
+  report.passed = report.verdict == report.expected && verdict_well_formed(report.expected);
   return report;
 }
 

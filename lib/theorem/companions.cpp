@@ -35,6 +35,7 @@ Enclosure theorem1_explicit(const Rational& C, const Rational& P, const Rational
                             const Rational& n, const Rational& d, const Rational& p, int digits) {
   for (auto [q, name] : {std::pair{C, "C"}, {P, "polylog factor"}, {eps, "eps"}, {sigma, "sigma"}, {n, "n"}, {d, "d"}, {p, "p"}})
     require_positive(q, name);
+  if (eps >= 1) throw InputError("eps", "the fit margin must lie in the open interval (0, 1), got " + rational_to_string(eps));
   Rational square = C * C * eps * eps * n * d / (sigma * sigma * p * P * P);
   return refine_enclosure([&](mpfr_prec_t prec) { return interval_sqrt(Interval(square, prec)); }, digits);
 }
@@ -43,6 +44,7 @@ Enclosure no_free_prune_value(const Rational& eps, const Rational& n, const Rati
                               const Rational& mask_l1, int digits) {
   for (auto [q, name] : {std::pair{eps, "eps"}, {n, "n"}, {d, "d"}})
     require_positive(q, name);
+  if (eps >= 1) throw InputError("eps", "must lie in the open interval (0, 1), got " + rational_to_string(eps));
   if (mutual_information < 0) throw InputError("I", "mutual information must be >= 0");
   if (mask_l1 < 0) throw InputError("E||m||_1", "the expected mask size must be >= 0");
   Rational p_eff = mutual_information + mask_l1;

@@ -6,6 +6,10 @@
 
 namespace rl {
 
+// Readers of the tree recurse once per level (and so does its destructor):
+// the depth bound keeps them within the stack. VNN-COMP files nest a few levels.
+constexpr std::size_t kMaxDepth = 1000;
+
 std::vector<SExpr> sexpr_parse(const std::string& text, const std::string& source) {
   std::vector<SExpr> top;
   std::vector<SExpr> open;  // lists being read, innermost last
@@ -20,6 +24,8 @@ std::vector<SExpr> sexpr_parse(const std::string& text, const std::string& sourc
     if (std::isspace(static_cast<unsigned char>(c))) { ++i; continue; }
     if (c == ';') { while (i < text.size() && text[i] != '\n') ++i; continue; }
     if (c == '(') {
+      if (open.size() >= kMaxDepth)
+        throw InputError(source + ":" + std::to_string(line), "lists nested deeper than " + std::to_string(kMaxDepth) + " levels");
       SExpr e;
       e.is_list = true;
       e.line = line;

@@ -17,7 +17,7 @@ struct SExpr {
 };
 
 // The top-level expressions of `text`; throws InputError "source:line: reason"
-// on an unbalanced parenthesis.
+// on an unbalanced parenthesis or lists nested deeper than 1000 levels.
 std::vector<SExpr> sexpr_parse(const std::string& text, const std::string& source);
 
 }  // namespace rl
