@@ -56,7 +56,12 @@ bool lipschitz_certificate_canonicalize(const LipProblem& p, LipschitzResult& r)
     if (leaves.leaf_at_most(i, best)) continue;
     if (!leaves.leaf_at_most(i, grid_value(top))) return false;
     if (leaves.leaf_at_most(i, grid_value(floor_index))) return false;
-    best_index = least_bounding_index(leaves, i, best_index, top);
+    // The search's upper is usually within rounding of the leaf's exact
+    // bound: bisect near it first (about 30 steps instead of about 63).
+    Integer from = best_index;
+    const Integer near = top - (Integer(1) << 30);  // 2^-22 relative below
+    if (near > from && !leaves.leaf_at_most(i, grid_value(near))) from = near;
+    best_index = least_bounding_index(leaves, i, from, top);
     best = grid_value(best_index);
     argmax = i;
   }
