@@ -34,15 +34,16 @@ Rational grid_below(const Rational& u) {
   if (u <= 0) throw Rejected{"the upper bound must be positive here"};
   Integer num = boost::multiprecision::numerator(u), den = boost::multiprecision::denominator(u);
   if ((den & (den - 1)) != 0) throw Rejected{"the upper bound is not on the 53-bit grid (denominator not a power of two)"};
-  long scale = 0;  // u = num 2^-scale
-  while (den > 1) { den >>= 1; ++scale; }
+  using boost::multiprecision::lsb;
+  using boost::multiprecision::msb;
+  // u = num 2^-scale; shifts by bit counts, so huge literals cost one pass.
+  long scale = static_cast<long>(msb(den));
+  const long bits = static_cast<long>(msb(num)) + 1;
+  if (bits - static_cast<long>(lsb(num)) > 53) throw Rejected{"the upper bound is not on the 53-bit grid (more than 53 significant bits)"};
+  if (bits > 53) num >>= static_cast<unsigned long>(bits - 53);
+  else num <<= static_cast<unsigned long>(53 - bits);
+  scale += 53 - bits;
   const Integer two53 = Integer(1) << 53, two52 = Integer(1) << 52;
-  while (num < two52) { num <<= 1; ++scale; }
-  while (num >= two53) {
-    if ((num & 1) != 0) throw Rejected{"the upper bound is not on the 53-bit grid (more than 53 significant bits)"};
-    num >>= 1;
-    --scale;
-  }
   if (num == two52) return Rational(two53 - 1) / rational_pow2(scale + 1);
   return Rational(num - 1) / rational_pow2(scale);
 }
