@@ -27,7 +27,8 @@ struct MpiOptions {
 
 void run(const MpiOptions& o, const StopSignals& stop) {
   if (!o.certificate.empty()) check_output_path(o.certificate);
-  MpiSession session;
+  // Every input is checked before MPI starts, so bad input never reaches
+  // MPI_Init (whose library allocations outlive a refused run).
   Network net = load_model(o.model);
   LipschitzOptions options;
   options.norm = norm_parse(o.norm);
@@ -45,6 +46,7 @@ void run(const MpiOptions& o, const StopSignals& stop) {
   if (o.max_memory) options.max_memory_bytes = memory_limit_parse(*o.max_memory, "--max-memory");
   options.want_certificate = !o.certificate.empty();
   options.stop = stop.flag();
+  MpiSession session;
   DistributedResult d = lipschitz_distributed(session, net, options, DistributedOptions{o.pieces});
   if (!d.is_master) return;
   const LipschitzResult& r = d.result;
