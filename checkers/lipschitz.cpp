@@ -26,7 +26,18 @@ struct LipschitzCliOptions {
   std::optional<std::string> max_memory;
   int digits = 17;
   bool json = false;
+  std::string lipsdp = "auto";
 };
+
+LipschitzOptions::Lipsdp lipsdp_parse(const std::string& text, Norm norm) {
+  if (text == "off") return LipschitzOptions::Lipsdp::Off;
+  if (text != "auto" && text != "on") throw InputError("--lipsdp", "'" + text + "' is not auto, on or off");
+  if (norm != Norm::L2) {
+    if (text == "on") throw InputError("--lipsdp", "LipSDP bounds the l2 constant only: use --norm l2 or --lipsdp off");
+    return LipschitzOptions::Lipsdp::Off;
+  }
+  return text == "on" ? LipschitzOptions::Lipsdp::On : LipschitzOptions::Lipsdp::Auto;
+}
 
 std::vector<std::string> split(const std::string& s, char sep) {
   std::vector<std::string> out;
@@ -99,6 +110,7 @@ void run_lipschitz(const LipschitzCliOptions& o, const StopSignals& stop) {
   opt.threads = o.threads;
   opt.node_limit = o.node_limit;
   if (o.max_memory) opt.max_memory_bytes = memory_limit_parse(*o.max_memory, "--max-memory");
+  opt.lipsdp = lipsdp_parse(o.lipsdp, opt.norm);
   opt.want_certificate = !o.certificate.empty();
   opt.stop = stop.flag();
   opt.progress = [&](const LipschitzProgress& p) {
@@ -132,6 +144,11 @@ void run_lipschitz(const LipschitzCliOptions& o, const StopSignals& stop) {
          {"baselines", {{"product", json_enclosure(Rational(0), r.product_upper, "product of layer operator norms", o.digits)},
                         {"clarke", json_enclosure(Rational(0), r.clarke_upper, "Clarke-interval Jacobian over the whole domain", o.digits)}}}};
   if (!o.certificate.empty()) j["certificate"] = o.certificate;
+  if (r.lipsdp_ran) {
+    j["lipsdp_upper"] = r.lipsdp_verified ? Json(decimal_upper(r.lipsdp_upper, o.digits)) : Json(nullptr);
+    j["lipsdp_seconds"] = r.lipsdp_seconds;
+    if (!r.lipsdp_verified) j["lipsdp_note"] = r.lipsdp_note;
+  }
   if (o.json) { print_json(j); return; }
   std::cout << "L (" << o.norm << ") in [" << decimal_lower(r.lower, o.digits) << ", " << decimal_upper(r.upper, o.digits) << "]\n"
             << "  status " << r.status << ", relative gap " << gap_text(r.lower, r.upper) << ", " << r.seconds << " s, "
@@ -139,6 +156,10 @@ void run_lipschitz(const LipschitzCliOptions& o, const StopSignals& stop) {
             << "  lower: " << r.lower_method << "\n  upper: " << r.upper_method << "\n"
             << "  product of layer norms <= " << decimal_upper(r.product_upper, 10)
             << ", Clarke interval <= " << decimal_upper(r.clarke_upper, 10) << "\n";
+  if (r.lipsdp_ran && r.lipsdp_verified)
+    std::cout << "  verified LipSDP-Neuron <= " << decimal_upper(r.lipsdp_upper, 10) << " (" << r.lipsdp_seconds << " s)\n";
+  else if (r.lipsdp_ran)
+    std::cout << "  LipSDP-Neuron: not verified (" << r.lipsdp_note << "), " << r.lipsdp_seconds << " s\n";
   if (!o.certificate.empty()) std::cout << "  certificate written to " << o.certificate << "\n";
 }
 
@@ -158,6 +179,9 @@ void setup(CLI::App& app) {
   sub->add_option("--max-memory", options->max_memory, "MB (2^20 bytes): cap on the search frontier; past it the run stops with status memory-limit and the certified pair it has");
   sub->add_option("--node-limit", options->node_limit, "stop after this many branch-and-bound nodes");
   sub->add_option("--digits", options->digits, "significant digits of the printed bounds")->check(CLI::Range(1, 1000));
+  sub->add_option("--lipsdp", options->lipsdp,
+                  "auto|on|off (default auto; l2 only): the verified LipSDP-Neuron upper bound, run when the branch and bound "
+                  "stops unconverged on a limit (auto) or always (on); with a time limit the search gets 3/4 of it");
   sub->add_flag("--json", options->json, "print one JSON object");
   sub->callback([options] {
     StopSignals stop;

@@ -39,3 +39,25 @@ find_package(nlohmann_json REQUIRED)
 find_package(CLI11 REQUIRED)
 find_package(doctest REQUIRED)
 include(doctest)
+
+# SDPA (libsdpa-dev) ships a static library only; it needs sequential MUMPS,
+# LAPACK/BLAS and the Fortran runtime. Used by the (untrusted) LipSDP solve.
+find_path(SDPA_INCLUDE sdpa_call.h)
+find_library(SDPA_LIBRARY NAMES libsdpa.a sdpa)
+if(NOT SDPA_INCLUDE OR NOT SDPA_LIBRARY)
+  message(FATAL_ERROR "SDPA not found (sdpa_call.h); run ./robustlaw.sh deps")
+endif()
+set(RL_SDPA_DEPS)
+foreach(lib dmumps_seq mumps_common_seq pord_seq mpiseq_seq openblas lapack gfortran)
+  # The Fortran runtime may lack its unversioned development link.
+  find_library(RL_SDPA_DEP_${lib} NAMES ${lib} lib${lib}.so.5)
+  if(NOT RL_SDPA_DEP_${lib})
+    message(FATAL_ERROR "${lib} (needed by SDPA) not found; run ./robustlaw.sh deps")
+  endif()
+  list(APPEND RL_SDPA_DEPS ${RL_SDPA_DEP_${lib}})
+endforeach()
+add_library(rl::sdpa UNKNOWN IMPORTED)
+set_target_properties(rl::sdpa PROPERTIES
+  IMPORTED_LOCATION ${SDPA_LIBRARY}
+  INTERFACE_INCLUDE_DIRECTORIES ${SDPA_INCLUDE}
+  INTERFACE_LINK_LIBRARIES "${RL_SDPA_DEPS};Threads::Threads")

@@ -4,6 +4,7 @@
 #include <set>
 
 #include "arith/error.hpp"
+#include "cert/cert_lipsdp.hpp"
 #include "net/eval.hpp"
 #include "net/load.hpp"
 
@@ -461,8 +462,27 @@ std::optional<std::size_t> argmax_leaf(const Json& cert, const Rational& upper) 
   return a.get<std::size_t>();
 }
 
+// "lipsdp" (cert_lipsdp.hpp): the proof gives L^2 <= rho, and the upper is the
+// least grid value whose square is >= rho (0 when rho <= 0).
+void check_upper_lipsdp(const Problem& p, const Json& cert, const Rational& upper) {
+  if (p.norm != CNorm::L2) throw Rejected{"a LipSDP certificate bounds the l2 constant only"};
+  Rational rho;
+  try { rho = cert_lipsdp_check(p.g, p.unbounded, p.lo, p.hi, cert); } catch (const InputError& e) { throw Rejected{e.what()}; }
+  if (rho <= 0) {
+    if (upper != 0) throw Rejected{"the upper is not the least grid value whose square is >= rho"};
+    return;
+  }
+  if (upper * upper < rho) throw Rejected{"upper^2 < rho: the upper is not proved"};
+  const Rational below = grid_below(upper);
+  if (below * below >= rho) throw Rejected{"the upper is not the least grid value whose square is >= rho"};
+}
+
 void check_upper(const Problem& p, const Json& cert, const Rational& upper) {
   const std::string method = member(cert, "method").get<std::string>();
+  if (method == "lipsdp") {
+    check_upper_lipsdp(p, cert, upper);
+    return;
+  }
   const Json& shape = member(cert, "tree");
   if (!shape.is_array()) throw Rejected{"'tree' must be an array"};
   const std::optional<std::size_t> argmax = argmax_leaf(cert, upper);
@@ -496,6 +516,7 @@ void check_members(const Json& cert, const Problem& p) {
   std::set<std::string> allowed{"method", "norm", "lower", "upper", "tree", "witness"};
   if (method == "box-partition") allowed.insert("bounds");
   if (method != "unbounded-all-unstable") allowed.insert("argmax_leaf");
+  if (method == "lipsdp") allowed = {"method", "norm", "lower", "upper", "witness", "rho", "t", "sigma", "scale", "R", "slopes"};
   for (const auto& [key, value] : cert.items())
     if (!allowed.count(key)) throw Rejected{"unexpected member '" + key + "' in the certificate"};
   if (!cert.contains("witness")) return;
@@ -617,6 +638,25 @@ std::size_t CertLipschitzLeaves::size() const { return impl_->boxes.size() + imp
 bool CertLipschitzLeaves::leaf_at_most(std::size_t i, const Rational& u) const {
   if (!impl_->regions.empty()) return norm_at_most(impl_->regions.at(i), impl_->p.norm, u);
   return rl::leaf_at_most(impl_->p, impl_->boxes.at(i), u);
+}
+
+std::vector<std::pair<int, int>> cert_lipsdp_slopes(const Network& g, bool unbounded, const std::vector<Rational>& lo,
+                                                    const std::vector<Rational>& hi) {
+  std::vector<std::pair<int, int>> slopes;
+  if (unbounded) {
+    for (std::size_t k = 0; k + 1 < g.layers.size(); ++k) slopes.insert(slopes.end(), g.layers[k].out_dim(), {0, 1});
+    return slopes;
+  }
+  std::vector<RInterval> box;
+  for (std::size_t i = 0; i < lo.size(); ++i) box.push_back({lo[i], hi[i]});
+  const std::vector<std::vector<RInterval>> z = exact_ibp(g, box);
+  for (std::size_t k = 0; k + 1 < z.size(); ++k)
+    for (const RInterval& v : z[k]) {
+      if (v.hi <= 0) slopes.emplace_back(0, 0);       // inactive (a constant 0 included)
+      else if (v.lo >= 0) slopes.emplace_back(1, 1);  // active: the identity
+      else slopes.emplace_back(0, 1);
+    }
+  return slopes;
 }
 
 std::optional<Rational> cert_lipschitz_witness_floor(const std::vector<std::vector<Rational>>& jacobian,

@@ -23,6 +23,7 @@
 
 #include "lipschitz/certificate_canonical.hpp"
 #include "lipschitz/global_one_layer.hpp"
+#include "lipschitz/lipsdp.hpp"
 #include "lipschitz/matrix_norm.hpp"
 #include "lipschitz/symbolic_bounds.hpp"
 #include "lipschitz/upper_bounds.hpp"
@@ -391,10 +392,51 @@ LipschitzResult lipschitz_search(const Network& net, const LipschitzOptions& opt
   return fallback;
 }
 
+constexpr double kLipsdpSearchShare = 0.75;  // of a finite time limit, when LipSDP may run
+
+bool lipsdp_wanted(const std::string& status) {
+  return status == "time-limit" || status == "node-limit" || status == "memory-limit" || status == "not-converged";
+}
+
+// Runs the verified LipSDP bound within `budget` seconds; when it beats r.upper
+// it becomes the reported upper (with a "lipsdp" certificate) and true is returned.
+bool lipschitz_apply_lipsdp(const LipProblem& p, const LipschitzOptions& options, double budget, LipschitzResult& r) {
+  const auto start = Clock::now();
+  std::optional<LipsdpBound> b = lipschitz_upper_lipsdp(p, budget, r.lipsdp_note);
+  r.lipsdp_ran = true;
+  r.lipsdp_seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  r.seconds += r.lipsdp_seconds;
+  if (!b) return false;
+  r.lipsdp_verified = true;
+  r.lipsdp_upper = b->upper;
+  r.lipsdp_note.clear();
+  if (b->upper >= r.upper) return false;
+  r.upper = b->upper;
+  r.upper_method = std::string("LipSDP-Neuron (") + (p.unbounded ? "global" : "local") +
+                   " slopes), verified: exact PSD proof of the rounded LMI";
+  if (r.upper <= r.lower * (1 + options.rel_gap)) r.status = "converged";
+  if (options.want_certificate) {
+    Json cert{{"method", "lipsdp"}, {"norm", "l2"}, {"lower", rational_to_string(r.lower)}, {"upper", rational_to_string(r.upper)}};
+    if (r.certificate.contains("witness")) cert["witness"] = r.certificate["witness"];
+    cert.update(b->proof);
+    r.certificate = cert;
+  }
+  return true;
+}
+
 }  // namespace
 
 LipschitzResult lipschitz_bound(const Network& net, const LipschitzOptions& options) {
-  LipschitzResult r = lipschitz_search(net, options);
+  const bool sdp = options.norm == Norm::L2 && options.lipsdp != LipschitzOptions::Lipsdp::Off;
+  LipschitzOptions search = options;
+  if (sdp && std::isfinite(options.time_limit_seconds)) search.time_limit_seconds *= kLipsdpSearchShare;
+  const auto start = Clock::now();
+  LipschitzResult r = lipschitz_search(net, search);
+  const bool stopped = options.stop && options.stop->load();
+  if (sdp && !stopped && (options.lipsdp == LipschitzOptions::Lipsdp::On || lipsdp_wanted(r.status))) {
+    const double left = options.time_limit_seconds - std::chrono::duration<double>(Clock::now() - start).count();
+    if (lipschitz_apply_lipsdp(lipschitz_problem(net, options), options, std::max(left, 0.0), r)) return r;
+  }
   // A certificate states the canonical upper the checker requires; when the
   // exact leaf tests refuse the search's upper, the checker will say so.
   if (options.want_certificate) lipschitz_certificate_canonicalize(lipschitz_problem(net, options), r);

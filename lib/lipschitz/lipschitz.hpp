@@ -58,6 +58,13 @@ struct LipschitzOptions {
   // Past it the search stops with status "memory-limit" and the certified pair
   // it has: the upper bound is still the largest bound over all leaves.
   std::size_t max_memory_bytes = 0;          // 0: no limit
+  // The verified LipSDP-Neuron bound (l2 only; lipsdp.hpp): Auto runs it when
+  // the branch and bound stops unconverged on a limit (not after `stop`), On
+  // always. With either and a finite time limit the search gets 3/4 of it and
+  // the SDP attempts start only within the rest (one SDPA solve is not
+  // interruptible). The reported upper is the smaller of the two.
+  enum class Lipsdp { Off, Auto, On };
+  Lipsdp lipsdp = Lipsdp::Off;
 };
 
 struct LipschitzResult {
@@ -76,6 +83,10 @@ struct LipschitzResult {
   Rational clarke_upper;            // the Clarke-interval bound over the whole domain (the magnitude
                                     // product, which also bounds it, when it overflows in double)
   Json certificate;                 // filled when want_certificate
+  Rational lipsdp_upper;            // the verified LipSDP bound, when lipsdp_ran and it verified (else 0)
+  bool lipsdp_ran = false, lipsdp_verified = false;
+  double lipsdp_seconds = 0;
+  std::string lipsdp_note;          // why it did not verify
 };
 
 LipschitzResult lipschitz_bound(const Network& net, const LipschitzOptions& options);

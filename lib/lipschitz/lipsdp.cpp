@@ -1,0 +1,128 @@
+// Verified LipSDP-Neuron: an untrusted SDPA solve with a margin eta, then
+// short dyadic roundings of t and of a backed-off rho, a floating Cholesky
+// factor of the scaled, shifted LMI, and the exact check of lib/cert.
+#include "lipschitz/lipsdp.hpp"
+
+#include <chrono>
+#include <cmath>
+
+#include "cert/cert_lipsdp.hpp"
+#include "lipschitz/lipsdp_solve.hpp"
+
+extern "C" {
+void dpotrf_(const char* uplo, const int* n, double* a, const int* lda, int* info, std::size_t uplo_len);
+void dsyev_(const char* jobz, const char* uplo, const int* n, double* a, const int* lda, double* w, double* work,
+            const int* lwork, int* info, std::size_t jobz_len, std::size_t uplo_len);
+}
+
+namespace rl {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using Slopes = std::vector<std::pair<int, int>>;
+
+constexpr int kDyadicBits = 32;        // significant bits of the rounded t and rho
+constexpr double kRhoBackoff = 1e-6;   // relative
+constexpr int kAttempts = 3;           // margins eta, eta * 100, eta * 10^4
+constexpr double kEtaGrowth = 100;
+
+// x rounded to kDyadicBits significant bits: to nearest, or up.
+Rational dyadic_short(double x, bool up) {
+  if (x == 0 || !std::isfinite(x)) return 0;
+  int e = 0;
+  std::frexp(x, &e);
+  const double scaled = std::ldexp(x, kDyadicBits - e);
+  return rational_from_double(std::ldexp(up ? std::ceil(scaled) : std::nearbyint(scaled), e - kDyadicBits));
+}
+
+// The smallest eigenvalue of the symmetric n x n matrix a (LAPACK; untrusted).
+double eigen_min(std::vector<double> a, int n) {
+  std::vector<double> w(n);
+  int lwork = -1, info = 0;
+  double query = 0;
+  dsyev_("N", "U", &n, a.data(), &n, w.data(), &query, &lwork, &info, 1, 1);
+  lwork = static_cast<int>(query);
+  std::vector<double> work(std::max(1, lwork));
+  dsyev_("N", "U", &n, a.data(), &n, w.data(), work.data(), &lwork, &info, 1, 1);
+  return info == 0 ? w[0] : -1;
+}
+
+// The proof for given rounded t and rho, or nullopt when the floating steps fail.
+std::optional<LipsdpProof> proof_attempt(const LipProblem& p, const Slopes& slopes, LipsdpProof proof, std::string& why) {
+  const std::vector<std::vector<Rational>> a = cert_lipsdp_negated_lmi(p.net, slopes, proof.rho, proof.t);
+  const int n = static_cast<int>(a.size());
+  // Powers of two that bring the diagonal near 1: the factor's rounding error is then relative.
+  proof.scale.assign(n, 0);
+  for (int i = 0; i < n; ++i) {
+    const double d = rational_to_double(a[i][i]);
+    if (!(d > 0) || !std::isfinite(d)) { why = "a diagonal entry of -M is not positive"; return std::nullopt; }
+    proof.scale[i] = -static_cast<long>(std::lround(std::log2(d) / 2));
+  }
+  std::vector<double> b(std::size_t(n) * n);
+  for (int i = 0; i < n; ++i)
+    for (int j = 0; j < n; ++j) b[std::size_t(i) * n + j] = rational_to_double(a[i][j] * rational_pow2(proof.scale[i] + proof.scale[j]));
+  const double lambda = eigen_min(b, n);
+  if (!(lambda > 1e-12 * n)) { why = "the rounded LMI is not numerically negative definite"; return std::nullopt; }
+  int sigma_exp = 0;
+  std::frexp(lambda / 2, &sigma_exp);
+  proof.sigma = rational_pow2(sigma_exp - 1);  // a power of two in (lambda / 4, lambda / 2]
+  const double sigma = rational_to_double(proof.sigma);
+  for (int i = 0; i < n; ++i) b[std::size_t(i) * n + i] -= sigma;
+  int info = 0;
+  dpotrf_("U", &n, b.data(), &n, &info, 1);
+  if (info != 0) { why = "the floating Cholesky factorization failed"; return std::nullopt; }
+  double largest = 0;
+  for (int j = 0; j < n; ++j) for (int i = 0; i <= j; ++i) largest = std::max(largest, std::abs(b[std::size_t(j) * n + i]));
+  // A grid 2^-bits with n^2 * largest * 2^-bits well under sigma: the rounding adds little to ||E||_F.
+  const int bits = static_cast<int>(std::ceil(std::log2(16.0 * n * n * std::max(largest, 1.0) / sigma)));
+  proof.r.assign(n, {});
+  for (int i = 0; i < n; ++i)
+    for (int j = i; j < n; ++j)  // column-major: R_ij at b[j * n + i]
+      proof.r[i].push_back(rational_from_double(std::nearbyint(std::ldexp(b[std::size_t(j) * n + i], bits))) * rational_pow2(-bits));
+  if (auto refuted = cert_lipsdp_refutation(p.net, slopes, proof)) { why = "exact check: " + *refuted; return std::nullopt; }
+  return proof;
+}
+
+double output_gram_scale(const Network& g) {
+  double s = 0;
+  for (double w : g.layers.back().weights_f) s += w * w;
+  return std::max(1.0, s);
+}
+
+}  // namespace
+
+Rational lipsdp_upper_of(const Rational& rho) {
+  if (rho <= 0) return 0;
+  double u = std::sqrt(rational_to_double(rho));
+  Rational q = rational_from_double(u);
+  while (q * q < rho) q = rational_from_double(u = std::nextafter(u, HUGE_VAL));
+  while (true) {
+    const double d = std::nextafter(u, 0.0);
+    const Rational qd = rational_from_double(d);
+    if (d <= 0 || qd * qd < rho) return q;
+    u = d;
+    q = qd;
+  }
+}
+
+std::optional<LipsdpBound> lipschitz_upper_lipsdp(const LipProblem& p, double budget_seconds, std::string& why) {
+  const auto start = Clock::now();
+  const Slopes slopes = cert_lipsdp_slopes(p.net, p.unbounded, p.lo, p.hi);
+  double eta = 1e-7 * output_gram_scale(p.net);
+  why = "no attempt within the time budget";
+  for (int attempt = 0; attempt < kAttempts; ++attempt, eta *= kEtaGrowth) {
+    if (std::chrono::duration<double>(Clock::now() - start).count() >= budget_seconds) break;
+    const LipsdpSolution sol = lipsdp_solve(p.net, slopes, eta);
+    if (!std::isfinite(sol.rho)) { why = "SDPA returned no finite rho (" + sol.phase + ")"; continue; }
+    LipsdpProof proof;
+    proof.rho = dyadic_short(sol.rho + std::max(std::abs(sol.rho) * kRhoBackoff, eta), true);
+    for (double t : sol.t) proof.t.push_back(dyadic_short(std::max(t, 0.0), false));
+    std::optional<LipsdpProof> proved = proof_attempt(p, slopes, std::move(proof), why);
+    if (!proved) { why += " (SDPA phase " + sol.phase + ")"; continue; }
+    const Rational upper = lipsdp_upper_of(proved->rho);
+    return LipsdpBound{proved->rho, upper, cert_lipsdp_proof_json(*proved, slopes)};
+  }
+  return std::nullopt;
+}
+
+}  // namespace rl
