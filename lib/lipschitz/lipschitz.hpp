@@ -60,9 +60,10 @@ struct LipschitzOptions {
   std::size_t max_memory_bytes = 0;          // 0: no limit
   // The verified LipSDP-Neuron bound (l2 only; lipsdp.hpp): Auto runs it when
   // the branch and bound stops unconverged on a limit (not after `stop`), On
-  // always. With either and a finite time limit the search gets 3/4 of it and
-  // the SDP attempts start only within the rest (one SDPA solve is not
-  // interruptible). The reported upper is the smaller of the two.
+  // always. With either and a finite time limit the search leaves 1.25 times
+  // the estimated solve time (at most 3/4 of the limit) to the SDP; the solve
+  // runs in a child process killed at the limit or on `stop`. The reported
+  // upper is the smaller of the two.
   enum class Lipsdp { Off, Auto, On };
   Lipsdp lipsdp = Lipsdp::Off;
 };

@@ -9,6 +9,7 @@
 // bounds [1, 1] / [0, 0] for neurons stable on a bounded domain) applies
 // whenever the domain is bounded.
 #pragma once
+#include <atomic>
 #include <optional>
 #include <string>
 
@@ -21,8 +22,15 @@ struct LipsdpBound {
   Json proof;  // the certificate members of cert_lipsdp_proof_json
 };
 
-// nullopt, with the reason in `why`, when no solve within the budget verifies.
-std::optional<LipsdpBound> lipschitz_upper_lipsdp(const LipProblem& p, double budget_seconds, std::string& why);
+// nullopt, with the reason in `why`, when no solve verifies within the budget
+// (a solve still running when it ends, or when `stop` is set, is killed).
+std::optional<LipsdpBound> lipschitz_upper_lipsdp(const LipProblem& p, double budget_seconds, const std::atomic<bool>* stop,
+                                                  std::string& why);
+
+// A machine-dependent estimate of one solve's seconds (an SDPA iteration
+// costs about m N^2 operations for N LMI rows and m unknowns; about 35
+// iterations), used to share a time limit.
+double lipschitz_lipsdp_estimated_seconds(const Network& g);
 
 // The least double u >= 0 with u^2 >= rho (0 when rho <= 0); rho below the double range squared.
 Rational lipsdp_upper_of(const Rational& rho);

@@ -3,9 +3,13 @@
 // Semantics: none certified. lipsdp_solve asks SDPA for
 //   minimize rho  subject to  -M(rho, t) - eta I >= 0,  t >= 0,
 // with M as in cert/cert_lipsdp.hpp built from the nearest-double weights, and
-// returns SDPA's last iterate. The margin eta leaves room for rounding t and
+// returns SDPA's last iterate. The LMI is solved with its rows and unknowns
+// scaled layer by layer (the margin applies to the scaled matrix, so eta is
+// relative). The margin eta leaves room for rounding t and
 // rho to short dyadic rationals; the caller proves the rounded LMI exactly.
 #pragma once
+#include <atomic>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -20,6 +24,10 @@ struct LipsdpSolution {
   std::string phase;       // SDPA's final phase (pdOPT, pdFEAS, ...)
 };
 
-LipsdpSolution lipsdp_solve(const Network& g, const std::vector<std::pair<int, int>>& slopes, double eta);
+// The solve runs in a child process (fork), killed when `seconds` pass or
+// `stop` is set (nullopt then, or when the child fails): an SDPA solve cannot
+// be interrupted otherwise, and its output stays off our stdout.
+std::optional<LipsdpSolution> lipsdp_solve(const Network& g, const std::vector<std::pair<int, int>>& slopes, double eta,
+                                           double seconds, const std::atomic<bool>* stop);
 
 }  // namespace rl
