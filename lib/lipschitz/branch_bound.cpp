@@ -439,7 +439,9 @@ LipschitzResult lipschitz_bound(const Network& net, const LipschitzOptions& opti
   const bool stopped = options.stop && options.stop->load();
   if (sdp && !stopped && (options.lipsdp == LipschitzOptions::Lipsdp::On || lipsdp_wanted(r.status))) {
     const double left = options.time_limit_seconds - std::chrono::duration<double>(Clock::now() - start).count();
-    if (lipschitz_apply_lipsdp(lipschitz_problem(net, options), options, std::max(left, 0.0), r)) return r;
+    const bool applied = lipschitz_apply_lipsdp(lipschitz_problem(net, options), options, std::max(left, 0.0), r);
+    if (options.stop && options.stop->load() && r.status != "converged") r.status = "interrupted";
+    if (applied) return r;
   }
   // A certificate states the canonical upper the checker requires; when the
   // exact leaf tests refuse the search's upper, the checker will say so.
