@@ -32,7 +32,7 @@ std::optional<LipsdpBound> lipschitz_upper_lipsdp(const LipProblem& p, double bu
 // iterations), used to share a time limit.
 double lipschitz_lipsdp_estimated_seconds(const Network& g);
 
-// The least double u >= 0 with u^2 >= rho (0 when rho <= 0); rho below the double range squared.
+// The least double u >= 0 with u^2 >= rho (0 when rho <= 0), for rho within the double range.
 Rational lipsdp_upper_of(const Rational& rho);
 
 }  // namespace rl
