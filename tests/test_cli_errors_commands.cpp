@@ -118,7 +118,7 @@ TEST_CASE("cli: certify refuses malformed models, balls and VNN-LIB files") {
       {{"certify", kSisl, "--input=0,0,0,0", "--radius=1/10"}, {"--input", "has 4 coordinates", "expects 5"}},
       {{"certify", kSisl, "--input=0,0,0,0,0", "--radius=-1/10"}, {"--radius", "must be >= 0"}},
       {{"certify", kSisl, "--input=0,0,0,0,0", "--radius=nan"}, {"--radius", "not a number"}},
-      {{"certify", kSisl, "--input=0,0,0,0,0", "--radius=1/10", "--label=-1"}, {"--label"}},
+      {{"certify", kSisl, "--input=0,0,0,0,0", "--radius=1/10", "--label=-1"}, {"--label", "class -1 does not exist"}},
       {{"certify", kSisl, "--input=0,0,0,0,0", "--radius=1/10", "--label=7"}, {"--label", "class 7 does not exist"}},
       {{"certify", kSisl, "--input=0,0,0,0,0", "--radius=1/10", "--time-limit=-3"}, {"--time-limit"}},
       {{"certify", kSisl, "--input=0,0,0,0,0", "--radius=1/10", "--norm=l3"}, {"--norm"}},
