@@ -350,8 +350,10 @@ void setup(CLI::App& app) {
                   "seconds for the Monte Carlo paths (--mc, file:, measure); past it the intervals of the samples drawn "
                   "so far are reported with status time-limit (0: none)");
   sub->add_option("--max-memory", o->max_memory,
-                  "MB (2^20 bytes): cap on the Monte Carlo samples held in memory (16 bytes each, 24 for --mc); a run "
-                  "that would exceed it, or a file: larger than it, is refused before any sampling");
+                  "MB (2^20 bytes): cap on the process's memory. The Monte Carlo samples are held in memory (16 bytes "
+                  "each, 24 with --mc): a run whose resident memory plus its samples would exceed the cap is refused "
+                  "before sampling; a file: larger than the cap is refused before it is read, and reading stops with "
+                  "an error once its samples exceed it");
   sub->add_flag("--json", o->json, "print one JSON object");
   sub->callback([o] {
     // SIGINT / SIGTERM end the Monte Carlo sampling early with the intervals of
