@@ -238,9 +238,18 @@ TEST_CASE("cli: audit refuses malformed models, data files and parameters") {
       {audit(kAuditModel, kAuditData, {"--sweep=-1"}), {"--sweep"}},
       {audit(kAuditModel, kAuditData, {"--labels-column=99"}), {"no label column", "99"}},
       {audit(kAuditModel, kAuditData, {"--edition=third"}), {"--edition"}},
+      {audit(kAuditModel, kAuditData, {"--max-memory=0"}), {"--max-memory"}},
+      {audit(kAuditModel, kAuditData, {"--max-memory=1"}), {"--max-memory", "resident"}},
+      {audit(kAuditModel, s.write("two-mb.csv", data + std::string(2 * 1048576, '\n')), {"--max-memory=1"}),
+       {"two-mb.csv", "bytes", "--max-memory"}},
   });
   check_all(cases);
   check_refused_fast({audit(kAuditModel, huge_file("huge.csv"), {}), {"huge.csv", "larger than the limit"}});
+  // A cap that fits lets the audit through.
+  const std::vector<std::string> fits = audit(kAuditModel, kAuditData, {"--max-memory=4096"});
+  CliResult ok = cli_run(fits);
+  INFO(cli_describe(fits, ok));
+  CHECK(ok.exit_code == 0);
 }
 
 TEST_CASE("cli: concentration refuses bad dimensions, constants and network files") {
