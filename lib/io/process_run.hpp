@@ -7,7 +7,8 @@
 // signal is returned in ProcessResult::signal, with the caller's handlers
 // back in place; the caller cleans up (a temporary output file) and then
 // calls process_reraise, which delivers the signal to the caller's handlers
-// (the default action ends the process; a stop flag is raised).
+// (the default action ends the process; a stop flag is raised). One call
+// at a time per process (the caught signal is kept in one global).
 #pragma once
 #include <string>
 #include <vector>
