@@ -1,9 +1,14 @@
 // robustlaw audit MODEL --data FILE.csv ...: the theorem against a trained
 // network: exact training MSE, whether the theorem applies, its bound next
 // to the network's certified Lipschitz enclosure.
+#include <filesystem>
+#include <optional>
+
 #include "arith/error.hpp"
 #include "common.hpp"
 #include "lipschitz/lipschitz.hpp"
+#include "lipschitz/memory_limit.hpp"
+#include "prob/mc_memory.hpp"
 #include "registry.hpp"
 #include "theorem/audit.hpp"
 
@@ -17,6 +22,7 @@ struct AuditOptions {
   bool box_data = false, json = false;
   int sweep = 0;
   double time_limit = 10;
+  std::optional<std::string> max_memory;
   std::string rel_gap = "1/1000000";
   int digits = 20;
 };
@@ -59,6 +65,7 @@ CertifiedLipschitz certified_lipschitz(const Network& net, const Dataset& data, 
   LipschitzOptions lo;
   lo.norm = Norm::L2;
   lo.time_limit_seconds = o.time_limit;
+  if (o.max_memory) lo.max_memory_bytes = memory_limit_parse(*o.max_memory, "--max-memory");
   lo.rel_gap = rational_parse(o.rel_gap, "--rel-gap");
   lo.threads = 1;
   if (o.box_data) {
@@ -76,10 +83,26 @@ CertifiedLipschitz certified_lipschitz(const Network& net, const Dataset& data, 
   return {r.lower, r.upper, r.lower_method + " / " + r.upper_method + (o.box_data ? ", data bounding box" : ", global"), r.status, o.box_data};
 }
 
+// --max-memory: a data file larger than the cap is refused before it is read
+// (its exact rationals take more memory than its text), and after reading the
+// process's resident memory must still fit.
+void check_data_memory(const AuditOptions& o, bool loaded) {
+  if (!o.max_memory) return;
+  const std::size_t cap = memory_limit_parse(*o.max_memory, "--max-memory");
+  if (loaded) return mc_memory_check(cap, 0, "the data set and the network");
+  std::error_code ec;
+  const std::uintmax_t size = std::filesystem::file_size(o.data, ec);
+  if (!ec && size > cap)
+    throw InputError(o.data, "the data file has " + std::to_string(size) + " bytes, more than --max-memory (" +
+                                 std::to_string(cap) + " bytes)");
+}
+
 void run_audit(const AuditOptions& o) {
   AuditSettings s = settings_from(o);
+  check_data_memory(o, false);
   Network net = load_model(o.model);
   Dataset data = dataset_read(o.data, o.labels_column);
+  check_data_memory(o, true);
   if (data.d() != net.input_dim)
     throw InputError(o.data, std::to_string(data.d()) + " feature columns, the network has " + std::to_string(net.input_dim) + " inputs");
   AuditReport r = audit_run(net, data, s, certified_lipschitz(net, data, o));
@@ -123,6 +146,10 @@ void setup(CLI::App& app) {
   sub->add_option("--sweep", o->sweep, "also evaluate the theorem at eps = j/N (sigma^2 - MSE), j = 1..N")->check(CLI::Range(0, 1000));
   sub->add_flag("--box-data", o->box_data, "certify Lip(h) on the data's bounding box instead of globally");
   sub->add_option("--time-limit", o->time_limit, "seconds for the Lipschitz engine (default 10)");
+  sub->add_option("--max-memory", o->max_memory,
+                  "MB (2^20 bytes): cap on the process's memory: a data file larger than it is refused before it is "
+                  "read, the run is refused when the loaded data and network already exceed it, and the Lipschitz "
+                  "engine's frontier is capped by it (status memory-limit, with the certified pair reached)");
   sub->add_option("--rel-gap", o->rel_gap, "relative gap at which the Lipschitz engine stops (default 1/1000000)");
   sub->add_option("--digits", o->digits, "significant digits (default 20)")->check(CLI::Range(5, 1000));
   sub->add_flag("--json", o->json, "print one JSON object");

@@ -19,7 +19,7 @@ namespace {
 struct CertifyCliOptions {
   ModelOptions model;
   std::string input, radius, norm = "linf", vnnlib, certificate;
-  std::optional<std::size_t> label;
+  std::optional<long long> label;  // signed, so that a negative class is reported as typed
   double time_limit = 60;
   int digits = 17;
   std::uint64_t seed = 1;
@@ -58,7 +58,9 @@ void run_ball(const CertifyCliOptions& o, const Network& net, const std::atomic<
   q.ball.center = rational_parse_list(o.input, "--input");
   q.ball.radius = rational_parse(o.radius, "--radius");
   q.ball.norm = parse_norm(o.norm);
-  q.label = o.label;
+  if (o.label && *o.label < 0)
+    throw InputError("--label", "class " + std::to_string(*o.label) + " does not exist (classes are numbered from 0)");
+  if (o.label) q.label = static_cast<std::size_t>(*o.label);
   CertifyOptions co;
   co.time_limit_seconds = o.time_limit;
   co.stop = stop;

@@ -1,13 +1,7 @@
 #include "common.hpp"
 
-#include <fcntl.h>
-#include <unistd.h>
-
-#include <cerrno>
-#include <cstring>
-#include <filesystem>
-
 #include "arith/error.hpp"
+#include "io/file_atomic.hpp"
 #include "registry.hpp"
 
 namespace rl::cli {
@@ -34,54 +28,9 @@ Json json_enclosure(const Rational& lower, const Rational& upper, const std::str
 
 void print_json(const Json& j) { std::cout << j.dump(2) << std::endl; }
 
-namespace {
+void check_output_path(const std::string& path) { file_check_output_path(path); }
 
-namespace fs = std::filesystem;
-
-std::string errno_text(int error) { return std::strerror(error); }
-
-// The whole of `text` to a new file `temp`, flushed to the disk; false with errno set on failure.
-bool write_new_file(const std::string& temp, const std::string& text) {
-  int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
-  if (fd < 0) return false;
-  std::size_t done = 0;
-  while (done < text.size()) {
-    ssize_t n = ::write(fd, text.data() + done, text.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) { int e = n < 0 ? errno : EIO; ::close(fd); errno = e; return false; }
-    done += static_cast<std::size_t>(n);
-  }
-  if (::fsync(fd) != 0) { int e = errno; ::close(fd); errno = e; return false; }
-  return ::close(fd) == 0;
-}
-
-}  // namespace
-
-void check_output_path(const std::string& path) {
-  if (path.empty()) throw InputError("output file", "empty path");
-  fs::path target(path);
-  std::error_code ec;
-  if (fs::is_directory(target, ec)) throw InputError(path, "cannot write: is a directory");
-  fs::path folder = target.has_parent_path() ? target.parent_path() : fs::path(".");
-  if (!fs::is_directory(folder, ec)) throw InputError(path, "cannot write: folder " + folder.string() + " does not exist");
-}
-
-void write_file_atomic(const std::string& path, const std::string& text) {
-  check_output_path(path);
-  fs::path target(path);
-  std::error_code ec;
-  std::string temp = path + ".tmp." + std::to_string(::getpid());
-  if (!write_new_file(temp, text)) {
-    std::string reason = errno_text(errno);
-    fs::remove(temp, ec);
-    throw InputError(path, "cannot write: " + reason);
-  }
-  fs::rename(temp, target, ec);
-  if (ec) {
-    fs::remove(temp, ec);
-    throw InputError(path, "cannot write: " + ec.message());
-  }
-}
+void write_file_atomic(const std::string& path, const std::string& text) { file_write_atomic(path, text); }
 
 namespace {
 

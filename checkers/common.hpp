@@ -28,10 +28,9 @@ Json json_enclosure(const Rational& lower, const Rational& upper, const std::str
 
 void print_json(const Json& j);
 
-// Writes `text` to `path` so that `path` holds either its old content or all
-// of `text`, never a part: the text goes to `path.tmp.<pid>` in the same
-// folder, is flushed to disk, and is then renamed over `path`. On failure the
-// temporary file is removed and an InputError names `path` and the reason.
+// file_write_atomic and file_check_output_path (io/file_atomic.hpp) under
+// the names the subcommands use: `path` holds either its old content or all
+// of `text`, never a part.
 void write_file_atomic(const std::string& path, const std::string& text);
 // The checks write_file_atomic starts with (the folder exists, `path` is not
 // a folder), for commands to run before a long computation.

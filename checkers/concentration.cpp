@@ -2,6 +2,8 @@
 // (c-isoperimetry) of the seed checked for a measure and a test function,
 // with an exact tail (phi = x_1) or Monte Carlo with rigorous intervals.
 #include <algorithm>
+#include <filesystem>
+#include <thread>
 #include <iostream>
 #include <memory>
 #include <optional>
@@ -13,6 +15,8 @@
 #include "prob/coordinate_tail.hpp"
 #include "prob/network_function.hpp"
 #include "prob/plot.hpp"
+#include "lipschitz/memory_limit.hpp"
+#include "prob/mc_memory.hpp"
 #include "registry.hpp"
 
 namespace rl::cli {
@@ -27,6 +31,8 @@ struct ConcentrationOptions {
   int digits = 12;
   long precision = 128;
   bool find_c = false, json = false, progress = false;
+  double time_limit = 0;  // seconds of Monte Carlo sampling, 0: none
+  std::optional<std::string> max_memory;
 };
 
 // Probabilities below 1e-9999 are printed as [0, 1e-9999] (still outward):
@@ -56,6 +62,16 @@ void print_table_header() {
 
 std::string point_verdict(const Interval& tail, const Interval& bound) {
   return tail.lower() > bound.upper() ? "violated" : tail.upper() <= bound.lower() ? "holds" : "inconclusive";
+}
+
+// --max-memory with network:FILE: the file is refused before it is read when larger than the cap.
+void network_file_check_size(const std::string& path, const ConcentrationOptions& o) {
+  std::error_code ec;
+  const std::uintmax_t size = std::filesystem::file_size(path, ec);
+  const std::size_t cap = memory_limit_parse(*o.max_memory, "--max-memory");
+  if (!ec && size > cap)
+    throw InputError(path, "the network file has " + std::to_string(size) + " bytes, more than --max-memory (" +
+                               std::to_string(cap) + " bytes)");
 }
 
 Plot tail_plot(const ConcentrationOptions& o, const std::string& method) {
@@ -142,8 +158,10 @@ void run_exact(const ConcentrationOptions& o, const Measure& m, const Concentrat
 
 void run_monte_carlo(const ConcentrationOptions& o, const Measure& m, const TestFunction& phi,
                      const ConcentrationBound& b, const std::optional<Rational>& t, Json& j,
-                     std::optional<Plot>& plot_out) {
+                     std::optional<Plot>& plot_out, const std::atomic<bool>* stop_flag) {
   McOptions mo;
+  mo.stop.flag = stop_flag;
+  if (o.time_limit > 0) mo.stop.time_limit_seconds = o.time_limit;
   mo.samples = o.samples;
   mo.confidence = rational_parse(o.confidence, "--confidence");
   mo.seed = o.seed;
@@ -151,13 +169,20 @@ void run_monte_carlo(const ConcentrationOptions& o, const Measure& m, const Test
   if (o.progress)
     mo.progress = [](double f) { std::cerr << "\rprogress " << static_cast<int>(100 * f) << "%" << std::flush; };
   std::vector<Rational> grid = t ? std::vector<Rational>{*t} : mc_default_grid(m.d, b, o.samples, mo.confidence);
+  // What sampling allocates: per-thread event counters and one sample point per thread.
+  const std::size_t threads = o.threads ? o.threads : std::max(1u, std::thread::hardware_concurrency());
+  if (o.max_memory)
+    mc_memory_check(memory_limit_parse(*o.max_memory, "--max-memory"),
+                    threads * (2 * grid.size() * sizeof(std::uint64_t) + o.d * sizeof(double)), "the sampling buffers");
   McResult r = concentration_check_mc(m, phi, b, grid, mo);
   if (o.progress) std::cerr << "\n";
   j["method"] = "monte-carlo (Clopper-Pearson, Arb-certified; E phi by Chebyshev + Poincare; Bonferroni over t)";
   j["verdict"] = r.verdict;
+  j["status"] = r.status;
   j["scope"] = t ? "the single t given, at the stated confidence"
                  : "the grid of t below, simultaneously at the stated confidence (Bonferroni)";
   j["monte_carlo"] = Json{{"samples_per_batch", o.samples}, {"samples_drawn", r.samples_drawn},
+                          {"samples_planned", r.samples_planned},
                           {"confidence", o.confidence}, {"alpha_per_bound", rational_to_string(r.alpha_per_bound)},
                           {"mean", json_pair(r.mean_lower, r.mean_upper, o.digits)},
                           {"mean_method", r.mean_known ? "exact: E phi = 0 (odd phi, symmetric measure)"
@@ -193,7 +218,11 @@ void run_monte_carlo(const ConcentrationOptions& o, const Measure& m, const Test
     std::cout << pad(decimal_lower(p.t, 10), 22) << pad(lower_text(p.lower, 10), 20) << pad(upper_text(p.upper, 10), 20)
               << pad(lower_text(p.bound, 10), 20) << pad(upper_text(p.bound, 10), 20) << p.verdict << "\n";
   std::cout << "verdict: " << r.verdict << " (confidence " << o.confidence << ", " << j["scope"].get<std::string>()
-            << ")\nsamples: " << r.samples_drawn << " in " << r.seconds << " s on " << r.threads << " threads ("
+            << ")\nstatus: " << r.status
+            << (r.status == "complete" ? ""
+                                       : " (the intervals are those of the " + std::to_string(r.samples_drawn) + " of " +
+                                             std::to_string(r.samples_planned) + " planned samples drawn)")
+            << "\nsamples: " << r.samples_drawn << " in " << r.seconds << " s on " << r.threads << " threads ("
             << static_cast<long>(r.samples_per_second) << " samples/s)\n";
 }
 
@@ -211,8 +240,10 @@ void run_find_c(const ConcentrationOptions& o, const Measure& m, ConcentrationFo
             << r.tail_end << "\n";
 }
 
-void run_concentration(const ConcentrationOptions& o) {
+void run_concentration(const ConcentrationOptions& o, const std::atomic<bool>* stop_flag) {
   if (!o.plot.empty()) check_output_path(o.plot);
+  if (o.time_limit < 0) throw InputError("--time-limit", "must be >= 0");
+  if (o.max_memory) memory_limit_parse(*o.max_memory, "--max-memory");
   Measure m = measure_parse(o.measure, o.d, "--measure");
   if (o.precision < 32 || o.precision > 4096) throw InputError("--precision", "must be in [32, 4096] bits");
   if (o.grid < 2 || o.grid > 100000) throw InputError("--grid", "must be in [2, 100000]");
@@ -249,13 +280,14 @@ void run_concentration(const ConcentrationOptions& o) {
     j["lipschitz"] = "1 (exact)";
     run_exact(o, m, b, t, j, plot);
   } else {
+    if (o.max_memory && o.function.rfind("network:", 0) == 0) network_file_check_size(o.function.substr(8), o);
     TestFunction phi = o.function.rfind("network:", 0) == 0
                            ? network_test_function(o.function.substr(8), o.d, "--function")
                            : test_function_parse(o.function, o.d, "--function");
     b.lipschitz_squared = phi.lipschitz_squared;
     j["lipschitz_squared"] = rational_to_string(phi.lipschitz_squared);
     j["lipschitz_source"] = phi.lipschitz_source;
-    run_monte_carlo(o, m, phi, b, t, j, plot);
+    run_monte_carlo(o, m, phi, b, t, j, plot, stop_flag);
   }
   if (o.json) print_json(j);
   // After the report: a plotting failure still leaves the numbers printed.
@@ -283,8 +315,22 @@ void setup(CLI::App& app) {
   sub->add_option("--digits", o->digits, "significant digits printed (outward rounded)")->check(CLI::Range(1, 1000));
   sub->add_option("--plot", o->plot, "draw the tail against the bound with gnuplot into FILE.svg or FILE.png");
   sub->add_flag("--progress", o->progress, "show Monte Carlo progress on stderr");
+  sub->add_option("--time-limit", o->time_limit,
+                  "seconds of Monte Carlo sampling; past it the intervals of the samples drawn so far are reported with "
+                  "status time-limit (0: none)");
+  sub->add_option("--max-memory", o->max_memory,
+                  "MB (2^20 bytes): cap on the process's memory. Monte Carlo memory does not grow with --samples; what "
+                  "grows (the network of network:FILE, per-thread counters) is checked before sampling: a network file "
+                  "larger than the cap, or resident memory plus buffers above it, is refused");
   sub->add_flag("--json", o->json, "print one JSON object");
-  sub->callback([o] { run_concentration(*o); });
+  sub->callback([o] {
+    // SIGINT / SIGTERM end the Monte Carlo sampling with the intervals of the samples drawn.
+    // The exact path has no stop point: it keeps the default signal actions.
+    std::optional<StopSignals> signals;
+    if (o->function != "coordinate" || o->method == "mc") signals.emplace();
+    run_concentration(*o, signals ? signals->flag() : nullptr);
+    if (signals) signals->finish();
+  });
 }
 
 const SubcommandRegistrar registrar("concentration", setup);

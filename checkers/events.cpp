@@ -2,10 +2,13 @@
 // with Clopper-Pearson intervals next to the Hoeffding bounds the proof uses.
 #include <iostream>
 #include <memory>
+#include <optional>
 
 #include "arith/error.hpp"
 #include "common.hpp"
 #include "prob/proof_events.hpp"
+#include "lipschitz/memory_limit.hpp"
+#include "prob/mc_memory.hpp"
 #include "registry.hpp"
 
 namespace rl::cli {
@@ -17,10 +20,15 @@ struct EventsOptions {
   std::size_t d = 10;
   std::uint64_t n = 100, trials = 2000, seed = 1;
   bool json = false;
+  double time_limit = 0;  // seconds, 0: none
+  std::optional<std::string> max_memory;
 };
 
-void run_events(const EventsOptions& o) {
+void run_events(const EventsOptions& o, const std::atomic<bool>* stop_flag) {
+  if (o.time_limit < 0) throw InputError("--time-limit", "must be >= 0");
   EventsSetup s;
+  s.stop.flag = stop_flag;
+  if (o.time_limit > 0) s.stop.time_limit_seconds = o.time_limit;
   s.measure = measure_parse(o.measure, o.d, "--measure");
   if (o.h.rfind("network:", 0) == 0) throw InputError("--h", "networks are not supported here (need sup |h|)");
   s.h = test_function_parse(o.h, o.d, "--h");
@@ -35,9 +43,15 @@ void run_events(const EventsOptions& o) {
   s.n = o.n;
   s.trials = o.trials;
   s.seed = o.seed;
+  // What simulating allocates: one sample point of d doubles.
+  if (o.max_memory)
+    mc_memory_check(memory_limit_parse(*o.max_memory, "--max-memory"), o.d * sizeof(double), "one sample point");
   std::vector<EventEstimate> ev = proof_events_simulate(s);
+  const std::uint64_t trials_run = ev.front().trials;
+  const std::string status = mc_stop_status(s.stop, trials_run, o.trials);
   Json j{{"command", "events"}, {"measure", o.measure}, {"d", o.d}, {"n", o.n}, {"epsilon", o.epsilon},
-         {"noise", o.noise}, {"amplitude", o.amplitude}, {"h", o.h}, {"trials", o.trials}, {"seed", o.seed},
+         {"noise", o.noise}, {"amplitude", o.amplitude}, {"h", o.h}, {"trials", o.trials}, {"trials_run", trials_run},
+         {"status", status}, {"seed", o.seed},
          {"confidence", o.confidence},
          {"method", "Monte Carlo over independent data sets; Clopper-Pearson (Arb-certified), Bonferroni over 4 events"},
          {"seed_typo", "the seed's P(A and B) >= 1 - e^{Omega(n eps^2)} is vacuous (1 - e^{+x} < 0); the sign must be "
@@ -58,6 +72,10 @@ void run_events(const EventsOptions& o) {
     std::cout << e.name << (e.name.size() < 3 ? "    " : "  ") << "  " << e.failures << "\t  " << decimal_lower(e.lower, 8)
               << "\t  " << decimal_upper(e.upper, 8) << "\t  " << (e.hoeffding ? decimal_upper(*e.hoeffding, 8) : "-")
               << "\t  " << e.verdict << "\n";
+  std::cout << "status: " << status
+            << (status == "complete" ? "" : " (the intervals are those of the " + std::to_string(trials_run) + " of " +
+                                                std::to_string(o.trials) + " data sets simulated)")
+            << "\n";
   std::cout << "note: " << j["seed_typo"].get<std::string>() << "\n";
 }
 
@@ -74,8 +92,19 @@ void setup(CLI::App& app) {
   sub->add_option("--trials", o->trials, "number of simulated data sets")->check(CLI::Range(std::uint64_t(10), std::uint64_t(1000000000)));
   sub->add_option("--seed", o->seed, "RNG seed (std::mt19937_64)");
   sub->add_option("--confidence", o->confidence, "simultaneous confidence (default 0.99)");
+  sub->add_option("--time-limit", o->time_limit,
+                  "seconds; past it the intervals of the data sets simulated so far (at least one; a data set is never cut) are reported with "
+                  "status time-limit (0: none)");
+  sub->add_option("--max-memory", o->max_memory,
+                  "MB (2^20 bytes): cap on the process's memory; memory does not grow with --n or --trials (one sample "
+                  "point of d doubles), so the run is refused up front when resident memory plus that point exceeds it");
   sub->add_flag("--json", o->json, "print one JSON object");
-  sub->callback([o] { run_events(*o); });
+  sub->callback([o] {
+    // SIGINT / SIGTERM end the simulation with the intervals of the data sets simulated.
+    StopSignals signals;
+    run_events(*o, signals.flag());
+    signals.finish();
+  });
 }
 
 const SubcommandRegistrar registrar("events", setup);

@@ -16,6 +16,9 @@
 #include "prob/plot.hpp"
 #include "prob/sample_file.hpp"
 #include "prob/subgaussian_checks.hpp"
+#include "lipschitz/memory_limit.hpp"
+#include "prob/mc_memory.hpp"
+#include "prob/mc_stop.hpp"
 #include "registry.hpp"
 
 namespace rl::cli {
@@ -35,13 +38,45 @@ struct SubgaussianOptions {
   // --distribution measure: phi(X) for X from a measure.
   std::string measure, function = "coordinate";
   std::size_t d = 0;
+  // Resource limits of the Monte Carlo paths.
+  double time_limit = 0;  // seconds, 0: none
+  std::optional<std::string> max_memory;
 };
+
+// Bytes held per Monte Carlo sample: its DInterval enclosure (closed forms
+// also hold the double drawn before it is enclosed).
+constexpr std::size_t kSampleBytes = sizeof(DInterval), kClosedFormSampleBytes = sizeof(DInterval) + sizeof(double);
+
+std::size_t memory_cap(const SubgaussianOptions& o) {
+  return o.max_memory ? memory_limit_parse(*o.max_memory, "--max-memory") : SIZE_MAX;
+}
+
+// Refuses before drawing when the process plus `samples` samples of `bytes` each would exceed --max-memory.
+void check_sample_memory(const SubgaussianOptions& o, std::uint64_t samples, std::size_t bytes) {
+  if (!o.max_memory) return;
+  mc_memory_check(memory_cap(o), samples * bytes, std::to_string(samples) + " samples (lower --samples or raise --max-memory)");
+}
+
+McStop mc_stop(const SubgaussianOptions& o, const std::atomic<bool>* flag) {
+  McStop stop;
+  stop.flag = flag;
+  if (o.time_limit > 0) stop.time_limit_seconds = o.time_limit;
+  return stop;
+}
+
+// The samples drawn may be fewer than --samples after a stop: the status counts against --samples.
+void mark_planned(MgfMcResult& r, std::uint64_t planned, const McStop& stop) {
+  r.samples_planned = planned;
+  r.status = mc_stop_status(stop, r.samples, planned);
+}
 
 constexpr std::uint64_t kMgfStream = 3;
 
 // Options shared by both Monte Carlo sources; Lambda defaults to 8 / (b - a).
-MgfMcOptions mgf_options(const SubgaussianOptions& o, const Rational& a, const Rational& b, const Rational& center) {
+MgfMcOptions mgf_options(const SubgaussianOptions& o, const Rational& a, const Rational& b, const Rational& center,
+                         const McStop& stop) {
   MgfMcOptions m;
+  m.stop = stop;
   m.a = a;
   m.b = b;
   m.center = center;
@@ -59,19 +94,19 @@ std::optional<Rational> sigma_option(const SubgaussianOptions& o) {
 }
 
 // file:SAMPLES.csv: the MGF of a variable known only through samples in --support.
-void run_sample_file(const SubgaussianOptions& o) {
+void run_sample_file(const SubgaussianOptions& o, const McStop& stop) {
   if (o.support.empty()) throw InputError("--support", "required with file:SAMPLES.csv: the bounds A,B of the variable");
   std::vector<Rational> ab = rational_parse_list(o.support, "--support");
   if (ab.size() != 2 || !(ab[0] < ab[1])) throw InputError("--support", "expected A,B with A < B");
   if (o.n > 0 || !o.mean_of.empty()) throw InputError("--n", "Lemma 2 needs a closed-form distribution");
   const std::string path = o.distribution.substr(5);
   MgfMcReport r;
-  r.options = mgf_options(o, ab[0], ab[1], o.center.empty() ? (ab[0] + ab[1]) / 2 : rational_parse(o.center, "--center"));
+  r.options = mgf_options(o, ab[0], ab[1], o.center.empty() ? (ab[0] + ab[1]) / 2 : rational_parse(o.center, "--center"), stop);
   r.center_meaning = o.center.empty() ? "the midpoint of the support; E X is unknown"
                                       : "given by --center; Definition 5 needs c = E X";
   r.source = path;
   r.sigma = sigma_option(o);
-  r.result = mgf_monte_carlo(sample_file_read(path, ab[0], ab[1]), r.options, path);
+  r.result = mgf_monte_carlo(sample_file_read(path, ab[0], ab[1], memory_cap(o)), r.options, path);
   Json j{{"command", "subgaussian"}, {"distribution", o.distribution}, {"mgf_monte_carlo", mgf_mc_json(r, o.digits)}};
   if (!o.plot.empty()) j["plot"] = o.plot;
   if (o.json) print_json(j);
@@ -80,7 +115,7 @@ void run_sample_file(const SubgaussianOptions& o) {
 }
 
 // --distribution measure: phi(X) with X ~ --measure in R^d (bounded), phi = --function.
-void run_measure(const SubgaussianOptions& o) {
+void run_measure(const SubgaussianOptions& o, const McStop& stop) {
   if (o.measure.empty() || o.d < 2) throw InputError("--measure", "--distribution measure needs --measure and --d >= 2");
   if (o.n > 0 || !o.mean_of.empty()) throw InputError("--n", "Lemma 2 needs a closed-form distribution");
   Measure m = measure_parse(o.measure, o.d, "--measure");
@@ -89,13 +124,15 @@ void run_measure(const SubgaussianOptions& o) {
   bool symmetric = phi.odd;  // odd phi, measures symmetric about 0: E phi = 0
   for (const auto& c : m.components) symmetric = symmetric && c.kind == MeasureKind::Sphere;
   MgfMcReport r;
-  r.options = mgf_options(o, a, b, o.center.empty() ? Rational(0) : rational_parse(o.center, "--center"));
+  r.options = mgf_options(o, a, b, o.center.empty() ? Rational(0) : rational_parse(o.center, "--center"), stop);
+  check_sample_memory(o, o.samples, kSampleBytes);
   r.center_meaning = symmetric && o.center.empty() ? "E phi = 0 exactly (odd phi, symmetric measure)"
                                                    : "given; Definition 5 needs c = E phi";
   r.source = "phi = " + o.function + " of " + o.measure + " in d = " + std::to_string(o.d) + ", seed " +
              std::to_string(o.seed) + ", std::mt19937_64";
   r.sigma = sigma_option(o);
-  r.result = mgf_monte_carlo(measure_function_samples(m, phi, o.samples, o.seed, kMgfStream), r.options, "--measure");
+  r.result = mgf_monte_carlo(measure_function_samples(m, phi, o.samples, o.seed, kMgfStream, stop), r.options, "--measure");
+  mark_planned(r.result, o.samples, stop);
   Json j{{"command", "subgaussian"}, {"distribution", "measure"}, {"measure", o.measure}, {"d", o.d},
          {"function", o.function}, {"mgf_monte_carlo", mgf_mc_json(r, o.digits)}};
   if (!o.plot.empty()) j["plot"] = o.plot;
@@ -105,17 +142,19 @@ void run_measure(const SubgaussianOptions& o) {
 }
 
 // --mc on a closed form: the Monte Carlo intervals next to the exact MGF.
-MgfMcReport closed_form_mc(const SubgaussianOptions& o, const Distribution& x) {
+MgfMcReport closed_form_mc(const SubgaussianOptions& o, const Distribution& x, const McStop& stop) {
   auto support = distribution_support(x);
   if (!support) throw InputError("--mc", "'" + x.name + "' is unbounded: Hoeffding and Bernstein need a bounded variable");
   MgfMcReport r;
-  r.options = mgf_options(o, support->first, support->second, distribution_mean(x));
+  r.options = mgf_options(o, support->first, support->second, distribution_mean(x), stop);
   r.center_meaning = "E X (exact)";
   r.source = x.name + " sampler, seed " + std::to_string(o.seed) + ", std::mt19937_64";
   r.sigma = sigma_option(o);
   std::vector<DInterval> samples;
-  for (double v : distribution_draw(x, o.samples, o.seed, kMgfStream, "--distribution")) samples.push_back(DInterval::point(v));
+  for (double v : distribution_draw(x, o.samples, o.seed, kMgfStream, "--distribution", stop))
+    samples.push_back(DInterval::point(v));
   r.result = mgf_monte_carlo(samples, r.options, "--distribution");
+  mark_planned(r.result, o.samples, stop);
   for (const MgfMcPoint& p : r.result.points) r.exact.push_back(interval_exp(log_mgf(x, Interval(p.lambda, 128))));
   return r;
 }
@@ -179,17 +218,21 @@ Plot ratio_plot(const std::vector<ScaledVariable>& one, const ProxyResult& r,
 
 void print_text(const SubgaussianOptions& o, const Json& j, const ProxyResult& r, const Interval& closed);
 
-void run_subgaussian(const SubgaussianOptions& o) {
+void run_subgaussian(const SubgaussianOptions& o, const std::atomic<bool>* stop_flag) {
   if (!o.plot.empty()) {
     plot_format(o.plot, "--plot");
     check_output_path(o.plot);
   }
   if (o.samples < 2 || o.samples > 100000000) throw InputError("--samples", "must be in [2, 10^8]");
-  if (o.distribution.rfind("file:", 0) == 0) return run_sample_file(o);
-  if (o.distribution == "measure") return run_measure(o);
+  if (o.time_limit < 0) throw InputError("--time-limit", "must be >= 0");
+  memory_cap(o);  // a malformed --max-memory is refused before any work
+  const McStop stop = mc_stop(o, stop_flag);
+  if (o.distribution.rfind("file:", 0) == 0) return run_sample_file(o, stop);
+  if (o.distribution == "measure") return run_measure(o, stop);
   Distribution x = distribution_parse(o.distribution, "--distribution");
   if (o.mc && !distribution_support(x))
     throw InputError("--mc", "'" + x.name + "' is unbounded: Hoeffding and Bernstein need a bounded variable");
+  if (o.mc) check_sample_memory(o, o.samples, kClosedFormSampleBytes);
   Rational tol = rational_parse(o.tolerance, "--tolerance");
   if (tol <= 0 || tol >= 1) throw InputError("--tolerance", "must be in (0, 1)");
   if (o.n > 1000000000) throw InputError("--n", "at most 10^9");
@@ -252,7 +295,7 @@ void run_subgaussian(const SubgaussianOptions& o) {
   }
   std::optional<MgfMcReport> mc;
   if (o.mc) {
-    mc = closed_form_mc(o, x);
+    mc = closed_form_mc(o, x, stop);
     j["mgf_monte_carlo"] = mgf_mc_json(*mc, o.digits);
   }
   std::optional<Plot> plot;
@@ -303,8 +346,24 @@ void setup(CLI::App& app) {
   sub->add_option("--measure", o->measure, "with --distribution measure: sphere | cube | mixture:W*KIND+... (bounded)");
   sub->add_option("--d", o->d, "with --distribution measure: the dimension");
   sub->add_option("--function", o->function, "with --distribution measure: coordinate | norm | linear:a1,.. | max | min");
+  sub->add_option("--time-limit", o->time_limit,
+                  "seconds for the Monte Carlo paths (--mc, file:, measure); past it the intervals of the samples drawn "
+                  "so far are reported with status time-limit (0: none)");
+  sub->add_option("--max-memory", o->max_memory,
+                  "MB (2^20 bytes): cap on the process's memory. The Monte Carlo samples are held in memory (16 bytes "
+                  "each, 24 with --mc): a run whose resident memory plus its samples would exceed the cap is refused "
+                  "before sampling; a file: larger than the cap is refused before it is read, and reading stops with "
+                  "an error once its samples exceed it");
   sub->add_flag("--json", o->json, "print one JSON object");
-  sub->callback([o] { run_subgaussian(*o); });
+  sub->callback([o] {
+    // SIGINT / SIGTERM end the Monte Carlo sampling early with the intervals of
+    // the samples drawn; the exact parts have no stop point and run to the end.
+    const bool monte_carlo = o->mc || o->distribution == "measure" || o->distribution.rfind("file:", 0) == 0;
+    std::optional<StopSignals> signals;
+    if (monte_carlo) signals.emplace();
+    run_subgaussian(*o, signals ? signals->flag() : nullptr);
+    if (signals) signals->finish();
+  });
 }
 
 const SubcommandRegistrar registrar("subgaussian", setup);

@@ -118,7 +118,7 @@ TEST_CASE("cli: certify refuses malformed models, balls and VNN-LIB files") {
       {{"certify", kSisl, "--input=0,0,0,0", "--radius=1/10"}, {"--input", "has 4 coordinates", "expects 5"}},
       {{"certify", kSisl, "--input=0,0,0,0,0", "--radius=-1/10"}, {"--radius", "must be >= 0"}},
       {{"certify", kSisl, "--input=0,0,0,0,0", "--radius=nan"}, {"--radius", "not a number"}},
-      {{"certify", kSisl, "--input=0,0,0,0,0", "--radius=1/10", "--label=-1"}, {"--label"}},
+      {{"certify", kSisl, "--input=0,0,0,0,0", "--radius=1/10", "--label=-1"}, {"--label", "class -1 does not exist"}},
       {{"certify", kSisl, "--input=0,0,0,0,0", "--radius=1/10", "--label=7"}, {"--label", "class 7 does not exist"}},
       {{"certify", kSisl, "--input=0,0,0,0,0", "--radius=1/10", "--time-limit=-3"}, {"--time-limit"}},
       {{"certify", kSisl, "--input=0,0,0,0,0", "--radius=1/10", "--norm=l3"}, {"--norm"}},
@@ -238,9 +238,18 @@ TEST_CASE("cli: audit refuses malformed models, data files and parameters") {
       {audit(kAuditModel, kAuditData, {"--sweep=-1"}), {"--sweep"}},
       {audit(kAuditModel, kAuditData, {"--labels-column=99"}), {"no label column", "99"}},
       {audit(kAuditModel, kAuditData, {"--edition=third"}), {"--edition"}},
+      {audit(kAuditModel, kAuditData, {"--max-memory=0"}), {"--max-memory"}},
+      {audit(kAuditModel, kAuditData, {"--max-memory=1"}), {"--max-memory", "resident"}},
+      {audit(kAuditModel, s.write("two-mb.csv", data + std::string(2 * 1048576, '\n')), {"--max-memory=1"}),
+       {"two-mb.csv", "bytes", "--max-memory"}},
   });
   check_all(cases);
   check_refused_fast({audit(kAuditModel, huge_file("huge.csv"), {}), {"huge.csv", "larger than the limit"}});
+  // A cap that fits lets the audit through.
+  const std::vector<std::string> fits = audit(kAuditModel, kAuditData, {"--max-memory=4096"});
+  CliResult ok = cli_run(fits);
+  INFO(cli_describe(fits, ok));
+  CHECK(ok.exit_code == 0);
 }
 
 TEST_CASE("cli: concentration refuses bad dimensions, constants and network files") {

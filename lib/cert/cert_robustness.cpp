@@ -23,10 +23,10 @@
 //   on squares). "O": the leaf misses the ball.
 // Everything here is exact rational arithmetic: no floating point, no search.
 // It uses the network loader and exact evaluation from lib/net only.
-#include <filesystem>
 
 #include "arith/error.hpp"
 #include "cert/claim.hpp"
+#include "cert/claim_path.hpp"
 #include "net/eval.hpp"
 #include "net/load.hpp"
 
@@ -351,19 +351,12 @@ struct TreeCheck {
   }
 };
 
-std::string resolve_model(const std::string& model, const ClaimContext& ctx) {
-  namespace fs = std::filesystem;
-  for (const std::string& base : {ctx.base_dir, ctx.repo_root})
-    if (!base.empty() && fs::exists(fs::path(base) / model)) return (fs::path(base) / model).string();
-  return model;
-}
-
 Problem problem_from_claim(const Json& claim, const ClaimContext& ctx) {
   const std::string where = ctx.claim_path.empty() ? "claim" : ctx.claim_path;
   if (!claim.contains("parameters") || !claim["parameters"].is_object()) throw InputError(where, "missing \"parameters\"");
   const Json& par = claim["parameters"];
   if (!par.contains("model") || !par["model"].is_string()) throw InputError(where, "parameters.model must be a path");
-  Problem p{network_load(resolve_model(par["model"].get<std::string>(), ctx)), {}, {}};
+  Problem p{network_load(claim_resolve_path(par["model"].get<std::string>(), ctx, "parameters.model")), {}, {}};
   const std::size_t d = p.net.input_dim, n = p.net.output_dim();
   if (par.contains("input")) {
     Region& r = p.region;

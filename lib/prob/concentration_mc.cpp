@@ -15,23 +15,30 @@ namespace {
 
 constexpr std::uint64_t kMeanStream = 1, kEventStream = 2;
 
-// Runs body(rng, first, count, worker) over the blocks of `n` samples on
-// `threads` workers; block b uses sampler_stream(seed, stream, b).
+// Runs body(rng, count, worker) over the blocks of `n` samples on `threads`
+// workers; block b uses sampler_stream(seed, stream, b). A stop request is
+// seen before a block is taken (never before block 0), so the blocks run are
+// a prefix of the planned ones. Returns the number of samples drawn.
 template <class Body>
-void parallel_blocks(std::uint64_t n, std::uint64_t seed, std::uint64_t stream, unsigned threads, Body body) {
+std::uint64_t parallel_blocks(std::uint64_t n, std::uint64_t seed, std::uint64_t stream, unsigned threads,
+                              const McStop& stop, Body body) {
   const std::uint64_t blocks = (n + kSamplerBlock - 1) / kSamplerBlock;
-  std::atomic<std::uint64_t> next{0};
+  std::atomic<std::uint64_t> next{0}, drawn{0};
   auto worker = [&](unsigned w) {
-    for (std::uint64_t b; (b = next.fetch_add(1)) < blocks;) {
+    while (!(next.load() > 0 && mc_stop_requested(stop))) {
+      const std::uint64_t b = next.fetch_add(1);
+      if (b >= blocks) return;
       std::mt19937_64 rng = sampler_stream(seed, stream, b);
-      std::uint64_t first = b * kSamplerBlock;
-      body(rng, std::min(kSamplerBlock, n - first), w);
+      const std::uint64_t count = std::min(kSamplerBlock, n - b * kSamplerBlock);
+      body(rng, count, w);
+      drawn += count;
     }
   };
   std::vector<std::thread> pool;
   for (unsigned w = 1; w < threads; ++w) pool.emplace_back(worker, w);
   worker(0);
   for (auto& th : pool) th.join();
+  return drawn.load();
 }
 
 double to_double_down(const Rational& q) {
@@ -95,7 +102,7 @@ McResult concentration_check_mc(const Measure& m, const TestFunction& phi, const
     n_i[i] = rational_ceil(c.weight * options.samples).convert_to<std::uint64_t>();
     if (symmetric) continue;
     std::vector<long double> sums(out.threads, 0.0L);
-    parallel_blocks(n_i[i], options.seed, kMeanStream * 64 + i, out.threads,
+    const std::uint64_t n = parallel_blocks(n_i[i], options.seed, kMeanStream * 64 + i, out.threads, options.stop,
                     [&](std::mt19937_64& rng, std::uint64_t count, unsigned w) {
                       std::vector<double> x;
                       long double s = 0;
@@ -104,13 +111,14 @@ McResult concentration_check_mc(const Measure& m, const TestFunction& phi, const
                     });
     long double total = 0;
     for (long double s : sums) total += s;
-    Rational mean = rational_from_double(static_cast<double>(total / n_i[i]));
+    out.samples_planned += n_i[i];
+    Rational mean = rational_from_double(static_cast<double>(total / n));
     Rational var_bound = poincare_constant(c.kind, m.d) * phi.lipschitz_squared;
-    Rational half = interval_sqrt(Interval(var_bound / (Rational(n_i[i]) * delta_mean))).upper() +
+    Rational half = interval_sqrt(Interval(var_bound / (Rational(n) * delta_mean))).upper() +
                     rational_from_double(kMcMargin) * (1 + rational_abs(mean));
     mean_lo += c.weight * (mean - half);
     mean_hi += c.weight * (mean + half);
-    out.samples_drawn += n_i[i];
+    out.samples_drawn += n;
     done_work += 1;
     if (options.progress) options.progress(done_work / total_work);
   }
@@ -132,7 +140,7 @@ McResult concentration_check_mc(const Measure& m, const TestFunction& phi, const
     const auto& c = m.components[i];
     std::vector<std::vector<std::uint64_t>> inner(out.threads, std::vector<std::uint64_t>(K)),
         outer(out.threads, std::vector<std::uint64_t>(K));
-    parallel_blocks(n_i[i], options.seed, kEventStream * 64 + i, out.threads,
+    const std::uint64_t n = parallel_blocks(n_i[i], options.seed, kEventStream * 64 + i, out.threads, options.stop,
                     [&](std::mt19937_64& rng, std::uint64_t count, unsigned w) {
                       std::vector<double> x;
                       for (std::uint64_t j = 0; j < count; ++j) {
@@ -149,16 +157,18 @@ McResult concentration_check_mc(const Measure& m, const TestFunction& phi, const
       for (unsigned w = 0; w < out.threads; ++w) { ci += inner[w][k]; co += outer[w][k]; }
       out.points[k].count_inner += ci;
       out.points[k].count_outer += co;
-      out.points[k].samples += n_i[i];
-      p_lo[k] += c.weight * clopper_pearson_lower(ci, n_i[i], out.alpha_per_bound);
-      p_hi[k] += c.weight * clopper_pearson_upper(co, n_i[i], out.alpha_per_bound);
+      out.points[k].samples += n;
+      p_lo[k] += c.weight * clopper_pearson_lower(ci, n, out.alpha_per_bound);
+      p_hi[k] += c.weight * clopper_pearson_upper(co, n, out.alpha_per_bound);
     }
-    out.samples_drawn += n_i[i];
+    out.samples_planned += n_i[i];
+    out.samples_drawn += n;
     done_work += 1;
     if (options.progress) options.progress(done_work / total_work);
   }
   out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   out.samples_per_second = out.seconds > 0 ? out.samples_drawn / out.seconds : 0;
+  out.status = mc_stop_status(options.stop, out.samples_drawn, out.samples_planned);
 
   bool any_violated = false, all_hold = true;
   for (std::size_t k = 0; k < K; ++k) {

@@ -16,6 +16,11 @@
 // kMcMargin to cover double rounding in phi and in the sums. When phi is odd
 // (coordinate, linear) and every component is symmetric (sphere, Gaussian),
 // E phi = 0 exactly and the first batch is skipped.
+//
+// A stopped run (McOptions::stop, see mc_stop.hpp) uses the samples drawn so
+// far: Chebyshev with the n_i' mean samples, Clopper-Pearson over the n_i'
+// event samples of each component (at least one block each), with the same
+// confidence split, so the intervals keep the stated simultaneous confidence.
 #pragma once
 #include <cstdint>
 #include <functional>
@@ -23,6 +28,7 @@
 #include <vector>
 
 #include "prob/concentration_bound.hpp"
+#include "prob/mc_stop.hpp"
 #include "prob/measure.hpp"
 #include "prob/test_function.hpp"
 
@@ -36,6 +42,7 @@ struct McOptions {
   std::uint64_t seed = 1;
   unsigned threads = 0;              // 0: hardware threads
   std::function<void(double fraction)> progress;
+  McStop stop;                       // a signal or a time limit ends the run early
 };
 
 struct McPoint {
@@ -53,6 +60,8 @@ struct McResult {
   bool mean_known = false;         // E phi = 0 by symmetry (odd phi, symmetric measure)
   Rational alpha_per_bound;        // one-sided level of each Clopper-Pearson bound
   std::uint64_t samples_drawn = 0; // both batches, all components
+  std::uint64_t samples_planned = 0;
+  std::string status;              // "complete", "interrupted" or "time-limit"
   double seconds = 0, samples_per_second = 0;
   unsigned threads = 0;
 };

@@ -19,7 +19,7 @@ std::optional<std::pair<Rational, Rational>> distribution_support(const Distribu
 Rational distribution_mean(const Distribution& x) { return x.kind == DistributionKind::Bernoulli ? x.p : Rational(0); }
 
 std::vector<double> distribution_draw(const Distribution& x, std::uint64_t n, std::uint64_t seed,
-                                      std::uint64_t stream, const std::string& where) {
+                                      std::uint64_t stream, const std::string& where, const McStop& stop) {
   if (!distribution_support(x)) throw InputError(where, "'" + x.name + "' is unbounded: no Monte Carlo MGF interval");
   // P(draw < threshold) = threshold / 2^64, within 2^-64 of p.
   std::uint64_t threshold = 0;
@@ -32,6 +32,10 @@ std::vector<double> distribution_draw(const Distribution& x, std::uint64_t n, st
   std::vector<double> out(n);
   std::uniform_real_distribution<double> uniform(-1.0, 1.0);
   for (std::uint64_t first = 0; first < n; first += kSamplerBlock) {
+    if (first > 0 && mc_stop_requested(stop)) {
+      out.resize(first);
+      break;
+    }
     std::mt19937_64 rng = sampler_stream(seed, stream, first / kSamplerBlock);
     for (std::uint64_t i = first; i < std::min(n, first + kSamplerBlock); ++i) {
       switch (x.kind) {

@@ -12,6 +12,7 @@
 #include <utility>
 
 #include "prob/log_mgf.hpp"
+#include "prob/mc_stop.hpp"
 
 namespace rl {
 
@@ -23,8 +24,9 @@ Rational distribution_mean(const Distribution& x);
 
 // Draws n samples with block-seeded streams (sampler_stream(seed, stream, block)),
 // so the result depends only on (x, n, seed, stream). Throws InputError
-// naming `where` for the Gaussian.
+// naming `where` for the Gaussian. A stop request (mc_stop.hpp), seen between
+// blocks (never before the first), ends the draws with the prefix drawn.
 std::vector<double> distribution_draw(const Distribution& x, std::uint64_t n, std::uint64_t seed,
-                                      std::uint64_t stream, const std::string& where);
+                                      std::uint64_t stream, const std::string& where, const McStop& stop = {});
 
 }  // namespace rl

@@ -19,7 +19,7 @@ std::pair<Rational, Rational> measure_function_support(const Measure& m, const T
 }
 
 std::vector<DInterval> measure_function_samples(const Measure& m, const TestFunction& phi, std::uint64_t n,
-                                                std::uint64_t seed, std::uint64_t stream) {
+                                                std::uint64_t seed, std::uint64_t stream, const McStop& stop) {
   // Cumulative weights times 2^64: component i when the draw is below cut[i].
   std::vector<Integer> cut;
   Rational acc = 0;
@@ -27,6 +27,10 @@ std::vector<DInterval> measure_function_samples(const Measure& m, const TestFunc
   std::vector<DInterval> out(n);
   std::vector<double> x(m.d);
   for (std::uint64_t first = 0; first < n; first += kSamplerBlock) {
+    if (first > 0 && mc_stop_requested(stop)) {
+      out.resize(first);
+      break;
+    }
     std::mt19937_64 rng = sampler_stream(seed, stream, first / kSamplerBlock);
     for (std::uint64_t i = first; i < std::min(n, first + kSamplerBlock); ++i) {
       std::size_t k = 0;

@@ -14,6 +14,7 @@
 #include <utility>
 
 #include "arith/dinterval.hpp"
+#include "prob/mc_stop.hpp"
 #include "prob/measure.hpp"
 #include "prob/test_function.hpp"
 
@@ -24,7 +25,9 @@ namespace rl {
 std::pair<Rational, Rational> measure_function_support(const Measure& m, const TestFunction& phi,
                                                         const std::string& where);
 
+// A stop request (mc_stop.hpp), seen between blocks of kSamplerBlock samples
+// (never before the first), ends the draws: the result is then the prefix drawn.
 std::vector<DInterval> measure_function_samples(const Measure& m, const TestFunction& phi, std::uint64_t n,
-                                                std::uint64_t seed, std::uint64_t stream);
+                                                std::uint64_t seed, std::uint64_t stream, const McStop& stop = {});
 
 }  // namespace rl

@@ -33,9 +33,11 @@ class DirectedExp {
   mpfr_t v_;
 };
 
-// The outward sums of Z = Y - s and Z^2 for each grid point.
+// The outward sums of Z = Y - s and Z^2 for each grid point, over the first
+// `count` samples.
 struct Sums {
   std::vector<DInterval> z, z2;
+  std::size_t count = 0;
 };
 
 void sums_add(Sums& into, const Sums& block) {
@@ -45,7 +47,8 @@ void sums_add(Sums& into, const Sums& block) {
   }
 }
 
-// The sums over the samples; grid index j = K - 1 - i for lambda = -(i+1) h,
+// The sums over the samples, block by block until a stop request (never
+// before the first block); grid index j = K - 1 - i for lambda = -(i+1) h,
 // j = K + i for lambda = (i+1) h.
 Sums mgf_sums(const std::vector<DInterval>& samples, const MgfMcOptions& o, const std::vector<double>& shift) {
   const std::size_t K = o.points;
@@ -53,7 +56,7 @@ Sums mgf_sums(const std::vector<DInterval>& samples, const MgfMcOptions& o, cons
   Sums total{std::vector<DInterval>(2 * K), std::vector<DInterval>(2 * K)};
   Sums block = total;
   DirectedExp exp_enclosure;
-  for (std::size_t first = 0; first < samples.size(); first += kSumBlock) {
+  for (std::size_t first = 0; first < samples.size() && !(first > 0 && mc_stop_requested(o.stop)); first += kSumBlock) {
     std::fill(block.z.begin(), block.z.end(), DInterval{});
     std::fill(block.z2.begin(), block.z2.end(), DInterval{});
     for (std::size_t i = first; i < std::min(samples.size(), first + kSumBlock); ++i) {
@@ -71,6 +74,7 @@ Sums mgf_sums(const std::vector<DInterval>& samples, const MgfMcOptions& o, cons
       }
     }
     sums_add(total, block);
+    total.count = std::min(samples.size(), first + kSumBlock);
   }
   return total;
 }
@@ -154,7 +158,9 @@ MgfMcResult mgf_monte_carlo(const std::vector<DInterval>& samples, const MgfMcOp
   }
   Sums sums = mgf_sums(samples, o, shift);
   MgfMcResult out;
-  out.samples = samples.size();
+  out.samples = sums.count;
+  out.samples_planned = samples.size();
+  out.status = mc_stop_status(o.stop, out.samples, out.samples_planned);
   out.delta_per_interval = (1 - o.confidence) / Rational(2 * grid.size());
   const Interval delta_i(out.delta_per_interval, kPrec);
   const Interval log_h = interval_log(Interval::from_int(2, kPrec) / delta_i);

@@ -21,12 +21,18 @@
 // shift, to avoid cancellation in V) are outward DInterval sums; the mean and
 // V are then exact rationals of those ends, and the half-widths are MPFI
 // enclosures whose outer ends are used. All ends are exact rationals.
+//
+// A stop request (MgfMcOptions::stop, see mc_stop.hpp) ends the sums after the
+// current block of 4096 samples (never before the first): the intervals are
+// those of the n samples summed, a prefix of the given ones, at the same
+// confidence.
 #pragma once
 #include <string>
 #include <vector>
 
 #include "arith/dinterval.hpp"
 #include "arith/interval.hpp"
+#include "prob/mc_stop.hpp"
 
 namespace rl {
 
@@ -36,6 +42,7 @@ struct MgfMcOptions {
   Rational lambda_max = 4;    // Lambda
   std::size_t points = 8;     // K
   Rational confidence = Rational(99, 100);
+  McStop stop;
 };
 
 struct MgfMcPoint {
@@ -52,7 +59,9 @@ struct MgfMcPoint {
 struct MgfMcResult {
   std::vector<MgfMcPoint> points;  // lambda increasing
   Rational delta_per_interval;     // delta'
-  std::uint64_t samples = 0;
+  std::uint64_t samples = 0;          // summed (a prefix of the given samples)
+  std::uint64_t samples_planned = 0;  // given
+  std::string status;                 // "complete", "interrupted" or "time-limit"
   double seconds = 0;
 };
 

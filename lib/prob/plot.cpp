@@ -1,7 +1,6 @@
 #include "prob/plot.hpp"
 
 #include <fcntl.h>
-#include <spawn.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -18,8 +17,8 @@
 #include <stdexcept>
 
 #include "arith/error.hpp"
-
-extern char** environ;
+#include "io/file_atomic.hpp"
+#include "io/process_run.hpp"
 
 namespace rl {
 namespace {
@@ -85,7 +84,6 @@ struct TempFile {
     if (fd >= 0) close(fd);
     if (!path.empty()) unlink(path.c_str());
   }
-  void keep() { path.clear(); }
   TempFile(const TempFile&) = delete;
   TempFile& operator=(const TempFile&) = delete;
 };
@@ -111,28 +109,6 @@ std::string read_text(const std::string& path) {
   ss << f.rdbuf();
   std::string s = ss.str();
   return s.size() > 2000 ? s.substr(0, 2000) + "..." : s;
-}
-
-// Runs "gnuplot" from PATH with stdin/stdout/stderr on the given descriptors
-// and returns its wait status; throws naming gnuplot when it cannot start.
-int gnuplot_run(int in, int out, int err) {
-  posix_spawn_file_actions_t fa;
-  posix_spawn_file_actions_init(&fa);
-  posix_spawn_file_actions_adddup2(&fa, in, 0);
-  posix_spawn_file_actions_adddup2(&fa, out, 1);
-  posix_spawn_file_actions_adddup2(&fa, err, 2);
-  char name[] = "gnuplot";
-  char* argv[] = {name, nullptr};
-  pid_t pid = 0;
-  int rc = posix_spawnp(&pid, "gnuplot", &fa, nullptr, argv, environ);
-  posix_spawn_file_actions_destroy(&fa);
-  if (rc != 0)
-    throw std::runtime_error(std::string("cannot run gnuplot (") + std::strerror(rc) +
-                             "): plots are drawn by gnuplot; install it (Debian: gnuplot-nox) and put it on PATH");
-  int status = 0;
-  while (waitpid(pid, &status, 0) < 0)
-    if (errno != EINTR) throw std::runtime_error(std::string("waiting for gnuplot: ") + std::strerror(errno));
-  return status;
 }
 
 }  // namespace
@@ -172,27 +148,44 @@ std::string plot_gnuplot_script(const Plot& plot, PlotFormat format) {
   return o.str();
 }
 
-void plot_write(const Plot& plot, const std::string& path) {
-  PlotFormat format = plot_format(path, "--plot");
-  std::string script_text = plot_gnuplot_script(plot, format);
+namespace {
+
+// Runs gnuplot on `script_text` into `path` (atomically). Returns 0 when the
+// plot was written, or the signal (SIGINT, SIGTERM) that stopped gnuplot, once
+// every temporary file is gone.
+int plot_run_gnuplot(const std::string& script_text, const std::string& path) {
   TempFile script(temp_dir() + "/robustlaw-plot-XXXXXX"), errors(temp_dir() + "/robustlaw-plot-err-XXXXXX");
   write_all(script.fd, script_text, script.path);
   if (lseek(script.fd, 0, SEEK_SET) != 0) throw std::runtime_error(script.path + ": cannot rewind");
-  // The output is written next to the target, so that rename() is atomic.
-  TempFile out(path + ".tmp-XXXXXX");
-  int status = gnuplot_run(script.fd, out.fd, errors.fd);
-  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-    std::string why = WIFEXITED(status) ? "exit status " + std::to_string(WEXITSTATUS(status)) : "killed by a signal";
-    throw std::runtime_error("gnuplot failed (" + why + "); " + path + " not written: " + read_text(errors.path));
+  AtomicFile out(path);
+  ProcessResult run;
+  try {
+    run = process_run({"gnuplot"}, script.fd, out.fd(), errors.fd);
+  } catch (const std::runtime_error& e) {
+    throw std::runtime_error(std::string(e.what()) +
+                             ": plots are drawn by gnuplot; install it (Debian: gnuplot-nox) and put it on PATH");
   }
+  if (run.signal != 0) return run.signal;  // the destructors remove every temporary file
+  const int status = run.wait_status;
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+    throw std::runtime_error("gnuplot failed (" + process_status_text(status) + "); " + path + " not written: " +
+                             read_text(errors.path));
   struct stat st {};
-  if (fstat(out.fd, &st) != 0 || st.st_size == 0)
+  if (fstat(out.fd(), &st) != 0 || st.st_size == 0)
     throw std::runtime_error("gnuplot wrote nothing; " + path + " not written: " + read_text(errors.path));
-  if (fchmod(out.fd, 0644) != 0 || fsync(out.fd) != 0)
-    throw std::runtime_error(path + ": cannot finish the temporary file: " + std::strerror(errno));
-  if (std::rename(out.path.c_str(), path.c_str()) != 0)
-    throw std::runtime_error(path + ": cannot rename the plot into place: " + std::strerror(errno));
-  out.keep();
+  out.commit();
+  return 0;
+}
+
+}  // namespace
+
+void plot_write(const Plot& plot, const std::string& path) {
+  PlotFormat format = plot_format(path, "--plot");
+  const int caught = plot_run_gnuplot(plot_gnuplot_script(plot, format), path);
+  if (caught == 0) return;
+  // Interrupted while gnuplot ran: nothing partial is left; the signal now takes its course.
+  process_reraise(caught);
+  throw std::runtime_error("interrupted while gnuplot ran; " + path + " not written");
 }
 
 }  // namespace rl

@@ -4,10 +4,12 @@
 // certified values are in the JSON and text reports.
 //
 // The output format follows the file extension: .svg (gnuplot's svg
-// terminal) or .png (pngcairo). gnuplot runs as a child process (found on
-// PATH, no shell): the script, with the data inline, is its stdin and its
-// stdout is a temporary file next to the target, renamed over the target
-// only when gnuplot succeeds, so a failure never leaves a partial file.
+// terminal) or .png (pngcairo). gnuplot runs as a child process
+// (io/process_run.hpp: found on PATH, no shell): the script, with the data
+// inline, is its stdin and its stdout is a temporary file next to the target
+// (io/file_atomic.hpp), renamed over the target only when gnuplot succeeds, so
+// a failure never leaves a partial file. SIGINT or SIGTERM while gnuplot runs
+// stops it, removes the temporary file and then takes its usual course.
 #pragma once
 #include <string>
 #include <vector>

@@ -29,7 +29,10 @@ std::vector<EventEstimate> proof_events_simulate(const EventsSetup& s) {
   std::uint64_t fail[4] = {0, 0, 0, 0};
   std::vector<double> x, weights;
   for (const auto& c : s.measure.components) weights.push_back(rational_to_double(c.weight));
-  for (std::uint64_t trial = 0; trial < s.trials; ++trial) {
+  // A stop is honoured between data sets, after the first (a data set is never cut).
+  std::uint64_t trials = 0;
+  for (; trials < s.trials && !(trials >= 1 && mc_stop_requested(s.stop)); ++trials) {
+    const std::uint64_t trial = trials;
     std::mt19937_64 rng = sampler_stream(s.seed, 7, trial);
     std::uniform_real_distribution<double> uniform(-a, a);
     std::bernoulli_distribution coin(0.5);
@@ -57,8 +60,9 @@ std::vector<EventEstimate> proof_events_simulate(const EventsSetup& s) {
   for (int e = 0; e < 4; ++e) {
     out[e].name = names[e];
     out[e].failures = fail[e];
-    out[e].lower = clopper_pearson_lower(fail[e], s.trials, alpha);
-    out[e].upper = clopper_pearson_upper(fail[e], s.trials, alpha);
+    out[e].trials = trials;
+    out[e].lower = clopper_pearson_lower(fail[e], trials, alpha);
+    out[e].upper = clopper_pearson_upper(fail[e], trials, alpha);
   }
   out[0].hoeffding = hoeffding_bound(s.n, eps_r, s.amplitude * s.amplitude, 1);
   if (bounded) out[1].hoeffding = hoeffding_bound(s.n, eps_r, 2 * s.amplitude * g_sup, 1);

@@ -13,12 +13,16 @@
 // 2 a G for B and 2 a H for C_h with G, H bounds on |g|, |h| (bounded
 // measures only), 2a for D. Each failure probability gets a Clopper-Pearson
 // interval from `trials` independent data sets; Bonferroni over the four.
+// A stop request (EventsSetup::stop, see mc_stop.hpp) is seen between data
+// sets, after the first (a data set is never cut): the intervals are then those of the data sets
+// simulated (`trials` of each estimate), at the same confidence.
 #pragma once
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "prob/mc_stop.hpp"
 #include "prob/measure.hpp"
 #include "prob/test_function.hpp"
 
@@ -33,11 +37,12 @@ struct EventsSetup {
   Rational epsilon = 1;
   std::uint64_t n = 100, trials = 1000, seed = 1;
   Rational confidence = Rational(99, 100);
+  McStop stop;
 };
 
 struct EventEstimate {
   std::string name;
-  std::uint64_t failures = 0;
+  std::uint64_t failures = 0, trials = 0;  // failed data sets out of those simulated
   Rational lower, upper;               // P(failure) in [lower, upper]
   std::optional<Rational> hoeffding;   // upper bound on P(failure) from the proof (rounded up)
   std::string verdict;

@@ -1,12 +1,20 @@
 #include "prob/sample_file.hpp"
 
+#include <filesystem>
 #include <fstream>
 
 #include "arith/error.hpp"
 
 namespace rl {
 
-std::vector<DInterval> sample_file_read(const std::string& path, const Rational& a, const Rational& b) {
+std::vector<DInterval> sample_file_read(const std::string& path, const Rational& a, const Rational& b,
+                                        std::size_t max_bytes) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) throw InputError(path, "is a directory, not a sample file");
+  const std::uintmax_t size = std::filesystem::file_size(path, ec);
+  if (!ec && size > max_bytes)
+    throw InputError(path, "the sample file has " + std::to_string(size) + " bytes, more than --max-memory (" +
+                               std::to_string(max_bytes) + " bytes)");
   std::ifstream in(path);
   if (!in) throw InputError(path, "cannot open the sample file");
   std::vector<DInterval> out;
@@ -22,6 +30,8 @@ std::vector<DInterval> sample_file_read(const std::string& path, const Rational&
     if (x < a || x > b)
       throw InputError(where, "sample " + field + " lies outside the declared support [" + rational_to_string(a) + ", " +
                                   rational_to_string(b) + "] (--support)");
+    if ((out.size() + 1) > max_bytes / sizeof(DInterval))
+      throw InputError(where, "the samples read so far exceed --max-memory (" + std::to_string(max_bytes) + " bytes)");
     out.push_back(DInterval::from_rational(x));
   }
   if (in.bad()) throw InputError(path, "read error");

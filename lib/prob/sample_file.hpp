@@ -5,6 +5,7 @@
 // declared support [a, b]; each is stored as the outward double interval
 // enclosing it.
 #pragma once
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -13,7 +14,10 @@
 namespace rl {
 
 // Throws InputError naming path:line for an unreadable file, a malformed
-// value, or a value outside [a, b].
-std::vector<DInterval> sample_file_read(const std::string& path, const Rational& a, const Rational& b);
+// value, or a value outside [a, b]. `max_bytes` caps the memory the samples
+// take (sizeof(DInterval) each): a file larger than it is refused before it
+// is read, and reading stops with an InputError once the samples exceed it.
+std::vector<DInterval> sample_file_read(const std::string& path, const Rational& a, const Rational& b,
+                                        std::size_t max_bytes = SIZE_MAX);
 
 }  // namespace rl

@@ -1,0 +1,28 @@
+#include "cert/claim_path.hpp"
+
+#include <filesystem>
+#include <vector>
+
+#include "arith/error.hpp"
+
+namespace rl {
+
+std::string claim_resolve_path(const std::string& path, const ClaimContext& ctx, const std::string& member) {
+  namespace fs = std::filesystem;
+  const std::string where = (ctx.claim_path.empty() ? std::string("claim") : ctx.claim_path) + ": " + member;
+  if (path.empty()) throw InputError(where, "empty path");
+  if (fs::path(path).is_absolute()) return path;
+  // A claim file in the current folder has an empty base_dir: beside it is ".".
+  std::vector<fs::path> folders{ctx.base_dir.empty() ? fs::path(".") : fs::path(ctx.base_dir)};
+  if (!ctx.repo_root.empty()) folders.push_back(ctx.repo_root);
+  std::string tried;
+  for (const fs::path& folder : folders) {
+    std::error_code ec;
+    if (fs::exists(folder / path, ec)) return (folder / path).string();
+    tried += (tried.empty() ? "" : ", ") + folder.string();
+  }
+  throw InputError(where, "'" + path + "' exists neither beside the claim nor under the repository root (looked in " +
+                              tried + ")");
+}
+
+}  // namespace rl

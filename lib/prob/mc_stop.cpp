@@ -1,0 +1,16 @@
+#include "prob/mc_stop.hpp"
+
+namespace rl {
+
+bool mc_stop_requested(const McStop& stop) {
+  if (stop.flag && stop.flag->load(std::memory_order_relaxed)) return true;
+  if (stop.time_limit_seconds == std::numeric_limits<double>::infinity()) return false;
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - stop.start).count() >= stop.time_limit_seconds;
+}
+
+std::string mc_stop_status(const McStop& stop, std::uint64_t drawn, std::uint64_t planned) {
+  if (drawn >= planned) return "complete";
+  return stop.flag && stop.flag->load() ? "interrupted" : "time-limit";
+}
+
+}  // namespace rl

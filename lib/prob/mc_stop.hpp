@@ -1,0 +1,39 @@
+// When a Monte Carlo run ends before its planned sample count: a stop flag
+// (raised by SIGINT or SIGTERM) or a time limit.
+//
+// Semantics of a stopped run: the engines check mc_stop_requested before each
+// block of samples except the first block of every stage, so at least one
+// block is always drawn and every stage has a result. The blocks drawn are a
+// prefix of the planned ones (each block has its own RNG stream), and the
+// intervals are computed over the n samples actually drawn.
+//
+// Why the intervals stay valid: the decision to stop comes from outside (a
+// signal, the clock), not from the sample values, so n is independent of the
+// values and a Clopper-Pearson or Hoeffding interval over n samples holds at
+// the stated confidence, as for a run planned with n samples. (The values
+// could only reach n through the running time of a block, e.g. rejection
+// steps of a sampler; that timing channel is assumed independent of the
+// counted events.)
+#pragma once
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <limits>
+#include <string>
+
+namespace rl {
+
+struct McStop {
+  const std::atomic<bool>* flag = nullptr;  // raised asynchronously (a signal)
+  double time_limit_seconds = std::numeric_limits<double>::infinity();
+  std::chrono::steady_clock::time_point start = std::chrono::steady_clock::now();
+};
+
+// True once the flag is raised or the time limit has passed.
+bool mc_stop_requested(const McStop& stop);
+
+// The status of a run that drew `drawn` of `planned` samples: "complete",
+// "interrupted" (the flag) or "time-limit".
+std::string mc_stop_status(const McStop& stop, std::uint64_t drawn, std::uint64_t planned);
+
+}  // namespace rl

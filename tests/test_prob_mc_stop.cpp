@@ -1,0 +1,128 @@
+// Stopped Monte Carlo runs (prob/mc_stop.hpp) in the engines: a stop seen
+// before sampling still draws the first block of every stage, the blocks used
+// are a prefix of the planned ones, so a stopped run gives exactly the counts
+// and intervals of a run planned with the samples it drew, and the status
+// says why it stopped.
+#include <doctest/doctest.h>
+
+#include <atomic>
+
+#include "prob/concentration_mc.hpp"
+#include "prob/distribution_sampler.hpp"
+#include "prob/measure_samples.hpp"
+#include "prob/mgf_monte_carlo.hpp"
+#include "prob/proof_events.hpp"
+#include "prob/sampler.hpp"
+
+using namespace rl;
+
+namespace {
+
+McStop raised(const std::atomic<bool>& flag) {
+  McStop s;
+  s.flag = &flag;
+  return s;
+}
+
+}  // namespace
+
+TEST_CASE("prob mc stop: requested and status follow the flag and the clock") {
+  std::atomic<bool> flag{false};
+  McStop s = raised(flag);
+  CHECK_FALSE(mc_stop_requested(s));
+  CHECK(mc_stop_status(s, 10, 10) == "complete");
+  flag = true;
+  CHECK(mc_stop_requested(s));
+  CHECK(mc_stop_status(s, 5, 10) == "interrupted");
+  McStop clock;
+  clock.time_limit_seconds = 0;
+  CHECK(mc_stop_requested(clock));
+  CHECK(mc_stop_status(clock, 5, 10) == "time-limit");
+  CHECK_FALSE(mc_stop_requested(McStop{}));
+}
+
+TEST_CASE("prob mc stop: a stopped concentration run equals the run planned with the samples it drew") {
+  // The cube is not symmetric: both batches run, each stopped after its first block.
+  const Measure m = measure_parse("mixture:1/2*cube+1/2*sphere", 12, "test");
+  const TestFunction phi = test_function_parse("norm", 12, "test");
+  ConcentrationBound b;
+  b.c = constant_parse("1", "test");
+  b.d = 12;
+  const std::vector<Rational> grid{Rational(1, 20), Rational(1, 10), Rational(1, 5)};
+  std::atomic<bool> flag{true};
+  McOptions stopped;
+  stopped.samples = 50 * kSamplerBlock;
+  stopped.threads = 2;
+  stopped.stop = raised(flag);
+  McResult r = concentration_check_mc(m, phi, b, grid, stopped);
+  CHECK(r.status == "interrupted");
+  CHECK(r.samples_planned == 4 * 25 * kSamplerBlock);  // two batches, two components, w n each
+  // Every component got exactly its first block in each batch (a prefix).
+  CHECK(r.samples_drawn == 4 * kSamplerBlock);
+  McOptions planned;
+  planned.samples = 2 * kSamplerBlock;  // w_i n = one block per component and batch
+  planned.threads = 1;
+  McResult full = concentration_check_mc(m, phi, b, grid, planned);
+  CHECK(full.status == "complete");
+  CHECK(full.samples_drawn == r.samples_drawn);
+  CHECK(full.mean_lower == r.mean_lower);
+  CHECK(full.mean_upper == r.mean_upper);
+  REQUIRE(full.points.size() == r.points.size());
+  for (std::size_t k = 0; k < grid.size(); ++k) {
+    CHECK(full.points[k].count_inner == r.points[k].count_inner);
+    CHECK(full.points[k].count_outer == r.points[k].count_outer);
+    CHECK(full.points[k].lower == r.points[k].lower);
+    CHECK(full.points[k].upper == r.points[k].upper);
+  }
+}
+
+TEST_CASE("prob mc stop: MGF sums and the samplers stop at a block boundary") {
+  std::atomic<bool> flag{true};
+  const Distribution u = distribution_parse("uniform", "test");
+  // The samplers keep their first block.
+  CHECK(distribution_draw(u, 10 * kSamplerBlock, 1, 3, "test", raised(flag)).size() == kSamplerBlock);
+  const Measure sphere = measure_parse("sphere", 5, "test");
+  const TestFunction x1 = test_function_parse("coordinate", 5, "test");
+  std::vector<DInterval> drawn = measure_function_samples(sphere, x1, 3 * kSamplerBlock + 5, 2, 3, raised(flag));
+  REQUIRE(drawn.size() == kSamplerBlock);
+  const std::vector<DInterval> full = measure_function_samples(sphere, x1, kSamplerBlock, 2, 3);
+  for (std::size_t i = 0; i < full.size(); ++i) CHECK((drawn[i].lo == full[i].lo && drawn[i].hi == full[i].hi));
+  // The MGF sums keep their first 4096 samples, and equal a run on those samples.
+  MgfMcOptions o;
+  o.a = -2;
+  o.b = 2;
+  o.stop = raised(flag);
+  MgfMcResult r = mgf_monte_carlo(drawn, o, "test");
+  CHECK(r.status == "interrupted");
+  CHECK(r.samples == 4096);
+  CHECK(r.samples_planned == drawn.size());
+  MgfMcOptions unstopped = o;
+  unstopped.stop = McStop{};
+  MgfMcResult prefix = mgf_monte_carlo(std::vector<DInterval>(drawn.begin(), drawn.begin() + 4096), unstopped, "test");
+  CHECK(prefix.status == "complete");
+  REQUIRE(prefix.points.size() == r.points.size());
+  for (std::size_t j = 0; j < r.points.size(); ++j) {
+    CHECK(prefix.points[j].lower == r.points[j].lower);
+    CHECK(prefix.points[j].upper == r.points[j].upper);
+  }
+}
+
+TEST_CASE("prob mc stop: events stop between data sets, never inside one") {
+  EventsSetup s;
+  s.measure = measure_parse("sphere", 6, "test");
+  s.h = test_function_parse("coordinate", 6, "test");
+  s.n = 50;
+  s.trials = 500;
+  std::atomic<bool> flag{true};
+  s.stop = raised(flag);
+  std::vector<EventEstimate> stopped = proof_events_simulate(s);
+  REQUIRE(stopped.size() == 4);
+  for (const auto& e : stopped) CHECK(e.trials == 1);
+  s.stop = McStop{};
+  s.trials = 10;
+  std::vector<EventEstimate> ten = proof_events_simulate(s);
+  for (const auto& e : ten) CHECK(e.trials == 10);
+  // The first data set is the same in both: a failure count of at most 1 that
+  // the run of ten cannot contradict.
+  for (int e = 0; e < 4; ++e) CHECK(stopped[e].failures <= ten[e].failures);
+}
