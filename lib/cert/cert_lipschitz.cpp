@@ -5,6 +5,7 @@
 
 #include "arith/error.hpp"
 #include "cert/cert_lipsdp.hpp"
+#include "cert/claim_path.hpp"
 #include "net/eval.hpp"
 #include "net/load.hpp"
 
@@ -73,13 +74,6 @@ CNorm cnorm_parse(const std::string& norm) {
   throw Rejected{"unknown norm '" + norm + "'"};
 }
 
-std::string resolve(const std::string& path, const ClaimContext& ctx) {
-  if (fs::path(path).is_absolute()) return path;
-  for (const std::string& base : {ctx.base_dir, ctx.repo_root})
-    if (!base.empty() && fs::exists(fs::path(base) / path)) return (fs::path(base) / path).string();
-  return path;
-}
-
 // A two-element array; checked before indexing (indexing a const Json out of range is undefined).
 const Json& pair_member(const Json& v, std::size_t i, const char* what) {
   if (!v.is_array() || v.size() != 2) throw Rejected{std::string(what) + " must be a pair [a, b]"};
@@ -89,7 +83,7 @@ const Json& pair_member(const Json& v, std::size_t i, const char* what) {
 Problem load_problem(const Json& params, const ClaimContext& ctx) {
   LoadOptions lo;
   lo.nnet_normalized = params.value("normalized", false);
-  Network net = network_load(resolve(member(params, "network").get<std::string>(), ctx), lo);
+  Network net = network_load(claim_resolve_path(member(params, "network").get<std::string>(), ctx, "parameters.network"), lo);
   const Json& out = params.contains("output") ? params["output"] : Json(nullptr);
   if (out.is_object() && out.contains("index")) net = network_select_outputs(net, {out["index"].get<std::size_t>()});
   else if (out.is_object() && out.contains("difference"))
