@@ -6,8 +6,12 @@
 // more than its parent's (a sub-box's constant is at most the box's). The
 // reported upper bound is the largest bound over the leaves, which cover E.
 // Lower bounds come from certified witness points found by untrusted search.
-// Nodes are processed in synchronous batches of fixed size whose children are
-// bounded in parallel and merged in a fixed order, so the result does not
+// Nodes are processed in synchronous batches of fixed size. A batch's
+// children are bounded, and their regions searched for witness points, in
+// parallel (TBB, dynamic scheduling: a child's cost ranges from one Clarke
+// enclosure to a walk over 2^12 vertices plus a linear program); the results
+// are merged in the children's order, and the candidate witnesses are
+// certified in parallel but adopted in a fixed order, so the result does not
 // depend on the thread count.
 //
 // Overflow: a leaf whose double bound is +inf (huge weights or boxes) is not
@@ -21,6 +25,11 @@
 #include <random>
 #include <thread>
 
+#include <oneapi/tbb/blocked_range.h>
+#include <oneapi/tbb/parallel_for.h>
+#include <oneapi/tbb/partitioner.h>
+#include <oneapi/tbb/task_arena.h>
+
 #include "lipschitz/certificate_canonical.hpp"
 #include "lipschitz/global_one_layer.hpp"
 #include "lipschitz/matrix_norm.hpp"
@@ -33,9 +42,10 @@ namespace {
 
 constexpr std::size_t kVertexLimit = 12;
 constexpr std::size_t kClarkeFirst = 6;  // from this many unstable neurons on, try the Clarke bound first
-constexpr std::size_t kBatchParents = 8;
+constexpr std::size_t kBatchParents = 16;
 constexpr std::uint8_t kMaxLevel = 50;
 constexpr int kRandomCandidates = 64;
+constexpr std::size_t kCertifyTries = 4;  // candidates certified per batch, at most
 constexpr std::size_t kCertificateSymbolicNeurons = 64;
 constexpr std::size_t kHeapOverhead = 16;  // allocator bookkeeping per heap block
 
@@ -54,6 +64,11 @@ struct TreeNode {
   double bound = 0;
 };
 
+struct Candidate {
+  double estimate;
+  std::vector<double> x;
+};
+
 struct Evaluation {
   double upper = 0;
   bool vertex = false;
@@ -61,6 +76,7 @@ struct Evaluation {
   Pattern argmax;
   DBox box;
   BoxBounds bounds;
+  std::optional<Candidate> candidate;  // from the witness search in the node's region
 };
 
 struct OpenNode {
@@ -70,14 +86,11 @@ struct OpenNode {
   bool operator<(const OpenNode& o) const { return upper != o.upper ? upper < o.upper : id > o.id; }
 };
 
-struct Candidate {
-  double estimate;
-  std::vector<double> x;
-};
-
 class BranchAndBound {
  public:
-  BranchAndBound(const LipProblem& p, const LipschitzOptions& o) : p_(p), o_(o), rng_(o.seed) {
+  BranchAndBound(const LipProblem& p, const LipschitzOptions& o)
+      : p_(p), o_(o), rng_(o.seed), threads_(o.threads ? o.threads : std::max(1u, std::thread::hardware_concurrency())),
+        arena_(int(threads_)) {
     root_box_ = lipschitz_problem_dbox(p);
     const std::size_t d = p.net.input_dim;
     const Layer& first = p.net.layers.front();
@@ -91,7 +104,6 @@ class BranchAndBound {
       lo_i_.push_back(p.unbounded ? DInterval::whole() : DInterval::from_rational(p.lo[c]));
       width_i_.push_back(p.unbounded ? DInterval::whole() : DInterval::from_rational(p.hi[c] - p.lo[c]));
     }
-    threads_ = o.threads ? o.threads : std::max(1u, std::thread::hardware_concurrency());
     // The exact checker repeats symbolic propagation in rationals, affordable only for small networks.
     std::size_t hidden = 0;
     for (std::size_t k = 0; k + 1 < p.net.layers.size(); ++k) hidden += p.net.layers[k].out_dim();
@@ -127,7 +139,8 @@ class BranchAndBound {
   DBox root_box_;
   std::vector<double> sensitivity_;
   std::vector<DInterval> lo_i_, width_i_;
-  unsigned threads_ = 1;
+  unsigned threads_;
+  tbb::task_arena arena_;  // at most threads_ threads, the caller's included
   bool symbolic_ = true;
   double gap_ = 0;
   Clock::time_point start_;
@@ -210,27 +223,41 @@ class BranchAndBound {
       centre[i] = p_.unbounded ? 0.0 : 0.5 * (root_box_[i].lo + root_box_[i].hi);
     consider(centre);
     for (int k = 0; k < kRandomCandidates; ++k) consider(witness_random_point(p_, root_box_, rng_));
-    search_pattern(root);
+    if (auto c = pattern_candidate(root, threshold())) candidates_.push_back(std::move(*c));
   }
 
-  void search_pattern(const Evaluation& e) {
-    if (!e.vertex || e.upper <= threshold()) return;
-    if (auto x = witness_search_pattern(p_, e.box, e.bounds, e.argmax)) consider(*x);
+  // Untrusted: a point inside the region of the node's maximizing vertex
+  // pattern, when the node still matters (its bound is above `thr`) and the
+  // point's float estimate beats the current lower bound. Reads only state
+  // that is fixed during a batch, so children may run it concurrently.
+  std::optional<Candidate> pattern_candidate(const Evaluation& e, double thr) const {
+    if (!e.vertex || e.upper <= thr) return std::nullopt;
+    auto x = witness_search_pattern(p_, e.box, e.bounds, e.argmax);
+    if (!x) return std::nullopt;
+    double est = witness_estimate(p_, *x);
+    if (!std::isfinite(est) || est <= lower_d_) return std::nullopt;
+    return Candidate{est, std::move(*x)};
   }
 
-  // Certifies the most promising candidates until one improves the lower bound.
+  // Certifies the kCertifyTries most promising candidates, in chunks of
+  // threads_ certified concurrently, and adopts the first one in estimate
+  // order that improves the lower bound: the same one for any thread count.
   void certify_candidates() {
     std::stable_sort(candidates_.begin(), candidates_.end(),
                      [](const Candidate& a, const Candidate& b) { return a.estimate > b.estimate; });
-    int tries = 0;
-    for (const Candidate& c : candidates_) {
-      if (c.estimate <= lower_d_ || ++tries > 4) break;
-      auto w = witness_certify(p_, c.x);
-      if (w && w->value > lower_) {
-        lower_ = w->value;
+    std::size_t n = 0;
+    while (n < candidates_.size() && n < kCertifyTries && candidates_[n].estimate > lower_d_) ++n;
+    for (std::size_t first = 0; first < n; first += threads_) {
+      const std::size_t count = std::min<std::size_t>(threads_, n - first);
+      std::vector<std::optional<Witness>> w(count);
+      run_parallel(count, [&](std::size_t i) { w[i] = witness_certify(p_, candidates_[first + i].x); });
+      for (std::optional<Witness>& c : w) {
+        if (!c || c->value <= lower_) continue;
+        lower_ = c->value;
         lower_d_ = rational_to_double(lower_);
-        witness_ = std::move(w);
-        break;
+        witness_ = std::move(c);
+        candidates_.clear();
+        return;
       }
     }
     candidates_.clear();
@@ -290,27 +317,32 @@ class BranchAndBound {
         }
       }
       std::vector<Evaluation> evals(children.size());
-      run_parallel(children.size(), [&](std::size_t i) { evals[i] = evaluate(children[i].second, parent_upper[i], thr); });
+      run_parallel(children.size(), [&](std::size_t i) {
+        evals[i] = evaluate(children[i].second, parent_upper[i], thr);
+        evals[i].candidate = pattern_candidate(evals[i], thr);
+      });
       for (std::size_t i = 0; i < children.size(); ++i) {
         Evaluation& e = evals[i];
         ++nodes_;
         vertices_ += e.vertices;
         tree_[children[i].first].bound = e.upper;
-        search_pattern(e);
+        if (e.candidate) candidates_.push_back(std::move(*e.candidate));
         open_.push({e.upper, children[i].first, std::move(children[i].second)});
       }
       certify_candidates();
     }
   }
 
+  // f(0), ..., f(n-1) on the arena's threads, one index per task: the costs
+  // differ by orders of magnitude, so the indices are handed out dynamically.
   template <class F>
-  void run_parallel(std::size_t n, F&& f) const {
-    unsigned t = std::min<std::size_t>(threads_, n);
-    if (t <= 1) { for (std::size_t i = 0; i < n; ++i) f(i); return; }
-    std::vector<std::thread> pool;
-    for (unsigned k = 0; k < t; ++k)
-      pool.emplace_back([&, k] { for (std::size_t i = k; i < n; i += t) f(i); });
-    for (auto& th : pool) th.join();
+  void run_parallel(std::size_t n, F&& f) {
+    if (threads_ <= 1 || n <= 1) { for (std::size_t i = 0; i < n; ++i) f(i); return; }
+    arena_.execute([&] {
+      tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n, 1),
+                        [&](const tbb::blocked_range<std::size_t>& r) { for (std::size_t i = r.begin(); i < r.end(); ++i) f(i); },
+                        tbb::simple_partitioner());
+    });
   }
 
   void write_tree(int id, Json& shape) const {

@@ -62,6 +62,12 @@ IntervalMatrix jacobian_on_piece(const LipProblem& p, const BoxBounds& b) {
   return m;
 }
 
+// GLPK keeps one environment per thread (thread-local storage); this frees
+// it when the thread ends, so worker threads that ran searches leak nothing.
+struct GlpkThreadEnvironment {
+  ~GlpkThreadEnvironment() { glp_free_env(); }
+};
+
 }  // namespace
 
 double witness_estimate(const LipProblem& p, const std::vector<double>& x) {
@@ -146,6 +152,7 @@ std::optional<std::vector<double>> witness_search_pattern(const LipProblem& p, c
     c = std::move(nc);
   }
   // maximize t subject to row . x + const >= t |row|, x in the box (free coordinates).
+  thread_local GlpkThreadEnvironment environment;
   glp_prob* lp = glp_create_prob();
   glp_set_obj_dir(lp, GLP_MAX);
   glp_add_cols(lp, int(d) + 1);

@@ -31,7 +31,8 @@ double witness_estimate(const LipProblem& p, const std::vector<double>& x);
 
 // Untrusted: a point of `box` strictly inside the region of the hidden-layer
 // pattern (only neurons unstable in b are constrained), by a GLPK linear
-// program maximizing the distance to their hyperplanes. Not thread-safe.
+// program maximizing the distance to their hyperplanes. Thread-safe (GLPK
+// keeps one environment per thread).
 std::optional<std::vector<double>> witness_search_pattern(const LipProblem& p, const DBox& box, const BoxBounds& b,
                                                           const std::vector<std::vector<std::uint8_t>>& pattern);
 
