@@ -109,6 +109,7 @@ class BranchAndBound {
     for (std::size_t k = 0; k + 1 < p.net.layers.size(); ++k) hidden += p.net.layers[k].out_dim();
     symbolic_ = !o.want_certificate || hidden <= kCertificateSymbolicNeurons;
     gap_ = rational_to_double(o.rel_gap);
+    prune_d_ = rational_to_double(o.prune_lower);
   }
 
   LipschitzResult run() {
@@ -143,6 +144,7 @@ class BranchAndBound {
   tbb::task_arena arena_;  // at most threads_ threads, the caller's included
   bool symbolic_ = true;
   double gap_ = 0;
+  double prune_d_ = 0;  // options' prune_lower, for the splitting threshold only
   Clock::time_point start_;
   double last_progress_ = 0;
 
@@ -161,8 +163,12 @@ class BranchAndBound {
 
   double elapsed() const { return std::chrono::duration<double>(Clock::now() - start_).count(); }
 
-  // Nodes at or below this bound need no split: upper <= lower (1 + gap).
-  double threshold() const { return lower_d_ > 0 ? next_down(next_down(lower_d_ * (1 + gap_))) : 0.0; }
+  // Nodes at or below this bound need no split: upper <= lower (1 + gap),
+  // with lower the best of this search's and the options' prune_lower.
+  double threshold() const {
+    const double lower = std::fmax(lower_d_, prune_d_);
+    return lower > 0 ? next_down(next_down(lower * (1 + gap_))) : 0.0;
+  }
 
   DBox cell_box(const Cell& cell) const {
     DBox box = root_box_;
@@ -355,13 +361,14 @@ class BranchAndBound {
 
   LipschitzResult finish(LipschitzResult res, const std::string& status) {
     double upper = current_upper();
+    const Rational prune_level = std::max(lower_, o_.prune_lower);
     std::uint64_t leaves = 0, pruned = 0;
     for (const TreeNode& t : tree_)
-      if (t.split < 0) { ++leaves; pruned += bound_rational(t.bound) <= lower_; }
+      if (t.split < 0) { ++leaves; pruned += bound_rational(t.bound) <= prune_level; }
     res.upper = bound_rational(upper);
     res.lower = lower_;
     res.status = status;
-    if (status == "converged" && res.upper > res.lower * (1 + o_.rel_gap)) res.status = "not-converged";
+    if (status == "converged" && res.upper > prune_level * (1 + o_.rel_gap)) res.status = "not-converged";
     res.upper_method = p_.unbounded ? "vertex-pattern/Clarke bound over R^d (every neuron unstable)"
                                     : "branch and bound: vertex-pattern Jacobians (outward DInterval) or Clarke interval per leaf";
     if (!std::isfinite(upper)) {
