@@ -391,13 +391,7 @@ class BranchAndBound {
                 {"upper", rational_to_string(res.upper)},
                 {"tree", shape}};
       if (!p_.unbounded) cert["bounds"] = symbolic_ ? "symbolic" : "interval";
-      if (witness_) {
-        Json pt = Json::array(), v = Json::array();
-        for (const Rational& q : witness_->point) pt.push_back(rational_to_string(q));
-        for (const Rational& q : witness_->vector) v.push_back(rational_to_string(q));
-        cert["witness"] = Json{{"point", pt}};
-        if (!v.empty()) cert["witness"]["vector"] = v;
-      }
+      if (witness_) cert["witness"] = witness_json(*witness_);
       res.certificate = cert;
     }
     return res;

@@ -75,13 +75,7 @@ class RegionSearch {
       res.certificate = Json{{"method", "one-layer-regions"}, {"norm", norm_name(p_.norm)},
                              {"lower", rational_to_string(res.lower)}, {"upper", rational_to_string(res.upper)},
                              {"tree", tree_}};
-      if (witness_) {
-        Json pt = Json::array(), v = Json::array();
-        for (const Rational& q : witness_->point) pt.push_back(rational_to_string(q));
-        for (const Rational& q : witness_->vector) v.push_back(rational_to_string(q));
-        res.certificate["witness"] = Json{{"point", pt}};
-        if (!v.empty()) res.certificate["witness"]["vector"] = v;
-      }
+      if (witness_) res.certificate["witness"] = witness_json(*witness_);
     }
     return true;
   }

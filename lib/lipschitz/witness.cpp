@@ -111,6 +111,15 @@ std::optional<Witness> witness_certify(const LipProblem& p, const std::vector<do
   return w;
 }
 
+Json witness_json(const Witness& w) {
+  Json point = Json::array(), vector = Json::array();
+  for (const Rational& q : w.point) point.push_back(rational_to_string(q));
+  for (const Rational& q : w.vector) vector.push_back(rational_to_string(q));
+  Json out{{"point", point}};
+  if (!vector.empty()) out["vector"] = vector;
+  return out;
+}
+
 std::optional<std::vector<double>> witness_search_pattern(const LipProblem& p, const DBox& box, const BoxBounds& b,
                                                           const std::vector<std::vector<std::uint8_t>>& pattern) {
   const std::size_t d = p.net.input_dim;

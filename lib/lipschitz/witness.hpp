@@ -14,6 +14,7 @@
 #include <random>
 #include <vector>
 
+#include "io/json_exact.hpp"
 #include "lipschitz/problem.hpp"
 
 namespace rl {
@@ -25,6 +26,10 @@ struct Witness {
 };
 
 std::optional<Witness> witness_certify(const LipProblem& p, const std::vector<double>& x);
+
+// The witness as certificates record it: {"point": [...]} and, for l2 with a
+// vector output, "vector": [...], every number an exact rational string.
+Json witness_json(const Witness& w);
 
 // Untrusted: the norm of the float Jacobian at x (free columns).
 double witness_estimate(const LipProblem& p, const std::vector<double>& x);
