@@ -21,6 +21,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cmath>
+#include <memory>
 #include <queue>
 #include <random>
 #include <thread>
@@ -77,12 +78,14 @@ struct Evaluation {
   DBox box;
   BoxBounds bounds;
   std::optional<Candidate> candidate;  // from the witness search in the node's region
+  std::shared_ptr<const Pattern> infeasible;  // a pattern whose witness search failed in this box or an ancestor
 };
 
 struct OpenNode {
   double upper;
   int id;
   Cell cell;
+  std::shared_ptr<const Pattern> infeasible;  // passed on to the children (see pattern_candidate)
   bool operator<(const OpenNode& o) const { return upper != o.upper ? upper < o.upper : id > o.id; }
 };
 
@@ -127,7 +130,7 @@ class BranchAndBound {
     vertices_ = e.vertices;
     seed_candidates(e);
     certify_candidates();
-    if (!p_.unbounded) open_.push({e.upper, 0, root});
+    if (!p_.unbounded) open_.push({e.upper, 0, root, e.infeasible});
     else stuck_max_ = e.upper;  // R^d: a single leaf, every neuron unstable
     std::string status = search();
     return finish(res, status);
@@ -223,23 +226,31 @@ class BranchAndBound {
     if (std::isfinite(est) && est > lower_d_) candidates_.push_back({est, x});
   }
 
-  void seed_candidates(const Evaluation& root) {
+  void seed_candidates(Evaluation& root) {
     std::vector<double> centre(p_.net.input_dim);
     for (std::size_t i = 0; i < centre.size(); ++i)
       centre[i] = p_.unbounded ? 0.0 : 0.5 * (root_box_[i].lo + root_box_[i].hi);
     consider(centre);
     for (int k = 0; k < kRandomCandidates; ++k) consider(witness_random_point(p_, root_box_, rng_));
-    if (auto c = pattern_candidate(root, threshold())) candidates_.push_back(std::move(*c));
+    if (auto c = pattern_candidate(root, threshold(), nullptr)) candidates_.push_back(std::move(*c));
   }
 
   // Untrusted: a point inside the region of the node's maximizing vertex
   // pattern, when the node still matters (its bound is above `thr`) and the
-  // point's float estimate beats the current lower bound. Reads only state
-  // that is fixed during a batch, so children may run it concurrently.
-  std::optional<Candidate> pattern_candidate(const Evaluation& e, double thr) const {
-    if (!e.vertex || e.upper <= thr) return std::nullopt;
+  // point's float estimate beats the current lower bound. A pattern whose
+  // search failed in a box fails in its sub-boxes too (the region meets a
+  // sub-box in a subset), so the last failed pattern is handed down to the
+  // children (`inherited`, recorded in e.infeasible), which skip it: most
+  // searches are for the same few patterns. Reads only state that is fixed
+  // during a batch, so children may run it concurrently.
+  std::optional<Candidate> pattern_candidate(Evaluation& e, double thr, std::shared_ptr<const Pattern> inherited) const {
+    e.infeasible = std::move(inherited);
+    if (!e.vertex || e.upper <= thr || (e.infeasible && *e.infeasible == e.argmax)) return std::nullopt;
     auto x = witness_search_pattern(p_, e.box, e.bounds, e.argmax);
-    if (!x) return std::nullopt;
+    if (!x) {
+      e.infeasible = std::make_shared<const Pattern>(e.argmax);
+      return std::nullopt;
+    }
     double est = witness_estimate(p_, *x);
     if (!std::isfinite(est) || est <= lower_d_) return std::nullopt;
     return Candidate{est, std::move(*x)};
@@ -279,6 +290,7 @@ class BranchAndBound {
 
   // Bytes held by the frontier and the partition tree: each open node owns a
   // cell (one level byte and one index word per coordinate, two heap blocks).
+  // The failed patterns handed down are shared by whole subtrees and not counted.
   std::size_t memory_estimate() const {
     const std::size_t d = p_.net.input_dim;
     const std::size_t per_open = sizeof(OpenNode) + d * (sizeof(std::uint8_t) + sizeof(std::uint64_t)) + 2 * kHeapOverhead;
@@ -305,6 +317,7 @@ class BranchAndBound {
       // The batch: children of up to kBatchParents nodes above the threshold.
       std::vector<std::pair<int, Cell>> children;
       std::vector<double> parent_upper;
+      std::vector<std::shared_ptr<const Pattern>> parent_infeasible;
       while (!open_.empty() && open_.top().upper > thr && children.size() < 2 * kBatchParents) {
         OpenNode node = open_.top();
         open_.pop();
@@ -320,12 +333,13 @@ class BranchAndBound {
           tree_.push_back({-1, -1, node.upper});
           children.emplace_back(first_child + side, std::move(child));
           parent_upper.push_back(node.upper);
+          parent_infeasible.push_back(node.infeasible);
         }
       }
       std::vector<Evaluation> evals(children.size());
       run_parallel(children.size(), [&](std::size_t i) {
         evals[i] = evaluate(children[i].second, parent_upper[i], thr);
-        evals[i].candidate = pattern_candidate(evals[i], thr);
+        evals[i].candidate = pattern_candidate(evals[i], thr, parent_infeasible[i]);
       });
       for (std::size_t i = 0; i < children.size(); ++i) {
         Evaluation& e = evals[i];
@@ -333,7 +347,7 @@ class BranchAndBound {
         vertices_ += e.vertices;
         tree_[children[i].first].bound = e.upper;
         if (e.candidate) candidates_.push_back(std::move(*e.candidate));
-        open_.push({e.upper, children[i].first, std::move(children[i].second)});
+        open_.push({e.upper, children[i].first, std::move(children[i].second), std::move(e.infeasible)});
       }
       certify_candidates();
     }
