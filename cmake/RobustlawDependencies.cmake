@@ -1,6 +1,8 @@
 # Every external dependency is wrapped exactly once here as an imported target.
 find_package(PkgConfig REQUIRED)
 find_package(Threads REQUIRED)
+# The parallel branch and bound schedules its work with oneTBB (libtbb-dev).
+find_package(TBB REQUIRED)
 
 pkg_check_modules(GMP REQUIRED IMPORTED_TARGET gmp)
 pkg_check_modules(MPFR REQUIRED IMPORTED_TARGET mpfr)

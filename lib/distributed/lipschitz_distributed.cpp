@@ -37,8 +37,10 @@ void outcome_from_json(const Json& j, PieceOutcome& p) {
   p.certificate = j["certificate"];
 }
 
-// Runs the engine on one piece with what is left of the time budget.
-Json run_piece(const Network& net, LipschitzOptions options, const RationalBox* box, double remaining) {
+// Runs the engine on one piece with what is left of the time budget, pruning
+// by the best lower bound certified on the other pieces.
+Json run_piece(const Network& net, LipschitzOptions options, const RationalBox* box, double remaining,
+               const Rational& best_lower) {
   try {
     if (box) {
       options.domain.global = false;
@@ -46,6 +48,7 @@ Json run_piece(const Network& net, LipschitzOptions options, const RationalBox* 
       options.domain.hi = box->hi;
     }
     options.time_limit_seconds = remaining;
+    options.prune_lower = best_lower;
     options.progress = nullptr;
     LipschitzResult r = lipschitz_bound(net, options);
     PieceOutcome p;
@@ -155,8 +158,9 @@ void master(Queue& q, int ranks) {
       std::size_t nl = text.find('\n');
       q.record(std::stoul(text.substr(0, nl)), Json::parse(text.substr(nl + 1)));  // rationals travel as strings
     }
-    if (auto i = q.pop()) {
-      send_text(std::to_string(*i) + " " + std::to_string(q.remaining()), st.MPI_SOURCE, kWork);
+    if (auto i = q.pop()) {  // "index remaining best_lower", the lower bound as an exact rational
+      send_text(std::to_string(*i) + " " + std::to_string(q.remaining()) + " " + rational_to_string(q.best_lower),
+                st.MPI_SOURCE, kWork);
     } else {
       send_text("", st.MPI_SOURCE, kStop);
       --active;
@@ -170,10 +174,11 @@ void worker(const Queue& q, const Network& net, const LipschitzOptions& options)
     MPI_Status st = wait_for(0, MPI_ANY_TAG);
     std::string text = receive_text(st);
     if (st.MPI_TAG == kStop) return;
-    std::size_t space = text.find(' ');
+    std::size_t space = text.find(' '), space2 = text.find(' ', space + 1);
     std::size_t i = std::stoul(text.substr(0, space));
-    double remaining = std::stod(text.substr(space + 1));
-    Json r = run_piece(net, options, q.global ? nullptr : &q.outcomes[i].box, remaining);
+    double remaining = std::stod(text.substr(space + 1, space2 - space - 1));
+    Rational best_lower = rational_parse(text.substr(space2 + 1), "best lower bound from rank 0");
+    Json r = run_piece(net, options, q.global ? nullptr : &q.outcomes[i].box, remaining, best_lower);
     send_text(std::to_string(i) + "\n" + r.dump(), 0, kResult);
   }
 }
@@ -204,7 +209,8 @@ DistributedResult lipschitz_distributed(const MpiSession& session, const Network
   out.ranks = session.size();
   Queue q = make_queue(net, options, distributed, session.size());
   if (session.size() == 1) {
-    while (auto i = q.pop()) q.record(*i, run_piece(net, options, q.global ? nullptr : &q.outcomes[*i].box, q.remaining()));
+    while (auto i = q.pop())
+      q.record(*i, run_piece(net, options, q.global ? nullptr : &q.outcomes[*i].box, q.remaining(), q.best_lower));
   } else {
 #ifdef ROBUSTLAW_HAVE_MPI
     if (session.rank() != 0) {

@@ -6,9 +6,16 @@
 // already at most the best certified lower bound (it cannot raise the max),
 // and hands the other pieces out one at a time, largest Clarke bound first, to
 // whichever worker asks; each worker runs lipschitz_bound on its piece with
-// the remaining time. The master combines the pieces (lipschitz_combine): the
-// result is as sound as each piece's. Pieces left when time runs out count
-// with their Clarke bound. With a single rank the master runs the pieces
+// the remaining time and the best certified lower bound found so far. That
+// lower bound prunes the worker's search (LipschitzOptions::prune_lower): a
+// node whose bound is at most best_lower (1 + rel_gap) is not split. A
+// piece's upper is still the largest bound over its leaves, which cover the
+// piece, so it stays sound whatever lower bound it was sent; the lower bound
+// itself is certified by the witness of the piece that found it, recorded in
+// that piece's outcome and certificate (the gathered certificate holds it).
+// The master combines the pieces (lipschitz_combine): the result is as sound
+// as each piece's. Pieces left when time runs out count with their Clarke
+// bound. With a single rank the master runs the pieces
 // itself. A global domain is one piece (it is not split).
 // Every rank must call it with the same network and options.
 #pragma once

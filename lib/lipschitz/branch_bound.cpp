@@ -6,8 +6,12 @@
 // more than its parent's (a sub-box's constant is at most the box's). The
 // reported upper bound is the largest bound over the leaves, which cover E.
 // Lower bounds come from certified witness points found by untrusted search.
-// Nodes are processed in synchronous batches of fixed size whose children are
-// bounded in parallel and merged in a fixed order, so the result does not
+// Nodes are processed in synchronous batches of fixed size. A batch's
+// children are bounded, and their regions searched for witness points, in
+// parallel (TBB, dynamic scheduling: a child's cost ranges from one Clarke
+// enclosure to a walk over 2^12 vertices plus a linear program); the results
+// are merged in the children's order, and the candidate witnesses are
+// certified in parallel but adopted in a fixed order, so the result does not
 // depend on the thread count.
 //
 // Overflow: a leaf whose double bound is +inf (huge weights or boxes) is not
@@ -17,9 +21,15 @@
 #include <chrono>
 #include <cstddef>
 #include <cmath>
+#include <memory>
 #include <queue>
 #include <random>
 #include <thread>
+
+#include <oneapi/tbb/blocked_range.h>
+#include <oneapi/tbb/parallel_for.h>
+#include <oneapi/tbb/partitioner.h>
+#include <oneapi/tbb/task_arena.h>
 
 #include "lipschitz/certificate_canonical.hpp"
 #include "lipschitz/global_one_layer.hpp"
@@ -34,9 +44,10 @@ namespace {
 
 constexpr std::size_t kVertexLimit = 12;
 constexpr std::size_t kClarkeFirst = 6;  // from this many unstable neurons on, try the Clarke bound first
-constexpr std::size_t kBatchParents = 8;
+constexpr std::size_t kBatchParents = 16;
 constexpr std::uint8_t kMaxLevel = 50;
 constexpr int kRandomCandidates = 64;
+constexpr std::size_t kCertifyTries = 4;  // candidates certified per batch, at most
 constexpr std::size_t kCertificateSymbolicNeurons = 64;
 constexpr std::size_t kHeapOverhead = 16;  // allocator bookkeeping per heap block
 
@@ -55,6 +66,11 @@ struct TreeNode {
   double bound = 0;
 };
 
+struct Candidate {
+  double estimate;
+  std::vector<double> x;
+};
+
 struct Evaluation {
   double upper = 0;
   bool vertex = false;
@@ -62,23 +78,23 @@ struct Evaluation {
   Pattern argmax;
   DBox box;
   BoxBounds bounds;
+  std::optional<Candidate> candidate;  // from the witness search in the node's region
+  std::shared_ptr<const Pattern> infeasible;  // a pattern whose witness search failed in this box or an ancestor
 };
 
 struct OpenNode {
   double upper;
   int id;
   Cell cell;
+  std::shared_ptr<const Pattern> infeasible;  // passed on to the children (see pattern_candidate)
   bool operator<(const OpenNode& o) const { return upper != o.upper ? upper < o.upper : id > o.id; }
-};
-
-struct Candidate {
-  double estimate;
-  std::vector<double> x;
 };
 
 class BranchAndBound {
  public:
-  BranchAndBound(const LipProblem& p, const LipschitzOptions& o) : p_(p), o_(o), rng_(o.seed) {
+  BranchAndBound(const LipProblem& p, const LipschitzOptions& o)
+      : p_(p), o_(o), rng_(o.seed), threads_(o.threads ? o.threads : std::max(1u, std::thread::hardware_concurrency())),
+        arena_(int(threads_)) {
     root_box_ = lipschitz_problem_dbox(p);
     const std::size_t d = p.net.input_dim;
     const Layer& first = p.net.layers.front();
@@ -92,12 +108,12 @@ class BranchAndBound {
       lo_i_.push_back(p.unbounded ? DInterval::whole() : DInterval::from_rational(p.lo[c]));
       width_i_.push_back(p.unbounded ? DInterval::whole() : DInterval::from_rational(p.hi[c] - p.lo[c]));
     }
-    threads_ = o.threads ? o.threads : std::max(1u, std::thread::hardware_concurrency());
     // The exact checker repeats symbolic propagation in rationals, affordable only for small networks.
     std::size_t hidden = 0;
     for (std::size_t k = 0; k + 1 < p.net.layers.size(); ++k) hidden += p.net.layers[k].out_dim();
     symbolic_ = !o.want_certificate || hidden <= kCertificateSymbolicNeurons;
     gap_ = rational_to_double(o.rel_gap);
+    prune_d_ = rational_to_double(o.prune_lower);
   }
 
   LipschitzResult run() {
@@ -115,7 +131,7 @@ class BranchAndBound {
     vertices_ = e.vertices;
     seed_candidates(e);
     certify_candidates();
-    if (!p_.unbounded) open_.push({e.upper, 0, root});
+    if (!p_.unbounded) open_.push({e.upper, 0, root, e.infeasible});
     else stuck_max_ = e.upper;  // R^d: a single leaf, every neuron unstable
     std::string status = search();
     return finish(res, status);
@@ -128,9 +144,11 @@ class BranchAndBound {
   DBox root_box_;
   std::vector<double> sensitivity_;
   std::vector<DInterval> lo_i_, width_i_;
-  unsigned threads_ = 1;
+  unsigned threads_;
+  tbb::task_arena arena_;  // at most threads_ threads, the caller's included
   bool symbolic_ = true;
   double gap_ = 0;
+  double prune_d_ = 0;  // options' prune_lower, for the splitting threshold only
   Clock::time_point start_;
   double last_progress_ = 0;
 
@@ -149,8 +167,12 @@ class BranchAndBound {
 
   double elapsed() const { return std::chrono::duration<double>(Clock::now() - start_).count(); }
 
-  // Nodes at or below this bound need no split: upper <= lower (1 + gap).
-  double threshold() const { return lower_d_ > 0 ? next_down(next_down(lower_d_ * (1 + gap_))) : 0.0; }
+  // Nodes at or below this bound need no split: upper <= lower (1 + gap),
+  // with lower the best of this search's and the options' prune_lower.
+  double threshold() const {
+    const double lower = std::fmax(lower_d_, prune_d_);
+    return lower > 0 ? next_down(next_down(lower * (1 + gap_))) : 0.0;
+  }
 
   DBox cell_box(const Cell& cell) const {
     DBox box = root_box_;
@@ -205,33 +227,55 @@ class BranchAndBound {
     if (std::isfinite(est) && est > lower_d_) candidates_.push_back({est, x});
   }
 
-  void seed_candidates(const Evaluation& root) {
+  void seed_candidates(Evaluation& root) {
     std::vector<double> centre(p_.net.input_dim);
     for (std::size_t i = 0; i < centre.size(); ++i)
       centre[i] = p_.unbounded ? 0.0 : 0.5 * (root_box_[i].lo + root_box_[i].hi);
     consider(centre);
     for (int k = 0; k < kRandomCandidates; ++k) consider(witness_random_point(p_, root_box_, rng_));
-    search_pattern(root);
+    if (auto c = pattern_candidate(root, threshold(), nullptr)) candidates_.push_back(std::move(*c));
   }
 
-  void search_pattern(const Evaluation& e) {
-    if (!e.vertex || e.upper <= threshold()) return;
-    if (auto x = witness_search_pattern(p_, e.box, e.bounds, e.argmax)) consider(*x);
+  // Untrusted: a point inside the region of the node's maximizing vertex
+  // pattern, when the node still matters (its bound is above `thr`) and the
+  // point's float estimate beats the current lower bound. A pattern whose
+  // search failed in a box fails in its sub-boxes too (the region meets a
+  // sub-box in a subset), so the last failed pattern is handed down to the
+  // children (`inherited`, recorded in e.infeasible), which skip it: most
+  // searches are for the same few patterns. Reads only state that is fixed
+  // during a batch, so children may run it concurrently.
+  std::optional<Candidate> pattern_candidate(Evaluation& e, double thr, std::shared_ptr<const Pattern> inherited) const {
+    e.infeasible = std::move(inherited);
+    if (!e.vertex || e.upper <= thr || (e.infeasible && *e.infeasible == e.argmax)) return std::nullopt;
+    auto x = witness_search_pattern(p_, e.box, e.bounds, e.argmax);
+    if (!x) {
+      e.infeasible = std::make_shared<const Pattern>(e.argmax);
+      return std::nullopt;
+    }
+    double est = witness_estimate(p_, *x);
+    if (!std::isfinite(est) || est <= lower_d_) return std::nullopt;
+    return Candidate{est, std::move(*x)};
   }
 
-  // Certifies the most promising candidates until one improves the lower bound.
+  // Certifies the kCertifyTries most promising candidates, in chunks of
+  // threads_ certified concurrently, and adopts the first one in estimate
+  // order that improves the lower bound: the same one for any thread count.
   void certify_candidates() {
     std::stable_sort(candidates_.begin(), candidates_.end(),
                      [](const Candidate& a, const Candidate& b) { return a.estimate > b.estimate; });
-    int tries = 0;
-    for (const Candidate& c : candidates_) {
-      if (c.estimate <= lower_d_ || ++tries > 4) break;
-      auto w = witness_certify(p_, c.x);
-      if (w && w->value > lower_) {
-        lower_ = w->value;
+    std::size_t n = 0;
+    while (n < candidates_.size() && n < kCertifyTries && candidates_[n].estimate > lower_d_) ++n;
+    for (std::size_t first = 0; first < n; first += threads_) {
+      const std::size_t count = std::min<std::size_t>(threads_, n - first);
+      std::vector<std::optional<Witness>> w(count);
+      run_parallel(count, [&](std::size_t i) { w[i] = witness_certify(p_, candidates_[first + i].x); });
+      for (std::optional<Witness>& c : w) {
+        if (!c || c->value <= lower_) continue;
+        lower_ = c->value;
         lower_d_ = rational_to_double(lower_);
-        witness_ = std::move(w);
-        break;
+        witness_ = std::move(c);
+        candidates_.clear();
+        return;
       }
     }
     candidates_.clear();
@@ -247,6 +291,7 @@ class BranchAndBound {
 
   // Bytes held by the frontier and the partition tree: each open node owns a
   // cell (one level byte and one index word per coordinate, two heap blocks).
+  // The failed patterns handed down are shared by whole subtrees and not counted.
   std::size_t memory_estimate() const {
     const std::size_t d = p_.net.input_dim;
     const std::size_t per_open = sizeof(OpenNode) + d * (sizeof(std::uint8_t) + sizeof(std::uint64_t)) + 2 * kHeapOverhead;
@@ -273,6 +318,7 @@ class BranchAndBound {
       // The batch: children of up to kBatchParents nodes above the threshold.
       std::vector<std::pair<int, Cell>> children;
       std::vector<double> parent_upper;
+      std::vector<std::shared_ptr<const Pattern>> parent_infeasible;
       while (!open_.empty() && open_.top().upper > thr && children.size() < 2 * kBatchParents) {
         OpenNode node = open_.top();
         open_.pop();
@@ -288,30 +334,36 @@ class BranchAndBound {
           tree_.push_back({-1, -1, node.upper});
           children.emplace_back(first_child + side, std::move(child));
           parent_upper.push_back(node.upper);
+          parent_infeasible.push_back(node.infeasible);
         }
       }
       std::vector<Evaluation> evals(children.size());
-      run_parallel(children.size(), [&](std::size_t i) { evals[i] = evaluate(children[i].second, parent_upper[i], thr); });
+      run_parallel(children.size(), [&](std::size_t i) {
+        evals[i] = evaluate(children[i].second, parent_upper[i], thr);
+        evals[i].candidate = pattern_candidate(evals[i], thr, parent_infeasible[i]);
+      });
       for (std::size_t i = 0; i < children.size(); ++i) {
         Evaluation& e = evals[i];
         ++nodes_;
         vertices_ += e.vertices;
         tree_[children[i].first].bound = e.upper;
-        search_pattern(e);
-        open_.push({e.upper, children[i].first, std::move(children[i].second)});
+        if (e.candidate) candidates_.push_back(std::move(*e.candidate));
+        open_.push({e.upper, children[i].first, std::move(children[i].second), std::move(e.infeasible)});
       }
       certify_candidates();
     }
   }
 
+  // f(0), ..., f(n-1) on the arena's threads, one index per task: the costs
+  // differ by orders of magnitude, so the indices are handed out dynamically.
   template <class F>
-  void run_parallel(std::size_t n, F&& f) const {
-    unsigned t = std::min<std::size_t>(threads_, n);
-    if (t <= 1) { for (std::size_t i = 0; i < n; ++i) f(i); return; }
-    std::vector<std::thread> pool;
-    for (unsigned k = 0; k < t; ++k)
-      pool.emplace_back([&, k] { for (std::size_t i = k; i < n; i += t) f(i); });
-    for (auto& th : pool) th.join();
+  void run_parallel(std::size_t n, F&& f) {
+    if (threads_ <= 1 || n <= 1) { for (std::size_t i = 0; i < n; ++i) f(i); return; }
+    arena_.execute([&] {
+      tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n, 1),
+                        [&](const tbb::blocked_range<std::size_t>& r) { for (std::size_t i = r.begin(); i < r.end(); ++i) f(i); },
+                        tbb::simple_partitioner());
+    });
   }
 
   void write_tree(int id, Json& shape) const {
@@ -324,13 +376,14 @@ class BranchAndBound {
 
   LipschitzResult finish(LipschitzResult res, const std::string& status) {
     double upper = current_upper();
+    const Rational prune_level = std::max(lower_, o_.prune_lower);
     std::uint64_t leaves = 0, pruned = 0;
     for (const TreeNode& t : tree_)
-      if (t.split < 0) { ++leaves; pruned += bound_rational(t.bound) <= lower_; }
+      if (t.split < 0) { ++leaves; pruned += bound_rational(t.bound) <= prune_level; }
     res.upper = bound_rational(upper);
     res.lower = lower_;
     res.status = status;
-    if (status == "converged" && res.upper > res.lower * (1 + o_.rel_gap)) res.status = "not-converged";
+    if (status == "converged" && res.upper > prune_level * (1 + o_.rel_gap)) res.status = "not-converged";
     res.upper_method = p_.unbounded ? "vertex-pattern/Clarke bound over R^d (every neuron unstable)"
                                     : "branch and bound: vertex-pattern Jacobians (outward DInterval) or Clarke interval per leaf";
     if (!std::isfinite(upper)) {
@@ -353,13 +406,7 @@ class BranchAndBound {
                 {"upper", rational_to_string(res.upper)},
                 {"tree", shape}};
       if (!p_.unbounded) cert["bounds"] = symbolic_ ? "symbolic" : "interval";
-      if (witness_) {
-        Json pt = Json::array(), v = Json::array();
-        for (const Rational& q : witness_->point) pt.push_back(rational_to_string(q));
-        for (const Rational& q : witness_->vector) v.push_back(rational_to_string(q));
-        cert["witness"] = Json{{"point", pt}};
-        if (!v.empty()) cert["witness"]["vector"] = v;
-      }
+      if (witness_) cert["witness"] = witness_json(*witness_);
       res.certificate = cert;
     }
     return res;

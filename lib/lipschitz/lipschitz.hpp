@@ -66,6 +66,13 @@ struct LipschitzOptions {
   // upper is the smaller of the two.
   enum class Lipsdp { Off, Auto, On };
   Lipsdp lipsdp = Lipsdp::Off;
+  // A lower bound on the constant over a domain that contains this one (the
+  // best one another piece of a partition has certified): the search does not
+  // split a node whose bound is at most prune_lower (1 + rel_gap), and its
+  // status is "converged" when upper <= max(lower, prune_lower) (1 + rel_gap).
+  // The upper bound stays the largest bound over the leaves, sound whatever
+  // prune_lower is; the reported lower is this search's own witness.
+  Rational prune_lower = 0;
 };
 
 struct LipschitzResult {

@@ -62,6 +62,12 @@ IntervalMatrix jacobian_on_piece(const LipProblem& p, const BoxBounds& b) {
   return m;
 }
 
+// GLPK keeps one environment per thread (thread-local storage); this frees
+// it when the thread ends, so worker threads that ran searches leak nothing.
+struct GlpkThreadEnvironment {
+  ~GlpkThreadEnvironment() { glp_free_env(); }
+};
+
 }  // namespace
 
 double witness_estimate(const LipProblem& p, const std::vector<double>& x) {
@@ -105,6 +111,15 @@ std::optional<Witness> witness_certify(const LipProblem& p, const std::vector<do
   return w;
 }
 
+Json witness_json(const Witness& w) {
+  Json point = Json::array(), vector = Json::array();
+  for (const Rational& q : w.point) point.push_back(rational_to_string(q));
+  for (const Rational& q : w.vector) vector.push_back(rational_to_string(q));
+  Json out{{"point", point}};
+  if (!vector.empty()) out["vector"] = vector;
+  return out;
+}
+
 std::optional<std::vector<double>> witness_search_pattern(const LipProblem& p, const DBox& box, const BoxBounds& b,
                                                           const std::vector<std::vector<std::uint8_t>>& pattern) {
   const std::size_t d = p.net.input_dim;
@@ -146,6 +161,7 @@ std::optional<std::vector<double>> witness_search_pattern(const LipProblem& p, c
     c = std::move(nc);
   }
   // maximize t subject to row . x + const >= t |row|, x in the box (free coordinates).
+  thread_local GlpkThreadEnvironment environment;
   glp_prob* lp = glp_create_prob();
   glp_set_obj_dir(lp, GLP_MAX);
   glp_add_cols(lp, int(d) + 1);

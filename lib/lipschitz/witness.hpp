@@ -14,6 +14,7 @@
 #include <random>
 #include <vector>
 
+#include "io/json_exact.hpp"
 #include "lipschitz/problem.hpp"
 
 namespace rl {
@@ -26,12 +27,17 @@ struct Witness {
 
 std::optional<Witness> witness_certify(const LipProblem& p, const std::vector<double>& x);
 
+// The witness as certificates record it: {"point": [...]} and, for l2 with a
+// vector output, "vector": [...], every number an exact rational string.
+Json witness_json(const Witness& w);
+
 // Untrusted: the norm of the float Jacobian at x (free columns).
 double witness_estimate(const LipProblem& p, const std::vector<double>& x);
 
 // Untrusted: a point of `box` strictly inside the region of the hidden-layer
 // pattern (only neurons unstable in b are constrained), by a GLPK linear
-// program maximizing the distance to their hyperplanes. Not thread-safe.
+// program maximizing the distance to their hyperplanes. Thread-safe (GLPK
+// keeps one environment per thread).
 std::optional<std::vector<double>> witness_search_pattern(const LipProblem& p, const DBox& box, const BoxBounds& b,
                                                           const std::vector<std::vector<std::uint8_t>>& pattern);
 
