@@ -192,7 +192,14 @@ std::optional<LipsdpSolution> lipsdp_solve(const Network& g, const std::vector<s
   if (child < 0) { close(fds[0]); close(fds[1]); return std::nullopt; }
   if (child == 0) {
     close(fds[0]);
-    child_run(fds[1], g, slopes, eta);
+    // Nothing may unwind out of the child: it would resume the parent's code
+    // (and print its results) in a second process. A failed solve reports
+    // nothing, which the parent reads as no solution.
+    try {
+      child_run(fds[1], g, slopes, eta);
+    } catch (...) {
+      _exit(1);
+    }
     _exit(0);
   }
   close(fds[1]);
