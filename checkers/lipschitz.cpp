@@ -180,8 +180,8 @@ void setup(CLI::App& app) {
   sub->add_option("--node-limit", options->node_limit, "stop after this many branch-and-bound nodes");
   sub->add_option("--digits", options->digits, "significant digits of the printed bounds")->check(CLI::Range(1, 1000));
   sub->add_option("--lipsdp", options->lipsdp,
-                  "auto|on|off (default auto; l2 only): the verified LipSDP-Neuron upper bound, run when the branch and bound "
-                  "stops unconverged on a limit (auto) or always (on); with a time limit the search leaves 1.25x the estimated "
+                  "auto|on|off (default auto; l2 only): the verified LipSDP-Neuron upper bound, run on a --global domain when "
+                  "the branch and bound stops unconverged on a limit (auto) or always (on); with a time limit the search leaves 1.25x the estimated "
                   "solve time (at most 3/4) to it, and a solve still running at the limit is stopped");
   sub->add_flag("--json", options->json, "print one JSON object");
   sub->callback([options] {

@@ -173,6 +173,18 @@ TEST_CASE("lipsdp: lipschitz_bound reports the smaller upper, with a lipsdp cert
   const LipschitzResult conv = lipschitz_bound(small, a);
   CHECK(conv.status == "converged");
   CHECK_FALSE(conv.lipsdp_ran);
+  // Auto runs after an unconverged search on R^d, never on a box.
+  o.lipsdp = LipschitzOptions::Lipsdp::Auto;
+  o.want_certificate = false;
+  const LipschitzResult global_auto = lipschitz_bound(net, o);
+  CHECK(global_auto.status != "converged");
+  CHECK(global_auto.lipsdp_ran);
+  LipschitzOptions box = options_for(false, 2, 1);
+  box.node_limit = 1;
+  box.lipsdp = LipschitzOptions::Lipsdp::Auto;
+  const LipschitzResult box_auto = lipschitz_bound(net, box);
+  CHECK(box_auto.status == "node-limit");
+  CHECK_FALSE(box_auto.lipsdp_ran);
 }
 
 TEST_CASE("lipsdp: the canonical upper is the least double whose square is >= rho") {

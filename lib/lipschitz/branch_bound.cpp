@@ -476,7 +476,8 @@ bool lipschitz_apply_lipsdp(const LipProblem& p, const LipschitzOptions& options
 }  // namespace
 
 LipschitzResult lipschitz_bound(const Network& net, const LipschitzOptions& options) {
-  const bool sdp = options.norm == Norm::L2 && options.lipsdp != LipschitzOptions::Lipsdp::Off;
+  const bool sdp = options.norm == Norm::L2 && (options.lipsdp == LipschitzOptions::Lipsdp::On ||
+                                                (options.lipsdp == LipschitzOptions::Lipsdp::Auto && options.domain.global));
   LipschitzOptions search = options;
   if (sdp && std::isfinite(options.time_limit_seconds))
     search.time_limit_seconds -= std::min(options.time_limit_seconds * kLipsdpShareMax,

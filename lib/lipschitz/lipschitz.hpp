@@ -58,9 +58,10 @@ struct LipschitzOptions {
   // Past it the search stops with status "memory-limit" and the certified pair
   // it has: the upper bound is still the largest bound over all leaves.
   std::size_t max_memory_bytes = 0;          // 0: no limit
-  // The verified LipSDP-Neuron bound (l2 only; lipsdp.hpp): Auto runs it when
-  // the branch and bound stops unconverged on a limit (not after `stop`), On
-  // always. With either and a finite time limit the search leaves 1.25 times
+  // The verified LipSDP-Neuron bound (l2 only; lipsdp.hpp): Auto runs it on a
+  // global domain when the branch and bound stops unconverged on a limit (not
+  // after `stop`): on a box the branch and bound is the tighter of the two, and
+  // the SDP's time share would be taken from it. On always. With either and a finite time limit the search leaves 1.25 times
   // the estimated solve time (at most 3/4 of the limit) to the SDP; the solve
   // runs in a child process killed at the limit or on `stop`. The reported
   // upper is the smaller of the two.
