@@ -4,6 +4,10 @@
 // of E's sides). Its bound is the vertex-pattern bound when IBP leaves at most
 // kVertexLimit neurons unstable, else the Clarke-interval bound, and never
 // more than its parent's (a sub-box's constant is at most the box's). The
+// vertex bound skips the patterns excluded on the node's box or an ancestor's:
+// the largest vertices' regions are searched by a linear program, which gives
+// either a point inside (a witness candidate, and the bound) or a proved
+// exclusion (pattern_region.hpp), and the walk takes the next vertex. The
 // reported upper bound is the largest bound over the leaves, which cover E.
 // Lower bounds come from certified witness points found by untrusted search.
 // Nodes are processed in synchronous batches of fixed size. A batch's
@@ -35,6 +39,7 @@
 #include "lipschitz/global_one_layer.hpp"
 #include "lipschitz/lipsdp.hpp"
 #include "lipschitz/matrix_norm.hpp"
+#include "lipschitz/pattern_region.hpp"
 #include "lipschitz/symbolic_bounds.hpp"
 #include "lipschitz/upper_bounds.hpp"
 #include "lipschitz/witness.hpp"
@@ -49,9 +54,13 @@ constexpr std::uint8_t kMaxLevel = 50;
 constexpr int kRandomCandidates = 64;
 constexpr std::size_t kCertifyTries = 4;  // candidates certified per batch, at most
 constexpr std::size_t kCertificateSymbolicNeurons = 64;
+// Up to this many unstable neurons, a node whose largest vertex was excluded
+// lists all its vertices (2^8 certified norms, and as many linear programs
+// at most); with more, a node takes one linear program.
+constexpr std::size_t kListAll = 8;
 constexpr std::size_t kHeapOverhead = 16;  // allocator bookkeeping per heap block
 
-using Pattern = std::vector<std::vector<std::uint8_t>>;
+using Exclusions = std::vector<PatternExclusion>;
 using Clock = std::chrono::steady_clock;
 
 // Coordinate i spans lo_i + (hi_i - lo_i) * [index_i, index_i + 1] / 2^level_i.
@@ -64,6 +73,7 @@ struct TreeNode {
   int split = -1;   // coordinate, or -1 for a leaf
   int child = -1;   // children at child and child + 1
   double bound = 0;
+  Exclusions found;  // proved on this node's box (kept for the certificate only)
 };
 
 struct Candidate {
@@ -73,20 +83,19 @@ struct Candidate {
 
 struct Evaluation {
   double upper = 0;
-  bool vertex = false;
   std::uint64_t vertices = 0;
-  Pattern argmax;
   DBox box;
   BoxBounds bounds;
-  std::optional<Candidate> candidate;  // from the witness search in the node's region
-  std::shared_ptr<const Pattern> infeasible;  // a pattern whose witness search failed in this box or an ancestor
+  std::optional<Candidate> candidate;  // a point inside the region of the node's largest vertex
+  Exclusions found;                    // proved on this node's box
+  std::shared_ptr<const Exclusions> excluded;  // the ancestors' that may still match, and found
 };
 
 struct OpenNode {
   double upper;
   int id;
   Cell cell;
-  std::shared_ptr<const Pattern> infeasible;  // passed on to the children (see pattern_candidate)
+  std::shared_ptr<const Exclusions> excluded;  // valid on this node's box, passed on to the children
   bool operator<(const OpenNode& o) const { return upper != o.upper ? upper < o.upper : id > o.id; }
 };
 
@@ -125,13 +134,13 @@ class BranchAndBound {
     res.clarke_upper = bound_rational(lipschitz_upper_clarke(p_, root_bounds));
 
     Cell root{std::vector<std::uint8_t>(p_.net.input_dim, 0), std::vector<std::uint64_t>(p_.net.input_dim, 0)};
-    Evaluation e = evaluate(root, std::numeric_limits<double>::infinity(), -1.0);
-    tree_.push_back({-1, -1, e.upper});
+    Evaluation e = evaluate(root, std::numeric_limits<double>::infinity(), -1.0, nullptr);
+    tree_.push_back({-1, -1, e.upper, o_.want_certificate ? std::move(e.found) : Exclusions{}});
     nodes_ = 1;
     vertices_ = e.vertices;
     seed_candidates(e);
     certify_candidates();
-    if (!p_.unbounded) open_.push({e.upper, 0, root, e.infeasible});
+    if (!p_.unbounded) open_.push({e.upper, 0, root, e.excluded});
     else stuck_max_ = e.upper;  // R^d: a single leaf, every neuron unstable
     std::string status = search();
     return finish(res, status);
@@ -191,23 +200,65 @@ class BranchAndBound {
   // if the Clarke bound stays above `enough`, the batch's pruning threshold
   // (fixed before the batch, so the result does not depend on the thread
   // count): a walk over 2^u vertices costs more than one Clarke enclosure.
-  // Both bounds hold, so their minimum does.
-  Evaluation evaluate(const Cell& cell, double parent_upper, double enough) const {
+  // Both bounds hold, so their minimum does. Reads only state that is fixed
+  // during a batch, so children may be evaluated concurrently.
+  Evaluation evaluate(const Cell& cell, double parent_upper, double enough, const std::shared_ptr<const Exclusions>& inherited) const {
     Evaluation e;
     e.box = cell_box(cell);
     e.bounds = symbolic_ ? lipschitz_symbolic_bounds(p_, e.box) : net_ibp(p_.net, e.box);
     const std::size_t unstable = e.bounds.unstable_count();
     e.upper = unstable < kClarkeFirst ? std::numeric_limits<double>::infinity() : lipschitz_upper_clarke(p_, e.bounds);
-    if (e.upper > enough && unstable <= kVertexLimit) {
-      VertexBound v = lipschitz_upper_vertex(p_, e.bounds);
-      e.upper = std::fmin(e.upper, v.upper);
-      e.vertex = true;
-      e.vertices = v.vertices;
-      e.argmax = std::move(v.argmax);
-    }
+    Exclusions excluded;
+    if (inherited)
+      for (const PatternExclusion& x : *inherited)
+        if (pattern_exclusion_possible(x, e.bounds)) excluded.push_back(x);
+    if (e.upper > enough && unstable <= kVertexLimit) e.upper = std::fmin(e.upper, vertex_bound(e, excluded, enough));
     if (std::isnan(e.upper)) e.upper = std::numeric_limits<double>::infinity();
     e.upper = std::fmin(e.upper, parent_upper);
+    if (!excluded.empty()) e.excluded = std::make_shared<const Exclusions>(std::move(excluded));
     return e;
+  }
+
+  // The vertex bound without the excluded patterns. The largest vertex's
+  // region is searched (an untrusted linear program) when it is above
+  // `enough`: a point inside gives the bound (and a witness candidate); an
+  // empty region, once proved, is excluded (added to `excluded` and e.found).
+  // With at most kListAll unstable neurons a second walk then lists every
+  // vertex left, searched in order the same way; with more, the largest
+  // vertex left bounds the node (rest).
+  double vertex_bound(Evaluation& e, Exclusions& excluded, double enough) const {
+    const std::size_t unstable = e.bounds.unstable_count();
+    const int rounds = unstable <= kListAll ? 2 : 1;
+    double bound = std::numeric_limits<double>::infinity();
+    for (int round = 0; round < rounds; ++round) {
+      VertexBound v = lipschitz_upper_vertex(p_, e.bounds, excluded, round == 0 ? 1 : std::size_t(1) << unstable);
+      e.vertices += v.vertices;
+      bound = v.rest;
+      bool settled = false;
+      const std::size_t walked = excluded.size();  // the walk skipped what these match
+      for (auto& [value, pattern] : v.top) {
+        if (std::any_of(excluded.begin() + std::ptrdiff_t(walked), excluded.end(),
+                        [&](const PatternExclusion& x) { return pattern_exclusion_matches(x, pattern); }))
+          continue;
+        bound = std::fmax(bound, value);
+        if (value <= enough) { settled = true; break; }
+        PatternRegion region = pattern_region_search(p_, e.box, e.bounds, pattern);
+        if (region.exclusion) {
+          bound = v.rest;
+          excluded.push_back(*region.exclusion);
+          e.found.push_back(std::move(*region.exclusion));
+          continue;
+        }
+        settled = true;
+        if (region.point) {
+          const double estimate = witness_estimate(p_, *region.point);
+          if (std::isfinite(estimate) && estimate > lower_d_) e.candidate = Candidate{estimate, std::move(*region.point)};
+        }
+        break;
+      }
+      if (settled || bound <= enough) break;
+    }
+    return bound;
   }
 
   // The free coordinate with the largest sensitivity-weighted width, or -1.
@@ -233,28 +284,7 @@ class BranchAndBound {
       centre[i] = p_.unbounded ? 0.0 : 0.5 * (root_box_[i].lo + root_box_[i].hi);
     consider(centre);
     for (int k = 0; k < kRandomCandidates; ++k) consider(witness_random_point(p_, root_box_, rng_));
-    if (auto c = pattern_candidate(root, threshold(), nullptr)) candidates_.push_back(std::move(*c));
-  }
-
-  // Untrusted: a point inside the region of the node's maximizing vertex
-  // pattern, when the node still matters (its bound is above `thr`) and the
-  // point's float estimate beats the current lower bound. A pattern whose
-  // search failed in a box fails in its sub-boxes too (the region meets a
-  // sub-box in a subset), so the last failed pattern is handed down to the
-  // children (`inherited`, recorded in e.infeasible), which skip it: most
-  // searches are for the same few patterns. Reads only state that is fixed
-  // during a batch, so children may run it concurrently.
-  std::optional<Candidate> pattern_candidate(Evaluation& e, double thr, std::shared_ptr<const Pattern> inherited) const {
-    e.infeasible = std::move(inherited);
-    if (!e.vertex || e.upper <= thr || (e.infeasible && *e.infeasible == e.argmax)) return std::nullopt;
-    auto x = witness_search_pattern(p_, e.box, e.bounds, e.argmax);
-    if (!x) {
-      e.infeasible = std::make_shared<const Pattern>(e.argmax);
-      return std::nullopt;
-    }
-    double est = witness_estimate(p_, *x);
-    if (!std::isfinite(est) || est <= lower_d_) return std::nullopt;
-    return Candidate{est, std::move(*x)};
+    if (root.candidate) candidates_.push_back(std::move(*root.candidate));
   }
 
   // Certifies the kCertifyTries most promising candidates, in chunks of
@@ -318,7 +348,7 @@ class BranchAndBound {
       // The batch: children of up to kBatchParents nodes above the threshold.
       std::vector<std::pair<int, Cell>> children;
       std::vector<double> parent_upper;
-      std::vector<std::shared_ptr<const Pattern>> parent_infeasible;
+      std::vector<std::shared_ptr<const Exclusions>> parent_excluded;
       while (!open_.empty() && open_.top().upper > thr && children.size() < 2 * kBatchParents) {
         OpenNode node = open_.top();
         open_.pop();
@@ -331,24 +361,24 @@ class BranchAndBound {
           Cell child = node.cell;
           child.level[c] += 1;
           child.index[c] = 2 * child.index[c] + side;
-          tree_.push_back({-1, -1, node.upper});
+          tree_.push_back({-1, -1, node.upper, {}});
           children.emplace_back(first_child + side, std::move(child));
           parent_upper.push_back(node.upper);
-          parent_infeasible.push_back(node.infeasible);
+          parent_excluded.push_back(node.excluded);
         }
       }
       std::vector<Evaluation> evals(children.size());
       run_parallel(children.size(), [&](std::size_t i) {
-        evals[i] = evaluate(children[i].second, parent_upper[i], thr);
-        evals[i].candidate = pattern_candidate(evals[i], thr, parent_infeasible[i]);
+        evals[i] = evaluate(children[i].second, parent_upper[i], thr, parent_excluded[i]);
       });
       for (std::size_t i = 0; i < children.size(); ++i) {
         Evaluation& e = evals[i];
         ++nodes_;
         vertices_ += e.vertices;
         tree_[children[i].first].bound = e.upper;
+        if (o_.want_certificate) tree_[children[i].first].found = std::move(e.found);
         if (e.candidate) candidates_.push_back(std::move(*e.candidate));
-        open_.push({e.upper, children[i].first, std::move(children[i].second), std::move(e.infeasible)});
+        open_.push({e.upper, children[i].first, std::move(children[i].second), std::move(e.excluded)});
       }
       certify_candidates();
     }
@@ -366,9 +396,16 @@ class BranchAndBound {
     });
   }
 
+  // Preorder: a node is its split coordinate (-1 for a leaf), or
+  // {"split": c, "exclude": [...]} when exclusions were proved on its box.
   void write_tree(int id, Json& shape) const {
     const TreeNode& t = tree_[id];
-    shape.push_back(t.split);
+    if (t.found.empty()) shape.push_back(t.split);
+    else {
+      Json exclude = Json::array();
+      for (const PatternExclusion& x : t.found) exclude.push_back(pattern_exclusion_json(x));
+      shape.push_back(Json{{"split", t.split}, {"exclude", exclude}});
+    }
     if (t.split < 0) return;
     write_tree(t.child, shape);
     write_tree(t.child + 1, shape);

@@ -18,13 +18,18 @@
 //   differentiable point of the box lies in it, and L = sup of those norms.
 // - lipschitz_upper_vertex: the largest norm over the 2^u "vertex" Jacobians,
 //   u = neurons that IBP leaves unstable on the box, each unstable D_ii in {0,1}
-//   and stable ones fixed. The Jacobian at any differentiable point of the box is
-//   one of them, so the maximum bounds L over the box. Each vertex Jacobian is
-//   an outward DInterval enclosure, so the bound is rigorous.
+//   and stable ones fixed, skipping the patterns that an exclusion proved on a
+//   box containing this one matches (pattern_region.hpp: none is the pattern of
+//   a point of the box). The Jacobian at any differentiable point of the box is
+//   one of the others, so the maximum bounds L over the box. Each vertex
+//   Jacobian is an outward DInterval enclosure, so the bound is rigorous. It
+//   also returns the largest vertices with their patterns, so that a caller
+//   can exclude them and take the next: every vertex not listed is <= rest.
 #pragma once
 #include <cstdint>
 #include <vector>
 
+#include "lipschitz/pattern_region.hpp"
 #include "lipschitz/problem.hpp"
 
 namespace rl {
@@ -35,10 +40,13 @@ Rational lipschitz_upper_magnitude(const LipProblem& p);
 double lipschitz_upper_clarke(const LipProblem& p, const BoxBounds& b);
 
 struct VertexBound {
-  double upper = 0;
-  std::vector<std::vector<std::uint8_t>> argmax;  // the hidden-layer pattern of the largest vertex
+  double upper = 0;                                  // >= every vertex not excluded
+  std::vector<std::pair<double, HiddenPattern>> top;  // the largest vertex bounds, descending
+  double rest = 0;                                   // >= every vertex not excluded and not in top
   std::uint64_t vertices = 0;
 };
-VertexBound lipschitz_upper_vertex(const LipProblem& p, const BoxBounds& b);
+// top_count >= 1 vertices are listed (fewer when there are fewer).
+VertexBound lipschitz_upper_vertex(const LipProblem& p, const BoxBounds& b,
+                                   const std::vector<PatternExclusion>& excluded = {}, std::size_t top_count = 1);
 
 }  // namespace rl

@@ -1,4 +1,7 @@
+#include <algorithm>
 #include <bit>
+#include <limits>
+#include <stdexcept>
 
 #include "lipschitz/matrix_norm.hpp"
 #include "lipschitz/tight_arith.hpp"
@@ -7,13 +10,80 @@
 namespace rl {
 namespace {
 
+// The largest vertex bounds seen, with their patterns, and a bound on the
+// others. Exclusions are matched on the box's unstable neurons as bit masks
+// (their key neurons that are stable on the box agree, or the exclusion
+// cannot match and is dropped).
+class VertexTop {
+ public:
+  VertexTop(const std::vector<PatternExclusion>& excluded, std::size_t count, const BoxBounds& b) : count_(count) {
+    std::vector<std::vector<int>> position;
+    for (std::size_t k = 0; k + 1 < b.preactivations.size(); ++k) {
+      position.emplace_back(b.preactivations[k].size(), -1);
+      for (std::size_t i = 0; i < b.preactivations[k].size(); ++i) {
+        const DInterval& z = b.preactivations[k][i];
+        if (z.lo < 0 && z.hi > 0) {
+          position[k][i] = int(unstable_.size());
+          unstable_.emplace_back(k, i);
+        }
+      }
+    }
+    if (unstable_.size() > 64) throw std::logic_error("vertex walk over more than 64 unstable neurons");
+    for (const PatternExclusion& e : excluded) {
+      if (!pattern_exclusion_possible(e, b)) continue;
+      std::uint64_t mask = 0, value = 0;
+      for (const KeyNeuron& t : e.key) {
+        const int at = position[t.layer][t.neuron];
+        if (at < 0) continue;
+        mask |= std::uint64_t(1) << at;
+        if (t.state) value |= std::uint64_t(1) << at;
+      }
+      masks_.emplace_back(mask, value);
+    }
+  }
+
+  bool excluded(const HiddenPattern& state) const {
+    if (masks_.empty()) return false;
+    std::uint64_t bits = 0;
+    for (std::size_t t = 0; t < unstable_.size(); ++t)
+      if (state[unstable_[t].first][unstable_[t].second]) bits |= std::uint64_t(1) << t;
+    for (const auto& [mask, value] : masks_)
+      if ((bits & mask) == value) return true;
+    return false;
+  }
+  // A vertex needs its exact norm only if it could enter the list.
+  double entry() const { return top_.size() < count_ ? -1.0 : top_.back().first; }
+  void skip(double bound) { rest_ = std::fmax(rest_, bound); }
+  void add(double u, const HiddenPattern& state) {
+    if (top_.size() == count_) {
+      if (u <= top_.back().first) { rest_ = std::fmax(rest_, u); return; }
+      rest_ = std::fmax(rest_, top_.back().first);
+      top_.pop_back();
+    }
+    auto at = std::find_if(top_.begin(), top_.end(), [&](const auto& t) { return t.first < u; });
+    top_.insert(at, {u, state});
+  }
+  void finish(VertexBound& out) {
+    out.upper = top_.empty() ? rest_ : std::fmax(top_.front().first, rest_);
+    out.top = std::move(top_);
+    out.rest = rest_;
+  }
+
+ private:
+  std::vector<std::pair<std::size_t, std::size_t>> unstable_;  // (layer, neuron), bit t of a pattern
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> masks_;  // per exclusion: key bits and their states
+  std::size_t count_;
+  std::vector<std::pair<double, HiddenPattern>> top_;
+  double rest_ = 0;
+};
+
 // Walks the vertex patterns from the output layer back to the inputs. At hidden
 // layer k the partial product B = W_L D_{L-1} ... W_{k+1} (m x n_k) is fixed;
 // the patterns of layer k's unstable neurons are visited in Gray-code order, so
 // each step adds or removes one rank-one term B[:,i] W_k[i,:].
 class VertexWalk {
  public:
-  VertexWalk(const LipProblem& p, const BoxBounds& b) : p_(p), b_(b), m_(p.net.output_dim()) {
+  VertexWalk(const LipProblem& p, const BoxBounds& b, VertexTop& top) : p_(p), b_(b), m_(p.net.output_dim()), top_(top) {
     for (std::size_t k = 0; k + 1 < p.net.layers.size(); ++k) state_.emplace_back(p.net.layers[k].out_dim(), 0);
   }
 
@@ -32,6 +102,7 @@ class VertexWalk {
   const LipProblem& p_;
   const BoxBounds& b_;
   std::size_t m_;
+  VertexTop& top_;
   std::vector<std::vector<std::uint8_t>> state_;
   VertexBound out_;
 
@@ -77,8 +148,10 @@ class VertexWalk {
 
   void evaluate(const IntervalMatrix& j) {
     ++out_.vertices;
+    if (top_.excluded(state_)) return;
     double u = imatrix_norm_upper(j, p_.norm);
-    if (out_.vertices == 1 || u > out_.upper) { out_.upper = u; out_.argmax = state_; }
+    if (std::isnan(u)) u = std::numeric_limits<double>::infinity();
+    top_.add(u, state_);
   }
 };
 
@@ -100,7 +173,7 @@ class VertexWalk {
 // Jacobian J^.
 class FloatVertexWalk {
  public:
-  FloatVertexWalk(const LipProblem& p, const BoxBounds& b) : p_(p), b_(b), m_(p.net.output_dim()) {
+  FloatVertexWalk(const LipProblem& p, const BoxBounds& b, VertexTop& top) : p_(p), b_(b), m_(p.net.output_dim()), top_(top) {
     for (std::size_t k = 0; k + 1 < p.net.layers.size(); ++k) state_.emplace_back(p.net.layers[k].out_dim(), 0);
   }
 
@@ -128,6 +201,7 @@ class FloatVertexWalk {
   const LipProblem& p_;
   const BoxBounds& b_;
   std::size_t m_;
+  VertexTop& top_;
   std::vector<std::vector<std::uint8_t>> state_;
   VertexBound out_;
   double error_norm_ = 0, largest_error_ = 0;
@@ -253,28 +327,39 @@ class FloatVertexWalk {
 
   void evaluate(const std::vector<double>& j) {
     ++out_.vertices;
+    if (top_.excluded(state_)) return;
     largest_error_ = std::fmax(largest_error_, error_norm_);
-    if (m_ > 1 && p_.norm == Norm::L2 && out_.vertices > 1) {
-      // The Frobenius norm bounds the spectral norm: a vertex below the current maximum changes nothing.
+    if (m_ > 1 && p_.norm == Norm::L2) {
+      // The Frobenius norm bounds the spectral norm: a vertex that cannot enter the list is only counted in rest.
       double f = 0;
       for (double x : j) f = up_add(f, up_mul(x, x));
-      if (up_add(up_sqrt(f), error_norm_) <= out_.upper) return;
+      f = up_add(up_sqrt(f), error_norm_);
+      if (f <= top_.entry()) { top_.skip(f); return; }
     }
     double u = up_add(norm_upper(j), error_norm_);
     if (std::isnan(u)) u = std::numeric_limits<double>::infinity();
-    if (out_.vertices == 1 || u > out_.upper) { out_.upper = u; out_.argmax = state_; }
+    top_.add(u, state_);
   }
 };
 
 }  // namespace
 
-VertexBound lipschitz_upper_vertex(const LipProblem& p, const BoxBounds& b) {
-  if (!p.vertex_float_ok) return VertexWalk(p, b).run();
-  FloatVertexWalk walk(p, b);
+VertexBound lipschitz_upper_vertex(const LipProblem& p, const BoxBounds& b, const std::vector<PatternExclusion>& excluded,
+                                   std::size_t top_count) {
+  auto exact_walk = [&] {
+    VertexTop top(excluded, top_count, b);
+    VertexBound v = VertexWalk(p, b, top).run();
+    top.finish(v);
+    return v;
+  };
+  if (!p.vertex_float_ok) return exact_walk();
+  VertexTop top(excluded, top_count, b);
+  FloatVertexWalk walk(p, b, top);
   VertexBound v = walk.run();
+  top.finish(v);
   // Nearly constant on the box: the interval walk keeps exact zeros exact, so L = 0 can be proved.
   if (v.upper <= 4 * walk.largest_error()) {
-    VertexBound exact = VertexWalk(p, b).run();
+    VertexBound exact = exact_walk();
     if (exact.upper < v.upper) return exact;
   }
   return v;

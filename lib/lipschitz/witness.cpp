@@ -1,7 +1,5 @@
 #include "lipschitz/witness.hpp"
 
-#include <glpk.h>
-
 #include <cmath>
 
 #include "cert/cert_lipschitz.hpp"
@@ -62,12 +60,6 @@ IntervalMatrix jacobian_on_piece(const LipProblem& p, const BoxBounds& b) {
   return m;
 }
 
-// GLPK keeps one environment per thread (thread-local storage); this frees
-// it when the thread ends, so worker threads that ran searches leak nothing.
-struct GlpkThreadEnvironment {
-  ~GlpkThreadEnvironment() { glp_free_env(); }
-};
-
 }  // namespace
 
 double witness_estimate(const LipProblem& p, const std::vector<double>& x) {
@@ -117,98 +109,6 @@ Json witness_json(const Witness& w) {
   for (const Rational& q : w.vector) vector.push_back(rational_to_string(q));
   Json out{{"point", point}};
   if (!vector.empty()) out["vector"] = vector;
-  return out;
-}
-
-std::optional<std::vector<double>> witness_search_pattern(const LipProblem& p, const DBox& box, const BoxBounds& b,
-                                                          const std::vector<std::vector<std::uint8_t>>& pattern) {
-  const std::size_t d = p.net.input_dim;
-  // Affine map x -> a x + c of the current layer's inputs, along the pattern.
-  std::vector<double> a(d * d, 0.0), c(d, 0.0);
-  for (std::size_t i = 0; i < d; ++i) {
-    if (p.free[i]) a[i * d + i] = 1.0;
-    else c[i] = 0.5 * (box[i].lo + box[i].hi);  // the fixed value, up to rounding: search only
-  }
-  std::vector<std::vector<double>> rows;  // constraint rows: coefficients then constant, already signed
-  for (std::size_t k = 0; k + 1 < p.net.layers.size(); ++k) {
-    const Layer& l = p.net.layers[k];
-    const std::size_t n = l.in_dim(), out = l.out_dim();
-    std::vector<double> na(out * d, 0.0), nc(out, 0.0);
-    for (std::size_t i = 0; i < out; ++i) {
-      double ci = l.bias_f[i];
-      for (std::size_t j = 0; j < n; ++j) {
-        double w = l.weights_f[i * n + j];
-        if (w == 0) continue;
-        ci += w * c[j];
-        for (std::size_t col = 0; col < d; ++col) na[i * d + col] += w * a[j * d + col];
-      }
-      nc[i] = ci;
-      const DInterval& z = b.preactivations[k][i];
-      bool on = pattern[k][i];
-      if (z.lo < 0 && z.hi > 0) {
-        double sign = on ? 1.0 : -1.0;
-        std::vector<double> row(d + 1);
-        for (std::size_t col = 0; col < d; ++col) row[col] = sign * na[i * d + col];
-        row[d] = sign * ci;
-        rows.push_back(std::move(row));
-      }
-      if (!on) {
-        for (std::size_t col = 0; col < d; ++col) na[i * d + col] = 0;
-        nc[i] = 0;
-      }
-    }
-    a = std::move(na);
-    c = std::move(nc);
-  }
-  // maximize t subject to row . x + const >= t |row|, x in the box (free coordinates).
-  thread_local GlpkThreadEnvironment environment;
-  glp_prob* lp = glp_create_prob();
-  glp_set_obj_dir(lp, GLP_MAX);
-  glp_add_cols(lp, int(d) + 1);
-  double span = 0;
-  for (std::size_t i = 0; i < d; ++i) {
-    double lo = box[i].lo, hi = box[i].hi;
-    if (!p.free[i]) { double m = 0.5 * (lo + hi); glp_set_col_bnds(lp, int(i) + 1, GLP_FX, m, m); continue; }
-    if (std::isfinite(lo) && std::isfinite(hi)) {
-      glp_set_col_bnds(lp, int(i) + 1, lo < hi ? GLP_DB : GLP_FX, lo, hi);
-      span = std::fmax(span, hi - lo);
-    } else {
-      glp_set_col_bnds(lp, int(i) + 1, GLP_DB, -1e6, 1e6);
-      span = std::fmax(span, 1.0);
-    }
-  }
-  glp_set_col_bnds(lp, int(d) + 1, GLP_UP, 0, span > 0 ? span : 1.0);
-  glp_set_obj_coef(lp, int(d) + 1, 1.0);
-  std::vector<int> ia{0}, ja{0};
-  std::vector<double> ar{0};
-  int r = 0;
-  for (const auto& row : rows) {
-    double norm = 0;
-    for (std::size_t col = 0; col < d; ++col) norm += row[col] * row[col];
-    norm = std::sqrt(norm);
-    if (!(norm > 0)) {
-      if (row[d] > 0) continue;
-      glp_delete_prob(lp);
-      return std::nullopt;
-    }
-    ++r;
-    glp_add_rows(lp, 1);
-    glp_set_row_bnds(lp, r, GLP_LO, -row[d] / norm, 0);
-    for (std::size_t col = 0; col < d; ++col)
-      if (row[col] != 0) { ia.push_back(r); ja.push_back(int(col) + 1); ar.push_back(row[col] / norm); }
-    ia.push_back(r); ja.push_back(int(d) + 1); ar.push_back(-1.0);
-  }
-  if (r > 0) glp_load_matrix(lp, int(ia.size()) - 1, ia.data(), ja.data(), ar.data());
-  glp_smcp parm;
-  glp_init_smcp(&parm);
-  parm.msg_lev = GLP_MSG_OFF;
-  std::optional<std::vector<double>> out;
-  if (glp_simplex(lp, &parm) == 0 && glp_get_status(lp) == GLP_OPT && glp_get_obj_val(lp) > 0) {
-    std::vector<double> x(d);
-    for (std::size_t i = 0; i < d; ++i) x[i] = glp_get_col_prim(lp, int(i) + 1);
-    out = x;
-  }
-  glp_delete_prob(lp);
   return out;
 }
 

@@ -8,7 +8,8 @@
 // and L >= ||J restricted to the free coordinates|| >= value: R is open and
 // meets the relative interior of E near x, where g is affine with Jacobian J.
 // For l2 with a vector output the bound is ||J v|| / ||v|| for the stored v.
-// witness_estimate and witness_search_pattern are untrusted searches.
+// witness_estimate is an untrusted search (pattern_region.hpp finds points
+// inside a given pattern's region).
 #pragma once
 #include <optional>
 #include <random>
@@ -33,13 +34,6 @@ Json witness_json(const Witness& w);
 
 // Untrusted: the norm of the float Jacobian at x (free columns).
 double witness_estimate(const LipProblem& p, const std::vector<double>& x);
-
-// Untrusted: a point of `box` strictly inside the region of the hidden-layer
-// pattern (only neurons unstable in b are constrained), by a GLPK linear
-// program maximizing the distance to their hyperplanes. Thread-safe (GLPK
-// keeps one environment per thread).
-std::optional<std::vector<double>> witness_search_pattern(const LipProblem& p, const DBox& box, const BoxBounds& b,
-                                                          const std::vector<std::vector<std::uint8_t>>& pattern);
 
 // Untrusted: random points of the domain (or of a ball around 0 when unbounded).
 std::vector<double> witness_random_point(const LipProblem& p, const DBox& box, std::mt19937_64& rng);
