@@ -174,13 +174,14 @@ TEST_CASE("lipschitz on the box [-1e300, 1e300]: no overflow error, sound bounds
 }
 
 TEST_CASE("lipschitz --max-memory: a tiny cap stops with a sound pair, a generous one changes nothing") {
-  const Network net = random_network({2, 12, 12, 1}, 8);
+  const Network net = random_network({2, 8, 8, 8, 1}, 9);
   LipschitzOptions o = box_options(Norm::L2, 2, -1, 1);
   o.node_limit = 0;
   o.want_certificate = true;
   const LipschitzResult free = lipschitz_bound(net, o);
   REQUIRE(free.status == "converged");
-  REQUIRE(free.nodes > 50);
+  INFO("nodes: ", free.nodes);
+  REQUIRE(free.nodes > 40);
   o.max_memory_bytes = 2000;
   const LipschitzResult capped = lipschitz_bound(net, o);
   CHECK(capped.status == "memory-limit");

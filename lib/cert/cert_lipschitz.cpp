@@ -1,5 +1,7 @@
 #include "cert/cert_lipschitz.hpp"
 
+#include <algorithm>
+#include <cstdint>
 #include <filesystem>
 #include <set>
 
@@ -203,22 +205,56 @@ RMatrix restrict_free(RMatrix j, const Problem& p) {
   return j;
 }
 
-// Every vertex pattern: all Jacobian norms <= u.
-bool vertices_at_most(const Problem& p, const States& s, const Rational& u) {
+// A pattern exclusion proved on a node's box (exclusion_check): no point of
+// the node's boxes has an activation pattern that agrees with the key.
+struct Exclusion {
+  struct Key {
+    std::size_t layer, neuron;
+    int state;  // 1 active, 0 inactive
+  };
+  std::vector<Key> key;
+  std::vector<Rational> y;
+};
+
+// Calls f on the exact Jacobian (free columns) of every vertex pattern that no
+// exclusion matches, while f returns true; false when f stopped it. An
+// exclusion matches a pattern when the pattern agrees with its key on every
+// key neuron (the stable ones agree, or it cannot match on this box).
+template <class F>
+bool vertex_jacobians(const Problem& p, const States& s, const std::vector<Exclusion>& excluded, F&& f) {
   std::vector<std::pair<std::size_t, std::size_t>> unstable;
+  std::vector<std::vector<int>> bit;
   ActivationPattern pat;
   for (std::size_t k = 0; k < s.size(); ++k) {
     pat.active.emplace_back(s[k].size(), 0);
+    bit.emplace_back(s[k].size(), -1);
     for (std::size_t i = 0; i < s[k].size(); ++i) {
       if (s[k][i] == 1) pat.active[k][i] = 1;
-      if (s[k][i] == 2) unstable.emplace_back(k, i);
+      if (s[k][i] == 2) { bit[k][i] = int(unstable.size()); unstable.emplace_back(k, i); }
     }
   }
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> masks;  // key bits, their states
+  for (const Exclusion& e : excluded) {
+    std::uint64_t mask = 0, value = 0;
+    bool possible = true;
+    for (const Exclusion::Key& t : e.key) {
+      if (s[t.layer][t.neuron] != 2) { possible &= s[t.layer][t.neuron] == t.state; continue; }
+      mask |= std::uint64_t(1) << bit[t.layer][t.neuron];
+      if (t.state) value |= std::uint64_t(1) << bit[t.layer][t.neuron];
+    }
+    if (possible) masks.emplace_back(mask, value);
+  }
   for (std::uint64_t bits = 0; bits < (std::uint64_t(1) << unstable.size()); ++bits) {
+    if (std::any_of(masks.begin(), masks.end(), [&](const auto& m) { return (bits & m.first) == m.second; })) continue;
     for (std::size_t t = 0; t < unstable.size(); ++t) pat.active[unstable[t].first][unstable[t].second] = (bits >> t) & 1;
-    if (!norm_at_most(restrict_free(net_jacobian_exact(p.g, pat), p), p.norm, u)) return false;
+    if (!f(restrict_free(net_jacobian_exact(p.g, pat), p))) return false;
   }
   return true;
+}
+
+// Every vertex pattern that no exclusion matches: all Jacobian norms <= u.
+bool vertices_at_most(const Problem& p, const States& s, const Rational& u, const std::vector<Exclusion>& excluded) {
+  return vertex_jacobians(p, s, excluded, [&](const RMatrix& j) { return norm_at_most(j, p.norm, u); });
 }
 
 // The magnitude matrix of the exact interval Clarke enclosure: norm <= u.
@@ -251,10 +287,18 @@ bool clarke_at_most(const Problem& p, const States& s, const Rational& u) {
   return norm_at_most(mag, p.norm, u);
 }
 
-bool leaf_at_most(const Problem& p, const States& s, const Rational& u) {
+std::size_t unstable_count(const States& s) {
   std::size_t unstable = 0;
   for (const auto& layer : s) for (int x : layer) unstable += x == 2;
-  return unstable <= 16 ? vertices_at_most(p, s, u) : clarke_at_most(p, s, u);
+  return unstable;
+}
+
+// With at most 16 unstable neurons the vertex test, else the Clarke test.
+// The Clarke enclosure contains every vertex Jacobian, so when it passes the
+// vertex test passes too: trying it first changes no answer, only the time.
+bool leaf_at_most(const Problem& p, const States& s, const Rational& u, const std::vector<Exclusion>& excluded = {}) {
+  if (clarke_at_most(p, s, u)) return true;
+  return unstable_count(s) <= 16 && vertices_at_most(p, s, u, excluded);
 }
 
 // Exact symbolic propagation: linear forms lo(x) <= value <= up(x) on the box,
@@ -331,6 +375,111 @@ States states_on_box(const Problem& p, const std::vector<RInterval>& box, bool s
   return s;
 }
 
+// ---- upper bound: pattern exclusions ---------------------------------------
+
+Exclusion exclusion_parse(const Json& j, const Problem& p) {
+  if (!j.is_object() || j.size() != 2 || !j.contains("key") || !j.contains("y")) throw Rejected{"an exclusion is {key, y}"};
+  const Json &key = j["key"], &y = j["y"];
+  if (!key.is_array() || !y.is_array() || key.empty() || key.size() != y.size())
+    throw Rejected{"an exclusion needs a non-empty key and one multiplier per key neuron"};
+  Exclusion e;
+  std::set<std::pair<std::size_t, std::size_t>> seen;
+  for (std::size_t t = 0; t < key.size(); ++t) {
+    const Json& k = key[t];
+    auto index = [](const Json& v) { return v.is_number_integer() && v.get<long long>() >= 0; };
+    if (!k.is_array() || k.size() != 3 || !index(k[0]) || !index(k[1]) || !index(k[2]))
+      throw Rejected{"an exclusion key entry is [layer, neuron, state]"};
+    if (k[2].get<long long>() > 1) throw Rejected{"an exclusion key state is 0 or 1"};
+    Exclusion::Key n{k[0].get<std::size_t>(), k[1].get<std::size_t>(), int(k[2].get<long long>())};
+    if (n.layer + 1 >= p.g.layers.size() || n.neuron >= p.g.layers[n.layer].out_dim() || n.state > 1)
+      throw Rejected{"an exclusion key entry names no hidden neuron or state"};
+    if (!seen.insert({n.layer, n.neuron}).second) throw Rejected{"an exclusion key names a neuron twice"};
+    Rational q = number(y[t], "exclusion multiplier");
+    if (q < 0) throw Rejected{"a negative exclusion multiplier"};
+    e.key.push_back(n);
+    e.y.push_back(std::move(q));
+  }
+  return e;
+}
+
+// The proof of an exclusion on the box with states s. K is the deepest layer
+// with a positive multiplier. Backward from those neurons, a pre-activation
+// reads the previous layer's activations through its non-zero weights, and an
+// active neuron's activation is its pre-activation: every neuron read must
+// have a known state (in the key, or stable on the box), so on the points
+// whose pattern agrees with the key each key pre-activation is one affine
+// form z_t, with sigma_t z_t >= 0 there. The proof is max over the box of
+// sum_t y_t sigma_t z_t < 0. Returns false, without a proof, when a stable
+// neuron contradicts the key: then no pattern of the box or of its sub-boxes
+// agrees with the key.
+bool exclusion_check(const Problem& p, const std::vector<RInterval>& box, const States& s, const Exclusion& e) {
+  std::size_t deepest = 0;
+  bool positive = false;
+  for (std::size_t t = 0; t < e.key.size(); ++t) {
+    const Exclusion::Key& n = e.key[t];
+    if (s[n.layer][n.neuron] != 2 && s[n.layer][n.neuron] != n.state) return false;
+    if (e.y[t] > 0) { positive = true; deepest = std::max(deepest, n.layer); }
+  }
+  if (!positive) throw Rejected{"an exclusion without a positive multiplier"};
+  std::vector<std::vector<int>> state(deepest + 1);
+  std::vector<std::vector<char>> pre(deepest + 1), act(deepest + 1);
+  for (std::size_t k = 0; k <= deepest; ++k) {
+    for (int x : s[k]) state[k].push_back(x == 2 ? -1 : x);
+    pre[k].assign(s[k].size(), 0);
+    act[k].assign(s[k].size(), 0);
+  }
+  for (std::size_t t = 0; t < e.key.size(); ++t) {
+    const Exclusion::Key& n = e.key[t];
+    if (n.layer > deepest) continue;
+    state[n.layer][n.neuron] = n.state;
+    if (e.y[t] > 0) pre[n.layer][n.neuron] = 1;
+  }
+  for (std::size_t k = deepest; k >= 1; --k) {
+    const Layer& l = p.g.layers[k];
+    for (std::size_t i = 0; i < l.out_dim(); ++i)
+      if (pre[k][i])
+        for (std::size_t j = 0; j < l.in_dim(); ++j) if (l.weights[i][j] != 0) act[k - 1][j] = 1;
+    for (std::size_t j = 0; j < act[k - 1].size(); ++j) {
+      if (!act[k - 1][j]) continue;
+      if (state[k - 1][j] < 0) throw Rejected{"an exclusion leaves open a neuron its forms read"};
+      if (state[k - 1][j] == 1) pre[k - 1][j] = 1;
+    }
+  }
+  // Forward, exactly: the needed pre-activation forms; other activations are 0 (nothing reads them).
+  const std::size_t d = p.g.input_dim;
+  std::vector<LinearForm> in(d);
+  for (std::size_t i = 0; i < d; ++i) {
+    in[i].coef.assign(d, Rational(0));
+    in[i].coef[i] = 1;
+  }
+  LinearForm sum{std::vector<Rational>(d, Rational(0)), Rational(0)};
+  for (std::size_t k = 0; k <= deepest; ++k) {
+    const Layer& l = p.g.layers[k];
+    std::vector<LinearForm> out(l.out_dim(), LinearForm{std::vector<Rational>(d, Rational(0)), Rational(0)});
+    for (std::size_t i = 0; i < l.out_dim(); ++i) {
+      if (!pre[k][i]) continue;
+      LinearForm& z = out[i];
+      z.c = l.bias[i];
+      for (std::size_t j = 0; j < l.in_dim(); ++j) {
+        const Rational& w = l.weights[i][j];
+        if (w == 0 || (k > 0 && !(act[k - 1][j] && state[k - 1][j] == 1))) continue;
+        for (std::size_t t = 0; t < d; ++t) if (in[j].coef[t] != 0) z.coef[t] += w * in[j].coef[t];
+        z.c += w * in[j].c;
+      }
+    }
+    for (std::size_t t = 0; t < e.key.size(); ++t) {
+      const Exclusion::Key& n = e.key[t];
+      if (n.layer != k || e.y[t] == 0) continue;
+      const Rational ys = n.state ? e.y[t] : -e.y[t];
+      for (std::size_t c = 0; c < d; ++c) sum.coef[c] += ys * out[n.neuron].coef[c];
+      sum.c += ys * out[n.neuron].c;
+    }
+    in = std::move(out);
+  }
+  if (form_extreme(sum, box, true) >= 0) throw Rejected{"an exclusion's combination is not negative on its box"};
+  return true;
+}
+
 struct TreeWalk {
   const Problem& p;
   const Json& shape;
@@ -338,21 +487,44 @@ struct TreeWalk {
   bool symbolic;
   std::optional<std::size_t> argmax;  // this leaf must fail at the grid value below upper
   std::vector<States>* leaves_out = nullptr;  // collects every leaf's states (producers)
+  std::vector<std::vector<Exclusion>>* exclusions_out = nullptr;  // and the exclusions that apply to it
   std::size_t pos = 0, leaf = 0;
+  std::vector<Exclusion> excluded;  // proved on the current node's box or an ancestor's
+
+  // A node entry: its split coordinate (-1 for a leaf), or {"split": c,
+  // "exclude": [...]} whose exclusions are proved on the node's box and hold
+  // on all its descendants.
+  int node_entry(const std::vector<RInterval>& box) {
+    const Json& entry = shape[pos++];
+    if (!entry.is_object()) return entry.get<int>();
+    if (entry.size() != 2 || !entry.contains("split") || !entry.contains("exclude")) throw Rejected{"a tree node is c or {split, exclude}"};
+    const Json& list = entry["exclude"];
+    if (!list.is_array() || list.empty()) throw Rejected{"'exclude' must be a non-empty array"};
+    const States s = states_on_box(p, box, symbolic);
+    for (const Json& j : list) {
+      Exclusion e = exclusion_parse(j, p);
+      if (exclusion_check(p, box, s, e)) excluded.push_back(std::move(e));
+    }
+    return entry["split"].get<int>();
+  }
 
   void walk(std::vector<RInterval>& box, int depth) {
     if (pos >= shape.size()) throw Rejected{"the split tree ends early"};
     if (depth > 4000) throw Rejected{"the split tree is too deep"};
-    int c = shape[pos++].get<int>();
+    const std::size_t inherited = excluded.size();
+    int c = node_entry(box);
     if (c < 0) {
       if (c != -1) throw Rejected{"a tree entry below -1"};
       States s = states_on_box(p, box, symbolic);
-      if (leaves_out) leaves_out->push_back(s);
-      else if (!leaf_at_most(p, s, upper))
+      if (leaves_out) {
+        leaves_out->push_back(s);
+        if (exclusions_out) exclusions_out->push_back(excluded);
+      } else if (!leaf_at_most(p, s, upper, excluded))
         throw Rejected{"leaf " + std::to_string(leaf) + ": a Jacobian norm exceeds the claimed upper"};
-      if (argmax == leaf && leaf_at_most(p, s, grid_below(upper)))
+      if (argmax == leaf && leaf_at_most(p, s, grid_below(upper), excluded))
         throw Rejected{"the upper is not the least grid value that bounds leaf " + std::to_string(leaf)};
       ++leaf;
+      excluded.resize(inherited);
       return;
     }
     if (std::size_t(c) >= box.size() || !p.free[c]) throw Rejected{"split on a fixed or missing coordinate"};
@@ -363,6 +535,7 @@ struct TreeWalk {
     box[c] = {mid, whole.hi};
     walk(box, depth + 1);
     box[c] = whole;
+    excluded.resize(inherited);
   }
 };
 
@@ -591,7 +764,13 @@ void check_lower(const Problem& p, const Json& cert, const Rational& lower) {
 
 struct CertLipschitzLeaves::Impl {
   Problem p;
+  // The last leaf's vertex Jacobians (at most kCachedEntries rationals), for
+  // the producer's bisection, which tests one leaf at many values.
+  static constexpr std::size_t kCachedEntries = std::size_t(1) << 21;
+  std::size_t cached_leaf = SIZE_MAX;
+  std::vector<RMatrix> cached;
   std::vector<States> boxes;     // box-partition / unbounded: each leaf's neuron states
+  std::vector<std::vector<Exclusion>> excluded;  // box-partition: the exclusions that apply to each leaf
   std::vector<RMatrix> regions;  // one-layer-regions: each region's Jacobian
 };
 
@@ -619,7 +798,7 @@ CertLipschitzLeaves::CertLipschitzLeaves(const Network& g, const std::string& no
     } else {
       std::vector<RInterval> box;
       for (std::size_t i = 0; i < lo.size(); ++i) box.push_back({lo[i], hi[i]});
-      TreeWalk t{p, cert.at("tree"), none, cert.at("bounds") == "symbolic", std::nullopt, &impl_->boxes};
+      TreeWalk t{p, cert.at("tree"), none, cert.at("bounds") == "symbolic", std::nullopt, &impl_->boxes, &impl_->excluded};
       t.walk(box, 0);
     }
   } catch (const Rejected& r) {
@@ -630,8 +809,20 @@ CertLipschitzLeaves::CertLipschitzLeaves(const Network& g, const std::string& no
 std::size_t CertLipschitzLeaves::size() const { return impl_->boxes.size() + impl_->regions.size(); }
 
 bool CertLipschitzLeaves::leaf_at_most(std::size_t i, const Rational& u) const {
-  if (!impl_->regions.empty()) return norm_at_most(impl_->regions.at(i), impl_->p.norm, u);
-  return rl::leaf_at_most(impl_->p, impl_->boxes.at(i), u);
+  Impl& m = *impl_;
+  if (!m.regions.empty()) return norm_at_most(m.regions.at(i), m.p.norm, u);
+  const States& s = m.boxes.at(i);
+  const std::vector<Exclusion> none;
+  const std::vector<Exclusion>& excluded = i < m.excluded.size() ? m.excluded[i] : none;
+  const std::size_t unstable = unstable_count(s), entries = m.p.g.output_dim() * m.p.g.input_dim;
+  if (unstable > 16 || (std::size_t(1) << unstable) * entries > Impl::kCachedEntries) return rl::leaf_at_most(m.p, s, u, excluded);
+  if (clarke_at_most(m.p, s, u)) return true;
+  if (m.cached_leaf != i) {
+    m.cached.clear();
+    vertex_jacobians(m.p, s, excluded, [&](const RMatrix& j) { m.cached.push_back(j); return true; });
+    m.cached_leaf = i;
+  }
+  return std::all_of(m.cached.begin(), m.cached.end(), [&](const RMatrix& j) { return norm_at_most(j, m.p.norm, u); });
 }
 
 std::vector<std::pair<int, int>> cert_lipsdp_slopes(const Network& g, bool unbounded, const std::vector<Rational>& lo,

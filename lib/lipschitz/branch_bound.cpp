@@ -398,8 +398,9 @@ class BranchAndBound {
 
   // Preorder: a node is its split coordinate (-1 for a leaf), or
   // {"split": c, "exclude": [...]} when exclusions were proved on its box.
-  void write_tree(int id, Json& shape) const {
+  void write_tree(int id, Json& shape, std::vector<double>& leaf_bounds) const {
     const TreeNode& t = tree_[id];
+    if (t.split < 0) leaf_bounds.push_back(t.bound);
     if (t.found.empty()) shape.push_back(t.split);
     else {
       Json exclude = Json::array();
@@ -407,8 +408,8 @@ class BranchAndBound {
       shape.push_back(Json{{"split", t.split}, {"exclude", exclude}});
     }
     if (t.split < 0) return;
-    write_tree(t.child, shape);
-    write_tree(t.child + 1, shape);
+    write_tree(t.child, shape, leaf_bounds);
+    write_tree(t.child + 1, shape, leaf_bounds);
   }
 
   LipschitzResult finish(LipschitzResult res, const std::string& status) {
@@ -436,7 +437,7 @@ class BranchAndBound {
     res.seconds = elapsed();
     if (o_.want_certificate) {
       Json shape = Json::array();
-      write_tree(0, shape);
+      write_tree(0, shape, res.leaf_bounds);
       Json cert{{"method", p_.unbounded ? "unbounded-all-unstable" : "box-partition"},
                 {"norm", norm_name(p_.norm)},
                 {"lower", rational_to_string(res.lower)},

@@ -1,5 +1,7 @@
 #include "lipschitz/certificate_canonical.hpp"
 
+#include <algorithm>
+
 #include "cert/cert_lipschitz.hpp"
 
 namespace rl {
@@ -52,7 +54,13 @@ bool lipschitz_certificate_canonicalize(const LipProblem& p, LipschitzResult& r)
   Rational best = 0;
   Integer best_index = floor_index;
   std::size_t argmax = 0;
-  for (std::size_t i = 0; i < leaves.size(); ++i) {
+  // Largest search bound first: the bisection then runs on one leaf, and the
+  // other leaves pass one test each.
+  std::vector<std::size_t> order(leaves.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  if (r.leaf_bounds.size() == order.size())
+    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return r.leaf_bounds[a] > r.leaf_bounds[b]; });
+  for (std::size_t i : order) {
     if (leaves.leaf_at_most(i, best)) continue;
     if (!leaves.leaf_at_most(i, grid_value(top))) return false;
     if (leaves.leaf_at_most(i, grid_value(floor_index))) return false;

@@ -92,6 +92,7 @@ struct LipschitzResult {
   Rational clarke_upper;            // the Clarke-interval bound over the whole domain (the magnitude
                                     // product, which also bounds it, when it overflows in double)
   Json certificate;                 // filled when want_certificate
+  std::vector<double> leaf_bounds;  // with it: the search's bound on each leaf, in the certificate's leaf order
   Rational lipsdp_upper;            // the verified LipSDP bound, when lipsdp_ran and it verified (else 0)
   bool lipsdp_ran = false, lipsdp_verified = false;
   double lipsdp_seconds = 0;
