@@ -489,7 +489,7 @@ struct TreeWalk {
   std::vector<States>* leaves_out = nullptr;  // collects every leaf's states (producers)
   std::vector<std::vector<Exclusion>>* exclusions_out = nullptr;  // and the exclusions that apply to it
   std::size_t pos = 0, leaf = 0;
-  std::vector<Exclusion> excluded;  // proved on the current node's box or an ancestor's
+  std::vector<Exclusion> excluded = {};  // proved on the current node's box or an ancestor's
 
   // A node entry: its split coordinate (-1 for a leaf), or {"split": c,
   // "exclude": [...]} whose exclusions are proved on the node's box and hold
