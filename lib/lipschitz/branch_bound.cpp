@@ -52,6 +52,8 @@ constexpr std::size_t kClarkeFirst = 6;  // from this many unstable neurons on, 
 constexpr std::size_t kBatchParents = 16;
 constexpr std::uint8_t kMaxLevel = 50;
 constexpr int kRandomCandidates = 64;
+constexpr std::size_t kWalkStarts = 2;  // region walks from the best random candidates
+constexpr int kWalkSteps = 16;
 constexpr std::size_t kCertifyTries = 4;  // candidates certified per batch, at most
 constexpr std::size_t kCertificateSymbolicNeurons = 64;
 // Up to this many unstable neurons, a node whose largest vertex was excluded
@@ -213,10 +215,20 @@ class BranchAndBound {
       for (const PatternExclusion& x : *inherited)
         if (pattern_exclusion_possible(x, e.bounds)) excluded.push_back(x);
     if (e.upper > enough && unstable <= kVertexLimit) e.upper = std::fmin(e.upper, vertex_bound(e, excluded, enough));
+    if (!e.candidate && e.upper > enough) e.candidate = centre_candidate(e.box);
     if (std::isnan(e.upper)) e.upper = std::numeric_limits<double>::infinity();
     e.upper = std::fmin(e.upper, parent_upper);
     if (!excluded.empty()) e.excluded = std::make_shared<const Exclusions>(std::move(excluded));
     return e;
+  }
+
+  // Untrusted: the box's centre, when its float estimate beats the lower bound.
+  std::optional<Candidate> centre_candidate(const DBox& box) const {
+    std::vector<double> x(box.size());
+    for (std::size_t i = 0; i < x.size(); ++i) x[i] = 0.5 * (box[i].lo + box[i].hi);
+    const double estimate = witness_estimate(p_, x);
+    if (!std::isfinite(estimate) || estimate <= lower_d_) return std::nullopt;
+    return Candidate{estimate, std::move(x)};
   }
 
   // The vertex bound without the excluded patterns. The largest vertex's
@@ -284,6 +296,11 @@ class BranchAndBound {
       centre[i] = p_.unbounded ? 0.0 : 0.5 * (root_box_[i].lo + root_box_[i].hi);
     consider(centre);
     for (int k = 0; k < kRandomCandidates; ++k) consider(witness_random_point(p_, root_box_, rng_));
+    // Region walks from the most promising starts.
+    std::vector<Candidate> starts = candidates_;
+    std::stable_sort(starts.begin(), starts.end(), [](const Candidate& a, const Candidate& b) { return a.estimate > b.estimate; });
+    if (starts.size() > kWalkStarts) starts.resize(kWalkStarts);
+    for (const Candidate& c : starts) consider(witness_region_walk(p_, root_box_, c.x, kWalkSteps));
     if (root.candidate) candidates_.push_back(std::move(*root.candidate));
   }
 

@@ -112,6 +112,69 @@ Json witness_json(const Witness& w) {
   return out;
 }
 
+namespace {
+
+// The float gradient (free columns) and value of every hidden pre-activation at x.
+struct Preactivation {
+  std::vector<double> gradient;
+  double value;
+};
+std::vector<Preactivation> preactivations_double(const LipProblem& p, const std::vector<double>& x) {
+  const std::size_t d = p.net.input_dim;
+  std::vector<double> m(d * d, 0.0), cur = x;
+  for (std::size_t i = 0; i < d; ++i) m[i * d + i] = p.free[i] ? 1.0 : 0.0;
+  std::vector<Preactivation> out;
+  for (std::size_t k = 0; k + 1 < p.net.layers.size(); ++k) {
+    const Layer& l = p.net.layers[k];
+    const std::size_t n = l.in_dim(), width = l.out_dim();
+    std::vector<double> next(width * d, 0.0), z(width);
+    for (std::size_t i = 0; i < width; ++i) {
+      double s = l.bias_f[i];
+      for (std::size_t j = 0; j < n; ++j) {
+        const double w = l.weights_f[i * n + j];
+        s += w * cur[j];
+        for (std::size_t c = 0; c < d; ++c) next[i * d + c] += w * m[j * d + c];
+      }
+      out.push_back({std::vector<double>(next.begin() + std::ptrdiff_t(i * d), next.begin() + std::ptrdiff_t((i + 1) * d)), s});
+      z[i] = s > 0 ? s : 0.0;
+      if (s <= 0) std::fill(next.begin() + std::ptrdiff_t(i * d), next.begin() + std::ptrdiff_t((i + 1) * d), 0.0);
+    }
+    m = std::move(next);
+    cur = std::move(z);
+  }
+  return out;
+}
+
+}  // namespace
+
+std::vector<double> witness_region_walk(const LipProblem& p, const DBox& box, std::vector<double> x, int steps) {
+  double current = witness_estimate(p, x);
+  for (int step = 0; step < steps; ++step) {
+    std::vector<double> best;
+    double best_value = current;
+    for (const Preactivation& z : preactivations_double(p, x)) {
+      double g2 = 0;
+      for (double g : z.gradient) g2 += g * g;
+      if (!(g2 > 0) || !std::isfinite(z.value)) continue;
+      // Past the hyperplane z = 0 by a relative margin along the gradient.
+      const double t = -z.value / g2 * (1 + 1e-6) - (z.value > 0 ? 1e-12 : -1e-12) / std::sqrt(g2);
+      std::vector<double> y = x;
+      bool inside = true;
+      for (std::size_t c = 0; c < y.size() && inside; ++c) {
+        y[c] += t * z.gradient[c];
+        inside = y[c] >= box[c].lo && y[c] <= box[c].hi;
+      }
+      if (!inside) continue;
+      const double value = witness_estimate(p, y);
+      if (std::isfinite(value) && value > best_value) { best_value = value; best = std::move(y); }
+    }
+    if (best.empty()) break;
+    x = std::move(best);
+    current = best_value;
+  }
+  return x;
+}
+
 std::vector<double> witness_random_point(const LipProblem& p, const DBox& box, std::mt19937_64& rng) {
   std::uniform_real_distribution<double> u(0.0, 1.0);
   std::normal_distribution<double> g(0.0, 1.0);

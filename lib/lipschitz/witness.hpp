@@ -35,6 +35,14 @@ Json witness_json(const Witness& w);
 // Untrusted: the norm of the float Jacobian at x (free columns).
 double witness_estimate(const LipProblem& p, const std::vector<double>& x);
 
+// Untrusted: a walk over linear regions from x, up to `steps` moves. Each
+// move crosses the nearest point of one hidden neuron's hyperplane (a facet
+// of the current region when no other neuron changes first) slightly into the
+// neighbouring region, staying in `box`, to the neighbour whose float
+// Jacobian norm is largest if it beats the current one; the walk stops when
+// no neighbour does. Returns the last point.
+std::vector<double> witness_region_walk(const LipProblem& p, const DBox& box, std::vector<double> x, int steps);
+
 // Untrusted: random points of the domain (or of a ball around 0 when unbounded).
 std::vector<double> witness_random_point(const LipProblem& p, const DBox& box, std::mt19937_64& rng);
 
