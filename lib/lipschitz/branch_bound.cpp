@@ -248,7 +248,9 @@ class BranchAndBound {
       bound = v.rest;
       bool settled = false;
       const std::size_t walked = excluded.size();  // the walk skipped what these match
-      for (auto& [value, pattern] : v.top) {
+      for (auto& listed : v.top) {
+        const double value = listed.first;
+        const HiddenPattern& pattern = listed.second;
         if (std::any_of(excluded.begin() + std::ptrdiff_t(walked), excluded.end(),
                         [&](const PatternExclusion& x) { return pattern_exclusion_matches(x, pattern); }))
           continue;
