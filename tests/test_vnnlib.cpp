@@ -9,6 +9,7 @@
 #include "net/eval.hpp"
 #include "net/load.hpp"
 #include "robustness/bnb.hpp"
+#include "robustness/cases.hpp"
 #include "robustness/claim_file.hpp"
 #include "vnnlib/vnnlib.hpp"
 
@@ -42,6 +43,16 @@ BranchResult decide(const Network& net, const SafetyProperty& p) {
   BranchOptions o;
   o.time_limit_seconds = 10;
   return branch_and_bound(net, p, o);
+}
+
+template <class F>
+std::string input_error_text(F f) {
+  try {
+    f();
+  } catch (const InputError& e) {
+    return e.what();
+  }
+  return "";
 }
 
 }  // namespace
@@ -86,7 +97,7 @@ TEST_CASE("vnnlib: malformed properties are refused with the line and the reason
   CHECK(e.find("Z_3") != std::string::npos);
   CHECK(error_of(with_header(bounds + "(assert (<= (* Y_0 Y_1) 1))\n")).find("non-linear") != std::string::npos);
   CHECK(error_of(with_header(bounds + "(assert (<= Y_2 1))\n")).find("not declared") != std::string::npos);
-  CHECK(error_of(with_header(bounds + "(assert (<= Y_0 X_1))\n")).find("top-level bounds") != std::string::npos);
+  CHECK(error_of(with_header(bounds + "(assert (<= Y_0 X_1))\n")).find("only in bounds") != std::string::npos);
   CHECK(error_of(with_header(bounds + "(assert (<= (exp Y_0) 1))\n")).find("unsupported operator 'exp'") != std::string::npos);
   CHECK(error_of(with_header(bounds + "(check-sat)\n")).find("unsupported command") != std::string::npos);
   CHECK(error_of(with_header("(assert (>= X_0 0)) (assert (<= Y_0 1))\n")).find("X_0 has no upper bound") != std::string::npos);
@@ -139,4 +150,101 @@ TEST_CASE("vnnlib: the ACAS Xu property files parse") {
     CHECK(p.unsafe[0].size() == (k == 1 ? 1u : 4u));
     for (std::size_t i = 0; i < 5; ++i) CHECK(p.lo[i] <= p.hi[i]);
   }
+}
+
+TEST_CASE("vnnlib: disjunctions of input boxes become cases grouped by box") {
+  const std::string a = "(and (>= X_0 0) (<= X_0 1) (>= X_1 0) (<= X_1 1/2))";
+  const std::string b = "(and (>= X_0 0) (<= X_0 1) (<= X_1 1) (>= X_1 1/2))";
+  // ACAS Xu property 6's shape: two boxes, then an output disjunction.
+  auto cases = vnnlib_parse_cases(with_header("(assert (or " + a + " " + b + "))\n(assert (or (and (<= Y_1 Y_0)) (and (>= Y_1 3))))\n"),
+                                  "p.vnnlib", 2, 2);
+  REQUIRE(cases.size() == 2);
+  CHECK(cases[0].hi[1] == q(1, 2));
+  CHECK(cases[1].lo[1] == q(1, 2));
+  for (const auto& c : cases) {
+    REQUIRE(c.unsafe.size() == 2);  // both output alternatives, in each box
+    CHECK(c.unsafe[0][0].coefficients == std::vector<Rational>{q(1), q(-1)});
+    CHECK(c.unsafe[1][0].constant == -3);
+  }
+  // Inputs and outputs mixed in one disjunct (VNN-COMP 2022 style), a top-level bound narrowing both, and an empty disjunct dropped.
+  cases = vnnlib_parse_cases(with_header("(assert (<= X_0 1/4))\n(assert (or (and " + a.substr(5, a.size() - 6) + " (>= Y_0 1)) (and " +
+                                         b.substr(5, b.size() - 6) + " (>= Y_1 2)) (and (>= X_0 1/2) (<= X_0 1) (>= X_1 0) (<= X_1 1) (>= Y_0 7))))\n"),
+                             "p.vnnlib", 2, 2);
+  REQUIRE(cases.size() == 2);
+  CHECK(cases[0].hi[0] == q(1, 4));
+  CHECK(cases[1].hi[0] == q(1, 4));
+  REQUIRE(cases[0].unsafe.size() == 1);
+  CHECK(cases[0].unsafe[0][0].coefficients == std::vector<Rational>{q(1), q(0)});
+  CHECK(cases[1].unsafe[0][0].coefficients == std::vector<Rational>{q(0), q(1)});
+  // The same box twice: one case holding both output conjunctions.
+  cases = vnnlib_parse_cases(with_header("(assert (or (and " + a.substr(5, a.size() - 6) + " (>= Y_0 1)) (and " + a.substr(5, a.size() - 6) +
+                                         " (>= Y_1 1))))\n"), "p.vnnlib", 2, 2);
+  REQUIRE(cases.size() == 1);
+  CHECK(cases[0].unsafe.size() == 2);
+  // A disjunct missing a bound is refused; the single-case reader refuses two boxes.
+  CHECK(input_error_text([&] { vnnlib_parse_cases(with_header("(assert (or " + a + " (and (>= X_0 0) (<= X_0 1) (>= X_1 0))))"), "p.vnnlib", 2, 2); })
+            .find("X_1 has no upper bound in one of the alternatives") != std::string::npos);
+  CHECK(input_error_text([&] { vnnlib_parse(with_header("(assert (or " + a + " " + b + "))"), "p.vnnlib", 2, 2); }).find("2 alternative input boxes") !=
+        std::string::npos);
+  CHECK(input_error_text([&] { vnnlib_parse_cases(with_header("(assert (or (and (>= X_0 2) (<= X_0 1) (>= X_1 0) (<= X_1 1))))"), "p.vnnlib", 2, 2); })
+            .find("X_0 has an empty range") != std::string::npos);
+}
+
+TEST_CASE("vnnlib: the official ACAS Xu property 6 parses into two cases") {
+  std::string path = std::string(ROBUSTLAW_SOURCE_DIR) + "/bench/vnnlib/acasxu_prop6.vnnlib";
+  auto cases = vnnlib_read_cases(path, 5, 5);
+  REQUIRE(cases.size() == 2);
+  CHECK(cases[0].lo[1] > 0);
+  CHECK(cases[1].hi[1] < 0);
+  CHECK(cases[0].unsafe.size() == 4);
+}
+
+TEST_CASE("vnnlib: a box outside a .nnet clamp range is warned about") {
+  Network net = small_net();
+  auto cases = vnnlib_parse_cases(with_header("(assert (>= X_0 0)) (assert (<= X_0 1)) (assert (>= X_1 0)) (assert (<= X_1 3))"), "p.vnnlib", 2, 2);
+  CHECK_FALSE(vnnlib_clamp_warning(net, cases, "p.vnnlib"));  // no clamp: nothing to say
+  net.clamp = InputClamp{{q(0), q(0)}, {q(1), q(2)}};
+  auto warning = vnnlib_clamp_warning(net, cases, "p.vnnlib");
+  REQUIRE(warning);
+  CHECK(warning->find("X_1") != std::string::npos);
+  CHECK(warning->find("normalized") != std::string::npos);
+  cases[0].hi[1] = 2;
+  CHECK_FALSE(vnnlib_clamp_warning(net, cases, "p.vnnlib"));
+}
+
+TEST_CASE("vnnlib: properties with several boxes decided, with certificates and tampered copies") {
+  Network net = small_net();
+  std::string path = (fs::temp_directory_path() / ("robustlaw_test_vnn_cases_" + std::to_string(::getpid()) + ".json")).string();
+  std::ofstream(path) << network_to_json(net);
+  ClaimContext ctx{"", "", ROBUSTLAW_SOURCE_DIR};
+  auto check = [&](const Json& claim) { return claim_kind_registry().at("robustness")(claim, ctx).verdict; };
+  BranchOptions o;
+  o.time_limit_seconds = 10;
+  // y0 - y1 = x1 - 1/3: below 2/3 on x1 <= 1/2 ... wait on both boxes x1 <= 1 gives <= 2/3 < 1.
+  const std::string boxes = "(assert (or (and (>= X_0 0) (<= X_0 1) (>= X_1 0) (<= X_1 1/2)) (and (>= X_0 -1) (<= X_0 0) (>= X_1 1/2) (<= X_1 1))))\n";
+  auto unsat = vnnlib_parse_cases(with_header(boxes + "(assert (>= (- Y_0 Y_1) 1))"), "u", 2, 2);
+  CasesResult r = branch_and_bound_cases(net, unsat, o);
+  REQUIRE(r.status == "verified");
+  CHECK(r.cases.size() == 2);
+  Json claim = claim_robustness_cases("u", "s", path, unsat, r);
+  CHECK(check(claim) == "holds");
+  Json dropped = claim;
+  dropped["certificate"]["cases"].erase(1);
+  CHECK(check(dropped) == "rejected");
+  Json swapped = claim;  // a case whose box cannot be proven by the other's tree... the claim itself is altered
+  swapped["parameters"]["cases"][1]["unsafe"][0][0]["constant"] = "-1/2";  // x1 - 1/3 >= 1/2 is reached at x1 = 1 > 5/6
+  CHECK(check(swapped) == "rejected");
+  // Reachable only in the second box (x1 >= 1/2 there): y0 - y1 >= 1/2 holds at x1 = 5/6 and above.
+  auto sat = vnnlib_parse_cases(with_header(boxes + "(assert (>= (- Y_0 Y_1) 1/2))"), "s", 2, 2);
+  r = branch_and_bound_cases(net, sat, o);
+  REQUIRE(r.status == "refuted");
+  CHECK(r.cases.size() == 2);
+  CHECK((*r.refuting().counterexample)[1] >= q(5, 6));
+  claim = claim_robustness_cases("s", "s", path, sat, r);
+  CHECK(check(claim) == "violated");
+  Json moved = claim;
+  moved["certificate"]["counterexample"][1] = "1/2";
+  moved["certificate"]["output"] = Json::array({"1/2", "1/3"});  // the exact output at (x0, 1/2) is not unsafe anyway
+  CHECK(check(moved) == "rejected");
+  fs::remove(path);
 }

@@ -28,6 +28,21 @@ Json counterexample_certificate(const std::string& model_path, const std::vector
               {"output", rational_array(net_eval_exact(network_load(model_path), point))}};
 }
 
+Json property_parameters(const std::string& model_path, const SafetyProperty& property) {
+  Json unsafe = Json::array();
+  for (const OutputConjunction& conj : property.unsafe) {
+    Json c = Json::array();
+    for (const OutputAtom& a : conj)
+      c.push_back(Json{{"coefficients", rational_array(a.coefficients)}, {"constant", rational_to_string(a.constant)}, {"strict", a.strict}});
+    unsafe.push_back(c);
+  }
+  return Json{{"model", model_path}, {"box", Json{{"lo", rational_array(property.lo)}, {"hi", rational_array(property.hi)}}}, {"unsafe", unsafe}};
+}
+
+Json partition_certificate(const BranchResult& result) {
+  return Json{{"method", "box-partition"}, {"tree", result.tree}, {"leaves", result.leaves}};
+}
+
 }  // namespace
 
 std::string norm_text(Norm norm) { return norm == Norm::L1 ? "l1" : (norm == Norm::L2 ? "l2" : "linf"); }
@@ -47,19 +62,34 @@ Json claim_robustness_ball(const std::string& id, const std::string& model_path,
 
 Json claim_robustness_property(const std::string& id, const std::string& statement, const std::string& model_path,
                                const SafetyProperty& property, const BranchResult& result) {
-  Json unsafe = Json::array();
-  for (const OutputConjunction& conj : property.unsafe) {
-    Json c = Json::array();
-    for (const OutputAtom& a : conj)
-      c.push_back(Json{{"coefficients", rational_array(a.coefficients)}, {"constant", rational_to_string(a.constant)}, {"strict", a.strict}});
-    unsafe.push_back(c);
-  }
-  Json par{{"model", model_path}, {"box", Json{{"lo", rational_array(property.lo)}, {"hi", rational_array(property.hi)}}}, {"unsafe", unsafe}};
-  Json claim = claim_shell(id, statement, par, result.status);
+  Json claim = claim_shell(id, statement, property_parameters(model_path, property), result.status);
   if (result.status == "verified")
-    claim["certificate"] = Json{{"method", "box-partition"}, {"tree", result.tree}, {"leaves", result.leaves}};
+    claim["certificate"] = partition_certificate(result);
   else
     claim["certificate"] = counterexample_certificate(model_path, *result.counterexample);
+  return claim;
+}
+
+Json claim_robustness_cases(const std::string& id, const std::string& statement, const std::string& model_path,
+                            const std::vector<SafetyProperty>& cases, const CasesResult& result) {
+  if (cases.size() == 1) {
+    if (result.cases.size() != 1) throw InputError("--certificate", "the property was not decided");
+    return claim_robustness_property(id, statement, model_path, cases[0], result.cases[0]);
+  }
+  Json par{{"model", model_path}, {"cases", Json::array()}};
+  for (const SafetyProperty& c : cases) {
+    Json one = property_parameters(model_path, c);
+    one.erase("model");
+    par["cases"].push_back(one);
+  }
+  Json claim = claim_shell(id, statement, par, result.status);
+  if (result.status == "verified") {
+    Json each = Json::array();
+    for (const BranchResult& r : result.cases) each.push_back(partition_certificate(r));
+    claim["certificate"] = Json{{"method", "cases"}, {"cases", each}};
+  } else {
+    claim["certificate"] = counterexample_certificate(model_path, *result.refuting().counterexample);
+  }
   return claim;
 }
 

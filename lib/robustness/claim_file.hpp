@@ -7,6 +7,7 @@
 #include <string>
 
 #include "io/json_exact.hpp"
+#include "robustness/cases.hpp"
 #include "robustness/certify.hpp"
 
 namespace rl {
@@ -17,6 +18,12 @@ Json claim_robustness_ball(const std::string& id, const std::string& model_path,
 // For a box property (e.g. from VNN-LIB); the verdict is "verified" or "refuted".
 Json claim_robustness_property(const std::string& id, const std::string& statement, const std::string& model_path,
                                const SafetyProperty& property, const BranchResult& result);
+
+// For a property with several input boxes (robustness/cases.hpp): with one
+// case, the box-property claim above; with several, parameters list the cases
+// and a verified certificate holds one box partition per case.
+Json claim_robustness_cases(const std::string& id, const std::string& statement, const std::string& model_path,
+                            const std::vector<SafetyProperty>& cases, const CasesResult& result);
 
 std::string norm_text(Norm norm);
 

@@ -1,5 +1,6 @@
 #include "vnnlib/vnnlib.hpp"
 
+#include <algorithm>
 #include <optional>
 
 #include "arith/error.hpp"
@@ -16,13 +17,18 @@ struct Linear {
   Rational constant;
 };
 
-using Dnf = std::vector<OutputConjunction>;
+// One conjunction of the asserted formula: bounds on inputs and atoms on outputs.
+struct Term {
+  std::vector<std::optional<Rational>> lo, hi;  // per input; empty: no bound on any
+  OutputConjunction atoms;
+};
+
+using Dnf = std::vector<Term>;
 
 struct Reader {
   std::string source;
   std::size_t input_dim, output_dim;
   std::vector<bool> declared_x, declared_y;
-  std::vector<std::optional<Rational>> lo, hi;
 
   [[noreturn]] void fail(const SExpr& e, const std::string& reason) const {
     throw InputError(source + ":" + std::to_string(e.line), reason);
@@ -58,21 +64,21 @@ struct Reader {
     seen[k] = true;
   }
 
-  // An input bound (<= X_i c), (>= X_i c), (<= c X_i), (>= c X_i); false when e is not of this shape.
-  bool input_bound(const SExpr& e) {
-    if (!e.is_list || e.items.size() != 3 || e.items[0].is_list) return false;
+  // An input bound (<= X_i c), (>= X_i c), (<= c X_i), (>= c X_i) as a term; nothing when e is not of this shape.
+  std::optional<Term> input_bound(const SExpr& e) const {
+    if (!e.is_list || e.items.size() != 3 || e.items[0].is_list) return std::nullopt;
     const std::string& op = e.items[0].atom;
-    if (op != "<=" && op != ">=") return false;
+    if (op != "<=" && op != ">=") return std::nullopt;
     const SExpr &a = e.items[1], &b = e.items[2];
     bool a_var = !a.is_list && variable(a.atom).first == 'X', b_var = !b.is_list && variable(b.atom).first == 'X';
-    if (!(a_var && is_number(b)) && !(b_var && is_number(a))) return false;
+    if (!(a_var && is_number(b)) && !(b_var && is_number(a))) return std::nullopt;
     const SExpr& v = a_var ? a : b;
     std::size_t k = checked_variable(v, 'X');
     Rational c = rational_parse((a_var ? b : a).atom, source + ":" + std::to_string(e.line));
     bool upper = (op == "<=") == a_var;  // X <= c, or c >= X
-    auto& slot = upper ? hi[k] : lo[k];
-    if (!slot || (upper ? c < *slot : c > *slot)) slot = c;
-    return true;
+    Term t{std::vector<std::optional<Rational>>(input_dim), std::vector<std::optional<Rational>>(input_dim), {}};
+    (upper ? t.hi : t.lo)[k] = c;
+    return t;
   }
 
   std::size_t checked_variable(const SExpr& v, char expected) const {
@@ -81,7 +87,7 @@ struct Reader {
     const std::vector<bool>& seen = kind == 'X' ? declared_x : declared_y;
     if (k >= seen.size() || !seen[k]) fail(v, "variable " + v.atom + " is used but not declared");
     if (kind != expected)
-      fail(v, expected == 'Y' ? "input " + v.atom + " may appear only in top-level bounds (assert (<= X_i c))"
+      fail(v, expected == 'Y' ? "input " + v.atom + " may appear only in bounds such as (<= X_i c)"
                               : "expected an input variable, found " + v.atom);
     return k;
   }
@@ -133,6 +139,7 @@ struct Reader {
 
   Dnf formula(const SExpr& e) const {
     if (!e.is_list || e.items.empty() || e.items[0].is_list) fail(e, "expected a constraint such as (<= Y_0 Y_1), (and ...) or (or ...)");
+    if (auto bound = input_bound(e)) return {*bound};
     const std::string& op = e.items[0].atom;
     if (op == "and" || op == "or") {
       if (e.items.size() < 2) fail(e, "'" + op + "' needs arguments");
@@ -142,7 +149,7 @@ struct Reader {
           for (auto& c : formula(e.items[i])) acc.push_back(std::move(c));
         return acc;
       }
-      acc = {OutputConjunction{}};
+      acc = {Term{}};
       for (std::size_t i = 1; i < e.items.size(); ++i) acc = conjoin(e, acc, formula(e.items[i]));
       return acc;
     }
@@ -155,54 +162,106 @@ struct Reader {
       const Linear& small = less ? a : b;
       OutputAtom atom{std::vector<Rational>(output_dim, Rational(0)), big.constant - small.constant, op.size() == 1};
       for (std::size_t j = 0; j < output_dim; ++j) atom.coefficients[j] = big.coefficients[j] - small.coefficients[j];
-      return {OutputConjunction{atom}};
+      return {Term{{}, {}, OutputConjunction{atom}}};
     }
     fail(e, "unsupported constraint '" + op + "'");
   }
 
   Dnf conjoin(const SExpr& where, const Dnf& a, const Dnf& b) const {
-    if (a.size() * b.size() > kMaxConjunctions) fail(where, "the output formula expands to more than 100000 conjunctions");
+    if (a.size() * b.size() > kMaxConjunctions) fail(where, "the formula expands to more than 100000 conjunctions");
     Dnf out;
     for (const auto& x : a)
-      for (const auto& y : b) {
-        OutputConjunction c = x;
-        c.insert(c.end(), y.begin(), y.end());
-        out.push_back(std::move(c));
-      }
+      for (const auto& y : b) out.push_back(meet(x, y));
     return out;
+  }
+
+  // Both terms at once: the tighter bound of each input, and all atoms.
+  Term meet(const Term& x, const Term& y) const {
+    if (x.lo.empty()) return Term{y.lo, y.hi, concat(x.atoms, y.atoms)};
+    Term t{x.lo, x.hi, concat(x.atoms, y.atoms)};
+    for (std::size_t i = 0; i < y.lo.size(); ++i) {
+      if (y.lo[i] && (!t.lo[i] || *y.lo[i] > *t.lo[i])) t.lo[i] = y.lo[i];
+      if (y.hi[i] && (!t.hi[i] || *y.hi[i] < *t.hi[i])) t.hi[i] = y.hi[i];
+    }
+    return t;
+  }
+
+  static OutputConjunction concat(const OutputConjunction& a, const OutputConjunction& b) {
+    OutputConjunction c = a;
+    c.insert(c.end(), b.begin(), b.end());
+    return c;
   }
 };
 
 }  // namespace
 
-SafetyProperty vnnlib_parse(const std::string& text, const std::string& source, std::size_t input_dim, std::size_t output_dim) {
-  Reader r{source, input_dim, output_dim, std::vector<bool>(input_dim), std::vector<bool>(output_dim),
-           std::vector<std::optional<Rational>>(input_dim), std::vector<std::optional<Rational>>(input_dim)};
-  Dnf unsafe{OutputConjunction{}};
+std::vector<SafetyProperty> vnnlib_parse_cases(const std::string& text, const std::string& source, std::size_t input_dim,
+                                               std::size_t output_dim) {
+  Reader r{source, input_dim, output_dim, std::vector<bool>(input_dim), std::vector<bool>(output_dim)};
+  Dnf asserted{Term{}};
   for (const SExpr& e : sexpr_parse(text, source)) {
     if (!e.is_list || e.items.empty() || e.items[0].is_list) r.fail(e, "expected (declare-const ...) or (assert ...)");
     const std::string& head = e.items[0].atom;
     if (head == "declare-const") { r.declare(e); continue; }
     if (head != "assert") r.fail(e, "unsupported command '" + head + "'");
     if (e.items.size() != 2) r.fail(e, "assert takes one formula");
-    if (r.input_bound(e.items[1])) continue;
-    unsafe = r.conjoin(e, unsafe, r.formula(e.items[1]));
+    asserted = r.conjoin(e, asserted, r.formula(e.items[1]));
   }
-  SafetyProperty p;
-  for (std::size_t i = 0; i < input_dim; ++i) {
-    std::string name = "X_" + std::to_string(i);
-    if (!r.declared_x[i]) throw InputError(source, name + " is not declared (the network has " + std::to_string(input_dim) + " inputs)");
-    if (!r.lo[i] || !r.hi[i]) throw InputError(source, name + " has no " + std::string(r.lo[i] ? "upper" : "lower") + " bound");
-    if (*r.lo[i] > *r.hi[i]) throw InputError(source, name + " has an empty range: lower bound above upper bound");
-    p.lo.push_back(*r.lo[i]);
-    p.hi.push_back(*r.hi[i]);
+  for (std::size_t i = 0; i < input_dim; ++i)
+    if (!r.declared_x[i])
+      throw InputError(source, "X_" + std::to_string(i) + " is not declared (the network has " + std::to_string(input_dim) + " inputs)");
+  // One case per distinct input box, in the order of first appearance; a
+  // conjunction whose box is empty holds nowhere and is dropped.
+  std::vector<SafetyProperty> cases;
+  std::string empty_range;
+  for (Term& t : asserted) {
+    if (t.lo.empty()) t.lo = t.hi = std::vector<std::optional<Rational>>(input_dim);
+    SafetyProperty box;
+    for (std::size_t i = 0; i < input_dim; ++i) {
+      std::string name = "X_" + std::to_string(i);
+      if (!t.lo[i] || !t.hi[i])
+        throw InputError(source, name + " has no " + std::string(t.lo[i] ? "upper" : "lower") + " bound" +
+                                     (asserted.size() > 1 ? " in one of the alternatives" : ""));
+      if (*t.lo[i] > *t.hi[i] && empty_range.empty()) empty_range = name;
+      box.lo.push_back(*t.lo[i]);
+      box.hi.push_back(*t.hi[i]);
+    }
+    bool empty = false;
+    for (std::size_t i = 0; i < input_dim; ++i) empty = empty || box.lo[i] > box.hi[i];
+    if (empty) continue;
+    auto same = std::find_if(cases.begin(), cases.end(), [&](const SafetyProperty& c) { return c.lo == box.lo && c.hi == box.hi; });
+    if (same == cases.end()) same = cases.insert(cases.end(), std::move(box));
+    same->unsafe.push_back(std::move(t.atoms));
   }
-  p.unsafe = std::move(unsafe);
-  return p;
+  if (cases.empty()) throw InputError(source, empty_range + " has an empty range: lower bound above upper bound");
+  return cases;
+}
+
+SafetyProperty vnnlib_parse(const std::string& text, const std::string& source, std::size_t input_dim, std::size_t output_dim) {
+  std::vector<SafetyProperty> cases = vnnlib_parse_cases(text, source, input_dim, output_dim);
+  if (cases.size() != 1)
+    throw InputError(source, "the property has " + std::to_string(cases.size()) + " alternative input boxes; one was expected here");
+  return std::move(cases.front());
 }
 
 SafetyProperty vnnlib_read(const std::string& path, std::size_t input_dim, std::size_t output_dim) {
   return vnnlib_parse(file_read_text(path), path, input_dim, output_dim);
+}
+
+std::vector<SafetyProperty> vnnlib_read_cases(const std::string& path, std::size_t input_dim, std::size_t output_dim) {
+  return vnnlib_parse_cases(file_read_text(path), path, input_dim, output_dim);
+}
+
+std::optional<std::string> vnnlib_clamp_warning(const Network& net, const std::vector<SafetyProperty>& cases, const std::string& source) {
+  if (!net.clamp) return std::nullopt;
+  for (const SafetyProperty& c : cases)
+    for (std::size_t i = 0; i < c.lo.size(); ++i)
+      if (c.lo[i] < net.clamp->lo[i] || c.hi[i] > net.clamp->hi[i])
+        return source + ": the input box leaves the network's input range at X_" + std::to_string(i) + " ([" +
+               rational_to_string(c.lo[i]) + ", " + rational_to_string(c.hi[i]) + "] against [" + rational_to_string(net.clamp->lo[i]) +
+               ", " + rational_to_string(net.clamp->hi[i]) + "] in " + net.source +
+               "): inputs outside it are clamped. Are the property and the network in the same units (raw or normalized, see --normalized)?";
+  return std::nullopt;
 }
 
 }  // namespace rl
