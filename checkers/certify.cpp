@@ -24,8 +24,14 @@ struct CertifyCliOptions {
   int digits = 17;
   std::uint64_t seed = 1;
   std::optional<std::string> max_memory;
+  std::string split = "auto", bounds = "linear";
+  unsigned threads = 1;
   bool json = false;
 };
+
+SplitMode parse_split(const std::string& s) {
+  return s == "input" ? SplitMode::input : (s == "relu" ? SplitMode::relu : SplitMode::automatic);
+}
 
 Norm parse_norm(const std::string& s) {
   if (s == "linf") return Norm::Linf;
@@ -116,38 +122,41 @@ void run_ball(const CertifyCliOptions& o, const Network& net, const std::atomic<
 }
 
 void run_vnnlib(const CertifyCliOptions& o, const Network& net, const std::atomic<bool>* stop) {
-  SafetyProperty p = vnnlib_read(o.vnnlib, net.input_dim, net.output_dim());
+  std::vector<SafetyProperty> cases = vnnlib_read_cases(o.vnnlib, net.input_dim, net.output_dim());
+  if (auto warning = vnnlib_clamp_warning(net, cases, o.vnnlib)) std::cerr << "warning: " << *warning << "\n";
   BranchOptions bo;
   bo.time_limit_seconds = o.time_limit;
   bo.stop = stop;
   if (o.max_memory) bo.max_memory_bytes = memory_limit_parse(*o.max_memory, "--max-memory");
   bo.seed = o.seed;
-  BranchResult b = branch_and_bound(net, p, bo);
-  if (!o.certificate.empty() && b.status == "verified" &&
-      !certificate_replays(claim_robustness_property(claim_id(o.certificate), "", o.model.path, p, b))) {
-    bo.symbolic = false;
-    bo.time_limit_seconds = std::max(1.0, o.time_limit - b.seconds);
-    b = branch_and_bound(net, p, bo);
-  }
+  bo.split = parse_split(o.split);
+  bo.threads = o.threads;
+  bo.linear_bounds = o.bounds == "linear";
+  auto redo = [&](const SafetyProperty& c, const BranchResult& r) {
+    return !o.certificate.empty() && !certificate_replays(claim_robustness_property(claim_id(o.certificate), "", o.model.path, c, r));
+  };
+  CasesResult b = branch_and_bound_cases(net, cases, bo, redo);
   std::string result = b.status == "verified" ? "unsat" : (b.status == "refuted" ? "sat" : (b.reason == "time-limit" ? "timeout" : "unknown"));
+  const BranchResult* refuting = b.status == "refuted" ? &b.refuting() : nullptr;
   Json j{{"model", net.source}, {"property", o.vnnlib}, {"result", result}, {"verdict", b.status}, {"nodes", b.nodes},
-         {"leaves", b.leaves}, {"seconds", b.seconds},
-         {"method", b.status == "refuted" ? "counterexample (" + b.counterexample_source + ", checked exactly)" : "branch and bound (interval, symbolic-interval and mean-value bounds)"}};
-  if (b.counterexample) {
-    std::vector<Rational> y = net_eval_exact(net, *b.counterexample);
-    j["counterexample"] = Json{{"input", exact_list(*b.counterexample, o.digits)}, {"outputs", exact_list(y, o.digits)}};
+         {"leaves", b.leaves}, {"seconds", b.seconds}, {"cases", cases.size()},
+         {"method", refuting ? "counterexample (" + refuting->counterexample_source + ", checked exactly)" : (bo.linear_bounds ? "branch and bound (linear-relaxation bounds, input and ReLU splits)" : "branch and bound (interval, symbolic-interval and mean-value bounds)")}};
+  if (refuting) {
+    std::vector<Rational> y = net_eval_exact(net, *refuting->counterexample);
+    j["counterexample"] = Json{{"input", exact_list(*refuting->counterexample, o.digits)}, {"outputs", exact_list(y, o.digits)}};
   }
   if (!o.certificate.empty() && b.status != "unknown") {
-    write_claim(o.certificate, claim_robustness_property(claim_id(o.certificate), "VNN-LIB property " + o.vnnlib + " holds on " + o.model.path,
-                                                         o.model.path, p, b));
+    write_claim(o.certificate, claim_robustness_cases(claim_id(o.certificate), "VNN-LIB property " + o.vnnlib + " holds on " + o.model.path,
+                                                      o.model.path, cases, b));
     j["certificate"] = o.certificate;
   }
   if (o.json) { print_json(j); return; }
   std::cout << result << "   [" << j["method"].get<std::string>() << ", " << b.nodes << " boxes, " << b.seconds << " s]\n";
-  if (b.counterexample) {
-    std::vector<Rational> y = net_eval_exact(net, *b.counterexample);
+  if (refuting) {
+    const std::vector<Rational>& x = *refuting->counterexample;
+    std::vector<Rational> y = net_eval_exact(net, x);
     std::cout << "(";
-    for (std::size_t i = 0; i < b.counterexample->size(); ++i) std::cout << "(X_" << i << " " << rational_to_string((*b.counterexample)[i]) << ")\n ";
+    for (std::size_t i = 0; i < x.size(); ++i) std::cout << "(X_" << i << " " << rational_to_string(x[i]) << ")\n ";
     for (std::size_t i = 0; i < y.size(); ++i) std::cout << "(Y_" << i << " " << rational_to_string(y[i]) << ")" << (i + 1 < y.size() ? "\n " : ")\n");
   }
 }
@@ -174,6 +183,12 @@ void setup(CLI::App& app) {
   sub->add_option("--certificate", o->certificate, "write a claim file (kind robustness) that `robustlaw check` replays");
   sub->add_option("--digits", o->digits, "significant digits of printed decimals")->check(CLI::Range(1, 10000));
   sub->add_option("--max-memory", o->max_memory, "MB (2^20 bytes): cap on the branch and bound's stack and certificate tree; past it the answer is unknown (memory-limit)");
+  sub->add_option("--split", o->split, "--vnnlib: what the branch and bound splits: auto (default), input or relu")
+      ->check(CLI::IsMember({"auto", "input", "relu"}));
+  sub->add_option("--bounds", o->bounds, "--vnnlib: linear (default: linear relaxations, input and ReLU splits) or interval (input splits with interval, symbolic and mean-value bounds)")
+      ->check(CLI::IsMember({"linear", "interval"}));
+  sub->add_option("--threads", o->threads, "--vnnlib: worker threads of the branch and bound (default 1); results do not depend on it")
+      ->check(CLI::Range(1u, 1024u));
   sub->add_option("--seed", o->seed, "seed of the (untrusted) random attacks");
   sub->add_flag("--json", o->json, "print one JSON object");
   sub->callback([o] { run_certify(*o); });

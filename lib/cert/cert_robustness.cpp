@@ -6,7 +6,9 @@
 //             (a tie is unsafe: C must be the unique argmax);
 //   property: {"model", "box": {"lo": [...], "hi": [...]},
 //              "unsafe": [[{"coefficients": [a_j], "constant": b, "strict": bool}, ...], ...]}
-//             region = the box; unsafe = OR of ANDs of sum_j a_j f_j + b >= 0 (> 0 if strict).
+//             region = the box; unsafe = OR of ANDs of sum_j a_j f_j + b >= 0 (> 0 if strict);
+//   cases:    {"model", "cases": [{"box", "unsafe"}, ...]}: several property
+//             forms at once (the claim holds when every case holds).
 // Certificate, one of:
 //   {"counterexample": [y_i], "output": [f_j]}: y lies in the region, f is
 //   exactly the network's output at y, and it is unsafe -> verdict "violated";
@@ -20,11 +22,26 @@
 //   or ("S") by exact symbolic interval propagation, or, for a
 //   leaf holding the ball center x, g(x) + ||G||_dual R (||.||_dual of the
 //   Clarke gradient enclosure G over the leaf; for l2 the comparison is done
-//   on squares). "O": the leaf misses the ball.
-// Everything here is exact rational arithmetic: no floating point, no search.
-// It uses the network loader and exact evaluation from lib/net only.
+//   on squares). "O": the leaf misses the ball;
+//   {"method": "cases", "cases": [certificate per case]} for the cases form
+//   (a counterexample certificate must refute one of the cases).
+//   Linear-relaxation nodes (robustness/bnb_linear.hpp): {"relu": [k, j]}
+//   splits the current node by hidden neuron j of layer k (first child
+//   z_{k,j} <= 0, then z_{k,j} >= 0; a neuron is split once per path); a leaf
+//   {"linear": [proof per conjunction]} is safe when the node's bounds
+//   contradict its splits, or when each conjunction's recorded relaxation
+//   {"lambda", "alpha", "beta"} gives an upper bound < 0 of lambda . atoms
+//   (bounds/linear_bounds.hpp applied in outward-rounded arithmetic: slopes
+//   and multipliers are taken as recorded, never searched for).
+// Everything else here is exact rational arithmetic, no search. It uses the
+// network loader and exact evaluation from lib/net, and the header-only
+// bounds core lib/bounds/linear_bounds.hpp (lib/net and lib/arith only).
+
+#include <cmath>
+#include <optional>
 
 #include "arith/error.hpp"
+#include "bounds/linear_bounds.hpp"
 #include "cert/claim.hpp"
 #include "cert/claim_path.hpp"
 #include "net/eval.hpp"
@@ -62,23 +79,43 @@ struct Problem {
   Network net;
   Region region;
   std::vector<std::vector<Atom>> unsafe;
+  std::vector<Network> conjunction_nets;  // per conjunction: output row i is its atom i
 };
 
-Network atom_network(const Network& net, const std::vector<Rational>& a, const Rational& b) {
+// The network x -> (sum_j a_j f_j(x) + b) over atoms (a, b), exactly.
+Network atoms_network(const Network& net, const std::vector<const Atom*>& atoms) {
   const Layer& last = net.layers.back();
   std::vector<std::pair<RationalMatrix, std::vector<Rational>>> layers;
   for (std::size_t k = 0; k + 1 < net.layers.size(); ++k) layers.push_back({net.layers[k].weights, net.layers[k].bias});
-  RationalMatrix w(1, std::vector<Rational>(last.in_dim(), Rational(0)));
-  Rational bias = b;
-  for (std::size_t j = 0; j < last.out_dim(); ++j) {
-    if (a[j] == 0) continue;
-    for (std::size_t c = 0; c < last.in_dim(); ++c) w[0][c] += a[j] * last.weights[j][c];
-    bias += a[j] * last.bias[j];
+  RationalMatrix w(atoms.size(), std::vector<Rational>(last.in_dim(), Rational(0)));
+  std::vector<Rational> bias;
+  for (std::size_t r = 0; r < atoms.size(); ++r) {
+    const std::vector<Rational>& a = atoms[r]->coefficients;
+    bias.push_back(atoms[r]->constant);
+    for (std::size_t j = 0; j < last.out_dim(); ++j) {
+      if (a[j] == 0) continue;
+      for (std::size_t c = 0; c < last.in_dim(); ++c) w[r][c] += a[j] * last.weights[j][c];
+      bias[r] += a[j] * last.bias[j];
+    }
   }
-  layers.push_back({w, {bias}});
+  layers.push_back({w, bias});
   Network out = network_from_layers(net.input_dim, std::move(layers), net.source);
   out.clamp = net.clamp;
   return out;
+}
+
+Network atom_network(const Network& net, const std::vector<Rational>& a, const Rational& b) {
+  Atom atom{Network{}, false, a, b};
+  return atoms_network(net, {&atom});
+}
+
+void add_conjunction_nets(Problem& p) {
+  for (const auto& conj : p.unsafe) {
+    std::vector<const Atom*> atoms;
+    for (const Atom& a : conj) atoms.push_back(&a);
+    if (!atoms.empty()) p.conjunction_nets.push_back(atoms_network(p.net, atoms));
+    else p.conjunction_nets.push_back(Network{});
+  }
 }
 
 // Exact interval propagation: the pre-activation enclosures of every layer.
@@ -318,15 +355,92 @@ bool leaf_safe(const Problem& p, const std::string& token, const std::vector<QIn
   return true;
 }
 
+// A finite number >= 0 from JSON (a double: a dyadic rational), or nothing.
+std::optional<double> nonnegative_number(const Json& v) {
+  if (!v.is_number()) return std::nullopt;
+  double x = v.get<double>();
+  if (!std::isfinite(x) || x < 0) return std::nullopt;
+  return x;
+}
+
+// One conjunction's recorded relaxation: lambda (per atom), alpha numerators
+// over 65536 (per hidden neuron, in [0, 65536]) and beta entries [k, j, value]
+// on split neurons. Empty string when well-formed, else the reason.
+std::string read_proof(const Json& proof, std::size_t atoms, const bounds::StateMatrix& states, std::vector<double>& lambda,
+                       bounds::NeuronValues& alpha, bounds::NeuronValues& beta) {
+  if (!proof.is_object() || !proof.contains("lambda") || !proof.contains("alpha") || !proof.contains("beta") || proof.size() != 3)
+    return "a proof is {lambda, alpha, beta}";
+  const Json &l = proof["lambda"], &a = proof["alpha"], &b = proof["beta"];
+  if (!l.is_array() || l.size() != atoms) return "lambda needs one weight per atom of the conjunction";
+  for (const Json& v : l) {
+    auto x = nonnegative_number(v);
+    if (!x) return "a lambda is not a finite number >= 0";
+    lambda.push_back(*x);
+  }
+  if (!a.is_array() || a.size() != states.size()) return "alpha needs one list per hidden layer";
+  for (std::size_t k = 0; k < states.size(); ++k) {
+    if (!a[k].is_array() || a[k].size() != states[k].size()) return "alpha of layer " + std::to_string(k) + " has the wrong length";
+    alpha.emplace_back();
+    for (const Json& v : a[k]) {
+      if (!v.is_number_integer() || v.get<long long>() < 0 || v.get<long long>() > 65536) return "an alpha is not an integer in [0, 65536] (a slope in [0, 1])";
+      alpha.back().push_back(static_cast<double>(v.get<long long>()) / 65536.0);
+    }
+    beta.emplace_back(states[k].size(), 0.0);
+  }
+  if (!b.is_array()) return "beta must be a list of [layer, neuron, value]";
+  for (const Json& e : b) {
+    if (!e.is_array() || e.size() != 3 || !e[0].is_number_unsigned() || !e[1].is_number_unsigned()) return "a beta entry is [layer, neuron, value]";
+    std::size_t k = e[0].get<std::size_t>(), j = e[1].get<std::size_t>();
+    if (k >= states.size() || j >= states[k].size() || states[k][j] == 0) return "a beta entry names a neuron that is not split";
+    auto x = nonnegative_number(e[2]);
+    if (!x) return "a beta is not a finite number >= 0";
+    beta[k][j] = *x;
+  }
+  return "";
+}
+
+// A linear-relaxation leaf: the node (box and split states) holds no point
+// (its bounds contradict the splits), or every conjunction has a recorded
+// relaxation whose outward-rounded upper bound of lambda . atoms is < 0.
+bool linear_leaf_safe(const Problem& p, const Json& proofs, const std::vector<QInterval>& box, const bounds::StateMatrix& states, std::string& why) {
+  std::vector<double> lo, hi;
+  for (const QInterval& q : box) {
+    lo.push_back(DInterval::from_rational(q.lo).lo);
+    hi.push_back(DInterval::from_rational(q.hi).hi);
+  }
+  bounds::PreBounds pb = bounds::preactivation_bounds<bounds::OutwardArith>(p.net, lo, hi, states);
+  if (pb.empty) return true;
+  if (!proofs.is_array() || proofs.size() != p.unsafe.size()) { why = "it needs one proof per conjunction"; return false; }
+  for (std::size_t c = 0; c < p.unsafe.size(); ++c) {
+    std::vector<double> lambda;
+    bounds::NeuronValues alpha, beta;
+    why = read_proof(proofs[c], p.unsafe[c].size(), states, lambda, alpha, beta);
+    if (!why.empty()) return false;
+    if (p.unsafe[c].empty()) { why = "an empty conjunction cannot be refuted"; return false; }
+    double upper = bounds::spec_upper<bounds::OutwardArith>(p.conjunction_nets[c], pb, states, lambda, &alpha, &beta);
+    if (!(upper < 0)) { why = "conjunction " + std::to_string(c) + " is not refuted (bound " + std::to_string(upper) + ")"; return false; }
+  }
+  return true;
+}
+
 struct TreeCheck {
   const Problem& p;
   const Json& tree;
   std::size_t next = 0, leaves = 0;
   std::string failure;
+  bounds::StateMatrix states;
 
   bool walk(std::vector<QInterval>& box) {
     if (next >= tree.size()) { failure = "the tree ends early"; return false; }
     const Json& t = tree[next++];
+    if (t.is_object() && t.size() == 1 && t.contains("linear")) {
+      ++leaves;
+      std::string why;
+      if (linear_leaf_safe(p, t["linear"], box, states, why)) return true;
+      failure = "leaf " + std::to_string(leaves) + " (linear) is not shown safe: " + why;
+      return false;
+    }
+    if (t.is_object() && t.size() == 1 && t.contains("relu")) return walk_relu(box, t["relu"]);
     if (t.is_string()) {
       std::string token = t.get<std::string>();
       if (token != "I" && token != "M" && token != "S" && token != "O") { failure = "unknown leaf '" + token + "'"; return false; }
@@ -340,6 +454,7 @@ struct TreeCheck {
       return false;
     }
     std::size_t k = t.get<std::size_t>();
+    if (!(box[k].hi > box[k].lo)) { failure = "entry " + std::to_string(next - 1) + " splits a coordinate of width 0"; return false; }
     QInterval whole = box[k];
     Rational mid = (whole.lo + whole.hi) / 2;
     box[k] = {whole.lo, mid};
@@ -349,6 +464,23 @@ struct TreeCheck {
     box[k] = whole;
     return ok;
   }
+
+  // {"relu": [k, j]}: the node's region is cut by z_{k,j} <= 0 (first child) and z_{k,j} >= 0 (second).
+  bool walk_relu(std::vector<QInterval>& box, const Json& neuron) {
+    if (!neuron.is_array() || neuron.size() != 2 || !neuron[0].is_number_unsigned() || !neuron[1].is_number_unsigned() ||
+        neuron[0].get<std::size_t>() >= states.size() || neuron[1].get<std::size_t>() >= states[neuron[0].get<std::size_t>()].size()) {
+      failure = "entry " + std::to_string(next - 1) + " names no hidden neuron [layer, neuron]";
+      return false;
+    }
+    std::size_t k = neuron[0].get<std::size_t>(), j = neuron[1].get<std::size_t>();
+    if (states[k][j] != 0) { failure = "entry " + std::to_string(next - 1) + " splits a neuron already split"; return false; }
+    states[k][j] = -1;
+    bool ok = walk(box);
+    states[k][j] = 1;
+    ok = ok && walk(box);
+    states[k][j] = 0;
+    return ok;
+  }
 };
 
 Problem problem_from_claim(const Json& claim, const ClaimContext& ctx) {
@@ -356,7 +488,7 @@ Problem problem_from_claim(const Json& claim, const ClaimContext& ctx) {
   if (!claim.contains("parameters") || !claim["parameters"].is_object()) throw InputError(where, "missing \"parameters\"");
   const Json& par = claim["parameters"];
   if (!par.contains("model") || !par["model"].is_string()) throw InputError(where, "parameters.model must be a path");
-  Problem p{network_load(claim_resolve_path(par["model"].get<std::string>(), ctx, "parameters.model")), {}, {}};
+  Problem p{network_load(claim_resolve_path(par["model"].get<std::string>(), ctx, "parameters.model")), {}, {}, {}};
   const std::size_t d = p.net.input_dim, n = p.net.output_dim();
   if (par.contains("input")) {
     Region& r = p.region;
@@ -376,6 +508,7 @@ Problem problem_from_claim(const Json& claim, const ClaimContext& ctx) {
       a[label] = -1;
       p.unsafe.push_back({Atom{atom_network(p.net, a, 0), false, a, 0}});
     }
+    add_conjunction_nets(p);
     return p;
   }
   p.region.lo = rational_vector_from_json(par.at("box").at("lo"), where + ": parameters.box.lo");
@@ -392,6 +525,7 @@ Problem problem_from_claim(const Json& claim, const ClaimContext& ctx) {
     }
     p.unsafe.push_back(std::move(atoms));
   }
+  add_conjunction_nets(p);
   return p;
 }
 
@@ -420,8 +554,49 @@ ClaimOutcome check_counterexample(const Problem& p, const Json& point_json, cons
   return {"rejected", "the counterexample's exact output is safe"};
 }
 
+ClaimOutcome verify_robustness(const Json& claim, const ClaimContext& ctx);
+
+// The claim restricted to case k of parameters.cases, with certificate `cert`.
+Json case_claim(const Json& claim, std::size_t k, const Json& cert) {
+  Json one = claim;
+  Json par = claim["parameters"]["cases"][k];
+  par["model"] = claim["parameters"]["model"];
+  one["parameters"] = par;
+  one["certificate"] = cert;
+  return one;
+}
+
+// Several input boxes: a counterexample of any case is one of the claim; the
+// claim holds when every case's own certificate shows it holds.
+ClaimOutcome verify_cases(const Json& claim, const ClaimContext& ctx) {
+  const Json& cases = claim["parameters"]["cases"];
+  if (!cases.is_array() || cases.empty()) return {"rejected", "parameters.cases must be a non-empty list"};
+  if (!claim.contains("certificate") || !claim["certificate"].is_object()) return {"rejected", "no certificate"};
+  const Json& cert = claim["certificate"];
+  if (cert.contains("counterexample")) {
+    std::string last;
+    for (std::size_t k = 0; k < cases.size(); ++k) {
+      ClaimOutcome o = verify_robustness(case_claim(claim, k, cert), ctx);
+      if (o.verdict == "violated") return {"violated", "case " + std::to_string(k) + ": " + o.detail};
+      last = o.detail;
+    }
+    return {"rejected", "the counterexample refutes no case (" + last + ")"};
+  }
+  if (cert.size() != 2 || cert.value("method", Json()) != "cases" || !cert.contains("cases") || !cert["cases"].is_array() ||
+      cert["cases"].size() != cases.size())
+    return {"rejected", "a certificate for several cases is {method: cases, cases: [one per case]}"};
+  std::size_t leaves = 0;
+  for (std::size_t k = 0; k < cases.size(); ++k) {
+    ClaimOutcome o = verify_robustness(case_claim(claim, k, cert["cases"][k]), ctx);
+    if (o.verdict != "holds") return {"rejected", "case " + std::to_string(k) + ": " + o.detail};
+    leaves += cert["cases"][k].value("leaves", std::size_t(0));
+  }
+  return {"holds", "each of the " + std::to_string(cases.size()) + " cases holds (" + std::to_string(leaves) + " leaves in all)"};
+}
+
 ClaimOutcome verify_robustness(const Json& claim, const ClaimContext& ctx) {
   const std::string where = ctx.claim_path.empty() ? "claim" : ctx.claim_path;
+  if (claim.contains("parameters") && claim["parameters"].is_object() && claim["parameters"].contains("cases")) return verify_cases(claim, ctx);
   Problem p = problem_from_claim(claim, ctx);
   if (!claim.contains("certificate") || !claim["certificate"].is_object()) return {"rejected", "no certificate"};
   const Json& cert = claim["certificate"];
@@ -434,7 +609,7 @@ ClaimOutcome verify_robustness(const Json& claim, const ClaimContext& ctx) {
     return {"rejected", "a partition certificate is {method: box-partition, tree, leaves}"};
   std::vector<QInterval> box;
   for (std::size_t i = 0; i < p.region.lo.size(); ++i) box.push_back({p.region.lo[i], p.region.hi[i]});
-  TreeCheck t{p, cert["tree"], 0, 0, ""};
+  TreeCheck t{p, cert["tree"], 0, 0, "", bounds::free_states(p.net)};
   if (!t.walk(box)) return {"rejected", "box partition: " + t.failure};
   if (t.next != t.tree.size()) return {"rejected", "box partition: entries left after the last leaf"};
   if (cert["leaves"].get<std::size_t>() != t.leaves) return {"rejected", "box partition: 'leaves' differs from the tree's leaf count"};

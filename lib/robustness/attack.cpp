@@ -131,9 +131,12 @@ std::vector<std::vector<double>> attack_pgd(const Network& net, const SafetyProp
   for (std::size_t i = 0; i < lo.size(); ++i) width[i] = hi[i] - lo[i];
   std::vector<std::pair<double, std::vector<double>>> ends;
   std::uniform_real_distribution<double> u(0.0, 1.0);
-  for (unsigned r = 0; r < options.restarts; ++r) {
+  const std::size_t runs = options.restarts + options.starts.size();
+  for (std::size_t r = 0; r < runs; ++r) {
     std::vector<double> y(lo.size());
-    for (std::size_t i = 0; i < y.size(); ++i) y[i] = r == 0 ? lo[i] + 0.5 * width[i] : lo[i] + u(rng) * width[i];
+    if (r >= options.restarts) y = options.starts[r - options.restarts];
+    else
+      for (std::size_t i = 0; i < y.size(); ++i) y[i] = r == 0 ? lo[i] + 0.5 * width[i] : lo[i] + u(rng) * width[i];
     project(property, lo, hi, y);
     std::vector<double> best_y = y, grad;
     double best = attack_objective(net, property, y, &grad);

@@ -22,6 +22,7 @@ double attack_objective(const Network& net, const SafetyProperty& property, cons
 struct AttackOptions {
   unsigned restarts = 8;
   unsigned steps = 60;
+  std::vector<std::vector<double>> starts;  // extra starting points (each one more run)
 };
 
 // Projected gradient ascent of attack_objective from random starts in the box

@@ -7,6 +7,7 @@
 #include "net/eval.hpp"
 #include "robustness/attack.hpp"
 #include "robustness/ball.hpp"
+#include "robustness/bnb_linear.hpp"
 #include "robustness/symbolic.hpp"
 
 namespace rl {
@@ -187,7 +188,7 @@ bool initial_attack(Search& s, BranchResult& result) {
       result.counterexample_source = "probe point";
       return true;
     }
-  auto ends = attack_pgd(s.net, s.property, s.property.lo, s.property.hi, s.rng, AttackOptions{16, 80});
+  auto ends = attack_pgd(s.net, s.property, s.property.lo, s.property.hi, s.rng, AttackOptions{16, 80, {}});
   ends.resize(std::min<std::size_t>(ends.size(), 4));
   return try_candidates(s, ends, result, "pgd");
 }
@@ -208,14 +209,22 @@ bool probe_box(Search& s, const Box& box, std::uint64_t unproven, BranchResult& 
     }
   }
   if ((unproven & (unproven - 1)) != 0 && unproven % 256 != 0) return false;
-  auto ends = attack_pgd(s.net, s.property, box.lo, box.hi, s.rng, AttackOptions{2, 30});
+  auto ends = attack_pgd(s.net, s.property, box.lo, box.hi, s.rng, AttackOptions{2, 30, {}});
   ends.resize(1);
   return try_candidates(s, ends, result, "pgd");
+}
+
+bool linear_search_applies(const SafetyProperty& property, const BranchOptions& options) {
+  if (!options.linear_bounds || (property.ball && property.ball->norm != Norm::Linf)) return false;
+  for (const auto& conj : property.unsafe)
+    if (conj.empty()) return false;
+  return true;
 }
 
 }  // namespace
 
 BranchResult branch_and_bound(const Network& net, const SafetyProperty& property, const BranchOptions& options) {
+  if (linear_search_applies(property, options)) return branch_and_bound_linear(net, property, options);
   std::vector<OutputAtom> all;
   std::vector<std::vector<std::size_t>> rows;
   for (const auto& conj : property.unsafe) {

@@ -39,6 +39,9 @@
 
 namespace rl {
 
+// How the linear-bounds search splits a node (bnb_linear.hpp).
+enum class SplitMode : std::uint8_t { automatic, input, relu };
+
 struct BranchOptions {
   double time_limit_seconds = 60;
   const std::atomic<bool>* stop = nullptr;
@@ -46,6 +49,12 @@ struct BranchOptions {
   bool want_certificate = true;
   bool symbolic = true;  // use S bounds (their exact replay may be looser, see checkers/certify.cpp)
   std::size_t max_memory_bytes = 0;  // 0: no limit
+  // Linear-relaxation bounds with ReLU and input splits (bnb_linear.hpp)
+  // where they apply (no ball, or an linf ball, and no empty conjunction);
+  // false: the input-box search below.
+  bool linear_bounds = true;
+  SplitMode split = SplitMode::automatic;
+  unsigned threads = 1;  // the linear search's worker threads; results do not depend on it
 };
 
 struct BranchResult {
@@ -58,6 +67,7 @@ struct BranchResult {
   double seconds = 0;
 };
 
+// Dispatches to branch_and_bound_linear when options.linear_bounds applies, else runs the input-box search.
 BranchResult branch_and_bound(const Network& net, const SafetyProperty& property, const BranchOptions& options);
 
 }  // namespace rl

@@ -1,0 +1,366 @@
+#include "robustness/bnb_linear.hpp"
+
+#include <chrono>
+#include <cmath>
+#include <optional>
+#include <queue>
+#include <random>
+
+#include <oneapi/tbb/blocked_range.h>
+#include <oneapi/tbb/parallel_for.h>
+#include <oneapi/tbb/partitioner.h>
+#include <oneapi/tbb/task_arena.h>
+
+#include "bounds/optimize.hpp"
+#include "net/eval.hpp"
+#include "robustness/attack.hpp"
+
+namespace rl {
+namespace {
+
+using namespace bounds;
+using Clock = std::chrono::steady_clock;
+
+constexpr double kAlphaScale = 65536;  // recorded slopes are multiples of 2^-16
+constexpr std::size_t kBatch = 8;      // nodes per synchronous batch (fixed: results do not depend on threads)
+constexpr std::size_t kNone = static_cast<std::size_t>(-1);
+
+struct Node {
+  std::vector<Rational> lo, hi;
+  StateMatrix states;
+  std::vector<RelaxationChoice> warm;  // per conjunction, from the parent (empty at the root)
+  double priority = kInfinity;         // the parent's worst float bound
+  std::uint64_t id = 0;
+  std::size_t entry = 0;               // its slot in the tree
+};
+
+struct Worse {
+  bool operator()(const Node& a, const Node& b) const {
+    if (a.priority != b.priority) return a.priority < b.priority;
+    return a.id > b.id;
+  }
+};
+
+enum class Outcome : std::uint8_t { leaf, split_input, split_relu, point };
+
+struct Evaluation {
+  Outcome outcome = Outcome::leaf;
+  Json leaf;
+  std::size_t coordinate = kNone, layer = 0, neuron = 0;
+  std::vector<RelaxationChoice> choices;
+  double worst = -kInfinity;
+  std::vector<std::vector<double>> candidates;
+  std::optional<std::vector<Rational>> counterexample;
+  std::string counterexample_source;
+};
+
+struct TreeEntry {
+  Json token;
+  std::size_t left = kNone, right = kNone;
+};
+
+struct Search {
+  const Network& net;
+  const SafetyProperty& property;
+  const BranchOptions& options;
+  Network atoms;
+  std::vector<std::vector<std::size_t>> rows;
+  Clock::time_point start = Clock::now();
+
+  double elapsed() const { return std::chrono::duration<double>(Clock::now() - start).count(); }
+  bool out_of_time() const { return elapsed() > options.time_limit_seconds || (options.stop && options.stop->load()); }
+
+  void box_doubles(const Node& n, std::vector<double>& lo, std::vector<double>& hi) const {
+    lo.clear();
+    hi.clear();
+    for (std::size_t i = 0; i < n.lo.size(); ++i) {
+      lo.push_back(DInterval::from_rational(n.lo[i]).lo);
+      hi.push_back(DInterval::from_rational(n.hi[i]).hi);
+    }
+  }
+
+  Json proof_json(const RelaxationChoice& c, std::size_t conj) const {
+    Json lambda = Json::array(), alpha = Json::array(), beta = Json::array();
+    for (std::size_t r : rows[conj]) lambda.push_back(c.lambda[r]);
+    for (std::size_t k = 0; k < c.alpha.size(); ++k) {
+      Json layer = Json::array();
+      for (double a : c.alpha[k]) layer.push_back(static_cast<std::int64_t>(std::llround(a * kAlphaScale)));
+      alpha.push_back(layer);
+      for (std::size_t j = 0; j < c.beta[k].size(); ++j)
+        if (c.beta[k][j] != 0) beta.push_back(Json::array({k, j, c.beta[k][j]}));
+    }
+    return Json{{"lambda", lambda}, {"alpha", alpha}, {"beta", beta}};
+  }
+
+  static void quantize(RelaxationChoice& c) {
+    for (auto& layer : c.alpha)
+      for (double& a : layer) a = std::llround(std::fmin(1.0, std::fmax(0.0, a)) * kAlphaScale) / kAlphaScale;
+  }
+
+  bool can_split_input(const Node& n) const {
+    for (std::size_t i = 0; i < n.lo.size(); ++i)
+      if (n.hi[i] > n.lo[i]) return true;
+    return false;
+  }
+
+  Evaluation evaluate(const Node& node) const {
+    Evaluation ev;
+    std::vector<double> lo, hi;
+    box_doubles(node, lo, hi);
+    PreBounds pb = preactivation_bounds<FloatArith>(atoms, lo, hi, node.states);
+    std::optional<PreBounds> outward;
+    auto outward_bounds = [&]() -> const PreBounds& {
+      if (!outward) outward = preactivation_bounds<OutwardArith>(atoms, lo, hi, node.states);
+      return *outward;
+    };
+    if (pb.empty && outward_bounds().empty) {
+      ev.leaf = Json{{"linear", Json::array()}};
+      return ev;
+    }
+    Json proofs = Json::array();
+    std::size_t worst_conj = kNone;
+    std::vector<OptimizedBound> found(rows.size());
+    for (std::size_t c = 0; c < rows.size(); ++c) {
+      RelaxationChoice startc = c < node.warm.size() ? node.warm[c] : default_choice(atoms, pb, rows[c]);
+      OptimizeOptions oo;
+      oo.iterations = c < node.warm.size() ? 12 : 30;
+      oo.stop_below = -1e-7;
+      OptimizedBound ob = optimize_bound(atoms, pb, node.states, rows[c], startc, oo);
+      if (ob.upper < 0) {
+        quantize(ob.choice);
+        double proven = spec_upper<OutwardArith>(atoms, outward_bounds(), node.states, ob.choice.lambda, &ob.choice.alpha, &ob.choice.beta);
+        if (proven < 0) {
+          proofs.push_back(proof_json(ob.choice, c));
+          ev.choices.push_back(ob.choice);
+          continue;
+        }
+      }
+      if (worst_conj == kNone || ob.upper > found[worst_conj].upper) worst_conj = c;
+      ev.candidates.push_back(ob.corner);
+      ev.choices.push_back(ob.choice);
+      found[c] = std::move(ob);
+    }
+    if (worst_conj == kNone) {
+      ev.leaf = Json{{"linear", proofs}};
+      return ev;
+    }
+    std::vector<double> center;
+    for (std::size_t i = 0; i < lo.size(); ++i) center.push_back(0.5 * lo[i] + 0.5 * hi[i]);
+    ev.candidates.push_back(center);
+    ev.worst = found[worst_conj].upper;
+    choose_split(node, pb, found[worst_conj], worst_conj, ev);
+    return ev;
+  }
+
+  // BaBSR-style: an unstable neuron's score is what its relaxation adds to the
+  // bound (the chord's intercept times its coefficient); an input's is its
+  // coefficient times its width.
+  void choose_split(const Node& node, const PreBounds& pb, const OptimizedBound& ob, std::size_t conj, Evaluation& ev) const {
+    BacksubTrace trace;
+    spec_upper<FloatArith>(atoms, pb, node.states, ob.choice.lambda, &ob.choice.alpha, &ob.choice.beta, &trace);
+    double best_relu = -1;
+    std::size_t unstable = 0;
+    for (std::size_t k = 0; k < pb.lo.size(); ++k)
+      for (std::size_t j = 0; j < pb.lo[k].size(); ++j) {
+        if (relu_gate(pb.lo[k][j], pb.hi[k][j], node.states[k][j]) != Gate::unstable) continue;
+        ++unstable;
+        double m = trace.h_coefficient[k][j], l = pb.lo[k][j], u = pb.hi[k][j];
+        double score = m > 0 ? m * u * (-l) / (u - l) : -m * std::fmin(u, -l) * 0.25;
+        if (score > best_relu) { best_relu = score; ev.layer = k; ev.neuron = j; }
+      }
+    double best_input = -1;
+    for (std::size_t i = 0; i < node.lo.size(); ++i) {
+      if (!(node.hi[i] > node.lo[i])) continue;
+      double w = pb.in_hi[i] - pb.in_lo[i];
+      double score = std::fabs(trace.input_coefficient[i]) * w + 1e-300 * w;
+      if (score > best_input) { best_input = score; ev.coordinate = i; }
+    }
+    (void)conj;
+    bool input_possible = ev.coordinate != kNone, relu_possible = unstable > 0;
+    bool prefer_input = options.split == SplitMode::input || (options.split == SplitMode::automatic && node.lo.size() <= 16);
+    if (input_possible && (prefer_input || !relu_possible)) ev.outcome = Outcome::split_input;
+    else if (relu_possible) ev.outcome = Outcome::split_relu;
+    else ev.outcome = Outcome::point;
+  }
+
+  // Exact checks of the evaluation's candidates (those floats call unsafe or nearly), then a short PGD from them.
+  void probe(const Node& node, std::uint64_t unproven, Evaluation& ev) const {
+    for (const auto& y : ev.candidates)
+      if (attack_objective(net, property, y) >= -1e-9)
+        if (auto cex = counterexample_check(net, property, y)) {
+          ev.counterexample = cex;
+          ev.counterexample_source = "relaxation corner";
+          return;
+        }
+    if ((unproven & (unproven - 1)) != 0 && unproven % 64 != 0) return;
+    std::mt19937_64 rng(options.seed ^ (node.id * 0x9e3779b97f4a7c15ULL));
+    AttackOptions ao{2, 40, {}};
+    ao.starts = ev.candidates;
+    auto ends = attack_pgd(net, property, node.lo, node.hi, rng, ao);
+    ends.resize(std::min<std::size_t>(ends.size(), 2));
+    for (const auto& y : ends)
+      if (auto cex = counterexample_check(net, property, y)) {
+        ev.counterexample = cex;
+        ev.counterexample_source = "pgd";
+        return;
+      }
+  }
+};
+
+Json tree_preorder(const std::vector<TreeEntry>& entries) {
+  Json out = Json::array();
+  std::vector<std::size_t> stack{0};
+  while (!stack.empty()) {
+    std::size_t e = stack.back();
+    stack.pop_back();
+    out.push_back(entries[e].token);
+    if (entries[e].right != kNone) stack.push_back(entries[e].right);
+    if (entries[e].left != kNone) stack.push_back(entries[e].left);
+  }
+  return out;
+}
+
+std::size_t node_bytes(const Node& n) {
+  std::size_t b = sizeof(Node) + 2 * n.lo.size() * (sizeof(Rational) + 16);
+  for (const auto& s : n.states) b += s.size();
+  for (const auto& w : n.warm) {
+    b += w.lambda.size() * sizeof(double);
+    for (const auto& a : w.alpha) b += 2 * a.size() * sizeof(double);
+  }
+  return b;
+}
+
+bool initial_attack(const Search& s, std::mt19937_64& rng, BranchResult& result) {
+  std::vector<Rational> c;
+  for (std::size_t i = 0; i < s.property.lo.size(); ++i) c.push_back((s.property.lo[i] + s.property.hi[i]) / 2);
+  std::vector<std::vector<Rational>> probes{c, s.property.lo, s.property.hi};
+  if (s.property.ball) probes.push_back(s.property.ball->center);
+  for (const auto& y : probes)
+    if (auto cex = counterexample_check(s.net, s.property, y)) {
+      result.counterexample = cex;
+      result.counterexample_source = "probe point";
+      return true;
+    }
+  auto ends = attack_pgd(s.net, s.property, s.property.lo, s.property.hi, rng, AttackOptions{16, 80, {}});
+  ends.resize(std::min<std::size_t>(ends.size(), 4));
+  for (const auto& y : ends)
+    if (auto cex = counterexample_check(s.net, s.property, y)) {
+      result.counterexample = cex;
+      result.counterexample_source = "pgd";
+      return true;
+    }
+  return false;
+}
+
+}  // namespace
+
+BranchResult branch_and_bound_linear(const Network& net, const SafetyProperty& property, const BranchOptions& options) {
+  std::vector<OutputAtom> all;
+  std::vector<std::vector<std::size_t>> rows;
+  for (const auto& conj : property.unsafe) {
+    rows.emplace_back();
+    for (const OutputAtom& a : conj) {
+      rows.back().push_back(all.size());
+      all.push_back(a);
+    }
+  }
+  BranchResult result;
+  Clock::time_point start = Clock::now();
+  auto finish = [&](const std::string& status, const std::string& reason) {
+    result.status = status;
+    result.reason = reason;
+    result.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+    if (status != "verified") result.tree = Json::array();
+    return result;
+  };
+  if (property.unsafe.empty()) {
+    result.tree = Json::array({Json{{"linear", Json::array()}}});
+    result.leaves = result.nodes = 1;
+    return finish("verified", "");
+  }
+  std::mt19937_64 rng(options.seed);
+  Search s{net, property, options, property_atoms_network(net, all), rows, start};
+  if (initial_attack(s, rng, result)) return finish("refuted", "");
+  std::vector<TreeEntry> entries(1);
+  std::priority_queue<Node, std::vector<Node>, Worse> queue;
+  queue.push(Node{property.lo, property.hi, free_states(net), {}, kInfinity, 0, 0});
+  std::size_t queue_bytes = node_bytes(queue.top());
+  std::uint64_t next_id = 1, unproven = 0;
+  tbb::task_arena arena(static_cast<int>(std::max(1u, options.threads)));
+  while (!queue.empty()) {
+    if (s.out_of_time()) return finish("unknown", options.stop && options.stop->load() ? "interrupted" : "time-limit");
+    if (options.max_memory_bytes && queue_bytes + entries.size() * (sizeof(TreeEntry) + 64) > options.max_memory_bytes)
+      return finish("unknown", "memory-limit");
+    std::vector<Node> batch;
+    while (!queue.empty() && batch.size() < kBatch) {
+      batch.push_back(queue.top());
+      queue_bytes -= node_bytes(queue.top());
+      queue.pop();
+    }
+    std::vector<Evaluation> evals(batch.size());
+    std::vector<std::uint64_t> counts(batch.size());
+    for (std::size_t i = 0; i < batch.size(); ++i) counts[i] = unproven + i + 1;
+    arena.execute([&] {
+      tbb::parallel_for(tbb::blocked_range<std::size_t>(0, batch.size(), 1),
+                        [&](const tbb::blocked_range<std::size_t>& r) {
+                          for (std::size_t i = r.begin(); i < r.end(); ++i) {
+                            evals[i] = s.evaluate(batch[i]);
+                            if (evals[i].outcome != Outcome::leaf) s.probe(batch[i], counts[i], evals[i]);
+                          }
+                        },
+                        tbb::simple_partitioner());
+    });
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+      Node& node = batch[i];
+      Evaluation& ev = evals[i];
+      ++result.nodes;
+      if (ev.counterexample) {
+        result.counterexample = ev.counterexample;
+        result.counterexample_source = ev.counterexample_source;
+        return finish("refuted", "");
+      }
+      if (ev.outcome == Outcome::leaf) {
+        ++result.leaves;
+        entries[node.entry].token = std::move(ev.leaf);
+        continue;
+      }
+      ++unproven;
+      if (ev.outcome == Outcome::point) {
+        // A single point the bounds cannot settle: decide it exactly.
+        if (auto cex = counterexample_check(net, property, node.lo)) {
+          result.counterexample = cex;
+          result.counterexample_source = "box-center";
+          return finish("refuted", "");
+        }
+        return finish("unknown", "undecided-point");
+      }
+      Node left = node, right = node;
+      left.warm = right.warm = ev.choices;
+      left.priority = right.priority = ev.worst;
+      left.id = next_id++;
+      right.id = next_id++;
+      if (ev.outcome == Outcome::split_input) {
+        Rational mid = (node.lo[ev.coordinate] + node.hi[ev.coordinate]) / 2;
+        left.hi[ev.coordinate] = mid;
+        right.lo[ev.coordinate] = mid;
+        entries[node.entry].token = ev.coordinate;
+      } else {
+        left.states[ev.layer][ev.neuron] = -1;
+        right.states[ev.layer][ev.neuron] = 1;
+        entries[node.entry].token = Json{{"relu", Json::array({ev.layer, ev.neuron})}};
+      }
+      left.entry = entries.size();
+      right.entry = entries.size() + 1;
+      entries[node.entry].left = left.entry;
+      entries[node.entry].right = right.entry;
+      entries.resize(entries.size() + 2);
+      queue_bytes += node_bytes(left) + node_bytes(right);
+      queue.push(std::move(left));
+      queue.push(std::move(right));
+    }
+  }
+  if (options.want_certificate) result.tree = tree_preorder(entries);
+  return finish("verified", "");
+}
+
+}  // namespace rl

@@ -1,0 +1,35 @@
+// Complete search with linear-relaxation bounds (lib/bounds): branch and
+// bound over nodes = input box + fixed ReLU states.
+//
+// Semantics: as branch_and_bound (bnb.hpp): "verified" comes with a tree
+// whose every leaf was re-proven with outward-rounded arithmetic by the same
+// bounds core the checker runs; "refuted" with an exactly checked
+// counterexample; "unknown" at the time limit, an interrupt or the memory cap.
+//
+// Search: worst bound first, in synchronous batches of fixed size whose
+// nodes are evaluated in parallel (TBB, at most `threads` threads) and
+// adopted in a fixed order, so the result does not depend on the thread
+// count. A node's bound per conjunction of the unsafe region is the
+// alpha/beta-optimized back-substitution bound of lambda . atoms (optimize.hpp),
+// warm-started from the parent's choice. An unproven node is split on an
+// input coordinate (at the exact midpoint) or on an unstable ReLU
+// (z <= 0 / z >= 0), per node: `split` decides (auto: inputs while the input
+// dimension is small, else ReLUs; ReLUs once no input can be split).
+// Candidates (the relaxation's maximizing corners, PGD from them) are
+// checked exactly.
+//
+// Certificate tree, preorder (the checker's format, cert_robustness.cpp):
+// an integer k splits the box at the midpoint of coordinate k; {"relu": [k, j]}
+// splits hidden neuron j of layer k (children: inactive z <= 0, then active
+// z >= 0); a leaf {"linear": [proof per conjunction]} with proof
+// {"lambda": [per atom], "alpha": [[numerators of alpha * 65536] per hidden layer],
+//  "beta": [[k, j, value], ...]}, or {"linear": []} when the split constraints
+// contradict the node's bounds (the node holds no point).
+#pragma once
+#include "robustness/bnb.hpp"
+
+namespace rl {
+
+BranchResult branch_and_bound_linear(const Network& net, const SafetyProperty& property, const BranchOptions& options);
+
+}  // namespace rl

@@ -1,0 +1,191 @@
+// Soundness campaign for the linear-bounds branch and bound and its
+// certificates: random small networks with random linear output properties.
+// Every "verified" is replayed by the checker and tested against exact
+// values on a dense grid; every "refuted" is replayed too. ReLU-split and
+// input-split trees are both exercised, and certificates are tampered with.
+#include <doctest/doctest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <unistd.h>
+
+#include "cert/claim.hpp"
+#include "net/load.hpp"
+#include "robustness/bnb_linear.hpp"
+#include "robustness/claim_file.hpp"
+#include "soundness/soundness_support.hpp"
+
+using namespace rl;
+using namespace rl::soundness;
+namespace fs = std::filesystem;
+
+namespace {
+
+// A property on a random box: one or two conjunctions of one or two atoms,
+// each atom's constant drawn around the atom's value at the box center so
+// that both verdicts occur.
+SafetyProperty random_property(Rng& rng, const Network& net) {
+  SafetyProperty p;
+  for (const Rational& c : random_point(rng, net.input_dim)) {
+    p.lo.push_back(c - Rational(Integer(uniform(rng, 1, 8)), Integer(uniform(rng, 1, 8))));
+    p.hi.push_back(c + Rational(Integer(uniform(rng, 1, 8)), Integer(uniform(rng, 1, 8))));
+  }
+  std::vector<Rational> center;
+  for (std::size_t i = 0; i < p.lo.size(); ++i) center.push_back((p.lo[i] + p.hi[i]) / 2);
+  std::vector<Rational> y = net_eval_exact(net, center);
+  const long conjunctions = uniform(rng, 1, 2);
+  for (long c = 0; c < conjunctions; ++c) {
+    OutputConjunction conj;
+    const long atoms = uniform(rng, 1, 2);
+    for (long a = 0; a < atoms; ++a) {
+      OutputAtom atom{std::vector<Rational>(net.output_dim()), 0, uniform(rng, 0, 3) == 0};
+      for (Rational& v : atom.coefficients) v = Rational(Integer(uniform(rng, -3, 3)));
+      atom.constant = -property_atom_value(atom, y) - Rational(Integer(uniform(rng, -4, 12)), Integer(4));
+      conj.push_back(atom);
+    }
+    p.unsafe.push_back(conj);
+  }
+  return p;
+}
+
+// Is some point of a dense grid of the box unsafe (exactly)?
+bool grid_finds_unsafe(const Network& net, const SafetyProperty& p, std::size_t steps) {
+  const std::size_t d = p.lo.size();
+  std::vector<std::size_t> k(d, 0);
+  while (true) {
+    std::vector<Rational> x;
+    for (std::size_t i = 0; i < d; ++i) x.push_back(p.lo[i] + (p.hi[i] - p.lo[i]) * Rational(Integer(static_cast<long>(k[i])), Integer(static_cast<long>(steps))));
+    if (property_output_unsafe(p, net_eval_exact(net, x))) return true;
+    std::size_t i = 0;
+    while (i < d && ++k[i] > steps) k[i++] = 0;
+    if (i == d) return false;
+  }
+}
+
+struct TempNet {
+  std::string path;
+  explicit TempNet(const Network& net, const std::string& tag) {
+    path = (fs::temp_directory_path() / ("robustlaw_bnb_linear_" + tag + "_" + std::to_string(::getpid()) + ".json")).string();
+    std::ofstream(path) << network_to_json(net);
+  }
+  ~TempNet() { fs::remove(path); }
+};
+
+std::string replay(const Json& claim) {
+  ClaimContext ctx{"", "", ROBUSTLAW_SOURCE_DIR};
+  return claim_kind_registry().at("robustness")(claim, ctx).verdict;
+}
+
+std::size_t count_relu_splits(const Json& tree) {
+  std::size_t n = 0;
+  for (const Json& t : tree) n += t.is_object() && t.contains("relu");
+  return n;
+}
+
+}  // namespace
+
+TEST_CASE("soundness: linear-bounds branch and bound against exact grids, every certificate replayed") {
+  Rng rng(4242);
+  const std::size_t cases = soundness_cases(150);
+  std::size_t verified = 0, refuted = 0, unknown = 0, relu_trees = 0;
+  for (std::size_t c = 0; c < cases; ++c) {
+    Network net = random_small_network(rng);
+    SafetyProperty p = random_property(rng, net);
+    BranchOptions o;
+    o.time_limit_seconds = 2;
+    o.split = c % 3 == 0 ? SplitMode::input : (c % 3 == 1 ? SplitMode::relu : SplitMode::automatic);
+    BranchResult r = branch_and_bound_linear(net, p, o);
+    INFO("case " << c << " status " << r.status);
+    if (r.status == "unknown") { ++unknown; continue; }
+    TempNet file(net, std::to_string(c));
+    Json claim = claim_robustness_property("c", "s", file.path, p, r);
+    if (r.status == "verified") {
+      ++verified;
+      relu_trees += count_relu_splits(r.tree) > 0;
+      REQUIRE(replay(claim) == "holds");
+      REQUIRE_FALSE(grid_finds_unsafe(net, p, net.input_dim <= 2 ? 24 : 6));
+    } else {
+      ++refuted;
+      REQUIRE(property_output_unsafe(p, net_eval_exact(net, *r.counterexample)));
+      REQUIRE(replay(claim) == "violated");
+    }
+  }
+  MESSAGE(cases << " properties: " << verified << " verified (" << relu_trees << " with ReLU splits), " << refuted << " refuted, " << unknown
+                << " unknown");
+  CHECK(verified > cases / 5);
+  CHECK(refuted > cases / 10);
+  CHECK(relu_trees > 0);
+  CHECK(unknown * 10 < cases);
+}
+
+TEST_CASE("linear-bounds certificates: ReLU splits replayed, and tampered copies refused") {
+  // Search random properties until one needs ReLU splits, then tamper with its certificate.
+  Rng rng(99);
+  for (int attempt = 0; attempt < 400; ++attempt) {
+    Network net = random_small_network(rng);
+    SafetyProperty p = random_property(rng, net);
+    BranchOptions o;
+    o.time_limit_seconds = 2;
+    o.split = SplitMode::relu;
+    BranchResult r = branch_and_bound_linear(net, p, o);
+    if (r.status != "verified" || count_relu_splits(r.tree) == 0) continue;
+    bool has_beta = false, has_alpha = false;
+    for (const Json& t : r.tree)
+      if (t.is_object() && t.contains("linear"))
+        for (const Json& proof : t["linear"]) {
+          has_beta |= !proof["beta"].empty();
+          has_alpha |= !proof["alpha"].empty() && !proof["alpha"][0].empty();
+        }
+    TempNet file(net, "tamper");
+    Json claim = claim_robustness_property("t", "s", file.path, p, r);
+    REQUIRE(replay(claim) == "holds");
+    Json& tree = claim["certificate"]["tree"];
+    std::size_t split = 0;
+    while (!tree[split].is_object() || !tree[split].contains("relu")) ++split;
+    std::size_t leaf = 0;
+    while (!tree[leaf].is_object() || !tree[leaf].contains("linear") || tree[leaf]["linear"].empty()) ++leaf;
+    auto tampered = [&](auto edit) {
+      Json t = claim;
+      edit(t["certificate"]["tree"]);
+      return replay(t);
+    };
+    // Drop a split (the tree no longer covers the node as stated).
+    CHECK(tampered([&](Json& t) { t.erase(split); }) == "rejected");
+    // A neuron split twice on one path, and a neuron out of range.
+    CHECK(tampered([&](Json& t) { t.insert(t.begin() + static_cast<long>(split) + 1, t[split]); }) == "rejected");
+    CHECK(tampered([&](Json& t) { t[split]["relu"][1] = 1000; }) == "rejected");
+    // Slopes outside [0, 1], negative or non-finite multipliers, a lambda missing.
+    if (has_alpha) {
+      CHECK(tampered([&](Json& t) { t[leaf]["linear"][0]["alpha"][0][0] = 65537; }) == "rejected");
+      CHECK(tampered([&](Json& t) { t[leaf]["linear"][0]["alpha"][0][0] = -1; }) == "rejected");
+    }
+    CHECK(tampered([&](Json& t) { t[leaf]["linear"][0]["lambda"][0] = -0.5; }) == "rejected");
+    CHECK(tampered([&](Json& t) { t[leaf]["linear"][0]["lambda"].push_back(1); }) == "rejected");
+    CHECK(tampered([&](Json& t) { t[leaf]["linear"][0]["beta"] = Json::array({Json::array({0, 1000, 1.0})}); }) == "rejected");
+    if (has_beta) {
+      CHECK(tampered([&](Json& t) {
+              for (Json& l : t)
+                if (l.is_object() && l.contains("linear"))
+                  for (Json& proof : l["linear"])
+                    for (Json& b : proof["beta"]) b[2] = -1.0;
+            }) == "rejected");
+    }
+    // A leaf without its proofs.
+    CHECK(tampered([&](Json& t) { t[leaf]["linear"] = Json::array(); }) == "rejected");
+    // The same tree for a property that is false (a counterexample exists): never accepted.
+    Json altered = claim;
+    std::vector<Rational> center;
+    for (std::size_t i = 0; i < p.lo.size(); ++i) center.push_back((p.lo[i] + p.hi[i]) / 2);
+    std::vector<Rational> y = net_eval_exact(net, center);
+    for (std::size_t c = 0; c < p.unsafe.size(); ++c)
+      for (std::size_t a = 0; a < p.unsafe[c].size(); ++a) {
+        OutputAtom atom = p.unsafe[c][a];
+        atom.constant = 0;
+        altered["parameters"]["unsafe"][c][a]["constant"] = rational_to_string(-property_atom_value(atom, y));
+        altered["parameters"]["unsafe"][c][a]["strict"] = false;
+      }
+    CHECK(replay(altered) == "rejected");
+    return;
+  }
+  FAIL("no random property needed ReLU splits");
+}

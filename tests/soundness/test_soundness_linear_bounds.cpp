@@ -1,0 +1,154 @@
+// Soundness campaign for the linear-relaxation bounds core
+// (bounds/linear_bounds.hpp): random small networks, boxes, split states,
+// slopes, multipliers and output rows, against exact evaluation at many
+// points of the node; and the float and outward instantiations against each
+// other (two arithmetics, one algorithm: they must nearly agree).
+#include <doctest/doctest.h>
+
+#include "bounds/linear_bounds.hpp"
+#include "bounds/optimize.hpp"
+#include "soundness/soundness_support.hpp"
+
+using namespace rl;
+using namespace rl::bounds;
+using namespace rl::soundness;
+
+namespace {
+
+struct RandomNode {
+  std::vector<Rational> lo, hi;
+  StateMatrix states;
+};
+
+RandomNode random_node(Rng& rng, const Network& net) {
+  RandomNode n;
+  std::vector<Rational> x = random_point(rng, net.input_dim);
+  for (const Rational& c : x) {
+    n.lo.push_back(c - Rational(Integer(uniform(rng, 0, 12)), Integer(uniform(rng, 1, 8))));
+    n.hi.push_back(c + Rational(Integer(uniform(rng, 0, 12)), Integer(uniform(rng, 1, 8))));
+  }
+  n.states = free_states(net);
+  for (auto& layer : n.states)
+    for (auto& s : layer) s = static_cast<std::int8_t>(uniform(rng, 0, 4) == 0 ? (uniform(rng, 0, 1) ? 1 : -1) : 0);
+  return n;
+}
+
+// A point of the box on a grid (corners included).
+std::vector<Rational> grid_point(Rng& rng, const RandomNode& n) {
+  std::vector<Rational> x;
+  for (std::size_t i = 0; i < n.lo.size(); ++i) {
+    long k = uniform(rng, 0, 8);
+    x.push_back(n.lo[i] + (n.hi[i] - n.lo[i]) * Rational(Integer(k), Integer(8)));
+  }
+  return x;
+}
+
+bool meets_splits(const ExactTrace& t, const StateMatrix& states) {
+  for (std::size_t k = 0; k < states.size(); ++k)
+    for (std::size_t j = 0; j < states[k].size(); ++j) {
+      if (states[k][j] > 0 && t.preactivations[k][j] < 0) return false;
+      if (states[k][j] < 0 && t.preactivations[k][j] > 0) return false;
+    }
+  return true;
+}
+
+Rational row_value(const std::vector<double>& row, const std::vector<Rational>& y) {
+  Rational v = 0;
+  for (std::size_t i = 0; i < row.size(); ++i) v += rational_from_double(row[i]) * y[i];
+  return v;
+}
+
+std::vector<double> as_doubles(const std::vector<Rational>& v, bool upper) {
+  std::vector<double> out;
+  for (const Rational& q : v) out.push_back(upper ? DInterval::from_rational(q).hi : DInterval::from_rational(q).lo);
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("soundness: linear-relaxation bounds enclose every exact value of the node (random networks, splits, slopes)") {
+  Rng rng(20261202);
+  const std::size_t cases = soundness_cases(600);
+  std::size_t checked_points = 0, empty_nodes = 0, tight = 0;
+  for (std::size_t c = 0; c < cases; ++c) {
+    Network net = random_small_network(rng);
+    RandomNode node = random_node(rng, net);
+    std::vector<double> lo = as_doubles(node.lo, false), hi = as_doubles(node.hi, true);
+    PreBounds pf = preactivation_bounds<FloatArith>(net, lo, hi, node.states);
+    PreBounds po = preactivation_bounds<OutwardArith>(net, lo, hi, node.states);
+    NeuronValues alpha, beta;
+    for (const auto& layer : node.states) {
+      alpha.emplace_back();
+      beta.emplace_back();
+      for (std::size_t j = 0; j < layer.size(); ++j) {
+        alpha.back().push_back(static_cast<double>(uniform(rng, 0, 16)) / 16);
+        beta.back().push_back(static_cast<double>(uniform(rng, 0, 8)) / 4);
+      }
+    }
+    std::vector<double> row;
+    for (std::size_t i = 0; i < net.output_dim(); ++i) row.push_back(static_cast<double>(uniform(rng, -8, 8)) / 4);
+    double upper = po.empty ? kInfinity : spec_upper<OutwardArith>(net, po, node.states, row, &alpha, &beta);
+    INFO("case " << c);
+    if (!po.empty && !pf.empty) {
+      double fu = spec_upper<FloatArith>(net, pf, node.states, row, &alpha, &beta);
+      double scale = 1 + std::fabs(fu);
+      CHECK(upper >= fu - 1e-9 * scale);  // the outward bound never undercuts the float one by more than rounding
+      CHECK(upper <= fu + 1e-6 * scale);  // and stays close to it: one algorithm
+      tight += upper <= fu + 1e-12 * scale;
+    }
+    empty_nodes += po.empty;
+    for (int s = 0; s < 40; ++s) {
+      std::vector<Rational> x = grid_point(rng, node);
+      ExactTrace t = net_trace_exact(net, x);
+      if (!meets_splits(t, node.states)) continue;
+      REQUIRE_FALSE(po.empty);  // a point of the node exists: the node is not empty
+      ++checked_points;
+      for (std::size_t k = 0; k < po.lo.size(); ++k)
+        for (std::size_t j = 0; j < po.lo[k].size(); ++j) {
+          INFO("layer " << k << " neuron " << j << " exact " << t.preactivations[k][j].str() << " in [" << po.lo[k][j] << ", " << po.hi[k][j] << "]");
+          REQUIRE(rational_from_double(po.lo[k][j]) <= t.preactivations[k][j]);
+          REQUIRE(t.preactivations[k][j] <= rational_from_double(po.hi[k][j]));
+        }
+      REQUIRE(std::isfinite(upper));
+      REQUIRE(row_value(row, t.output()) <= rational_from_double(upper));
+    }
+  }
+  MESSAGE(cases << " nodes, " << checked_points << " exact points inside, " << empty_nodes << " nodes shown empty, " << tight
+                << " outward bounds within 1e-12 of the float ones");
+  CHECK(checked_points > cases * 5);
+  CHECK(empty_nodes > 0);
+}
+
+TEST_CASE("linear bounds: optimized slopes never lose to the default ones and stay sound") {
+  Rng rng(77);
+  const std::size_t cases = soundness_cases(200);
+  std::size_t improved = 0;
+  for (std::size_t c = 0; c < cases; ++c) {
+    Network net = random_small_network(rng);
+    RandomNode node = random_node(rng, net);
+    for (auto& layer : node.states) std::fill(layer.begin(), layer.end(), 0);
+    std::vector<double> lo = as_doubles(node.lo, false), hi = as_doubles(node.hi, true);
+    PreBounds pb = preactivation_bounds<FloatArith>(net, lo, hi, node.states);
+    std::vector<std::size_t> rows;
+    for (std::size_t i = 0; i < net.output_dim(); ++i) rows.push_back(i);
+    RelaxationChoice start = default_choice(net, pb, rows);
+    double before = spec_upper<FloatArith>(net, pb, node.states, start.lambda, &start.alpha, &start.beta);
+    OptimizeOptions oo;
+    oo.stop_below = -kInfinity;
+    OptimizedBound ob = optimize_bound(net, pb, node.states, rows, start, oo);
+    INFO("case " << c);
+    CHECK(ob.upper <= before);
+    improved += ob.upper < before - 1e-9 * (1 + std::fabs(before));
+    PreBounds po = preactivation_bounds<OutwardArith>(net, lo, hi, node.states);
+    double upper = spec_upper<OutwardArith>(net, po, node.states, ob.choice.lambda, &ob.choice.alpha, &ob.choice.beta);
+    for (int s = 0; s < 20; ++s) {
+      std::vector<Rational> y = net_eval_exact(net, grid_point(rng, node));
+      REQUIRE(row_value(ob.choice.lambda, y) <= rational_from_double(upper));
+    }
+    double sum = 0;
+    for (std::size_t r : rows) { CHECK(ob.choice.lambda[r] >= 0); sum += ob.choice.lambda[r]; }
+    CHECK(sum == doctest::Approx(1.0));
+  }
+  MESSAGE(improved << " of " << cases << " bounds improved by the optimization");
+  CHECK(improved > 0);
+}
