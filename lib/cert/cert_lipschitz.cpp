@@ -8,6 +8,7 @@
 #include "arith/error.hpp"
 #include "cert/cert_lipsdp.hpp"
 #include "cert/claim_path.hpp"
+#include "cert/producer_api.hpp"
 #include "net/eval.hpp"
 #include "net/load.hpp"
 
