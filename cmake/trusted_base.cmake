@@ -1,7 +1,9 @@
 # Prints the trusted base as the build defines it: the sources of the
 # robustlaw_check library and of the robustlaw-check front end, with their line
 # counts. Fails when a trusted file includes a project header outside those
-# lists (a header of the searches would bypass the link-time boundary).
+# lists (a header of the searches would bypass the link-time boundary), and
+# when search code in lib/ includes a checker header other than
+# cert/producer_api.hpp.
 #
 # Run: cmake --build build --target trusted_base
 # (CMakeLists.txt passes SOURCE_DIR, LIBRARY_SOURCES and FRONT_END_SOURCES,
@@ -45,6 +47,25 @@ function(check_includes path allowed)
   endforeach()
 endfunction()
 
+# The searches (every other file of lib/) reach the checker only through
+# lib/cert/producer_api.hpp.
+function(check_producer_door library)
+  file(GLOB_RECURSE lib_files "${SOURCE_DIR}/lib/*.cpp" "${SOURCE_DIR}/lib/*.hpp")
+  foreach(path IN LISTS lib_files)
+    if(path IN_LIST library)
+      continue()
+    endif()
+    file(STRINGS "${path}" includes REGEX "^#include \"cert/")
+    foreach(line IN LISTS includes)
+      if(NOT line MATCHES "^#include \"cert/producer_api.hpp\"")
+        file(RELATIVE_PATH shown "${SOURCE_DIR}" "${path}")
+        message("trusted_base: ${shown} (search code) has ${line}; the searches reach the checker only through cert/producer_api.hpp")
+        message(FATAL_ERROR "search code includes a checker header")
+      endif()
+    endforeach()
+  endforeach()
+endfunction()
+
 function(print_part title out_total sources allowed)
   message("${title}")
   set(total 0)
@@ -68,5 +89,6 @@ absolute_paths(front_end "${FRONT_END_SOURCES}")
 set(both ${library} ${front_end})
 print_part("robustlaw_check (the trusted checker library):" library_total "${library}" "${library}")
 print_part("robustlaw-check front end (the `check` command; it links only robustlaw_check):" front_total "${front_end}" "${both}")
+check_producer_door("${library}")
 math(EXPR all "${library_total} + ${front_total}")
 message("trusted base: ${all} lines (${library_total} library + ${front_total} front end)")

@@ -9,7 +9,7 @@
 #include "cert/cert_lipsdp.hpp"
 #include "cert/claim_path.hpp"
 #include "cert/producer_api.hpp"
-#include "net/eval.hpp"
+#include "net/eval_exact.hpp"
 #include "net/load.hpp"
 
 namespace rl {
