@@ -6,8 +6,8 @@
 
 #include "arith/error.hpp"
 #include "common.hpp"
+#include "io/memory_limit.hpp"
 #include "lipschitz/lipschitz.hpp"
-#include "lipschitz/memory_limit.hpp"
 #include "prob/mc_memory.hpp"
 #include "registry.hpp"
 #include "theorem/audit.hpp"

@@ -14,7 +14,7 @@
 #include "arith/error.hpp"
 #include "cert/claims.hpp"
 #include "common.hpp"
-#include "lipschitz/memory_limit.hpp"
+#include "io/memory_limit.hpp"
 #include "registry.hpp"
 
 namespace rl::cli {

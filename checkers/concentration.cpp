@@ -10,13 +10,13 @@
 
 #include "arith/error.hpp"
 #include "common.hpp"
+#include "io/memory_limit.hpp"
 #include "prob/concentration_exact.hpp"
 #include "prob/concentration_mc.hpp"
 #include "prob/coordinate_tail.hpp"
+#include "prob/mc_memory.hpp"
 #include "prob/network_function.hpp"
 #include "prob/plot.hpp"
-#include "lipschitz/memory_limit.hpp"
-#include "prob/mc_memory.hpp"
 #include "registry.hpp"
 
 namespace rl::cli {

@@ -6,9 +6,9 @@
 
 #include "arith/error.hpp"
 #include "common.hpp"
-#include "prob/proof_events.hpp"
-#include "lipschitz/memory_limit.hpp"
+#include "io/memory_limit.hpp"
 #include "prob/mc_memory.hpp"
+#include "prob/proof_events.hpp"
 #include "registry.hpp"
 
 namespace rl::cli {

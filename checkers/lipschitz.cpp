@@ -4,8 +4,8 @@
 
 #include "arith/error.hpp"
 #include "common.hpp"
+#include "io/memory_limit.hpp"
 #include "lipschitz/lipschitz.hpp"
-#include "lipschitz/memory_limit.hpp"
 #include "registry.hpp"
 
 namespace rl::cli {

@@ -8,7 +8,7 @@
 #include "common.hpp"
 #include "distributed/box_partition.hpp"
 #include "distributed/lipschitz_distributed.hpp"
-#include "lipschitz/memory_limit.hpp"
+#include "io/memory_limit.hpp"
 #include "registry.hpp"
 
 namespace rl::cli {

@@ -10,15 +10,15 @@
 
 #include "arith/error.hpp"
 #include "common.hpp"
+#include "io/memory_limit.hpp"
 #include "prob/distribution_sampler.hpp"
+#include "prob/mc_memory.hpp"
+#include "prob/mc_stop.hpp"
 #include "prob/measure_samples.hpp"
 #include "prob/mgf_mc_report.hpp"
 #include "prob/plot.hpp"
 #include "prob/sample_file.hpp"
 #include "prob/subgaussian_checks.hpp"
-#include "lipschitz/memory_limit.hpp"
-#include "prob/mc_memory.hpp"
-#include "prob/mc_stop.hpp"
 #include "registry.hpp"
 
 namespace rl::cli {

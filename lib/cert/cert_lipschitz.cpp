@@ -8,7 +8,8 @@
 #include "arith/error.hpp"
 #include "cert/cert_lipsdp.hpp"
 #include "cert/claim_path.hpp"
-#include "net/eval.hpp"
+#include "cert/producer_api.hpp"
+#include "net/eval_exact.hpp"
 #include "net/load.hpp"
 
 namespace rl {

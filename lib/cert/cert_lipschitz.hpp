@@ -39,37 +39,9 @@
 //   one value above, so every altered number is either refused or restates
 //   an equally valid partition.
 #pragma once
-#include <memory>
-#include <optional>
-
 #include "cert/claim.hpp"
-#include "net/network.hpp"
 
 namespace rl {
-
-// The exact leaf tests of a certificate's partition, as the checker runs them,
-// for producers that make the upper canonical (lib/lipschitz). g is the
-// clamp-free network; the domain is R^d (unbounded) or the box [lo, hi].
-// Throws on a malformed tree. No upper is read from `cert`.
-class CertLipschitzLeaves {
- public:
-  CertLipschitzLeaves(const Network& g, const std::string& norm, bool unbounded, const std::vector<Rational>& lo,
-                      const std::vector<Rational>& hi, const Json& cert);
-  std::size_t size() const;
-  // Every Jacobian the checker attributes to leaf i has norm <= u.
-  bool leaf_at_most(std::size_t i, const Rational& u) const;
-
- private:
-  struct Impl;
-  std::shared_ptr<Impl> impl_;
-};
-
-// The lower bound a certificate must state for a witness whose exact Jacobian
-// (free input columns only) is `jacobian`: floor(||J|| 2^64) / 2^64, or for
-// l2 with a vector output floor(||J v|| / ||v|| 2^64) / 2^64. nullopt when v
-// is zero or of the wrong size. norm: "l1", "l2" or "linf".
-std::optional<Rational> cert_lipschitz_witness_floor(const std::vector<std::vector<Rational>>& jacobian,
-                                                     const std::string& norm, const std::vector<Rational>& vector);
 
 ClaimOutcome cert_lipschitz_verify(const Json& claim, const ClaimContext& context);
 

@@ -36,10 +36,10 @@
 
 #include <string>
 
+#include "arith/arb_bridge.hpp"
+#include "arith/constant.hpp"
 #include "arith/error.hpp"
 #include "cert/claim.hpp"
-#include "prob/arb_bridge.hpp"
-#include "prob/constant.hpp"
 
 namespace rl {
 namespace {

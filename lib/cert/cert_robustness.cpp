@@ -27,7 +27,7 @@
 #include "arith/error.hpp"
 #include "cert/claim.hpp"
 #include "cert/claim_path.hpp"
-#include "net/eval.hpp"
+#include "net/eval_exact.hpp"
 #include "net/load.hpp"
 
 namespace rl {

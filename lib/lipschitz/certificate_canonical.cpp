@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "cert/cert_lipschitz.hpp"
+#include "cert/producer_api.hpp"
 
 namespace rl {
 namespace {

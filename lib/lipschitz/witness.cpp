@@ -2,7 +2,7 @@
 
 #include <cmath>
 
-#include "cert/cert_lipschitz.hpp"
+#include "cert/producer_api.hpp"
 #include "lipschitz/matrix_norm.hpp"
 #include "net/eval.hpp"
 #include "lipschitz/tight_arith.hpp"

@@ -10,8 +10,8 @@
 #include <cstddef>
 #include <string>
 
+#include "arith/constant.hpp"
 #include "arith/interval.hpp"
-#include "prob/constant.hpp"
 
 namespace rl {
 

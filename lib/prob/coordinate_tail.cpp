@@ -4,7 +4,7 @@
 
 #include <stdexcept>
 
-#include "prob/arb_bridge.hpp"
+#include "arith/arb_bridge.hpp"
 
 namespace rl {
 namespace {
