@@ -1,10 +1,8 @@
 // robustlaw certify MODEL --input x --radius R --norm linf|l2|l1 [--label C]
 // robustlaw certify MODEL --vnnlib FILE
 // Verified / refuted / unknown robustness claims, and VNN-LIB properties.
-#include <filesystem>
-
 #include "arith/error.hpp"
-#include "cert/claim.hpp"
+#include "cert/claim_path.hpp"
 #include "common.hpp"
 #include "net/eval.hpp"
 #include "lipschitz/memory_limit.hpp"
@@ -40,17 +38,8 @@ Json exact_list(const std::vector<Rational>& v, int digits) {
   return a;
 }
 
-void write_claim(const std::string& path, const Json& claim) {
-  write_file_atomic(path, claim.dump(1) + "\n");
-}
-
-std::string claim_id(const std::string& path) { return std::filesystem::path(path).stem().string(); }
-
-// Replays a claim through the exact checker (model paths as given, relative to the working folder).
-bool certificate_replays(const Json& claim) {
-  ClaimContext ctx{"", ".", "."};
-  return claim_kind_registry().at("robustness")(claim, ctx).verdict == "holds";
-}
+// The model as the claim written to `certificate` names it.
+std::string claim_model(const CertifyCliOptions& o) { return claim_path_for(o.model.path, o.certificate); }
 
 void run_ball(const CertifyCliOptions& o, const Network& net, const std::atomic<bool>* stop) {
   if (o.input.empty() || o.radius.empty()) throw InputError("certify", "give --input and --radius (or --vnnlib FILE)");
@@ -71,7 +60,7 @@ void run_ball(const CertifyCliOptions& o, const Network& net, const std::atomic<
   // outward double bound (the relaxation slopes depend on the bounds); if the
   // checker does not confirm the certificate, search again without them.
   if (!o.certificate.empty() && r.verdict == "verified" &&
-      !certificate_replays(claim_robustness_ball(claim_id(o.certificate), o.model.path, q.ball, r))) {
+      !claim_replay(claim_robustness_ball(claim_id_for(o.certificate), claim_model(o), net, q.ball, r), o.certificate).passed) {
     co.symbolic = false;
     co.time_limit_seconds = std::max(1.0, o.time_limit - r.seconds);
     r = robustness_certify(net, q, co);
@@ -97,7 +86,7 @@ void run_ball(const CertifyCliOptions& o, const Network& net, const std::atomic<
   j["product_radius"] = Json{{"lower", decimal_lower(r.product_radius, o.digits)},
                              {"method", "margins over the product of layer norms (global Lipschitz constant)"}};
   if (!o.certificate.empty() && r.verdict != "unknown") {
-    write_claim(o.certificate, claim_robustness_ball(claim_id(o.certificate), o.model.path, q.ball, r));
+    write_claim_replayed(o.certificate, claim_robustness_ball(claim_id_for(o.certificate), claim_model(o), net, q.ball, r));
     j["certificate"] = o.certificate;
   }
   if (o.json) { print_json(j); return; }
@@ -122,9 +111,10 @@ void run_vnnlib(const CertifyCliOptions& o, const Network& net, const std::atomi
   bo.stop = stop;
   if (o.max_memory) bo.max_memory_bytes = memory_limit_parse(*o.max_memory, "--max-memory");
   bo.seed = o.seed;
+  const std::string statement = "VNN-LIB property " + o.vnnlib + " holds on " + o.model.path;
   BranchResult b = branch_and_bound(net, p, bo);
   if (!o.certificate.empty() && b.status == "verified" &&
-      !certificate_replays(claim_robustness_property(claim_id(o.certificate), "", o.model.path, p, b))) {
+      !claim_replay(claim_robustness_property(claim_id_for(o.certificate), statement, claim_model(o), net, p, b), o.certificate).passed) {
     bo.symbolic = false;
     bo.time_limit_seconds = std::max(1.0, o.time_limit - b.seconds);
     b = branch_and_bound(net, p, bo);
@@ -138,8 +128,8 @@ void run_vnnlib(const CertifyCliOptions& o, const Network& net, const std::atomi
     j["counterexample"] = Json{{"input", exact_list(*b.counterexample, o.digits)}, {"outputs", exact_list(y, o.digits)}};
   }
   if (!o.certificate.empty() && b.status != "unknown") {
-    write_claim(o.certificate, claim_robustness_property(claim_id(o.certificate), "VNN-LIB property " + o.vnnlib + " holds on " + o.model.path,
-                                                         o.model.path, p, b));
+    write_claim_replayed(o.certificate,
+                         claim_robustness_property(claim_id_for(o.certificate), statement, claim_model(o), net, p, b));
     j["certificate"] = o.certificate;
   }
   if (o.json) { print_json(j); return; }

@@ -162,12 +162,12 @@ TEST_CASE("robustness: 2-D networks, verified answers survive a dense exact grid
           std::vector<Rational> y{x[0] - r + 2 * r * q(i, n), x[1] - r + 2 * r * q(k, n)};
           if (ball_contains(ball, y)) CHECK_FALSE(unsafe_at(net, res.label, y));
         }
-      CHECK(check_claim(claim_robustness_ball("grid", TempModel(net).path, ball, res)).verdict == "holds");
+      CHECK(check_claim(claim_robustness_ball("grid", TempModel(net).path, net, ball, res)).verdict == "holds");
     } else if (res.verdict == "refuted") {
       ++refuted;
       CHECK(ball_contains(ball, res.counterexample->point));
       CHECK(unsafe_at(net, res.label, res.counterexample->point));
-      CHECK(check_claim(claim_robustness_ball("cex", TempModel(net).path, ball, res)).verdict == "violated");
+      CHECK(check_claim(claim_robustness_ball("cex", TempModel(net).path, net, ball, res)).verdict == "violated");
     }
   }
   CHECK(verified > 0);
@@ -182,7 +182,7 @@ TEST_CASE("robustness: weights 1 and 1 + 2^-60 (float64 ties, exact does not)") 
   CertifyResult res = certify(net, {q(1)}, q(1, 2), Norm::Linf);
   CHECK(res.label == 0);
   CHECK(res.verdict == "verified");
-  CHECK(check_claim(claim_robustness_ball("t", TempModel(net).path, Ball{{q(1)}, q(1, 2), Norm::Linf}, res)).verdict == "holds");
+  CHECK(check_claim(claim_robustness_ball("t", TempModel(net).path, net, Ball{{q(1)}, q(1, 2), Norm::Linf}, res)).verdict == "holds");
   // Radius 2 reaches x <= 0, where both outputs are 0: a tie, so class 0 is not the unique argmax.
   CertifyResult far = certify(net, {q(1)}, q(2), Norm::Linf);
   CHECK(far.verdict == "refuted");
@@ -226,7 +226,7 @@ TEST_CASE("robustness: certificates round trip and tampering is rejected") {
     try { res = certify(net, x, ball.radius, ball.norm, std::nullopt, 2); } catch (const InputError&) { continue; }
     if (res.verdict != "verified") continue;
     TempModel model(net);
-    Json claim = claim_robustness_ball("tamper", model.path, ball, res);
+    Json claim = claim_robustness_ball("tamper", model.path, net, ball, res);
     REQUIRE(check_claim(claim).verdict == "holds");
     // A bigger radius than the one certified: the same tree must not pass if a counterexample exists there.
     Json bigger = claim;
@@ -256,7 +256,7 @@ TEST_CASE("robustness: certificates round trip and tampering is rejected") {
   CertifyResult res = certify(net, {q(1)}, q(1), Norm::Linf);
   REQUIRE(res.verdict == "refuted");
   TempModel model(net);
-  Json claim = claim_robustness_ball("cex", model.path, Ball{{q(1)}, q(1), Norm::Linf}, res);
+  Json claim = claim_robustness_ball("cex", model.path, net, Ball{{q(1)}, q(1), Norm::Linf}, res);
   CHECK(check_claim(claim).verdict == "violated");
   Json moved = claim;
   moved["certificate"]["counterexample"] = {"-1/2"};
@@ -273,7 +273,7 @@ TEST_CASE("robustness: ACAS Xu network, a small verified ball and its certificat
   CertifyResult res = certify(net, x, q(1, 1000), Norm::Linf, std::nullopt, 10);
   CHECK(res.verdict == "verified");
   CHECK(res.margin_radius > q(1, 1000));
-  Json claim = claim_robustness_ball("acas", "data/nets/acasxu/ACASXU_run2a_1_1_batch_2000.nnet", Ball{x, q(1, 1000), Norm::Linf}, res);
+  Json claim = claim_robustness_ball("acas", "data/nets/acasxu/ACASXU_run2a_1_1_batch_2000.nnet", net, Ball{x, q(1, 1000), Norm::Linf}, res);
   CHECK(check_claim(claim).verdict == "holds");
   Json wrong = claim;  // the same certificate for a radius where the margin argument fails
   wrong["parameters"]["radius"] = "1/10";

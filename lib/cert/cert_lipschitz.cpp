@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cstdint>
-#include <filesystem>
 #include <set>
 
 #include "arith/error.hpp"
@@ -13,8 +12,6 @@
 
 namespace rl {
 namespace {
-
-namespace fs = std::filesystem;
 
 struct Rejected {
   std::string reason;
@@ -856,9 +853,8 @@ std::optional<Rational> cert_lipschitz_witness_floor(const std::vector<std::vect
 ClaimOutcome cert_lipschitz_verify(const Json& claim, const ClaimContext& context) {
   try {
     const Json& params = member(claim, "parameters");
-    Json cert;
-    if (claim.contains("certificate")) cert = claim["certificate"];
-    else cert = json_read_file_exact((fs::path(context.base_dir) / member(claim, "certificate_file").get<std::string>()).string());
+    // claim_resolve_certificate (claims.hpp) has replaced any certificate_file.
+    const Json& cert = member(claim, "certificate");
     Problem p = load_problem(params, context);
     if (member(cert, "norm").get<std::string>() != member(params, "norm").get<std::string>())
       throw Rejected{"the certificate's norm differs from the claim's"};

@@ -548,9 +548,15 @@ LipschitzResult lipschitz_bound(const Network& net, const LipschitzOptions& opti
     if (options.stop && options.stop->load() && r.status != "converged") r.status = "interrupted";
     if (applied) return r;
   }
-  // A certificate states the canonical upper the checker requires; when the
-  // exact leaf tests refuse the search's upper, the checker will say so.
-  if (options.want_certificate) lipschitz_certificate_canonicalize(lipschitz_problem(net, options), r);
+  // A certificate states the canonical upper the checker requires. When the
+  // checker's exact leaf tests do not confirm the search's upper (or a leaf
+  // needs a bound below the grid), there is no certificate to state: the
+  // bounds stay (the search proved them), and certificate_error says why.
+  if (options.want_certificate && !lipschitz_certificate_canonicalize(lipschitz_problem(net, options), r)) {
+    r.certificate = nullptr;
+    r.certificate_error = "the checker's exact leaf tests do not confirm the search's upper bound " +
+                          rational_to_string(r.upper) + " on every leaf of the partition";
+  }
   return r;
 }
 

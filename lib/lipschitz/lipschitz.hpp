@@ -91,7 +91,8 @@ struct LipschitzResult {
   Rational product_upper;           // the product of layer norms (always computed)
   Rational clarke_upper;            // the Clarke-interval bound over the whole domain (the magnitude
                                     // product, which also bounds it, when it overflows in double)
-  Json certificate;                 // filled when want_certificate
+  Json certificate;                 // filled when want_certificate, unless certificate_error says why not
+  std::string certificate_error;    // why a wanted certificate could not be made canonical (then it is null)
   std::vector<double> leaf_bounds;  // with it: the search's bound on each leaf, in the certificate's leaf order
   Rational lipsdp_upper;            // the verified LipSDP bound, when lipsdp_ran and it verified (else 0)
   bool lipsdp_ran = false, lipsdp_verified = false;

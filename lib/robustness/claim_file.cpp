@@ -3,7 +3,6 @@
 #include "arith/decimal.hpp"
 #include "arith/error.hpp"
 #include "net/eval.hpp"
-#include "net/load.hpp"
 
 namespace rl {
 namespace {
@@ -23,16 +22,16 @@ Json claim_shell(const std::string& id, const std::string& statement, const Json
 
 // A counterexample with the exact output the checker recomputes there (so
 // that a moved point, even one that stays unsafe, is refused).
-Json counterexample_certificate(const std::string& model_path, const std::vector<Rational>& point) {
-  return Json{{"counterexample", rational_array(point)},
-              {"output", rational_array(net_eval_exact(network_load(model_path), point))}};
+Json counterexample_certificate(const Network& net, const std::vector<Rational>& point) {
+  return Json{{"counterexample", rational_array(point)}, {"output", rational_array(net_eval_exact(net, point))}};
 }
 
 }  // namespace
 
 std::string norm_text(Norm norm) { return norm == Norm::L1 ? "l1" : (norm == Norm::L2 ? "l2" : "linf"); }
 
-Json claim_robustness_ball(const std::string& id, const std::string& model_path, const Ball& ball, const CertifyResult& result) {
+Json claim_robustness_ball(const std::string& id, const std::string& model_path, const Network& net, const Ball& ball,
+                           const CertifyResult& result) {
   Json par{{"model", model_path}, {"input", rational_array(ball.center)}, {"radius", rational_to_string(ball.radius)},
            {"norm", norm_text(ball.norm)}, {"label", result.label}};
   std::string statement = model_path + " gives class " + std::to_string(result.label) + " (unique argmax) to every input within " +
@@ -41,12 +40,12 @@ Json claim_robustness_ball(const std::string& id, const std::string& model_path,
   if (result.verdict == "verified")
     claim["certificate"] = Json{{"method", "box-partition"}, {"tree", result.tree}, {"leaves", result.leaves}};
   else
-    claim["certificate"] = counterexample_certificate(model_path, result.counterexample->point);
+    claim["certificate"] = counterexample_certificate(net, result.counterexample->point);
   return claim;
 }
 
 Json claim_robustness_property(const std::string& id, const std::string& statement, const std::string& model_path,
-                               const SafetyProperty& property, const BranchResult& result) {
+                               const Network& net, const SafetyProperty& property, const BranchResult& result) {
   Json unsafe = Json::array();
   for (const OutputConjunction& conj : property.unsafe) {
     Json c = Json::array();
@@ -59,7 +58,7 @@ Json claim_robustness_property(const std::string& id, const std::string& stateme
   if (result.status == "verified")
     claim["certificate"] = Json{{"method", "box-partition"}, {"tree", result.tree}, {"leaves", result.leaves}};
   else
-    claim["certificate"] = counterexample_certificate(model_path, *result.counterexample);
+    claim["certificate"] = counterexample_certificate(net, *result.counterexample);
   return claim;
 }
 
