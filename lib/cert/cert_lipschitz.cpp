@@ -850,12 +850,25 @@ std::optional<Rational> cert_lipschitz_witness_floor(const std::vector<std::vect
   }
 }
 
-ClaimOutcome cert_lipschitz_verify(const Json& claim, const ClaimContext& context) {
+// The parameters: what cannot be read there is an "error" (claim.hpp), not a
+// rejected certificate.
+Problem load_problem_or_error(const Json& claim, const ClaimContext& context) {
+  const std::string where = context.claim_path.empty() ? "claim" : context.claim_path;
   try {
-    const Json& params = member(claim, "parameters");
+    return load_problem(member(claim, "parameters"), context);
+  } catch (const Rejected& r) {
+    throw InputError(where, "parameters: " + r.reason);
+  } catch (const nlohmann::json::exception& e) {
+    throw InputError(where, std::string("parameters: ") + e.what());
+  }
+}
+
+ClaimOutcome cert_lipschitz_verify(const Json& claim, const ClaimContext& context) {
+  Problem p = load_problem_or_error(claim, context);
+  try {
+    const Json& params = claim.at("parameters");
     // claim_resolve_certificate (claims.hpp) has replaced any certificate_file.
     const Json& cert = member(claim, "certificate");
-    Problem p = load_problem(params, context);
     if (member(cert, "norm").get<std::string>() != member(params, "norm").get<std::string>())
       throw Rejected{"the certificate's norm differs from the claim's"};
     Rational lower = number(member(cert, "lower"), "lower"), upper = number(member(cert, "upper"), "upper");
@@ -866,7 +879,7 @@ ClaimOutcome cert_lipschitz_verify(const Json& claim, const ClaimContext& contex
     return {"holds", "exact check: " + rational_to_string(lower) + " <= L <= " + rational_to_string(upper)};
   } catch (const Rejected& r) {
     return {"rejected", r.reason};
-  } catch (const std::exception& e) {
+  } catch (const std::exception& e) {  // a malformed certificate member
     return {"rejected", e.what()};
   }
 }
