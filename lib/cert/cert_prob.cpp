@@ -37,6 +37,7 @@
 #include <string>
 
 #include "arith/error.hpp"
+#include "arith/verdict.hpp"
 #include "cert/claim.hpp"
 #include "prob/arb_bridge.hpp"
 #include "prob/constant.hpp"
@@ -167,8 +168,7 @@ ClaimOutcome verify_concentration(const Json& claim, const ClaimContext&) {
   if (expected == "violated" || cert.contains("t")) {
     Rational t = certificate_rational(cert, "t");
     Interval pt = tail(t), bt = bound(t);
-    bool v = pt.lower() > bt.upper();
-    return {v ? "violated" : (pt.upper() <= bt.lower() ? "holds" : "inconclusive"),
+    return {verdict_name(verdict_of(pt, bt)),
             "t = " + rational_to_string(t) + ": tail in [" + pt.lower_decimal(12) + ", " + pt.upper_decimal(12) +
                 "], bound in [" + bt.lower_decimal(12) + ", " + bt.upper_decimal(12) + "]"};
   }
@@ -281,7 +281,7 @@ ClaimOutcome verify_subgaussian(const Json& claim, const ClaimContext&) {
     if (check == "definition5") { Rational s = param_rational(p, "sigma"); s2 = s * s; }
     else s2 = x.name == "bernoulli" ? Rational(1, 4) : Rational(1);  // (b-a)^2/4: [0,1] or [-1,1]
     if (x.name == "gaussian" && check == "hoeffding") throw InputError("parameters.distribution", "Hoeffding needs a bounded variable");
-    std::string v = proxy.upper() <= s2 ? "holds" : proxy.lower() > s2 ? "violated" : "inconclusive";
+    std::string v = verdict_name(verdict_of(proxy.lower(), proxy.upper(), s2));
     return {v, "proxy in [" + proxy.lower_decimal(15) + ", " + proxy.upper_decimal(15) + "] vs sigma^2 = " + rational_to_string(s2)};
   }
   if (check == "lemma1") {
