@@ -78,7 +78,7 @@ std::string gap_text(const Rational& lower, const Rational& upper) {
 
 void print_text(const LipschitzCliOptions& o, const LipschitzResult& r, const std::optional<std::string>& replayed) {
   std::cout << "L (" << o.norm << ") in [" << decimal_lower(r.lower, o.digits) << ", " << decimal_upper(r.upper, o.digits) << "]\n"
-            << "  status " << r.status << ", relative gap " << gap_text(r.lower, r.upper) << ", " << r.seconds << " s, "
+            << "  status " << search_status_name(r.status) << ", relative gap " << gap_text(r.lower, r.upper) << ", " << r.seconds << " s, "
             << r.nodes << " nodes, " << r.leaves << " leaves\n"
             << "  lower: " << r.lower_method << "\n  upper: " << r.upper_method << "\n"
             << "  product of layer norms <= " << decimal_upper(r.product_upper, 10)
@@ -143,7 +143,7 @@ void run_lipschitz(const LipschitzCliOptions& o, const StopSignals& stop) {
   Json j{{"model", net.source}, {"norm", o.norm}, {"domain", lipschitz_domain_json(opt.domain)}, {"output", output_json},
          {"lower", decimal_lower(r.lower, o.digits)}, {"upper", decimal_upper(r.upper, o.digits)},
          {"lower_exact", rational_to_string(r.lower)}, {"upper_exact", rational_to_string(r.upper)},
-         {"rel_gap", gap_text(r.lower, r.upper)}, {"status", r.status}, {"seconds", r.seconds},
+         {"rel_gap", gap_text(r.lower, r.upper)}, {"status", search_status_name(r.status)}, {"seconds", r.seconds},
          {"nodes", r.nodes}, {"leaves", r.leaves}, {"pruned_leaves", r.pruned}, {"vertices", r.vertices},
          {"lower_method", r.lower_method}, {"upper_method", r.upper_method},
          {"kind", "exact rational bounds, printed outward-rounded"},

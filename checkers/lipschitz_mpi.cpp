@@ -33,7 +33,7 @@ void print_text(const MpiOptions& o, const DistributedResult& d, const Json& j, 
             << (o.global ? std::string("R^d") : o.box) << ", " << d.ranks << " ranks, " << d.pieces << " pieces ("
             << d.pruned << " pruned, " << d.not_run << " not run)\n"
             << "  " << j["lower"].get<std::string>() << " <= L <= " << j["upper"].get<std::string>() << "\n"
-            << "  status " << r.status << ", " << r.nodes << " nodes, " << r.seconds << " s\n"
+            << "  status " << search_status_name(r.status) << ", " << r.nodes << " nodes, " << r.seconds << " s\n"
             << "  lower: " << r.lower_method << "; upper: " << r.upper_method << "\n";
   if (replayed) std::cout << "  certificate written to " << o.certificate << ", replayed by the checker: " << *replayed << "\n";
 }
@@ -78,7 +78,7 @@ void run(const MpiOptions& o, const StopSignals& stop) {
     }
   }
   Json j{{"model", net.source}, {"norm", norm_name(options.norm)}, {"lower", decimal_lower(r.lower, o.digits)},
-         {"upper", decimal_upper(r.upper, o.digits)}, {"status", r.status}, {"seconds", r.seconds}, {"nodes", r.nodes},
+         {"upper", decimal_upper(r.upper, o.digits)}, {"status", search_status_name(r.status)}, {"seconds", r.seconds}, {"nodes", r.nodes},
          {"lower_method", r.lower_method}, {"upper_method", r.upper_method}, {"kind", "rigorous"},
          {"ranks", d.ranks}, {"pieces", d.pieces}, {"pieces_pruned", d.pruned}, {"pieces_not_run", d.not_run}};
   if (replayed) j["certificate"] = o.certificate;

@@ -166,6 +166,7 @@ UnionCase union_case() {
     PieceOutcome p;
     p.box = partition.pieces[k];
     if (k + 1 == partition.pieces.size()) {  // as if pruned: its Clarke bound only
+      p.run = PieceRun::Pruned;
       p.upper = piece_clarke_upper(net, options.norm, p.box);
       REQUIRE(piece_clarke_certificate(net, options, p));
       CHECK(p.upper <= piece_clarke_upper(net, options.norm, p.box));

@@ -136,7 +136,7 @@ TEST_CASE("lipschitz with weights near 1e200: no overflow error, sound bounds, s
       CHECK(r.upper >= c * small.lower);
       CHECK(r.product_upper >= r.lower);
       CHECK(r.clarke_upper >= r.lower);
-      CHECK(r.status == "unbounded-in-double");
+      CHECK(r.status == SearchStatus::UnboundedInDouble);
       CHECK(checker_verdict(huge, o, r, "huge.json") == "holds");
     }
   }
@@ -179,12 +179,12 @@ TEST_CASE("lipschitz --max-memory: a tiny cap stops with a sound pair, a generou
   o.node_limit = 0;
   o.want_certificate = true;
   const LipschitzResult free = lipschitz_bound(net, o);
-  REQUIRE(free.status == "converged");
+  REQUIRE(free.status == SearchStatus::Converged);
   INFO("nodes: ", free.nodes);
   REQUIRE(free.nodes > 40);
   o.max_memory_bytes = 2000;
   const LipschitzResult capped = lipschitz_bound(net, o);
-  CHECK(capped.status == "memory-limit");
+  CHECK(capped.status == SearchStatus::MemoryLimit);
   CHECK(capped.nodes < free.nodes);
   CHECK(capped.lower <= free.upper);
   CHECK(capped.upper >= free.lower);

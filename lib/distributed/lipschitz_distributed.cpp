@@ -21,7 +21,7 @@ using Clock = std::chrono::steady_clock;
 
 Json outcome_to_json(const PieceOutcome& p) {
   return Json{{"lower", rational_to_string(p.lower)}, {"upper", rational_to_string(p.upper)},
-              {"lower_method", p.lower_method}, {"upper_method", p.upper_method}, {"status", p.status},
+              {"lower_method", p.lower_method}, {"upper_method", p.upper_method}, {"status", search_status_name(p.status)},
               {"nodes", p.nodes}, {"seconds", p.seconds}, {"certificate", p.certificate}};
 }
 
@@ -31,7 +31,7 @@ void outcome_from_json(const Json& j, PieceOutcome& p) {
   p.upper = rational_parse(j["upper"].get<std::string>(), "worker upper");
   p.lower_method = j["lower_method"].get<std::string>();
   p.upper_method = j["upper_method"].get<std::string>();
-  p.status = j["status"].get<std::string>();
+  p.status = search_status_parse(j["status"].get<std::string>(), "worker status");
   p.nodes = j["nodes"].get<std::uint64_t>();
   p.seconds = j["seconds"].get<double>();
   p.certificate = j["certificate"];
@@ -90,7 +90,7 @@ struct Queue {
         p.upper = clarke[i];
         p.lower_method = "none";
         p.upper_method = "clarke-interval";
-        p.status = prune ? "pruned" : "not-run";
+        p.run = prune ? PieceRun::Pruned : PieceRun::NotRun;
         ++(prune ? pruned : not_run);
         continue;
       }
@@ -133,7 +133,7 @@ Queue make_queue(const Network& net, const LipschitzOptions& options, const Dist
 // certificate of their Clarke bound, made canonical, which is then their upper.
 void certify_unsearched(const Network& net, const LipschitzOptions& options, Queue& q) {
   for (PieceOutcome& p : q.outcomes)
-    if ((p.status == "pruned" || p.status == "not-run") && p.certificate.is_null()) piece_clarke_certificate(net, options, p);
+    if (p.run != PieceRun::Searched && p.certificate.is_null()) piece_clarke_certificate(net, options, p);
 }
 
 // A global domain is one piece: its own lipschitz certificate. A box: the
@@ -147,7 +147,8 @@ void union_certificate(const Queue& q, LipschitzResult& r) {
   r.certificate = lipschitz_pieces_certificate(q.tree, q.outcomes);
   for (std::size_t i = 0; i < q.outcomes.size() && r.certificate.is_null(); ++i)
     if (q.outcomes[i].certificate.is_null())
-      r.certificate_error = "piece " + std::to_string(i) + " (" + q.outcomes[i].status + ") has no certificate";
+      r.certificate_error = "piece " + std::to_string(i) + (q.outcomes[i].run == PieceRun::Searched ? " (searched)" : " (Clarke bound only)") +
+                            " has no certificate";
 }
 
 #ifdef ROBUSTLAW_HAVE_MPI

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
 
 #include "arith/error.hpp"
 #include "lipschitz/certificate_canonical.hpp"
@@ -37,7 +38,7 @@ LipschitzResult lipschitz_combine(const std::vector<PieceOutcome>& pieces, const
   LipschitzResult r;
   r.lower = 0;
   r.upper = 0;
-  std::string other_status;
+  std::optional<SearchStatus> other_status;
   bool out_of_time = false, first = true;
   for (const PieceOutcome& p : pieces) {
     if (first || p.lower > r.lower) {
@@ -50,12 +51,12 @@ LipschitzResult lipschitz_combine(const std::vector<PieceOutcome>& pieces, const
     }
     first = false;
     r.nodes += p.nodes;
-    if (p.status == "time-limit" || p.status == "not-run") out_of_time = true;
-    else if (p.status != "converged" && p.status != "pruned" && other_status.empty()) other_status = p.status;
+    if (p.run == PieceRun::NotRun || (p.run == PieceRun::Searched && p.status == SearchStatus::TimeLimit)) out_of_time = true;
+    else if (p.run == PieceRun::Searched && p.status != SearchStatus::Converged && !other_status) other_status = p.status;
   }
-  if (r.upper <= r.lower * (1 + rel_gap)) r.status = "converged";
-  else if (out_of_time) r.status = "time-limit";
-  else r.status = other_status.empty() ? "not-converged" : other_status;
+  if (r.upper <= r.lower * (1 + rel_gap)) r.status = SearchStatus::Converged;
+  else if (out_of_time) r.status = SearchStatus::TimeLimit;
+  else r.status = other_status.value_or(SearchStatus::NotConverged);
   return r;
 }
 

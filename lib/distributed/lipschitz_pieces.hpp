@@ -19,11 +19,15 @@
 
 namespace rl {
 
+// Whether a piece was searched, or carries its Clarke bound only.
+enum class PieceRun { Searched, Pruned, NotRun };
+
 struct PieceOutcome {
   RationalBox box;
   Rational lower = 0, upper = 0;
   std::string lower_method, upper_method;
-  std::string status;  // the engine's status, or "pruned" / "not-run" (Clarke bound only)
+  PieceRun run = PieceRun::Searched;
+  SearchStatus status = SearchStatus::NotConverged;  // the search's, when run == Searched
   std::uint64_t nodes = 0;
   double seconds = 0;
   Json certificate;
