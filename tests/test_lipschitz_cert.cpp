@@ -213,7 +213,7 @@ TEST_CASE("lipschitz global one hidden layer: exact region enumeration, certifie
     LipschitzDomain g;
     g.global = true;
     Run r = certify(path, norm, g);
-    INFO("case " << n << " d " << d << " k " << k << " " << norm_name(norm) << " " << r.result.status);
+    INFO("case " << n << " d " << d << " k " << k << " " << norm_name(norm) << " " << search_status_name(r.result.status));
     CHECK(r.result.certificate["method"] == "one-layer-regions");
     converged += r.result.status == SearchStatus::Converged;
     ClaimOutcome out = verify(r.claim);

@@ -221,16 +221,16 @@ TEST_CASE("robustness branch and bound: a tiny memory cap answers unknown (memor
   const SafetyProperty property = vnnlib_read(src + "/bench/vnnlib/small_2d_margin.vnnlib", net.input_dim, net.output_dim());
   BranchOptions o;
   const BranchResult free = branch_and_bound(net, property, o);
-  REQUIRE(free.status == "verified");
+  REQUIRE(free.status == PropertyVerdict::Verified);
   REQUIRE(free.nodes > 3);
   o.max_memory_bytes = 1;
   const BranchResult tiny = branch_and_bound(net, property, o);
-  CHECK(tiny.status == "unknown");
+  CHECK(tiny.status == PropertyVerdict::Unknown);
   CHECK(tiny.reason == "memory-limit");
   CHECK(tiny.tree.empty());
   o.max_memory_bytes = std::size_t(1) << 30;
   const BranchResult generous = branch_and_bound(net, property, o);
-  CHECK(generous.status == "verified");
+  CHECK(generous.status == PropertyVerdict::Verified);
   CHECK(generous.nodes == free.nodes);
   CHECK(generous.tree == free.tree);
 }

@@ -66,7 +66,7 @@ TEST_CASE("lipsdp: the verified bound is >= the certified constant on small rand
     const LipschitzResult r = lipschitz_bound(net, o);
     INFO("case " << n << " d " << d << " width " << w << " deep " << deep << " global " << global << ": LipSDP "
                  << rational_to_double(b.upper) << ", branch and bound [" << rational_to_double(r.lower) << ", "
-                 << rational_to_double(r.upper) << "] " << r.status);
+                 << rational_to_double(r.upper) << "] " << search_status_name(r.status));
     CHECK(b.upper * b.upper >= b.rho);
     CHECK(b.upper >= r.lower);
     // A converged search knows L to within rel-gap: LipSDP must not be below it.

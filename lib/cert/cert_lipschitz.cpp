@@ -850,6 +850,8 @@ std::optional<Rational> cert_lipschitz_witness_floor(const std::vector<std::vect
   }
 }
 
+namespace {
+
 // The parameters: what cannot be read there is an "error" (claim.hpp), not a
 // rejected certificate.
 Problem load_problem_or_error(const Json& claim, const ClaimContext& context) {
@@ -862,6 +864,8 @@ Problem load_problem_or_error(const Json& claim, const ClaimContext& context) {
     throw InputError(where, std::string("parameters: ") + e.what());
   }
 }
+
+}  // namespace
 
 ClaimOutcome cert_lipschitz_verify(const Json& claim, const ClaimContext& context) {
   Problem p = load_problem_or_error(claim, context);

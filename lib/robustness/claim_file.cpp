@@ -13,11 +13,10 @@ Json rational_array(const std::vector<Rational>& v) {
   return a;
 }
 
-Json claim_shell(const std::string& id, const std::string& statement, const Json& parameters, const std::string& verdict) {
-  if (verdict != "verified" && verdict != "refuted")
-    throw InputError("--certificate", "only verified or refuted claims can be written (this one is " + verdict + ")");
+Json claim_shell(const std::string& id, const std::string& statement, const Json& parameters, PropertyVerdict verdict) {
+  if (verdict == PropertyVerdict::Unknown) throw InputError("--certificate", "only verified or refuted claims can be written (this one is unknown)");
   return Json{{"schema", "robustlaw-claim"}, {"version", 1}, {"id", id}, {"kind", "robustness"}, {"statement", statement},
-              {"reference", "mission.md §3"}, {"parameters", parameters}, {"expected", verdict == "verified" ? "holds" : "violated"}};
+              {"reference", "mission.md §3"}, {"parameters", parameters}, {"expected", verdict == PropertyVerdict::Verified ? "holds" : "violated"}};
 }
 
 // A counterexample with the exact output the checker recomputes there (so
@@ -37,7 +36,7 @@ Json claim_robustness_ball(const std::string& id, const std::string& model_path,
   std::string statement = model_path + " gives class " + std::to_string(result.label) + " (unique argmax) to every input within " +
                           norm_text(ball.norm) + " distance " + rational_to_string(ball.radius) + " of the given point";
   Json claim = claim_shell(id, statement, par, result.verdict);
-  if (result.verdict == "verified")
+  if (result.verdict == PropertyVerdict::Verified)
     claim["certificate"] = Json{{"method", "box-partition"}, {"tree", result.tree}, {"leaves", result.leaves}};
   else
     claim["certificate"] = counterexample_certificate(net, result.counterexample->point);
@@ -55,7 +54,7 @@ Json claim_robustness_property(const std::string& id, const std::string& stateme
   }
   Json par{{"model", model_path}, {"box", Json{{"lo", rational_array(property.lo)}, {"hi", rational_array(property.hi)}}}, {"unsafe", unsafe}};
   Json claim = claim_shell(id, statement, par, result.status);
-  if (result.status == "verified")
+  if (result.status == PropertyVerdict::Verified)
     claim["certificate"] = Json{{"method", "box-partition"}, {"tree", result.tree}, {"leaves", result.leaves}};
   else
     claim["certificate"] = counterexample_certificate(net, *result.counterexample);
