@@ -434,8 +434,8 @@ ClaimOutcome verify_robustness(const Json& claim, const ClaimContext& ctx) {
   }
   try {
     return verify_certificate(p, claim, where);
-  } catch (const std::exception& e) {
-    throw CertificateInvalid(e.what());
+  } catch (const std::exception& e) {  // a malformed certificate member
+    return {"rejected", e.what()};
   }
 }
 
