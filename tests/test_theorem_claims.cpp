@@ -4,9 +4,9 @@
 
 #include <filesystem>
 
-#include "cert/claims.hpp"
 #include "arith/error.hpp"
 #include "cert/claim.hpp"
+#include "cert/claims.hpp"
 
 using namespace rl;
 
