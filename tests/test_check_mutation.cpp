@@ -20,6 +20,7 @@
 #include <doctest/doctest.h>
 
 #include <filesystem>
+#include <regex>
 #include <set>
 
 #include "arith/error.hpp"
@@ -90,9 +91,13 @@ std::vector<T> spread(const std::vector<T>& sites, std::size_t limit) {
 
 bool is_bound_key(const std::string& key) { return key.find("upper") != std::string::npos || key.find("lower") != std::string::npos; }
 
-// Sites where a tamper can give another valid proof object (see the top).
+// Sites where a tamper can give another valid proof object (see the top);
+// also inside the piece certificates of a lipschitz-box-union certificate.
 bool is_alternative_site(const Json::json_pointer& p) {
-  const std::string s = p.to_string();
+  std::string s = p.to_string();
+  static const std::regex piece("^/certificate/pieces/[0-9]+(/.*)$");
+  std::smatch m;
+  if (std::regex_match(s, m, piece)) s = "/certificate" + m[1].str();
   for (const char* prefix : {"/certificate/tree/", "/certificate/counterexample/", "/certificate/witness/point/"})
     if (s.rfind(prefix, 0) == 0) return true;
   return false;
