@@ -80,7 +80,7 @@ CertifiedLipschitz certified_lipschitz(const Network& net, const Dataset& data, 
     lo.domain.global = true;
   }
   LipschitzResult r = lipschitz_bound(net, lo);
-  return {r.lower, r.upper, r.lower_method + " / " + r.upper_method + (o.box_data ? ", data bounding box" : ", global"), r.status, o.box_data};
+  return {r.lower, r.upper, r.lower_method + " / " + r.upper_method + (o.box_data ? ", data bounding box" : ", global"), search_status_name(r.status), o.box_data};
 }
 
 // --max-memory: a data file larger than the cap is refused before it is read

@@ -1,10 +1,8 @@
 // robustlaw certify MODEL --input x --radius R --norm linf|l2|l1 [--label C]
 // robustlaw certify MODEL --vnnlib FILE
 // Verified / refuted / unknown robustness claims, and VNN-LIB properties.
-#include <filesystem>
-
 #include "arith/error.hpp"
-#include "cert/claim.hpp"
+#include "cert/claim_path.hpp"
 #include "common.hpp"
 #include "io/memory_limit.hpp"
 #include "net/eval.hpp"
@@ -40,17 +38,8 @@ Json exact_list(const std::vector<Rational>& v, int digits) {
   return a;
 }
 
-void write_claim(const std::string& path, const Json& claim) {
-  write_file_atomic(path, claim.dump(1) + "\n");
-}
-
-std::string claim_id(const std::string& path) { return std::filesystem::path(path).stem().string(); }
-
-// Replays a claim through the exact checker (model paths as given, relative to the working folder).
-bool certificate_replays(const Json& claim) {
-  ClaimContext ctx{"", ".", "."};
-  return claim_kind_registry().at("robustness")(claim, ctx).verdict == "holds";
-}
+// The model as the claim written to `certificate` names it.
+std::string claim_model(const CertifyCliOptions& o) { return claim_path_for(o.model.path, o.certificate); }
 
 void run_ball(const CertifyCliOptions& o, const Network& net, const std::atomic<bool>* stop) {
   if (o.input.empty() || o.radius.empty()) throw InputError("certify", "give --input and --radius (or --vnnlib FILE)");
@@ -70,18 +59,18 @@ void run_ball(const CertifyCliOptions& o, const Network& net, const std::atomic<
   // The exact replay of a symbolic-interval leaf can come out looser than the
   // outward double bound (the relaxation slopes depend on the bounds); if the
   // checker does not confirm the certificate, search again without them.
-  if (!o.certificate.empty() && r.verdict == "verified" &&
-      !certificate_replays(claim_robustness_ball(claim_id(o.certificate), o.model.path, q.ball, r))) {
+  if (!o.certificate.empty() && r.verdict == PropertyVerdict::Verified &&
+      !claim_replay(claim_robustness_ball(claim_id_for(o.certificate), claim_model(o), net, q.ball, r), o.certificate).passed) {
     co.symbolic = false;
     co.time_limit_seconds = std::max(1.0, o.time_limit - r.seconds);
     r = robustness_certify(net, q, co);
   }
-  Json j{{"model", net.source}, {"verdict", r.verdict}, {"label", r.label}, {"norm", o.norm},
+  Json j{{"model", net.source}, {"verdict", property_verdict_name(r.verdict)}, {"label", r.label}, {"norm", o.norm},
          {"radius", json_exact_value(q.ball.radius, o.digits)}, {"method", r.method}, {"nodes", r.nodes},
          {"leaves", r.leaves}, {"seconds", r.seconds}};
-  if (r.verdict == "unknown") j["reason"] = r.reason;
+  if (r.verdict == PropertyVerdict::Unknown) j["reason"] = r.reason;
   Json radius{{"lower", decimal_lower(r.radius_lower, o.digits)},
-              {"lower_method", r.verdict == "verified" && r.radius_lower == q.ball.radius ? "the claim itself is verified at this radius"
+              {"lower_method", r.verdict == PropertyVerdict::Verified && r.radius_lower == q.ball.radius ? "the claim itself is verified at this radius"
                                                                                             : "lipschitz margin argument (exact margins, Clarke gradient enclosure, bisection)"},
               {"upper", nullptr}, {"kind", "exact rationals printed outward"}};
   if (r.counterexample) {
@@ -96,13 +85,13 @@ void run_ball(const CertifyCliOptions& o, const Network& net, const std::atomic<
   j["margin_radius"] = Json{{"lower", decimal_lower(r.margin_radius, o.digits)}, {"method", "lipschitz margin argument"}};
   j["product_radius"] = Json{{"lower", decimal_lower(r.product_radius, o.digits)},
                              {"method", "margins over the product of layer norms (global Lipschitz constant)"}};
-  if (!o.certificate.empty() && r.verdict != "unknown") {
-    write_claim(o.certificate, claim_robustness_ball(claim_id(o.certificate), o.model.path, q.ball, r));
+  if (!o.certificate.empty() && r.verdict != PropertyVerdict::Unknown) {
+    write_claim_replayed(o.certificate, claim_robustness_ball(claim_id_for(o.certificate), claim_model(o), net, q.ball, r));
     j["certificate"] = o.certificate;
   }
   if (o.json) { print_json(j); return; }
   std::cout << "claim: every input within " << o.norm << " distance " << decimal_upper(q.ball.radius, o.digits) << " of x gets class " << r.label
-            << "\nverdict: " << r.verdict << (r.verdict == "unknown" ? " (" + r.reason + ")" : "") << "   [" << r.method << ", "
+            << "\nverdict: " << property_verdict_name(r.verdict) << (r.verdict == PropertyVerdict::Unknown ? " (" + r.reason + ")" : "") << "   [" << r.method << ", "
             << r.nodes << " boxes, " << r.seconds << " s]\n"
             << "certified radius >= " << radius["lower"].get<std::string>() << "   (" << radius["lower_method"].get<std::string>() << ")\n";
   if (r.counterexample) {
@@ -122,24 +111,25 @@ void run_vnnlib(const CertifyCliOptions& o, const Network& net, const std::atomi
   bo.stop = stop;
   if (o.max_memory) bo.max_memory_bytes = memory_limit_parse(*o.max_memory, "--max-memory");
   bo.seed = o.seed;
+  const std::string statement = "VNN-LIB property " + o.vnnlib + " holds on " + o.model.path;
   BranchResult b = branch_and_bound(net, p, bo);
-  if (!o.certificate.empty() && b.status == "verified" &&
-      !certificate_replays(claim_robustness_property(claim_id(o.certificate), "", o.model.path, p, b))) {
+  if (!o.certificate.empty() && b.status == PropertyVerdict::Verified &&
+      !claim_replay(claim_robustness_property(claim_id_for(o.certificate), statement, claim_model(o), net, p, b), o.certificate).passed) {
     bo.symbolic = false;
     bo.time_limit_seconds = std::max(1.0, o.time_limit - b.seconds);
     b = branch_and_bound(net, p, bo);
   }
-  std::string result = b.status == "verified" ? "unsat" : (b.status == "refuted" ? "sat" : (b.reason == "time-limit" ? "timeout" : "unknown"));
-  Json j{{"model", net.source}, {"property", o.vnnlib}, {"result", result}, {"verdict", b.status}, {"nodes", b.nodes},
+  std::string result = b.status == PropertyVerdict::Verified ? "unsat" : (b.status == PropertyVerdict::Refuted ? "sat" : (b.reason == "time-limit" ? "timeout" : "unknown"));
+  Json j{{"model", net.source}, {"property", o.vnnlib}, {"result", result}, {"verdict", property_verdict_name(b.status)}, {"nodes", b.nodes},
          {"leaves", b.leaves}, {"seconds", b.seconds},
-         {"method", b.status == "refuted" ? "counterexample (" + b.counterexample_source + ", checked exactly)" : "branch and bound (interval, symbolic-interval and mean-value bounds)"}};
+         {"method", b.status == PropertyVerdict::Refuted ? "counterexample (" + b.counterexample_source + ", checked exactly)" : "branch and bound (interval, symbolic-interval and mean-value bounds)"}};
   if (b.counterexample) {
     std::vector<Rational> y = net_eval_exact(net, *b.counterexample);
     j["counterexample"] = Json{{"input", exact_list(*b.counterexample, o.digits)}, {"outputs", exact_list(y, o.digits)}};
   }
-  if (!o.certificate.empty() && b.status != "unknown") {
-    write_claim(o.certificate, claim_robustness_property(claim_id(o.certificate), "VNN-LIB property " + o.vnnlib + " holds on " + o.model.path,
-                                                         o.model.path, p, b));
+  if (!o.certificate.empty() && b.status != PropertyVerdict::Unknown) {
+    write_claim_replayed(o.certificate,
+                         claim_robustness_property(claim_id_for(o.certificate), statement, claim_model(o), net, p, b));
     j["certificate"] = o.certificate;
   }
   if (o.json) { print_json(j); return; }

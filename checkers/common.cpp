@@ -1,5 +1,7 @@
 #include "common.hpp"
 
+#include <filesystem>
+
 #include "arith/error.hpp"
 #include "io/file_atomic.hpp"
 #include "registry.hpp"
@@ -31,6 +33,20 @@ void print_json(const Json& j) { std::cout << j.dump(2) << std::endl; }
 void check_output_path(const std::string& path) { file_check_output_path(path); }
 
 void write_file_atomic(const std::string& path, const std::string& text) { file_write_atomic(path, text); }
+
+ClaimReport claim_replay(const Json& claim, const std::string& path) {
+  return claim_check(claim, path, claim_repo_root_find(path));
+}
+
+std::string write_claim_replayed(const std::string& path, const Json& claim) {
+  file_write_atomic(path, claim.dump(1) + "\n");
+  const ClaimReport report = claim_replay(json_read_file_exact(path), path);
+  if (report.passed) return report.detail;
+  std::error_code ignored;
+  std::filesystem::remove(path, ignored);
+  throw InputError(path, "the certificate does not replay (verdict " + report.verdict + ", expected " + report.expected +
+                             ": " + report.detail + "); not written");
+}
 
 namespace {
 

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "arith/decimal.hpp"
+#include "cert/claims.hpp"
 #include "io/json_exact.hpp"
 #include "net/load.hpp"
 
@@ -35,6 +36,17 @@ void write_file_atomic(const std::string& path, const std::string& text);
 // The checks write_file_atomic starts with (the folder exists, `path` is not
 // a folder), for commands to run before a long computation.
 void check_output_path(const std::string& path);
+
+// Replays `claim` the way `robustlaw check` will once it is written to `path`:
+// from the claim's own location (relative paths beside it, the repository
+// root found above it). The report's `passed` says whether it would pass.
+ClaimReport claim_replay(const Json& claim, const std::string& path);
+
+// Writes `claim` to `path` atomically, reads the file back and replays it
+// as `robustlaw check PATH` does. When it does not pass, the file is removed
+// and an InputError names it with the checker's verdict and detail.
+// Returns the replay's detail.
+std::string write_claim_replayed(const std::string& path, const Json& claim);
 
 // While an object lives, SIGINT and SIGTERM only raise a flag: the long
 // computations poll it (their `stop` option), end at their next check with

@@ -9,6 +9,7 @@
 #include <optional>
 
 #include "arith/error.hpp"
+#include "arith/verdict.hpp"
 #include "common.hpp"
 #include "io/memory_limit.hpp"
 #include "prob/concentration_exact.hpp"
@@ -60,9 +61,7 @@ void print_table_header() {
             << pad("bound upper", 20) << "verdict\n";
 }
 
-std::string point_verdict(const Interval& tail, const Interval& bound) {
-  return tail.lower() > bound.upper() ? "violated" : tail.upper() <= bound.lower() ? "holds" : "inconclusive";
-}
+std::string point_verdict(const Interval& tail, const Interval& bound) { return verdict_name(verdict_of(tail, bound)); }
 
 // --max-memory with network:FILE: the file is refused before it is read when larger than the cap.
 void network_file_check_size(const std::string& path, const ConcentrationOptions& o) {
@@ -99,7 +98,7 @@ void run_exact(const ConcentrationOptions& o, const Measure& m, const Concentrat
   mpfr_prec_t prec = o.precision;
   j["method"] = "exact tail enclosure (odd-d sphere: exact rational; else Arb incomplete beta / erfc; MPFI)";
   CoordinateCheck r = concentration_check_coordinate(m, b, t, o.grid, prec);
-  j["verdict"] = r.result.verdict;
+  j["verdict"] = verdict_name(r.result.verdict);
   j["scope"] = r.scope;
   j["cells_proved"] = r.result.cells;
   j["cells_unresolved"] = r.result.failed_cells;
@@ -112,7 +111,7 @@ void run_exact(const ConcentrationOptions& o, const Measure& m, const Concentrat
     const TailPoint& w = *r.result.witness;
     j["witness"] = Json{{"t", rational_to_string(w.t)}, {"tail", json_interval(w.tail, o.digits)},
                         {"bound", json_interval(w.bound, o.digits)},
-                        {"role", r.result.verdict == "violated" ? "certified violation" : "tightest point"}};
+                        {"role", r.result.verdict == Verdict::Violated ? "certified violation" : "tightest point"}};
   }
   if (!o.plot.empty()) {
     Plot plot = tail_plot(o, "exact enclosure");
@@ -146,7 +145,7 @@ void run_exact(const ConcentrationOptions& o, const Measure& m, const Concentrat
               << pad(lower_text(p.bound, 10), 20) << pad(upper_text(p.bound, 10), 20)
               << point_verdict(p.tail, p.bound) << "\n";
   }
-  std::cout << "verdict: " << r.result.verdict << (r.result.verdict == "violated" ? " (certified)" : "")
+  std::cout << "verdict: " << verdict_name(r.result.verdict) << (r.result.verdict == Verdict::Violated ? " (certified)" : "")
             << "\nscope:   " << r.scope << "\n";
   if (j.contains("witness"))
     std::cout << "witness (" << j["witness"]["role"].get<std::string>() << "): t = " << j["witness"]["t"].get<std::string>()
@@ -177,7 +176,7 @@ void run_monte_carlo(const ConcentrationOptions& o, const Measure& m, const Test
   McResult r = concentration_check_mc(m, phi, b, grid, mo);
   if (o.progress) std::cerr << "\n";
   j["method"] = "monte-carlo (Clopper-Pearson, Arb-certified; E phi by Chebyshev + Poincare; Bonferroni over t)";
-  j["verdict"] = r.verdict;
+  j["verdict"] = verdict_name(r.verdict);
   j["status"] = r.status;
   j["scope"] = t ? "the single t given, at the stated confidence"
                  : "the grid of t below, simultaneously at the stated confidence (Bonferroni)";
@@ -194,7 +193,7 @@ void run_monte_carlo(const ConcentrationOptions& o, const Measure& m, const Test
   for (const McPoint& p : r.points)
     pts.push_back(Json{{"t", decimal_lower(p.t, o.digits)}, {"tail", json_pair(p.lower, p.upper, o.digits)},
                        {"count_inner", p.count_inner}, {"count_outer", p.count_outer}, {"samples", p.samples},
-                       {"bound", json_interval(p.bound, o.digits)}, {"verdict", p.verdict}});
+                       {"bound", json_interval(p.bound, o.digits)}, {"verdict", verdict_name(p.verdict)}});
   j["points"] = pts;
   if (!o.plot.empty()) {
     Plot plot = tail_plot(o, "Monte Carlo, " + o.confidence + " simultaneous");
@@ -216,8 +215,8 @@ void run_monte_carlo(const ConcentrationOptions& o, const Measure& m, const Test
   print_table_header();
   for (const McPoint& p : r.points)
     std::cout << pad(decimal_lower(p.t, 10), 22) << pad(lower_text(p.lower, 10), 20) << pad(upper_text(p.upper, 10), 20)
-              << pad(lower_text(p.bound, 10), 20) << pad(upper_text(p.bound, 10), 20) << p.verdict << "\n";
-  std::cout << "verdict: " << r.verdict << " (confidence " << o.confidence << ", " << j["scope"].get<std::string>()
+              << pad(lower_text(p.bound, 10), 20) << pad(upper_text(p.bound, 10), 20) << verdict_name(p.verdict) << "\n";
+  std::cout << "verdict: " << verdict_name(r.verdict) << " (confidence " << o.confidence << ", " << j["scope"].get<std::string>()
             << ")\nstatus: " << r.status
             << (r.status == "complete" ? ""
                                        : " (the intervals are those of the " + std::to_string(r.samples_drawn) + " of " +

@@ -5,6 +5,7 @@
 #include <optional>
 
 #include "arith/error.hpp"
+#include "arith/verdict.hpp"
 #include "common.hpp"
 #include "io/memory_limit.hpp"
 #include "prob/mc_memory.hpp"
@@ -60,7 +61,7 @@ void run_events(const EventsOptions& o, const std::atomic<bool>* stop_flag) {
   for (const auto& e : ev) {
     Json x{{"event", e.name}, {"failures", e.failures},
            {"failure_probability", Json{{"lower", decimal_lower(e.lower, 10)}, {"upper", decimal_upper(e.upper, 10)}}},
-           {"verdict", e.verdict}};
+           {"verdict", verdict_name(e.verdict)}};
     if (e.hoeffding) x["hoeffding_bound"] = decimal_upper(*e.hoeffding, 10);
     events.push_back(x);
   }
@@ -71,7 +72,7 @@ void run_events(const EventsOptions& o, const std::atomic<bool>* stop_flag) {
   for (const auto& e : ev)
     std::cout << e.name << (e.name.size() < 3 ? "    " : "  ") << "  " << e.failures << "\t  " << decimal_lower(e.lower, 8)
               << "\t  " << decimal_upper(e.upper, 8) << "\t  " << (e.hoeffding ? decimal_upper(*e.hoeffding, 8) : "-")
-              << "\t  " << e.verdict << "\n";
+              << "\t  " << verdict_name(e.verdict) << "\n";
   std::cout << "status: " << status
             << (status == "complete" ? "" : " (the intervals are those of the " + std::to_string(trials_run) + " of " +
                                                 std::to_string(o.trials) + " data sets simulated)")

@@ -9,6 +9,7 @@
 #include <optional>
 
 #include "arith/error.hpp"
+#include "arith/verdict.hpp"
 #include "common.hpp"
 #include "io/memory_limit.hpp"
 #include "prob/distribution_sampler.hpp"
@@ -254,18 +255,17 @@ void run_subgaussian(const SubgaussianOptions& o, const std::atomic<bool>* stop_
                           {"verdict", agrees ? "bound-in-range" : "violated"}};
   if (x.range()) {
     Rational h = *x.range() * *x.range() / 4;
-    j["hoeffding_lemma"] = Json{{"bound", rational_to_string(h)}, {"verdict", verdict_at_most(r.lower, r.upper, h)}};
+    j["hoeffding_lemma"] = Json{{"bound", rational_to_string(h)}, {"verdict", verdict_name(verdict_of(r.lower, r.upper, h))}};
   }
   Rational sigma2 = r.upper;
   if (!o.sigma.empty()) {
     Rational s = rational_parse(o.sigma, "--sigma");
     if (s <= 0) throw InputError("--sigma", "must be positive");
     sigma2 = s * s;
-    j["definition5"] = Json{{"sigma", o.sigma}, {"verdict", sigma2 >= r.upper ? "holds"
-                                                            : sigma2 < r.lower ? "violated" : "inconclusive"}};
+    j["definition5"] = Json{{"sigma", o.sigma}, {"verdict", verdict_name(verdict_of(r.lower, r.upper, sigma2))}};
   }
   Lemma1Check l1 = lemma1_check(x, sigma2, 128);
-  j["lemma1"] = Json{{"sigma_squared", decimal_upper(sigma2, dg)}, {"verdict", l1.result.verdict}, {"scope", l1.scope}};
+  j["lemma1"] = Json{{"sigma_squared", decimal_upper(sigma2, dg)}, {"verdict", verdict_name(l1.result.verdict)}, {"scope", l1.scope}};
   if (l1.result.witness)
     j["lemma1"]["witness"] = Json{{"t", decimal_lower(l1.result.witness->t, 10)},
                                   {"tail", pair_json(l1.result.witness->tail.lower(), l1.result.witness->tail.upper(), dg)},
@@ -288,7 +288,7 @@ void run_subgaussian(const SubgaussianOptions& o, const std::atomic<bool>* stop_
     j["lemma2"] = Json{{"n", n}, {"mean_proxy", pair_json(mean.lower, mean.upper, dg)},
                        {"c_squared", decimal_upper(c2, dg)},
                        {"c_source", use_sigma ? "--sigma" : "the largest certified proxy of the terms"}, {"bound_c_squared_over_n", decimal_upper(bound, dg)},
-                       {"verdict", verdict_at_most(mean.lower, mean.upper, bound)},
+                       {"verdict", verdict_name(verdict_of(mean.lower, mean.upper, bound))},
                        {"tight", mean.lower <= bound && bound < mean.upper}};
     if (j["lemma2"]["tight"].get<bool>())
       j["lemma2"]["note"] = "the bound is attained within the enclosure width: Lemma 2 is sharp for identical terms";

@@ -140,7 +140,7 @@ TEST_CASE("lipschitz certificates with exclusions: accepted, and refused when an
     at = first_exclusion(r.certificate["tree"]);
   }
   REQUIRE_FALSE(at.empty());
-  REQUIRE(r.status == "converged");
+  REQUIRE(r.status == SearchStatus::Converged);
   CHECK(verdict(net, o, r.certificate) == "holds");
   const Json::json_pointer y(at + "/y"), key(at + "/key");
   std::size_t support = 0;

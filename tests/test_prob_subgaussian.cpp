@@ -5,6 +5,7 @@
 #include <map>
 #include <random>
 
+#include "arith/verdict.hpp"
 #include "prob/subgaussian_checks.hpp"
 #include "test_scale.hpp"
 
@@ -92,14 +93,14 @@ TEST_CASE("prob subgaussian: Lemma 1 holds with the optimal proxy and fails belo
     Distribution x = distribution_parse(name, "test");
     Lemma1Check ok = lemma1_check(x, proxy_of(name).upper, 128);
     INFO(name);
-    CHECK(ok.result.verdict == "holds");
+    CHECK(ok.result.verdict == Verdict::Holds);
   }
   // Rademacher: P(|X| >= 1) = 1 > 2 exp(-1/(2 sigma^2)) when sigma^2 < 1/(2 log 2).
   Lemma1Check bad = lemma1_check(distribution_parse("rademacher", "test"), Rational(1, 2), 128);
-  CHECK(bad.result.verdict == "violated");
+  CHECK(bad.result.verdict == Verdict::Violated);
   // Hoeffding's lemma: every bounded proxy <= (b - a)^2 / 4.
   for (const char* name : {"rademacher", "uniform", "bernoulli:1/10", "bernoulli:1/1000"}) {
     Distribution x = distribution_parse(name, "test");
-    CHECK(verdict_at_most(proxy_of(name).lower, proxy_of(name).upper, *x.range() * *x.range() / 4) == "holds");
+    CHECK(verdict_of(proxy_of(name).lower, proxy_of(name).upper, *x.range() * *x.range() / 4) == Verdict::Holds);
   }
 }

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <random>
 
+#include "arith/verdict.hpp"
 #include "prob/concentration_exact.hpp"
 #include "prob/coordinate_tail.hpp"
 #include "test_scale.hpp"
@@ -106,18 +107,18 @@ TEST_CASE("prob tail: the seed's 1/sqrt(d) is violated (certified) for d >= 10, 
   for (std::size_t d : {10, 11, 30, 100, 1000}) {
     Measure m = measure_parse("sphere", d, "test");
     CoordinateCheck bad = concentration_check_coordinate(m, def2(d, "1/sqrt(" + std::to_string(d) + ")"), std::nullopt, 64, 128);
-    CHECK(bad.result.verdict == "violated");
+    CHECK(bad.result.verdict == Verdict::Violated);
     REQUIRE(bad.result.witness);
     CHECK(bad.result.witness->tail.lower() > bad.result.witness->bound.upper());
     CHECK(sphere_abs_tail_arb(d, bad.result.witness->t, 96).lower() > bad.result.witness->bound.upper());
     CoordinateCheck good = concentration_check_coordinate(m, def2(d, "sqrt(2/" + std::to_string(d - 1) + ")"), std::nullopt, 64, 128);
-    CHECK(good.result.verdict == "holds");
+    CHECK(good.result.verdict == Verdict::Holds);
     CHECK(good.result.failed_cells == 0);
   }
   // math.md: at d = 100, t sqrt(d) = 2: 0.044935 > 2e^-4 = 0.036631.
   Measure m = measure_parse("sphere", 100, "test");
   CoordinateCheck one = concentration_check_coordinate(m, def2(100, "1/10"), Rational(1, 5), 64, 128);
-  CHECK(one.result.verdict == "violated");
+  CHECK(one.result.verdict == Verdict::Violated);
   CHECK(one.result.points[0].tail.contains(Rational(449347252126, 10000000000000)) == false);
   CHECK(one.result.points[0].tail.lower() > Rational(44934, 1000000));
   CHECK(one.result.points[0].tail.upper() < Rational(44936, 1000000));
@@ -136,8 +137,8 @@ TEST_CASE("prob tail: staircase verdicts agree with a dense brute-force scan (d 
       double t = k / 20000.0;
       worst = std::max(worst, (1 - t) - 2 * std::exp(-t * t / (cd * cd)));
     }
-    if (worst > 1e-6) CHECK(r.result.verdict == "violated");
-    if (worst < -1e-6) CHECK(r.result.verdict == "holds");
+    if (worst > 1e-6) CHECK(r.result.verdict == Verdict::Violated);
+    if (worst < -1e-6) CHECK(r.result.verdict == Verdict::Holds);
   }
 }
 

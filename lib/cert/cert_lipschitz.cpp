@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cstdint>
-#include <filesystem>
 #include <set>
 
 #include "arith/error.hpp"
@@ -14,8 +13,6 @@
 
 namespace rl {
 namespace {
-
-namespace fs = std::filesystem;
 
 struct Rejected {
   std::string reason;
@@ -854,13 +851,29 @@ std::optional<Rational> cert_lipschitz_witness_floor(const std::vector<std::vect
   }
 }
 
-ClaimOutcome cert_lipschitz_verify(const Json& claim, const ClaimContext& context) {
+namespace {
+
+// The parameters: what cannot be read there is an "error" (claim.hpp), not a
+// rejected certificate.
+Problem load_problem_or_error(const Json& claim, const ClaimContext& context) {
+  const std::string where = context.claim_path.empty() ? "claim" : context.claim_path;
   try {
-    const Json& params = member(claim, "parameters");
-    Json cert;
-    if (claim.contains("certificate")) cert = claim["certificate"];
-    else cert = json_read_file_exact((fs::path(context.base_dir) / member(claim, "certificate_file").get<std::string>()).string());
-    Problem p = load_problem(params, context);
+    return load_problem(member(claim, "parameters"), context);
+  } catch (const Rejected& r) {
+    throw InputError(where, "parameters: " + r.reason);
+  } catch (const nlohmann::json::exception& e) {
+    throw InputError(where, std::string("parameters: ") + e.what());
+  }
+}
+
+}  // namespace
+
+ClaimOutcome cert_lipschitz_verify(const Json& claim, const ClaimContext& context) {
+  Problem p = load_problem_or_error(claim, context);
+  try {
+    const Json& params = claim.at("parameters");
+    // claim_resolve_certificate (claims.hpp) has replaced any certificate_file.
+    const Json& cert = member(claim, "certificate");
     if (member(cert, "norm").get<std::string>() != member(params, "norm").get<std::string>())
       throw Rejected{"the certificate's norm differs from the claim's"};
     Rational lower = number(member(cert, "lower"), "lower"), upper = number(member(cert, "upper"), "upper");
@@ -871,7 +884,7 @@ ClaimOutcome cert_lipschitz_verify(const Json& claim, const ClaimContext& contex
     return {"holds", "exact check: " + rational_to_string(lower) + " <= L <= " + rational_to_string(upper)};
   } catch (const Rejected& r) {
     return {"rejected", r.reason};
-  } catch (const std::exception& e) {
+  } catch (const std::exception& e) {  // a malformed certificate member
     return {"rejected", e.what()};
   }
 }

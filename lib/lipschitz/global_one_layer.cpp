@@ -62,7 +62,7 @@ class RegionSearch {
     if (!refute_deferred()) return false;
     res.lower = lower_;
     res.upper = rational_from_double(upper_);
-    res.status = res.upper <= res.lower * (1 + o_.rel_gap) ? "converged" : "not-converged";
+    res.status = res.upper <= res.lower * (1 + o_.rel_gap) ? SearchStatus::Converged : SearchStatus::NotConverged;
     res.upper_method = "exact region enumeration (one hidden layer, R^d): max over regions not refuted by a Motzkin certificate";
     res.lower_method = witness_ ? "witness point: interval-certified Jacobian norm at a point interior to a linear region"
                                 : "trivial (0)";

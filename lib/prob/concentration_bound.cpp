@@ -10,10 +10,6 @@ ConcentrationForm concentration_form_parse(const std::string& text, const std::s
   throw InputError(where, "unknown form '" + text + "' (expected definition2 or isoperimetry)");
 }
 
-std::string concentration_form_name(ConcentrationForm f) {
-  return f == ConcentrationForm::Definition2 ? "definition2" : "isoperimetry";
-}
-
 Interval concentration_bound(const ConcentrationBound& b, const Rational& t, mpfr_prec_t prec) {
   Interval exponent(prec);
   if (b.form == ConcentrationForm::Definition2) {

@@ -17,7 +17,6 @@ namespace rl {
 
 enum class ConcentrationForm { Definition2, Isoperimetry };
 ConcentrationForm concentration_form_parse(const std::string& text, const std::string& where);
-std::string concentration_form_name(ConcentrationForm f);
 
 struct ConcentrationBound {
   ConcentrationForm form = ConcentrationForm::Definition2;

@@ -39,8 +39,7 @@ CoordinateCheck concentration_check_coordinate(const Measure& m, const Concentra
     TailPoint p{*t, tail(*t), bound(*t)};
     out.result.points = {p};
     out.result.witness = p;
-    out.result.verdict = p.tail.lower() > p.bound.upper() ? "violated"
-                         : p.tail.upper() <= p.bound.lower() ? "holds" : "inconclusive";
+    out.result.verdict = verdict_of(p.tail, p.bound);
     out.t_end = *t;
     out.scope = "the single t given";
     return out;
@@ -58,11 +57,11 @@ CoordinateCheck concentration_check_coordinate(const Measure& m, const Concentra
                        : b.c.square() * b.lipschitz_squared * b.lipschitz_squared >= 1;
     out.scope = rate_ok ? "every t >= 0: " + range + "; beyond, erfc(x) <= exp(-x^2) and the bound's rate is <= d/2"
                         : range + " only (the bound decays faster than the Gaussian tail: it fails for large t)";
-    if (!rate_ok && out.result.verdict == "holds") out.result.verdict = "inconclusive";
+    if (!rate_ok && out.result.verdict == Verdict::Holds) out.result.verdict = Verdict::Inconclusive;
   } else {
     out.scope = range + " only (unbounded mixture)";
   }
-  if (out.result.verdict == "violated") out.scope = "a certified violation at the witness t (one t suffices)";
+  if (out.result.verdict == Verdict::Violated) out.scope = "a certified violation at the witness t (one t suffices)";
   return out;
 }
 

@@ -170,18 +170,17 @@ McResult concentration_check_mc(const Measure& m, const TestFunction& phi, const
   out.samples_per_second = out.seconds > 0 ? out.samples_drawn / out.seconds : 0;
   out.status = mc_stop_status(options.stop, out.samples_drawn, out.samples_planned);
 
-  bool any_violated = false, all_hold = true;
+  std::vector<Verdict> verdicts;
   for (std::size_t k = 0; k < K; ++k) {
     McPoint& p = out.points[k];
     p.t = grid[k];
     p.lower = p_lo[k];
     p.upper = p_hi[k];
     p.bound = concentration_bound(b, grid[k], kDefaultPrecision);
-    p.verdict = p.lower > p.bound.upper() ? "violated" : p.upper <= p.bound.lower() ? "holds" : "inconclusive";
-    any_violated = any_violated || p.verdict == "violated";
-    all_hold = all_hold && p.verdict == "holds";
+    p.verdict = verdict_of(p.lower, p.upper, p.bound);
+    verdicts.push_back(p.verdict);
   }
-  out.verdict = any_violated ? "violated" : all_hold ? "holds" : "inconclusive";
+  out.verdict = verdict_all(verdicts);
   return out;
 }
 

@@ -27,6 +27,7 @@
 #include <string>
 #include <vector>
 
+#include "arith/verdict.hpp"
 #include "prob/concentration_bound.hpp"
 #include "prob/mc_stop.hpp"
 #include "prob/measure.hpp"
@@ -50,11 +51,11 @@ struct McPoint {
   std::uint64_t count_inner = 0, count_outer = 0, samples = 0;  // summed over components
   Rational lower, upper;   // P(|phi - E phi| > t) in [lower, upper]
   Interval bound;
-  std::string verdict;
+  Verdict verdict = Verdict::Inconclusive;
 };
 
 struct McResult {
-  std::string verdict;
+  Verdict verdict = Verdict::Inconclusive;
   std::vector<McPoint> points;
   Rational mean_lower, mean_upper;
   bool mean_known = false;         // E phi = 0 by symmetry (odd phi, symmetric measure)

@@ -19,15 +19,6 @@ bool Measure::is_bounded() const {
   return true;
 }
 
-std::string measure_kind_name(MeasureKind k) {
-  switch (k) {
-    case MeasureKind::Sphere: return "sphere";
-    case MeasureKind::Gaussian: return "gaussian";
-    case MeasureKind::Cube: return "cube";
-  }
-  return "?";
-}
-
 Measure measure_parse(const std::string& spec, std::size_t d, const std::string& where) {
   if (d < 2) throw InputError(where, "the dimension d must be at least 2");
   Measure m;

@@ -30,8 +30,6 @@ struct Measure {
   bool is_bounded() const;  // no Gaussian component
 };
 
-std::string measure_kind_name(MeasureKind k);
-
 // "sphere", "gaussian", "cube" or "mixture:W*KIND+W*KIND+..." (e.g.
 // "mixture:1/2*sphere+1/2*gaussian"). Throws InputError naming `where`.
 Measure measure_parse(const std::string& spec, std::size_t d, const std::string& where);

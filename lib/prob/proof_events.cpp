@@ -69,8 +69,7 @@ std::vector<EventEstimate> proof_events_simulate(const EventsSetup& s) {
   if (bounded) out[2].hoeffding = hoeffding_bound(s.n, eps_r, 2 * s.amplitude * s.h_sup, 1);
   out[3].hoeffding = hoeffding_bound(s.n, eps_r, 2 * s.amplitude, 2);
   for (auto& e : out) {
-    if (!e.hoeffding) e.verdict = "inconclusive";
-    else e.verdict = e.lower > *e.hoeffding ? "violated" : e.upper <= *e.hoeffding ? "holds" : "inconclusive";
+    e.verdict = e.hoeffding ? verdict_of(e.lower, e.upper, *e.hoeffding) : Verdict::Inconclusive;
   }
   return out;
 }

@@ -30,7 +30,7 @@ LipschitzResult lipschitz_on(const Network& net, const Rational& a, const Ration
 bool check_against_brute_force(const Network& net, const Rational& a, const Rational& b) {
   Rational L = a == b ? Rational(0) : brute_1d_lipschitz(net, a, b);
   LipschitzResult r = lipschitz_on(net, a, b);
-  INFO("L = " << L.str() << ", certified [" << r.lower.str() << ", " << r.upper.str() << "], status " << r.status
+  INFO("L = " << L.str() << ", certified [" << r.lower.str() << ", " << r.upper.str() << "], status " << search_status_name(r.status)
        << ", lower by " << r.lower_method << ", upper by " << r.upper_method);
   REQUIRE(r.lower <= L);
   REQUIRE(L <= r.upper);
