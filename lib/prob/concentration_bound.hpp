@@ -23,7 +23,7 @@ struct ConcentrationBound {
   ConcentrationForm form = ConcentrationForm::Definition2;
   Constant c;
   Rational lipschitz_squared = 1;  // L^2 of the tested phi
-  std::size_t d = 0;
+  Integer d = 0;
 };
 
 Interval concentration_bound(const ConcentrationBound& b, const Rational& t, mpfr_prec_t prec);
@@ -32,7 +32,7 @@ Interval concentration_bound(const ConcentrationBound& b, const Rational& t, mpf
 // definition2: c = t / (L sqrt(log(2/P))); isoperimetry: c = d t^2 / (2 L^2 log(2/P)).
 // Increasing in t and in P. An end of `tail` at 0 (log(2/0) = infinity) gives
 // 0 at that end of the result.
-Interval concentration_critical_c(ConcentrationForm form, std::size_t d, const Rational& lipschitz_squared,
+Interval concentration_critical_c(ConcentrationForm form, const Integer& d, const Rational& lipschitz_squared,
                                   const Rational& t, const Interval& tail, mpfr_prec_t prec);
 
 }  // namespace rl

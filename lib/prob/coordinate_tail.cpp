@@ -39,7 +39,7 @@ Rational sphere_abs_tail_exact(std::size_t d, const Rational& t) {
   return (total - sphere_antiderivative(k, t)) / total;
 }
 
-Interval sphere_abs_tail_arb(std::size_t d, const Rational& t, mpfr_prec_t prec) {
+Interval sphere_abs_tail_arb(const Integer& d, const Rational& t, mpfr_prec_t prec) {
   if (t >= 1) return Interval(Rational(0), prec);
   if (t <= 0) return Interval(Rational(1), prec);
   // For tiny t the ball of 1 - t^2 would reach past 1; the tail is
@@ -47,8 +47,7 @@ Interval sphere_abs_tail_arb(std::size_t d, const Rational& t, mpfr_prec_t prec)
   const Rational tau = rational_pow2(-static_cast<long>(prec) / 4);
   if (t < tau) return interval_hull(sphere_abs_tail_arb(d, tau, prec), Interval(Rational(1), prec));
   ArbBall a, b, z, r;
-  arb_set_ui(a.get(), d - 1);
-  arb_mul_2exp_si(a.get(), a.get(), -1);  // (d-1)/2, exact
+  arb_from_interval(a.get(), Interval(Rational(d - 1) / 2, prec));  // (d-1)/2, exact while d fits prec bits
   arb_set_ui(b.get(), 1);
   arb_mul_2exp_si(b.get(), b.get(), -1);  // 1/2, exact
   arb_from_interval(z.get(), Interval(Rational(1) - t * t, prec));
@@ -56,21 +55,22 @@ Interval sphere_abs_tail_arb(std::size_t d, const Rational& t, mpfr_prec_t prec)
   return clamp01(interval_from_arb(r.get(), prec));
 }
 
-Interval sphere_abs_tail(std::size_t d, const Rational& t, mpfr_prec_t prec) {
-  if (d % 2 == 1 && d >= 3 && d <= kSphereExactMaxD) return Interval(sphere_abs_tail_exact(d, t), prec);
+Interval sphere_abs_tail(const Integer& d, const Rational& t, mpfr_prec_t prec) {
+  if (d % 2 == 1 && d >= 3 && d <= kSphereExactMaxD)
+    return Interval(sphere_abs_tail_exact(d.convert_to<std::size_t>(), t), prec);
   return sphere_abs_tail_arb(d, t, prec);
 }
 
-Interval gaussian_abs_tail(std::size_t d, const Rational& t, mpfr_prec_t prec) {
+Interval gaussian_abs_tail(const Integer& d, const Rational& t, mpfr_prec_t prec) {
   if (t <= 0) return Interval(Rational(1), prec);
-  Interval x = Interval(t, prec) * interval_sqrt(Interval(Rational(d, 2), prec));
+  Interval x = Interval(t, prec) * interval_sqrt(Interval(Rational(d) / 2, prec));
   ArbBall xb, r;
   arb_from_interval(xb.get(), x);
   arb_hypgeom_erfc(r.get(), xb.get(), prec);
   return clamp01(interval_from_arb(r.get(), prec));
 }
 
-Interval coordinate_upper_tail(MeasureKind kind, std::size_t d, const Rational& s, mpfr_prec_t prec) {
+Interval coordinate_upper_tail(MeasureKind kind, const Integer& d, const Rational& s, mpfr_prec_t prec) {
   const Interval half(Rational(1, 2), prec), one(Rational(1), prec);
   switch (kind) {
     case MeasureKind::Sphere:
@@ -127,7 +127,7 @@ Rational coordinate_deviation_radius(const Measure& m) {
   if (m.is_single(MeasureKind::Sphere)) return 1;
   if (m.is_single(MeasureKind::Cube)) {
     // |X_1 - 1/(2 sqrt d)| <= 1/(2 sqrt d) <= R for the rational R = 1/(2 floor(sqrt d)).
-    Integer r = boost::multiprecision::sqrt(Integer(m.d));
+    Integer r = boost::multiprecision::sqrt(m.d);
     return Rational(1) / (2 * Rational(r));
   }
   return Rational(3, 2);

@@ -19,16 +19,16 @@ namespace rl {
 // Odd d only, 0 <= t: the exact rational P(|X_1| > t) on S^{d-1}.
 Rational sphere_abs_tail_exact(std::size_t d, const Rational& t);
 // Any d >= 2, 0 <= t: Arb enclosure of I_{1-t^2}((d-1)/2, 1/2).
-Interval sphere_abs_tail_arb(std::size_t d, const Rational& t, mpfr_prec_t prec);
+Interval sphere_abs_tail_arb(const Integer& d, const Rational& t, mpfr_prec_t prec);
 // Odd d up to kSphereExactMaxD uses the exact rational, otherwise Arb.
 constexpr std::size_t kSphereExactMaxD = 401;
-Interval sphere_abs_tail(std::size_t d, const Rational& t, mpfr_prec_t prec);
+Interval sphere_abs_tail(const Integer& d, const Rational& t, mpfr_prec_t prec);
 
 // 0 <= t: erfc(t sqrt(d/2)) enclosed.
-Interval gaussian_abs_tail(std::size_t d, const Rational& t, mpfr_prec_t prec);
+Interval gaussian_abs_tail(const Integer& d, const Rational& t, mpfr_prec_t prec);
 
 // One-sided P(X_1 > s) for any rational s.
-Interval coordinate_upper_tail(MeasureKind kind, std::size_t d, const Rational& s, mpfr_prec_t prec);
+Interval coordinate_upper_tail(MeasureKind kind, const Integer& d, const Rational& s, mpfr_prec_t prec);
 
 // E X_1 under the mixture (0 unless a cube component is present).
 Interval coordinate_mean(const Measure& m, mpfr_prec_t prec);

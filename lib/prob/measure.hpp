@@ -22,7 +22,7 @@ struct MeasureComponent {
 };
 
 struct Measure {
-  std::size_t d = 0;
+  Integer d = 0;  // any size: the exact tails take d as a GMP integer
   std::vector<MeasureComponent> components;
   std::string spec;  // as given
 
@@ -34,6 +34,11 @@ std::string measure_kind_name(MeasureKind k);
 
 // "sphere", "gaussian", "cube" or "mixture:W*KIND+W*KIND+..." (e.g.
 // "mixture:1/2*sphere+1/2*gaussian"). Throws InputError naming `where`.
-Measure measure_parse(const std::string& spec, std::size_t d, const std::string& where);
+Measure measure_parse(const std::string& spec, const Integer& d, const std::string& where);
+
+// Samplers draw d doubles per point: d as a machine size, refused (naming
+// `where`) above kMeasureSampleMaxD, where one point alone needs 8 GB.
+constexpr std::size_t kMeasureSampleMaxD = 1000000000;
+std::size_t measure_sample_dimension(const Measure& m, const std::string& where);
 
 }  // namespace rl

@@ -17,13 +17,16 @@ Rational corollary_lipschitz_J(const Rational& R, const Rational& W, const Integ
 
 // Theorem 1 (seed 1.2): Lip(h) >= Omega~((eps/sigma) sqrt(nd/p)). With the
 // hidden constant C and polylog factor P made explicit by the user:
-// C * (eps/sigma) * sqrt(n d / p) / P, enclosed.
+// C * (eps/sigma) * sqrt(n d / p) / P, enclosed. n, d, p, eps and sigma are
+// refused exactly as the theorem refuses them (params.hpp): positive integers,
+// eps in (0, 1), sigma in (0, 1].
 Enclosure theorem1_explicit(const Rational& C, const Rational& P, const Rational& eps, const Rational& sigma,
                             const Rational& n, const Rational& d, const Rational& p, int digits);
 
 // No Free Prune (seed Thm 2): Lip(h) >= Omega~(eps sqrt(nd/p_eff)),
 // p_eff = Theta~(I(m^W; D) + E||m||_1). Its constants are symbolic: this
-// encloses eps * sqrt(n d / p_eff) with p_eff = I + E exactly as given.
+// encloses eps * sqrt(n d / p_eff) with p_eff = I + E exactly as given; n, d
+// and eps are checked as the theorem checks them.
 Enclosure no_free_prune_value(const Rational& eps, const Rational& n, const Rational& d, const Rational& mutual_information,
                               const Rational& mask_l1, int digits);
 

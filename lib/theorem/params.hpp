@@ -29,6 +29,14 @@ struct TheoremParams {
 // [-1, 1], so E[Var(y|x)] <= 1).
 void theorem_params_validate(const TheoremParams& t);
 
+// The single-quantity checks theorem_params_validate is made of, shared with
+// the companion formulas that take the same quantities (theorem-tools), so a
+// value the theorem refuses is refused there too, with the same message.
+void params_require_positive_integer(const Rational& q, const std::string& option);  // n, d, p, k, s
+void params_require_positive(const Rational& q, const std::string& option);
+void params_require_open_unit(const Rational& q, const std::string& option);         // epsilon, delta
+void params_require_noise_level(const Rational& sigma, const std::string& option);   // sigma in (0, 1]
+
 // The constant A of condition (8), A k log(8k/delta) <= n eps^2:
 // 10^4 (seed) or 8^4 = 4096 (NeurIPS 2021).
 Rational edition_condition8_constant(Edition e);
