@@ -127,7 +127,7 @@ void run_lipschitz(const LipschitzCliOptions& o, const StopSignals& stop) {
                {"kind", "lipschitz"},
                {"statement", "the " + o.norm + " Lipschitz constant L of the network on the domain satisfies " +
                                  decimal_lower(r.lower) + " <= L <= " + decimal_upper(r.upper)},
-               {"reference", "mission.md §2"},
+               {"reference", "docs/lipschitz.md"},
                {"parameters", params},
                {"expected", "holds"},
                {"certificate", r.certificate}};

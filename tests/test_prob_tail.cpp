@@ -114,7 +114,7 @@ TEST_CASE("prob tail: the seed's 1/sqrt(d) is violated (certified) for d >= 10, 
     CHECK(good.result.verdict == "holds");
     CHECK(good.result.failed_cells == 0);
   }
-  // math.md: at d = 100, t sqrt(d) = 2: 0.044935 > 2e^-4 = 0.036631.
+  // docs/math.md: at d = 100, t sqrt(d) = 2: 0.044935 > 2e^-4 = 0.036631.
   Measure m = measure_parse("sphere", 100, "test");
   CoordinateCheck one = concentration_check_coordinate(m, def2(100, "1/10"), Rational(1, 5), 64, 128);
   CHECK(one.result.verdict == "violated");
@@ -141,7 +141,7 @@ TEST_CASE("prob tail: staircase verdicts agree with a dense brute-force scan (d 
   }
 }
 
-TEST_CASE("prob tail: least c sqrt(d) for x_1 encloses math.md's values") {
+TEST_CASE("prob tail: least c sqrt(d) for x_1 encloses docs/math.md's values") {
   struct Case { std::size_t d; double value; };
   for (Case k : {Case{10, 1.0106}, Case{100, 1.2202}}) {
     CriticalConstant r = concentration_find_c(measure_parse("sphere", k.d, "test"), ConcentrationForm::Definition2,

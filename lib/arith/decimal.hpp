@@ -4,9 +4,6 @@
 // <= q (Up: >= q), with at most `digits` significant digits. Lower bounds are
 // printed with Down and upper bounds with Up, so a printed enclosure always
 // contains the exact one. The string is parseable by rational_parse.
-// Any exponent: beyond 10^+-10000 the leading digits and the decimal exponent
-// come from MPFI enclosures (of log10 |q| and of |q| 10^k) instead of the exact
-// 10^k, so a probability of 10^-5000000 still prints as a true bound.
 #pragma once
 #include <string>
 

@@ -1,5 +1,5 @@
 // The right-hand sides of Definition 2 and Definition 6 (seed §1.2, §1.4;
-// math.md "Concentration and isoperimetry") for an L-Lipschitz phi:
+// docs/math.md "Concentration and isoperimetry") for an L-Lipschitz phi:
 //   definition2 : P(|phi - E phi| > t) <= 2 exp(-t^2 / (c^2 L^2))
 //                 (Definition 2 applied to the 1-Lipschitz phi/L);
 //   isoperimetry: P(|phi - E phi| > t) <= 2 exp(-d t^2 / (2 c L^2)).

@@ -3,7 +3,7 @@
 // Semantics: every Interval returned contains the exact probability; every
 // Rational returned is the exact probability.
 //   sphere  : X_1^2 ~ Beta(1/2, (d-1)/2), so P(|X_1| > t) = I_{1-t^2}((d-1)/2, 1/2)
-//             (math.md). For odd d the density (1-s^2)^{(d-3)/2} is a
+//             (docs/math.md). For odd d the density (1-s^2)^{(d-3)/2} is a
 //             polynomial and the tail is an exact rational function of t;
 //             for even d it is enclosed with Arb's regularized incomplete beta.
 //   gaussian: X_1 ~ N(0, 1/d), P(|X_1| > t) = erfc(t sqrt(d/2)) (Arb erfc).

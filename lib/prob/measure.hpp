@@ -1,8 +1,8 @@
-// The measures of Definitions 2 and 6 (seed §1.2, §1.4; math.md
+// The measures of Definitions 2 and 6 (seed §1.2, §1.4; docs/math.md
 // "Concentration and isoperimetry"), all on R^d:
 //   sphere   : uniform on the unit sphere S^{d-1};
 //   gaussian : N(0, I/d);
-//   cube     : uniform on the solid cube [0, 1/sqrt(d)]^d (math.md: the
+//   cube     : uniform on the solid cube [0, 1/sqrt(d)]^d (docs/math.md: the
 //              seed's "hypercube" must mean the solid cube);
 //   mixture  : sum_i w_i mu_i of the above, exact rational weights summing to 1.
 #pragma once

@@ -18,7 +18,7 @@ Json claim_shell(const std::string& id, const std::string& statement, const Json
   if (verdict != "verified" && verdict != "refuted")
     throw InputError("--certificate", "only verified or refuted claims can be written (this one is " + verdict + ")");
   return Json{{"schema", "robustlaw-claim"}, {"version", 1}, {"id", id}, {"kind", "robustness"}, {"statement", statement},
-              {"reference", "mission.md §3"}, {"parameters", parameters}, {"expected", verdict == "verified" ? "holds" : "violated"}};
+              {"reference", "docs/robustness.md"}, {"parameters", parameters}, {"expected", verdict == "verified" ? "holds" : "violated"}};
 }
 
 // A counterexample with the exact output the checker recomputes there (so

@@ -10,7 +10,7 @@ namespace rl {
 // p = k(d + 2) for h(x) = sum_{i<=k} a_i relu(w_i . x + b_i) on R^d (seed 1.1.2).
 Integer two_layer_parameter_count(const Integer& k, const Integer& d);
 
-// J = R (W Q p)^D (math.md, network corollary): the parametrization of a depth-D
+// J = R (W Q p)^D (docs/math.md, network corollary): the parametrization of a depth-D
 // network with ||x|| <= R, weights in [-W, W]^p, W >= 1, at most Q entries tied
 // to one parameter, is J-Lipschitz. Exact. Throws InputError on bad ranges.
 Rational corollary_lipschitz_J(const Rational& R, const Rational& W, const Integer& Q, const Integer& p, const Integer& D);

@@ -1,4 +1,4 @@
-// The network corollary (math.md) for a concrete network: p, depth D, the
+// The network corollary (docs/math.md) for a concrete network: p, depth D, the
 // weight bound W, J = R (W Q p)^D, and B(w) = max_i prod_{j != i} ||W_j||_op.
 //
 // Semantics: J is exact. Operator (spectral) norms are enclosed through

@@ -1,4 +1,4 @@
-// Parameters of the Bubeck–Sellke theorem (seed App. B Thm 3; math.md) and
+// Parameters of the Bubeck–Sellke theorem (seed App. B Thm 3; docs/math.md) and
 // the two editions' constants.
 //
 // Semantics: every parameter is an exact rational read from the user's
