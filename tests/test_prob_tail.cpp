@@ -152,3 +152,23 @@ TEST_CASE("prob tail: least c sqrt(d) for x_1 encloses docs/math.md's values") {
     CHECK(scaled.width() < Rational(1, 10000));
   }
 }
+
+// Audit: the Gaussian least c came out as [0.982, 1] sqrt(2/d), though it is sqrt(2/d) exactly.
+TEST_CASE("prob tail: the Gaussian least c is exactly the t -> infinity limit, in both forms") {
+  for (std::size_t d : {2, 100, 12345}) {
+    CriticalConstant two = concentration_find_c(measure_parse("gaussian", d, "test"), ConcentrationForm::Definition2,
+                                                Rational(1, 1000000), 256);
+    CHECK(two.c.lower() * two.c.lower() <= Rational(2) / Rational(d));
+    CHECK(Rational(2) / Rational(d) <= two.c.upper() * two.c.upper());
+    CHECK(two.c.width() < two.c.lower() * rational_pow10(-70));
+    CriticalConstant iso = concentration_find_c(measure_parse("gaussian", d, "test"), ConcentrationForm::Isoperimetry,
+                                                Rational(1, 1000000), 256);
+    CHECK(iso.c.lower() == 1);
+    CHECK(iso.c.upper() == 1);
+    // No t beats the limit: the critical c at sample points stays below it.
+    for (const Rational& t : {Rational(1, 10), Rational(1), Rational(5)}) {
+      Interval tail = coordinate_deviation_tail(measure_parse("gaussian", d, "test"), t / 10, 256);
+      CHECK(concentration_critical_c(ConcentrationForm::Definition2, d, 1, t / 10, tail, 256).upper() <= two.c.upper());
+    }
+  }
+}

@@ -42,15 +42,19 @@ Rational sphere_abs_tail_exact(std::size_t d, const Rational& t) {
 Interval sphere_abs_tail_arb(const Integer& d, const Rational& t, mpfr_prec_t prec) {
   if (t >= 1) return Interval(Rational(0), prec);
   if (t <= 0) return Interval(Rational(1), prec);
-  // For tiny t the ball of 1 - t^2 would reach past 1; the tail is
-  // non-increasing, so P(|X_1| > t) lies in [P(|X_1| > tau), 1].
-  const Rational tau = rational_pow2(-static_cast<long>(prec) / 4);
-  if (t < tau) return interval_hull(sphere_abs_tail_arb(d, tau, prec), Interval(Rational(1), prec));
+  // For tiny t the enclosure of 1 - t^2 would reach 1 (t^2 below the
+  // precision); the tail is non-increasing, so P(|X_1| > t) lies in
+  // [P(|X_1| > tau), 1] for tau = 2^-(prec/4), where it does not.
+  const Interval z_enclosure(Rational(1) - t * t, prec);
+  if (z_enclosure.upper() >= 1) {
+    const Rational tau = rational_pow2(-static_cast<long>(prec) / 4);
+    return interval_hull(sphere_abs_tail_arb(d, tau, prec), Interval(Rational(1), prec));
+  }
   ArbBall a, b, z, r;
   arb_from_interval(a.get(), Interval(Rational(d - 1) / 2, prec));  // (d-1)/2, exact while d fits prec bits
   arb_set_ui(b.get(), 1);
   arb_mul_2exp_si(b.get(), b.get(), -1);  // 1/2, exact
-  arb_from_interval(z.get(), Interval(Rational(1) - t * t, prec));
+  arb_from_interval(z.get(), z_enclosure);
   arb_hypgeom_beta_lower(r.get(), a.get(), b.get(), z.get(), 1, prec);
   return clamp01(interval_from_arb(r.get(), prec));
 }
