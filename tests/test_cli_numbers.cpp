@@ -51,7 +51,7 @@ TEST_CASE("cli: numeric options outside their type are refused, naming the optio
       {{"random-net", "--sizes=2,3,1", "--seed=-1"}, {"--seed", "below"}},
       {{"random-net", "--sizes=2,3,1", "--seed=18446744073709551616"}, {"--seed", "above"}},
       {{"random-net", "--sizes=2,99999999999999999999,1"}, {"--sizes", "99999999999999999999", "not in [1, 100000]"}},
-      {{"random-net", "--sizes=2,3,1", "--bias-std=1e99999"}, {"--bias-std", "range of a double"}},
+      {{"random-net", "--sizes=2,3,1", "--bias-std=1e400"}, {"--bias-std", "range of a double"}},
       {with(lipschitz, "--output-diff=1.5,0"), {"--output-diff", "not an integer"}},
       {with(lipschitz, "--output-diff=-1,0"), {"--output-diff", "below"}},
       {with(lipschitz, "--time-limit=1e-400"), {"--time-limit", "range of a double"}},

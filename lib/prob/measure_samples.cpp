@@ -11,7 +11,8 @@ namespace rl {
 std::pair<Rational, Rational> measure_function_support(const Measure& m, const TestFunction& phi,
                                                         const std::string& where) {
   if (!m.is_bounded()) throw InputError(where, "the measure must be bounded (sphere, cube or their mixtures)");
-  const Rational widen = 1 + Rational(m.d + 8) * rational_pow2(-52);  // the sampler's rounding of |x|
+  // The sampler's rounding of |x|, plus the outward widening of the enclosure of phi (<= 1.5 ulp per operation).
+  const Rational widen = 1 + Rational(4 * m.d + 16) * rational_pow2(-52);
   if (phi.name == "norm") return {0, widen};
   const Rational L = interval_sqrt(Interval(phi.lipschitz_squared, 128)).upper();
   return {-L * widen, L * widen};

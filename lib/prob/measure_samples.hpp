@@ -5,9 +5,11 @@
 // Support: |x| <= 1 on S^{d-1} and on [0, 1/sqrt d]^d, and phi(0) = 0 for
 // every built-in function, so phi(X) lies in [-L, L] (L >= the Lipschitz
 // constant, rounded up); the norm lies in [0, 1]. The drawn points are doubles
-// whose norm may pass 1 by the sampler's rounding, at most (d + 8) 2^-53 (a sum
-// of d squares, a square root, a division, a product): the support is widened
-// by the relative factor 1 + (d + 8) 2^-52, twice that. Each sample is stored
+// whose norm may pass 1 by the sampler's rounding, at most (d/2 + 4) 2^-53 (a
+// sum of d squares, a square root, a division, a product), and the outward
+// enclosure of phi adds at most 1.5 ulp per operation (3d operations for a
+// linear phi): the support is widened by the relative factor
+// 1 + (4d + 16) 2^-52, more than both together. Each sample is stored
 // as the outward enclosure of phi at the drawn point (test_function.hpp), so
 // it holds the exact value at any magnitude; mgf_monte_carlo checks that every
 // stored enclosure lies in the support.
