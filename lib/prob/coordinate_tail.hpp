@@ -18,7 +18,10 @@ namespace rl {
 
 // Odd d only, 0 <= t: the exact rational P(|X_1| > t) on S^{d-1}.
 Rational sphere_abs_tail_exact(std::size_t d, const Rational& t);
-// Any d >= 2, 0 <= t: Arb enclosure of I_{1-t^2}((d-1)/2, 1/2).
+// Any d >= 2, 0 <= t: Arb enclosure of I_{1-t^2}((d-1)/2, 1/2). A loose
+// result (tiny tails lose bits) is recomputed at a working precision raised
+// with (d-1) t^2, up to kSphereTailMaxBits.
+constexpr long kSphereTailMaxBits = 65536;
 Interval sphere_abs_tail_arb(const Integer& d, const Rational& t, mpfr_prec_t prec);
 // Odd d up to kSphereExactMaxD uses the exact rational, otherwise Arb.
 constexpr std::size_t kSphereExactMaxD = 401;
