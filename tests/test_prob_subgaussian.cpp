@@ -42,10 +42,10 @@ TEST_CASE("prob subgaussian: Kearns-Saul and the symmetric cases are enclosed") 
 
 // Audit: p <= 5e-9 (or >= 1 - 1e-9) once stopped with "interval endpoint is
 // not finite": Lambda = 4 / min(p, 1-p) made e^Lambda overflow MPFR.
-TEST_CASE("prob subgaussian: Kearns-Saul at p down to 1e-12 and up to 1 - 1e-12") {
+TEST_CASE("prob subgaussian: Kearns-Saul at p down to 1e-30 and up to 1 - 1e-12") {
   // (1 - 2p) / (2 log((1-p)/p)) at p = 5e-9, by mpmath at 60 digits.
   const Rational at_5e_9 = rational_parse("0.0261590716995822727674");
-  for (const char* name : {"bernoulli:5e-9", "bernoulli:1e-12", "bernoulli:0.999999999", "bernoulli:0.999999999999"}) {
+  for (const char* name : {"bernoulli:5e-9", "bernoulli:1e-12", "bernoulli:1e-30", "bernoulli:0.999999999", "bernoulli:0.999999999999"}) {
     INFO(name);
     ProxyResult r = proxy_of(name);
     Interval closed = variance_proxy_closed_form(distribution_parse(name, "test"), 128);
