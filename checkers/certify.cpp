@@ -143,6 +143,7 @@ void run_vnnlib(const CertifyCliOptions& o, const Network& net, const std::atomi
 }
 
 void run_certify(const CertifyCliOptions& o) {
+  if (o.time_limit <= 0) throw InputError("--time-limit", "must be positive");
   if (!o.certificate.empty()) check_output_path(o.certificate);
   Network net = load_model(o.model);
   StopSignals stop;
@@ -160,11 +161,11 @@ void setup(CLI::App& app) {
   sub->add_option("--norm", o->norm, "norm of the ball: linf (default), l2 or l1")->check(CLI::IsMember({"linf", "l2", "l1"}));
   sub->add_option("--label", o->label, "class C to certify (default: the exact argmax at x; a tie is refused)");
   sub->add_option("--vnnlib", o->vnnlib, "VNN-LIB property file (input box + unsafe output region) instead of a ball");
-  sub->add_option("--time-limit", o->time_limit, "seconds before answering unknown / timeout (default 60)")->check(CLI::PositiveNumber);
+  add_real_option(*sub, "--time-limit", o->time_limit, "seconds before answering unknown / timeout (default 60)", 0);
   sub->add_option("--certificate", o->certificate, "write a claim file (kind robustness) that `robustlaw check` replays");
-  sub->add_option("--digits", o->digits, "significant digits of printed decimals")->check(CLI::Range(1, 10000));
+  add_integer_option(*sub, "--digits", o->digits, "significant digits of printed decimals", 1, 10000);
   sub->add_option("--max-memory", o->max_memory, "MB (2^20 bytes): cap on the branch and bound's stack and certificate tree; past it the answer is unknown (memory-limit)");
-  sub->add_option("--seed", o->seed, "seed of the (untrusted) random attacks");
+  add_integer_option(*sub, "--seed", o->seed, "seed of the (untrusted) random attacks");
   sub->add_flag("--json", o->json, "print one JSON object");
   sub->callback([o] { run_certify(*o); });
 }

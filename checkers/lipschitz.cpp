@@ -101,10 +101,9 @@ void run_lipschitz(const LipschitzCliOptions& o, const StopSignals& stop) {
   } else if (!o.output_diff.empty()) {
     std::vector<std::string> ij = split(o.output_diff, ',');
     if (ij.size() != 2) throw InputError("--output-diff", "expected i,j");
-    std::size_t i = 0, j = 0;
-    try { i = std::stoul(ij[0]); j = std::stoul(ij[1]); } catch (const std::exception&) {
-      throw InputError("--output-diff", "'" + o.output_diff + "' is not two output indices i,j");
-    }
+    const Integer most(std::numeric_limits<std::size_t>::max());
+    const auto i = integer_option_parse(ij[0], "--output-diff", Integer(0), most).convert_to<std::size_t>();
+    const auto j = integer_option_parse(ij[1], "--output-diff", Integer(0), most).convert_to<std::size_t>();
     net = network_output_difference(net, i, j);
     output_json = Json{{"difference", {i, j}}};
   }
@@ -171,14 +170,14 @@ void setup(CLI::App& app) {
   sub->add_flag("--global", options->global, "the whole input space (for .nnet: the clamp box)");
   sub->add_option("--box", options->box, "LO:HI[,LO:HI...]: one interval for every input, or one per input");
   sub->add_option("--rel-gap", options->rel_gap, "stop when upper/lower - 1 <= G (default 1e-9)");
-  sub->add_option("--time-limit", options->time_limit, "seconds; report the best certified pair when reached")->check(CLI::NonNegativeNumber);
-  sub->add_option("--threads", options->threads, "worker threads (default: all hardware threads); results do not depend on it");
+  add_real_option(*sub, "--time-limit", options->time_limit, "seconds; report the best certified pair when reached", 0);
+  add_integer_option(*sub, "--threads", options->threads, "worker threads (default: all hardware threads); results do not depend on it");
   sub->add_option("--certificate", options->certificate, "write a claim file with a certificate the checker re-verifies");
-  sub->add_option("--output", options->output, "analyse output i alone (numbered from 0)")->check(CLI::NonNegativeNumber);
+  add_integer_option(*sub, "--output", options->output, "analyse output i alone (numbered from 0)", 0, std::numeric_limits<int>::max());
   sub->add_option("--output-diff", options->output_diff, "analyse the margin f_i - f_j, given as i,j");
   sub->add_option("--max-memory", options->max_memory, "MB (2^20 bytes): cap on the search frontier; past it the run stops with status memory-limit and the certified pair it has");
-  sub->add_option("--node-limit", options->node_limit, "stop after this many branch-and-bound nodes");
-  sub->add_option("--digits", options->digits, "significant digits of the printed bounds")->check(CLI::Range(1, 1000));
+  add_integer_option(*sub, "--node-limit", options->node_limit, "stop after this many branch-and-bound nodes");
+  add_integer_option(*sub, "--digits", options->digits, "significant digits of the printed bounds", 1, 1000);
   sub->add_option("--lipsdp", options->lipsdp,
                   "auto|on|off (default auto; l2 only): the verified LipSDP-Neuron upper bound, run on a --global domain when "
                   "the branch and bound stops unconverged on a limit (auto) or always (on); with a time limit the search leaves 1.25x the estimated "

@@ -96,12 +96,12 @@ void setup(CLI::App& app) {
   sub->add_option("--box", o->box, "domain LO:HI[,LO:HI...]; one pair applies to every input");
   sub->add_flag("--global", o->global, "the whole input space (one piece, not split)");
   sub->add_option("--rel-gap", o->rel_gap, "stop when upper/lower - 1 <= G (per piece)");
-  sub->add_option("--time-limit", o->time_limit, "seconds for the whole run; the best certified pair is reported")->check(CLI::NonNegativeNumber);
-  sub->add_option("--threads", o->threads, "threads per rank (default 1: one rank per core)");
+  add_real_option(*sub, "--time-limit", o->time_limit, "seconds for the whole run; the best certified pair is reported", 0);
+  add_integer_option(*sub, "--threads", o->threads, "threads per rank (default 1: one rank per core)");
   sub->add_option("--max-memory", o->max_memory, "MB (2^20 bytes) per rank: cap on each piece's search frontier (status memory-limit past it)");
-  sub->add_option("--pieces", o->pieces, "sub-boxes to split the box into (default 8 per worker)")->check(CLI::Range(std::size_t(0), std::size_t(100000)));
+  add_integer_option(*sub, "--pieces", o->pieces, "sub-boxes to split the box into (default 8 per worker)", std::size_t(0), std::size_t(100000));
   sub->add_option("--certificate", o->certificate, "write a claim file the checker replays: for a box, kind lipschitz-box-union (the split tree and one certificate per piece)");
-  sub->add_option("--digits", o->digits, "significant digits of the printed bounds")->check(CLI::Range(1, 1000));
+  add_integer_option(*sub, "--digits", o->digits, "significant digits of the printed bounds", 1, 1000);
   sub->add_flag("--json", o->json, "print one JSON object (rank 0)");
   sub->callback([o] {
     StopSignals stop;

@@ -55,7 +55,7 @@ Run certify(const std::string& path, Norm norm, const LipschitzDomain& dom, std:
   r.result = lipschitz_bound(net, o);
   Json domain = dom.global ? Json{{"global", true}} : box_json(dom.lo, dom.hi);
   r.claim = Json{{"schema", "robustlaw-claim"}, {"version", 1}, {"id", "test"}, {"kind", "lipschitz"},
-                 {"statement", "test"}, {"reference", "mission.md §2"},
+                 {"statement", "test"}, {"reference", "docs/lipschitz.md"},
                  {"parameters", {{"network", path}, {"norm", norm_name(norm)}, {"domain", domain}, {"output", nullptr}}},
                  {"expected", "holds"}, {"certificate", r.result.certificate}};
   return r;

@@ -108,7 +108,7 @@ std::string checker_verdict(const Network& net, const LipschitzOptions& o, const
   for (std::size_t i = 0; i < o.domain.lo.size(); ++i)
     box.push_back({rational_to_string(o.domain.lo[i]), rational_to_string(o.domain.hi[i])});
   Json claim{{"schema", "robustlaw-claim"}, {"version", 1}, {"id", "test"}, {"kind", "lipschitz"},
-             {"statement", "test"}, {"reference", "mission.md §2"},
+             {"statement", "test"}, {"reference", "docs/lipschitz.md"},
              {"parameters", {{"network", p.string()}, {"norm", norm_name(o.norm)}, {"domain", {{"box", box}}}, {"output", nullptr}}},
              {"expected", "holds"}, {"certificate", r.certificate}};
   ClaimOutcome out = claim_kind_registry().at("lipschitz")(claim, ClaimContext{"test.json", temp_dir().string(), ROBUSTLAW_SOURCE_DIR});

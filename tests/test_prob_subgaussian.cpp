@@ -41,6 +41,32 @@ TEST_CASE("prob subgaussian: Kearns-Saul and the symmetric cases are enclosed") 
   CHECK(proxy_of("rademacher").upper == 1);
 }
 
+// Audit: p <= 5e-9 (or >= 1 - 1e-9) once stopped with "interval endpoint is
+// not finite": Lambda = 4 / min(p, 1-p) made e^Lambda overflow MPFR.
+TEST_CASE("prob subgaussian: Kearns-Saul at p down to 1e-30 and up to 1 - 1e-12") {
+  // (1 - 2p) / (2 log((1-p)/p)) at p = 5e-9, by mpmath at 60 digits.
+  const Rational at_5e_9 = rational_parse("0.0261590716995822727674");
+  for (const char* name : {"bernoulli:5e-9", "bernoulli:1e-12", "bernoulli:1e-30", "bernoulli:0.999999999", "bernoulli:0.999999999999"}) {
+    INFO(name);
+    ProxyResult r = proxy_of(name);
+    Interval closed = variance_proxy_closed_form(distribution_parse(name, "test"), 128);
+    CHECK(r.lower <= closed.upper());
+    CHECK(closed.lower() <= r.upper);
+    CHECK(r.upper - r.lower <= r.lower * Rational(1, 1000000000));
+  }
+  ProxyResult small = proxy_of("bernoulli:5e-9");
+  CHECK(small.lower <= at_5e_9 + rational_pow10(-21));
+  CHECK(at_5e_9 - rational_pow10(-21) <= small.upper);
+  // The log-MGF itself at |lambda| far past e^lambda's range: K(l) ~ (1 - p) l for large l, ~ -p l for very negative l.
+  const Distribution x = distribution_parse("bernoulli:5e-9", "test");
+  for (const Rational& l : {Rational(800000000), Rational(-800000000)}) {
+    Interval k = log_mgf(x, Interval(l, 128));
+    CHECK(k.lower() >= 0);
+    CHECK(k.upper() <= rational_abs(l));
+    CHECK(k.width() < Rational(1, 1000000));
+  }
+}
+
 TEST_CASE("prob subgaussian: the sup bounds every ratio, and two precisions agree") {
   std::mt19937_64 rng(21);
   for (const char* name : {"bernoulli:1/10", "uniform", "rademacher", "bernoulli:9/20"}) {

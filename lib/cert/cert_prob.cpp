@@ -19,7 +19,7 @@
 //                         cells}: the critical c at t proves c* sqrt(d) >= lower,
 //                         the cells prove c* sqrt(d) <= upper;
 //   quantity "variance_of_x1" with relation "equals_c" or "at_most_4c_over_d"
-//                         (math.md errata: c is not the variance): exact.
+//                         (docs/math.md errata: c is not the variance): exact.
 // subgaussian, parameters {distribution, check}:
 //   optimal_proxy (bound-in-range, {lower, upper, lambda_star}): the closed
 //     form (1, 1/3, 1, Kearns-Saul) and 2K(lambda*)/lambda*^2 both lie in
@@ -237,7 +237,7 @@ Dist dist_parse(const std::string& s) {
   throw InputError("parameters.distribution", "unknown distribution '" + s + "'");
 }
 
-// The closed-form optimal proxy (math.md): 1, 1/3, 1, Kearns-Saul.
+// The closed-form optimal proxy (docs/math.md): 1, 1/3, 1, Kearns-Saul.
 Interval closed_form_proxy(const Dist& x) {
   if (x.name == "uniform") return Interval(Rational(1, 3), kPrec);
   if (x.name != "bernoulli") return Interval(Rational(1), kPrec);

@@ -1,5 +1,5 @@
 // Trusted verifier for claim kind "theorem": statements about the
-// Bubeck–Sellke theorem's constants (seed App. B Thm 3, math.md), re-derived
+// Bubeck–Sellke theorem's constants (seed App. B Thm 3, docs/math.md), re-derived
 // here from the claim's parameters alone.
 //
 // Independence: this file does not use lib/theorem. It evaluates each formula

@@ -1,4 +1,4 @@
-// The seed's subgaussian statements (§1.3; math.md "Subgaussian") checked for
+// The seed's subgaussian statements (§1.3; docs/math.md "Subgaussian") checked for
 // closed-form distributions:
 //   Definition 5 : X is sigma-subgaussian iff K(l) <= l^2 sigma^2 / 2 for all l,
 //                  i.e. iff sigma^2 >= the optimal variance proxy;

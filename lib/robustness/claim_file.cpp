@@ -16,7 +16,7 @@ Json rational_array(const std::vector<Rational>& v) {
 Json claim_shell(const std::string& id, const std::string& statement, const Json& parameters, PropertyVerdict verdict) {
   if (verdict == PropertyVerdict::Unknown) throw InputError("--certificate", "only verified or refuted claims can be written (this one is unknown)");
   return Json{{"schema", "robustlaw-claim"}, {"version", 1}, {"id", id}, {"kind", "robustness"}, {"statement", statement},
-              {"reference", "mission.md §3"}, {"parameters", parameters}, {"expected", verdict == PropertyVerdict::Verified ? "holds" : "violated"}};
+              {"reference", "docs/robustness.md"}, {"parameters", parameters}, {"expected", verdict == PropertyVerdict::Verified ? "holds" : "violated"}};
 }
 
 // A counterexample with the exact output the checker recomputes there (so
