@@ -23,7 +23,7 @@ Json lipschitz_claim(const std::string& id, const LipschitzClaimProblem& problem
   return Json{{"schema", "robustlaw-claim"}, {"version", 1}, {"id", id}, {"kind", kind},
               {"statement", "the " + norm + " Lipschitz constant L of the network on the domain satisfies " +
                                 decimal_lower(lower) + " <= L <= " + decimal_upper(upper)},
-              {"reference", "mission.md §2"},
+              {"reference", "docs/lipschitz.md"},
               {"parameters", lipschitz_claim_parameters(problem)},
               {"expected", "holds"},
               {"certificate", certificate}};
