@@ -129,7 +129,8 @@ void tool_output(const ToolOptions& o, const Json& j) {
 Json run_network_tool(const ToolOptions& o) {
   Network net = load_model(o.model);
   Integer Q = o.values.count("Q") && !o.values.at("Q").empty() ? tool_integer(o, "Q") : Integer(1);
-  NetworkCorollary c = network_corollary(net, tool_value(o, "R"), Q, std::nullopt, o.digits);
+  // Two guard digits: B(w) multiplies the layer enclosures, adding their relative widths.
+  NetworkCorollary c = network_corollary(net, tool_value(o, "R"), Q, std::nullopt, o.digits + 2);
   Json norms = Json::array();
   for (const SquaredEnclosure& s : c.layer_norms_squared) norms.push_back(squared_json(s, o.digits));
   return Json{{"tool", "network"}, {"model", net.source}, {"p", c.p.str()}, {"D", c.depth.str()}, {"Q", c.Q.str()},
