@@ -30,8 +30,14 @@
 //   implicit for the single unbounded leaf).
 // - Norm checks: l1/linf column/row sums; l2 by sum of squares for one row or
 //   column, else an exact LDL^T proving U^2 I - A^T A positive semidefinite.
-// - Lower: the witness point lies in E, no hidden pre-activation is 0 there
-//   (exact), and the claimed lower equals floor(||J|| 2^64) / 2^64 for the
+// - Upper, "global-activation" (E = R^d, two or more hidden layers): see
+//   ActivationWalk: a tree of partial activation patterns fixed layer by
+//   layer; leaves pass the vertex/Clarke test with the unfixed neurons
+//   unstable, dropped nodes carry exact Motzkin certificates.
+// - Lower: the witness point lies in E and is generic (exact): every hidden
+//   pre-activation is non-zero there, or zero together with its gradient
+//   along the point's pattern (then identically zero nearby), so g is affine
+//   near it; and the claimed lower equals floor(||J|| 2^64) / 2^64 for the
 //   exact Jacobian J there (l2 with a vector output: ||J v|| / ||v|| for the
 //   given v), a value <= ||J|| <= L. Without a witness the lower must be 0.
 // - Canonical form: the certificate holds only the members the checker reads
@@ -43,6 +49,7 @@
 #include <optional>
 
 #include "cert/claim.hpp"
+#include "net/eval.hpp"
 #include "net/network.hpp"
 
 namespace rl {
@@ -63,6 +70,13 @@ class CertLipschitzLeaves {
   struct Impl;
   std::shared_ptr<Impl> impl_;
 };
+
+// The effective activation pattern (active iff the pre-activation is > 0) at
+// a generic point x of the clamp-free network g: every hidden pre-activation
+// is non-zero at x, or zero with a zero gradient along the pattern (so zero
+// near x). g is then affine near x with the pattern's Jacobian. nullopt when
+// x is not generic. Exact.
+std::optional<ActivationPattern> cert_lipschitz_generic_pattern(const Network& g, const std::vector<Rational>& x);
 
 // The lower bound a certificate must state for a witness whose exact Jacobian
 // (free input columns only) is `jacobian`: floor(||J|| 2^64) / 2^64, or for
