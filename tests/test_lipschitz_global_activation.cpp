@@ -227,3 +227,26 @@ TEST_CASE("global activation certificates: accepted, and refused when a split, a
   CHECK(flipped > 0);
   CHECK(altered > 0);
 }
+
+// f(x) = 2 relu(relu(-x)) + relu(relu(x)): on x < 0 the second layer's first
+// neuron is identically zero (its input and bias are 0), on x > 0 the second
+// one is, so no point has every pre-activation non-zero. L = 2 on x < 0: only
+// a generic witness (a zero pre-activation with a zero gradient) reaches it.
+TEST_CASE("global activation search: a witness where a neuron is identically zero") {
+  const Network net = network_from_layers(1, {{{{Rational(1)}, {Rational(-1)}}, {Rational(0), Rational(0)}},
+                                              {{{Rational(1), Rational(0)}, {Rational(0), Rational(1)}}, {Rational(0), Rational(0)}},
+                                              {{{Rational(1), Rational(2)}}, {Rational(0)}}});
+  const fs::path path = temp_dir() / "zero_neurons.json";
+  std::ofstream(path) << network_to_json(net);
+  for (Norm norm : kNorms) {
+    LipschitzOptions o = global_options(norm);
+    o.want_certificate = true;
+    const LipschitzResult r = lipschitz_bound(net, o);
+    CHECK(r.status == "converged");
+    CHECK(r.lower == 2);
+    CHECK(r.upper == 2);
+    const ClaimOutcome out = verify(claim_for(path.string(), norm, r.certificate));
+    INFO(out.detail);
+    CHECK(out.verdict == "holds");
+  }
+}
