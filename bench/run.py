@@ -47,7 +47,10 @@ BOX_CASES = [  # name, model, extra args, box
     ("rand_2-16-16-1", f"{NETS}/rand_2-16-16-1.json", [], "-100:100"),
     ("acasxu_1_1_small", ACAS, ["--normalized"], "-0.01:0.01"),
 ]
-GLOBAL_CASES = [(n, f"{NETS}/{n}.json") for n in ("rand_2-8-1", "rand_3-12-1", "rand_4-16-1")]
+# The last three (several hidden layers) were written by `robustlaw random-net --sizes 3,8,6,1 --seed 14`,
+# `--sizes 4,10,10,2 --seed 15` and `--sizes 3,10,10,10,1 --seed 16`.
+GLOBAL_CASES = [(n, f"{NETS}/{n}.json") for n in ("rand_2-8-1", "rand_3-12-1", "rand_4-16-1", "rand_3-8-6-1", "rand_4-10-10-2",
+                                                    "rand_3-10-10-10-1")]
 ROBUSTNESS = [  # name, model, args
     ("acasxu_1_1 linf 0.001", ACAS, ["--normalized", "--input=0.1,0.1,0.1,0.1,0.1", "--radius=0.001", "--norm=linf"]),
     ("acasxu_1_1 linf 0.01", ACAS, ["--normalized", "--input=0.1,0.1,0.1,0.1,0.1", "--radius=0.01", "--norm=linf"]),
@@ -258,7 +261,7 @@ def acas_whole_box_rows(R, full):
 
 
 def global_rows(R):
-    section = "global, one hidden layer (l2)"
+    section = "global (l2): region enumeration (one hidden layer), activation branching (more)"
     if not R.has("lipschitz"):
         for name, _ in GLOBAL_CASES:
             skip(section, name, "robustlaw lipschitz does not exist yet")

@@ -156,10 +156,11 @@ TEST_CASE("lipschitz certificates: global on R^d, and .nnet with its clamp") {
   ClaimOutcome out = verify(r.claim);
   INFO(out.detail);
   CHECK(out.verdict == "holds");
-  // Two hidden layers on R^d: the all-unstable vertex bound, reported as not converged unless it meets the lower.
+  // Two hidden layers on R^d: activation branching, exact.
   std::string deep = write_network(random_network({2, 5, 5, 1}, 3), "deep.json");
   Run dr = certify(deep, Norm::L1, g);
-  CHECK(dr.result.certificate["method"] == "unbounded-all-unstable");
+  CHECK(dr.result.certificate["method"] == "global-activation");
+  CHECK(dr.result.status == "converged");
   CHECK(dr.result.lower > 0);
   out = verify(dr.claim);
   INFO(out.detail);

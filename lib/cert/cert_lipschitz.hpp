@@ -30,8 +30,14 @@
 //   implicit for the single unbounded leaf).
 // - Norm checks: l1/linf column/row sums; l2 by sum of squares for one row or
 //   column, else an exact LDL^T proving U^2 I - A^T A positive semidefinite.
-// - Lower: the witness point lies in E, no hidden pre-activation is 0 there
-//   (exact), and the claimed lower equals floor(||J|| 2^64) / 2^64 for the
+// - Upper, "global-activation" (E = R^d, two or more hidden layers): see
+//   ActivationWalk: a tree of partial activation patterns fixed layer by
+//   layer; leaves pass the vertex/Clarke test with the unfixed neurons
+//   unstable, dropped nodes carry exact Motzkin certificates.
+// - Lower: the witness point lies in E and is generic (exact): every hidden
+//   pre-activation is non-zero there, or zero together with its gradient
+//   along the point's pattern (then identically zero nearby), so g is affine
+//   near it; and the claimed lower equals floor(||J|| 2^64) / 2^64 for the
 //   exact Jacobian J there (l2 with a vector output: ||J v|| / ||v|| for the
 //   given v), a value <= ||J|| <= L. Without a witness the lower must be 0.
 // - Canonical form: the certificate holds only the members the checker reads

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "io/json_exact.hpp"
+#include "net/eval_exact.hpp"
 #include "net/network.hpp"
 
 namespace rl {
@@ -35,6 +36,13 @@ class CertLipschitzLeaves {
   struct Impl;
   std::shared_ptr<Impl> impl_;
 };
+
+// The effective activation pattern (active iff the pre-activation is > 0) at
+// a generic point x of the clamp-free network g: every hidden pre-activation
+// is non-zero at x, or zero with a zero gradient along the pattern (so zero
+// near x). g is then affine near x with the pattern's Jacobian. nullopt when
+// x is not generic. Exact.
+std::optional<ActivationPattern> cert_lipschitz_generic_pattern(const Network& g, const std::vector<Rational>& x);
 
 // The lower bound a certificate must state for a witness whose exact Jacobian
 // (free input columns only) is `jacobian`: floor(||J|| 2^64) / 2^64, or for

@@ -37,6 +37,7 @@
 #include <oneapi/tbb/task_arena.h>
 
 #include "lipschitz/certificate_canonical.hpp"
+#include "lipschitz/global_activation.hpp"
 #include "lipschitz/global_one_layer.hpp"
 #include "lipschitz/lipsdp.hpp"
 #include "lipschitz/matrix_norm.hpp"
@@ -473,18 +474,28 @@ class BranchAndBound {
 
 namespace {
 
+using ExactSearch = bool (*)(const LipProblem&, const LipschitzOptions&, LipschitzResult&);
+
+// On R^d without a clamp: region enumeration (one hidden layer) or activation branching (more).
+ExactSearch exact_search(const LipProblem& p) {
+  if (global_one_layer_applies(p)) return global_one_layer_bound;
+  if (global_activation_applies(p)) return global_activation_bound;
+  return nullptr;
+}
+
 LipschitzResult lipschitz_search(const Network& net, const LipschitzOptions& options) {
   LipProblem p = lipschitz_problem(net, options);
-  if (!global_one_layer_applies(p)) return BranchAndBound(p, options).run();
+  const ExactSearch exact = exact_search(p);
+  if (!exact) return BranchAndBound(p, options).run();
   const auto start = Clock::now();
   LipschitzResult r;
-  if (global_one_layer_bound(p, options, r)) {
+  if (exact(p, options, r)) {
     r.product_upper = lipschitz_upper_product(p);
     const double clarke = lipschitz_upper_clarke(p, net_ibp(p.net, lipschitz_problem_dbox(p)));
     r.clarke_upper = std::isfinite(clarke) ? rational_from_double(clarke) : lipschitz_upper_magnitude(p);
     return r;
   }
-  // The region search stopped early (budget, time or SIGINT): the general bound, within the time left.
+  // The search gave up (budget, overflow, time or SIGINT): the general bound, within the time left.
   LipschitzOptions rest = options;
   rest.time_limit_seconds -= std::chrono::duration<double>(Clock::now() - start).count();
   LipschitzResult fallback = BranchAndBound(p, rest).run();
