@@ -34,9 +34,10 @@ import vnncomp_table
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 OUT = os.path.join(ROOT, "bench/results")
 DEFAULT_ROOT = "/work/ext/vnncomp2021"
-SUITES = {  # folder under benchmarks/, instances file, default time limit (s)
-    "acasxu": ("acasxu", "acasxu_instances.csv", 60),
-    "mnistfc": ("mnistfc", "mnistfc_instances.csv", 120),
+SUITES = {  # folder under benchmarks/, instances file, default time limit (s), group of an instance (for --subset)
+    "acasxu": ("acasxu", "acasxu_instances.csv", 60, lambda net, prop: os.path.basename(prop)),
+    "mnistfc": ("mnistfc", "mnistfc_instances.csv", 120,
+                lambda net, prop: os.path.basename(net) + prop[prop.rindex("_"):]),  # network and epsilon
 }
 COLUMNS = ["instance", "network", "property", "result", "seconds", "wall", "cpu", "nodes", "method", "check",
            "check_wall", "check_cpu", "certificate_kib", "peak_kib", "load", "time_limit", "note"]
@@ -57,28 +58,39 @@ def benchmark_root(given):
 
 
 def instances(root, suite):
-    folder, listing, _ = SUITES[suite]
+    folder, listing, _, group = SUITES[suite]
     base = os.path.join(root, "benchmarks", folder)
     rows = []
     with open(os.path.join(base, listing)) as f:
         for r in csv.reader(f):
             if len(r) >= 2 and r[0].strip():
                 net, prop = (os.path.join(base, x.strip().lstrip("./")) for x in r[:2])
-                rows.append((vnncomp_table.instance_key(net, prop), net, prop))
+                rows.append((vnncomp_table.instance_key(net, prop), net, prop, group(net, prop)))
     return rows
 
 
 def select(rows, subset, match):
-    """A representative subset: every instance past the first 4 x 45 (ACAS Xu properties 5-10), then evenly spaced ones."""
+    """A representative subset: every group (an ACAS Xu property; an mnistfc network and epsilon) with only a few
+    instances (ACAS Xu properties 5-10) in full, then the same number of evenly spaced instances from each larger
+    group, shifted from one group to the next."""
     if match:
         rows = [r for r in rows if re.search(match, r[0])]
     if not subset or subset >= len(rows):
         return rows
-    tail = [r for r in rows[180:]] if len(rows) == 186 else []
-    head = rows[:180] if tail else rows
-    k = max(0, subset - len(tail))
-    picked = [head[(i * len(head)) // k] for i in range(k)] if k else []
-    return picked + tail
+    groups = {}
+    for r in rows:
+        groups.setdefault(r[3], []).append(r)
+    small = [g for g in groups.values() if len(g) <= 2]
+    large = [g for g in groups.values() if len(g) > 2]
+    picked = [r for g in small for r in g][:subset]
+    left = subset - len(picked)
+    for i, g in enumerate(large):
+        k = left // len(large) + (i < left % len(large))
+        if k:
+            step = len(g) / k
+            picked += [g[(int(j * step) + i * max(1, int(step) // 3)) % len(g)] for j in range(k)]
+    order = {r[0]: i for i, r in enumerate(rows)}
+    return sorted(picked, key=lambda r: order[r[0]])
 
 
 def certify(rl, net, prop, time_limit, cert):
@@ -155,7 +167,7 @@ def run(rl, suite, root=None, time_limit=None, subset=None, match=None, resume=F
     log(f"== vnncomp {suite}: {len(todo)} instances ({len(rows) - len(todo)} already measured), "
         f"{time_limit} s each, load {info['load_start']:.1f}, {info['machine']}")
     try:
-        for i, (key, net, prop) in enumerate(todo):
+        for i, (key, net, prop, _) in enumerate(todo):
             row = measure(rl, key, net, prop, time_limit, certdir, check_limit or max(600, 10 * time_limit))
             with open(out, "a", newline="") as f:
                 csv.DictWriter(f, fieldnames=COLUMNS).writerow(row)
