@@ -24,7 +24,7 @@ class Run:
 
 
 def run(cmd, kill_after=None, cwd=None, env=None):
-    """Runs cmd; past kill_after seconds it gets SIGINT, then SIGKILL 10 s later."""
+    """Runs cmd in its own process group; past kill_after seconds it gets SIGINT, then SIGKILL 10 s later."""
     with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
         start = time.perf_counter()
         p = subprocess.Popen(cmd, stdout=out, stderr=err, cwd=cwd, env=env, start_new_session=True)
@@ -42,8 +42,16 @@ def run(cmd, kill_after=None, cwd=None, env=None):
 
         timer = threading.Timer(kill_after, stop) if kill_after else None
         if timer:
+            timer.daemon = True
             timer.start()
-        _, status, usage = os.wait4(p.pid, 0)
+        try:
+            _, status, usage = os.wait4(p.pid, 0)
+        except BaseException:  # Ctrl-C of the benchmark: do not leave the measured process behind
+            if timer:
+                timer.cancel()
+            os.killpg(p.pid, signal.SIGKILL)
+            os.wait4(p.pid, 0)
+            raise
         wall = time.perf_counter() - start
         if timer:
             timer.cancel()

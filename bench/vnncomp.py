@@ -70,7 +70,7 @@ def instances(root, suite):
 
 
 def select(rows, subset, match):
-    """A representative subset: every group (an ACAS Xu property; an mnistfc network and epsilon) with only a few
+    """A representative subset, interleaved: every group (an ACAS Xu property; an mnistfc network and epsilon) with only a few
     instances (ACAS Xu properties 5-10) in full, then the same number of evenly spaced instances from each larger
     group, shifted from one group to the next."""
     if match:
@@ -89,13 +89,18 @@ def select(rows, subset, match):
         if k:
             step = len(g) / k
             picked += [g[(int(j * step) + i * max(1, int(step) // 3)) % len(g)] for j in range(k)]
-    order = {r[0]: i for i, r in enumerate(rows)}
-    return sorted(picked, key=lambda r: order[r[0]])
+    # Interleaved across groups, so that a run stopped early is still spread over all of them.
+    rank = {}
+    for r in picked:
+        rank[r[0]] = (sum(1 for x in picked[:picked.index(r)] if x[3] == r[3]), list(groups).index(r[3]))
+    return sorted(picked, key=lambda r: rank[r[0]])
 
 
 def certify(rl, net, prop, time_limit, cert):
     cmd = [rl, "certify", net, "--vnnlib", prop, "--time-limit", str(time_limit), "--json", "--certificate", cert]
-    r = proc.run(cmd, kill_after=time_limit + 60)
+    # --time-limit bounds the search; writing the certificate replays it through the checker and, if the replay
+    # disagrees, searches again (up to the time left): the process may run past the limit, so it is killed only later.
+    r = proc.run(cmd, kill_after=3 * time_limit + 60)
     try:
         j = json.loads(r.stdout)
     except json.JSONDecodeError:
@@ -122,6 +127,9 @@ def measure(rl, key, net, prop, time_limit, certdir, check_limit):
            "cpu": f"{r.cpu:.3f}", "peak_kib": r.peak_kib, "load": f"{load:.1f}", "time_limit": time_limit}
     if j is None:
         row["result"] = "killed" if r.killed else "error"
+        if r.killed:
+            row["note"] = f"killed after {r.wall:.0f} s"
+            return row
         row["note"] = (r.stderr.strip().splitlines() or [""])[-1][:200]
         return row
     row.update(result=j.get("result", ""), seconds=f"{float(j.get('seconds', 0)):.3f}", nodes=j.get("nodes", ""),

@@ -172,7 +172,8 @@ def summarize(ours, truth, tools):
     published_solved = {}
     for (year, tool), t in tools.items():
         n = sum(1 for k, (res, _) in t["rows"].items() if res in ("holds", "violated") and res == truth.get(k))
-        published_solved[f"{tool} '{str(year)[2:]}"] = n
+        if n:  # tools that entered the category
+            published_solved[f"{tool} '{str(year)[2:]}"] = n
     return {"n": len(ours), "counts": counts, "solved": len(solved), "wrong": len(wrong), "wrong_list": [r["instance"] for r in wrong],
             "checks_passed": len(checks_ok), "check_slower": [r["instance"] for r in check_slower],
             "median_ratio_wall": statistics.median(ratios_wall) if ratios_wall else None,
