@@ -97,7 +97,9 @@ def select(rows, subset, match):
 
 
 def certify(rl, net, prop, time_limit, cert):
-    cmd = [rl, "certify", net, "--vnnlib", prop, "--time-limit", str(time_limit), "--json", "--certificate", cert]
+    cmd = [rl, "certify", net, "--vnnlib", prop, "--time-limit", str(time_limit), "--json"]
+    if cert:
+        cmd += ["--certificate", cert]
     # --time-limit bounds the search; writing the certificate replays it through the checker and, if the replay
     # disagrees, searches again (up to the time left): the process may run past the limit, so it is killed only later.
     r = proc.run(cmd, kill_after=3 * time_limit + 60)
@@ -121,7 +123,7 @@ def check(rl, cert, time_limit):
 
 def measure(rl, key, net, prop, time_limit, certdir, check_limit):
     load = proc.load_average()
-    cert = os.path.join(certdir, re.sub(r"[^A-Za-z0-9_.-]", "_", key) + ".json")
+    cert = os.path.join(certdir, re.sub(r"[^A-Za-z0-9_.-]", "_", key) + ".json") if certdir else None
     r, j = certify(rl, net, prop, time_limit, cert)
     row = {"instance": key, "network": os.path.basename(net), "property": os.path.basename(prop), "wall": f"{r.wall:.3f}",
            "cpu": f"{r.cpu:.3f}", "peak_kib": r.peak_kib, "load": f"{load:.1f}", "time_limit": time_limit}
@@ -139,6 +141,9 @@ def measure(rl, key, net, prop, time_limit, certdir, check_limit):
     warnings = [l for l in r.stderr.splitlines() if "warning" in l.lower()]
     if warnings:
         row["note"] = (row.get("note", "") + " " + warnings[0][:200]).strip()
+    if not cert:
+        row["check"] = "not written"
+        return row
     c, cj = check(rl, cert, check_limit)
     if c is not None:
         row["certificate_kib"] = f"{os.path.getsize(cert) / 1024:.0f}"
@@ -157,7 +162,8 @@ def done_keys(path):
         return {r["instance"] for r in csv.DictReader(f)}
 
 
-def run(rl, suite, root=None, time_limit=None, subset=None, match=None, resume=False, out=None, check_limit=None):
+def run(rl, suite, root=None, time_limit=None, subset=None, match=None, resume=False, out=None, check_limit=None,
+        certificates=True):
     root = benchmark_root(root)
     time_limit = time_limit or SUITES[suite][2]
     out = out or os.path.join(OUT, f"vnncomp_{suite}.csv")
@@ -169,8 +175,9 @@ def run(rl, suite, root=None, time_limit=None, subset=None, match=None, resume=F
     meta = out[:-4] + ".meta.json"
     started = time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime())
     info = {"suite": suite, "started": started, "machine": proc.machine(), "load_start": proc.load_average(),
-            "time_limit": time_limit, "robustlaw": rl, "commit": vnncomp_table.git_commit(ROOT)}
-    certdir = tempfile.mkdtemp(prefix="robustlaw-vnncomp-")
+            "time_limit": time_limit, "robustlaw": rl, "commit": vnncomp_table.git_commit(ROOT),
+            "certificates": certificates}
+    certdir = tempfile.mkdtemp(prefix="robustlaw-vnncomp-") if certificates else None
     todo = [r for r in rows if r[0] not in done]
     log(f"== vnncomp {suite}: {len(todo)} instances ({len(rows) - len(todo)} already measured), "
         f"{time_limit} s each, load {info['load_start']:.1f}, {info['machine']}")
@@ -184,7 +191,8 @@ def run(rl, suite, root=None, time_limit=None, subset=None, match=None, resume=F
                 f"nodes {row.get('nodes', '') or '-':>8}  check {row.get('check', '-') or '-'} "
                 f"{row.get('check_wall', '') or '-'} s  load {row['load']}")
     finally:
-        shutil.rmtree(certdir, ignore_errors=True)
+        if certdir:
+            shutil.rmtree(certdir, ignore_errors=True)
         info["ended"] = time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime())
         info["load_end"] = proc.load_average()
         previous = {}
@@ -192,7 +200,8 @@ def run(rl, suite, root=None, time_limit=None, subset=None, match=None, resume=F
             with open(meta) as f:
                 previous = json.load(f)
         info["sessions"] = previous.get("sessions", []) + [
-            {k: info[k] for k in ("started", "ended", "load_start", "load_end", "machine", "commit", "time_limit")}]
+            {k: info[k] for k in ("started", "ended", "load_start", "load_end", "machine", "commit", "time_limit",
+                                  "certificates")}]
         with open(meta, "w") as f:
             json.dump(info, f, indent=1)
     md = vnncomp_table.write_table(suite, out)
@@ -208,13 +217,16 @@ def main():
     ap.add_argument("--match", help="only instances whose name matches this regular expression")
     ap.add_argument("--resume", action="store_true", help="append to the CSV, skipping the instances already in it")
     ap.add_argument("--out", help="CSV file (default bench/results/vnncomp_<suite>.csv)")
+    ap.add_argument("--no-certificate", action="store_true",
+                    help="certify without --certificate (no replay inside certify, no check): the search alone")
     ap.add_argument("--robustlaw", default=os.path.join(os.environ.get("ROBUSTLAW_BUILD", os.path.join(ROOT, "build")), "robustlaw"))
     args = ap.parse_args()
     if not os.path.exists(args.robustlaw):
         sys.exit(f"{args.robustlaw} is missing: build first (./robustlaw.sh build)")
     tl = args.time_limit
     tl = int(tl) if tl and tl == int(tl) else tl
-    print(run(args.robustlaw, args.suite, args.root, tl, args.subset, args.match, args.resume, args.out))
+    print(run(args.robustlaw, args.suite, args.root, tl, args.subset, args.match, args.resume, args.out,
+              certificates=not args.no_certificate))
 
 
 if __name__ == "__main__":

@@ -190,7 +190,8 @@ def markdown(suite, ours, tools, meta):
     sessions = meta.get("sessions", [])
     for m in sessions:
         out.append(f"- run {m['started']} – {m['ended']}, commit {m['commit']}, {m['time_limit']} s per instance, "
-                   f"{m['machine']}, load average {m['load_start']:.1f} at start, {m['load_end']:.1f} at end")
+                   + ("with certificates, " if m.get("certificates", True) else "without --certificate (search only), ")
+                   + f"{m['machine']}, load average {m['load_start']:.1f} at start, {m['load_end']:.1f} at end")
     out.append(f"- {HARDWARE} (column `load`: the 1-minute load average when the instance started, on 2 cores).")
     out.append("- `s`: seconds reported by robustlaw (search); `wall`: the whole `certify` process; `CPU`: its user+system "
                "seconds; `check`: `robustlaw check` on the certificate it wrote (wall seconds).")
