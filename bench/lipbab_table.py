@@ -156,12 +156,15 @@ def markdown(rows, meta):
                + f"; rows at ≥ 30× (CPU): {sum(1 for x in ratios if x >= 30)}; disagreements: "
                f"{sum(1 for r in rows if r.get('agree', '').startswith('NO'))}\n")
     head = ["net", "point", "half-width", "norm", "robustlaw [lower, upper]", "status", "nodes", "wall s", "CPU s",
-            "LipBaB value", "status", "nodes", "wall s", "CPU s", "speed-up (CPU)", "speed-up (wall)", "agree", "load"]
+            "LipBaB value (float; [lower, upper] if not converged)", "status", "nodes", "wall s", "CPU s", "speed-up (CPU)", "speed-up (wall)", "agree", "load"]
     out.append("| " + " | ".join(head) + " |")
     out.append("|" + "---|" * len(head))
     for r in rows:
         interval = f"[{float(r['rl_lower']):.10g}, {float(r['rl_upper']):.10g}]" if r.get("rl_lower") else "—"
-        lbv = f"{float(r['lb_value']):.10g}" if r.get("lb_value") else "—"
+        lbv = "—"
+        if r.get("lb_value"):
+            lbv = (f"{float(r['lb_value']):.10g}" if r.get("lb_status") == "converged"
+                   else f"[{float(r['lb_lower']):.10g}, {float(r['lb_value']):.10g}]")
         out.append("| " + " | ".join(str(x) for x in [
             r["net"], "p" + r["point"], r["half_width"], r["norm"], interval, r.get("rl_status", ""), r.get("rl_nodes", "") or "—",
             fmt(r.get("rl_wall")), fmt(r.get("rl_cpu")), lbv, r.get("lb_status", ""), r.get("lb_nodes", "") or "—",
