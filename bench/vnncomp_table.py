@@ -203,18 +203,35 @@ def markdown(suite, ours, tools, meta):
                f"timeout {c.get('timeout', 0)}, unknown {c.get('unknown', 0)}, error/killed "
                f"{c.get('error', 0) + c.get('killed', 0)}; wrong (against the published majority): {s['wrong']}"
                + (f" ({', '.join(short_name(k) for k in s['wrong_list'])})" if s["wrong_list"] else ""))
-    out.append(f"- certificates accepted by `robustlaw check`: {s['checks_passed']} of {s['solved']} solved; "
-               f"check slower than certify on {len(s['check_slower'])}"
-               + (f" ({', '.join(short_name(k) for k in s['check_slower'][:10])})" if s["check_slower"] else ""))
+    if all(r.get("check") == "not written" for r in ours if r["result"] in OURS):
+        out.append("- certificates: not written (a search-only run, `--no-certificate`)")
+    else:
+        out.append(f"- certificates accepted by `robustlaw check`: {s['checks_passed']} of {s['solved']} solved; "
+                   f"check slower than certify on {len(s['check_slower'])}"
+                   + (f" ({', '.join(short_name(k) for k in s['check_slower'][:10])})" if s["check_slower"] else ""))
     if s["compared"]:
         out.append(f"- solved instances vs the best published time: median ratio {fmt(s['median_ratio_wall'])}× (wall), "
                    f"{fmt(s['median_ratio_cpu'])}× (CPU seconds); with VNN-COMP's scoring (overhead subtracted, "
                    f"floor 1 s, on both sides) {fmt(s['median_ratio_scored'])}×; within 2× of the best: "
                    f"{s['within2']} of {s['compared']}")
-    out.append(f"- total: {fmt(s['wall_total'], 4)} s wall, {fmt(s['cpu_total'], 4)} s CPU")
+    out.append(f"- total: {fmt(s['wall_total'], 4)} s wall, {fmt(s['cpu_total'], 4)} s CPU (the ratios above are over "
+               "the solved instances only, which are the easier ones)")
     keys = {r["instance"] for r in ours}
     pub = ", ".join(f"{t} {n}" for t, n in sorted(s["published_solved"].items(), key=lambda x: -x[1]))
-    out.append(f"- published solved counts on the whole suite ({len(truth)} instances with an expected answer): {pub}\n")
+    answered = sum(1 for v in truth.values() if v)
+    out.append(f"- published solved counts on the whole suite ({answered} instances with an expected answer): {pub}")
+    if suite == "mnistfc":
+        for net in ("256x2", "256x4", "256x6"):
+            per = {}
+            for (year, tool), t in tools.items():
+                n = sum(1 for k, (res, _) in t["rows"].items() if net in k and res in ("holds", "violated") and res == truth.get(k))
+                if n:
+                    per[f"{tool} '{str(year)[2:]}"] = n
+            best = max(per.items(), key=lambda x: x[1]) if per else ("—", 0)
+            out.append(f"- {net}: best published {best[1]} of 30 ({best[0]}); robustlaw solved "
+                       f"{sum(1 for r in ours if net in r['instance'] and r['result'] in OURS)} of "
+                       f"{sum(1 for r in ours if net in r['instance'])} run")
+    out.append("")
     by_prop = {}
     for r in ours:
         p = r["property"].replace(".vnnlib", "")
@@ -241,6 +258,11 @@ def markdown(suite, ours, tools, meta):
                  r.get("load", ""), f"{fmt(b[0])} ({b[2]})" if b else "—", ratio]
         cells += [cell(tools, y, tool, key) for _, y, tool in COLUMNS if (y, tool) in tools]
         out.append("| " + " | ".join(str(x) for x in cells) + " |")
+    notes = [f"- {short_name(r['instance'])}: {r['result']}: {r['note']}" for r in ours
+             if r.get("note") and r["result"] not in ("timeout",)]
+    if notes:
+        out.append("\nNotes (errors, kills, warnings):\n")
+        out.extend(notes)
     if len(keys) < len(truth):
         out.append(f"\n{len(truth) - len(keys)} instances of the suite were not run.")
     return "\n".join(out) + "\n", s
