@@ -1,13 +1,11 @@
 // robustlaw certify MODEL --input x --radius R --norm linf|l2|l1 [--label C]
 // robustlaw certify MODEL --vnnlib FILE
 // Verified / refuted / unknown robustness claims, and VNN-LIB properties.
-#include <filesystem>
-
 #include "arith/error.hpp"
-#include "cert/claim.hpp"
+#include "cert/claim_path.hpp"
 #include "common.hpp"
+#include "io/memory_limit.hpp"
 #include "net/eval.hpp"
-#include "lipschitz/memory_limit.hpp"
 #include "registry.hpp"
 #include "robustness/ball.hpp"
 #include "robustness/claim_file.hpp"
@@ -46,17 +44,8 @@ Json exact_list(const std::vector<Rational>& v, int digits) {
   return a;
 }
 
-void write_claim(const std::string& path, const Json& claim) {
-  write_file_atomic(path, claim.dump(1) + "\n");
-}
-
-std::string claim_id(const std::string& path) { return std::filesystem::path(path).stem().string(); }
-
-// Replays a claim through the exact checker (model paths as given, relative to the working folder).
-bool certificate_replays(const Json& claim) {
-  ClaimContext ctx{"", ".", "."};
-  return claim_kind_registry().at("robustness")(claim, ctx).verdict == "holds";
-}
+// The model as the claim written to `certificate` names it.
+std::string claim_model(const CertifyCliOptions& o) { return claim_path_for(o.model.path, o.certificate); }
 
 void run_ball(const CertifyCliOptions& o, const Network& net, const std::atomic<bool>* stop) {
   if (o.input.empty() || o.radius.empty()) throw InputError("certify", "give --input and --radius (or --vnnlib FILE)");
@@ -76,18 +65,18 @@ void run_ball(const CertifyCliOptions& o, const Network& net, const std::atomic<
   // The exact replay of a symbolic-interval leaf can come out looser than the
   // outward double bound (the relaxation slopes depend on the bounds); if the
   // checker does not confirm the certificate, search again without them.
-  if (!o.certificate.empty() && r.verdict == "verified" &&
-      !certificate_replays(claim_robustness_ball(claim_id(o.certificate), o.model.path, q.ball, r))) {
+  if (!o.certificate.empty() && r.verdict == PropertyVerdict::Verified &&
+      !claim_replay(claim_robustness_ball(claim_id_for(o.certificate), claim_model(o), net, q.ball, r), o.certificate).passed) {
     co.symbolic = false;
     co.time_limit_seconds = std::max(1.0, o.time_limit - r.seconds);
     r = robustness_certify(net, q, co);
   }
-  Json j{{"model", net.source}, {"verdict", r.verdict}, {"label", r.label}, {"norm", o.norm},
+  Json j{{"model", net.source}, {"verdict", property_verdict_name(r.verdict)}, {"label", r.label}, {"norm", o.norm},
          {"radius", json_exact_value(q.ball.radius, o.digits)}, {"method", r.method}, {"nodes", r.nodes},
          {"leaves", r.leaves}, {"seconds", r.seconds}};
-  if (r.verdict == "unknown") j["reason"] = r.reason;
+  if (r.verdict == PropertyVerdict::Unknown) j["reason"] = r.reason;
   Json radius{{"lower", decimal_lower(r.radius_lower, o.digits)},
-              {"lower_method", r.verdict == "verified" && r.radius_lower == q.ball.radius ? "the claim itself is verified at this radius"
+              {"lower_method", r.verdict == PropertyVerdict::Verified && r.radius_lower == q.ball.radius ? "the claim itself is verified at this radius"
                                                                                             : "lipschitz margin argument (exact margins, Clarke gradient enclosure, bisection)"},
               {"upper", nullptr}, {"kind", "exact rationals printed outward"}};
   if (r.counterexample) {
@@ -102,13 +91,13 @@ void run_ball(const CertifyCliOptions& o, const Network& net, const std::atomic<
   j["margin_radius"] = Json{{"lower", decimal_lower(r.margin_radius, o.digits)}, {"method", "lipschitz margin argument"}};
   j["product_radius"] = Json{{"lower", decimal_lower(r.product_radius, o.digits)},
                              {"method", "margins over the product of layer norms (global Lipschitz constant)"}};
-  if (!o.certificate.empty() && r.verdict != "unknown") {
-    write_claim(o.certificate, claim_robustness_ball(claim_id(o.certificate), o.model.path, q.ball, r));
+  if (!o.certificate.empty() && r.verdict != PropertyVerdict::Unknown) {
+    write_claim_replayed(o.certificate, claim_robustness_ball(claim_id_for(o.certificate), claim_model(o), net, q.ball, r));
     j["certificate"] = o.certificate;
   }
   if (o.json) { print_json(j); return; }
   std::cout << "claim: every input within " << o.norm << " distance " << decimal_upper(q.ball.radius, o.digits) << " of x gets class " << r.label
-            << "\nverdict: " << r.verdict << (r.verdict == "unknown" ? " (" + r.reason + ")" : "") << "   [" << r.method << ", "
+            << "\nverdict: " << property_verdict_name(r.verdict) << (r.verdict == PropertyVerdict::Unknown ? " (" + r.reason + ")" : "") << "   [" << r.method << ", "
             << r.nodes << " boxes, " << r.seconds << " s]\n"
             << "certified radius >= " << radius["lower"].get<std::string>() << "   (" << radius["lower_method"].get<std::string>() << ")\n";
   if (r.counterexample) {
@@ -132,22 +121,25 @@ void run_vnnlib(const CertifyCliOptions& o, const Network& net, const std::atomi
   bo.split = parse_split(o.split);
   bo.threads = o.threads;
   bo.linear_bounds = o.bounds == "linear";
+  const std::string statement = "VNN-LIB property " + o.vnnlib + " holds on " + o.model.path;
+  // See run_ball: a verified case whose certificate the checker does not
+  // confirm is searched again without symbolic-interval leaves.
   auto redo = [&](const SafetyProperty& c, const BranchResult& r) {
-    return !o.certificate.empty() && !certificate_replays(claim_robustness_property(claim_id(o.certificate), "", o.model.path, c, r));
+    return !o.certificate.empty() &&
+           !claim_replay(claim_robustness_property(claim_id_for(o.certificate), statement, claim_model(o), net, c, r), o.certificate).passed;
   };
   CasesResult b = branch_and_bound_cases(net, cases, bo, redo);
-  std::string result = b.status == "verified" ? "unsat" : (b.status == "refuted" ? "sat" : (b.reason == "time-limit" ? "timeout" : "unknown"));
-  const BranchResult* refuting = b.status == "refuted" ? &b.refuting() : nullptr;
-  Json j{{"model", net.source}, {"property", o.vnnlib}, {"result", result}, {"verdict", b.status}, {"nodes", b.nodes},
+  std::string result = b.status == PropertyVerdict::Verified ? "unsat" : (b.status == PropertyVerdict::Refuted ? "sat" : (b.reason == "time-limit" ? "timeout" : "unknown"));
+  const BranchResult* refuting = b.status == PropertyVerdict::Refuted ? &b.refuting() : nullptr;
+  Json j{{"model", net.source}, {"property", o.vnnlib}, {"result", result}, {"verdict", property_verdict_name(b.status)}, {"nodes", b.nodes},
          {"leaves", b.leaves}, {"seconds", b.seconds}, {"cases", cases.size()},
          {"method", refuting ? "counterexample (" + refuting->counterexample_source + ", checked exactly)" : (bo.linear_bounds ? "branch and bound (linear-relaxation bounds, input and ReLU splits)" : "branch and bound (interval, symbolic-interval and mean-value bounds)")}};
   if (refuting) {
     std::vector<Rational> y = net_eval_exact(net, *refuting->counterexample);
     j["counterexample"] = Json{{"input", exact_list(*refuting->counterexample, o.digits)}, {"outputs", exact_list(y, o.digits)}};
   }
-  if (!o.certificate.empty() && b.status != "unknown") {
-    write_claim(o.certificate, claim_robustness_cases(claim_id(o.certificate), "VNN-LIB property " + o.vnnlib + " holds on " + o.model.path,
-                                                      o.model.path, cases, b));
+  if (!o.certificate.empty() && b.status != PropertyVerdict::Unknown) {
+    write_claim_replayed(o.certificate, claim_robustness_cases(claim_id_for(o.certificate), statement, claim_model(o), net, cases, b));
     j["certificate"] = o.certificate;
   }
   if (o.json) { print_json(j); return; }
@@ -162,6 +154,7 @@ void run_vnnlib(const CertifyCliOptions& o, const Network& net, const std::atomi
 }
 
 void run_certify(const CertifyCliOptions& o) {
+  if (o.time_limit <= 0) throw InputError("--time-limit", "must be positive");
   if (!o.certificate.empty()) check_output_path(o.certificate);
   Network net = load_model(o.model);
   StopSignals stop;
@@ -179,17 +172,16 @@ void setup(CLI::App& app) {
   sub->add_option("--norm", o->norm, "norm of the ball: linf (default), l2 or l1")->check(CLI::IsMember({"linf", "l2", "l1"}));
   sub->add_option("--label", o->label, "class C to certify (default: the exact argmax at x; a tie is refused)");
   sub->add_option("--vnnlib", o->vnnlib, "VNN-LIB property file (input box + unsafe output region) instead of a ball");
-  sub->add_option("--time-limit", o->time_limit, "seconds before answering unknown / timeout (default 60)")->check(CLI::PositiveNumber);
+  add_real_option(*sub, "--time-limit", o->time_limit, "seconds before answering unknown / timeout (default 60)", 0);
   sub->add_option("--certificate", o->certificate, "write a claim file (kind robustness) that `robustlaw check` replays");
-  sub->add_option("--digits", o->digits, "significant digits of printed decimals")->check(CLI::Range(1, 10000));
+  add_integer_option(*sub, "--digits", o->digits, "significant digits of printed decimals", 1, 10000);
   sub->add_option("--max-memory", o->max_memory, "MB (2^20 bytes): cap on the branch and bound's stack and certificate tree; past it the answer is unknown (memory-limit)");
   sub->add_option("--split", o->split, "--vnnlib: what the branch and bound splits: auto (default), input or relu")
       ->check(CLI::IsMember({"auto", "input", "relu"}));
   sub->add_option("--bounds", o->bounds, "--vnnlib: linear (default: linear relaxations, input and ReLU splits) or interval (input splits with interval, symbolic and mean-value bounds)")
       ->check(CLI::IsMember({"linear", "interval"}));
-  sub->add_option("--threads", o->threads, "--vnnlib: worker threads of the branch and bound (default 1); results do not depend on it")
-      ->check(CLI::Range(1u, 1024u));
-  sub->add_option("--seed", o->seed, "seed of the (untrusted) random attacks");
+  add_integer_option(*sub, "--threads", o->threads, "--vnnlib: worker threads of the branch and bound (default 1); results do not depend on it", 1u, 1024u);
+  add_integer_option(*sub, "--seed", o->seed, "seed of the (untrusted) random attacks");
   sub->add_flag("--json", o->json, "print one JSON object");
   sub->callback([o] { run_certify(*o); });
 }

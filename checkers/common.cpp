@@ -1,5 +1,8 @@
 #include "common.hpp"
 
+#include <filesystem>
+#include <cmath>
+
 #include "arith/error.hpp"
 #include "io/file_atomic.hpp"
 #include "registry.hpp"
@@ -18,6 +21,66 @@ Network load_model(const ModelOptions& options) {
   return network_load(options.path, lo);
 }
 
+Integer integer_option_parse(const std::string& text, const std::string& option, const std::optional<Integer>& lo,
+                             const std::optional<Integer>& hi) {
+  const Rational q = rational_parse(text, option);
+  if (denominator(q) != 1) throw InputError(option, "'" + text + "' is not an integer");
+  const Integer n = numerator(q);
+  if (lo && n < *lo) throw InputError(option, "'" + text + "' is below the least value allowed, " + lo->str());
+  if (hi && n > *hi) throw InputError(option, "'" + text + "' is above the largest value allowed, " + hi->str());
+  return n;
+}
+
+double real_option_parse(const std::string& text, const std::string& option, const Rational& lo,
+                         const std::optional<Rational>& hi) {
+  const Rational q = rational_parse(text, option);
+  if (q < lo) throw InputError(option, "'" + text + "' is below the least value allowed, " + rational_to_string(lo));
+  if (hi && q > *hi) throw InputError(option, "'" + text + "' is above the largest value allowed, " + rational_to_string(*hi));
+  const double v = rational_to_double(q);
+  if (!std::isfinite(v) || (v == 0 && q != 0))
+    throw InputError(option, "'" + text + "' is outside the range of a double");
+  return v;
+}
+
+CLI::Option* add_big_integer_option(CLI::App& app, const std::string& name, Integer& target, const std::string& help,
+                                    const Integer& lo) {
+  return app
+      .add_option_function<std::string>(
+          name, [&target, name, lo](const std::string& text) { target = integer_option_parse(text, name, lo, std::nullopt); },
+          help)
+      ->type_name("INT");
+}
+
+CLI::Option* add_real_option(CLI::App& app, const std::string& name, double& target, const std::string& help,
+                             const Rational& lo) {
+  return app
+      .add_option_function<std::string>(
+          name, [&target, name, lo](const std::string& text) { target = real_option_parse(text, name, lo); }, help)
+      ->type_name("NUMBER");
+}
+
+std::optional<std::string> width_note(const Rational& lower, const Rational& upper, int digits) {
+  const Rational magnitude = std::max(rational_abs(lower), rational_abs(upper));
+  if (upper <= lower || magnitude == 0) return std::nullopt;
+  const Rational relative = (upper - lower) / magnitude;
+  if (relative <= rational_pow10(-digits)) return std::nullopt;
+  const long certain = relative >= 1 ? 0 : -decimal_exponent(relative);
+  return "wider than the " + std::to_string(digits) + " significant digits asked for: about " + std::to_string(certain) +
+         " are certain";
+}
+
+std::string add_width_note(Json& j, const Rational& lower, const Rational& upper, int digits) {
+  const std::optional<std::string> note = width_note(lower, upper, digits);
+  if (!note) return "";
+  j["note"] = *note;
+  return "  (" + *note + ")";
+}
+
+Json json_integer(const Integer& n) {
+  if (n >= 0 && n <= Integer(std::numeric_limits<std::uint64_t>::max())) return Json(n.convert_to<std::uint64_t>());
+  return Json(n.str());
+}
+
 Json json_exact_value(const Rational& q, int digits) {
   return Json{{"exact", rational_to_string(q)}, {"lower", decimal_lower(q, digits)}, {"upper", decimal_upper(q, digits)}};
 }
@@ -31,6 +94,20 @@ void print_json(const Json& j) { std::cout << j.dump(2) << std::endl; }
 void check_output_path(const std::string& path) { file_check_output_path(path); }
 
 void write_file_atomic(const std::string& path, const std::string& text) { file_write_atomic(path, text); }
+
+ClaimReport claim_replay(const Json& claim, const std::string& path) {
+  return claim_check(claim, path, claim_repo_root_find(path));
+}
+
+std::string write_claim_replayed(const std::string& path, const Json& claim) {
+  file_write_atomic(path, claim.dump(1) + "\n");
+  const ClaimReport report = claim_replay(json_read_file_exact(path), path);
+  if (report.passed) return report.detail;
+  std::error_code ignored;
+  std::filesystem::remove(path, ignored);
+  throw InputError(path, "the certificate does not replay (verdict " + report.verdict + ", expected " + report.expected +
+                             ": " + report.detail + "); not written");
+}
 
 namespace {
 

@@ -4,8 +4,10 @@
 
 #include "arith/error.hpp"
 #include "common.hpp"
+#include "io/memory_limit.hpp"
+#include "cert/claim_path.hpp"
+#include "lipschitz/claim_file.hpp"
 #include "lipschitz/lipschitz.hpp"
-#include "lipschitz/memory_limit.hpp"
 #include "registry.hpp"
 
 namespace rl::cli {
@@ -68,17 +70,24 @@ LipschitzDomain parse_box(const std::string& text, std::size_t d) {
   return dom;
 }
 
-Json domain_json(const LipschitzDomain& dom) {
-  if (dom.global) return Json{{"global", true}};
-  Json box = Json::array();
-  for (std::size_t i = 0; i < dom.lo.size(); ++i) box.push_back({rational_to_string(dom.lo[i]), rational_to_string(dom.hi[i])});
-  return Json{{"box", box}};
-}
-
 std::string gap_text(const Rational& lower, const Rational& upper) {
   if (upper == lower) return "0";
   if (lower <= 0) return "inf";
   return decimal_upper(upper / lower - 1, 3);
+}
+
+void print_text(const LipschitzCliOptions& o, const LipschitzResult& r, const std::optional<std::string>& replayed) {
+  std::cout << "L (" << o.norm << ") in [" << decimal_lower(r.lower, o.digits) << ", " << decimal_upper(r.upper, o.digits) << "]\n"
+            << "  status " << search_status_name(r.status) << ", relative gap " << gap_text(r.lower, r.upper) << ", " << r.seconds << " s, "
+            << r.nodes << " nodes, " << r.leaves << " leaves\n"
+            << "  lower: " << r.lower_method << "\n  upper: " << r.upper_method << "\n"
+            << "  product of layer norms <= " << decimal_upper(r.product_upper, 10)
+            << ", Clarke interval <= " << decimal_upper(r.clarke_upper, 10) << "\n";
+  if (r.lipsdp_ran && r.lipsdp_verified)
+    std::cout << "  verified LipSDP-Neuron <= " << decimal_upper(r.lipsdp_upper, 10) << " (" << r.lipsdp_seconds << " s)\n";
+  else if (r.lipsdp_ran)
+    std::cout << "  LipSDP-Neuron: not verified (" << r.lipsdp_note << "), " << r.lipsdp_seconds << " s\n";
+  if (replayed) std::cout << "  certificate written to " << o.certificate << ", replayed by the checker: " << *replayed << "\n";
 }
 
 void run_lipschitz(const LipschitzCliOptions& o, const StopSignals& stop) {
@@ -92,10 +101,9 @@ void run_lipschitz(const LipschitzCliOptions& o, const StopSignals& stop) {
   } else if (!o.output_diff.empty()) {
     std::vector<std::string> ij = split(o.output_diff, ',');
     if (ij.size() != 2) throw InputError("--output-diff", "expected i,j");
-    std::size_t i = 0, j = 0;
-    try { i = std::stoul(ij[0]); j = std::stoul(ij[1]); } catch (const std::exception&) {
-      throw InputError("--output-diff", "'" + o.output_diff + "' is not two output indices i,j");
-    }
+    const Integer most(std::numeric_limits<std::size_t>::max());
+    const auto i = integer_option_parse(ij[0], "--output-diff", Integer(0), most).convert_to<std::size_t>();
+    const auto j = integer_option_parse(ij[1], "--output-diff", Integer(0), most).convert_to<std::size_t>();
     net = network_output_difference(net, i, j);
     output_json = Json{{"difference", {i, j}}};
   }
@@ -120,47 +128,38 @@ void run_lipschitz(const LipschitzCliOptions& o, const StopSignals& stop) {
   };
   LipschitzResult r = lipschitz_bound(net, opt);
 
-  if (!o.certificate.empty()) {
-    Json params{{"network", o.model.path}, {"normalized", o.model.normalized}, {"norm", o.norm},
-                {"domain", domain_json(opt.domain)}, {"output", output_json}};
-    Json claim{{"schema", "robustlaw-claim"}, {"version", 1},
-               {"id", "lipschitz-" + o.norm},
-               {"kind", "lipschitz"},
-               {"statement", "the " + o.norm + " Lipschitz constant L of the network on the domain satisfies " +
-                                 decimal_lower(r.lower) + " <= L <= " + decimal_upper(r.upper)},
-               {"reference", "mission.md §2"},
-               {"parameters", params},
-               {"expected", "holds"},
-               {"certificate", r.certificate}};
-    write_file_atomic(o.certificate, claim.dump(1) + "\n");
+  std::optional<std::string> replayed;  // the checker's detail, once the written claim replays
+  std::string certificate_failure = r.certificate_error;
+  if (!o.certificate.empty() && !r.certificate.is_null()) {
+    LipschitzClaimProblem problem{claim_path_for(o.model.path, o.certificate), o.model.normalized, opt.norm, opt.domain, output_json};
+    try {
+      replayed = write_claim_replayed(o.certificate,
+                                      lipschitz_claim(claim_id_for(o.certificate), problem, "lipschitz", r.certificate, r.lower, r.upper));
+    } catch (const InputError& e) {
+      certificate_failure = e.what();
+    }
   }
-  Json j{{"model", net.source}, {"norm", o.norm}, {"domain", domain_json(opt.domain)}, {"output", output_json},
+  Json j{{"model", net.source}, {"norm", o.norm}, {"domain", lipschitz_domain_json(opt.domain)}, {"output", output_json},
          {"lower", decimal_lower(r.lower, o.digits)}, {"upper", decimal_upper(r.upper, o.digits)},
          {"lower_exact", rational_to_string(r.lower)}, {"upper_exact", rational_to_string(r.upper)},
-         {"rel_gap", gap_text(r.lower, r.upper)}, {"status", r.status}, {"seconds", r.seconds},
+         {"rel_gap", gap_text(r.lower, r.upper)}, {"status", search_status_name(r.status)}, {"seconds", r.seconds},
          {"nodes", r.nodes}, {"leaves", r.leaves}, {"pruned_leaves", r.pruned}, {"vertices", r.vertices},
          {"lower_method", r.lower_method}, {"upper_method", r.upper_method},
          {"kind", "exact rational bounds, printed outward-rounded"},
          {"baselines", {{"product", json_enclosure(Rational(0), r.product_upper, "product of layer operator norms", o.digits)},
                         {"clarke", json_enclosure(Rational(0), r.clarke_upper, "Clarke-interval Jacobian over the whole domain", o.digits)}}}};
-  if (!o.certificate.empty()) j["certificate"] = o.certificate;
+  if (replayed) j["certificate"] = o.certificate;
   if (r.lipsdp_ran) {
     j["lipsdp_upper"] = r.lipsdp_verified ? Json(decimal_upper(r.lipsdp_upper, o.digits)) : Json(nullptr);
     j["lipsdp_seconds"] = r.lipsdp_seconds;
     if (!r.lipsdp_verified) j["lipsdp_note"] = r.lipsdp_note;
   }
-  if (o.json) { print_json(j); return; }
-  std::cout << "L (" << o.norm << ") in [" << decimal_lower(r.lower, o.digits) << ", " << decimal_upper(r.upper, o.digits) << "]\n"
-            << "  status " << r.status << ", relative gap " << gap_text(r.lower, r.upper) << ", " << r.seconds << " s, "
-            << r.nodes << " nodes, " << r.leaves << " leaves\n"
-            << "  lower: " << r.lower_method << "\n  upper: " << r.upper_method << "\n"
-            << "  product of layer norms <= " << decimal_upper(r.product_upper, 10)
-            << ", Clarke interval <= " << decimal_upper(r.clarke_upper, 10) << "\n";
-  if (r.lipsdp_ran && r.lipsdp_verified)
-    std::cout << "  verified LipSDP-Neuron <= " << decimal_upper(r.lipsdp_upper, 10) << " (" << r.lipsdp_seconds << " s)\n";
-  else if (r.lipsdp_ran)
-    std::cout << "  LipSDP-Neuron: not verified (" << r.lipsdp_note << "), " << r.lipsdp_seconds << " s\n";
-  if (!o.certificate.empty()) std::cout << "  certificate written to " << o.certificate << "\n";
+  if (o.json) print_json(j);
+  else print_text(o, r, replayed);
+  // The bounds above stand (the search proved them); the certificate asked
+  // for could not be made, which is a failure of the command.
+  if (!o.certificate.empty() && !replayed)
+    throw InputError("--certificate", "no certificate written to " + o.certificate + ": " + certificate_failure);
 }
 
 void setup(CLI::App& app) {
@@ -171,14 +170,14 @@ void setup(CLI::App& app) {
   sub->add_flag("--global", options->global, "the whole input space (for .nnet: the clamp box)");
   sub->add_option("--box", options->box, "LO:HI[,LO:HI...]: one interval for every input, or one per input");
   sub->add_option("--rel-gap", options->rel_gap, "stop when upper/lower - 1 <= G (default 1e-9)");
-  sub->add_option("--time-limit", options->time_limit, "seconds; report the best certified pair when reached")->check(CLI::NonNegativeNumber);
-  sub->add_option("--threads", options->threads, "worker threads (default: all hardware threads); results do not depend on it");
+  add_real_option(*sub, "--time-limit", options->time_limit, "seconds; report the best certified pair when reached", 0);
+  add_integer_option(*sub, "--threads", options->threads, "worker threads (default: all hardware threads); results do not depend on it");
   sub->add_option("--certificate", options->certificate, "write a claim file with a certificate the checker re-verifies");
-  sub->add_option("--output", options->output, "analyse output i alone (numbered from 0)")->check(CLI::NonNegativeNumber);
+  add_integer_option(*sub, "--output", options->output, "analyse output i alone (numbered from 0)", 0, std::numeric_limits<int>::max());
   sub->add_option("--output-diff", options->output_diff, "analyse the margin f_i - f_j, given as i,j");
   sub->add_option("--max-memory", options->max_memory, "MB (2^20 bytes): cap on the search frontier; past it the run stops with status memory-limit and the certified pair it has");
-  sub->add_option("--node-limit", options->node_limit, "stop after this many branch-and-bound nodes");
-  sub->add_option("--digits", options->digits, "significant digits of the printed bounds")->check(CLI::Range(1, 1000));
+  add_integer_option(*sub, "--node-limit", options->node_limit, "stop after this many branch-and-bound nodes");
+  add_integer_option(*sub, "--digits", options->digits, "significant digits of the printed bounds", 1, 1000);
   sub->add_option("--lipsdp", options->lipsdp,
                   "auto|on|off (default auto; l2 only): the verified LipSDP-Neuron upper bound, run on a --global domain when "
                   "the branch and bound stops unconverged on a limit (auto) or always (on); with a time limit the search leaves 1.25x the estimated "

@@ -116,26 +116,26 @@ TEST_CASE("vnnlib: properties decided on a small network, with certificates") {
   // On the box y0 - y1 = x1 - 1/3: it reaches 2/3 at most, so y0 - y1 >= 1 is unsat.
   SafetyProperty unsat = vnnlib_parse(with_header(box + "(assert (>= (- Y_0 Y_1) 1))"), "u", 2, 2);
   BranchResult r = decide(net, unsat);
-  CHECK(r.status == "verified");
-  CHECK(check(claim_robustness_property("u", "s", path, unsat, r)) == "holds");
+  CHECK(r.status == PropertyVerdict::Verified);
+  CHECK(check(claim_robustness_property("u", "s", path, net, unsat, r)) == "holds");
   // The boundary case: y0 - y1 >= 2/3 holds exactly at x1 = 1 only (sat), > 2/3 never.
   SafetyProperty edge = vnnlib_parse(with_header(box + "(assert (>= (- Y_0 Y_1) 2/3))"), "e", 2, 2);
   r = decide(net, edge);
-  REQUIRE(r.status == "refuted");
+  REQUIRE(r.status == PropertyVerdict::Refuted);
   CHECK((*r.counterexample)[1] == 1);
-  CHECK(check(claim_robustness_property("e", "s", path, edge, r)) == "violated");
+  CHECK(check(claim_robustness_property("e", "s", path, net, edge, r)) == "violated");
   SafetyProperty strict = vnnlib_parse(with_header(box + "(assert (> (- Y_0 Y_1) 2/3))"), "s", 2, 2);
   BranchOptions quick;
   quick.time_limit_seconds = 1;
-  CHECK(branch_and_bound(net, strict, quick).status == "unknown");  // touched, never crossed: boxes cannot close it
+  CHECK(branch_and_bound(net, strict, quick).status == PropertyVerdict::Unknown);  // touched, never crossed: boxes cannot close it
   // An or of two blocks, the second one reachable in the interior.
   SafetyProperty both = vnnlib_parse(with_header(box + "(assert (or (and (>= Y_0 3)) (and (<= Y_1 0.5) (>= Y_0 1))))"), "o", 2, 2);
   r = decide(net, both);
-  REQUIRE(r.status == "refuted");
+  REQUIRE(r.status == PropertyVerdict::Refuted);
   std::vector<Rational> y = net_eval_exact(net, *r.counterexample);
   CHECK(y[1] <= q(1, 2));
   CHECK(y[0] >= 1);
-  Json tampered = claim_robustness_property("u", "s", path, unsat, decide(net, unsat));
+  Json tampered = claim_robustness_property("u", "s", path, net, unsat, decide(net, unsat));
   tampered["parameters"]["unsafe"][0][0]["constant"] = "0";  // y0 - y1 >= 0: reachable
   CHECK(check(tampered) == "rejected");
   fs::remove(path);
@@ -224,9 +224,9 @@ TEST_CASE("vnnlib: properties with several boxes decided, with certificates and 
   const std::string boxes = "(assert (or (and (>= X_0 0) (<= X_0 1) (>= X_1 0) (<= X_1 1/2)) (and (>= X_0 -1) (<= X_0 0) (>= X_1 1/2) (<= X_1 1))))\n";
   auto unsat = vnnlib_parse_cases(with_header(boxes + "(assert (>= (- Y_0 Y_1) 1))"), "u", 2, 2);
   CasesResult r = branch_and_bound_cases(net, unsat, o);
-  REQUIRE(r.status == "verified");
+  REQUIRE(r.status == PropertyVerdict::Verified);
   CHECK(r.cases.size() == 2);
-  Json claim = claim_robustness_cases("u", "s", path, unsat, r);
+  Json claim = claim_robustness_cases("u", "s", path, net, unsat, r);
   CHECK(check(claim) == "holds");
   Json dropped = claim;
   dropped["certificate"]["cases"].erase(1);
@@ -237,14 +237,21 @@ TEST_CASE("vnnlib: properties with several boxes decided, with certificates and 
   // Reachable only in the second box (x1 >= 1/2 there): y0 - y1 >= 1/2 holds at x1 = 5/6 and above.
   auto sat = vnnlib_parse_cases(with_header(boxes + "(assert (>= (- Y_0 Y_1) 1/2))"), "s", 2, 2);
   r = branch_and_bound_cases(net, sat, o);
-  REQUIRE(r.status == "refuted");
+  REQUIRE(r.status == PropertyVerdict::Refuted);
   CHECK(r.cases.size() == 2);
   CHECK((*r.refuting().counterexample)[1] >= q(5, 6));
-  claim = claim_robustness_cases("s", "s", path, sat, r);
+  claim = claim_robustness_cases("s", "s", path, net, sat, r);
   CHECK(check(claim) == "violated");
   Json moved = claim;
   moved["certificate"]["counterexample"][1] = "1/2";
   moved["certificate"]["output"] = Json::array({"1/2", "1/3"});  // the exact output at (x0, 1/2) is not unsafe anyway
   CHECK(check(moved) == "rejected");
+  // Malformed cases are parameters the checker cannot read: an error, not a rejected certificate.
+  Json not_a_case = claim;
+  not_a_case["parameters"]["cases"][0] = 3;
+  CHECK_THROWS_AS(check(not_a_case), InputError);
+  Json no_cases = claim;
+  no_cases["parameters"]["cases"] = Json::array();
+  CHECK_THROWS_AS(check(no_cases), InputError);
   fs::remove(path);
 }

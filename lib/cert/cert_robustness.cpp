@@ -44,7 +44,7 @@
 #include "bounds/linear_bounds.hpp"
 #include "cert/claim.hpp"
 #include "cert/claim_path.hpp"
-#include "net/eval.hpp"
+#include "net/eval_exact.hpp"
 #include "net/load.hpp"
 
 namespace rl {
@@ -555,6 +555,7 @@ ClaimOutcome check_counterexample(const Problem& p, const Json& point_json, cons
 }
 
 ClaimOutcome verify_robustness(const Json& claim, const ClaimContext& ctx);
+ClaimOutcome verify_certificate(const Problem& p, const Json& claim, const std::string& where);
 
 // The claim restricted to case k of parameters.cases, with certificate `cert`.
 Json case_claim(const Json& claim, std::size_t k, const Json& cert) {
@@ -567,10 +568,14 @@ Json case_claim(const Json& claim, std::size_t k, const Json& cert) {
 }
 
 // Several input boxes: a counterexample of any case is one of the claim; the
-// claim holds when every case's own certificate shows it holds.
+// claim holds when every case's own certificate shows it holds. Malformed
+// cases are an "error" (parameters), a failing certificate "rejected".
 ClaimOutcome verify_cases(const Json& claim, const ClaimContext& ctx) {
+  const std::string where = ctx.claim_path.empty() ? "claim" : ctx.claim_path;
   const Json& cases = claim["parameters"]["cases"];
-  if (!cases.is_array() || cases.empty()) return {"rejected", "parameters.cases must be a non-empty list"};
+  if (!cases.is_array() || cases.empty()) throw InputError(where, "parameters.cases must be a non-empty list");
+  for (const Json& c : cases)
+    if (!c.is_object() || c.contains("model")) throw InputError(where, "each of parameters.cases is {box, unsafe}");
   if (!claim.contains("certificate") || !claim["certificate"].is_object()) return {"rejected", "no certificate"};
   const Json& cert = claim["certificate"];
   if (cert.contains("counterexample")) {
@@ -589,15 +594,33 @@ ClaimOutcome verify_cases(const Json& claim, const ClaimContext& ctx) {
   for (std::size_t k = 0; k < cases.size(); ++k) {
     ClaimOutcome o = verify_robustness(case_claim(claim, k, cert["cases"][k]), ctx);
     if (o.verdict != "holds") return {"rejected", "case " + std::to_string(k) + ": " + o.detail};
-    leaves += cert["cases"][k].value("leaves", std::size_t(0));
+    const Json& case_leaves = cert["cases"][k].value("leaves", Json(0));
+    if (!case_leaves.is_number_unsigned()) return {"rejected", "case " + std::to_string(k) + ": leaves must be a count"};
+    leaves += case_leaves.get<std::size_t>();
   }
   return {"holds", "each of the " + std::to_string(cases.size()) + " cases holds (" + std::to_string(leaves) + " leaves in all)"};
 }
 
+// The parameters first: what cannot be read there is an "error"; then the
+// certificate, where any failure to read it is a "rejected" (claim.hpp).
 ClaimOutcome verify_robustness(const Json& claim, const ClaimContext& ctx) {
   const std::string where = ctx.claim_path.empty() ? "claim" : ctx.claim_path;
-  if (claim.contains("parameters") && claim["parameters"].is_object() && claim["parameters"].contains("cases")) return verify_cases(claim, ctx);
-  Problem p = problem_from_claim(claim, ctx);
+  if (claim.contains("parameters") && claim["parameters"].is_object() && claim["parameters"].contains("cases"))
+    return verify_cases(claim, ctx);
+  Problem p;
+  try {
+    p = problem_from_claim(claim, ctx);
+  } catch (const nlohmann::json::exception& e) {
+    throw InputError(where, std::string("parameters: ") + e.what());
+  }
+  try {
+    return verify_certificate(p, claim, where);
+  } catch (const std::exception& e) {  // a malformed certificate member
+    return {"rejected", e.what()};
+  }
+}
+
+ClaimOutcome verify_certificate(const Problem& p, const Json& claim, const std::string& where) {
   if (!claim.contains("certificate") || !claim["certificate"].is_object()) return {"rejected", "no certificate"};
   const Json& cert = claim["certificate"];
   if (cert.contains("counterexample")) {

@@ -39,6 +39,11 @@
 
 namespace rl {
 
+// The answer of a robustness or property search. Its name ("verified",
+// "refuted", "unknown") appears only in output (property_verdict_name).
+enum class PropertyVerdict { Verified, Refuted, Unknown };
+std::string property_verdict_name(PropertyVerdict verdict);
+
 // How the linear-bounds search splits a node (bnb_linear.hpp).
 enum class SplitMode : std::uint8_t { automatic, input, relu };
 
@@ -58,7 +63,7 @@ struct BranchOptions {
 };
 
 struct BranchResult {
-  std::string status;   // "verified", "refuted", "unknown"
+  PropertyVerdict status = PropertyVerdict::Unknown;
   std::string reason;   // for unknown: "time-limit", "interrupted" or "memory-limit"
   std::optional<std::vector<Rational>> counterexample;
   Json tree = Json::array();

@@ -266,21 +266,21 @@ BranchResult branch_and_bound_linear(const Network& net, const SafetyProperty& p
   }
   BranchResult result;
   Clock::time_point start = Clock::now();
-  auto finish = [&](const std::string& status, const std::string& reason) {
+  auto finish = [&](PropertyVerdict status, const std::string& reason) {
     result.status = status;
     result.reason = reason;
     result.seconds = std::chrono::duration<double>(Clock::now() - start).count();
-    if (status != "verified") result.tree = Json::array();
+    if (status != PropertyVerdict::Verified) result.tree = Json::array();
     return result;
   };
   if (property.unsafe.empty()) {
     result.tree = Json::array({Json{{"linear", Json::array()}}});
     result.leaves = result.nodes = 1;
-    return finish("verified", "");
+    return finish(PropertyVerdict::Verified, "");
   }
   std::mt19937_64 rng(options.seed);
   Search s{net, property, options, property_atoms_network(net, all), rows, start};
-  if (initial_attack(s, rng, result)) return finish("refuted", "");
+  if (initial_attack(s, rng, result)) return finish(PropertyVerdict::Refuted, "");
   std::vector<TreeEntry> entries(1);
   std::priority_queue<Node, std::vector<Node>, Worse> queue;
   queue.push(Node{property.lo, property.hi, free_states(net), {}, kInfinity, 0, 0});
@@ -288,9 +288,9 @@ BranchResult branch_and_bound_linear(const Network& net, const SafetyProperty& p
   std::uint64_t next_id = 1, unproven = 0;
   tbb::task_arena arena(static_cast<int>(std::max(1u, options.threads)));
   while (!queue.empty()) {
-    if (s.out_of_time()) return finish("unknown", options.stop && options.stop->load() ? "interrupted" : "time-limit");
+    if (s.out_of_time()) return finish(PropertyVerdict::Unknown, options.stop && options.stop->load() ? "interrupted" : "time-limit");
     if (options.max_memory_bytes && queue_bytes + entries.size() * (sizeof(TreeEntry) + 64) > options.max_memory_bytes)
-      return finish("unknown", "memory-limit");
+      return finish(PropertyVerdict::Unknown, "memory-limit");
     std::vector<Node> batch;
     while (!queue.empty() && batch.size() < kBatch) {
       batch.push_back(queue.top());
@@ -317,7 +317,7 @@ BranchResult branch_and_bound_linear(const Network& net, const SafetyProperty& p
       if (ev.counterexample) {
         result.counterexample = ev.counterexample;
         result.counterexample_source = ev.counterexample_source;
-        return finish("refuted", "");
+        return finish(PropertyVerdict::Refuted, "");
       }
       if (ev.outcome == Outcome::leaf) {
         ++result.leaves;
@@ -330,9 +330,9 @@ BranchResult branch_and_bound_linear(const Network& net, const SafetyProperty& p
         if (auto cex = counterexample_check(net, property, node.lo)) {
           result.counterexample = cex;
           result.counterexample_source = "box-center";
-          return finish("refuted", "");
+          return finish(PropertyVerdict::Refuted, "");
         }
-        return finish("unknown", "undecided-point");
+        return finish(PropertyVerdict::Unknown, "undecided-point");
       }
       Node left = node, right = node;
       left.warm = right.warm = ev.choices;
@@ -360,7 +360,7 @@ BranchResult branch_and_bound_linear(const Network& net, const SafetyProperty& p
     }
   }
   if (options.want_certificate) result.tree = tree_preorder(entries);
-  return finish("verified", "");
+  return finish(PropertyVerdict::Verified, "");
 }
 
 }  // namespace rl

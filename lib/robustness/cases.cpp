@@ -10,23 +10,23 @@ CasesResult branch_and_bound_cases(const Network& net, const std::vector<SafetyP
   auto start = std::chrono::steady_clock::now();
   auto elapsed = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(); };
   CasesResult out;
-  out.status = "verified";
   for (const SafetyProperty& c : cases) {
     BranchOptions o = options;
     o.time_limit_seconds = std::max(0.0, options.time_limit_seconds - elapsed());
     BranchResult r = branch_and_bound(net, c, o);
-    if (r.status == "verified" && redo && redo(c, r)) {
+    if (r.status == PropertyVerdict::Verified && redo && redo(c, r)) {
       o.symbolic = false;
       o.time_limit_seconds = std::max(1.0, options.time_limit_seconds - elapsed());
       r = branch_and_bound(net, c, o);
     }
     out.nodes += r.nodes;
     out.leaves += r.leaves;
-    std::string status = r.status, reason = r.reason;
+    const PropertyVerdict status = r.status;
+    const std::string reason = r.reason;
     out.cases.push_back(std::move(r));
-    if (status == "refuted") { out.status = status; out.reason.clear(); break; }
-    if (status == "unknown" && out.status == "verified") { out.status = status; out.reason = reason; }
-    if (status == "unknown" && reason != "time-limit") break;  // interrupted or out of memory: stop here
+    if (status == PropertyVerdict::Refuted) { out.status = status; out.reason.clear(); break; }
+    if (status == PropertyVerdict::Unknown && out.status == PropertyVerdict::Verified) { out.status = status; out.reason = reason; }
+    if (status == PropertyVerdict::Unknown && reason != "time-limit") break;  // interrupted or out of memory: stop here
   }
   out.seconds = elapsed();
   return out;

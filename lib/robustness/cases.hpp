@@ -14,7 +14,7 @@
 namespace rl {
 
 struct CasesResult {
-  std::string status;  // "verified", "refuted", "unknown"
+  PropertyVerdict status = PropertyVerdict::Verified;
   std::string reason;  // for unknown
   std::vector<BranchResult> cases;  // one per case decided, in order; a refuting case comes last
   std::uint64_t nodes = 0, leaves = 0;

@@ -95,11 +95,11 @@ TEST_CASE("soundness: linear-bounds branch and bound against exact grids, every 
     o.time_limit_seconds = 2;
     o.split = c % 3 == 0 ? SplitMode::input : (c % 3 == 1 ? SplitMode::relu : SplitMode::automatic);
     BranchResult r = branch_and_bound_linear(net, p, o);
-    INFO("case " << c << " status " << r.status);
-    if (r.status == "unknown") { ++unknown; continue; }
+    INFO("case " << c << " status " << property_verdict_name(r.status));
+    if (r.status == PropertyVerdict::Unknown) { ++unknown; continue; }
     TempNet file(net, std::to_string(c));
-    Json claim = claim_robustness_property("c", "s", file.path, p, r);
-    if (r.status == "verified") {
+    Json claim = claim_robustness_property("c", "s", file.path, net, p, r);
+    if (r.status == PropertyVerdict::Verified) {
       ++verified;
       relu_trees += count_relu_splits(r.tree) > 0;
       REQUIRE(replay(claim) == "holds");
@@ -128,7 +128,7 @@ TEST_CASE("linear-bounds certificates: ReLU splits replayed, and tampered copies
     o.time_limit_seconds = 2;
     o.split = SplitMode::relu;
     BranchResult r = branch_and_bound_linear(net, p, o);
-    if (r.status != "verified" || count_relu_splits(r.tree) == 0) continue;
+    if (r.status != PropertyVerdict::Verified || count_relu_splits(r.tree) == 0) continue;
     bool has_beta = false, has_alpha = false;
     for (const Json& t : r.tree)
       if (t.is_object() && t.contains("linear"))
@@ -137,7 +137,7 @@ TEST_CASE("linear-bounds certificates: ReLU splits replayed, and tampered copies
           has_alpha |= !proof["alpha"].empty() && !proof["alpha"][0].empty();
         }
     TempNet file(net, "tamper");
-    Json claim = claim_robustness_property("t", "s", file.path, p, r);
+    Json claim = claim_robustness_property("t", "s", file.path, net, p, r);
     REQUIRE(replay(claim) == "holds");
     Json& tree = claim["certificate"]["tree"];
     std::size_t split = 0;
