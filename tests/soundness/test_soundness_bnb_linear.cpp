@@ -159,15 +159,15 @@ TEST_CASE("linear-bounds certificates: ReLU splits replayed, and tampered copies
       CHECK(tampered([&](Json& t) { t[leaf]["linear"][0]["alpha"][0][0] = 65537; }) == "rejected");
       CHECK(tampered([&](Json& t) { t[leaf]["linear"][0]["alpha"][0][0] = -1; }) == "rejected");
     }
-    CHECK(tampered([&](Json& t) { t[leaf]["linear"][0]["lambda"][0] = -0.5; }) == "rejected");
-    CHECK(tampered([&](Json& t) { t[leaf]["linear"][0]["lambda"].push_back(1); }) == "rejected");
-    CHECK(tampered([&](Json& t) { t[leaf]["linear"][0]["beta"] = Json::array({Json::array({0, 1000, 1.0})}); }) == "rejected");
+    CHECK(tampered([&](Json& t) { t[leaf]["linear"][0]["lambda"][0] = "-1/2"; }) == "rejected");
+    CHECK(tampered([&](Json& t) { t[leaf]["linear"][0]["lambda"].push_back("1"); }) == "rejected");
+    CHECK(tampered([&](Json& t) { t[leaf]["linear"][0]["beta"] = Json::array({Json::array({0, 1000, "1"})}); }) == "rejected");
     if (has_beta) {
       CHECK(tampered([&](Json& t) {
               for (Json& l : t)
                 if (l.is_object() && l.contains("linear"))
                   for (Json& proof : l["linear"])
-                    for (Json& b : proof["beta"]) b[2] = -1.0;
+                    for (Json& b : proof["beta"]) b[2] = "-1";
             }) == "rejected");
     }
     // A leaf without its proofs.
