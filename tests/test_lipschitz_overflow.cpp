@@ -220,6 +220,10 @@ TEST_CASE("robustness branch and bound: a tiny memory cap answers unknown (memor
   const Network net = network_load(src + "/proofs/robustness/nets/small_2d.json");
   const SafetyProperty property = vnnlib_read(src + "/bench/vnnlib/small_2d_margin.vnnlib", net.input_dim, net.output_dim());
   BranchOptions o;
+  BranchOptions linear = o;
+  linear.max_memory_bytes = 1;
+  CHECK(branch_and_bound(net, property, linear).reason == "memory-limit");  // the linear-bounds search honours the cap too
+  o.linear_bounds = false;  // the input-box search, whose stack and tree this test measures
   const BranchResult free = branch_and_bound(net, property, o);
   REQUIRE(free.status == PropertyVerdict::Verified);
   REQUIRE(free.nodes > 3);

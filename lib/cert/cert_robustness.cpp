@@ -355,12 +355,19 @@ bool leaf_safe(const Problem& p, const std::string& token, const std::vector<QIn
   return true;
 }
 
-// A finite number >= 0 from JSON (a double: a dyadic rational), or nothing.
+// A number >= 0 from JSON (an integer, or an exact decimal or fraction such as
+// a dyadic "p/2^k") as the double nearest to it; nothing when it is negative,
+// malformed or beyond the double range. Any value >= 0 gives a valid bound.
 std::optional<double> nonnegative_number(const Json& v) {
-  if (!v.is_number()) return std::nullopt;
-  double x = v.get<double>();
-  if (!std::isfinite(x) || x < 0) return std::nullopt;
-  return x;
+  try {
+    Rational q = rational_from_json(v, "multiplier");
+    if (q < 0) return std::nullopt;
+    double x = rational_to_double(q);
+    if (!std::isfinite(x) || x < 0) return std::nullopt;
+    return x;
+  } catch (const InputError&) {
+    return std::nullopt;
+  }
 }
 
 // One conjunction's recorded relaxation: lambda (per atom), alpha numerators

@@ -79,15 +79,18 @@ struct Search {
     }
   }
 
+  // The exact value of a double, "p/2^k" (what the checker reads back exactly).
+  static std::string dyadic(double x) { return rational_to_string(rational_from_double(x)); }
+
   Json proof_json(const RelaxationChoice& c, std::size_t conj) const {
     Json lambda = Json::array(), alpha = Json::array(), beta = Json::array();
-    for (std::size_t r : rows[conj]) lambda.push_back(c.lambda[r]);
+    for (std::size_t r : rows[conj]) lambda.push_back(dyadic(c.lambda[r]));
     for (std::size_t k = 0; k < c.alpha.size(); ++k) {
       Json layer = Json::array();
       for (double a : c.alpha[k]) layer.push_back(static_cast<std::int64_t>(std::llround(a * kAlphaScale)));
       alpha.push_back(layer);
       for (std::size_t j = 0; j < c.beta[k].size(); ++j)
-        if (c.beta[k][j] != 0) beta.push_back(Json::array({k, j, c.beta[k][j]}));
+        if (c.beta[k][j] != 0) beta.push_back(Json::array({k, j, dyadic(c.beta[k][j])}));
     }
     return Json{{"lambda", lambda}, {"alpha", alpha}, {"beta", beta}};
   }
@@ -103,8 +106,36 @@ struct Search {
     return false;
   }
 
+  // The mean-value form over the whole box (split states ignored: the box
+  // holds the node): every conjunction has an atom g with
+  // g(c) + sum_i |G_i| r_i < 0, G an enclosure of g's Clarke gradient, or an
+  // interval upper bound < 0. Checked exactly by the checker's "M" leaf.
+  bool mean_value_proves(const Node& node) const {
+    DBox box = dbox_from_rationals(node.lo, node.hi);
+    BoxBounds b = net_ibp(atoms, box);
+    IntervalMatrix jac = net_jacobian_enclosure(atoms, b);
+    std::vector<Rational> center;
+    for (std::size_t i = 0; i < node.lo.size(); ++i) center.push_back((node.lo[i] + node.hi[i]) / 2);
+    BoxBounds at_center = net_ibp(atoms, dbox_from_rationals(center, center));
+    for (const auto& conj : rows) {
+      bool refuted = false;
+      for (std::size_t r : conj) {
+        double u = at_center.output()[r].hi;
+        for (std::size_t i = 0; i < center.size(); ++i)
+          u = add_up(u, mul_up(jac.at(r, i).mag(), DInterval::from_rational((node.hi[i] - node.lo[i]) / 2).hi));
+        refuted = refuted || b.output()[r].hi < 0 || u < 0;
+      }
+      if (!refuted) return false;
+    }
+    return true;
+  }
+
   Evaluation evaluate(const Node& node) const {
     Evaluation ev;
+    if (options.split != SplitMode::relu && mean_value_proves(node)) {
+      ev.leaf = "M";
+      return ev;
+    }
     std::vector<double> lo, hi;
     box_doubles(node, lo, hi);
     PreBounds pb = preactivation_bounds<FloatArith>(atoms, lo, hi, node.states);

@@ -9,7 +9,9 @@
 // Search: worst bound first, in synchronous batches of fixed size whose
 // nodes are evaluated in parallel (TBB, at most `threads` threads) and
 // adopted in a fixed order, so the result does not depend on the thread
-// count. A node's bound per conjunction of the unsafe region is the
+// count. A node is first tried by the mean-value form over its box (cheap,
+// and on some properties tighter than any relaxation; not with split = relu,
+// which uses linear leaves only). Its bound per conjunction of the unsafe region is the
 // alpha/beta-optimized back-substitution bound of lambda . atoms (optimize.hpp),
 // warm-started from the parent's choice. An unproven node is split on an
 // input coordinate (at the exact midpoint) or on an unstable ReLU
@@ -23,8 +25,9 @@
 // splits hidden neuron j of layer k (children: inactive z <= 0, then active
 // z >= 0); a leaf {"linear": [proof per conjunction]} with proof
 // {"lambda": [per atom], "alpha": [[numerators of alpha * 65536] per hidden layer],
-//  "beta": [[k, j, value], ...]}, or {"linear": []} when the split constraints
-// contradict the node's bounds (the node holds no point).
+//  "beta": [[k, j, value], ...]} (lambda and beta as exact dyadic fractions "p/q"), or {"linear": []} when the split constraints
+// contradict the node's bounds (the node holds no point); or a leaf "M" (the
+// input-box search's mean-value leaf, bnb.hpp, over the node's whole box).
 #pragma once
 #include "robustness/bnb.hpp"
 
