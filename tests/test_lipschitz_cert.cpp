@@ -160,7 +160,7 @@ TEST_CASE("lipschitz certificates: global on R^d, and .nnet with its clamp") {
   std::string deep = write_network(random_network({2, 5, 5, 1}, 3), "deep.json");
   Run dr = certify(deep, Norm::L1, g);
   CHECK(dr.result.certificate["method"] == "global-activation");
-  CHECK(dr.result.status == "converged");
+  CHECK(dr.result.status == SearchStatus::Converged);
   CHECK(dr.result.lower > 0);
   out = verify(dr.claim);
   INFO(out.detail);
