@@ -16,7 +16,11 @@ function(absolute_paths out list_text)
   set(result)
   foreach(item IN LISTS items)
     get_filename_component(path "${item}" ABSOLUTE BASE_DIR "${SOURCE_DIR}")
-    list(APPEND result "${path}")
+    # Generated files (the precompiled-header stubs in the build folder, which
+    # may lie inside the source folder) are not sources.
+    if(path MATCHES "^${SOURCE_DIR}/" AND NOT path MATCHES "/CMakeFiles/")
+      list(APPEND result "${path}")
+    endif()
   endforeach()
   list(SORT result)
   set(${out} "${result}" PARENT_SCOPE)
