@@ -37,6 +37,8 @@ def random_layers(sizes, dtype, seed):
     (NETS / "rand_3-12-1.json", ["--norm", "l2", "--global"], dict(norm="l2")),
     (NETS / "rand_3-16-16-16-4.json", ["--norm", "l1", "--box=-0.5:0.5"], dict(norm="l1", box=[("-0.5", "0.5")] * 3)),
     (TEST_ONNX, ["--norm", "linf", "--box=-1/20:1/20"], dict(norm="linf", box=[(Fraction(-1, 20), Fraction(1, 20))])),
+    (SOURCE_DIR / "data" / "nets" / "sisl" / "TestNetwork.nnet", ["--norm", "linf", "--box=-0.002:0.002", "--normalized", "--output", "0"],
+     dict(norm="linf", box=[("-0.002", "0.002")], normalized=True, output=0)),
 ])
 def test_lipschitz_file_models_match_the_cli(binary, model, cli_args, kwargs):
     expected, _ = cli("lipschitz", model, *cli_args, "--threads", "1", "--json")
