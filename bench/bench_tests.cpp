@@ -170,18 +170,18 @@ TEST_CASE("distributed: combining the pieces' bounds agrees with one search on t
       po.domain.hi = b.hi;
       LipschitzResult r = lipschitz_bound(net, po);
       CHECK(r.upper <= piece_clarke_upper(net, Norm::L2, b) * (1 + Rational(1, 1000000)));
-      pieces.push_back(PieceOutcome{b, r.lower, r.upper, r.lower_method, r.upper_method, r.status, r.nodes, r.seconds, {}});
+      pieces.push_back(PieceOutcome{b, r.lower, r.upper, r.lower_method, r.upper_method, PieceRun::Searched, r.status, r.nodes, r.seconds, {}});
     }
     LipschitzResult c = lipschitz_combine(pieces, o.rel_gap);
     INFO("seed " << seed);
-    REQUIRE(whole.status == "converged");
-    CHECK(c.status == "converged");
+    REQUIRE(whole.status == SearchStatus::Converged);
+    CHECK(c.status == SearchStatus::Converged);
     CHECK(c.lower <= whole.upper);
     CHECK(whole.lower <= c.upper);
     // A piece that was not searched keeps the combination sound but open.
     pieces.front().lower = 0;
     pieces.front().upper = piece_clarke_upper(net, Norm::L2, pieces.front().box);
-    pieces.front().status = "not-run";
+    pieces.front().run = PieceRun::NotRun;
     LipschitzResult open = lipschitz_combine(pieces, o.rel_gap);
     CHECK(open.upper >= c.upper);
     CHECK(open.lower <= c.lower);

@@ -10,7 +10,9 @@ several runs; peak memory is the maximum resident size of the process
 a note. Prints Markdown then CSV; writes bench/results/bench.{md,csv,json} and
 the gap-vs-time plot bench/results/acasxu_gap.svg. The scaling curves
 (bench/scaling.py) run with --full or --only scaling and write
-bench/results/scaling.{csv,md} and scaling_*.svg.
+bench/results/scaling.{csv,md} and scaling_*.svg. The VNN-COMP suites
+(bench/vnncomp.py, --only vnncomp / mnistfc) and the LipBaB table
+(bench/lipbab_table.py, --only lipbab) run only when named.
 """
 import argparse
 import csv
@@ -26,7 +28,9 @@ import tempfile
 import time
 from fractions import Fraction
 
+import lipbab_table
 import scaling
+import vnncomp
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BUILD = os.environ.get("ROBUSTLAW_BUILD", os.path.join(ROOT, "build"))
@@ -47,7 +51,10 @@ BOX_CASES = [  # name, model, extra args, box
     ("rand_2-16-16-1", f"{NETS}/rand_2-16-16-1.json", [], "-100:100"),
     ("acasxu_1_1_small", ACAS, ["--normalized"], "-0.01:0.01"),
 ]
-GLOBAL_CASES = [(n, f"{NETS}/{n}.json") for n in ("rand_2-8-1", "rand_3-12-1", "rand_4-16-1")]
+# The last three (several hidden layers) were written by `robustlaw random-net --sizes 3,8,6,1 --seed 14`,
+# `--sizes 4,10,10,2 --seed 15` and `--sizes 3,10,10,10,1 --seed 16`.
+GLOBAL_CASES = [(n, f"{NETS}/{n}.json") for n in ("rand_2-8-1", "rand_3-12-1", "rand_4-16-1", "rand_3-8-6-1", "rand_4-10-10-2",
+                                                    "rand_3-10-10-10-1")]
 ROBUSTNESS = [  # name, model, args
     ("acasxu_1_1 linf 0.001", ACAS, ["--normalized", "--input=0.1,0.1,0.1,0.1,0.1", "--radius=0.001", "--norm=linf"]),
     ("acasxu_1_1 linf 0.01", ACAS, ["--normalized", "--input=0.1,0.1,0.1,0.1,0.1", "--radius=0.01", "--norm=linf"]),
@@ -258,7 +265,7 @@ def acas_whole_box_rows(R, full):
 
 
 def global_rows(R):
-    section = "global, one hidden layer (l2)"
+    section = "global (l2): region enumeration (one hidden layer), activation branching (more)"
     if not R.has("lipschitz"):
         for name, _ in GLOBAL_CASES:
             skip(section, name, "robustlaw lipschitz does not exist yet")
@@ -416,18 +423,27 @@ def main():
     ap.add_argument("--full", action="store_true",
                     help="also LipSDP on ACAS Xu, a 300 s ACAS Xu whole-box run and the scaling curves")
     ap.add_argument("--runs", type=int, default=3, help="runs per timed row (median reported)")
-    ap.add_argument("--only", default="", help="comma-separated sections: box,acas,global,threads,mpi,robustness,mc,theorem,scaling")
+    ap.add_argument("--only", default="",
+                    help="comma-separated sections: box,acas,global,threads,mpi,robustness,mc,theorem,scaling, and the "
+                         "long ones run only when named: vnncomp (ACAS Xu, 186 instances), mnistfc, lipbab")
     ap.add_argument("--scaling-seeds", type=int, default=len(scaling.SEEDS), help="scaling: random networks per point")
     ap.add_argument("--scaling-time-limit", type=float, default=scaling.TIME_LIMIT, help="scaling: seconds per run")
+    ap.add_argument("--vnn-time-limit", type=float, help="vnncomp/mnistfc: seconds per instance (default 60 / 120)")
+    ap.add_argument("--vnn-subset", type=int, help="vnncomp/mnistfc: a representative subset of this many instances")
+    ap.add_argument("--vnn-root", help="vnncomp/mnistfc: the VNN-COMP 2021 repository (default $VNNCOMP2021 or /work/ext/vnncomp2021)")
+    ap.add_argument("--resume", action="store_true", help="vnncomp/mnistfc/lipbab: continue the CSV of an interrupted run")
+    lipbab_group = ap.add_argument_group("lipbab section (bench/lipbab_table.py)")
+    lipbab_table.add_arguments(lipbab_group, with_resume=False)
     args = ap.parse_args()
-    for tool in (RL, RLB):
+    only = set(filter(None, args.only.split(",")))
+    long_sections = {"vnncomp", "mnistfc", "lipbab"}
+    for tool in (RL, RLB) if only - long_sections or not only else (RL,):
         if not os.path.exists(tool):
             sys.exit(f"{tool} is missing: build first (./robustlaw.sh build)")
     os.makedirs(OUT, exist_ok=True)
     R = Runner(args.runs)
-    only = set(filter(None, args.only.split(",")))
-    # The scaling curves take about 10 minutes: only with --full or when asked for.
-    want = lambda s: s in only if only else (s != "scaling" or args.full)
+    # The scaling curves take about 10 minutes, the VNN-COMP suites and the LipBaB table hours: only when asked for.
+    want = lambda s: s in only if only else (s not in long_sections and (s != "scaling" or args.full))
     load_start = os.getloadavg()
     started = time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime())
     curve = []
@@ -449,6 +465,11 @@ def main():
     if want("scaling"):
         log("== scaling curves")
         print(scaling.run(RL, OUT, log, seeds=tuple(range(1, args.scaling_seeds + 1)), time_limit=args.scaling_time_limit))
+    for suite, section in (("acasxu", "vnncomp"), ("mnistfc", "mnistfc")):
+        if want(section):
+            print(vnncomp.run(RL, suite, args.vnn_root, args.vnn_time_limit, args.vnn_subset, None, args.resume))
+    if want("lipbab"):
+        print(lipbab_table.run(RL, args))
 
 
 def write_outputs(args, load_start, started, curve, final):

@@ -6,8 +6,8 @@
 
 #include "arith/error.hpp"
 #include "common.hpp"
+#include "io/memory_limit.hpp"
 #include "lipschitz/lipschitz.hpp"
-#include "lipschitz/memory_limit.hpp"
 #include "prob/mc_memory.hpp"
 #include "registry.hpp"
 #include "theorem/audit.hpp"
@@ -80,7 +80,7 @@ CertifiedLipschitz certified_lipschitz(const Network& net, const Dataset& data, 
     lo.domain.global = true;
   }
   LipschitzResult r = lipschitz_bound(net, lo);
-  return {r.lower, r.upper, r.lower_method + " / " + r.upper_method + (o.box_data ? ", data bounding box" : ", global"), r.status, o.box_data};
+  return {r.lower, r.upper, r.lower_method + " / " + r.upper_method + (o.box_data ? ", data bounding box" : ", global"), search_status_name(r.status), o.box_data};
 }
 
 // --max-memory: a data file larger than the cap is refused before it is read
@@ -143,15 +143,15 @@ void setup(CLI::App& app) {
   sub->add_option("--R", o->R, "input norm bound R (default: the data's largest norm, rounded up)");
   sub->add_option("--Q", o->Q, "largest number of entries tied to one parameter (default 1)");
   sub->add_option("--C2", o->C2, "seed edition's constant C2");
-  sub->add_option("--sweep", o->sweep, "also evaluate the theorem at eps = j/N (sigma^2 - MSE), j = 1..N")->check(CLI::Range(0, 1000));
+  add_integer_option(*sub, "--sweep", o->sweep, "also evaluate the theorem at eps = j/N (sigma^2 - MSE), j = 1..N", 0, 1000);
   sub->add_flag("--box-data", o->box_data, "certify Lip(h) on the data's bounding box instead of globally");
-  sub->add_option("--time-limit", o->time_limit, "seconds for the Lipschitz engine (default 10)");
+  add_real_option(*sub, "--time-limit", o->time_limit, "seconds for the Lipschitz engine (default 10)", 0);
   sub->add_option("--max-memory", o->max_memory,
                   "MB (2^20 bytes): cap on the process's memory: a data file larger than it is refused before it is "
                   "read, the run is refused when the loaded data and network already exceed it, and the Lipschitz "
                   "engine's frontier is capped by it (status memory-limit, with the certified pair reached)");
   sub->add_option("--rel-gap", o->rel_gap, "relative gap at which the Lipschitz engine stops (default 1/1000000)");
-  sub->add_option("--digits", o->digits, "significant digits (default 20)")->check(CLI::Range(5, 1000));
+  add_integer_option(*sub, "--digits", o->digits, "significant digits (default 20)", 5, 1000);
   sub->add_flag("--json", o->json, "print one JSON object");
   sub->callback([o] { run_audit(*o); });
 }

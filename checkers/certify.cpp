@@ -1,13 +1,11 @@
 // robustlaw certify MODEL --input x --radius R --norm linf|l2|l1 [--label C]
 // robustlaw certify MODEL --vnnlib FILE
 // Verified / refuted / unknown robustness claims, and VNN-LIB properties.
-#include <filesystem>
-
 #include "arith/error.hpp"
-#include "cert/claim.hpp"
+#include "cert/claim_path.hpp"
 #include "common.hpp"
+#include "io/memory_limit.hpp"
 #include "net/eval.hpp"
-#include "lipschitz/memory_limit.hpp"
 #include "registry.hpp"
 #include "robustness/claim_file.hpp"
 #include "robustness/report.hpp"
@@ -27,17 +25,8 @@ struct CertifyCliOptions {
   bool json = false;
 };
 
-void write_claim(const std::string& path, const Json& claim) {
-  write_file_atomic(path, claim.dump(1) + "\n");
-}
-
-std::string claim_id(const std::string& path) { return std::filesystem::path(path).stem().string(); }
-
-// Replays a claim through the exact checker (model paths as given, relative to the working folder).
-bool certificate_replays(const Json& claim) {
-  ClaimContext ctx{"", ".", "."};
-  return claim_kind_registry().at("robustness")(claim, ctx).verdict == "holds";
-}
+// The model as the claim written to `certificate` names it.
+std::string claim_model(const CertifyCliOptions& o) { return claim_path_for(o.model.path, o.certificate); }
 
 void run_ball(const CertifyCliOptions& o, const Network& net, const std::atomic<bool>* stop) {
   RobustnessQuery q = robustness_query_parse(RobustnessRequest{o.input, o.radius, o.norm, o.label});
@@ -50,21 +39,21 @@ void run_ball(const CertifyCliOptions& o, const Network& net, const std::atomic<
   // The exact replay of a symbolic-interval leaf can come out looser than the
   // outward double bound (the relaxation slopes depend on the bounds); if the
   // checker does not confirm the certificate, search again without them.
-  if (!o.certificate.empty() && r.verdict == "verified" &&
-      !certificate_replays(claim_robustness_ball(claim_id(o.certificate), o.model.path, q.ball, r))) {
+  if (!o.certificate.empty() && r.verdict == PropertyVerdict::Verified &&
+      !claim_replay(claim_robustness_ball(claim_id_for(o.certificate), claim_model(o), net, q.ball, r), o.certificate).passed) {
     co.symbolic = false;
     co.time_limit_seconds = std::max(1.0, o.time_limit - r.seconds);
     r = robustness_certify(net, q, co);
   }
   Json j = robustness_ball_report_json(net, q, r, o.digits);
   const Json radius = j["certified_radius"];
-  if (!o.certificate.empty() && r.verdict != "unknown") {
-    write_claim(o.certificate, claim_robustness_ball(claim_id(o.certificate), o.model.path, q.ball, r));
+  if (!o.certificate.empty() && r.verdict != PropertyVerdict::Unknown) {
+    write_claim_replayed(o.certificate, claim_robustness_ball(claim_id_for(o.certificate), claim_model(o), net, q.ball, r));
     j["certificate"] = o.certificate;
   }
   if (o.json) { print_json(j); return; }
   std::cout << "claim: every input within " << o.norm << " distance " << decimal_upper(q.ball.radius, o.digits) << " of x gets class " << r.label
-            << "\nverdict: " << r.verdict << (r.verdict == "unknown" ? " (" + r.reason + ")" : "") << "   [" << r.method << ", "
+            << "\nverdict: " << property_verdict_name(r.verdict) << (r.verdict == PropertyVerdict::Unknown ? " (" + r.reason + ")" : "") << "   [" << r.method << ", "
             << r.nodes << " boxes, " << r.seconds << " s]\n"
             << "certified radius >= " << radius["lower"].get<std::string>() << "   (" << radius["lower_method"].get<std::string>() << ")\n";
   if (r.counterexample) {
@@ -84,18 +73,19 @@ void run_vnnlib(const CertifyCliOptions& o, const Network& net, const std::atomi
   bo.stop = stop;
   if (o.max_memory) bo.max_memory_bytes = memory_limit_parse(*o.max_memory, "--max-memory");
   bo.seed = o.seed;
+  const std::string statement = "VNN-LIB property " + o.vnnlib + " holds on " + o.model.path;
   BranchResult b = branch_and_bound(net, p, bo);
-  if (!o.certificate.empty() && b.status == "verified" &&
-      !certificate_replays(claim_robustness_property(claim_id(o.certificate), "", o.model.path, p, b))) {
+  if (!o.certificate.empty() && b.status == PropertyVerdict::Verified &&
+      !claim_replay(claim_robustness_property(claim_id_for(o.certificate), statement, claim_model(o), net, p, b), o.certificate).passed) {
     bo.symbolic = false;
     bo.time_limit_seconds = std::max(1.0, o.time_limit - b.seconds);
     b = branch_and_bound(net, p, bo);
   }
   Json j = robustness_property_report_json(net, o.vnnlib, b, o.digits);
   const std::string result = j["result"];
-  if (!o.certificate.empty() && b.status != "unknown") {
-    write_claim(o.certificate, claim_robustness_property(claim_id(o.certificate), "VNN-LIB property " + o.vnnlib + " holds on " + o.model.path,
-                                                         o.model.path, p, b));
+  if (!o.certificate.empty() && b.status != PropertyVerdict::Unknown) {
+    write_claim_replayed(o.certificate,
+                         claim_robustness_property(claim_id_for(o.certificate), statement, claim_model(o), net, p, b));
     j["certificate"] = o.certificate;
   }
   if (o.json) { print_json(j); return; }
@@ -109,6 +99,7 @@ void run_vnnlib(const CertifyCliOptions& o, const Network& net, const std::atomi
 }
 
 void run_certify(const CertifyCliOptions& o) {
+  if (o.time_limit <= 0) throw InputError("--time-limit", "must be positive");
   if (!o.certificate.empty()) check_output_path(o.certificate);
   Network net = load_model(o.model);
   StopSignals stop;
@@ -126,11 +117,11 @@ void setup(CLI::App& app) {
   sub->add_option("--norm", o->norm, "norm of the ball: linf (default), l2 or l1")->check(CLI::IsMember({"linf", "l2", "l1"}));
   sub->add_option("--label", o->label, "class C to certify (default: the exact argmax at x; a tie is refused)");
   sub->add_option("--vnnlib", o->vnnlib, "VNN-LIB property file (input box + unsafe output region) instead of a ball");
-  sub->add_option("--time-limit", o->time_limit, "seconds before answering unknown / timeout (default 60)")->check(CLI::PositiveNumber);
+  add_real_option(*sub, "--time-limit", o->time_limit, "seconds before answering unknown / timeout (default 60)", 0);
   sub->add_option("--certificate", o->certificate, "write a claim file (kind robustness) that `robustlaw check` replays");
-  sub->add_option("--digits", o->digits, "significant digits of printed decimals")->check(CLI::Range(1, 10000));
+  add_integer_option(*sub, "--digits", o->digits, "significant digits of printed decimals", 1, 10000);
   sub->add_option("--max-memory", o->max_memory, "MB (2^20 bytes): cap on the branch and bound's stack and certificate tree; past it the answer is unknown (memory-limit)");
-  sub->add_option("--seed", o->seed, "seed of the (untrusted) random attacks");
+  add_integer_option(*sub, "--seed", o->seed, "seed of the (untrusted) random attacks");
   sub->add_flag("--json", o->json, "print one JSON object");
   sub->callback([o] { run_certify(*o); });
 }

@@ -14,7 +14,7 @@
 #include "arith/error.hpp"
 #include "cert/claim_replay.hpp"
 #include "common.hpp"
-#include "lipschitz/memory_limit.hpp"
+#include "io/memory_limit.hpp"
 #include "registry.hpp"
 
 namespace rl::cli {
@@ -165,7 +165,6 @@ void run_check(const CheckOptions& o) {
     return;
   }
   if (o.paths.empty()) throw InputError("check", "give at least one claim file or folder (or --list-kinds)");
-  if (o.time_limit < 0) throw InputError("--time-limit", "must be >= 0");
   Replay(o, claim_files_collect(o.paths)).run();
 }
 
@@ -177,9 +176,10 @@ void setup(CLI::App& app) {
   sub->add_option("--repo-root", options->repo_root, "folder holding data/ for bundled networks (default: found above each claim)");
   sub->add_flag("--json", options->json, "print one JSON object: claims, passed, failed, skipped, seconds");
   sub->add_flag("--list-kinds", options->list_kinds, "print the registered claim kinds and exit");
-  sub->add_option("--time-limit", options->time_limit,
+  add_real_option(*sub, "--time-limit", options->time_limit,
                   "seconds (0: none); when reached, the claims finished so far are reported, the others listed as not "
-                  "checked, and the exit status is 1");
+                  "checked, and the exit status is 1",
+                  0);
   sub->add_option("--max-memory", options->max_memory,
                   "MB (2^20 bytes): cap on the resident memory; past it the run stops like --time-limit (memory-limit)");
   sub->callback([options] { run_check(*options); });

@@ -1,5 +1,8 @@
 #include "common.hpp"
 
+#include <filesystem>
+#include <cmath>
+
 #include "arith/error.hpp"
 #include "io/file_atomic.hpp"
 #include "registry.hpp"
@@ -18,6 +21,45 @@ Network load_model(const ModelOptions& options) {
   return network_load(options.path, lo);
 }
 
+CLI::Option* add_big_integer_option(CLI::App& app, const std::string& name, Integer& target, const std::string& help,
+                                    const Integer& lo) {
+  return app
+      .add_option_function<std::string>(
+          name, [&target, name, lo](const std::string& text) { target = integer_option_parse(text, name, lo, std::nullopt); },
+          help)
+      ->type_name("INT");
+}
+
+CLI::Option* add_real_option(CLI::App& app, const std::string& name, double& target, const std::string& help,
+                             const Rational& lo) {
+  return app
+      .add_option_function<std::string>(
+          name, [&target, name, lo](const std::string& text) { target = real_option_parse(text, name, lo); }, help)
+      ->type_name("NUMBER");
+}
+
+std::optional<std::string> width_note(const Rational& lower, const Rational& upper, int digits) {
+  const Rational magnitude = std::max(rational_abs(lower), rational_abs(upper));
+  if (upper <= lower || magnitude == 0) return std::nullopt;
+  const Rational relative = (upper - lower) / magnitude;
+  if (relative <= rational_pow10(-digits)) return std::nullopt;
+  const long certain = relative >= 1 ? 0 : -decimal_exponent(relative);
+  return "wider than the " + std::to_string(digits) + " significant digits asked for: about " + std::to_string(certain) +
+         " are certain";
+}
+
+std::string add_width_note(Json& j, const Rational& lower, const Rational& upper, int digits) {
+  const std::optional<std::string> note = width_note(lower, upper, digits);
+  if (!note) return "";
+  j["note"] = *note;
+  return "  (" + *note + ")";
+}
+
+Json json_integer(const Integer& n) {
+  if (n >= 0 && n <= Integer(std::numeric_limits<std::uint64_t>::max())) return Json(n.convert_to<std::uint64_t>());
+  return Json(n.str());
+}
+
 Json json_exact_value(const Rational& q, int digits) {
   return Json{{"exact", rational_to_string(q)}, {"lower", decimal_lower(q, digits)}, {"upper", decimal_upper(q, digits)}};
 }
@@ -31,6 +73,11 @@ void print_json(const Json& j) { std::cout << j.dump(2) << std::endl; }
 void check_output_path(const std::string& path) { file_check_output_path(path); }
 
 void write_file_atomic(const std::string& path, const std::string& text) { file_write_atomic(path, text); }
+
+std::string write_claim_replayed(const std::string& path, const Json& claim) {
+  file_write_atomic(path, claim.dump(1) + "\n");
+  return claim_replay_written(path);
+}
 
 namespace {
 

@@ -4,10 +4,14 @@
 #include <atomic>
 #include <csignal>
 #include <iostream>
+#include <limits>
+#include <optional>
 #include <string>
 
 #include "arith/decimal.hpp"
+#include "cert/claim_replay.hpp"
 #include "io/json_exact.hpp"
+#include "io/option_parse.hpp"
 #include "net/load.hpp"
 
 namespace rl::cli {
@@ -20,6 +24,43 @@ struct ModelOptions {
 // Adds the positional MODEL and --normalized.
 void add_model_options(CLI::App& app, ModelOptions& options);
 Network load_model(const ModelOptions& options);
+
+// Numeric options, read as text by integer_option_parse / real_option_parse
+// (io/option_parse.hpp), so that a value the option cannot hold is refused
+// with a message naming the option, never narrowed.
+//
+// Adds `name` (one long option, e.g. "--d") storing an integer of type T in
+// [lo, hi] (default: the whole range of T) into `target`.
+template <class T>
+CLI::Option* add_integer_option(CLI::App& app, const std::string& name, T& target, const std::string& help,
+                                T lo = std::numeric_limits<T>::min(), T hi = std::numeric_limits<T>::max()) {
+  return app
+      .add_option_function<std::string>(
+          name,
+          [&target, name, lo, hi](const std::string& text) {
+            target = integer_option_parse(text, name, Integer(lo), Integer(hi)).template convert_to<T>();
+          },
+          help)
+      ->type_name("INT");
+}
+// The same for a count that may exceed every machine integer (a dimension).
+CLI::Option* add_big_integer_option(CLI::App& app, const std::string& name, Integer& target, const std::string& help,
+                                    const Integer& lo);
+// A real number >= lo stored as a double (seconds, standard deviations).
+CLI::Option* add_real_option(CLI::App& app, const std::string& name, double& target, const std::string& help,
+                             const Rational& lo);
+
+// An integer as a JSON number, or as its decimal string when it exceeds the
+// 64-bit range of JSON numbers (a dimension d may).
+Json json_integer(const Integer& n);
+
+// An enclosure [lower, upper] whose relative width exceeds 10^-digits cannot
+// show the `digits` significant digits asked for: the sentence saying so
+// (about how many digits are certain), printed beside it and added to its JSON
+// as "note". None when the enclosure is that narrow.
+std::optional<std::string> width_note(const Rational& lower, const Rational& upper, int digits);
+// Adds "note" to j when width_note has one; returns the text to append after a printed enclosure.
+std::string add_width_note(Json& j, const Rational& lower, const Rational& upper, int digits);
 
 // Exact value plus outward decimals, as JSON.
 Json json_exact_value(const Rational& q, int digits);
@@ -35,6 +76,12 @@ void write_file_atomic(const std::string& path, const std::string& text);
 // The checks write_file_atomic starts with (the folder exists, `path` is not
 // a folder), for commands to run before a long computation.
 void check_output_path(const std::string& path);
+
+// Writes `claim` to `path` atomically, reads the file back and replays it
+// as `robustlaw check PATH` does. When it does not pass, the file is removed
+// and an InputError names it with the checker's verdict and detail.
+// Returns the replay's detail.
+std::string write_claim_replayed(const std::string& path, const Json& claim);
 
 // While an object lives, SIGINT and SIGTERM only raise a flag: the long
 // computations poll it (their `stop` option), end at their next check with

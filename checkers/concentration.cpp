@@ -9,14 +9,15 @@
 #include <optional>
 
 #include "arith/error.hpp"
+#include "arith/verdict.hpp"
 #include "common.hpp"
+#include "io/memory_limit.hpp"
 #include "prob/concentration_exact.hpp"
 #include "prob/concentration_mc.hpp"
 #include "prob/coordinate_tail.hpp"
+#include "prob/mc_memory.hpp"
 #include "prob/network_function.hpp"
 #include "prob/plot.hpp"
-#include "lipschitz/memory_limit.hpp"
-#include "prob/mc_memory.hpp"
 #include "registry.hpp"
 
 namespace rl::cli {
@@ -24,7 +25,8 @@ namespace {
 
 struct ConcentrationOptions {
   std::string measure, function = "coordinate", form = "definition2", c, t, plot, method = "auto";
-  std::size_t d = 0, grid = 64;
+  Integer d = 0;  // a GMP integer: the exact tails take any d
+  std::size_t grid = 64;
   std::uint64_t samples = 1000000, seed = 1;
   std::string confidence = "0.99";
   unsigned threads = 0;
@@ -35,14 +37,10 @@ struct ConcentrationOptions {
   std::optional<std::string> max_memory;
 };
 
-// Probabilities below 1e-9999 are printed as [0, 1e-9999] (still outward):
-// the decimal printer has a bounded exponent range.
-std::string lower_text(const Rational& q, int digits) {
-  return q > 0 && q < rational_pow10(-9999) ? "0" : decimal_lower(q, digits);
-}
-std::string upper_text(const Rational& q, int digits) {
-  return q > 0 && q < rational_pow10(-9999) ? "1e-9999" : decimal_upper(q, digits);
-}
+// Outward decimals at any exponent (decimal.hpp): a tail of 10^-20000 prints
+// as itself, so a printed violation witness shows the violation.
+std::string lower_text(const Rational& q, int digits) { return decimal_lower(q, digits); }
+std::string upper_text(const Rational& q, int digits) { return decimal_upper(q, digits); }
 std::string lower_text(const Interval& x, int digits) { return lower_text(x.lower(), digits); }
 std::string upper_text(const Interval& x, int digits) { return upper_text(x.upper(), digits); }
 
@@ -60,9 +58,7 @@ void print_table_header() {
             << pad("bound upper", 20) << "verdict\n";
 }
 
-std::string point_verdict(const Interval& tail, const Interval& bound) {
-  return tail.lower() > bound.upper() ? "violated" : tail.upper() <= bound.lower() ? "holds" : "inconclusive";
-}
+std::string point_verdict(const Interval& tail, const Interval& bound) { return verdict_name(verdict_of(tail, bound)); }
 
 // --max-memory with network:FILE: the file is refused before it is read when larger than the cap.
 void network_file_check_size(const std::string& path, const ConcentrationOptions& o) {
@@ -76,7 +72,7 @@ void network_file_check_size(const std::string& path, const ConcentrationOptions
 
 Plot tail_plot(const ConcentrationOptions& o, const std::string& method) {
   Plot p;
-  p.title = o.measure + ", d = " + std::to_string(o.d) + ", phi = " + o.function + ", " + o.form + ", c = " + o.c;
+  p.title = o.measure + ", d = " + o.d.str() + ", phi = " + o.function + ", " + o.form + ", c = " + o.c;
   p.x_label = "t";
   p.y_label = "P(|phi - E phi| > t)  [" + method + "]";
   return p;
@@ -96,10 +92,10 @@ void add_bound_series(Plot& plot, const ConcentrationBound& b, const std::vector
 // Exact path: phi = x_1.
 void run_exact(const ConcentrationOptions& o, const Measure& m, const ConcentrationBound& b,
                const std::optional<Rational>& t, Json& j, std::optional<Plot>& plot_out) {
-  mpfr_prec_t prec = o.precision;
+  const mpfr_prec_t prec = std::max<mpfr_prec_t>(o.precision, 4 * o.digits + 64);  // enough bits for --digits
   j["method"] = "exact tail enclosure (odd-d sphere: exact rational; else Arb incomplete beta / erfc; MPFI)";
   CoordinateCheck r = concentration_check_coordinate(m, b, t, o.grid, prec);
-  j["verdict"] = r.result.verdict;
+  j["verdict"] = verdict_name(r.result.verdict);
   j["scope"] = r.scope;
   j["cells_proved"] = r.result.cells;
   j["cells_unresolved"] = r.result.failed_cells;
@@ -112,7 +108,9 @@ void run_exact(const ConcentrationOptions& o, const Measure& m, const Concentrat
     const TailPoint& w = *r.result.witness;
     j["witness"] = Json{{"t", rational_to_string(w.t)}, {"tail", json_interval(w.tail, o.digits)},
                         {"bound", json_interval(w.bound, o.digits)},
-                        {"role", r.result.verdict == "violated" ? "certified violation" : "tightest point"}};
+                        {"role", r.result.verdict == Verdict::Violated ? "certified violation" : "tightest point"}};
+    add_width_note(j["witness"]["tail"], w.tail.lower(), w.tail.upper(), o.digits);
+    add_width_note(j["witness"]["bound"], w.bound.lower(), w.bound.upper(), o.digits);
   }
   if (!o.plot.empty()) {
     Plot plot = tail_plot(o, "exact enclosure");
@@ -146,7 +144,7 @@ void run_exact(const ConcentrationOptions& o, const Measure& m, const Concentrat
               << pad(lower_text(p.bound, 10), 20) << pad(upper_text(p.bound, 10), 20)
               << point_verdict(p.tail, p.bound) << "\n";
   }
-  std::cout << "verdict: " << r.result.verdict << (r.result.verdict == "violated" ? " (certified)" : "")
+  std::cout << "verdict: " << verdict_name(r.result.verdict) << (r.result.verdict == Verdict::Violated ? " (certified)" : "")
             << "\nscope:   " << r.scope << "\n";
   if (j.contains("witness"))
     std::cout << "witness (" << j["witness"]["role"].get<std::string>() << "): t = " << j["witness"]["t"].get<std::string>()
@@ -154,6 +152,9 @@ void run_exact(const ConcentrationOptions& o, const Measure& m, const Concentrat
               << j["witness"]["tail"]["upper"].get<std::string>() << "], bound in ["
               << j["witness"]["bound"]["lower"].get<std::string>() << ", "
               << j["witness"]["bound"]["upper"].get<std::string>() << "]\n";
+  for (const char* part : {"tail", "bound"})
+    if (j.contains("witness") && j["witness"][part].contains("note"))
+      std::cout << "note: the witness " << part << " is " << j["witness"][part]["note"].get<std::string>() << "\n";
 }
 
 void run_monte_carlo(const ConcentrationOptions& o, const Measure& m, const TestFunction& phi,
@@ -173,11 +174,12 @@ void run_monte_carlo(const ConcentrationOptions& o, const Measure& m, const Test
   const std::size_t threads = o.threads ? o.threads : std::max(1u, std::thread::hardware_concurrency());
   if (o.max_memory)
     mc_memory_check(memory_limit_parse(*o.max_memory, "--max-memory"),
-                    threads * (2 * grid.size() * sizeof(std::uint64_t) + o.d * sizeof(double)), "the sampling buffers");
+                    threads * (2 * grid.size() * sizeof(std::uint64_t) + measure_sample_dimension(m, "--d") * sizeof(double)),
+                    "the sampling buffers");
   McResult r = concentration_check_mc(m, phi, b, grid, mo);
   if (o.progress) std::cerr << "\n";
   j["method"] = "monte-carlo (Clopper-Pearson, Arb-certified; E phi by Chebyshev + Poincare; Bonferroni over t)";
-  j["verdict"] = r.verdict;
+  j["verdict"] = verdict_name(r.verdict);
   j["status"] = r.status;
   j["scope"] = t ? "the single t given, at the stated confidence"
                  : "the grid of t below, simultaneously at the stated confidence (Bonferroni)";
@@ -194,7 +196,7 @@ void run_monte_carlo(const ConcentrationOptions& o, const Measure& m, const Test
   for (const McPoint& p : r.points)
     pts.push_back(Json{{"t", decimal_lower(p.t, o.digits)}, {"tail", json_pair(p.lower, p.upper, o.digits)},
                        {"count_inner", p.count_inner}, {"count_outer", p.count_outer}, {"samples", p.samples},
-                       {"bound", json_interval(p.bound, o.digits)}, {"verdict", p.verdict}});
+                       {"bound", json_interval(p.bound, o.digits)}, {"verdict", verdict_name(p.verdict)}});
   j["points"] = pts;
   if (!o.plot.empty()) {
     Plot plot = tail_plot(o, "Monte Carlo, " + o.confidence + " simultaneous");
@@ -216,8 +218,8 @@ void run_monte_carlo(const ConcentrationOptions& o, const Measure& m, const Test
   print_table_header();
   for (const McPoint& p : r.points)
     std::cout << pad(decimal_lower(p.t, 10), 22) << pad(lower_text(p.lower, 10), 20) << pad(upper_text(p.upper, 10), 20)
-              << pad(lower_text(p.bound, 10), 20) << pad(upper_text(p.bound, 10), 20) << p.verdict << "\n";
-  std::cout << "verdict: " << r.verdict << " (confidence " << o.confidence << ", " << j["scope"].get<std::string>()
+              << pad(lower_text(p.bound, 10), 20) << pad(upper_text(p.bound, 10), 20) << verdict_name(p.verdict) << "\n";
+  std::cout << "verdict: " << verdict_name(r.verdict) << " (confidence " << o.confidence << ", " << j["scope"].get<std::string>()
             << ")\nstatus: " << r.status
             << (r.status == "complete" ? ""
                                        : " (the intervals are those of the " + std::to_string(r.samples_drawn) + " of " +
@@ -226,23 +228,28 @@ void run_monte_carlo(const ConcentrationOptions& o, const Measure& m, const Test
             << static_cast<long>(r.samples_per_second) << " samples/s)\n";
 }
 
+// --digits drives the refinement: relative tolerance 10^-digits, with the
+// working precision raised to carry that many digits.
 void run_find_c(const ConcentrationOptions& o, const Measure& m, ConcentrationForm form, Json& j) {
-  CriticalConstant r = concentration_find_c(m, form, Rational(1, 1000000), o.precision);
-  Interval sqrt_d = interval_sqrt(Interval(Rational(o.d), o.precision));
-  j["find_c"] = Json{{"c", json_interval(r.c, o.digits)}, {"c_sqrt_d", json_interval(r.c * sqrt_d, o.digits)},
-                     {"argmax_t", rational_to_string(r.argmax)}, {"evaluations", r.evaluations},
-                     {"tail_end", r.tail_end},
+  const mpfr_prec_t prec = std::max<mpfr_prec_t>(o.precision, 4 * o.digits + 64);
+  CriticalConstant r = concentration_find_c(m, form, rational_pow10(-o.digits), prec);
+  const Interval c_sqrt_d = r.c * interval_sqrt(Interval(Rational(o.d), prec));
+  Json c = json_interval(r.c, o.digits), scaled = json_interval(c_sqrt_d, o.digits);
+  const std::string c_note = add_width_note(c, r.c.lower(), r.c.upper(), o.digits);
+  add_width_note(scaled, c_sqrt_d.lower(), c_sqrt_d.upper(), o.digits);
+  const bool gaussian = m.is_single(MeasureKind::Gaussian);
+  j["find_c"] = Json{{"c", c}, {"c_sqrt_d", scaled}, {"evaluations", r.evaluations}, {"tail_end", r.tail_end},
                      {"meaning", "the least c for which phi = x_1 satisfies the " + o.form + " bound at every t >= 0"}};
+  if (!gaussian) j["find_c"]["argmax_t"] = rational_to_string(r.argmax);
   if (o.json) return;
   std::cout << "least c for phi = x_1 (" << o.form << "): c in [" << r.c.lower_decimal(o.digits) << ", "
-            << r.c.upper_decimal(o.digits) << "], c sqrt(d) in [" << (r.c * sqrt_d).lower_decimal(o.digits) << ", "
-            << (r.c * sqrt_d).upper_decimal(o.digits) << "]\n  tightest near t = " << decimal_lower(r.argmax, 8) << "; "
-            << r.tail_end << "\n";
+            << r.c.upper_decimal(o.digits) << "], c sqrt(d) in [" << c_sqrt_d.lower_decimal(o.digits) << ", "
+            << c_sqrt_d.upper_decimal(o.digits) << "]" << c_note << "\n  "
+            << (gaussian ? "" : "tightest near t = " + decimal_lower(r.argmax, 8) + "; ") << r.tail_end << "\n";
 }
 
 void run_concentration(const ConcentrationOptions& o, const std::atomic<bool>* stop_flag) {
   if (!o.plot.empty()) check_output_path(o.plot);
-  if (o.time_limit < 0) throw InputError("--time-limit", "must be >= 0");
   if (o.max_memory) memory_limit_parse(*o.max_memory, "--max-memory");
   Measure m = measure_parse(o.measure, o.d, "--measure");
   if (o.precision < 32 || o.precision > 4096) throw InputError("--precision", "must be in [32, 4096] bits");
@@ -251,7 +258,7 @@ void run_concentration(const ConcentrationOptions& o, const std::atomic<bool>* s
   if (o.samples > 100000000000ULL) throw InputError("--samples", "at most 10^11 per batch");
   ConcentrationForm form = concentration_form_parse(o.form, "--form");
   if (!o.plot.empty()) plot_format(o.plot, "--plot");
-  Json j{{"command", "concentration"}, {"measure", o.measure}, {"d", o.d}, {"function", o.function}, {"form", o.form}};
+  Json j{{"command", "concentration"}, {"measure", o.measure}, {"d", json_integer(o.d)}, {"function", o.function}, {"form", o.form}};
   if (o.find_c) {
     if (o.function != "coordinate") throw InputError("--find-c", "only for --function coordinate (exact tail)");
     run_find_c(o, m, form, j);
@@ -281,9 +288,10 @@ void run_concentration(const ConcentrationOptions& o, const std::atomic<bool>* s
     run_exact(o, m, b, t, j, plot);
   } else {
     if (o.max_memory && o.function.rfind("network:", 0) == 0) network_file_check_size(o.function.substr(8), o);
+    const std::size_t dim = measure_sample_dimension(m, "--d");
     TestFunction phi = o.function.rfind("network:", 0) == 0
-                           ? network_test_function(o.function.substr(8), o.d, "--function")
-                           : test_function_parse(o.function, o.d, "--function");
+                           ? network_test_function(o.function.substr(8), dim, "--function")
+                           : test_function_parse(o.function, dim, "--function");
     b.lipschitz_squared = phi.lipschitz_squared;
     j["lipschitz_squared"] = rational_to_string(phi.lipschitz_squared);
     j["lipschitz_source"] = phi.lipschitz_source;
@@ -299,25 +307,26 @@ void setup(CLI::App& app) {
   CLI::App* sub = app.add_subcommand(
       "concentration", "check Definition 2 (c-concentration) or Definition 6 (c-isoperimetry) for a measure and a test function");
   sub->add_option("--measure", o->measure, "sphere | gaussian (N(0,I/d)) | cube ([0,1/sqrt d]^d) | mixture:W*KIND+W*KIND...")->required();
-  sub->add_option("--d", o->d, "dimension d >= 2")->required()->check(CLI::NonNegativeNumber);
+  add_big_integer_option(*sub, "--d", o->d, "dimension d >= 2 (any size for the exact tails)", 2)->required();
   sub->add_option("--function", o->function, "coordinate (exact tail) | norm | linear:a1,a2,.. | max | min | network:FILE");
   sub->add_option("--form", o->form, "definition2: 2exp(-t^2/(c^2 L^2)) | isoperimetry: 2exp(-d t^2/(2 c L^2))");
   sub->add_option("--c", o->c, "the constant c: a rational, sqrt(q) or q/sqrt(r) (e.g. 1/sqrt(100))");
   sub->add_option("--t", o->t, "check this t only (otherwise a grid covering the tail)");
   sub->add_flag("--find-c", o->find_c, "certified enclosure of the least c that works for phi = x_1");
   sub->add_option("--method", o->method, "auto (exact for coordinate, else Monte Carlo) | exact | mc");
-  sub->add_option("--samples", o->samples, "Monte Carlo samples per batch (two batches: mean, events)")->check(CLI::NonNegativeNumber);
+  add_integer_option(*sub, "--samples", o->samples, "Monte Carlo samples per batch (two batches: mean, events)");
   sub->add_option("--confidence", o->confidence, "simultaneous confidence of the Monte Carlo intervals (default 0.99)");
-  sub->add_option("--seed", o->seed, "RNG seed (std::mt19937_64)");
-  sub->add_option("--threads", o->threads, "worker threads (0: all)")->check(CLI::NonNegativeNumber);
-  sub->add_option("--grid", o->grid, "uniform grid points on [0, t_end] for the exact check (default 64)")->check(CLI::NonNegativeNumber);
-  sub->add_option("--precision", o->precision, "bits for MPFI/Arb (default 128)");
-  sub->add_option("--digits", o->digits, "significant digits printed (outward rounded)")->check(CLI::Range(1, 1000));
+  add_integer_option(*sub, "--seed", o->seed, "RNG seed (std::mt19937_64)");
+  add_integer_option(*sub, "--threads", o->threads, "worker threads (0: all)");
+  add_integer_option(*sub, "--grid", o->grid, "uniform grid points on [0, t_end] for the exact check (default 64)");
+  add_integer_option(*sub, "--precision", o->precision, "bits for MPFI/Arb (default 128)");
+  add_integer_option(*sub, "--digits", o->digits, "significant digits printed (outward rounded)", 1, 1000);
   sub->add_option("--plot", o->plot, "draw the tail against the bound with gnuplot into FILE.svg or FILE.png");
   sub->add_flag("--progress", o->progress, "show Monte Carlo progress on stderr");
-  sub->add_option("--time-limit", o->time_limit,
+  add_real_option(*sub, "--time-limit", o->time_limit,
                   "seconds of Monte Carlo sampling; past it the intervals of the samples drawn so far are reported with "
-                  "status time-limit (0: none)");
+                  "status time-limit (0: none)",
+                  0);
   sub->add_option("--max-memory", o->max_memory,
                   "MB (2^20 bytes): cap on the process's memory. Monte Carlo memory does not grow with --samples; what "
                   "grows (the network of network:FILE, per-thread counters) is checked before sampling: a network file "

@@ -40,7 +40,7 @@ void setup(CLI::App& app) {
   CLI::App* sub = app.add_subcommand("eval", "evaluate a network exactly at a rational input");
   add_model_options(*sub, options->model);
   sub->add_option("--input", options->input, "comma-separated input, decimals or fractions a/b")->required();
-  sub->add_option("--digits", options->digits, "significant digits of the outward-rounded decimals")->check(CLI::Range(1, 10000));
+  add_integer_option(*sub, "--digits", options->digits, "significant digits of the outward-rounded decimals", 1, 10000);
   sub->add_flag("--json", options->json, "print one JSON object");
   sub->callback([options] { run_eval(*options); });
 }

@@ -5,10 +5,11 @@
 #include <optional>
 
 #include "arith/error.hpp"
+#include "arith/verdict.hpp"
 #include "common.hpp"
-#include "prob/proof_events.hpp"
-#include "lipschitz/memory_limit.hpp"
+#include "io/memory_limit.hpp"
 #include "prob/mc_memory.hpp"
+#include "prob/proof_events.hpp"
 #include "registry.hpp"
 
 namespace rl::cli {
@@ -25,7 +26,6 @@ struct EventsOptions {
 };
 
 void run_events(const EventsOptions& o, const std::atomic<bool>* stop_flag) {
-  if (o.time_limit < 0) throw InputError("--time-limit", "must be >= 0");
   EventsSetup s;
   s.stop.flag = stop_flag;
   if (o.time_limit > 0) s.stop.time_limit_seconds = o.time_limit;
@@ -60,7 +60,7 @@ void run_events(const EventsOptions& o, const std::atomic<bool>* stop_flag) {
   for (const auto& e : ev) {
     Json x{{"event", e.name}, {"failures", e.failures},
            {"failure_probability", Json{{"lower", decimal_lower(e.lower, 10)}, {"upper", decimal_upper(e.upper, 10)}}},
-           {"verdict", e.verdict}};
+           {"verdict", verdict_name(e.verdict)}};
     if (e.hoeffding) x["hoeffding_bound"] = decimal_upper(*e.hoeffding, 10);
     events.push_back(x);
   }
@@ -71,7 +71,7 @@ void run_events(const EventsOptions& o, const std::atomic<bool>* stop_flag) {
   for (const auto& e : ev)
     std::cout << e.name << (e.name.size() < 3 ? "    " : "  ") << "  " << e.failures << "\t  " << decimal_lower(e.lower, 8)
               << "\t  " << decimal_upper(e.upper, 8) << "\t  " << (e.hoeffding ? decimal_upper(*e.hoeffding, 8) : "-")
-              << "\t  " << e.verdict << "\n";
+              << "\t  " << verdict_name(e.verdict) << "\n";
   std::cout << "status: " << status
             << (status == "complete" ? "" : " (the intervals are those of the " + std::to_string(trials_run) + " of " +
                                                 std::to_string(o.trials) + " data sets simulated)")
@@ -83,18 +83,19 @@ void setup(CLI::App& app) {
   auto o = std::make_shared<EventsOptions>();
   CLI::App* sub = app.add_subcommand("events", "simulate the proof's events A, B, C_h, D against their Hoeffding bounds");
   sub->add_option("--measure", o->measure, "sphere | gaussian | cube | mixture:...");
-  sub->add_option("--d", o->d, "dimension")->check(CLI::Range(std::size_t(2), std::size_t(1000000)));
-  sub->add_option("--n", o->n, "sample size of one data set")->check(CLI::Range(std::uint64_t(1), std::uint64_t(1000000000)));
+  add_integer_option(*sub, "--d", o->d, "dimension", std::size_t(2), std::size_t(1000000));
+  add_integer_option(*sub, "--n", o->n, "sample size of one data set", std::uint64_t(1), std::uint64_t(1000000000));
   sub->add_option("--epsilon", o->epsilon, "epsilon of the theorem (events use epsilon/10)");
   sub->add_option("--noise", o->noise, "uniform (z ~ U[-a,a]) | rademacher (z = +-a)");
   sub->add_option("--amplitude", o->amplitude, "a in (0, 1]");
   sub->add_option("--h", o->h, "the function h: coordinate | norm | linear:a1,.. | max | min");
-  sub->add_option("--trials", o->trials, "number of simulated data sets")->check(CLI::Range(std::uint64_t(10), std::uint64_t(1000000000)));
-  sub->add_option("--seed", o->seed, "RNG seed (std::mt19937_64)");
+  add_integer_option(*sub, "--trials", o->trials, "number of simulated data sets", std::uint64_t(10), std::uint64_t(1000000000));
+  add_integer_option(*sub, "--seed", o->seed, "RNG seed (std::mt19937_64)");
   sub->add_option("--confidence", o->confidence, "simultaneous confidence (default 0.99)");
-  sub->add_option("--time-limit", o->time_limit,
+  add_real_option(*sub, "--time-limit", o->time_limit,
                   "seconds; past it the intervals of the data sets simulated so far (at least one; a data set is never cut) are reported with "
-                  "status time-limit (0: none)");
+                  "status time-limit (0: none)",
+                  0);
   sub->add_option("--max-memory", o->max_memory,
                   "MB (2^20 bytes): cap on the process's memory; memory does not grow with --n or --trials (one sample "
                   "point of d doubles), so the run is refused up front when resident memory plus that point exceeds it");

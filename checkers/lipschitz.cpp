@@ -1,5 +1,9 @@
 // robustlaw lipschitz MODEL --norm N (--global | --box LO:HI[,...]): certified
 // bounds lower <= L <= upper on the Lipschitz constant, optionally a certificate.
+#include <optional>
+
+#include "arith/error.hpp"
+#include "cert/claim_path.hpp"
 #include "common.hpp"
 #include "lipschitz/request.hpp"
 #include "registry.hpp"
@@ -15,6 +19,22 @@ struct LipschitzCliOptions {
   bool json = false;
 };
 
+void print_text(const LipschitzCliOptions& o, const LipschitzResult& r, const std::optional<std::string>& replayed) {
+  const std::string& norm = o.request.norm;
+  const int digits = o.request.digits;
+  std::cout << "L (" << norm << ") in [" << decimal_lower(r.lower, digits) << ", " << decimal_upper(r.upper, digits) << "]\n"
+            << "  status " << search_status_name(r.status) << ", relative gap " << lipschitz_gap_text(r.lower, r.upper) << ", "
+            << r.seconds << " s, " << r.nodes << " nodes, " << r.leaves << " leaves\n"
+            << "  lower: " << r.lower_method << "\n  upper: " << r.upper_method << "\n"
+            << "  product of layer norms <= " << decimal_upper(r.product_upper, 10)
+            << ", Clarke interval <= " << decimal_upper(r.clarke_upper, 10) << "\n";
+  if (r.lipsdp_ran && r.lipsdp_verified)
+    std::cout << "  verified LipSDP-Neuron <= " << decimal_upper(r.lipsdp_upper, 10) << " (" << r.lipsdp_seconds << " s)\n";
+  else if (r.lipsdp_ran)
+    std::cout << "  LipSDP-Neuron: not verified (" << r.lipsdp_note << "), " << r.lipsdp_seconds << " s\n";
+  if (replayed) std::cout << "  certificate written to " << o.certificate << ", replayed by the checker: " << *replayed << "\n";
+}
+
 void run_lipschitz(LipschitzCliOptions o, const StopSignals& stop) {
   if (!o.certificate.empty()) check_output_path(o.certificate);
   LipschitzRequest& request = o.request;
@@ -29,25 +49,26 @@ void run_lipschitz(LipschitzCliOptions o, const StopSignals& stop) {
   };
   lipschitz_run(run);
   const LipschitzResult& r = run.result;
-  const std::string& norm = request.norm;
-  const int digits = request.digits;
 
-  if (!o.certificate.empty())
-    write_file_atomic(o.certificate, lipschitz_claim_json(run, o.model.path, o.model.normalized, norm).dump(1) + "\n");
-  Json j = lipschitz_report_json(run, norm, digits);
-  if (!o.certificate.empty()) j["certificate"] = o.certificate;
-  if (o.json) { print_json(j); return; }
-  std::cout << "L (" << norm << ") in [" << decimal_lower(r.lower, digits) << ", " << decimal_upper(r.upper, digits) << "]\n"
-            << "  status " << r.status << ", relative gap " << lipschitz_gap_text(r.lower, r.upper) << ", " << r.seconds << " s, "
-            << r.nodes << " nodes, " << r.leaves << " leaves\n"
-            << "  lower: " << r.lower_method << "\n  upper: " << r.upper_method << "\n"
-            << "  product of layer norms <= " << decimal_upper(r.product_upper, 10)
-            << ", Clarke interval <= " << decimal_upper(r.clarke_upper, 10) << "\n";
-  if (r.lipsdp_ran && r.lipsdp_verified)
-    std::cout << "  verified LipSDP-Neuron <= " << decimal_upper(r.lipsdp_upper, 10) << " (" << r.lipsdp_seconds << " s)\n";
-  else if (r.lipsdp_ran)
-    std::cout << "  LipSDP-Neuron: not verified (" << r.lipsdp_note << "), " << r.lipsdp_seconds << " s\n";
-  if (!o.certificate.empty()) std::cout << "  certificate written to " << o.certificate << "\n";
+  std::optional<std::string> replayed;  // the checker's detail, once the written claim replays
+  std::string certificate_failure = r.certificate_error;
+  if (!o.certificate.empty() && !r.certificate.is_null()) {
+    const Json claim = lipschitz_claim_json(run, claim_id_for(o.certificate), claim_path_for(o.model.path, o.certificate),
+                                            o.model.normalized);
+    try {
+      replayed = write_claim_replayed(o.certificate, claim);
+    } catch (const InputError& e) {
+      certificate_failure = e.what();
+    }
+  }
+  Json j = lipschitz_report_json(run, request.norm, request.digits);
+  if (replayed) j["certificate"] = o.certificate;
+  if (o.json) print_json(j);
+  else print_text(o, r, replayed);
+  // The bounds above stand (the search proved them); the certificate asked
+  // for could not be made, which is a failure of the command.
+  if (!o.certificate.empty() && !replayed)
+    throw InputError("--certificate", "no certificate written to " + o.certificate + ": " + certificate_failure);
 }
 
 void setup(CLI::App& app) {
@@ -58,14 +79,14 @@ void setup(CLI::App& app) {
   sub->add_flag("--global", options->request.global, "the whole input space (for .nnet: the clamp box)");
   sub->add_option("--box", options->request.box, "LO:HI[,LO:HI...]: one interval for every input, or one per input");
   sub->add_option("--rel-gap", options->request.rel_gap, "stop when upper/lower - 1 <= G (default 1e-9)");
-  sub->add_option("--time-limit", options->request.time_limit, "seconds; report the best certified pair when reached")->check(CLI::NonNegativeNumber);
-  sub->add_option("--threads", options->request.threads, "worker threads (default: all hardware threads); results do not depend on it");
+  add_real_option(*sub, "--time-limit", options->request.time_limit, "seconds; report the best certified pair when reached", 0);
+  add_integer_option(*sub, "--threads", options->request.threads, "worker threads (default: all hardware threads); results do not depend on it");
   sub->add_option("--certificate", options->certificate, "write a claim file with a certificate the checker re-verifies");
-  sub->add_option("--output", options->output, "analyse output i alone (numbered from 0)")->check(CLI::NonNegativeNumber);
+  add_integer_option(*sub, "--output", options->output, "analyse output i alone (numbered from 0)", 0, std::numeric_limits<int>::max());
   sub->add_option("--output-diff", options->request.output_diff, "analyse the margin f_i - f_j, given as i,j");
   sub->add_option("--max-memory", options->request.max_memory, "MB (2^20 bytes): cap on the search frontier; past it the run stops with status memory-limit and the certified pair it has");
-  sub->add_option("--node-limit", options->request.node_limit, "stop after this many branch-and-bound nodes");
-  sub->add_option("--digits", options->request.digits, "significant digits of the printed bounds")->check(CLI::Range(1, 1000));
+  add_integer_option(*sub, "--node-limit", options->request.node_limit, "stop after this many branch-and-bound nodes");
+  add_integer_option(*sub, "--digits", options->request.digits, "significant digits of the printed bounds", 1, 1000);
   sub->add_option("--lipsdp", options->request.lipsdp,
                   "auto|on|off (default auto; l2 only): the verified LipSDP-Neuron upper bound, run on a --global domain when "
                   "the branch and bound stops unconverged on a limit (auto) or always (on); with a time limit the search leaves 1.25x the estimated "

@@ -6,9 +6,11 @@
 
 #include "arith/error.hpp"
 #include "common.hpp"
+#include "cert/claim_path.hpp"
 #include "distributed/box_partition.hpp"
 #include "distributed/lipschitz_distributed.hpp"
-#include "lipschitz/memory_limit.hpp"
+#include "io/memory_limit.hpp"
+#include "lipschitz/claim_file.hpp"
 #include "registry.hpp"
 
 namespace rl::cli {
@@ -24,6 +26,17 @@ struct MpiOptions {
   std::size_t pieces = 0;
   int digits = 17;
 };
+
+void print_text(const MpiOptions& o, const DistributedResult& d, const Json& j, const std::optional<std::string>& replayed) {
+  const LipschitzResult& r = d.result;
+  std::cout << "Lipschitz constant (" << j["norm"].get<std::string>() << ") of " << j["model"].get<std::string>() << " on "
+            << (o.global ? std::string("R^d") : o.box) << ", " << d.ranks << " ranks, " << d.pieces << " pieces ("
+            << d.pruned << " pruned, " << d.not_run << " not run)\n"
+            << "  " << j["lower"].get<std::string>() << " <= L <= " << j["upper"].get<std::string>() << "\n"
+            << "  status " << search_status_name(r.status) << ", " << r.nodes << " nodes, " << r.seconds << " s\n"
+            << "  lower: " << r.lower_method << "; upper: " << r.upper_method << "\n";
+  if (replayed) std::cout << "  certificate written to " << o.certificate << ", replayed by the checker: " << *replayed << "\n";
+}
 
 void run(const MpiOptions& o, const StopSignals& stop) {
   if (!o.certificate.empty()) check_output_path(o.certificate);
@@ -50,23 +63,29 @@ void run(const MpiOptions& o, const StopSignals& stop) {
   DistributedResult d = lipschitz_distributed(session, net, options, DistributedOptions{o.pieces});
   if (!d.is_master) return;
   const LipschitzResult& r = d.result;
-  if (options.want_certificate) {
-    write_file_atomic(o.certificate, r.certificate.dump(1) + "\n");
+  std::optional<std::string> replayed;  // the checker's detail, once the written claim replays
+  std::string certificate_failure = r.certificate_error;
+  if (options.want_certificate && !r.certificate.is_null()) {
+    // A box: the union of the pieces' certificates; a global domain: one piece.
+    LipschitzClaimProblem problem{claim_path_for(o.model.path, o.certificate), o.model.normalized, options.norm,
+                                  options.domain, nullptr};
+    const std::string kind = o.global ? "lipschitz" : "lipschitz-box-union";
+    try {
+      replayed = write_claim_replayed(o.certificate, lipschitz_claim(claim_id_for(o.certificate), problem, kind, r.certificate,
+                                                                     r.lower, r.upper));
+    } catch (const InputError& e) {
+      certificate_failure = e.what();
+    }
   }
   Json j{{"model", net.source}, {"norm", norm_name(options.norm)}, {"lower", decimal_lower(r.lower, o.digits)},
-         {"upper", decimal_upper(r.upper, o.digits)}, {"status", r.status}, {"seconds", r.seconds}, {"nodes", r.nodes},
+         {"upper", decimal_upper(r.upper, o.digits)}, {"status", search_status_name(r.status)}, {"seconds", r.seconds}, {"nodes", r.nodes},
          {"lower_method", r.lower_method}, {"upper_method", r.upper_method}, {"kind", "rigorous"},
          {"ranks", d.ranks}, {"pieces", d.pieces}, {"pieces_pruned", d.pruned}, {"pieces_not_run", d.not_run}};
-  if (o.json) {
-    print_json(j);
-    return;
-  }
-  std::cout << "Lipschitz constant (" << norm_name(options.norm) << ") of " << net.source << " on "
-            << (o.global ? std::string("R^d") : o.box) << ", " << d.ranks << " ranks, " << d.pieces << " pieces ("
-            << d.pruned << " pruned, " << d.not_run << " not run)\n"
-            << "  " << j["lower"].get<std::string>() << " <= L <= " << j["upper"].get<std::string>() << "\n"
-            << "  status " << r.status << ", " << r.nodes << " nodes, " << r.seconds << " s\n"
-            << "  lower: " << r.lower_method << "; upper: " << r.upper_method << "\n";
+  if (replayed) j["certificate"] = o.certificate;
+  if (o.json) print_json(j);
+  else print_text(o, d, j, replayed);
+  if (options.want_certificate && !replayed)
+    throw InputError("--certificate", "no certificate written to " + o.certificate + ": " + certificate_failure);
 }
 
 void setup(CLI::App& app) {
@@ -77,12 +96,12 @@ void setup(CLI::App& app) {
   sub->add_option("--box", o->box, "domain LO:HI[,LO:HI...]; one pair applies to every input");
   sub->add_flag("--global", o->global, "the whole input space (one piece, not split)");
   sub->add_option("--rel-gap", o->rel_gap, "stop when upper/lower - 1 <= G (per piece)");
-  sub->add_option("--time-limit", o->time_limit, "seconds for the whole run; the best certified pair is reported")->check(CLI::NonNegativeNumber);
-  sub->add_option("--threads", o->threads, "threads per rank (default 1: one rank per core)");
+  add_real_option(*sub, "--time-limit", o->time_limit, "seconds for the whole run; the best certified pair is reported", 0);
+  add_integer_option(*sub, "--threads", o->threads, "threads per rank (default 1: one rank per core)");
   sub->add_option("--max-memory", o->max_memory, "MB (2^20 bytes) per rank: cap on each piece's search frontier (status memory-limit past it)");
-  sub->add_option("--pieces", o->pieces, "sub-boxes to split the box into (default 8 per worker)")->check(CLI::Range(std::size_t(0), std::size_t(100000)));
-  sub->add_option("--certificate", o->certificate, "write the gathered certificate (one per piece) to FILE");
-  sub->add_option("--digits", o->digits, "significant digits of the printed bounds")->check(CLI::Range(1, 1000));
+  add_integer_option(*sub, "--pieces", o->pieces, "sub-boxes to split the box into (default 8 per worker)", std::size_t(0), std::size_t(100000));
+  sub->add_option("--certificate", o->certificate, "write a claim file the checker replays: for a box, kind lipschitz-box-union (the split tree and one certificate per piece)");
+  add_integer_option(*sub, "--digits", o->digits, "significant digits of the printed bounds", 1, 1000);
   sub->add_flag("--json", o->json, "print one JSON object (rank 0)");
   sub->callback([o] {
     StopSignals stop;

@@ -1,6 +1,8 @@
 // robustlaw: certified bounds for the mathematics of robustness.
 #include <CLI/CLI.hpp>
 #include <iostream>
+#include <string>
+#include <vector>
 
 #include "arith/error.hpp"
 #include "registry.hpp"
@@ -20,13 +22,28 @@ int exit_status() { return g_exit_status; }
 
 }  // namespace rl::cli
 
+namespace {
+
+// A binary built with a single subcommand (robustlaw-check holds only
+// `check`) takes that subcommand's arguments directly: `robustlaw-check proofs`.
+std::vector<char*> arguments_with_implied_subcommand(int argc, char** argv) {
+  std::vector<char*> args(argv, argv + argc);
+  auto& registry = rl::cli::subcommand_registry();
+  const bool asks_version = argc > 1 && std::string(argv[1]) == "--version";
+  if (registry.size() == 1 && !asks_version) args.insert(args.begin() + 1, registry.front().name.data());
+  return args;
+}
+
+}  // namespace
+
 int main(int argc, char** argv) {
   CLI::App app{"robustlaw: certified Lipschitz bounds, lemma checks and theorem constants for ReLU networks"};
   app.require_subcommand(1);
   app.set_version_flag("--version", "robustlaw 0.1");
   for (auto& entry : rl::cli::subcommand_registry()) entry.setup(app);
   try {
-    app.parse(argc, argv);
+    std::vector<char*> args = arguments_with_implied_subcommand(argc, argv);
+    app.parse(static_cast<int>(args.size()), args.data());
   } catch (const CLI::ParseError& e) {
     return app.exit(e);
   } catch (const rl::InputError& e) {

@@ -10,7 +10,7 @@ namespace rl::cli {
 namespace {
 
 struct RandomNetOptions {
-  std::vector<long long> sizes;  // signed, so that a negative size is refused rather than wrapped
+  std::string sizes;  // comma-separated, each read exactly (a negative or huge size is refused, not wrapped)
   std::uint64_t seed = 1;
   double bias_std = 0.5;
   std::string output;
@@ -19,16 +19,21 @@ struct RandomNetOptions {
 // Keeps the exact network (and its JSON text) within memory.
 constexpr std::size_t kMaxLayerSize = 100000, kMaxParameters = 10000000;
 
-std::vector<std::size_t> checked_sizes(const std::vector<long long>& sizes) {
+std::vector<std::size_t> checked_sizes(const std::string& text) {
+  std::vector<Integer> sizes;
+  for (std::size_t start = 0, comma = 0; comma != std::string::npos; start = comma + 1) {
+    comma = text.find(',', start);
+    sizes.push_back(integer_option_parse(text.substr(start, comma - start), "--sizes", std::nullopt, std::nullopt));
+  }
   if (sizes.size() < 2) throw InputError("--sizes", "give at least an input and an output size");
   std::vector<std::size_t> out;
   std::size_t parameters = 0;
-  for (long long s : sizes) {
-    if (s < 1 || s > static_cast<long long>(kMaxLayerSize))
-      throw InputError("--sizes", "layer size " + std::to_string(s) + " is not in [1, 100000]");
-    if (!out.empty()) parameters += std::size_t(s) * (out.back() + 1);
+  for (const Integer& s : sizes) {
+    if (s < 1 || s > kMaxLayerSize) throw InputError("--sizes", "layer size " + s.str() + " is not in [1, 100000]");
+    const auto size = s.convert_to<std::size_t>();
+    if (!out.empty()) parameters += size * (out.back() + 1);
     if (parameters > kMaxParameters) throw InputError("--sizes", "more than 10^7 parameters");
-    out.push_back(std::size_t(s));
+    out.push_back(size);
   }
   return out;
 }
@@ -42,9 +47,9 @@ void run_random_net(const RandomNetOptions& o) {
 void setup(CLI::App& app) {
   auto o = std::make_shared<RandomNetOptions>();
   CLI::App* sub = app.add_subcommand("random-net", "print a random ReLU network (robustlaw-net JSON) for benchmarks");
-  sub->add_option("--sizes", o->sizes, "layer sizes d,n1,...,nL")->delimiter(',')->required();
-  sub->add_option("--seed", o->seed, "seed of std::mt19937_64");
-  sub->add_option("--bias-std", o->bias_std, "standard deviation of the biases (default 0.5)")->check(CLI::NonNegativeNumber);
+  sub->add_option("--sizes", o->sizes, "layer sizes d,n1,...,nL")->required();
+  add_integer_option(*sub, "--seed", o->seed, "seed of std::mt19937_64");
+  add_real_option(*sub, "--bias-std", o->bias_std, "standard deviation of the biases (default 0.5)", 0);
   sub->add_option("--output", o->output, "write the network to FILE (atomically) instead of stdout");
   sub->callback([o] { run_random_net(*o); });
 }

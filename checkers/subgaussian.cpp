@@ -9,16 +9,17 @@
 #include <optional>
 
 #include "arith/error.hpp"
+#include "arith/verdict.hpp"
 #include "common.hpp"
+#include "io/memory_limit.hpp"
 #include "prob/distribution_sampler.hpp"
+#include "prob/mc_memory.hpp"
+#include "prob/mc_stop.hpp"
 #include "prob/measure_samples.hpp"
 #include "prob/mgf_mc_report.hpp"
 #include "prob/plot.hpp"
 #include "prob/sample_file.hpp"
 #include "prob/subgaussian_checks.hpp"
-#include "lipschitz/memory_limit.hpp"
-#include "prob/mc_memory.hpp"
-#include "prob/mc_stop.hpp"
 #include "registry.hpp"
 
 namespace rl::cli {
@@ -224,7 +225,6 @@ void run_subgaussian(const SubgaussianOptions& o, const std::atomic<bool>* stop_
     check_output_path(o.plot);
   }
   if (o.samples < 2 || o.samples > 100000000) throw InputError("--samples", "must be in [2, 10^8]");
-  if (o.time_limit < 0) throw InputError("--time-limit", "must be >= 0");
   memory_cap(o);  // a malformed --max-memory is refused before any work
   const McStop stop = mc_stop(o, stop_flag);
   if (o.distribution.rfind("file:", 0) == 0) return run_sample_file(o, stop);
@@ -235,7 +235,6 @@ void run_subgaussian(const SubgaussianOptions& o, const std::atomic<bool>* stop_
   if (o.mc) check_sample_memory(o, o.samples, kClosedFormSampleBytes);
   Rational tol = rational_parse(o.tolerance, "--tolerance");
   if (tol <= 0 || tol >= 1) throw InputError("--tolerance", "must be in (0, 1)");
-  if (o.n > 1000000000) throw InputError("--n", "at most 10^9");
   const int dg = o.digits;
   std::vector<ScaledVariable> one{{x, Rational(1)}};
   ProxyResult r = variance_proxy(one, tol, o.budget);
@@ -254,18 +253,17 @@ void run_subgaussian(const SubgaussianOptions& o, const std::atomic<bool>* stop_
                           {"verdict", agrees ? "bound-in-range" : "violated"}};
   if (x.range()) {
     Rational h = *x.range() * *x.range() / 4;
-    j["hoeffding_lemma"] = Json{{"bound", rational_to_string(h)}, {"verdict", verdict_at_most(r.lower, r.upper, h)}};
+    j["hoeffding_lemma"] = Json{{"bound", rational_to_string(h)}, {"verdict", verdict_name(verdict_of(r.lower, r.upper, h))}};
   }
   Rational sigma2 = r.upper;
   if (!o.sigma.empty()) {
     Rational s = rational_parse(o.sigma, "--sigma");
     if (s <= 0) throw InputError("--sigma", "must be positive");
     sigma2 = s * s;
-    j["definition5"] = Json{{"sigma", o.sigma}, {"verdict", sigma2 >= r.upper ? "holds"
-                                                            : sigma2 < r.lower ? "violated" : "inconclusive"}};
+    j["definition5"] = Json{{"sigma", o.sigma}, {"verdict", verdict_name(verdict_of(r.lower, r.upper, sigma2))}};
   }
   Lemma1Check l1 = lemma1_check(x, sigma2, 128);
-  j["lemma1"] = Json{{"sigma_squared", decimal_upper(sigma2, dg)}, {"verdict", l1.result.verdict}, {"scope", l1.scope}};
+  j["lemma1"] = Json{{"sigma_squared", decimal_upper(sigma2, dg)}, {"verdict", verdict_name(l1.result.verdict)}, {"scope", l1.scope}};
   if (l1.result.witness)
     j["lemma1"]["witness"] = Json{{"t", decimal_lower(l1.result.witness->t, 10)},
                                   {"tail", pair_json(l1.result.witness->tail.lower(), l1.result.witness->tail.upper(), dg)},
@@ -288,7 +286,7 @@ void run_subgaussian(const SubgaussianOptions& o, const std::atomic<bool>* stop_
     j["lemma2"] = Json{{"n", n}, {"mean_proxy", pair_json(mean.lower, mean.upper, dg)},
                        {"c_squared", decimal_upper(c2, dg)},
                        {"c_source", use_sigma ? "--sigma" : "the largest certified proxy of the terms"}, {"bound_c_squared_over_n", decimal_upper(bound, dg)},
-                       {"verdict", verdict_at_most(mean.lower, mean.upper, bound)},
+                       {"verdict", verdict_name(verdict_of(mean.lower, mean.upper, bound))},
                        {"tight", mean.lower <= bound && bound < mean.upper}};
     if (j["lemma2"]["tight"].get<bool>())
       j["lemma2"]["note"] = "the bound is attained within the enclosure width: Lemma 2 is sharp for identical terms";
@@ -329,26 +327,28 @@ void setup(CLI::App& app) {
                   "needs --support) | measure (Monte Carlo MGF of --function under --measure)")
       ->required();
   sub->add_option("--sigma", o->sigma, "check Definition 5 and Lemma 1 for this sigma");
-  sub->add_option("--n", o->n, "Lemma 2: the mean of n independent copies")->check(CLI::NonNegativeNumber);
+  add_integer_option(*sub, "--n", o->n, "Lemma 2: the mean of n independent copies (at most 10^9)", std::uint64_t(0),
+                     std::uint64_t(1000000000));
   sub->add_option("--mean-of", o->mean_of, "Lemma 2: the mean of these independent variables (comma-separated)");
   sub->add_option("--tolerance", o->tolerance, "relative width at which branch and bound stops (default 1e-11)");
-  sub->add_option("--budget", o->budget, "maximum number of lambda boxes")->check(CLI::Range(std::size_t(1), std::size_t(100000000)));
-  sub->add_option("--digits", o->digits, "significant digits printed (outward rounded)")->check(CLI::Range(1, 1000));
+  add_integer_option(*sub, "--budget", o->budget, "maximum number of lambda boxes", std::size_t(1), std::size_t(100000000));
+  add_integer_option(*sub, "--digits", o->digits, "significant digits printed (outward rounded)", 1, 1000);
   sub->add_option("--plot", o->plot, "draw 2K(l)/l^2 against the proxy and Hoeffding with gnuplot into FILE.svg or FILE.png");
   sub->add_flag("--mc", o->mc, "also estimate the MGF by Monte Carlo with Hoeffding / empirical-Bernstein intervals");
-  sub->add_option("--samples", o->samples, "Monte Carlo samples for --mc (default 100000)");
-  sub->add_option("--seed", o->seed, "RNG seed for --mc (std::mt19937_64)");
+  add_integer_option(*sub, "--samples", o->samples, "Monte Carlo samples for --mc (default 100000)");
+  add_integer_option(*sub, "--seed", o->seed, "RNG seed for --mc (std::mt19937_64)");
   sub->add_option("--confidence", o->confidence, "simultaneous confidence of the Monte Carlo intervals (default 0.99)");
   sub->add_option("--support", o->support, "A,B: the bounds of the variable in file:SAMPLES.csv (every sample is checked)");
   sub->add_option("--center", o->center, "c in E exp(l (X - c)) for file: samples (default: the midpoint of --support)");
   sub->add_option("--lambda-max", o->lambda_max, "Monte Carlo grid l = k Lambda / K, |k| <= K (default Lambda = 8 / (b - a))");
-  sub->add_option("--lambda-points", o->lambda_points, "K, the number of positive grid points (default 8)");
+  add_integer_option(*sub, "--lambda-points", o->lambda_points, "K, the number of positive grid points (default 8)");
   sub->add_option("--measure", o->measure, "with --distribution measure: sphere | cube | mixture:W*KIND+... (bounded)");
-  sub->add_option("--d", o->d, "with --distribution measure: the dimension");
+  add_integer_option(*sub, "--d", o->d, "with --distribution measure: the dimension");
   sub->add_option("--function", o->function, "with --distribution measure: coordinate | norm | linear:a1,.. | max | min");
-  sub->add_option("--time-limit", o->time_limit,
+  add_real_option(*sub, "--time-limit", o->time_limit,
                   "seconds for the Monte Carlo paths (--mc, file:, measure); past it the intervals of the samples drawn "
-                  "so far are reported with status time-limit (0: none)");
+                  "so far are reported with status time-limit (0: none)",
+                  0);
   sub->add_option("--max-memory", o->max_memory,
                   "MB (2^20 bytes): cap on the process's memory. The Monte Carlo samples are held in memory (16 bytes "
                   "each, 24 with --mc): a run whose resident memory plus its samples would exceed the cap is refused "

@@ -58,7 +58,7 @@ void setup(CLI::App& app) {
   sub->add_option("--edition", o->edition, "seed | neurips2021 (default seed)");
   for (const char* name : kRequired) sub->add_option(std::string("--") + name, o->values[name], kHelp.at(name) + ", decimal or a/b");
   for (const char* name : kOptional) sub->add_option(std::string("--") + name, o->values[name], kHelp.at(name) + ", decimal or a/b");
-  sub->add_option("--digits", o->digits, "significant digits of the enclosures (default 30)")->check(CLI::Range(5, 1000));
+  add_integer_option(*sub, "--digits", o->digits, "significant digits of the enclosures (default 30)", 5, 1000);
   sub->add_flag("--report,--paper-figures", o->report, "the theorem at the paper's MNIST and ImageNet figures, both editions");
   sub->add_flag("--json", o->json, "print one JSON object");
   sub->callback([o] { run_theorem(*o); });
@@ -94,8 +94,10 @@ Json enclosure_json(const Enclosure& e, int digits, const std::string& form) {
 Json squared_json(const SquaredEnclosure& s, int digits) {
   // sqrt of exact rational ends, rounded outward.
   Interval lo = interval_sqrt(Interval(s.lower, 4 * digits + 64)), hi = interval_sqrt(Interval(s.upper, 4 * digits + 64));
-  return Json{{"lower", decimal_lower(lo.lower(), digits)}, {"upper", decimal_upper(hi.upper(), digits)},
-              {"squared_lower_exact", rational_to_string(s.lower)}, {"squared_upper_exact", rational_to_string(s.upper)}};
+  Json j{{"lower", decimal_lower(lo.lower(), digits)}, {"upper", decimal_upper(hi.upper(), digits)},
+         {"squared_lower_exact", rational_to_string(s.lower)}, {"squared_upper_exact", rational_to_string(s.upper)}};
+  add_width_note(j, lo.lower(), hi.upper(), digits);
+  return j;
 }
 
 void tool_output(const ToolOptions& o, const Json& j) {
@@ -107,7 +109,8 @@ void tool_output(const ToolOptions& o, const Json& j) {
 Json run_network_tool(const ToolOptions& o) {
   Network net = load_model(o.model);
   Integer Q = o.values.count("Q") && !o.values.at("Q").empty() ? tool_integer(o, "Q") : Integer(1);
-  NetworkCorollary c = network_corollary(net, tool_value(o, "R"), Q);
+  // Two guard digits: B(w) multiplies the layer enclosures, adding their relative widths.
+  NetworkCorollary c = network_corollary(net, tool_value(o, "R"), Q, std::nullopt, o.digits + 2);
   Json norms = Json::array();
   for (const SquaredEnclosure& s : c.layer_norms_squared) norms.push_back(squared_json(s, o.digits));
   return Json{{"tool", "network"}, {"model", net.source}, {"p", c.p.str()}, {"D", c.depth.str()}, {"Q", c.Q.str()},
@@ -161,7 +164,7 @@ void setup_tools(CLI::App& app) {
     CLI::App* t = sub->add_subcommand(name, name == "network" ? "J = R (W Q p)^D and B(w) for a network file" : "evaluate " + name);
     if (name == "network") add_model_options(*t, o->model);
     for (const std::string& opt : opts) t->add_option("--" + opt, o->values[opt], opt + " (decimal or a/b)");
-    t->add_option("--digits", o->digits, "significant digits (default 30)")->check(CLI::Range(5, 1000));
+    add_integer_option(*t, "--digits", o->digits, "significant digits (default 30)", 5, 1000);
     t->add_flag("--json", o->json, "print one JSON object");
     t->callback([o, name = name] { tool_output(*o, run_tool(name, *o)); });
   }

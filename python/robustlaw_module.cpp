@@ -20,6 +20,7 @@
 #include <thread>
 
 #include "arith/error.hpp"
+#include "cert/claim_path.hpp"
 #include "cert/claim_replay.hpp"
 #include "io/file_atomic.hpp"
 #include "lipschitz/request.hpp"
@@ -125,9 +126,13 @@ Network network_from_python(const py::object& model, bool normalized, const std:
   return network_from_layers(input_dim, std::move(layers), source);
 }
 
-// claim_network: the network's path as the claim stores it (a file the
-// caller wrote for an in-memory model); the claim is written to
-// certificate_path when it is not empty, as the command line writes it.
+// claim_network: the network file the claim names (the model's path, or a
+// file the caller wrote for an in-memory model), as typed. When
+// certificate_path is not empty the claim is written there as the command
+// line writes it (the network named relative to the claim's folder, the id
+// from the file name) and replayed by the checker; a claim that does not
+// replay is removed and raises. Without a path the claim names the network
+// as given.
 py::dict lipschitz(const py::object& model, bool normalized, const std::string& source, const LipschitzRequest& request,
                    const std::string& certificate_path, const std::string& claim_network) {
   LipschitzRun run = lipschitz_prepare(network_from_python(model, normalized, source), request);
@@ -137,11 +142,20 @@ py::dict lipschitz(const py::object& model, bool normalized, const std::string& 
   run_interruptible([&] { lipschitz_run(run); }, stop);
   py::dict out;
   if (request.want_certificate) {
-    Json claim = lipschitz_claim_json(run, claim_network, normalized, request.norm);
-    if (!certificate_path.empty()) file_write_atomic(certificate_path, claim.dump(1) + "\n");
+    const LipschitzResult& r = run.result;
+    if (r.certificate.is_null()) throw InputError("certificate", "no certificate was made: " + r.certificate_error);
+    const bool written = !certificate_path.empty();
+    const Json claim = written ? lipschitz_claim_json(run, claim_id_for(certificate_path), claim_path_for(claim_network, certificate_path), normalized)
+                               : lipschitz_claim_json(run, "lipschitz-" + request.norm, claim_network, normalized);
+    if (written) {
+      file_write_atomic(certificate_path, claim.dump(1) + "\n");
+      out["replayed"] = claim_replay_written(certificate_path);
+    }
     out["claim"] = json_to_python(claim);
   }
-  out["report"] = json_to_python(lipschitz_report_json(run, request.norm, request.digits));
+  Json report = lipschitz_report_json(run, request.norm, request.digits);
+  if (out.contains("replayed")) report["certificate"] = certificate_path;
+  out["report"] = json_to_python(report);
   return out;
 }
 

@@ -182,13 +182,15 @@ TEST_CASE("cli: theorem-tools refuse negative sizes, bad epsilon and malformed n
       {{"theorem-tools", "two-layer-p", "--k=3"}, {"--d", "required"}},
       {{"theorem-tools", "corollary-J", "--R=1", "--W=1", "--Q=1", "--p=-5", "--D=2"}, {"Q/p:", "positive integers"}},
       {{"theorem-tools", "theorem1", "--constant=1", "--epsilon=2", "--sigma=1", "--n=10", "--d=10", "--p=10"},
-       {"eps:", "(0, 1)"}},
+       {"--epsilon:", "(0, 1)"}},
       {{"theorem-tools", "theorem1", "--constant=1", "--epsilon=0", "--sigma=1", "--n=10", "--d=10", "--p=10"},
-       {"eps:", "must be positive"}},
+       {"--epsilon:", "(0, 1)"}},
       {{"theorem-tools", "theorem1", "--constant=1", "--epsilon=1/2", "--sigma=1", "--n=-10", "--d=10", "--p=10"},
-       {"n:", "positive"}},
+       {"--n:", "positive integer"}},
       {{"theorem-tools", "no-free-prune", "--epsilon=5", "--n=10", "--d=10", "--mutual-information=1", "--mask-l1=1"},
-       {"eps:", "(0, 1)"}},
+       {"--epsilon:", "(0, 1)"}},
+      {{"theorem-tools", "no-free-prune", "--epsilon=1/2", "--n=10", "--d=1/3", "--mutual-information=1", "--mask-l1=1"},
+       {"--d:", "must be an integer"}},
       {{"theorem-tools", "no-free-prune", "--epsilon=1/2", "--n=10", "--d=10", "--mutual-information=-1", "--mask-l1=1"},
        {"mutual information", ">= 0"}},
       {{"theorem-tools", "network", kSisl, "--R=-1"}, {"R:", "positive"}},
@@ -198,6 +200,32 @@ TEST_CASE("cli: theorem-tools refuse negative sizes, bad epsilon and malformed n
   });
   check_all(cases);
   check_refused_fast({{"theorem-tools", "network", huge_file("huge-tools.json"), "--R=1"}, {"huge-tools.json", "larger than the limit"}});
+}
+
+// theorem-tools theorem1 takes n, d, p, epsilon and sigma as the theorem does:
+// every value the theorem refuses, theorem1 refuses with the same message.
+TEST_CASE("cli: theorem-tools theorem1 refuses exactly what theorem refuses") {
+  const std::vector<std::string> theorem = {"theorem", "--delta=1/100", "--c=1", "--W=1", "--J=1"};
+  const std::vector<std::string> theorem1 = {"theorem-tools", "theorem1", "--constant=1"};
+  const std::vector<std::pair<std::string, std::string>> good = {
+      {"n", "1000"}, {"d", "10"}, {"p", "100"}, {"epsilon", "1/10"}, {"sigma", "1/2"}};
+  const std::vector<std::pair<std::string, std::string>> bad = {
+      {"sigma", "2"}, {"n", "1/2"}, {"d", "1/3"}, {"p", "1/7"}, {"n", "0"}, {"epsilon", "1"}, {"sigma", "0"}};
+  auto args_with = [&](std::vector<std::string> args, const std::string& option, const std::string& value) {
+    for (const auto& [name, v] : good) args.push_back("--" + name + "=" + (name == option ? value : v));
+    return args;
+  };
+  for (const auto& [option, value] : bad) {
+    CliResult a = cli_run(args_with(theorem, option, value)), b = cli_run(args_with(theorem1, option, value));
+    INFO(option << " = " << value << "\n  theorem: " << a.err << "\n  theorem1: " << b.err);
+    CHECK(a.exit_code == 2);
+    CHECK(b.exit_code == 2);
+    CHECK(b.out.empty());
+    CHECK(b.err.find("--" + option + ":") != std::string::npos);
+    CHECK(a.err == b.err);
+  }
+  CliResult ok = cli_run(args_with(theorem1, "", ""));
+  CHECK(ok.exit_code == 0);
 }
 
 TEST_CASE("cli: audit refuses malformed models, data files and parameters") {

@@ -245,7 +245,7 @@ TEST_CASE("lipschitz bounds enclose the brute-force constant of tiny random netw
     CHECK(to_d(r.upper) >= b.clear * (1 - 1e-9));
     CHECK(r.product_upper >= r.lower);
     CHECK(r.clarke_upper >= r.lower);
-    converged += r.status == "converged";
+    converged += r.status == SearchStatus::Converged;
   }
   // Most tiny cases converge; degenerate ones (coincident hyperplanes) may not.
   CHECK(converged * 10 >= cases * 8);
@@ -269,7 +269,7 @@ TEST_CASE("lipschitz of an affine map is its operator norm, in every norm") {
   double exact = std::sqrt(15 + std::sqrt(125.0));
   CHECK(to_d(r2.lower) <= exact);
   CHECK(to_d(r2.upper) >= exact);
-  CHECK(r2.status == "converged");
+  CHECK(r2.status == SearchStatus::Converged);
   // Only the first coordinate varies: the first column's norm.
   LipschitzResult fixed = lipschitz_bound(net, box_options(Norm::L1, {-1, Rational(1, 3)}, {1, Rational(1, 3)}));
   CHECK(fixed.lower == 4);
@@ -287,7 +287,7 @@ TEST_CASE("lipschitz of a ReLU network with a known kink") {
   LipschitzResult flat = lipschitz_bound(net, box_options(Norm::Linf, {-1}, {Rational(-1, 2)}));
   CHECK(flat.lower == 0);
   CHECK(flat.upper == 0);
-  CHECK(flat.status == "converged");
+  CHECK(flat.status == SearchStatus::Converged);
 }
 
 TEST_CASE("lipschitz results do not depend on the thread count") {

@@ -55,7 +55,7 @@ Run certify(const std::string& path, Norm norm, const LipschitzDomain& dom, std:
   r.result = lipschitz_bound(net, o);
   Json domain = dom.global ? Json{{"global", true}} : box_json(dom.lo, dom.hi);
   r.claim = Json{{"schema", "robustlaw-claim"}, {"version", 1}, {"id", "test"}, {"kind", "lipschitz"},
-                 {"statement", "test"}, {"reference", "mission.md §2"},
+                 {"statement", "test"}, {"reference", "docs/lipschitz.md"},
                  {"parameters", {{"network", path}, {"norm", norm_name(norm)}, {"domain", domain}, {"output", nullptr}}},
                  {"expected", "holds"}, {"certificate", r.result.certificate}};
   return r;
@@ -96,7 +96,7 @@ TEST_CASE("lipschitz certificates verify exactly, for every norm, scalar and vec
 TEST_CASE("lipschitz certificates: tampering is rejected") {
   std::string path = write_network(random_network({2, 8, 8, 1}, 3), "tamper.json");
   Run r = certify(path, Norm::L2, box({-1, -1}, {1, 1}));
-  REQUIRE(r.result.status == "converged");
+  REQUIRE(r.result.status == SearchStatus::Converged);
   REQUIRE(verify(r.claim).verdict == "holds");
   const Json& cert = r.claim["certificate"];
   REQUIRE(cert["tree"].size() >= 3);
@@ -140,7 +140,7 @@ TEST_CASE("lipschitz certificates: an upper below the largest leaf's vertex norm
   std::string path = write_network(random_network({2, 6, 6, 1}, 9), "largest.json");
   Run r = certify(path, Norm::Linf, box({-1, -1}, {1, 1}));
   REQUIRE(verify(r.claim).verdict == "holds");
-  REQUIRE(r.result.status == "converged");
+  REQUIRE(r.result.status == SearchStatus::Converged);
   // Between the lower (a true value of ||J||) and the upper: some leaf must fail.
   r.claim["certificate"]["upper"] = rational_to_string(r.result.lower - r.result.lower / Rational(1000000));
   r.claim["certificate"]["lower"] = "0";
@@ -156,10 +156,11 @@ TEST_CASE("lipschitz certificates: global on R^d, and .nnet with its clamp") {
   ClaimOutcome out = verify(r.claim);
   INFO(out.detail);
   CHECK(out.verdict == "holds");
-  // Two hidden layers on R^d: the all-unstable vertex bound, reported as not converged unless it meets the lower.
+  // Two hidden layers on R^d: activation branching, exact.
   std::string deep = write_network(random_network({2, 5, 5, 1}, 3), "deep.json");
   Run dr = certify(deep, Norm::L1, g);
-  CHECK(dr.result.certificate["method"] == "unbounded-all-unstable");
+  CHECK(dr.result.certificate["method"] == "global-activation");
+  CHECK(dr.result.status == "converged");
   CHECK(dr.result.lower > 0);
   out = verify(dr.claim);
   INFO(out.detail);
@@ -213,9 +214,9 @@ TEST_CASE("lipschitz global one hidden layer: exact region enumeration, certifie
     LipschitzDomain g;
     g.global = true;
     Run r = certify(path, norm, g);
-    INFO("case " << n << " d " << d << " k " << k << " " << norm_name(norm) << " " << r.result.status);
+    INFO("case " << n << " d " << d << " k " << k << " " << norm_name(norm) << " " << search_status_name(r.result.status));
     CHECK(r.result.certificate["method"] == "one-layer-regions");
-    converged += r.result.status == "converged";
+    converged += r.result.status == SearchStatus::Converged;
     ClaimOutcome out = verify(r.claim);
     INFO(out.detail);
     CHECK(out.verdict == "holds");

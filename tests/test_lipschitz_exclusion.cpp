@@ -52,7 +52,7 @@ std::string verdict(const Network& net, const LipschitzOptions& o, const Json& c
   Json box = Json::array();
   for (std::size_t i = 0; i < o.domain.lo.size(); ++i) box.push_back({rational_to_string(o.domain.lo[i]), rational_to_string(o.domain.hi[i])});
   Json claim{{"schema", "robustlaw-claim"}, {"version", 1}, {"id", "t"}, {"kind", "lipschitz"}, {"statement", "t"},
-             {"reference", "mission.md §2"},
+             {"reference", "docs/lipschitz.md"},
              {"parameters", {{"network", file.string()}, {"norm", "l2"}, {"domain", {{"box", box}}}, {"output", nullptr}}},
              {"expected", "holds"}, {"certificate", certificate}};
   ClaimOutcome out = claim_kind_registry().at("lipschitz")(claim, ClaimContext{"t.json", dir.string(), ROBUSTLAW_SOURCE_DIR});
@@ -140,7 +140,7 @@ TEST_CASE("lipschitz certificates with exclusions: accepted, and refused when an
     at = first_exclusion(r.certificate["tree"]);
   }
   REQUIRE_FALSE(at.empty());
-  REQUIRE(r.status == "converged");
+  REQUIRE(r.status == SearchStatus::Converged);
   CHECK(verdict(net, o, r.certificate) == "holds");
   const Json::json_pointer y(at + "/y"), key(at + "/key");
   std::size_t support = 0;

@@ -59,8 +59,8 @@ TEST_CASE("lipschitz global one hidden layer: the same pair with and without cer
     LipschitzResult plain = lipschitz_bound(net, o);
     o.want_certificate = true;
     LipschitzResult cert = lipschitz_bound(net, o);
-    REQUIRE(plain.status == "converged");
-    REQUIRE(cert.status == "converged");
+    REQUIRE(plain.status == SearchStatus::Converged);
+    REQUIRE(cert.status == SearchStatus::Converged);
     CHECK(plain.lower == cert.lower);
     CHECK(plain.upper <= cert.lower * (1 + o.rel_gap));
     CHECK(cert.upper <= plain.lower * (1 + o.rel_gap));

@@ -108,7 +108,7 @@ std::string checker_verdict(const Network& net, const LipschitzOptions& o, const
   for (std::size_t i = 0; i < o.domain.lo.size(); ++i)
     box.push_back({rational_to_string(o.domain.lo[i]), rational_to_string(o.domain.hi[i])});
   Json claim{{"schema", "robustlaw-claim"}, {"version", 1}, {"id", "test"}, {"kind", "lipschitz"},
-             {"statement", "test"}, {"reference", "mission.md §2"},
+             {"statement", "test"}, {"reference", "docs/lipschitz.md"},
              {"parameters", {{"network", p.string()}, {"norm", norm_name(o.norm)}, {"domain", {{"box", box}}}, {"output", nullptr}}},
              {"expected", "holds"}, {"certificate", r.certificate}};
   ClaimOutcome out = claim_kind_registry().at("lipschitz")(claim, ClaimContext{"test.json", temp_dir().string(), ROBUSTLAW_SOURCE_DIR});
@@ -136,7 +136,7 @@ TEST_CASE("lipschitz with weights near 1e200: no overflow error, sound bounds, s
       CHECK(r.upper >= c * small.lower);
       CHECK(r.product_upper >= r.lower);
       CHECK(r.clarke_upper >= r.lower);
-      CHECK(r.status == "unbounded-in-double");
+      CHECK(r.status == SearchStatus::UnboundedInDouble);
       CHECK(checker_verdict(huge, o, r, "huge.json") == "holds");
     }
   }
@@ -179,12 +179,12 @@ TEST_CASE("lipschitz --max-memory: a tiny cap stops with a sound pair, a generou
   o.node_limit = 0;
   o.want_certificate = true;
   const LipschitzResult free = lipschitz_bound(net, o);
-  REQUIRE(free.status == "converged");
+  REQUIRE(free.status == SearchStatus::Converged);
   INFO("nodes: ", free.nodes);
   REQUIRE(free.nodes > 40);
   o.max_memory_bytes = 2000;
   const LipschitzResult capped = lipschitz_bound(net, o);
-  CHECK(capped.status == "memory-limit");
+  CHECK(capped.status == SearchStatus::MemoryLimit);
   CHECK(capped.nodes < free.nodes);
   CHECK(capped.lower <= free.upper);
   CHECK(capped.upper >= free.lower);
@@ -221,16 +221,16 @@ TEST_CASE("robustness branch and bound: a tiny memory cap answers unknown (memor
   const SafetyProperty property = vnnlib_read(src + "/bench/vnnlib/small_2d_margin.vnnlib", net.input_dim, net.output_dim());
   BranchOptions o;
   const BranchResult free = branch_and_bound(net, property, o);
-  REQUIRE(free.status == "verified");
+  REQUIRE(free.status == PropertyVerdict::Verified);
   REQUIRE(free.nodes > 3);
   o.max_memory_bytes = 1;
   const BranchResult tiny = branch_and_bound(net, property, o);
-  CHECK(tiny.status == "unknown");
+  CHECK(tiny.status == PropertyVerdict::Unknown);
   CHECK(tiny.reason == "memory-limit");
   CHECK(tiny.tree.empty());
   o.max_memory_bytes = std::size_t(1) << 30;
   const BranchResult generous = branch_and_bound(net, property, o);
-  CHECK(generous.status == "verified");
+  CHECK(generous.status == PropertyVerdict::Verified);
   CHECK(generous.nodes == free.nodes);
   CHECK(generous.tree == free.tree);
 }

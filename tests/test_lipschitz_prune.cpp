@@ -34,15 +34,15 @@ TEST_CASE("lipschitz prune_lower: sound upper for any given lower bound, fewer n
     Network net = random_network({3, 10, 10, 1}, 4000 + std::uint64_t(n));
     LipschitzResult left = lipschitz_bound(net, half_box(3, true));
     LipschitzResult right = lipschitz_bound(net, half_box(3, false));
-    REQUIRE(left.status == "converged");
-    REQUIRE(right.status == "converged");
+    REQUIRE(left.status == SearchStatus::Converged);
+    REQUIRE(right.status == SearchStatus::Converged);
     const Rational best = std::max(left.lower, right.lower);
     for (bool prune_left : {true, false}) {
       LipschitzOptions o = half_box(3, prune_left);
       const LipschitzResult& plain = prune_left ? left : right;
       o.prune_lower = best;
       LipschitzResult pruned = lipschitz_bound(net, o);
-      CHECK(pruned.status == "converged");
+      CHECK(pruned.status == SearchStatus::Converged);
       // Still an upper bound on the piece's constant, which is at least the unpruned lower.
       CHECK(pruned.upper >= plain.lower);
       CHECK(pruned.lower <= pruned.upper);
@@ -55,7 +55,7 @@ TEST_CASE("lipschitz prune_lower: sound upper for any given lower bound, fewer n
       LipschitzResult root = lipschitz_bound(net, o);
       CHECK(root.nodes == 1);
       CHECK(root.upper >= plain.upper);
-      CHECK(root.status == "converged");
+      CHECK(root.status == SearchStatus::Converged);
     }
   }
   CHECK(fewer > 0);

@@ -66,11 +66,11 @@ TEST_CASE("lipsdp: the verified bound is >= the certified constant on small rand
     const LipschitzResult r = lipschitz_bound(net, o);
     INFO("case " << n << " d " << d << " width " << w << " deep " << deep << " global " << global << ": LipSDP "
                  << rational_to_double(b.upper) << ", branch and bound [" << rational_to_double(r.lower) << ", "
-                 << rational_to_double(r.upper) << "] " << r.status);
+                 << rational_to_double(r.upper) << "] " << search_status_name(r.status));
     CHECK(b.upper * b.upper >= b.rho);
     CHECK(b.upper >= r.lower);
     // A converged search knows L to within rel-gap: LipSDP must not be below it.
-    if (r.status == "converged") CHECK(b.upper * (1 + o.rel_gap) >= r.upper);
+    if (r.status == SearchStatus::Converged) CHECK(b.upper * (1 + o.rel_gap) >= r.upper);
     // LipSDP-Neuron is never worse than the product of the layer norms; the
     // slack covers the back-off (1e-6) and the solve's margin.
     CHECK(b.upper <= r.product_upper * Rational(10001, 10000));
@@ -171,19 +171,19 @@ TEST_CASE("lipsdp: lipschitz_bound reports the smaller upper, with a lipsdp cert
   LipschitzOptions a = options_for(false, 2, 1);
   a.lipsdp = LipschitzOptions::Lipsdp::Auto;
   const LipschitzResult conv = lipschitz_bound(small, a);
-  CHECK(conv.status == "converged");
+  CHECK(conv.status == SearchStatus::Converged);
   CHECK_FALSE(conv.lipsdp_ran);
   // Auto runs after an unconverged search on R^d, never on a box.
   o.lipsdp = LipschitzOptions::Lipsdp::Auto;
   o.want_certificate = false;
   const LipschitzResult global_auto = lipschitz_bound(net, o);
-  CHECK(global_auto.status != "converged");
+  CHECK(global_auto.status != SearchStatus::Converged);
   CHECK(global_auto.lipsdp_ran);
   LipschitzOptions box = options_for(false, 2, 1);
   box.node_limit = 1;
   box.lipsdp = LipschitzOptions::Lipsdp::Auto;
   const LipschitzResult box_auto = lipschitz_bound(net, box);
-  CHECK(box_auto.status == "node-limit");
+  CHECK(box_auto.status == SearchStatus::NodeLimit);
   CHECK_FALSE(box_auto.lipsdp_ran);
 }
 

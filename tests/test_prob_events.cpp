@@ -1,6 +1,7 @@
 // The proof's events simulated against exact values and Hoeffding bounds.
 #include <doctest/doctest.h>
 
+#include "arith/verdict.hpp"
 #include "prob/proof_events.hpp"
 #include "test_scale.hpp"
 
@@ -31,7 +32,7 @@ TEST_CASE("prob events: D's failure interval contains the exact binomial probabi
   CHECK(ev[0].failures == 0);
   for (const auto& e : ev) {
     REQUIRE(e.hoeffding);
-    CHECK(e.verdict == "holds");
+    CHECK(e.verdict == Verdict::Holds);
   }
   // Reproducible: the same seed gives the same counts.
   std::vector<EventEstimate> again = proof_events_simulate(s);

@@ -3,6 +3,7 @@
 
 #include <random>
 
+#include "arith/verdict.hpp"
 #include "prob/clopper_pearson.hpp"
 #include "prob/concentration_mc.hpp"
 #include "prob/coordinate_tail.hpp"
@@ -101,7 +102,7 @@ TEST_CASE("prob mc: intervals contain the exact sphere tail, are reproducible ac
   b100.d = 100;
   o.samples = 60000;
   McResult v = concentration_check_mc(m100, test_function_parse("coordinate", 100, "test"), b100, {Rational(1, 5)}, o);
-  CHECK(v.verdict == "violated");
+  CHECK(v.verdict == Verdict::Violated);
   CHECK(v.samples_per_second > 0);
 }
 

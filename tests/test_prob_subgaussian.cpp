@@ -5,6 +5,7 @@
 #include <map>
 #include <random>
 
+#include "arith/verdict.hpp"
 #include "prob/subgaussian_checks.hpp"
 #include "test_scale.hpp"
 
@@ -38,6 +39,32 @@ TEST_CASE("prob subgaussian: Kearns-Saul and the symmetric cases are enclosed") 
   ProxyResult ks = proxy_of("bernoulli:1/10");
   CHECK(rational_to_double(ks.lower) == doctest::Approx(0.182047845325).epsilon(1e-11));
   CHECK(proxy_of("rademacher").upper == 1);
+}
+
+// Audit: p <= 5e-9 (or >= 1 - 1e-9) once stopped with "interval endpoint is
+// not finite": Lambda = 4 / min(p, 1-p) made e^Lambda overflow MPFR.
+TEST_CASE("prob subgaussian: Kearns-Saul at p down to 1e-30 and up to 1 - 1e-12") {
+  // (1 - 2p) / (2 log((1-p)/p)) at p = 5e-9, by mpmath at 60 digits.
+  const Rational at_5e_9 = rational_parse("0.0261590716995822727674");
+  for (const char* name : {"bernoulli:5e-9", "bernoulli:1e-12", "bernoulli:1e-30", "bernoulli:0.999999999", "bernoulli:0.999999999999"}) {
+    INFO(name);
+    ProxyResult r = proxy_of(name);
+    Interval closed = variance_proxy_closed_form(distribution_parse(name, "test"), 128);
+    CHECK(r.lower <= closed.upper());
+    CHECK(closed.lower() <= r.upper);
+    CHECK(r.upper - r.lower <= r.lower * Rational(1, 1000000000));
+  }
+  ProxyResult small = proxy_of("bernoulli:5e-9");
+  CHECK(small.lower <= at_5e_9 + rational_pow10(-21));
+  CHECK(at_5e_9 - rational_pow10(-21) <= small.upper);
+  // The log-MGF itself at |lambda| far past e^lambda's range: K(l) ~ (1 - p) l for large l, ~ -p l for very negative l.
+  const Distribution x = distribution_parse("bernoulli:5e-9", "test");
+  for (const Rational& l : {Rational(800000000), Rational(-800000000)}) {
+    Interval k = log_mgf(x, Interval(l, 128));
+    CHECK(k.lower() >= 0);
+    CHECK(k.upper() <= rational_abs(l));
+    CHECK(k.width() < Rational(1, 1000000));
+  }
 }
 
 TEST_CASE("prob subgaussian: the sup bounds every ratio, and two precisions agree") {
@@ -92,14 +119,14 @@ TEST_CASE("prob subgaussian: Lemma 1 holds with the optimal proxy and fails belo
     Distribution x = distribution_parse(name, "test");
     Lemma1Check ok = lemma1_check(x, proxy_of(name).upper, 128);
     INFO(name);
-    CHECK(ok.result.verdict == "holds");
+    CHECK(ok.result.verdict == Verdict::Holds);
   }
   // Rademacher: P(|X| >= 1) = 1 > 2 exp(-1/(2 sigma^2)) when sigma^2 < 1/(2 log 2).
   Lemma1Check bad = lemma1_check(distribution_parse("rademacher", "test"), Rational(1, 2), 128);
-  CHECK(bad.result.verdict == "violated");
+  CHECK(bad.result.verdict == Verdict::Violated);
   // Hoeffding's lemma: every bounded proxy <= (b - a)^2 / 4.
   for (const char* name : {"rademacher", "uniform", "bernoulli:1/10", "bernoulli:1/1000"}) {
     Distribution x = distribution_parse(name, "test");
-    CHECK(verdict_at_most(proxy_of(name).lower, proxy_of(name).upper, *x.range() * *x.range() / 4) == "holds");
+    CHECK(verdict_of(proxy_of(name).lower, proxy_of(name).upper, *x.range() * *x.range() / 4) == Verdict::Holds);
   }
 }

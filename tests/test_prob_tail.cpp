@@ -4,6 +4,7 @@
 #include <cmath>
 #include <random>
 
+#include "arith/verdict.hpp"
 #include "prob/concentration_exact.hpp"
 #include "prob/coordinate_tail.hpp"
 #include "test_scale.hpp"
@@ -106,18 +107,18 @@ TEST_CASE("prob tail: the seed's 1/sqrt(d) is violated (certified) for d >= 10, 
   for (std::size_t d : {10, 11, 30, 100, 1000}) {
     Measure m = measure_parse("sphere", d, "test");
     CoordinateCheck bad = concentration_check_coordinate(m, def2(d, "1/sqrt(" + std::to_string(d) + ")"), std::nullopt, 64, 128);
-    CHECK(bad.result.verdict == "violated");
+    CHECK(bad.result.verdict == Verdict::Violated);
     REQUIRE(bad.result.witness);
     CHECK(bad.result.witness->tail.lower() > bad.result.witness->bound.upper());
     CHECK(sphere_abs_tail_arb(d, bad.result.witness->t, 96).lower() > bad.result.witness->bound.upper());
     CoordinateCheck good = concentration_check_coordinate(m, def2(d, "sqrt(2/" + std::to_string(d - 1) + ")"), std::nullopt, 64, 128);
-    CHECK(good.result.verdict == "holds");
+    CHECK(good.result.verdict == Verdict::Holds);
     CHECK(good.result.failed_cells == 0);
   }
-  // math.md: at d = 100, t sqrt(d) = 2: 0.044935 > 2e^-4 = 0.036631.
+  // docs/math.md: at d = 100, t sqrt(d) = 2: 0.044935 > 2e^-4 = 0.036631.
   Measure m = measure_parse("sphere", 100, "test");
   CoordinateCheck one = concentration_check_coordinate(m, def2(100, "1/10"), Rational(1, 5), 64, 128);
-  CHECK(one.result.verdict == "violated");
+  CHECK(one.result.verdict == Verdict::Violated);
   CHECK(one.result.points[0].tail.contains(Rational(449347252126, 10000000000000)) == false);
   CHECK(one.result.points[0].tail.lower() > Rational(44934, 1000000));
   CHECK(one.result.points[0].tail.upper() < Rational(44936, 1000000));
@@ -136,12 +137,12 @@ TEST_CASE("prob tail: staircase verdicts agree with a dense brute-force scan (d 
       double t = k / 20000.0;
       worst = std::max(worst, (1 - t) - 2 * std::exp(-t * t / (cd * cd)));
     }
-    if (worst > 1e-6) CHECK(r.result.verdict == "violated");
-    if (worst < -1e-6) CHECK(r.result.verdict == "holds");
+    if (worst > 1e-6) CHECK(r.result.verdict == Verdict::Violated);
+    if (worst < -1e-6) CHECK(r.result.verdict == Verdict::Holds);
   }
 }
 
-TEST_CASE("prob tail: least c sqrt(d) for x_1 encloses math.md's values") {
+TEST_CASE("prob tail: least c sqrt(d) for x_1 encloses docs/math.md's values") {
   struct Case { std::size_t d; double value; };
   for (Case k : {Case{10, 1.0106}, Case{100, 1.2202}}) {
     CriticalConstant r = concentration_find_c(measure_parse("sphere", k.d, "test"), ConcentrationForm::Definition2,
@@ -150,5 +151,25 @@ TEST_CASE("prob tail: least c sqrt(d) for x_1 encloses math.md's values") {
     CHECK(rational_to_double(scaled.lower()) > k.value - 1e-4);
     CHECK(rational_to_double(scaled.upper()) < k.value + 1e-4);
     CHECK(scaled.width() < Rational(1, 10000));
+  }
+}
+
+// Audit: the Gaussian least c came out as [0.982, 1] sqrt(2/d), though it is sqrt(2/d) exactly.
+TEST_CASE("prob tail: the Gaussian least c is exactly the t -> infinity limit, in both forms") {
+  for (std::size_t d : {2, 100, 12345}) {
+    CriticalConstant two = concentration_find_c(measure_parse("gaussian", d, "test"), ConcentrationForm::Definition2,
+                                                Rational(1, 1000000), 256);
+    CHECK(two.c.lower() * two.c.lower() <= Rational(2) / Rational(d));
+    CHECK(Rational(2) / Rational(d) <= two.c.upper() * two.c.upper());
+    CHECK(two.c.width() < two.c.lower() * rational_pow10(-70));
+    CriticalConstant iso = concentration_find_c(measure_parse("gaussian", d, "test"), ConcentrationForm::Isoperimetry,
+                                                Rational(1, 1000000), 256);
+    CHECK(iso.c.lower() == 1);
+    CHECK(iso.c.upper() == 1);
+    // No t beats the limit: the critical c at sample points stays below it.
+    for (const Rational& t : {Rational(1, 10), Rational(1), Rational(5)}) {
+      Interval tail = coordinate_deviation_tail(measure_parse("gaussian", d, "test"), t / 10, 256);
+      CHECK(concentration_critical_c(ConcentrationForm::Definition2, d, 1, t / 10, tail, 256).upper() <= two.c.upper());
+    }
   }
 }

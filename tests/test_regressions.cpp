@@ -82,12 +82,20 @@ TEST_CASE("regression: JSON text with a NUL byte is refused") {
 
 // The Lipschitz certificate checker indexed box intervals and output pairs
 // without checking their length: a one-element interval was undefined
-// behaviour. Such claims are now rejected with a reason.
-TEST_CASE("regression: a Lipschitz claim with a short box interval is rejected, not undefined") {
+// behaviour. Such claims are now refused with a reason: malformed parameters
+// are an "error" (proofs/schema.md), raised as an InputError naming the file.
+TEST_CASE("regression: a Lipschitz claim with a short box interval is an error, not undefined") {
   Json claim = json_parse_exact(reproducer("cert_lipschitz", "regress_short_box_interval.json"), "short.json");
   ClaimContext context{"short.json", std::string(ROBUSTLAW_SOURCE_DIR) + "/tests/fuzz/nets", std::string(ROBUSTLAW_SOURCE_DIR) + "/tests/fuzz/nets"};
-  ClaimOutcome outcome = cert_lipschitz_verify(claim, context);
-  CHECK(outcome.verdict == "rejected");
+  std::string message;
+  try {
+    cert_lipschitz_verify(claim, context);
+  } catch (const InputError& e) {
+    message = e.what();
+  }
+  CHECK(message.find("short.json") == 0);
+  CHECK(message.find("pair") != std::string::npos);
+  CHECK(claim_verify(claim, context).verdict == "error");
 }
 
 // VNN-LIB lists nested thousands deep: the formula reader (and the tree's

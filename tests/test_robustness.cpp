@@ -123,9 +123,9 @@ TEST_CASE("robustness: 1-D networks against the exact minimal adversarial radius
       CertifyResult res = certify(net, {x}, r, Norm::Linf, std::nullopt, 2);
       CHECK(res.label == label);
       INFO("x=" << rational_to_string(x) << " R=" << rational_to_string(r) << " rho=" << rational_to_string(rho));
-      if (r < rho) CHECK(res.verdict == "verified");
-      else CHECK(res.verdict == "refuted");
-      if (res.verdict == "refuted") {
+      if (r < rho) CHECK(res.verdict == PropertyVerdict::Verified);
+      else CHECK(res.verdict == PropertyVerdict::Refuted);
+      if (res.verdict == PropertyVerdict::Refuted) {
         REQUIRE(res.counterexample);
         CHECK(ball_contains(Ball{{x}, r, Norm::Linf}, res.counterexample->point));
         CHECK(unsafe_at(net, label, res.counterexample->point));
@@ -154,7 +154,7 @@ TEST_CASE("robustness: 2-D networks, verified answers survive a dense exact grid
       continue;  // tied argmax at x
     }
     Ball ball{x, r, norm};
-    if (res.verdict == "verified") {
+    if (res.verdict == PropertyVerdict::Verified) {
       ++verified;
       const int n = 24;
       for (int i = 0; i <= n; ++i)
@@ -162,12 +162,12 @@ TEST_CASE("robustness: 2-D networks, verified answers survive a dense exact grid
           std::vector<Rational> y{x[0] - r + 2 * r * q(i, n), x[1] - r + 2 * r * q(k, n)};
           if (ball_contains(ball, y)) CHECK_FALSE(unsafe_at(net, res.label, y));
         }
-      CHECK(check_claim(claim_robustness_ball("grid", TempModel(net).path, ball, res)).verdict == "holds");
-    } else if (res.verdict == "refuted") {
+      CHECK(check_claim(claim_robustness_ball("grid", TempModel(net).path, net, ball, res)).verdict == "holds");
+    } else if (res.verdict == PropertyVerdict::Refuted) {
       ++refuted;
       CHECK(ball_contains(ball, res.counterexample->point));
       CHECK(unsafe_at(net, res.label, res.counterexample->point));
-      CHECK(check_claim(claim_robustness_ball("cex", TempModel(net).path, ball, res)).verdict == "violated");
+      CHECK(check_claim(claim_robustness_ball("cex", TempModel(net).path, net, ball, res)).verdict == "violated");
     }
   }
   CHECK(verified > 0);
@@ -181,11 +181,11 @@ TEST_CASE("robustness: weights 1 and 1 + 2^-60 (float64 ties, exact does not)") 
   REQUIRE(yd[0] == yd[1]);  // the trap: float64 cannot tell the classes apart
   CertifyResult res = certify(net, {q(1)}, q(1, 2), Norm::Linf);
   CHECK(res.label == 0);
-  CHECK(res.verdict == "verified");
-  CHECK(check_claim(claim_robustness_ball("t", TempModel(net).path, Ball{{q(1)}, q(1, 2), Norm::Linf}, res)).verdict == "holds");
+  CHECK(res.verdict == PropertyVerdict::Verified);
+  CHECK(check_claim(claim_robustness_ball("t", TempModel(net).path, net, Ball{{q(1)}, q(1, 2), Norm::Linf}, res)).verdict == "holds");
   // Radius 2 reaches x <= 0, where both outputs are 0: a tie, so class 0 is not the unique argmax.
   CertifyResult far = certify(net, {q(1)}, q(2), Norm::Linf);
-  CHECK(far.verdict == "refuted");
+  CHECK(far.verdict == PropertyVerdict::Refuted);
   REQUIRE(far.counterexample);
   CHECK(far.counterexample->point[0] <= 0);
   CHECK(far.counterexample->argmax.size() == 2);
@@ -200,7 +200,7 @@ TEST_CASE("robustness: 0.1 + 0.2 against 0.3 (exact tie, float64 picks a class)"
   CHECK_THROWS_AS(certify(net, {q(1)}, q(1, 10), Norm::Linf), InputError);
   for (std::size_t label : {0, 1}) {
     CertifyResult res = certify(net, {q(1)}, q(1, 10), Norm::L2, label);
-    CHECK(res.verdict == "refuted");
+    CHECK(res.verdict == PropertyVerdict::Refuted);
     REQUIRE(res.counterexample);
     CHECK(res.counterexample->argmax.size() == 2);
   }
@@ -211,8 +211,8 @@ TEST_CASE("robustness: 0.1 + 0.2 against 0.3 (exact tie, float64 picks a class)"
   REQUIRE(yd[0] > yd[1]);
   CertifyResult res = certify(net2, {q(1)}, q(1, 4), Norm::L1);
   CHECK(res.label == 1);
-  CHECK(res.verdict == "verified");
-  CHECK(certify(net2, {q(1)}, q(1, 4), Norm::L1, 0).verdict == "refuted");
+  CHECK(res.verdict == PropertyVerdict::Verified);
+  CHECK(certify(net2, {q(1)}, q(1, 4), Norm::L1, 0).verdict == PropertyVerdict::Refuted);
 }
 
 TEST_CASE("robustness: certificates round trip and tampering is rejected") {
@@ -224,15 +224,15 @@ TEST_CASE("robustness: certificates round trip and tampering is rejected") {
     Ball ball{x, q(long(c % 3) + 1, 8), Norm::L2};
     CertifyResult res;
     try { res = certify(net, x, ball.radius, ball.norm, std::nullopt, 2); } catch (const InputError&) { continue; }
-    if (res.verdict != "verified") continue;
+    if (res.verdict != PropertyVerdict::Verified) continue;
     TempModel model(net);
-    Json claim = claim_robustness_ball("tamper", model.path, ball, res);
+    Json claim = claim_robustness_ball("tamper", model.path, net, ball, res);
     REQUIRE(check_claim(claim).verdict == "holds");
     // A bigger radius than the one certified: the same tree must not pass if a counterexample exists there.
     Json bigger = claim;
     bigger["parameters"]["radius"] = "4";
     CertifyResult far = certify(net, x, q(4), Norm::L2, std::nullopt, 2);
-    if (far.verdict == "refuted") CHECK(check_claim(bigger).verdict == "rejected");
+    if (far.verdict == PropertyVerdict::Refuted) CHECK(check_claim(bigger).verdict == "rejected");
     Json truncated = claim;
     truncated["certificate"]["tree"].erase(truncated["certificate"]["tree"].size() - 1);
     CHECK(check_claim(truncated).verdict == "rejected");
@@ -254,9 +254,9 @@ TEST_CASE("robustness: certificates round trip and tampering is rejected") {
   // Counterexamples: valid, moved outside the ball, or safe.
   Network net = network_from_layers(1, {{{{q(1)}}, {q(0)}}, {{{q(1)}, {q(-1)}}, {q(0), q(1, 2)}}});
   CertifyResult res = certify(net, {q(1)}, q(1), Norm::Linf);
-  REQUIRE(res.verdict == "refuted");
+  REQUIRE(res.verdict == PropertyVerdict::Refuted);
   TempModel model(net);
-  Json claim = claim_robustness_ball("cex", model.path, Ball{{q(1)}, q(1), Norm::Linf}, res);
+  Json claim = claim_robustness_ball("cex", model.path, net, Ball{{q(1)}, q(1), Norm::Linf}, res);
   CHECK(check_claim(claim).verdict == "violated");
   Json moved = claim;
   moved["certificate"]["counterexample"] = {"-1/2"};
@@ -271,9 +271,9 @@ TEST_CASE("robustness: ACAS Xu network, a small verified ball and its certificat
   Network net = network_load(path);
   std::vector<Rational> x{q(20000), q(1, 2), q(-1, 2), q(600), q(500)};
   CertifyResult res = certify(net, x, q(1, 1000), Norm::Linf, std::nullopt, 10);
-  CHECK(res.verdict == "verified");
+  CHECK(res.verdict == PropertyVerdict::Verified);
   CHECK(res.margin_radius > q(1, 1000));
-  Json claim = claim_robustness_ball("acas", "data/nets/acasxu/ACASXU_run2a_1_1_batch_2000.nnet", Ball{x, q(1, 1000), Norm::Linf}, res);
+  Json claim = claim_robustness_ball("acas", "data/nets/acasxu/ACASXU_run2a_1_1_batch_2000.nnet", net, Ball{x, q(1, 1000), Norm::Linf}, res);
   CHECK(check_claim(claim).verdict == "holds");
   Json wrong = claim;  // the same certificate for a radius where the margin argument fails
   wrong["parameters"]["radius"] = "1/10";

@@ -125,7 +125,7 @@ TEST_CASE("audit: verdicts on a perfectly fitted line") {
   LipschitzResult lip = lipschitz_bound(net, lo);
   REQUIRE(lip.lower <= 2);
   REQUIRE(lip.upper >= 2);
-  CertifiedLipschitz certified{lip.lower, lip.upper, "engine", lip.status};
+  CertifiedLipschitz certified{lip.lower, lip.upper, "engine", search_status_name(lip.status)};
   AuditReport r = audit_run(net, data, settings(), certified);
   CHECK(r.mse == 0);
   CHECK(r.epsilon == Rational(999) / 1000);

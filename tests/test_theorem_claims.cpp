@@ -6,6 +6,7 @@
 
 #include "arith/error.hpp"
 #include "cert/claim.hpp"
+#include "cert/claims.hpp"
 
 using namespace rl;
 
@@ -72,7 +73,10 @@ TEST_CASE("theorem claims: malformed claims raise InputError") {
   c = load("condition8_mnist_seed.json");
   c["parameters"]["quantity"] = "nonsense";
   CHECK_THROWS_AS(run(c), InputError);
+  // A bound claim without its certificate: the certificate is not a proof,
+  // "rejected" like every kind's (proofs/schema.md), not a parameter error.
   c = load("bound_mnist_seed.json");
   c.erase("certificate");
-  CHECK_THROWS_AS(run(c), InputError);
+  CHECK_THROWS_AS(run(c), CertificateInvalid);
+  CHECK(claim_verify(c, ClaimContext{"memory", kProofs, ROBUSTLAW_SOURCE_DIR}).verdict == "rejected");
 }

@@ -105,26 +105,26 @@ TEST_CASE("vnnlib: properties decided on a small network, with certificates") {
   // On the box y0 - y1 = x1 - 1/3: it reaches 2/3 at most, so y0 - y1 >= 1 is unsat.
   SafetyProperty unsat = vnnlib_parse(with_header(box + "(assert (>= (- Y_0 Y_1) 1))"), "u", 2, 2);
   BranchResult r = decide(net, unsat);
-  CHECK(r.status == "verified");
-  CHECK(check(claim_robustness_property("u", "s", path, unsat, r)) == "holds");
+  CHECK(r.status == PropertyVerdict::Verified);
+  CHECK(check(claim_robustness_property("u", "s", path, net, unsat, r)) == "holds");
   // The boundary case: y0 - y1 >= 2/3 holds exactly at x1 = 1 only (sat), > 2/3 never.
   SafetyProperty edge = vnnlib_parse(with_header(box + "(assert (>= (- Y_0 Y_1) 2/3))"), "e", 2, 2);
   r = decide(net, edge);
-  REQUIRE(r.status == "refuted");
+  REQUIRE(r.status == PropertyVerdict::Refuted);
   CHECK((*r.counterexample)[1] == 1);
-  CHECK(check(claim_robustness_property("e", "s", path, edge, r)) == "violated");
+  CHECK(check(claim_robustness_property("e", "s", path, net, edge, r)) == "violated");
   SafetyProperty strict = vnnlib_parse(with_header(box + "(assert (> (- Y_0 Y_1) 2/3))"), "s", 2, 2);
   BranchOptions quick;
   quick.time_limit_seconds = 1;
-  CHECK(branch_and_bound(net, strict, quick).status == "unknown");  // touched, never crossed: boxes cannot close it
+  CHECK(branch_and_bound(net, strict, quick).status == PropertyVerdict::Unknown);  // touched, never crossed: boxes cannot close it
   // An or of two blocks, the second one reachable in the interior.
   SafetyProperty both = vnnlib_parse(with_header(box + "(assert (or (and (>= Y_0 3)) (and (<= Y_1 0.5) (>= Y_0 1))))"), "o", 2, 2);
   r = decide(net, both);
-  REQUIRE(r.status == "refuted");
+  REQUIRE(r.status == PropertyVerdict::Refuted);
   std::vector<Rational> y = net_eval_exact(net, *r.counterexample);
   CHECK(y[1] <= q(1, 2));
   CHECK(y[0] >= 1);
-  Json tampered = claim_robustness_property("u", "s", path, unsat, decide(net, unsat));
+  Json tampered = claim_robustness_property("u", "s", path, net, unsat, decide(net, unsat));
   tampered["parameters"]["unsafe"][0][0]["constant"] = "0";  // y0 - y1 >= 0: reachable
   CHECK(check(tampered) == "rejected");
   fs::remove(path);

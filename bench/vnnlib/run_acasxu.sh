@@ -1,5 +1,8 @@
 #!/bin/sh
-# Runs ACAS Xu properties 1-4 on a few networks, one instance at a time.
+# Runs ACAS Xu properties 1-4 on a few networks, one instance at a time
+# (the bundled .nnet files and properties; quick smoke test). The official
+# VNN-COMP 2021 suite, all 186 instances with certificates and the published
+# times side by side: bench/run.sh --only vnncomp (bench/vnncomp.py).
 # Usage: bench/vnnlib/run_acasxu.sh [build/robustlaw] [time-limit]
 R=${1:-build/robustlaw}
 T=${2:-60}

@@ -4,6 +4,8 @@
 
 #include <stdexcept>
 
+#include "arith/interval.hpp"
+
 namespace rl {
 
 long decimal_exponent(const Rational& q) {
@@ -43,11 +45,41 @@ std::string format_scaled(const Integer& n, long k) {
   return negative ? "-" + out : out;
 }
 
+// Exponents up to this size use the exact 10^k.
+constexpr long kExactExponentLimit = 10000;
+
+// The decimal exponent of |q|, estimated from the digit counts (off by at most 1).
+long decimal_exponent_estimate(const Rational& q) {
+  mpq_srcptr p = q.backend().data();
+  return static_cast<long>(mpz_sizeinbase(mpq_numref(p), 10)) - static_cast<long>(mpz_sizeinbase(mpq_denref(p), 10));
+}
+
+// |q| far from 1: e = floor(log10 |q|) from an MPFI enclosure of log10 |q|,
+// then n = floor or ceil of an enclosure of |q| 10^k, k = digits - 1 - e. Any k
+// gives a true bound; an e off by one (|q| within rounding of a power of ten)
+// only prints one digit more or fewer.
+std::string decimal_round_far(const Rational& q, int digits, Rounding dir) {
+  const bool negative = q < 0;
+  const bool down = (dir == Rounding::Down) != negative;  // the rounding of |q|
+  const mpfr_prec_t prec = 128 + 4 * static_cast<mpfr_prec_t>(digits);
+  const Interval x(rational_abs(q), prec);
+  Interval log10x(prec), ln10(prec);
+  mpfi_log10(log10x.raw(), x.raw());
+  mpfi_set_ui(ln10.raw(), 10);
+  mpfi_log(ln10.raw(), ln10.raw());
+  const long k = digits - 1 - rational_floor(log10x.lower()).convert_to<long>();
+  const Interval scaled = x * interval_exp(Interval(Rational(k), prec) * ln10);  // |q| 10^k
+  const Integer n = down ? rational_floor(scaled.lower()) : rational_ceil(scaled.upper());
+  return format_scaled(negative ? Integer(-n) : n, k);
+}
+
 }  // namespace
 
 std::string decimal_round(const Rational& q, int digits, Rounding dir) {
   if (digits < 1 || digits > 100000) throw std::invalid_argument("decimal_round: digits out of range");
   if (q == 0) return "0";
+  const long estimate = decimal_exponent_estimate(q);
+  if (estimate > kExactExponentLimit || estimate < -kExactExponentLimit) return decimal_round_far(q, digits, dir);
   long k = digits - 1 - decimal_exponent(q);
   Rational scaled = q * rational_pow10(k);
   Integer n = dir == Rounding::Down ? rational_floor(scaled) : rational_ceil(scaled);

@@ -83,17 +83,19 @@ ExprScope scope_base(const Json& claim, mpfr_prec_t precision, const std::string
   if (!names.empty()) {
     if (!claim.contains("certificate") || !claim["certificate"].is_object() || !claim["certificate"].contains("witness") ||
         !claim["certificate"]["witness"].is_object())
-      throw InputError(where, "parameters.witness needs certificate.witness, an object of values");
+      throw CertificateInvalid(where + ": parameters.witness needs certificate.witness, an object of values");
     const Json& values = claim["certificate"]["witness"];
-    if (values.size() != names.size()) throw InputError(where, "certificate.witness must give exactly the names of parameters.witness");
+    if (values.size() != names.size())
+      throw CertificateInvalid(where + ": certificate.witness must give exactly the names of parameters.witness");
     for (const Json& n : names) {
-      std::string name = n.is_string() ? n.get<std::string>() : "";
-      if (!values.contains(name)) throw InputError(where, "certificate.witness lacks \"" + name + "\"");
-      Rational q = rational_from_json(values[name], where + ": certificate.witness." + name);
+      if (!n.is_string()) throw InputError(where, "parameters.witness must be a list of names");
+      const std::string name = n.get<std::string>();
+      if (!values.contains(name)) throw CertificateInvalid(where + ": certificate.witness lacks \"" + name + "\"");
+      Rational q = certificate_rational(values, name);
       scope_bind(scope, name, rational_to_string(q), where + ": certificate.witness." + name);
     }
   } else if (claim.contains("certificate")) {
-    throw InputError(where, "a certificate is accepted only with parameters.witness");
+    throw CertificateInvalid(where + ": a certificate is accepted only with parameters.witness");
   }
   Json let = params.value("let", Json::array());
   if (!let.is_array()) throw InputError(where, "parameters.let must be a list of [name, expression] pairs");

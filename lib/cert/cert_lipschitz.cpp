@@ -2,19 +2,17 @@
 
 #include <algorithm>
 #include <cstdint>
-#include <filesystem>
 #include <set>
 
 #include "arith/error.hpp"
 #include "cert/cert_lipsdp.hpp"
 #include "cert/claim_path.hpp"
-#include "net/eval.hpp"
+#include "cert/producer_api.hpp"
+#include "net/eval_exact.hpp"
 #include "net/load.hpp"
 
 namespace rl {
 namespace {
-
-namespace fs = std::filesystem;
 
 struct Rejected {
   std::string reason;
@@ -595,6 +593,132 @@ struct RegionWalk {
   }
 };
 
+// Several hidden layers on R^d: a preorder tree over partial activation
+// patterns fixed layer by layer. [k, i] splits on hidden neuron i of hidden
+// layer k (inactive child, then active child), which must be unfixed while
+// every neuron of the layers before k is fixed; -1 is a leaf, whose vertex or
+// Clarke test (leaf_at_most, unfixed neurons unstable) must pass at the upper;
+// {"farkas": y} drops the node: one multiplier per fixed neuron in the order
+// the path fixed them. Along the path each fixed neuron's pre-activation is an
+// exact affine form z_t (the layers before it are fixed: an active neuron's
+// activation is its form, an inactive one's is 0). The rows are sigma_t z_t > 0
+// (sigma = +1 active, -1 inactive), except for an inactive neuron whose form is
+// identically zero: a generic point (every pre-activation non-zero or zero
+// nearby) whose effective pattern (active iff z > 0) agrees with the path
+// satisfies every row strictly. The certificate: y >= 0, y = 0 off the rows,
+// y != 0, sum y_t sigma_t a_t = 0 and sum y_t sigma_t c_t <= 0. Then the leaves
+// hold every generic point, whose Jacobian is one of a leaf's vertices, and
+// the constant is the supremum over generic points.
+struct ActivationWalk {
+  const Problem& p;
+  const Json& shape;
+  const Rational& upper;
+  std::optional<std::size_t> argmax;
+  std::vector<States>* leaves_out = nullptr;  // collects every leaf's states (producers)
+  States s;
+  std::vector<std::pair<std::size_t, std::size_t>> path;
+  std::vector<std::vector<LinearForm>> forms;  // forms[k]: layer k's pre-activations, valid while layers < k stay fixed
+  std::vector<char> forms_valid;
+  std::size_t pos = 0, leaf = 0;
+
+  ActivationWalk(const Problem& problem, const Json& tree, const Rational& u, std::optional<std::size_t> a)
+      : p(problem), shape(tree), upper(u), argmax(a) {
+    if (!p.unbounded || p.g.layers.size() < 3) throw Rejected{"activation certificates need two or more hidden layers on R^d"};
+    for (std::size_t k = 0; k + 1 < p.g.layers.size(); ++k) s.emplace_back(p.g.layers[k].out_dim(), 2);
+    forms.resize(s.size());
+    forms_valid.assign(s.size(), 0);
+  }
+
+  std::size_t current_layer() const {
+    for (std::size_t k = 0; k < s.size(); ++k)
+      for (int x : s[k]) if (x == 2) return k;
+    return s.size();
+  }
+
+  // Layer k's forms from layer k - 1's forms and states (every layer before k fixed).
+  void compute_forms(std::size_t k) {
+    const std::size_t d = p.g.input_dim;
+    const Layer& l = p.g.layers[k];
+    forms[k].clear();
+    for (std::size_t i = 0; i < l.out_dim(); ++i) {
+      LinearForm z{std::vector<Rational>(d, Rational(0)), l.bias[i]};
+      for (std::size_t j = 0; j < l.in_dim(); ++j) {
+        const Rational& w = l.weights[i][j];
+        if (w == 0) continue;
+        if (k == 0) { z.coef[j] += w; continue; }
+        if (s[k - 1][j] != 1) continue;
+        const LinearForm& a = forms[k - 1][j];
+        for (std::size_t c = 0; c < d; ++c) if (a.coef[c] != 0) z.coef[c] += w * a.coef[c];
+        z.c += w * a.c;
+      }
+      forms[k].push_back(std::move(z));
+    }
+    forms_valid[k] = 1;
+  }
+
+  void farkas(const Json& y) {
+    if (!y.is_array() || y.size() != path.size()) throw Rejected{"a Motzkin certificate needs one multiplier per fixed neuron"};
+    const std::size_t d = p.g.input_dim;
+    std::vector<Rational> sum(d, Rational(0));
+    Rational c = 0;
+    bool nonzero = false;
+    for (std::size_t t = 0; t < path.size(); ++t) {
+      const Rational yt = number(y[t], "farkas");
+      if (yt < 0) throw Rejected{"a negative Motzkin multiplier"};
+      if (yt == 0) continue;
+      const auto& [k, i] = path[t];
+      const LinearForm& z = forms[k][i];
+      const bool active = s[k][i] == 1;
+      bool zero = z.c == 0;
+      for (const Rational& v : z.coef) zero &= v == 0;
+      if (zero && !active) throw Rejected{"a Motzkin multiplier on an inactive neuron whose form is zero (no constraint)"};
+      const Rational ys = active ? yt : -yt;
+      for (std::size_t col = 0; col < d; ++col) sum[col] += ys * z.coef[col];
+      c += ys * z.c;
+      nonzero = true;
+    }
+    if (!nonzero || c > 0) throw Rejected{"an invalid Motzkin certificate"};
+    for (const Rational& v : sum) if (v != 0) throw Rejected{"an invalid Motzkin certificate"};
+  }
+
+  void leaf_entry() {
+    if (leaves_out) { leaves_out->push_back(s); return; }
+    if (!leaf_at_most(p, s, upper)) throw Rejected{"leaf " + std::to_string(leaf) + ": a Jacobian norm exceeds the claimed upper"};
+    if (argmax == leaf && leaf_at_most(p, s, grid_below(upper)))
+      throw Rejected{"the upper is not the least grid value that bounds leaf " + std::to_string(leaf)};
+    ++leaf;
+  }
+
+  void walk() {
+    if (pos >= shape.size()) throw Rejected{"the activation tree ends early"};
+    const Json& e = shape[pos++];
+    if (e.is_number_integer() && e.get<long long>() == -1) return leaf_entry();
+    if (e.is_object() && e.size() == 1 && e.contains("farkas")) return farkas(e["farkas"]);
+    auto index = [](const Json& v) { return v.is_number_integer() && v.get<long long>() >= 0; };
+    if (!e.is_array() || e.size() != 2 || !index(e[0]) || !index(e[1])) throw Rejected{"unknown activation tree entry"};
+    const std::size_t k = e[0].get<std::size_t>(), i = e[1].get<std::size_t>();
+    if (k >= s.size() || i >= s[k].size() || s[k][i] != 2) throw Rejected{"a split on a fixed or missing neuron"};
+    if (current_layer() != k) throw Rejected{"a split before the layers in front of it are fixed"};
+    const bool computed = !forms_valid[k];
+    if (computed) compute_forms(k);
+    for (int state : {0, 1}) {
+      s[k][i] = state;
+      path.emplace_back(k, i);
+      walk();
+      path.pop_back();
+    }
+    s[k][i] = 2;
+    if (computed) forms_valid[k] = 0;
+  }
+};
+
+void check_activation(const Problem& p, const Json& shape, const Rational& upper, std::optional<std::size_t> argmax) {
+  ActivationWalk w(p, shape, upper, argmax);
+  w.walk();
+  if (w.pos != shape.size()) throw Rejected{"the activation tree has trailing entries"};
+  if (argmax && *argmax >= w.leaf) throw Rejected{"'argmax_leaf' is not a leaf"};
+}
+
 RegionWalk region_walk(const Problem& p, const Json& shape, const Rational& upper, std::optional<std::size_t> argmax) {
   if (!p.unbounded || p.g.layers.size() != 2) throw Rejected{"region certificates need one hidden layer on R^d"};
   RegionWalk w{p, shape, upper, argmax, nullptr, {}, {}};
@@ -666,6 +790,10 @@ void check_upper(const Problem& p, const Json& cert, const Rational& upper) {
     check_regions(p, shape, upper, argmax);
     return;
   }
+  if (method == "global-activation") {
+    check_activation(p, shape, upper, argmax);
+    return;
+  }
   if (method != "box-partition" || p.unbounded) throw Rejected{"unknown or inapplicable method '" + method + "'"};
   std::vector<RInterval> box;
   for (std::size_t i = 0; i < p.lo.size(); ++i) box.push_back({p.lo[i], p.hi[i]});
@@ -731,6 +859,44 @@ Rational witness_floor(const RMatrix& j, CNorm norm, const std::vector<Rational>
   return rational_floor(best * rational_pow2(kLowerGridBits)) / rational_pow2(kLowerGridBits);
 }
 
+// The effective pattern at x (active iff the pre-activation is > 0) when x
+// is generic: every hidden pre-activation is non-zero there, or zero together
+// with its gradient along the pattern. Layer by layer, the pre-activations
+// near x are then the affine forms whose values and gradients are propagated
+// here (a zero one is identically zero near x, so its activation is 0 whether
+// active or not), g is affine near x, and its Jacobian there is the
+// pattern's. nullopt otherwise.
+std::optional<ActivationPattern> generic_pattern(const Network& g, const std::vector<Rational>& x) {
+  const std::size_t d = g.input_dim;
+  std::vector<Rational> a = x;
+  RMatrix grad(d, std::vector<Rational>(d, Rational(0)));
+  for (std::size_t i = 0; i < d; ++i) grad[i][i] = 1;
+  ActivationPattern pattern;
+  for (std::size_t k = 0; k + 1 < g.layers.size(); ++k) {
+    const Layer& l = g.layers[k];
+    std::vector<Rational> z(l.out_dim());
+    RMatrix gz(l.out_dim(), std::vector<Rational>(d, Rational(0)));
+    pattern.active.emplace_back(l.out_dim(), 0);
+    for (std::size_t i = 0; i < l.out_dim(); ++i) {
+      z[i] = l.bias[i];
+      for (std::size_t j = 0; j < l.in_dim(); ++j) {
+        const Rational& w = l.weights[i][j];
+        if (w == 0) continue;
+        z[i] += w * a[j];
+        for (std::size_t c = 0; c < d; ++c) if (grad[j][c] != 0) gz[i][c] += w * grad[j][c];
+      }
+      if (z[i] > 0) { pattern.active[k][i] = 1; continue; }
+      if (z[i] == 0)
+        for (const Rational& v : gz[i]) if (v != 0) return std::nullopt;
+      z[i] = 0;
+      for (Rational& v : gz[i]) v = 0;
+    }
+    a = std::move(z);
+    grad = std::move(gz);
+  }
+  return pattern;
+}
+
 // The claimed lower must be exactly the witness's canonical value (so that a
 // certificate has one valid lower bound, and any other is refused).
 void check_lower(const Problem& p, const Json& cert, const Rational& lower) {
@@ -747,15 +913,15 @@ void check_lower(const Problem& p, const Json& cert, const Rational& lower) {
     x.push_back(number(pt[i], "witness point"));
     if (!p.unbounded && (x[i] < p.lo[i] || x[i] > p.hi[i])) throw Rejected{"the witness point lies outside the domain"};
   }
-  ExactTrace t = net_trace_exact(p.g, x);
-  if (!t.is_interior()) throw Rejected{"the witness point lies on a ReLU boundary"};
+  const std::optional<ActivationPattern> pattern = generic_pattern(p.g, x);
+  if (!pattern) throw Rejected{"the witness point lies on a ReLU boundary"};
   std::vector<Rational> v;
   if (w.contains("vector")) {
     const Json& vj = w["vector"];
     if (!vj.is_array()) throw Rejected{"the witness vector must be an array"};
     for (const Json& e : vj) v.push_back(number(e, "witness vector"));
   }
-  Rational canonical = witness_floor(restrict_free(net_jacobian_exact(p.g, t.pattern()), p), p.norm, v);
+  Rational canonical = witness_floor(restrict_free(net_jacobian_exact(p.g, *pattern), p), p.norm, v);
   if (lower > canonical) throw Rejected{"the witness does not reach the claimed lower bound"};
   if (lower != canonical) throw Rejected{"the claimed lower is not the witness's value " + rational_to_string(canonical)};
 }
@@ -794,6 +960,10 @@ CertLipschitzLeaves::CertLipschitzLeaves(const Network& g, const std::string& no
     } else if (method == "one-layer-regions") {
       RegionWalk w = region_walk(p, cert.at("tree"), none, std::nullopt);
       w.leaves_out = &impl_->regions;
+      w.walk();
+    } else if (method == "global-activation") {
+      ActivationWalk w(p, cert.at("tree"), none, std::nullopt);
+      w.leaves_out = &impl_->boxes;
       w.walk();
     } else {
       std::vector<RInterval> box;
@@ -844,6 +1014,10 @@ std::vector<std::pair<int, int>> cert_lipsdp_slopes(const Network& g, bool unbou
   return slopes;
 }
 
+std::optional<ActivationPattern> cert_lipschitz_generic_pattern(const Network& g, const std::vector<Rational>& x) {
+  return generic_pattern(g, x);
+}
+
 std::optional<Rational> cert_lipschitz_witness_floor(const std::vector<std::vector<Rational>>& jacobian,
                                                      const std::string& norm, const std::vector<Rational>& vector) {
   try {
@@ -853,13 +1027,29 @@ std::optional<Rational> cert_lipschitz_witness_floor(const std::vector<std::vect
   }
 }
 
-ClaimOutcome cert_lipschitz_verify(const Json& claim, const ClaimContext& context) {
+namespace {
+
+// The parameters: what cannot be read there is an "error" (claim.hpp), not a
+// rejected certificate.
+Problem load_problem_or_error(const Json& claim, const ClaimContext& context) {
+  const std::string where = context.claim_path.empty() ? "claim" : context.claim_path;
   try {
-    const Json& params = member(claim, "parameters");
-    Json cert;
-    if (claim.contains("certificate")) cert = claim["certificate"];
-    else cert = json_read_file_exact((fs::path(context.base_dir) / member(claim, "certificate_file").get<std::string>()).string());
-    Problem p = load_problem(params, context);
+    return load_problem(member(claim, "parameters"), context);
+  } catch (const Rejected& r) {
+    throw InputError(where, "parameters: " + r.reason);
+  } catch (const nlohmann::json::exception& e) {
+    throw InputError(where, std::string("parameters: ") + e.what());
+  }
+}
+
+}  // namespace
+
+ClaimOutcome cert_lipschitz_verify(const Json& claim, const ClaimContext& context) {
+  Problem p = load_problem_or_error(claim, context);
+  try {
+    const Json& params = claim.at("parameters");
+    // claim_resolve_certificate (claims.hpp) has replaced any certificate_file.
+    const Json& cert = member(claim, "certificate");
     if (member(cert, "norm").get<std::string>() != member(params, "norm").get<std::string>())
       throw Rejected{"the certificate's norm differs from the claim's"};
     Rational lower = number(member(cert, "lower"), "lower"), upper = number(member(cert, "upper"), "upper");
@@ -870,7 +1060,7 @@ ClaimOutcome cert_lipschitz_verify(const Json& claim, const ClaimContext& contex
     return {"holds", "exact check: " + rational_to_string(lower) + " <= L <= " + rational_to_string(upper)};
   } catch (const Rejected& r) {
     return {"rejected", r.reason};
-  } catch (const std::exception& e) {
+  } catch (const std::exception& e) {  // a malformed certificate member
     return {"rejected", e.what()};
   }
 }

@@ -30,8 +30,14 @@
 //   implicit for the single unbounded leaf).
 // - Norm checks: l1/linf column/row sums; l2 by sum of squares for one row or
 //   column, else an exact LDL^T proving U^2 I - A^T A positive semidefinite.
-// - Lower: the witness point lies in E, no hidden pre-activation is 0 there
-//   (exact), and the claimed lower equals floor(||J|| 2^64) / 2^64 for the
+// - Upper, "global-activation" (E = R^d, two or more hidden layers): see
+//   ActivationWalk: a tree of partial activation patterns fixed layer by
+//   layer; leaves pass the vertex/Clarke test with the unfixed neurons
+//   unstable, dropped nodes carry exact Motzkin certificates.
+// - Lower: the witness point lies in E and is generic (exact): every hidden
+//   pre-activation is non-zero there, or zero together with its gradient
+//   along the point's pattern (then identically zero nearby), so g is affine
+//   near it; and the claimed lower equals floor(||J|| 2^64) / 2^64 for the
 //   exact Jacobian J there (l2 with a vector output: ||J v|| / ||v|| for the
 //   given v), a value <= ||J|| <= L. Without a witness the lower must be 0.
 // - Canonical form: the certificate holds only the members the checker reads
@@ -39,37 +45,9 @@
 //   one value above, so every altered number is either refused or restates
 //   an equally valid partition.
 #pragma once
-#include <memory>
-#include <optional>
-
 #include "cert/claim.hpp"
-#include "net/network.hpp"
 
 namespace rl {
-
-// The exact leaf tests of a certificate's partition, as the checker runs them,
-// for producers that make the upper canonical (lib/lipschitz). g is the
-// clamp-free network; the domain is R^d (unbounded) or the box [lo, hi].
-// Throws on a malformed tree. No upper is read from `cert`.
-class CertLipschitzLeaves {
- public:
-  CertLipschitzLeaves(const Network& g, const std::string& norm, bool unbounded, const std::vector<Rational>& lo,
-                      const std::vector<Rational>& hi, const Json& cert);
-  std::size_t size() const;
-  // Every Jacobian the checker attributes to leaf i has norm <= u.
-  bool leaf_at_most(std::size_t i, const Rational& u) const;
-
- private:
-  struct Impl;
-  std::shared_ptr<Impl> impl_;
-};
-
-// The lower bound a certificate must state for a witness whose exact Jacobian
-// (free input columns only) is `jacobian`: floor(||J|| 2^64) / 2^64, or for
-// l2 with a vector output floor(||J v|| / ||v|| 2^64) / 2^64. nullopt when v
-// is zero or of the wrong size. norm: "l1", "l2" or "linf".
-std::optional<Rational> cert_lipschitz_witness_floor(const std::vector<std::vector<Rational>>& jacobian,
-                                                     const std::string& norm, const std::vector<Rational>& vector);
 
 ClaimOutcome cert_lipschitz_verify(const Json& claim, const ClaimContext& context);
 

@@ -3,6 +3,7 @@
 #include "cert/cert_lipsdp.hpp"
 
 #include "arith/error.hpp"
+#include "cert/producer_api.hpp"
 
 namespace rl {
 namespace {

@@ -18,9 +18,6 @@
 // ||E||_F^2 < sigma^2, all exact. Then lambda_min(S (-M) S) >= sigma - ||E||_2
 // >= sigma - ||E||_F > 0, so -M is positive definite (S is invertible).
 #pragma once
-#include <optional>
-#include <string>
-#include <utility>
 #include <vector>
 
 #include "io/json_exact.hpp"
@@ -28,36 +25,10 @@
 
 namespace rl {
 
-// Slope bounds [alpha, beta] per hidden neuron (layer order): [0, 1], or on a
-// box [1, 1] / [0, 0] for neurons that exact interval propagation over
-// [lo, hi] proves active / inactive there. Defined in cert_lipschitz.cpp (it
-// shares the exact propagation).
-std::vector<std::pair<int, int>> cert_lipsdp_slopes(const Network& g, bool unbounded, const std::vector<Rational>& lo,
-                                                    const std::vector<Rational>& hi);
-
-// -M(rho, t) exactly (N x N, dense).
-std::vector<std::vector<Rational>> cert_lipsdp_negated_lmi(const Network& g, const std::vector<std::pair<int, int>>& slopes,
-                                                           const Rational& rho, const std::vector<Rational>& t);
-
-struct LipsdpProof {
-  Rational rho;
-  std::vector<Rational> t;
-  Rational sigma;
-  std::vector<long> scale;               // S = diag(2^scale_i)
-  std::vector<std::vector<Rational>> r;  // row i holds R_ii, ..., R_i,N-1 (dyadic)
-};
-
-// nullopt when the proof shows M(rho, t) <= 0 (see the top), else why not.
-std::optional<std::string> cert_lipsdp_refutation(const Network& g, const std::vector<std::pair<int, int>>& slopes,
-                                                  const LipsdpProof& proof);
-
 // Reads {rho, t, sigma, scale, R, slopes} of a "lipsdp" certificate, requires
 // the slopes to be exactly those of cert_lipsdp_slopes, and checks the proof.
 // Returns rho (so sqrt(rho) >= L); throws InputError naming the failed check.
 Rational cert_lipsdp_check(const Network& g, bool unbounded, const std::vector<Rational>& lo, const std::vector<Rational>& hi,
                            const Json& cert);
-
-// JSON form of a proof (the members cert_lipsdp_check reads).
-Json cert_lipsdp_proof_json(const LipsdpProof& proof, const std::vector<std::pair<int, int>>& slopes);
 
 }  // namespace rl

@@ -19,7 +19,7 @@
 //                         cells}: the critical c at t proves c* sqrt(d) >= lower,
 //                         the cells prove c* sqrt(d) <= upper;
 //   quantity "variance_of_x1" with relation "equals_c" or "at_most_4c_over_d"
-//                         (math.md errata: c is not the variance): exact.
+//                         (docs/math.md errata: c is not the variance): exact.
 // subgaussian, parameters {distribution, check}:
 //   optimal_proxy (bound-in-range, {lower, upper, lambda_star}): the closed
 //     form (1, 1/3, 1, Kearns-Saul) and 2K(lambda*)/lambda*^2 both lie in
@@ -36,10 +36,11 @@
 
 #include <string>
 
+#include "arith/arb_bridge.hpp"
+#include "arith/constant.hpp"
 #include "arith/error.hpp"
+#include "arith/verdict.hpp"
 #include "cert/claim.hpp"
-#include "prob/arb_bridge.hpp"
-#include "prob/constant.hpp"
 
 namespace rl {
 namespace {
@@ -106,9 +107,9 @@ Interval verifier_bound(const BoundSpec& b, const Rational& t) {
 // Uniform staircase on [0, t_end] with `cells` cells; returns the first failing t or "".
 std::string staircase_failure(const std::function<Interval(const Rational&)>& tail,
                               const std::function<Interval(const Rational&)>& bound, const Rational& t_end,
-                              long cells) {
+                              long long cells) {
   if (cells < 1 || cells > 262144 || (cells & (cells - 1)) != 0)
-    throw InputError("certificate.cells", "must be a power of two in [1, 2^18] (the canonical grid)");
+    throw CertificateInvalid("certificate.cells must be a power of two in [1, 2^18] (the canonical grid)");
   Interval prev = tail(Rational(0));
   for (long i = 1; i <= cells; ++i) {
     Rational t = t_end * Rational(i, cells);
@@ -120,7 +121,7 @@ std::string staircase_failure(const std::function<Interval(const Rational&)>& ta
 
 // t_end ends the support on the grid: the tail is 0 at t_end and positive at
 // the previous grid point (a later t_end would only add cells of zeros).
-bool support_end(const std::function<Interval(const Rational&)>& tail, const Rational& t_end, long cells) {
+bool support_end(const std::function<Interval(const Rational&)>& tail, const Rational& t_end, long long cells) {
   return tail(t_end).upper() <= 0 && tail(t_end * Rational(cells - 1, cells)).lower() > 0;
 }
 
@@ -147,7 +148,7 @@ ClaimOutcome verify_concentration(const Json& claim, const ClaimContext&) {
   }
   if (quantity == "least_c_sqrt_d") {
     Rational lower = param_rational(p, "lower"), upper = param_rational(p, "upper");
-    Rational t = rational_from_json(cert.at("t"), "certificate.t");
+    Rational t = certificate_rational(cert, "t");
     // c(t) = t / sqrt(log(2/P)): c* sqrt d >= t sqrt(d / log(2/P(t))) with P at its lower end.
     Interval pt = tail(t);
     Interval lo = Interval(t, kPrec) * interval_sqrt(Interval(Rational(d), kPrec) /
@@ -156,19 +157,18 @@ ClaimOutcome verify_concentration(const Json& claim, const ClaimContext&) {
     // c* sqrt(d) <= upper iff P(t) <= 2 exp(-d t^2 / upper^2) for all t: the staircase with c = upper/sqrt(d).
     BoundSpec bu{"definition2", Constant{upper, Rational(1, d), ""}, d};
     std::string fail = staircase_failure(tail, [&](const Rational& s) { return verifier_bound(bu, s); },
-                                         rational_from_json(cert.at("t_end"), "certificate.t_end"), cert.at("cells").get<long>());
-    bool support_ok = measure != "gaussian" && support_end(tail, rational_from_json(cert.at("t_end"), "certificate.t_end"),
-                                                          cert.at("cells").get<long>());
+                                         certificate_rational(cert, "t_end"), certificate_integer(cert, "cells"));
+    bool support_ok = measure != "gaussian" && support_end(tail, certificate_rational(cert, "t_end"),
+                                                          certificate_integer(cert, "cells"));
     bool ok = lower_ok && fail.empty() && support_ok;
     return {ok ? "bound-in-range" : "rejected",
             "least c sqrt(d) for x_1: >= " + lo.lower_decimal(12) + " (at t = " + rational_to_string(t) + ")" +
                 (fail.empty() ? ", <= " + decimal_upper(upper, 12) + " on every cell" : ", upper fails at t = " + fail)};
   }
   if (expected == "violated" || cert.contains("t")) {
-    Rational t = rational_from_json(cert.at("t"), "certificate.t");
+    Rational t = certificate_rational(cert, "t");
     Interval pt = tail(t), bt = bound(t);
-    bool v = pt.lower() > bt.upper();
-    return {v ? "violated" : (pt.upper() <= bt.lower() ? "holds" : "inconclusive"),
+    return {verdict_name(verdict_of(pt, bt)),
             "t = " + rational_to_string(t) + ": tail in [" + pt.lower_decimal(12) + ", " + pt.upper_decimal(12) +
                 "], bound in [" + bt.lower_decimal(12) + ", " + bt.upper_decimal(12) + "]"};
   }
@@ -176,13 +176,13 @@ ClaimOutcome verify_concentration(const Json& claim, const ClaimContext&) {
     // P(|x_1| >= t) = erfc(t sqrt(d/2)) <= exp(-d t^2 / 2) <= the bound for
     // every t >= 0 when its rate is at most d/2: no staircase is needed, and
     // a certificate would be one nobody reads.
-    if (!cert.empty()) return {"rejected", "a Gaussian tail claim is proved without a certificate"};
+    if (!cert.empty()) throw CertificateInvalid("a Gaussian tail claim is proved without a certificate");
     bool analytic = b.form == "definition2" ? b.c.square() * Rational(d) >= 2 : b.c.square() >= 1;
     return {analytic ? "holds" : "inconclusive",
             analytic ? "every t >= 0: erfc(x) <= exp(-x^2) and the bound's rate <= d/2" : "the bound's rate exceeds d/2"};
   }
-  Rational t_end = rational_from_json(cert.at("t_end"), "certificate.t_end");
-  const long cells = cert.at("cells").get<long>();
+  Rational t_end = certificate_rational(cert, "t_end");
+  const long long cells = certificate_integer(cert, "cells");
   std::string fail = staircase_failure(tail, bound, t_end, cells);
   bool beyond = support_end(tail, t_end, cells);
   std::string why = "beyond t_end the tail is 0";
@@ -237,7 +237,7 @@ Dist dist_parse(const std::string& s) {
   throw InputError("parameters.distribution", "unknown distribution '" + s + "'");
 }
 
-// The closed-form optimal proxy (math.md): 1, 1/3, 1, Kearns-Saul.
+// The closed-form optimal proxy (docs/math.md): 1, 1/3, 1, Kearns-Saul.
 Interval closed_form_proxy(const Dist& x) {
   if (x.name == "uniform") return Interval(Rational(1, 3), kPrec);
   if (x.name != "bernoulli") return Interval(Rational(1), kPrec);
@@ -269,7 +269,7 @@ ClaimOutcome verify_subgaussian(const Json& claim, const ClaimContext&) {
   auto in_range = [](const Interval& v, const Rational& lo, const Rational& hi) { return v.lower() >= lo && v.upper() <= hi; };
   if (check == "optimal_proxy") {
     Rational lo = param_rational(p, "lower"), hi = param_rational(p, "upper");
-    Rational ls = rational_from_json(cert.at("lambda_star"), "certificate.lambda_star");
+    Rational ls = certificate_rational(cert, "lambda_star");
     Interval attained = ratio_at(x, ls);
     bool ok = in_range(proxy, lo, hi) && in_range(attained, lo, hi);
     return {ok ? "bound-in-range" : "violated", "closed form in [" + proxy.lower_decimal(15) + ", " + proxy.upper_decimal(15) +
@@ -281,7 +281,7 @@ ClaimOutcome verify_subgaussian(const Json& claim, const ClaimContext&) {
     if (check == "definition5") { Rational s = param_rational(p, "sigma"); s2 = s * s; }
     else s2 = x.name == "bernoulli" ? Rational(1, 4) : Rational(1);  // (b-a)^2/4: [0,1] or [-1,1]
     if (x.name == "gaussian" && check == "hoeffding") throw InputError("parameters.distribution", "Hoeffding needs a bounded variable");
-    std::string v = proxy.upper() <= s2 ? "holds" : proxy.lower() > s2 ? "violated" : "inconclusive";
+    std::string v = verdict_name(verdict_of(proxy.lower(), proxy.upper(), s2));
     return {v, "proxy in [" + proxy.lower_decimal(15) + ", " + proxy.upper_decimal(15) + "] vs sigma^2 = " + rational_to_string(s2)};
   }
   if (check == "lemma1") {
@@ -290,7 +290,7 @@ ClaimOutcome verify_subgaussian(const Json& claim, const ClaimContext&) {
     std::string fail = staircase_failure(
         [&](const Rational& t) { return abs_tail(x, t); },
         [&](const Rational& t) { return Interval::from_int(2, kPrec) * interval_exp(-Interval(t * t / (2 * s2), kPrec)); },
-        m, cert.at("cells").get<long>());
+        m, certificate_integer(cert, "cells"));
     return {fail.empty() ? "holds" : "inconclusive",
             fail.empty() ? "P(|X-EX| >= t) <= 2exp(-t^2/(2 sigma^2)) for every t (tail 0 beyond " + rational_to_string(m) + ")"
                          : "cell ending at t = " + fail + " not proved"};
@@ -298,7 +298,7 @@ ClaimOutcome verify_subgaussian(const Json& claim, const ClaimContext&) {
   if (check == "lemma2") {
     long n = p.at("n").get<long>();
     if (n < 1 || n > 1000000) throw InputError("parameters.n", "must be in [1, 10^6]");
-    Rational ls = rational_from_json(cert.at("lambda_star"), "certificate.lambda_star");
+    Rational ls = certificate_rational(cert, "lambda_star");
     // Mean of n copies at Lambda = n l*: log-MGF = n K(l*) (MGF product), ratio = 2 n K(l*) / (n l*)^2.
     Interval product = Interval::from_int(2 * n, kPrec) * verifier_log_mgf(x, ls) / Interval(Rational(n * n) * ls * ls, kPrec);
     Interval lemma = proxy / Interval::from_int(n, kPrec);

@@ -27,7 +27,7 @@
 #include "arith/error.hpp"
 #include "cert/claim.hpp"
 #include "cert/claim_path.hpp"
-#include "net/eval.hpp"
+#include "net/eval_exact.hpp"
 #include "net/load.hpp"
 
 namespace rl {
@@ -420,9 +420,26 @@ ClaimOutcome check_counterexample(const Problem& p, const Json& point_json, cons
   return {"rejected", "the counterexample's exact output is safe"};
 }
 
+ClaimOutcome verify_certificate(const Problem& p, const Json& claim, const std::string& where);
+
+// The parameters first: what cannot be read there is an "error"; then the
+// certificate, where any failure to read it is a "rejected" (claim.hpp).
 ClaimOutcome verify_robustness(const Json& claim, const ClaimContext& ctx) {
   const std::string where = ctx.claim_path.empty() ? "claim" : ctx.claim_path;
-  Problem p = problem_from_claim(claim, ctx);
+  Problem p;
+  try {
+    p = problem_from_claim(claim, ctx);
+  } catch (const nlohmann::json::exception& e) {
+    throw InputError(where, std::string("parameters: ") + e.what());
+  }
+  try {
+    return verify_certificate(p, claim, where);
+  } catch (const std::exception& e) {  // a malformed certificate member
+    return {"rejected", e.what()};
+  }
+}
+
+ClaimOutcome verify_certificate(const Problem& p, const Json& claim, const std::string& where) {
   if (!claim.contains("certificate") || !claim["certificate"].is_object()) return {"rejected", "no certificate"};
   const Json& cert = claim["certificate"];
   if (cert.contains("counterexample")) {

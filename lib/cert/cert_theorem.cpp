@@ -1,5 +1,5 @@
 // Trusted verifier for claim kind "theorem": statements about the
-// Bubeck–Sellke theorem's constants (seed App. B Thm 3, math.md), re-derived
+// Bubeck–Sellke theorem's constants (seed App. B Thm 3, docs/math.md), re-derived
 // here from the claim's parameters alone.
 //
 // Independence: this file does not use lib/theorem. It evaluates each formula
@@ -92,9 +92,8 @@ Interval bound_squared(const Reader& r, bool seed, mpfr_prec_t prec) {
 ClaimOutcome verify_bound(const Reader& r, const Json& claim) {
   bool seed = r.seed();
   if (!seed && log_argument(r, seed) <= 1) return {"violated", "log(60WJ/eps) <= 0: the NeurIPS statement is defective here"};
-  if (!claim.contains("certificate")) throw InputError(r.where, "a bound claim needs certificate.lower and certificate.upper");
-  Rational lo = rational_from_json(claim["certificate"].at("lower"), r.where + ": certificate.lower");
-  Rational hi = rational_from_json(claim["certificate"].at("upper"), r.where + ": certificate.upper");
+  const Json& cert = claim.contains("certificate") ? claim["certificate"] : Json::object();
+  Rational lo = certificate_rational(cert, "lower"), hi = certificate_rational(cert, "upper");
   if (lo < 0 || lo > hi) return {"rejected", "certificate needs 0 <= lower <= upper"};
   Decided above_lo = decide([&](mpfr_prec_t p) { return bound_squared(r, seed, p) - Interval(lo * lo, p); });
   Decided below_hi = decide([&](mpfr_prec_t p) { return Interval(hi * hi, p) - bound_squared(r, seed, p); });

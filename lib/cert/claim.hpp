@@ -9,6 +9,7 @@
 #pragma once
 #include <functional>
 #include <map>
+#include <stdexcept>
 #include <string>
 
 #include "io/json_exact.hpp"
@@ -19,6 +20,23 @@ struct ClaimOutcome {
   std::string verdict;   // "holds", "violated", "bound-in-range", "rejected" (certificate invalid), ...
   std::string detail;    // one line: what was checked, the numbers
 };
+
+// One failure semantics for every kind (proofs/schema.md, "Verdicts"):
+// - "error": the claim cannot be checked as stated. Its envelope or
+//   parameters are malformed, or a file it names (the model, a
+//   certificate_file) is missing or unreadable. Verifiers throw InputError.
+// - "rejected": the claim can be checked and its certificate is not a proof
+//   of it: a member missing, malformed, unexpected, or a check that fails.
+//   Verifiers return it, or throw CertificateInvalid (claim_verify maps it).
+struct CertificateInvalid : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+// A certificate member, as a rational or an integer; CertificateInvalid
+// naming "certificate.<key>" when it is absent or not one.
+const Json& certificate_member(const Json& certificate, const std::string& key);
+Rational certificate_rational(const Json& certificate, const std::string& key);
+long long certificate_integer(const Json& certificate, const std::string& key);
 
 struct ClaimContext {
   std::string claim_path;   // the claim file

@@ -1,5 +1,6 @@
 #include "cert/claim_path.hpp"
 
+#include <cctype>
 #include <filesystem>
 #include <vector>
 
@@ -23,6 +24,22 @@ std::string claim_resolve_path(const std::string& path, const ClaimContext& ctx,
   }
   throw InputError(where, "'" + path + "' exists neither beside the claim nor under the repository root (looked in " +
                               tried + ")");
+}
+
+std::string claim_path_for(const std::string& file, const std::string& claim_path) {
+  namespace fs = std::filesystem;
+  const fs::path target = fs::weakly_canonical(fs::absolute(file));
+  const fs::path folder = fs::weakly_canonical(fs::absolute(claim_path)).parent_path();
+  const fs::path relative = target.lexically_relative(folder);
+  return relative.empty() ? target.string() : relative.generic_string();
+}
+
+std::string claim_id_for(const std::string& claim_path) {
+  std::string id = std::filesystem::path(claim_path).stem().string();
+  for (char& c : id)
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '.' && c != '_' && c != ':' && c != '/' && c != '-') c = '-';
+  if (id.empty() || !std::isalnum(static_cast<unsigned char>(id.front()))) id = "claim-" + id;
+  return id;
 }
 
 }  // namespace rl

@@ -1,9 +1,25 @@
 #include "cert/claim_replay.hpp"
 
 #include <chrono>
+#include <filesystem>
 #include <map>
 
+#include "arith/error.hpp"
+
 namespace rl {
+
+ClaimReport claim_replay(const Json& claim, const std::string& path) {
+  return claim_check(claim, path, claim_repo_root_find(path));
+}
+
+std::string claim_replay_written(const std::string& path) {
+  const ClaimReport report = claim_replay(json_read_file_exact(path), path);
+  if (report.passed) return report.detail;
+  std::error_code ignored;
+  std::filesystem::remove(path, ignored);
+  throw InputError(path, "the certificate does not replay (verdict " + report.verdict + ", expected " + report.expected +
+                             ": " + report.detail + "); not written");
+}
 
 void claim_replay_one(const std::string& path, bool named, const std::string& repo_root, std::vector<TimedClaimReport>& out,
                       std::vector<std::string>& skipped) {

@@ -1,4 +1,4 @@
-// The replay of a list of claim files, as `robustlaw check` reports it: one
+// The replay of claim files, as `robustlaw check` reports it: one
 // report per file with its wall time, duplicate ids marked failed, and the
 // JSON summary that `robustlaw check --json` prints. The command line and
 // the Python module share it; the verdicts come from claim_check alone.
@@ -15,6 +15,18 @@ struct TimedClaimReport {
   ClaimReport report;
   double seconds = 0;  // wall time, for the report only
 };
+
+// Replays `claim` the way `robustlaw check` will once it is written to
+// `path`: from the claim's own location (relative paths beside it, the
+// repository root found above it). The report's `passed` says whether it
+// would pass.
+ClaimReport claim_replay(const Json& claim, const std::string& path);
+
+// For producers, after writing a claim to `path`: reads the file back and
+// replays it as `robustlaw check PATH` does. When it does not pass, the file
+// is removed and an InputError names it with the checker's verdict and
+// detail. Returns the replay's detail.
+std::string claim_replay_written(const std::string& path);
 
 // Checks one *.json file and appends its report to `out`; a file that is
 // valid JSON without the claim schema is appended to `skipped` instead when

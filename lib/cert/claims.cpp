@@ -111,6 +111,8 @@ ClaimOutcome claim_verify(const Json& claim, const ClaimContext& context) {
     ClaimOutcome outcome = it->second(claim, context);
     if (outcome.verdict.empty()) return {"error", context.claim_path + ": the \"" + kind + "\" verifier returned no verdict"};
     return outcome;
+  } catch (const CertificateInvalid& e) {
+    return {"rejected", e.what()};
   } catch (const std::exception& e) {
     std::string message = e.what();
     // InputError messages already start with the file; others get it here.

@@ -2,9 +2,10 @@
 // the claim's kind (proofs/schema.md documents the format).
 //
 // A claim passes when its verifier's verdict equals the file's "expected"
-// verdict. A verifier exception (bad parameters, a malformed certificate) is
-// never fatal: it becomes the verdict "error" with the claim named, so a
-// replay of a whole folder always runs to the end.
+// verdict. A verifier exception is never fatal: CertificateInvalid becomes
+// "rejected", any other (bad parameters, a missing model) "error" with the
+// claim named (claim.hpp states the rule), so a replay of a whole folder
+// always runs to the end.
 #pragma once
 #include <string>
 #include <vector>
@@ -39,8 +40,9 @@ Json claim_resolve_certificate(const Json& claim, const std::string& path);
 // claim's own folder when there is none.
 std::string claim_repo_root_find(const std::string& path);
 
-// Runs the registered verifier on a validated, resolved claim. Exceptions
-// become ClaimOutcome{"error", "<path>: <message>"}.
+// Runs the registered verifier on a validated, resolved claim.
+// CertificateInvalid becomes ClaimOutcome{"rejected", message}, any other
+// exception ClaimOutcome{"error", "<path>: <message>"}.
 ClaimOutcome claim_verify(const Json& claim, const ClaimContext& context);
 
 // Validates, resolves and verifies a parsed claim file; never throws for a bad

@@ -43,26 +43,54 @@ RationalBox box_parse(const std::string& text, std::size_t dim, const std::strin
   return box;
 }
 
-std::vector<RationalBox> box_partition(const RationalBox& box, std::size_t pieces) {
+BoxPartition box_partition_tree(const RationalBox& box, std::size_t pieces) {
   // Max-heap on the widest side, so that the pieces stay about equally wide.
+  // Node k is a box; a split node records its axis and its two children.
+  struct Node {
+    RationalBox box;
+    long axis = -1;
+    std::size_t left = 0, right = 0;
+  };
   using Entry = std::pair<Rational, std::size_t>;
-  std::vector<RationalBox> boxes{box};
+  std::vector<Node> nodes{Node{box}};
   std::priority_queue<Entry> queue;
-  std::size_t axis = 0;
+  std::size_t axis = 0, leaves = 1;
   queue.push({widest_side(box, axis), 0});
-  while (boxes.size() < pieces && queue.top().first > 0) {
-    std::size_t index = queue.top().second;
+  while (leaves < pieces && queue.top().first > 0) {
+    const std::size_t index = queue.top().second;
     queue.pop();
-    widest_side(boxes[index], axis);
-    RationalBox right = boxes[index];
-    Rational mid = (boxes[index].lo[axis] + boxes[index].hi[axis]) / 2;
-    boxes[index].hi[axis] = mid;
-    right.lo[axis] = mid;
-    boxes.push_back(std::move(right));
-    queue.push({widest_side(boxes[index], axis), index});
-    queue.push({widest_side(boxes.back(), axis), boxes.size() - 1});
+    widest_side(nodes[index].box, axis);
+    RationalBox low = nodes[index].box, high = nodes[index].box;
+    const Rational mid = (low.lo[axis] + low.hi[axis]) / 2;
+    low.hi[axis] = mid;
+    high.lo[axis] = mid;
+    nodes[index].axis = static_cast<long>(axis);
+    nodes[index].left = nodes.size();
+    nodes[index].right = nodes.size() + 1;
+    nodes.push_back(Node{std::move(low)});
+    nodes.push_back(Node{std::move(high)});
+    ++leaves;
+    queue.push({widest_side(nodes[nodes.size() - 2].box, axis), nodes.size() - 2});
+    queue.push({widest_side(nodes.back().box, axis), nodes.size() - 1});
   }
-  return boxes;
+  BoxPartition out;
+  std::vector<std::size_t> stack{0};  // preorder: the lower half before the upper
+  while (!stack.empty()) {
+    const Node& n = nodes[stack.back()];
+    stack.pop_back();
+    out.tree.push_back(n.axis);
+    if (n.axis < 0) {
+      out.pieces.push_back(n.box);
+      continue;
+    }
+    stack.push_back(n.right);
+    stack.push_back(n.left);
+  }
+  return out;
+}
+
+std::vector<RationalBox> box_partition(const RationalBox& box, std::size_t pieces) {
+  return box_partition_tree(box, pieces).pieces;
 }
 
 }  // namespace rl

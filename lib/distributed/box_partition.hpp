@@ -24,4 +24,14 @@ RationalBox box_parse(const std::string& text, std::size_t dim, const std::strin
 
 std::vector<RationalBox> box_partition(const RationalBox& box, std::size_t pieces);
 
+// The same pieces with the splits that make them: `tree` lists, in preorder,
+// for each node the axis whose side it halves at the exact midpoint (lower
+// half first) or -1 for a leaf; `pieces` are the leaves in that order. The
+// checker walks the tree to prove that the pieces cover the box.
+struct BoxPartition {
+  std::vector<RationalBox> pieces;
+  std::vector<long> tree;
+};
+BoxPartition box_partition_tree(const RationalBox& box, std::size_t pieces);
+
 }  // namespace rl

@@ -21,7 +21,7 @@ using Clock = std::chrono::steady_clock;
 
 Json outcome_to_json(const PieceOutcome& p) {
   return Json{{"lower", rational_to_string(p.lower)}, {"upper", rational_to_string(p.upper)},
-              {"lower_method", p.lower_method}, {"upper_method", p.upper_method}, {"status", p.status},
+              {"lower_method", p.lower_method}, {"upper_method", p.upper_method}, {"status", search_status_name(p.status)},
               {"nodes", p.nodes}, {"seconds", p.seconds}, {"certificate", p.certificate}};
 }
 
@@ -31,7 +31,7 @@ void outcome_from_json(const Json& j, PieceOutcome& p) {
   p.upper = rational_parse(j["upper"].get<std::string>(), "worker upper");
   p.lower_method = j["lower_method"].get<std::string>();
   p.upper_method = j["upper_method"].get<std::string>();
-  p.status = j["status"].get<std::string>();
+  p.status = search_status_parse(j["status"].get<std::string>(), "worker status");
   p.nodes = j["nodes"].get<std::uint64_t>();
   p.seconds = j["seconds"].get<double>();
   p.certificate = j["certificate"];
@@ -70,6 +70,7 @@ Json run_piece(const Network& net, LipschitzOptions options, const RationalBox* 
 // cannot raise the maximum or when time is up.
 struct Queue {
   std::vector<PieceOutcome> outcomes;
+  std::vector<long> tree;  // the partition's split tree (box_partition_tree)
   std::vector<Rational> clarke;
   std::vector<std::size_t> order;
   std::size_t next = 0, pruned = 0, not_run = 0;
@@ -82,12 +83,14 @@ struct Queue {
       std::size_t i = order[next++];
       PieceOutcome& p = outcomes[i];
       bool prune = !global && clarke[i] <= best_lower;
-      if (prune || Clock::now() >= deadline) {
+      // The global piece has no Clarke bound to fall back on (R^d): it always
+      // runs, with whatever time is left, and reports its certified pair.
+      if (prune || (!global && Clock::now() >= deadline)) {
         p.lower = 0;
         p.upper = clarke[i];
         p.lower_method = "none";
         p.upper_method = "clarke-interval";
-        p.status = prune ? "pruned" : "not-run";
+        p.run = prune ? PieceRun::Pruned : PieceRun::NotRun;
         ++(prune ? pruned : not_run);
         continue;
       }
@@ -109,8 +112,12 @@ Queue make_queue(const Network& net, const LipschitzOptions& options, const Dist
   q.deadline = Clock::now() + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(limit));
   std::vector<RationalBox> boxes;
   if (q.global) boxes.push_back(RationalBox{});
-  else boxes = box_partition(RationalBox{options.domain.lo, options.domain.hi},
-                             d.pieces ? d.pieces : std::max<std::size_t>(8, 8 * std::size_t(std::max(1, ranks - 1))));
+  else {
+    BoxPartition partition = box_partition_tree(RationalBox{options.domain.lo, options.domain.hi},
+                                                d.pieces ? d.pieces : std::max<std::size_t>(8, 8 * std::size_t(std::max(1, ranks - 1))));
+    boxes = std::move(partition.pieces);
+    q.tree = std::move(partition.tree);
+  }
   for (RationalBox& b : boxes) {
     q.clarke.push_back(q.global ? Rational(0) : piece_clarke_upper(net, options.norm, b));
     q.outcomes.emplace_back();
@@ -120,6 +127,28 @@ Queue make_queue(const Network& net, const LipschitzOptions& options, const Dist
   std::iota(q.order.begin(), q.order.end(), 0);
   std::stable_sort(q.order.begin(), q.order.end(), [&](std::size_t a, std::size_t b) { return q.clarke[a] > q.clarke[b]; });
   return q;
+}
+
+// The pieces that were not searched (pruned, not run) get a one-leaf
+// certificate of their Clarke bound, made canonical, which is then their upper.
+void certify_unsearched(const Network& net, const LipschitzOptions& options, Queue& q) {
+  for (PieceOutcome& p : q.outcomes)
+    if (p.run != PieceRun::Searched && p.certificate.is_null()) piece_clarke_certificate(net, options, p);
+}
+
+// A global domain is one piece: its own lipschitz certificate. A box: the
+// union certificate, or certificate_error naming a piece without one.
+void union_certificate(const Queue& q, LipschitzResult& r) {
+  if (q.global) {
+    r.certificate = q.outcomes.front().certificate;
+    if (r.certificate.is_null()) r.certificate_error = "the search made no certificate";
+    return;
+  }
+  r.certificate = lipschitz_pieces_certificate(q.tree, q.outcomes);
+  for (std::size_t i = 0; i < q.outcomes.size() && r.certificate.is_null(); ++i)
+    if (q.outcomes[i].certificate.is_null())
+      r.certificate_error = "piece " + std::to_string(i) + (q.outcomes[i].run == PieceRun::Searched ? " (searched)" : " (Clarke bound only)") +
+                            " has no certificate";
 }
 
 #ifdef ROBUSTLAW_HAVE_MPI
@@ -227,10 +256,10 @@ DistributedResult lipschitz_distributed(const MpiSession& session, const Network
 #endif
   }
   out.is_master = session.rank() == 0;
+  if (options.want_certificate) certify_unsearched(net, options, q);
   out.result = lipschitz_combine(q.outcomes, options.rel_gap);
   out.result.seconds = std::chrono::duration<double>(Clock::now() - start).count();
-  if (options.want_certificate)
-    out.result.certificate = lipschitz_pieces_certificate(RationalBox{options.domain.lo, options.domain.hi}, options.norm, q.outcomes);
+  if (options.want_certificate) union_certificate(q, out.result);
   out.pieces = q.outcomes.size();
   out.pruned = q.pruned;
   out.not_run = q.not_run;

@@ -16,7 +16,13 @@
 // The master combines the pieces (lipschitz_combine): the result is as sound
 // as each piece's. Pieces left when time runs out count with their Clarke
 // bound. With a single rank the master runs the pieces
-// itself. A global domain is one piece (it is not split).
+// itself. A global domain is one piece (it is not split), and it always runs.
+// With want_certificate, the pieces that were not searched get a canonical
+// one-leaf certificate of their Clarke bound (which is then their upper), and
+// result.certificate is the "lipschitz-box-union" certificate (split tree and
+// one certificate per piece; lipschitz_pieces_certificate), or for a global
+// domain the one piece's "lipschitz" certificate; null with certificate_error
+// when some piece has none.
 // Every rank must call it with the same network and options.
 #pragma once
 #include <cstddef>

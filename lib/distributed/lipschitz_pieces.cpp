@@ -2,8 +2,11 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
 
 #include "arith/error.hpp"
+#include "lipschitz/certificate_canonical.hpp"
+#include "lipschitz/problem.hpp"
 #include "net/eval.hpp"
 
 namespace rl {
@@ -35,7 +38,7 @@ LipschitzResult lipschitz_combine(const std::vector<PieceOutcome>& pieces, const
   LipschitzResult r;
   r.lower = 0;
   r.upper = 0;
-  std::string other_status;
+  std::optional<SearchStatus> other_status;
   bool out_of_time = false, first = true;
   for (const PieceOutcome& p : pieces) {
     if (first || p.lower > r.lower) {
@@ -48,31 +51,42 @@ LipschitzResult lipschitz_combine(const std::vector<PieceOutcome>& pieces, const
     }
     first = false;
     r.nodes += p.nodes;
-    if (p.status == "time-limit" || p.status == "not-run") out_of_time = true;
-    else if (p.status != "converged" && p.status != "pruned" && other_status.empty()) other_status = p.status;
+    if (p.run == PieceRun::NotRun || (p.run == PieceRun::Searched && p.status == SearchStatus::TimeLimit)) out_of_time = true;
+    else if (p.run == PieceRun::Searched && p.status != SearchStatus::Converged && !other_status) other_status = p.status;
   }
-  if (r.upper <= r.lower * (1 + rel_gap)) r.status = "converged";
-  else if (out_of_time) r.status = "time-limit";
-  else r.status = other_status.empty() ? "not-converged" : other_status;
+  if (r.upper <= r.lower * (1 + rel_gap)) r.status = SearchStatus::Converged;
+  else if (out_of_time) r.status = SearchStatus::TimeLimit;
+  else r.status = other_status.value_or(SearchStatus::NotConverged);
   return r;
 }
 
-Json lipschitz_pieces_certificate(const RationalBox& domain, Norm norm, const std::vector<PieceOutcome>& pieces) {
-  auto box_json = [](const RationalBox& b) {
-    Json lo = Json::array(), hi = Json::array();
-    for (const Rational& q : b.lo) lo.push_back(rational_to_string(q));
-    for (const Rational& q : b.hi) hi.push_back(rational_to_string(q));
-    return Json{{"lo", lo}, {"hi", hi}};
-  };
+bool piece_clarke_certificate(const Network& net, const LipschitzOptions& options, PieceOutcome& p) {
+  LipschitzOptions piece = options;
+  piece.domain.global = false;
+  piece.domain.lo = p.box.lo;
+  piece.domain.hi = p.box.hi;
+  LipschitzResult r;
+  r.lower = 0;
+  r.upper = p.upper;
+  r.certificate = Json{{"method", "box-partition"}, {"bounds", "interval"}, {"norm", norm_name(options.norm)},
+                       {"lower", "0"}, {"upper", rational_to_string(p.upper)}, {"tree", Json::array({-1})}};
+  if (!lipschitz_certificate_canonicalize(lipschitz_problem(net, piece), r)) return false;
+  p.upper = r.upper;
+  p.certificate = r.certificate;
+  return true;
+}
+
+Json lipschitz_pieces_certificate(const std::vector<long>& tree, const std::vector<PieceOutcome>& pieces) {
   Json list = Json::array();
+  Rational lower = 0, upper = 0;
   for (const PieceOutcome& p : pieces) {
-    Json piece{{"box", box_json(p.box)}, {"lower", rational_to_string(p.lower)}, {"upper", rational_to_string(p.upper)},
-               {"lower_method", p.lower_method}, {"upper_method", p.upper_method}, {"status", p.status}};
-    if (!p.certificate.is_null()) piece["certificate"] = p.certificate;
-    list.push_back(piece);
+    if (p.certificate.is_null()) return nullptr;
+    list.push_back(p.certificate);
+    // The values the checker reads: the pieces' own certificates.
+    lower = std::max(lower, rational_from_json(p.certificate.at("lower"), "piece certificate lower"));
+    upper = std::max(upper, rational_from_json(p.certificate.at("upper"), "piece certificate upper"));
   }
-  return Json{{"kind", "lipschitz-box-union"}, {"norm", norm_name(norm)}, {"domain", box_json(domain)},
-              {"rule", "L on the box = max over the pieces, which cover it"}, {"pieces", list}};
+  return Json{{"lower", rational_to_string(lower)}, {"upper", rational_to_string(upper)}, {"tree", tree}, {"pieces", list}};
 }
 
 }  // namespace rl

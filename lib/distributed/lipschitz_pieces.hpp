@@ -5,7 +5,8 @@
 //   max_i lower_i <= L = max_i L_i <= max_i upper_i,
 // so lipschitz_combine returns a sound pair for the whole box. A piece that
 // was not searched carries its Clarke-interval upper bound (piece_clarke_upper)
-// and lower 0, which keeps the combination sound.
+// and lower 0, which keeps the combination sound; with a certificate, that
+// bound is itself certified (piece_clarke_certificate).
 #pragma once
 #include <cstdint>
 #include <string>
@@ -18,11 +19,15 @@
 
 namespace rl {
 
+// Whether a piece was searched, or carries its Clarke bound only.
+enum class PieceRun { Searched, Pruned, NotRun };
+
 struct PieceOutcome {
   RationalBox box;
   Rational lower = 0, upper = 0;
   std::string lower_method, upper_method;
-  std::string status;  // the engine's status, or "pruned" / "not-run" (Clarke bound only)
+  PieceRun run = PieceRun::Searched;
+  SearchStatus status = SearchStatus::NotConverged;  // the search's, when run == Searched
   std::uint64_t nodes = 0;
   double seconds = 0;
   Json certificate;
@@ -38,7 +43,19 @@ Rational piece_clarke_upper(const Network& net, Norm norm, const RationalBox& bo
 // first piece's non-converged status. Nodes add up; seconds is left to the caller.
 LipschitzResult lipschitz_combine(const std::vector<PieceOutcome>& pieces, const Rational& rel_gap);
 
-// The pieces' certificates gathered into one JSON object.
-Json lipschitz_pieces_certificate(const RationalBox& domain, Norm norm, const std::vector<PieceOutcome>& pieces);
+// For a piece that was not searched (pruned, or not run in time): a
+// one-leaf "box-partition" certificate of the lipschitz kind whose upper is
+// the canonical grid value for the checker's exact leaf test, at most
+// `clarke_upper` (piece_clarke_upper bounds the same enclosure outward).
+// Sets p.certificate and p.upper; false (p unchanged) when the exact test
+// does not confirm it.
+bool piece_clarke_certificate(const Network& net, const LipschitzOptions& options, PieceOutcome& p);
+
+// The certificate of kind "lipschitz-box-union" (lib/cert/cert_lipschitz_union.cpp):
+// {lower, upper, tree, pieces} with `tree` the split tree of the partition
+// (box_partition_tree) and `pieces` each leaf's lipschitz certificate, in
+// preorder; lower and upper are the largest over the pieces. Null when some
+// piece has no certificate.
+Json lipschitz_pieces_certificate(const std::vector<long>& tree, const std::vector<PieceOutcome>& pieces);
 
 }  // namespace rl

@@ -26,6 +26,7 @@
 #include <cstddef>
 #include <cmath>
 #include <memory>
+#include <optional>
 #include <queue>
 #include <random>
 #include <thread>
@@ -36,6 +37,7 @@
 #include <oneapi/tbb/task_arena.h>
 
 #include "lipschitz/certificate_canonical.hpp"
+#include "lipschitz/global_activation.hpp"
 #include "lipschitz/global_one_layer.hpp"
 #include "lipschitz/lipsdp.hpp"
 #include "lipschitz/matrix_norm.hpp"
@@ -144,8 +146,7 @@ class BranchAndBound {
     certify_candidates();
     if (!p_.unbounded) open_.push({e.upper, 0, root, e.excluded});
     else stuck_max_ = e.upper;  // R^d: a single leaf, every neuron unstable
-    std::string status = search();
-    return finish(res, status);
+    return finish(res, search());
   }
 
  private:
@@ -330,12 +331,12 @@ class BranchAndBound {
     candidates_.clear();
   }
 
-  std::string stop_reason() const {
-    if (o_.stop && o_.stop->load()) return "interrupted";
-    if (elapsed() >= o_.time_limit_seconds) return "time-limit";
-    if (o_.node_limit && nodes_ >= o_.node_limit) return "node-limit";
-    if (o_.max_memory_bytes && memory_estimate() > o_.max_memory_bytes) return "memory-limit";
-    return "";
+  std::optional<SearchStatus> stop_reason() const {
+    if (o_.stop && o_.stop->load()) return SearchStatus::Interrupted;
+    if (elapsed() >= o_.time_limit_seconds) return SearchStatus::TimeLimit;
+    if (o_.node_limit && nodes_ >= o_.node_limit) return SearchStatus::NodeLimit;
+    if (o_.max_memory_bytes && memory_estimate() > o_.max_memory_bytes) return SearchStatus::MemoryLimit;
+    return std::nullopt;
   }
 
   // Bytes held by the frontier and the partition tree: each open node owns a
@@ -357,12 +358,11 @@ class BranchAndBound {
 
   double current_upper() const { return std::fmax(stuck_max_, open_.empty() ? 0.0 : open_.top().upper); }
 
-  std::string search() {
+  SearchStatus search() {
     while (true) {
       double thr = threshold();
-      if (open_.empty() || open_.top().upper <= thr) return stuck_max_ <= thr ? "converged" : "not-converged";
-      std::string reason = stop_reason();
-      if (!reason.empty()) return reason;
+      if (open_.empty() || open_.top().upper <= thr) return stuck_max_ <= thr ? SearchStatus::Converged : SearchStatus::NotConverged;
+      if (std::optional<SearchStatus> reason = stop_reason()) return *reason;
       report_progress();
       // The batch: children of up to kBatchParents nodes above the threshold.
       std::vector<std::pair<int, Cell>> children;
@@ -431,7 +431,7 @@ class BranchAndBound {
     write_tree(t.child + 1, shape, leaf_bounds);
   }
 
-  LipschitzResult finish(LipschitzResult res, const std::string& status) {
+  LipschitzResult finish(LipschitzResult res, SearchStatus status) {
     double upper = current_upper();
     const Rational prune_level = std::max(lower_, o_.prune_lower);
     std::uint64_t leaves = 0, pruned = 0;
@@ -440,11 +440,11 @@ class BranchAndBound {
     res.upper = bound_rational(upper);
     res.lower = lower_;
     res.status = status;
-    if (status == "converged" && res.upper > prune_level * (1 + o_.rel_gap)) res.status = "not-converged";
+    if (status == SearchStatus::Converged && res.upper > prune_level * (1 + o_.rel_gap)) res.status = SearchStatus::NotConverged;
     res.upper_method = p_.unbounded ? "vertex-pattern/Clarke bound over R^d (every neuron unstable)"
                                     : "branch and bound: vertex-pattern Jacobians (outward DInterval) or Clarke interval per leaf";
     if (!std::isfinite(upper)) {
-      res.status = "unbounded-in-double";
+      res.status = SearchStatus::UnboundedInDouble;
       res.upper_method = "product of the layers' magnitude norms (exact rationals): the double bounds overflow";
     }
     res.lower_method = witness_ ? "witness point: interval-certified Jacobian norm at a point interior to a linear region"
@@ -474,24 +474,34 @@ class BranchAndBound {
 
 namespace {
 
+using ExactSearch = bool (*)(const LipProblem&, const LipschitzOptions&, LipschitzResult&);
+
+// On R^d without a clamp: region enumeration (one hidden layer) or activation branching (more).
+ExactSearch exact_search(const LipProblem& p) {
+  if (global_one_layer_applies(p)) return global_one_layer_bound;
+  if (global_activation_applies(p)) return global_activation_bound;
+  return nullptr;
+}
+
 LipschitzResult lipschitz_search(const Network& net, const LipschitzOptions& options) {
   LipProblem p = lipschitz_problem(net, options);
-  if (!global_one_layer_applies(p)) return BranchAndBound(p, options).run();
+  const ExactSearch exact = exact_search(p);
+  if (!exact) return BranchAndBound(p, options).run();
   const auto start = Clock::now();
   LipschitzResult r;
-  if (global_one_layer_bound(p, options, r)) {
+  if (exact(p, options, r)) {
     r.product_upper = lipschitz_upper_product(p);
     const double clarke = lipschitz_upper_clarke(p, net_ibp(p.net, lipschitz_problem_dbox(p)));
     r.clarke_upper = std::isfinite(clarke) ? rational_from_double(clarke) : lipschitz_upper_magnitude(p);
     return r;
   }
-  // The region search stopped early (budget, time or SIGINT): the general bound, within the time left.
+  // The search gave up (budget, overflow, time or SIGINT): the general bound, within the time left.
   LipschitzOptions rest = options;
   rest.time_limit_seconds -= std::chrono::duration<double>(Clock::now() - start).count();
   LipschitzResult fallback = BranchAndBound(p, rest).run();
-  if (fallback.status == "not-converged") {
-    if (options.stop && options.stop->load()) fallback.status = "interrupted";
-    else if (rest.time_limit_seconds <= 0) fallback.status = "time-limit";
+  if (fallback.status == SearchStatus::NotConverged) {
+    if (options.stop && options.stop->load()) fallback.status = SearchStatus::Interrupted;
+    else if (rest.time_limit_seconds <= 0) fallback.status = SearchStatus::TimeLimit;
   }
   return fallback;
 }
@@ -500,8 +510,9 @@ LipschitzResult lipschitz_search(const Network& net, const LipschitzOptions& opt
 // the estimated solve time, at most 3/4 of the limit, to the SDP.
 constexpr double kLipsdpShareMax = 0.75, kLipsdpReserve = 1.25;
 
-bool lipsdp_wanted(const std::string& status) {
-  return status == "time-limit" || status == "node-limit" || status == "memory-limit" || status == "not-converged";
+bool lipsdp_wanted(SearchStatus status) {
+  return status == SearchStatus::TimeLimit || status == SearchStatus::NodeLimit || status == SearchStatus::MemoryLimit ||
+         status == SearchStatus::NotConverged;
 }
 
 // Runs the verified LipSDP bound within `budget` seconds; when it beats r.upper
@@ -520,7 +531,7 @@ bool lipschitz_apply_lipsdp(const LipProblem& p, const LipschitzOptions& options
   r.upper = b->upper;
   r.upper_method = std::string("LipSDP-Neuron (") + (p.unbounded ? "global" : "local") +
                    " slopes), verified: exact PSD proof of the rounded LMI";
-  if (r.upper <= r.lower * (1 + options.rel_gap)) r.status = "converged";
+  if (r.upper <= r.lower * (1 + options.rel_gap)) r.status = SearchStatus::Converged;
   if (options.want_certificate) {
     Json cert{{"method", "lipsdp"}, {"norm", "l2"}, {"lower", rational_to_string(r.lower)}, {"upper", rational_to_string(r.upper)}};
     if (r.certificate.contains("witness")) cert["witness"] = r.certificate["witness"];
@@ -545,12 +556,18 @@ LipschitzResult lipschitz_bound(const Network& net, const LipschitzOptions& opti
   if (sdp && !stopped && (options.lipsdp == LipschitzOptions::Lipsdp::On || lipsdp_wanted(r.status))) {
     const double left = options.time_limit_seconds - std::chrono::duration<double>(Clock::now() - start).count();
     const bool applied = lipschitz_apply_lipsdp(lipschitz_problem(net, options), options, std::max(left, 0.0), r);
-    if (options.stop && options.stop->load() && r.status != "converged") r.status = "interrupted";
+    if (options.stop && options.stop->load() && r.status != SearchStatus::Converged) r.status = SearchStatus::Interrupted;
     if (applied) return r;
   }
-  // A certificate states the canonical upper the checker requires; when the
-  // exact leaf tests refuse the search's upper, the checker will say so.
-  if (options.want_certificate) lipschitz_certificate_canonicalize(lipschitz_problem(net, options), r);
+  // A certificate states the canonical upper the checker requires. When the
+  // checker's exact leaf tests do not confirm the search's upper (or a leaf
+  // needs a bound below the grid), there is no certificate to state: the
+  // bounds stay (the search proved them), and certificate_error says why.
+  if (options.want_certificate && !lipschitz_certificate_canonicalize(lipschitz_problem(net, options), r)) {
+    r.certificate = nullptr;
+    r.certificate_error = "the checker's exact leaf tests do not confirm the search's upper bound " +
+                          rational_to_string(r.upper) + " on every leaf of the partition";
+  }
   return r;
 }
 

@@ -1,8 +1,9 @@
 #include "lipschitz/certificate_canonical.hpp"
 
 #include <algorithm>
+#include <optional>
 
-#include "cert/cert_lipschitz.hpp"
+#include "cert/producer_api.hpp"
 
 namespace rl {
 namespace {
@@ -43,16 +44,24 @@ Integer least_bounding_index(const CertLipschitzLeaves& leaves, std::size_t i, I
   return above;
 }
 
+// A grid index whose value does not bound leaf i, for a leaf that some
+// positive value bounds but 0 does not: steps down from `top` by 2000
+// binades, then doubles the step. nullopt when the leaf's bound lies below
+// the grid's least exponent (2^-(2^20)).
+std::optional<Integer> index_not_bounding(const CertLipschitzLeaves& leaves, std::size_t i, const Integer& top) {
+  for (Integer step = Integer(2000) * kTwo52; step <= top; step *= 2)
+    if (!leaves.leaf_at_most(i, grid_value(top - step))) return top - step;
+  return std::nullopt;
+}
+
 }  // namespace
 
 bool lipschitz_certificate_canonicalize(const LipProblem& p, LipschitzResult& r) {
   if (r.certificate.is_null() || r.upper <= 0) return true;
   CertLipschitzLeaves leaves(p.net, norm_name(p.norm), p.unbounded, p.lo, p.hi, r.certificate);
   const Integer top = grid_index_at_least(r.upper);
-  // Below 2^-2000 times the search's upper: far under any bound worth stating.
-  const Integer floor_index = top - Integer(2000) * kTwo52;
   Rational best = 0;
-  Integer best_index = floor_index;
+  Integer best_index = 0;  // best's index, once best > 0
   std::size_t argmax = 0;
   // Largest search bound first: the bisection then runs on one leaf, and the
   // other leaves pass one test each.
@@ -63,13 +72,16 @@ bool lipschitz_certificate_canonicalize(const LipProblem& p, LipschitzResult& r)
   for (std::size_t i : order) {
     if (leaves.leaf_at_most(i, best)) continue;
     if (!leaves.leaf_at_most(i, grid_value(top))) return false;
-    if (leaves.leaf_at_most(i, grid_value(floor_index))) return false;
+    // A grid value that does not bound the leaf: best (which failed just
+    // above), or for the first leaf that needs a positive bound one found
+    // below top, however far below (a leaf may need far less than the upper).
+    std::optional<Integer> from = best > 0 ? std::optional<Integer>(best_index) : index_not_bounding(leaves, i, top);
+    if (!from) return false;
     // The search's upper is usually within rounding of the leaf's exact
     // bound: bisect near it first (about 30 steps instead of about 63).
-    Integer from = best_index;
     const Integer near = top - (Integer(1) << 30);  // 2^-22 relative below
-    if (near > from && !leaves.leaf_at_most(i, grid_value(near))) from = near;
-    best_index = least_bounding_index(leaves, i, from, top);
+    if (near > *from && !leaves.leaf_at_most(i, grid_value(near))) from = near;
+    best_index = least_bounding_index(leaves, i, *from, top);
     best = grid_value(best_index);
     argmax = i;
   }

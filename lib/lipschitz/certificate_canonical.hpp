@@ -12,8 +12,13 @@ namespace rl {
 // tests; `r.upper` (which must bound every leaf) decreases, or rises by one
 // grid step when it was not on the grid, and the
 // checker re-verifies the result. Updates r.upper, r.certificate["upper"] and
-// r.certificate["argmax_leaf"]. Returns false, leaving r unchanged, when
-// r.upper does not bound some leaf under the exact tests.
-bool lipschitz_certificate_canonicalize(const LipProblem& p, LipschitzResult& r);
+// r.certificate["argmax_leaf"]. A leaf may need a bound far below r.upper
+// (any number of binades): the search for a grid value that does not bound
+// it steps down without limit, to the grid's least exponent 2^-(2^20).
+// Returns false, leaving r unchanged, when r.upper does not bound some leaf
+// under the exact tests, or (beyond any network with weights of sane size)
+// a leaf's least bound is positive but below 2^-(2^20). The caller must then
+// not state the certificate: the checker would refuse it.
+[[nodiscard]] bool lipschitz_certificate_canonicalize(const LipProblem& p, LipschitzResult& r);
 
 }  // namespace rl

@@ -1,12 +1,11 @@
 #include "lipschitz/global_one_layer.hpp"
 
-#include <glpk.h>
-
 #include <chrono>
 #include <cmath>
 #include <optional>
 
 #include "lipschitz/matrix_norm.hpp"
+#include "lipschitz/strict_system.hpp"
 #include "lipschitz/tight_arith.hpp"
 #include "lipschitz/upper_bounds.hpp"
 #include "lipschitz/witness.hpp"
@@ -17,32 +16,6 @@ namespace {
 constexpr std::size_t kMaxNeurons = 20;
 constexpr std::size_t kMaxInputs = 8;
 constexpr std::uint64_t kMaxNodes = 200000;
-
-// Any solution of the exact linear system a y = b (free unknowns set to 0).
-std::optional<std::vector<Rational>> rational_solve(std::vector<std::vector<Rational>> a, std::vector<Rational> b) {
-  const std::size_t rows = a.size(), cols = rows ? a[0].size() : 0;
-  std::vector<std::size_t> pivot_col;
-  std::size_t r = 0;
-  for (std::size_t c = 0; c < cols && r < rows; ++c) {
-    std::size_t piv = r;
-    while (piv < rows && a[piv][c] == 0) ++piv;
-    if (piv == rows) continue;
-    std::swap(a[piv], a[r]);
-    std::swap(b[piv], b[r]);
-    for (std::size_t i = 0; i < rows; ++i) {
-      if (i == r || a[i][c] == 0) continue;
-      Rational f = a[i][c] / a[r][c];
-      for (std::size_t j = c; j < cols; ++j) a[i][j] -= f * a[r][j];
-      b[i] -= f * b[r];
-    }
-    pivot_col.push_back(c);
-    ++r;
-  }
-  for (std::size_t i = r; i < rows; ++i) if (b[i] != 0) return std::nullopt;
-  std::vector<Rational> y(cols, Rational(0));
-  for (std::size_t i = 0; i < r; ++i) y[pivot_col[i]] = b[i] / a[i][pivot_col[i]];
-  return y;
-}
 
 class RegionSearch {
  public:
@@ -62,7 +35,7 @@ class RegionSearch {
     if (!refute_deferred()) return false;
     res.lower = lower_;
     res.upper = rational_from_double(upper_);
-    res.status = res.upper <= res.lower * (1 + o_.rel_gap) ? "converged" : "not-converged";
+    res.status = res.upper <= res.lower * (1 + o_.rel_gap) ? SearchStatus::Converged : SearchStatus::NotConverged;
     res.upper_method = "exact region enumeration (one hidden layer, R^d): max over regions not refuted by a Motzkin certificate";
     res.lower_method = witness_ ? "witness point: interval-certified Jacobian norm at a point interior to a linear region"
                                 : "trivial (0)";
@@ -100,93 +73,34 @@ class RegionSearch {
     return s;
   }
 
-  // Untrusted: a point with the largest normalized slack for the decided signs.
-  std::optional<std::vector<double>> feasible_point(const std::vector<int>& signs) const {
+  // The strict system of the decided signs: s_j (w_j . x + b_j) > 0.
+  std::vector<StrictRow> rows(const std::vector<int>& signs) const {
     const Layer& l = p_.net.layers.front();
     const std::size_t d = p_.net.input_dim;
-    glp_prob* lp = glp_create_prob();
-    glp_set_obj_dir(lp, GLP_MAX);
-    glp_add_cols(lp, int(d) + 1);
-    for (std::size_t c = 0; c < d; ++c) glp_set_col_bnds(lp, int(c) + 1, GLP_DB, -1e9, 1e9);
-    glp_set_col_bnds(lp, int(d) + 1, GLP_UP, 0, 1);
-    glp_set_obj_coef(lp, int(d) + 1, 1);
-    glp_add_rows(lp, int(signs.size()));
-    std::vector<int> ia{0}, ja{0};
-    std::vector<double> ar{0};
+    std::vector<StrictRow> out;
     for (std::size_t t = 0; t < signs.size(); ++t) {
-      std::size_t j = neurons_[t];
-      double norm = 0;
-      for (std::size_t c = 0; c < d; ++c) norm += l.weights_f[j * d + c] * l.weights_f[j * d + c];
-      norm = std::sqrt(norm);
-      glp_set_row_bnds(lp, int(t) + 1, GLP_LO, -signs[t] * l.bias_f[j] / norm, 0);
-      for (std::size_t c = 0; c < d; ++c) { ia.push_back(int(t) + 1); ja.push_back(int(c) + 1); ar.push_back(signs[t] * l.weights_f[j * d + c] / norm); }
-      ia.push_back(int(t) + 1); ja.push_back(int(d) + 1); ar.push_back(-1);
+      const std::size_t j = neurons_[t];
+      StrictRow r{std::vector<double>(d), signs[t] * l.bias_f[j]};
+      for (std::size_t c = 0; c < d; ++c) r.a[c] = signs[t] * l.weights_f[j * d + c];
+      out.push_back(std::move(r));
     }
-    glp_load_matrix(lp, int(ia.size()) - 1, ia.data(), ja.data(), ar.data());
-    glp_smcp parm;
-    glp_init_smcp(&parm);
-    parm.msg_lev = GLP_MSG_OFF;
-    parm.presolve = GLP_OFF;
-    std::optional<std::vector<double>> out;
-    if (glp_simplex(lp, &parm) == 0 && glp_get_status(lp) == GLP_OPT && glp_get_obj_val(lp) > 1e-12) {
-      std::vector<double> x(d);
-      for (std::size_t c = 0; c < d; ++c) x[c] = glp_get_col_prim(lp, int(c) + 1);
-      out = x;
-    }
-    glp_delete_prob(lp);
     return out;
+  }
+
+  // Untrusted: a point with the largest normalized slack for the decided signs.
+  std::optional<std::vector<double>> feasible_point(const std::vector<int>& signs) const {
+    return strict_system_point(rows(signs), p_.net.input_dim);
   }
 
   // A Motzkin certificate for the decided signs, verified exactly, or nothing.
   std::optional<std::vector<Rational>> motzkin(const std::vector<int>& signs) const {
     const Layer& l = p_.net.layers.front();
-    const std::size_t d = p_.net.input_dim, n = signs.size();
-    // Untrusted: minimize sum y_j c_j s.t. sum y_j a_j = 0, sum y_j = 1, y >= 0.
-    glp_prob* lp = glp_create_prob();
-    glp_set_obj_dir(lp, GLP_MIN);
-    glp_add_cols(lp, int(n));
-    glp_add_rows(lp, int(d) + 1);
-    std::vector<int> ia{0}, ja{0};
-    std::vector<double> ar{0};
-    for (std::size_t t = 0; t < n; ++t) {
-      std::size_t j = neurons_[t];
-      glp_set_col_bnds(lp, int(t) + 1, GLP_LO, 0, 0);
-      glp_set_obj_coef(lp, int(t) + 1, signs[t] * l.bias_f[j]);
-      for (std::size_t c = 0; c < d; ++c) { ia.push_back(int(c) + 1); ja.push_back(int(t) + 1); ar.push_back(signs[t] * l.weights_f[j * d + c]); }
-      ia.push_back(int(d) + 1); ja.push_back(int(t) + 1); ar.push_back(1);
-    }
-    for (std::size_t c = 0; c < d; ++c) glp_set_row_bnds(lp, int(c) + 1, GLP_FX, 0, 0);
-    glp_set_row_bnds(lp, int(d) + 1, GLP_FX, 1, 1);
-    glp_load_matrix(lp, int(ia.size()) - 1, ia.data(), ja.data(), ar.data());
-    glp_smcp parm;
-    glp_init_smcp(&parm);
-    parm.msg_lev = GLP_MSG_OFF;
-    parm.presolve = GLP_ON;
-    std::vector<std::size_t> support;
-    if (glp_simplex(lp, &parm) == 0 && glp_get_status(lp) == GLP_OPT && glp_get_obj_val(lp) <= 1e-9)
-      for (std::size_t t = 0; t < n; ++t) if (glp_get_col_prim(lp, int(t) + 1) > 1e-13) support.push_back(t);
-    glp_delete_prob(lp);
-    if (support.empty()) return std::nullopt;
-    // Exact: solve sum_{t in support} y_t s_t w_t = 0, sum y_t = 1, then check y >= 0 and c . y <= 0.
-    std::vector<std::vector<Rational>> a(d + 1, std::vector<Rational>(support.size()));
-    std::vector<Rational> b(d + 1, Rational(0));
-    b[d] = 1;
-    for (std::size_t k = 0; k < support.size(); ++k) {
-      std::size_t j = neurons_[support[k]];
-      for (std::size_t c = 0; c < d; ++c) a[c][k] = signs[support[k]] * l.weights[j][c];
-      a[d][k] = 1;
-    }
-    auto y = rational_solve(a, b);
-    if (!y) return std::nullopt;
-    std::vector<Rational> full(n, Rational(0));
-    Rational cy = 0;
-    for (std::size_t k = 0; k < support.size(); ++k) {
-      if ((*y)[k] < 0) return std::nullopt;
-      full[support[k]] = (*y)[k];
-      cy += (*y)[k] * signs[support[k]] * l.bias[neurons_[support[k]]];
-    }
-    if (cy > 0) return std::nullopt;
-    return full;
+    return strict_system_refutation(rows(signs), p_.net.input_dim, [&](std::size_t t) {
+      const std::size_t j = neurons_[t];
+      ExactRow r{l.weights[j], signs[t] * l.bias[j]};
+      for (Rational& w : r.a) w *= signs[t];
+      return r;
+    });
   }
 
   bool dfs(std::vector<int>& signs, const std::vector<double>& x, bool x_valid) {

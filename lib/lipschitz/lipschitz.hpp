@@ -30,6 +30,18 @@ enum class Norm { L1, L2, Linf };
 Norm norm_parse(const std::string& text);  // "l1", "l2", "linf"; throws InputError
 std::string norm_name(Norm n);
 
+// How a search ended. Its name ("converged", "time-limit", ...) appears only
+// in output (search_status_name) and in what ranks send each other.
+//   Converged: upper <= lower (1 + rel_gap); NotConverged: the search ran out
+//   of nodes to split above the threshold without converging; TimeLimit,
+//   NodeLimit, MemoryLimit, Interrupted: stopped there with the certified
+//   pair it had; UnboundedInDouble: some leaf's double bound overflowed, so
+//   the upper bound is the exact magnitude product (lipschitz_upper_magnitude),
+//   which holds on every leaf.
+enum class SearchStatus { Converged, NotConverged, TimeLimit, NodeLimit, MemoryLimit, Interrupted, UnboundedInDouble };
+std::string search_status_name(SearchStatus status);
+SearchStatus search_status_parse(const std::string& text, const std::string& where);  // throws InputError
+
 struct LipschitzDomain {
   bool global = false;
   std::vector<Rational> lo, hi;  // the box, when not global
@@ -79,10 +91,7 @@ struct LipschitzOptions {
 struct LipschitzResult {
   Rational lower, upper;
   std::string lower_method, upper_method;
-  // "converged", "time-limit", "interrupted", "node-limit", "memory-limit", "not-converged", or
-  // "unbounded-in-double": some leaf's double bound overflowed, so the upper bound is the exact
-  // magnitude product (lipschitz_upper_magnitude), which holds on every leaf.
-  std::string status;
+  SearchStatus status = SearchStatus::NotConverged;
   double seconds = 0;
   std::uint64_t nodes = 0;          // branch-and-bound nodes bounded
   std::uint64_t leaves = 0;         // leaves of the final partition
@@ -91,7 +100,8 @@ struct LipschitzResult {
   Rational product_upper;           // the product of layer norms (always computed)
   Rational clarke_upper;            // the Clarke-interval bound over the whole domain (the magnitude
                                     // product, which also bounds it, when it overflows in double)
-  Json certificate;                 // filled when want_certificate
+  Json certificate;                 // filled when want_certificate, unless certificate_error says why not
+  std::string certificate_error;    // why a wanted certificate could not be made canonical (then it is null)
   std::vector<double> leaf_bounds;  // with it: the search's bound on each leaf, in the certificate's leaf order
   Rational lipsdp_upper;            // the verified LipSDP bound, when lipsdp_ran and it verified (else 0)
   bool lipsdp_ran = false, lipsdp_verified = false;

@@ -6,7 +6,7 @@
 #include <chrono>
 #include <cmath>
 
-#include "cert/cert_lipsdp.hpp"
+#include "cert/producer_api.hpp"
 #include "lipschitz/lipsdp_solve.hpp"
 
 extern "C" {

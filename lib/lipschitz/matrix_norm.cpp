@@ -229,15 +229,4 @@ double dmatrix_norm(const std::vector<double>& a, std::size_t rows, std::size_t 
   return std::sqrt(std::fmax(0.0, rayleigh(g, cols, v)));
 }
 
-Rational rational_sqrt_lower(const Rational& q) {
-  if (q <= 0) return Rational(0);
-  double x = rational_to_double(q);
-  if (!std::isfinite(x)) x = std::numeric_limits<double>::max();
-  double s = next_down(next_down(std::sqrt(x)));
-  Rational r = rational_from_double(std::fmax(s, 0.0));
-  for (int i = 0; i < 64 && r * r > q; ++i) r = rational_from_double(std::fmax(0.0, next_down(next_down(rational_to_double(r) * 0.999999))));
-  if (r * r > q) r = 0;
-  return r;
-}
-
 }  // namespace rl

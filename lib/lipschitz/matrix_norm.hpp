@@ -34,7 +34,4 @@ double imatrix_spectral_upper(const IntervalMatrix& m);
 double dmatrix_norm(const std::vector<double>& a, std::size_t rows, std::size_t cols, Norm norm,
                     std::vector<double>* top_vector = nullptr);
 
-// A rational r with 0 <= r, r^2 <= q, within a few ulps of sqrt(q) (q >= 0).
-Rational rational_sqrt_lower(const Rational& q);
-
 }  // namespace rl

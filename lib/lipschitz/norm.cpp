@@ -10,6 +10,26 @@ Norm norm_parse(const std::string& text) {
   throw InputError("--norm", "'" + text + "' is not a norm (expected l1, l2 or linf)");
 }
 
+std::string search_status_name(SearchStatus status) {
+  switch (status) {
+    case SearchStatus::Converged: return "converged";
+    case SearchStatus::NotConverged: return "not-converged";
+    case SearchStatus::TimeLimit: return "time-limit";
+    case SearchStatus::NodeLimit: return "node-limit";
+    case SearchStatus::MemoryLimit: return "memory-limit";
+    case SearchStatus::Interrupted: return "interrupted";
+    case SearchStatus::UnboundedInDouble: return "unbounded-in-double";
+  }
+  return "not-converged";
+}
+
+SearchStatus search_status_parse(const std::string& text, const std::string& where) {
+  for (SearchStatus s : {SearchStatus::Converged, SearchStatus::NotConverged, SearchStatus::TimeLimit, SearchStatus::NodeLimit,
+                         SearchStatus::MemoryLimit, SearchStatus::Interrupted, SearchStatus::UnboundedInDouble})
+    if (search_status_name(s) == text) return s;
+  throw InputError(where, "'" + text + "' is not a search status");
+}
+
 std::string norm_name(Norm n) {
   switch (n) {
     case Norm::L1: return "l1";

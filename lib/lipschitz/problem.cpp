@@ -8,12 +8,6 @@
 
 namespace rl {
 
-std::size_t LipProblem::free_count() const {
-  std::size_t n = 0;
-  for (bool f : free) n += f;
-  return n;
-}
-
 LipProblem lipschitz_problem(const Network& net, const LipschitzOptions& options) {
   const std::size_t d = net.input_dim;
   LipProblem p;

@@ -30,7 +30,6 @@ struct LipProblem {
   // allowance for underflow, added to its running rounding-error bound.
   bool vertex_float_ok = false;
   double vertex_float_error = 0;
-  std::size_t free_count() const;
 };
 
 LipProblem lipschitz_problem(const Network& net, const LipschitzOptions& options);

@@ -1,8 +1,12 @@
 #include "lipschitz/request.hpp"
 
+#include <limits>
+
 #include "arith/decimal.hpp"
 #include "arith/error.hpp"
-#include "lipschitz/memory_limit.hpp"
+#include "io/memory_limit.hpp"
+#include "io/option_parse.hpp"
+#include "lipschitz/claim_file.hpp"
 
 namespace rl {
 namespace {
@@ -28,13 +32,6 @@ std::vector<std::string> split(const std::string& s, char sep) {
   }
 }
 
-Json domain_json(const LipschitzDomain& dom) {
-  if (dom.global) return Json{{"global", true}};
-  Json box = Json::array();
-  for (std::size_t i = 0; i < dom.lo.size(); ++i) box.push_back({rational_to_string(dom.lo[i]), rational_to_string(dom.hi[i])});
-  return Json{{"box", box}};
-}
-
 Json enclosure_json(const Rational& upper, const std::string& method, int digits) {
   return Json{{"lower", decimal_lower(Rational(0), digits)}, {"upper", decimal_upper(upper, digits)}, {"method", method}};
 }
@@ -49,10 +46,9 @@ Json select_output(Network& net, const LipschitzRequest& request) {
   if (request.output_diff.empty()) return nullptr;
   std::vector<std::string> ij = split(request.output_diff, ',');
   if (ij.size() != 2) throw InputError("--output-diff", "expected i,j");
-  std::size_t i = 0, j = 0;
-  try { i = std::stoul(ij[0]); j = std::stoul(ij[1]); } catch (const std::exception&) {
-    throw InputError("--output-diff", "'" + request.output_diff + "' is not two output indices i,j");
-  }
+  const Integer most(std::numeric_limits<std::size_t>::max());
+  const auto i = integer_option_parse(ij[0], "--output-diff", Integer(0), most).convert_to<std::size_t>();
+  const auto j = integer_option_parse(ij[1], "--output-diff", Integer(0), most).convert_to<std::size_t>();
   net = network_output_difference(net, i, j);
   return Json{{"difference", {i, j}}};
 }
@@ -108,10 +104,10 @@ std::string lipschitz_gap_text(const Rational& lower, const Rational& upper) {
 
 Json lipschitz_report_json(const LipschitzRun& run, const std::string& norm_text, int digits) {
   const LipschitzResult& r = run.result;
-  Json j{{"model", run.net.source}, {"norm", norm_text}, {"domain", domain_json(run.options.domain)}, {"output", run.output},
+  Json j{{"model", run.net.source}, {"norm", norm_text}, {"domain", lipschitz_domain_json(run.options.domain)}, {"output", run.output},
          {"lower", decimal_lower(r.lower, digits)}, {"upper", decimal_upper(r.upper, digits)},
          {"lower_exact", rational_to_string(r.lower)}, {"upper_exact", rational_to_string(r.upper)},
-         {"rel_gap", lipschitz_gap_text(r.lower, r.upper)}, {"status", r.status}, {"seconds", r.seconds},
+         {"rel_gap", lipschitz_gap_text(r.lower, r.upper)}, {"status", search_status_name(r.status)}, {"seconds", r.seconds},
          {"nodes", r.nodes}, {"leaves", r.leaves}, {"pruned_leaves", r.pruned}, {"vertices", r.vertices},
          {"lower_method", r.lower_method}, {"upper_method", r.upper_method},
          {"kind", "exact rational bounds, printed outward-rounded"},
@@ -125,19 +121,10 @@ Json lipschitz_report_json(const LipschitzRun& run, const std::string& norm_text
   return j;
 }
 
-Json lipschitz_claim_json(const LipschitzRun& run, const std::string& network_path, bool normalized, const std::string& norm_text) {
+Json lipschitz_claim_json(const LipschitzRun& run, const std::string& id, const std::string& model, bool normalized) {
   const LipschitzResult& r = run.result;
-  Json params{{"network", network_path}, {"normalized", normalized}, {"norm", norm_text},
-              {"domain", domain_json(run.options.domain)}, {"output", run.output}};
-  return Json{{"schema", "robustlaw-claim"}, {"version", 1},
-              {"id", "lipschitz-" + norm_text},
-              {"kind", "lipschitz"},
-              {"statement", "the " + norm_text + " Lipschitz constant L of the network on the domain satisfies " +
-                                decimal_lower(r.lower) + " <= L <= " + decimal_upper(r.upper)},
-              {"reference", "mission.md §2"},
-              {"parameters", params},
-              {"expected", "holds"},
-              {"certificate", r.certificate}};
+  const LipschitzClaimProblem problem{model, normalized, run.options.norm, run.options.domain, run.output};
+  return lipschitz_claim(id, problem, "lipschitz", r.certificate, r.lower, r.upper);
 }
 
 }  // namespace rl

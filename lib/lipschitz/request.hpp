@@ -47,9 +47,11 @@ LipschitzDomain lipschitz_box_parse(const std::string& text, std::size_t input_d
 
 // The JSON report (the keys of `robustlaw lipschitz --json`).
 Json lipschitz_report_json(const LipschitzRun& run, const std::string& norm_text, int digits);
-// The claim (kind lipschitz) whose certificate `robustlaw check` replays;
-// network_path is stored as given.
-Json lipschitz_claim_json(const LipschitzRun& run, const std::string& network_path, bool normalized, const std::string& norm_text);
+// The claim (kind lipschitz) whose certificate `robustlaw check` replays,
+// with the given id; `model` is stored as given (a producer writing the claim
+// to a file passes claim_path_for, cert/claim_path.hpp, so that it resolves
+// from the claim's folder).
+Json lipschitz_claim_json(const LipschitzRun& run, const std::string& id, const std::string& model, bool normalized);
 
 // upper/lower - 1 at 3 digits, rounded up ("0" when equal, "inf" when lower <= 0).
 std::string lipschitz_gap_text(const Rational& lower, const Rational& upper);

@@ -2,7 +2,7 @@
 
 #include <cmath>
 
-#include "cert/cert_lipschitz.hpp"
+#include "cert/producer_api.hpp"
 #include "lipschitz/matrix_norm.hpp"
 #include "net/eval.hpp"
 #include "lipschitz/tight_arith.hpp"
@@ -37,29 +37,6 @@ std::vector<double> jacobian_double(const LipProblem& p, const std::vector<doubl
   return m;
 }
 
-// Encloses the exact Jacobian of the linear piece of g that contains the point
-// box b (every hidden pre-activation interval excludes 0): M <- D_k W_k M.
-IntervalMatrix jacobian_on_piece(const LipProblem& p, const BoxBounds& b) {
-  const std::size_t d = p.net.input_dim;
-  IntervalMatrix m{d, d, std::vector<DInterval>(d * d, DInterval::point(0))};
-  for (std::size_t i = 0; i < d; ++i) if (p.free[i]) m.at(i, i) = DInterval::point(1);
-  for (std::size_t k = 0; k < p.net.layers.size(); ++k) {
-    const Layer& l = p.net.layers[k];
-    const std::size_t n = l.in_dim();
-    IntervalMatrix next{l.out_dim(), d, std::vector<DInterval>(l.out_dim() * d, DInterval::point(0))};
-    for (std::size_t i = 0; i < l.out_dim(); ++i) {
-      if (k + 1 < p.net.layers.size() && b.preactivations[k][i].hi < 0) continue;
-      for (std::size_t j = 0; j < n; ++j) {
-        const DInterval& w = l.weights_i[i * n + j];
-        if (w.lo == 0 && w.hi == 0) continue;
-        for (std::size_t c = 0; c < d; ++c) next.at(i, c) = tight_add(next.at(i, c), tight_mul(w, m.at(j, c)));
-      }
-    }
-    m = std::move(next);
-  }
-  return m;
-}
-
 }  // namespace
 
 double witness_estimate(const LipProblem& p, const std::vector<double>& x) {
@@ -69,34 +46,31 @@ double witness_estimate(const LipProblem& p, const std::vector<double>& x) {
 std::optional<Witness> witness_certify(const LipProblem& p, const std::vector<double>& x) {
   const std::size_t d = p.net.input_dim;
   Witness w;
-  DBox point(d);
   for (std::size_t i = 0; i < d; ++i) {
     if (!std::isfinite(x[i])) return std::nullopt;
     Rational xi = p.free[i] ? rational_from_double(x[i]) : p.lo[i];
     if (!p.unbounded && (xi < p.lo[i] || xi > p.hi[i])) return std::nullopt;
-    point[i] = p.free[i] ? DInterval::point(x[i]) : DInterval::from_rational(xi);
     w.point.push_back(xi);
   }
-  BoxBounds b = net_ibp(p.net, point);
-  for (std::size_t k = 0; k + 1 < b.preactivations.size(); ++k)
-    for (const DInterval& z : b.preactivations[k])
-      if (z.contains(0.0)) return std::nullopt;
-  IntervalMatrix j = jacobian_on_piece(p, b);
-  std::vector<double> v;
-  if (p.norm == Norm::L2 && j.rows > 1 && j.cols > 1) {
-    std::vector<double> mid(j.entries.size());
-    for (std::size_t i = 0; i < mid.size(); ++i) mid[i] = 0.5 * (j.entries[i].lo + j.entries[i].hi);
-    dmatrix_norm(mid, j.rows, j.cols, Norm::L2, &v);
+  // The certified value is the one the checker recomputes: the exact
+  // Jacobian of the piece containing the (generic) point, floored on the 2^-64 grid.
+  // The plain trace first: the generic test propagates gradients too, and is needed only on a boundary.
+  const ExactTrace trace = net_trace_exact(p.net, w.point);
+  const std::optional<ActivationPattern> pattern =
+      trace.is_interior() ? std::optional<ActivationPattern>(trace.pattern()) : cert_lipschitz_generic_pattern(p.net, w.point);
+  if (!pattern) return std::nullopt;
+  auto exact = net_jacobian_exact(p.net, *pattern);
+  for (auto& row : exact)
+    for (std::size_t c = 0; c < d; ++c) if (!p.free[c]) row[c] = 0;
+  if (p.norm == Norm::L2 && exact.size() > 1 && d > 1) {
+    // The test direction: the top right singular vector of the Jacobian in doubles.
+    std::vector<double> j, v;
+    for (const auto& row : exact)
+      for (const Rational& q : row) j.push_back(rational_to_double(q));
+    dmatrix_norm(j, exact.size(), d, Norm::L2, &v);
     for (double& t : v) if (!std::isfinite(t)) t = 0;
     for (double t : v) w.vector.push_back(rational_from_double(t));
   }
-  // The certified value is the one the checker recomputes: the exact
-  // Jacobian of the piece containing the point, floored on the 2^-64 grid.
-  ExactTrace trace = net_trace_exact(p.net, w.point);
-  if (!trace.is_interior()) return std::nullopt;
-  auto exact = net_jacobian_exact(p.net, trace.pattern());
-  for (auto& row : exact)
-    for (std::size_t c = 0; c < d; ++c) if (!p.free[c]) row[c] = 0;
   auto value = cert_lipschitz_witness_floor(exact, norm_name(p.norm), w.vector);
   if (!value) return std::nullopt;
   w.value = *value;

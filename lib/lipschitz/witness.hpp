@@ -2,11 +2,11 @@
 //
 // Semantics: witness_certify(p, x) succeeds only when the point x (doubles,
 // read exactly; fixed coordinates replaced by their exact value) lies in the
-// closed domain E and DInterval bound propagation on the single point proves
-// every hidden pre-activation non-zero. Then x is interior to one linear region
-// R of g, the exact Jacobian J there lies in the returned interval enclosure,
-// and L >= ||J restricted to the free coordinates|| >= value: R is open and
-// meets the relative interior of E near x, where g is affine with Jacobian J.
+// closed domain E and is generic (cert_lipschitz_generic_pattern: every hidden
+// pre-activation non-zero there, or zero with a zero gradient, hence zero
+// nearby). Then g is affine near x with the exact Jacobian J of x's pattern,
+// and L >= ||J restricted to the free coordinates|| >= value: the
+// neighbourhood meets the relative interior of E near x.
 // For l2 with a vector output the bound is ||J v|| / ||v|| for the stored v.
 // witness_estimate is an untrusted search (pattern_region.hpp finds points
 // inside a given pattern's region).

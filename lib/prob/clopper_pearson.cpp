@@ -5,7 +5,7 @@
 #include <boost/math/special_functions/beta.hpp>
 #include <stdexcept>
 
-#include "prob/arb_bridge.hpp"
+#include "arith/arb_bridge.hpp"
 
 namespace rl {
 namespace {

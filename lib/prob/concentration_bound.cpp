@@ -10,10 +10,6 @@ ConcentrationForm concentration_form_parse(const std::string& text, const std::s
   throw InputError(where, "unknown form '" + text + "' (expected definition2 or isoperimetry)");
 }
 
-std::string concentration_form_name(ConcentrationForm f) {
-  return f == ConcentrationForm::Definition2 ? "definition2" : "isoperimetry";
-}
-
 Interval concentration_bound(const ConcentrationBound& b, const Rational& t, mpfr_prec_t prec) {
   Interval exponent(prec);
   if (b.form == ConcentrationForm::Definition2) {
@@ -32,7 +28,7 @@ Interval log_two_over(const Rational& p, mpfr_prec_t prec) {
   return interval_log(Interval::from_int(2, prec) / Interval(p, prec));
 }
 
-Interval critical_at(ConcentrationForm form, std::size_t d, const Rational& l2, const Rational& t, const Rational& p,
+Interval critical_at(ConcentrationForm form, const Integer& d, const Rational& l2, const Rational& t, const Rational& p,
                      mpfr_prec_t prec) {
   Interval lg = log_two_over(p, prec);
   if (form == ConcentrationForm::Definition2)
@@ -42,7 +38,7 @@ Interval critical_at(ConcentrationForm form, std::size_t d, const Rational& l2, 
 
 }  // namespace
 
-Interval concentration_critical_c(ConcentrationForm form, std::size_t d, const Rational& lipschitz_squared,
+Interval concentration_critical_c(ConcentrationForm form, const Integer& d, const Rational& lipschitz_squared,
                                   const Rational& t, const Interval& tail, mpfr_prec_t prec) {
   // Monotone in P: evaluate at the two ends of the tail enclosure. A tail
   // that may be 0 gives 0 (log(2/0) = infinity) at that end.

@@ -1,5 +1,8 @@
 #include "prob/concentration_exact.hpp"
 
+#include <algorithm>
+
+#include "arith/decimal.hpp"
 #include "arith/error.hpp"
 #include "prob/coordinate_tail.hpp"
 
@@ -8,8 +11,8 @@ namespace {
 
 // A rational upper bound on the Gaussian grid end 10 sqrt(2/d), where
 // erfc(10) < 3e-45.
-Rational gaussian_t_end(std::size_t d) {
-  return (Interval::from_int(10) * interval_sqrt(Interval(Rational(2, d)))).upper();
+Rational gaussian_t_end(const Integer& d) {
+  return (Interval::from_int(10) * interval_sqrt(Interval(Rational(2) / Rational(d)))).upper();
 }
 
 }  // namespace
@@ -20,7 +23,7 @@ std::vector<Rational> coordinate_grid(const Measure& m, std::size_t grid_points,
     t_end = std::max(t_end, Rational(3, 2));
   std::vector<Rational> grid;
   for (std::size_t i = 0; i <= grid_points; ++i) grid.push_back(t_end * Rational(i, grid_points));
-  Integer s = boost::multiprecision::sqrt(Integer(m.d));
+  Integer s = boost::multiprecision::sqrt(m.d);
   for (long k = 1; k <= 8 * 16; ++k) {
     Rational t(Integer(k), Integer(8) * s);
     if (t < t_end) grid.push_back(t);
@@ -39,8 +42,7 @@ CoordinateCheck concentration_check_coordinate(const Measure& m, const Concentra
     TailPoint p{*t, tail(*t), bound(*t)};
     out.result.points = {p};
     out.result.witness = p;
-    out.result.verdict = p.tail.lower() > p.bound.upper() ? "violated"
-                         : p.tail.upper() <= p.bound.lower() ? "holds" : "inconclusive";
+    out.result.verdict = verdict_of(p.tail, p.bound);
     out.t_end = *t;
     out.scope = "the single t given";
     return out;
@@ -58,39 +60,53 @@ CoordinateCheck concentration_check_coordinate(const Measure& m, const Concentra
                        : b.c.square() * b.lipschitz_squared * b.lipschitz_squared >= 1;
     out.scope = rate_ok ? "every t >= 0: " + range + "; beyond, erfc(x) <= exp(-x^2) and the bound's rate is <= d/2"
                         : range + " only (the bound decays faster than the Gaussian tail: it fails for large t)";
-    if (!rate_ok && out.result.verdict == "holds") out.result.verdict = "inconclusive";
+    if (!rate_ok && out.result.verdict == Verdict::Holds) out.result.verdict = Verdict::Inconclusive;
   } else {
     out.scope = range + " only (unbounded mixture)";
   }
-  if (out.result.verdict == "violated") out.scope = "a certified violation at the witness t (one t suffices)";
+  if (out.result.verdict == Verdict::Violated) out.scope = "a certified violation at the witness t (one t suffices)";
   return out;
 }
 
+namespace {
+
+// N(0, I/d), x = t sqrt(d/2): P = erfc(x) < exp(-x^2), so log(2/P) > x^2 and
+// the critical c(t) is below t / x = sqrt(2/d) (definition2), resp. x^2 / x^2 = 1
+// (isoperimetry), at every t; log(2/erfc(x)) / x^2 -> 1 makes it tend to that
+// limit. So the least c is the limit itself, exactly.
+CriticalConstant gaussian_least_c(const Measure& m, ConcentrationForm form, mpfr_prec_t prec) {
+  CriticalConstant out;
+  out.c = form == ConcentrationForm::Definition2 ? interval_sqrt(Interval(Rational(2) / Rational(m.d), prec))
+                                                 : Interval(Rational(1), prec);
+  out.tail_end = "exact: the critical c is below its t -> infinity limit at every t (erfc(x) < exp(-x^2)) and tends "
+                 "to it, so the least c is that limit (not attained)";
+  return out;
+}
+
+// Bisections allowed for a relative tolerance: 1500, plus 150 per decimal digit past 6.
+std::size_t find_c_budget(const Rational& rel_tol) {
+  const long digits = rel_tol > 0 ? std::max(0L, -decimal_exponent(rel_tol) - 6) : 0;
+  return 1500 + 150 * static_cast<std::size_t>(digits);
+}
+
+}  // namespace
+
 CriticalConstant concentration_find_c(const Measure& m, ConcentrationForm form, const Rational& rel_tol,
                                       mpfr_prec_t prec) {
-  if (!m.is_bounded() && !m.is_single(MeasureKind::Gaussian))
-    throw InputError("--find-c", "needs a bounded measure or the pure Gaussian");
+  if (m.is_single(MeasureKind::Gaussian)) return gaussian_least_c(m, form, prec);
+  if (!m.is_bounded()) throw InputError("--find-c", "needs a bounded measure or the pure Gaussian");
   Rational t_end;
   std::vector<Rational> grid = coordinate_grid(m, 64, t_end);
   TailFunction tail = [&](const Rational& s) { return coordinate_deviation_tail(m, s, prec); };
   CriticalFunction crit = [&](const Rational& s, const Interval& p) {
     return concentration_critical_c(form, m.d, Rational(1), s, p, prec);
   };
-  SupResult sup = tail_staircase_sup(tail, crit, grid, rel_tol, 1500);
+  SupResult sup = tail_staircase_sup(tail, crit, grid, rel_tol, find_c_budget(rel_tol));
   CriticalConstant out;
   out.argmax = sup.argmax;
   out.evaluations = sup.evaluations;
-  Rational upper = sup.upper;
-  if (m.is_bounded()) {
-    out.tail_end = "beyond t_end the tail is 0, so no larger c is needed";
-  } else {
-    // P <= exp(-d t^2/2) gives c(t) < sqrt(2/d) (definition2) or < 1 (isoperimetry), approached as t -> infinity.
-    Interval limit = form == ConcentrationForm::Definition2 ? interval_sqrt(Interval(Rational(2, m.d), prec))
-                                                           : Interval(Rational(1), prec);
-    out.tail_end = "beyond t_end erfc(x) <= exp(-x^2) bounds the critical c by its t -> infinity limit";
-    if (limit.upper() > upper) upper = limit.upper();
-  }
-  out.c = Interval(sup.lower, upper, prec);
+  out.tail_end = "beyond t_end the tail is 0, so no larger c is needed";
+  out.c = Interval(sup.lower, sup.upper, prec);
   return out;
 }
 

@@ -9,7 +9,11 @@
 //    beyond t_end the scope says what is known (bounded support: the tail is
 //    0; pure Gaussian: erfc(x) <= exp(-x^2) compared with the bound's rate).
 //  - find-c: a certified enclosure of the least c for which the bound holds
-//    for phi = x_1 at every t >= 0.
+//    for phi = x_1 at every t >= 0. Bounded measures: the staircase sup,
+//    refined until its relative width is rel_tol (or a budget that grows with
+//    the digits of 1/rel_tol is spent). The pure Gaussian: exactly the t -> oo
+//    limit, sqrt(2/d) (definition2) or 1 (isoperimetry), since the critical c
+//    lies below it at every t (erfc(x) < exp(-x^2)) and tends to it.
 #pragma once
 #include <optional>
 #include <string>

@@ -41,29 +41,39 @@ std::uint64_t parallel_blocks(std::uint64_t n, std::uint64_t seed, std::uint64_t
   return drawn.load();
 }
 
-double to_double_down(const Rational& q) {
-  double v = rational_to_double(q);
-  return rational_from_double(v) > q ? std::nextafter(v, -INFINITY) : v;
-}
-double to_double_up(const Rational& q) {
-  double v = rational_to_double(q);
-  return rational_from_double(v) < q ? std::nextafter(v, INFINITY) : v;
+double to_double_down(const Rational& q) { return DInterval::from_rational(q).lo; }
+double to_double_up(const Rational& q) { return DInterval::from_rational(q).hi; }
+
+// The exact sum of the workers' outward sums of phi.
+std::pair<Rational, Rational> exact_total(const std::vector<DInterval>& sums) {
+  Rational lo = 0, hi = 0;
+  for (const DInterval& s : sums) {
+    if (!std::isfinite(s.lo) || !std::isfinite(s.hi))
+      throw InputError("--function", "phi overflows the double range on the samples drawn");
+    lo += rational_from_double(s.lo);
+    hi += rational_from_double(s.hi);
+  }
+  return {lo, hi};
 }
 
 }  // namespace
 
-Rational poincare_constant(MeasureKind kind, std::size_t d) {
+McThresholds McThresholds::around(const Rational& mean_lo, const Rational& mean_hi, const Rational& t) {
+  return {to_double_up(mean_hi + t), to_double_down(mean_lo - t), to_double_down(mean_lo + t), to_double_up(mean_hi - t)};
+}
+
+Rational poincare_constant(MeasureKind kind, const Integer& d) {
   switch (kind) {
-    case MeasureKind::Gaussian: return Rational(1, d);
-    case MeasureKind::Sphere: return Rational(1, d - 1);
+    case MeasureKind::Gaussian: return Rational(1) / Rational(d);
+    case MeasureKind::Sphere: return Rational(1) / Rational(d - 1);
     case MeasureKind::Cube: return Rational(10000, 98696) / Rational(d);  // pi^2 > 9.8696
   }
   return 1;
 }
 
-std::vector<Rational> mc_default_grid(std::size_t d, const ConcentrationBound& b, std::uint64_t samples,
+std::vector<Rational> mc_default_grid(const Integer& d, const ConcentrationBound& b, std::uint64_t samples,
                                       const Rational& confidence) {
-  Integer s = boost::multiprecision::sqrt(Integer(d));
+  Integer s = boost::multiprecision::sqrt(d);
   const double resolution = 4 * std::log(4 * 16 / rational_to_double(1 - confidence)) / static_cast<double>(samples);
   std::vector<Rational> grid;
   for (long k = 1; k <= 16; ++k) {
@@ -79,6 +89,7 @@ McResult concentration_check_mc(const Measure& m, const TestFunction& phi, const
   if (options.samples < 100) throw InputError("--samples", "need at least 100 samples");
   if (options.confidence <= 0 || options.confidence >= 1) throw InputError("--confidence", "must be in (0, 1)");
   if (grid.empty()) throw InputError("--t", "no t to check");
+  const std::size_t dim = measure_sample_dimension(m, "--d");
   McResult out;
   out.threads = options.threads ? options.threads : std::max(1u, std::thread::hardware_concurrency());
   const Rational delta = 1 - options.confidence;
@@ -101,23 +112,21 @@ McResult concentration_check_mc(const Measure& m, const TestFunction& phi, const
     const auto& c = m.components[i];
     n_i[i] = rational_ceil(c.weight * options.samples).convert_to<std::uint64_t>();
     if (symmetric) continue;
-    std::vector<long double> sums(out.threads, 0.0L);
+    std::vector<DInterval> sums(out.threads, DInterval::point(0));
     const std::uint64_t n = parallel_blocks(n_i[i], options.seed, kMeanStream * 64 + i, out.threads, options.stop,
                     [&](std::mt19937_64& rng, std::uint64_t count, unsigned w) {
                       std::vector<double> x;
-                      long double s = 0;
-                      for (std::uint64_t j = 0; j < count; ++j) { sampler_draw(c.kind, m.d, rng, x); s += phi.eval(x); }
+                      DInterval s = DInterval::point(0);
+                      for (std::uint64_t j = 0; j < count; ++j) { sampler_draw(c.kind, dim, rng, x); s += phi.eval(x); }
                       sums[w] += s;
                     });
-    long double total = 0;
-    for (long double s : sums) total += s;
     out.samples_planned += n_i[i];
-    Rational mean = rational_from_double(static_cast<double>(total / n));
+    // The sample mean lies in [total_lo, total_hi] / n exactly; Chebyshev widens it by `half`.
+    const auto [total_lo, total_hi] = exact_total(sums);
     Rational var_bound = poincare_constant(c.kind, m.d) * phi.lipschitz_squared;
-    Rational half = interval_sqrt(Interval(var_bound / (Rational(n) * delta_mean))).upper() +
-                    rational_from_double(kMcMargin) * (1 + rational_abs(mean));
-    mean_lo += c.weight * (mean - half);
-    mean_hi += c.weight * (mean + half);
+    Rational half = interval_sqrt(Interval(var_bound / (Rational(n) * delta_mean))).upper();
+    mean_lo += c.weight * (total_lo / n - half);
+    mean_hi += c.weight * (total_hi / n + half);
     out.samples_drawn += n;
     done_work += 1;
     if (options.progress) options.progress(done_work / total_work);
@@ -126,14 +135,8 @@ McResult concentration_check_mc(const Measure& m, const TestFunction& phi, const
   out.mean_upper = mean_hi;
 
   // Batch 2: the inner and outer events for every t.
-  const Rational eta = rational_from_double(kMcMargin);
-  std::vector<double> in_hi(K), in_lo(K), out_hi(K), out_lo(K);
-  for (std::size_t k = 0; k < K; ++k) {
-    in_hi[k] = to_double_up(mean_hi + grid[k] + eta);
-    in_lo[k] = to_double_down(mean_lo - grid[k] - eta);
-    out_hi[k] = to_double_down(mean_lo + grid[k] - eta);
-    out_lo[k] = to_double_up(mean_hi - grid[k] + eta);
-  }
+  std::vector<McThresholds> thresholds;
+  for (const Rational& t : grid) thresholds.push_back(McThresholds::around(mean_lo, mean_hi, t));
   out.points.resize(K);
   std::vector<Rational> p_lo(K, Rational(0)), p_hi(K, Rational(0));
   for (std::size_t i = 0; i < comps; ++i) {
@@ -144,11 +147,11 @@ McResult concentration_check_mc(const Measure& m, const TestFunction& phi, const
                     [&](std::mt19937_64& rng, std::uint64_t count, unsigned w) {
                       std::vector<double> x;
                       for (std::uint64_t j = 0; j < count; ++j) {
-                        sampler_draw(c.kind, m.d, rng, x);
-                        const double v = phi.eval(x);
+                        sampler_draw(c.kind, dim, rng, x);
+                        const DInterval v = phi.eval(x);
                         for (std::size_t k = 0; k < K; ++k) {
-                          inner[w][k] += (v > in_hi[k] || v < in_lo[k]);
-                          outer[w][k] += (v > out_hi[k] || v < out_lo[k]);
+                          inner[w][k] += thresholds[k].certainly_inner(v);
+                          outer[w][k] += thresholds[k].possibly_outer(v);
                         }
                       }
                     });
@@ -170,18 +173,17 @@ McResult concentration_check_mc(const Measure& m, const TestFunction& phi, const
   out.samples_per_second = out.seconds > 0 ? out.samples_drawn / out.seconds : 0;
   out.status = mc_stop_status(options.stop, out.samples_drawn, out.samples_planned);
 
-  bool any_violated = false, all_hold = true;
+  std::vector<Verdict> verdicts;
   for (std::size_t k = 0; k < K; ++k) {
     McPoint& p = out.points[k];
     p.t = grid[k];
     p.lower = p_lo[k];
     p.upper = p_hi[k];
     p.bound = concentration_bound(b, grid[k], kDefaultPrecision);
-    p.verdict = p.lower > p.bound.upper() ? "violated" : p.upper <= p.bound.lower() ? "holds" : "inconclusive";
-    any_violated = any_violated || p.verdict == "violated";
-    all_hold = all_hold && p.verdict == "holds";
+    p.verdict = verdict_of(p.lower, p.upper, p.bound);
+    verdicts.push_back(p.verdict);
   }
-  out.verdict = any_violated ? "violated" : all_hold ? "holds" : "inconclusive";
+  out.verdict = verdict_all(verdicts);
   return out;
 }
 

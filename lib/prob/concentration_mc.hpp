@@ -12,8 +12,11 @@
 // split (Bonferroni) over every t, component and side, so all reported
 // intervals hold simultaneously with probability >= 1 - delta. Mixtures are
 // sampled stratified: component i gets ceil(w_i n) samples and
-// P = sum_i w_i P_i, E phi = sum_i w_i E_i phi. Thresholds are widened by
-// kMcMargin to cover double rounding in phi and in the sums. When phi is odd
+// P = sum_i w_i P_i, E phi = sum_i w_i E_i phi. Rounding: phi(x) is an outward
+// enclosure (test_function.hpp) and the sums of batch 1 are outward, so E phi's
+// interval holds exactly; each event is decided on the enclosure against
+// thresholds rounded outward (McThresholds), so the inner count never exceeds
+// and the outer count never falls below the exact ones, at any |phi|. When phi is odd
 // (coordinate, linear) and every component is symmetric (sphere, Gaussian),
 // E phi = 0 exactly and the first batch is skipped.
 //
@@ -27,6 +30,7 @@
 #include <string>
 #include <vector>
 
+#include "arith/verdict.hpp"
 #include "prob/concentration_bound.hpp"
 #include "prob/mc_stop.hpp"
 #include "prob/measure.hpp"
@@ -34,7 +38,19 @@
 
 namespace rl {
 
-constexpr double kMcMargin = 1e-9;
+// The thresholds of one t as doubles, with E phi in [mean_lo, mean_hi]:
+//   inner event {phi > mean_hi + t or phi < mean_lo - t}  (inside |phi - E phi| > t),
+//   outer event {phi > mean_lo + t or phi < mean_hi - t}  (contains it).
+// certainly_inner(v) holds only when every point of the enclosure v is in the
+// inner event; possibly_outer(v) holds whenever some point of v is in the
+// outer event. So for v containing phi(x), counting certainly_inner under-counts
+// the inner event and counting possibly_outer over-counts the outer one.
+struct McThresholds {
+  double inner_hi = 0, inner_lo = 0, outer_hi = 0, outer_lo = 0;
+  static McThresholds around(const Rational& mean_lo, const Rational& mean_hi, const Rational& t);
+  bool certainly_inner(DInterval v) const { return v.lo > inner_hi || v.hi < inner_lo; }
+  bool possibly_outer(DInterval v) const { return v.hi > outer_hi || v.lo < outer_lo; }
+};
 
 struct McOptions {
   std::uint64_t samples = 1000000;   // per batch
@@ -50,11 +66,11 @@ struct McPoint {
   std::uint64_t count_inner = 0, count_outer = 0, samples = 0;  // summed over components
   Rational lower, upper;   // P(|phi - E phi| > t) in [lower, upper]
   Interval bound;
-  std::string verdict;
+  Verdict verdict = Verdict::Inconclusive;
 };
 
 struct McResult {
-  std::string verdict;
+  Verdict verdict = Verdict::Inconclusive;
   std::vector<McPoint> points;
   Rational mean_lower, mean_upper;
   bool mean_known = false;         // E phi = 0 by symmetry (odd phi, symmetric measure)
@@ -73,10 +89,10 @@ McResult concentration_check_mc(const Measure& m, const TestFunction& phi, const
 // keeping only the t where the bound is at least 4 log(4 K / delta) / n, the
 // smallest probability n samples can certify below (deeper t would be
 // inconclusive by construction). The choice does not look at samples.
-std::vector<Rational> mc_default_grid(std::size_t d, const ConcentrationBound& b, std::uint64_t samples,
+std::vector<Rational> mc_default_grid(const Integer& d, const ConcentrationBound& b, std::uint64_t samples,
                                       const Rational& confidence);
 
 // The Poincare constant kappa of one component (rational upper bound).
-Rational poincare_constant(MeasureKind kind, std::size_t d);
+Rational poincare_constant(MeasureKind kind, const Integer& d);
 
 }  // namespace rl

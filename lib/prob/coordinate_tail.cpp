@@ -2,9 +2,10 @@
 
 #include <arb_hypgeom.h>
 
+#include <algorithm>
 #include <stdexcept>
 
-#include "prob/arb_bridge.hpp"
+#include "arith/arb_bridge.hpp"
 
 namespace rl {
 namespace {
@@ -28,6 +29,27 @@ Interval clamp01(const Interval& x) {
   return interval_max(Interval::from_int(0, x.precision()), interval_min(Interval::from_int(1, x.precision()), x));
 }
 
+// I_{1-t^2}((d-1)/2, 1/2) by Arb at working precision wp, clamped to [0, 1].
+Interval incomplete_beta_half(const Integer& d, const Rational& t, mpfr_prec_t wp) {
+  ArbBall a, b, z, r;
+  arb_from_interval(a.get(), Interval(Rational(d - 1) / 2, wp));  // (d-1)/2, exact while d fits wp bits
+  arb_set_ui(b.get(), 1);
+  arb_mul_2exp_si(b.get(), b.get(), -1);  // 1/2, exact
+  arb_from_interval(z.get(), Interval(Rational(1) - t * t, wp));
+  arb_hypgeom_beta_lower(r.get(), a.get(), b.get(), z.get(), 1, wp);
+  return clamp01(interval_from_arb(r.get(), wp));
+}
+
+// A positive enclosure within relative width 2^-(prec/2).
+bool tail_is_tight(const Interval& r, mpfr_prec_t prec) {
+  return r.lower() > 0 && r.upper() - r.lower() <= r.upper() * rational_pow2(-static_cast<long>(prec) / 2);
+}
+
+// Both enclose the same number: their intersection, at prec (outward).
+Interval interval_intersect_or(const Interval& a, const Interval& b, mpfr_prec_t prec) {
+  return Interval(std::max(a.lower(), b.lower()), std::min(a.upper(), b.upper()), prec);
+}
+
 }  // namespace
 
 Rational sphere_abs_tail_exact(std::size_t d, const Rational& t) {
@@ -39,38 +61,49 @@ Rational sphere_abs_tail_exact(std::size_t d, const Rational& t) {
   return (total - sphere_antiderivative(k, t)) / total;
 }
 
-Interval sphere_abs_tail_arb(std::size_t d, const Rational& t, mpfr_prec_t prec) {
+Interval sphere_abs_tail_arb(const Integer& d, const Rational& t, mpfr_prec_t prec) {
   if (t >= 1) return Interval(Rational(0), prec);
   if (t <= 0) return Interval(Rational(1), prec);
-  // For tiny t the ball of 1 - t^2 would reach past 1; the tail is
-  // non-increasing, so P(|X_1| > t) lies in [P(|X_1| > tau), 1].
-  const Rational tau = rational_pow2(-static_cast<long>(prec) / 4);
-  if (t < tau) return interval_hull(sphere_abs_tail_arb(d, tau, prec), Interval(Rational(1), prec));
-  ArbBall a, b, z, r;
-  arb_set_ui(a.get(), d - 1);
-  arb_mul_2exp_si(a.get(), a.get(), -1);  // (d-1)/2, exact
-  arb_set_ui(b.get(), 1);
-  arb_mul_2exp_si(b.get(), b.get(), -1);  // 1/2, exact
-  arb_from_interval(z.get(), Interval(Rational(1) - t * t, prec));
-  arb_hypgeom_beta_lower(r.get(), a.get(), b.get(), z.get(), 1, prec);
-  return clamp01(interval_from_arb(r.get(), prec));
+  // For tiny t the enclosure of 1 - t^2 would reach 1 (t^2 below the
+  // precision); the tail is non-increasing, so P(|X_1| > t) lies in
+  // [P(|X_1| > tau), 1] for tau = 2^-(prec/4), where it does not.
+  const Interval z_enclosure(Rational(1) - t * t, prec);
+  if (z_enclosure.upper() >= 1) {
+    const Rational tau = rational_pow2(-static_cast<long>(prec) / 4);
+    return interval_hull(sphere_abs_tail_arb(d, tau, prec), Interval(Rational(1), prec));
+  }
+  Interval r = incomplete_beta_half(d, t, prec);
+  // Arb loses about log2(1/tail) bits here (the tail is reached near 1 - I): a
+  // tail of 1e-198 at d = 10^23 came out as [0, 2.5e-16] at 128 bits. Since
+  // tail <= (1 - t^2)^((d-1)/2) <= exp(-(d-1) t^2 / 2), retry a loose result at
+  // prec + 0.75 (d-1) t^2 + 64 bits (more than that loss), doubling while it
+  // stays loose, up to kSphereTailMaxBits.
+  if (!tail_is_tight(r, prec)) {
+    const double bits = prec + 64 + 0.75 * rational_to_double(Rational(d - 1) * t * t);
+    for (auto wp = static_cast<mpfr_prec_t>(std::min(bits, double(kSphereTailMaxBits)));; wp *= 2) {
+      r = interval_intersect_or(r, incomplete_beta_half(d, t, wp), prec);
+      if (tail_is_tight(r, prec) || wp >= kSphereTailMaxBits) break;
+    }
+  }
+  return r;
 }
 
-Interval sphere_abs_tail(std::size_t d, const Rational& t, mpfr_prec_t prec) {
-  if (d % 2 == 1 && d >= 3 && d <= kSphereExactMaxD) return Interval(sphere_abs_tail_exact(d, t), prec);
+Interval sphere_abs_tail(const Integer& d, const Rational& t, mpfr_prec_t prec) {
+  if (d % 2 == 1 && d >= 3 && d <= kSphereExactMaxD)
+    return Interval(sphere_abs_tail_exact(d.convert_to<std::size_t>(), t), prec);
   return sphere_abs_tail_arb(d, t, prec);
 }
 
-Interval gaussian_abs_tail(std::size_t d, const Rational& t, mpfr_prec_t prec) {
+Interval gaussian_abs_tail(const Integer& d, const Rational& t, mpfr_prec_t prec) {
   if (t <= 0) return Interval(Rational(1), prec);
-  Interval x = Interval(t, prec) * interval_sqrt(Interval(Rational(d, 2), prec));
+  Interval x = Interval(t, prec) * interval_sqrt(Interval(Rational(d) / 2, prec));
   ArbBall xb, r;
   arb_from_interval(xb.get(), x);
   arb_hypgeom_erfc(r.get(), xb.get(), prec);
   return clamp01(interval_from_arb(r.get(), prec));
 }
 
-Interval coordinate_upper_tail(MeasureKind kind, std::size_t d, const Rational& s, mpfr_prec_t prec) {
+Interval coordinate_upper_tail(MeasureKind kind, const Integer& d, const Rational& s, mpfr_prec_t prec) {
   const Interval half(Rational(1, 2), prec), one(Rational(1), prec);
   switch (kind) {
     case MeasureKind::Sphere:
@@ -127,7 +160,7 @@ Rational coordinate_deviation_radius(const Measure& m) {
   if (m.is_single(MeasureKind::Sphere)) return 1;
   if (m.is_single(MeasureKind::Cube)) {
     // |X_1 - 1/(2 sqrt d)| <= 1/(2 sqrt d) <= R for the rational R = 1/(2 floor(sqrt d)).
-    Integer r = boost::multiprecision::sqrt(Integer(m.d));
+    Integer r = boost::multiprecision::sqrt(m.d);
     return Rational(1) / (2 * Rational(r));
   }
   return Rational(3, 2);

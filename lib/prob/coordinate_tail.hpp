@@ -3,7 +3,7 @@
 // Semantics: every Interval returned contains the exact probability; every
 // Rational returned is the exact probability.
 //   sphere  : X_1^2 ~ Beta(1/2, (d-1)/2), so P(|X_1| > t) = I_{1-t^2}((d-1)/2, 1/2)
-//             (math.md). For odd d the density (1-s^2)^{(d-3)/2} is a
+//             (docs/math.md). For odd d the density (1-s^2)^{(d-3)/2} is a
 //             polynomial and the tail is an exact rational function of t;
 //             for even d it is enclosed with Arb's regularized incomplete beta.
 //   gaussian: X_1 ~ N(0, 1/d), P(|X_1| > t) = erfc(t sqrt(d/2)) (Arb erfc).
@@ -18,17 +18,20 @@ namespace rl {
 
 // Odd d only, 0 <= t: the exact rational P(|X_1| > t) on S^{d-1}.
 Rational sphere_abs_tail_exact(std::size_t d, const Rational& t);
-// Any d >= 2, 0 <= t: Arb enclosure of I_{1-t^2}((d-1)/2, 1/2).
-Interval sphere_abs_tail_arb(std::size_t d, const Rational& t, mpfr_prec_t prec);
+// Any d >= 2, 0 <= t: Arb enclosure of I_{1-t^2}((d-1)/2, 1/2). A loose
+// result (tiny tails lose bits) is recomputed at a working precision raised
+// with (d-1) t^2, up to kSphereTailMaxBits.
+constexpr long kSphereTailMaxBits = 65536;
+Interval sphere_abs_tail_arb(const Integer& d, const Rational& t, mpfr_prec_t prec);
 // Odd d up to kSphereExactMaxD uses the exact rational, otherwise Arb.
 constexpr std::size_t kSphereExactMaxD = 401;
-Interval sphere_abs_tail(std::size_t d, const Rational& t, mpfr_prec_t prec);
+Interval sphere_abs_tail(const Integer& d, const Rational& t, mpfr_prec_t prec);
 
 // 0 <= t: erfc(t sqrt(d/2)) enclosed.
-Interval gaussian_abs_tail(std::size_t d, const Rational& t, mpfr_prec_t prec);
+Interval gaussian_abs_tail(const Integer& d, const Rational& t, mpfr_prec_t prec);
 
 // One-sided P(X_1 > s) for any rational s.
-Interval coordinate_upper_tail(MeasureKind kind, std::size_t d, const Rational& s, mpfr_prec_t prec);
+Interval coordinate_upper_tail(MeasureKind kind, const Integer& d, const Rational& s, mpfr_prec_t prec);
 
 // E X_1 under the mixture (0 unless a cube component is present).
 Interval coordinate_mean(const Measure& m, mpfr_prec_t prec);

@@ -29,9 +29,34 @@ Interval sinhc_t(const Interval& x) {
   return acc + Interval(Rational(0), Rational(2) / Rational(fact), prec);
 }
 
+// The Bernoulli formulas below only ever exponentiate -|lambda|: the branch
+// and bound reaches |lambda| = Lambda ~ 4 / min(p, 1-p), and e^{|lambda|}
+// leaves MPFR's exponent range for p below ~5e-9 (or above 1 - 1e-9), while
+// e^{-|lambda|} merely underflows to an enclosure [0, tiny].
+
+// q = p e^l / (1 - p + p e^l), the tilted success probability, at one lambda.
 Interval bernoulli_tilt(const Rational& p, const Rational& lambda, mpfr_prec_t prec) {
-  // q = 1 / (1 + (1-p)/p e^{-lambda}): the tilted success probability.
-  return one(prec) / (one(prec) + Interval((1 - p) / p, prec) * interval_exp(Interval(-lambda, prec)));
+  if (lambda >= 0)  // q = 1 / (1 + (1-p)/p e^{-l})
+    return one(prec) / (one(prec) + Interval((1 - p) / p, prec) * interval_exp(Interval(-lambda, prec)));
+  const Interval w = Interval(p, prec) * interval_exp(Interval(lambda, prec));
+  return w / (Interval(1 - p, prec) + w);
+}
+
+// K(l) = log(1 - p + p e^l) - p l on a box of one sign; for l >= 0 it is
+// rewritten as (1 - p) l + log(p + (1 - p) e^{-l}).
+Interval bernoulli_log_mgf_one_sign(const Rational& p, const Interval& lambda) {
+  const mpfr_prec_t prec = lambda.precision();
+  if (lambda.lower() >= 0)
+    return Interval(1 - p, prec) * lambda +
+           interval_log(Interval(p, prec) + Interval(1 - p, prec) * interval_exp(-lambda));
+  return interval_log(Interval(1 - p, prec) + Interval(p, prec) * interval_exp(lambda)) - Interval(p, prec) * lambda;
+}
+
+Interval bernoulli_log_mgf(const Rational& p, const Interval& lambda) {
+  const mpfr_prec_t prec = lambda.precision();
+  if (lambda.lower() >= 0 || lambda.upper() <= 0) return bernoulli_log_mgf_one_sign(p, lambda);
+  return interval_hull(bernoulli_log_mgf_one_sign(p, Interval(lambda.lower(), Rational(0), prec)),
+                       bernoulli_log_mgf_one_sign(p, Interval(Rational(0), lambda.upper(), prec)));
 }
 
 }  // namespace
@@ -90,9 +115,7 @@ Interval log_mgf(const Distribution& x, const Interval& lambda) {
       return interval_log(apply(mpfi_sinh, a) / a);
     }
     case DistributionKind::Gaussian: return interval_sqr(lambda) / Interval::from_int(2, prec);
-    case DistributionKind::Bernoulli:
-      return interval_log(Interval(1 - x.p, prec) + Interval(x.p, prec) * interval_exp(lambda)) -
-             Interval(x.p, prec) * lambda;
+    case DistributionKind::Bernoulli: return bernoulli_log_mgf(x.p, lambda);
   }
   throw std::logic_error("unknown distribution");
 }

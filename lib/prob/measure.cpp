@@ -19,16 +19,14 @@ bool Measure::is_bounded() const {
   return true;
 }
 
-std::string measure_kind_name(MeasureKind k) {
-  switch (k) {
-    case MeasureKind::Sphere: return "sphere";
-    case MeasureKind::Gaussian: return "gaussian";
-    case MeasureKind::Cube: return "cube";
-  }
-  return "?";
+std::size_t measure_sample_dimension(const Measure& m, const std::string& where) {
+  if (m.d > kMeasureSampleMaxD)
+    throw InputError(where, "d = " + m.d.str() + " is too large to sample: Monte Carlo draws d doubles per point (at most " +
+                                std::to_string(kMeasureSampleMaxD) + ")");
+  return m.d.convert_to<std::size_t>();
 }
 
-Measure measure_parse(const std::string& spec, std::size_t d, const std::string& where) {
+Measure measure_parse(const std::string& spec, const Integer& d, const std::string& where) {
   if (d < 2) throw InputError(where, "the dimension d must be at least 2");
   Measure m;
   m.d = d;

@@ -4,9 +4,15 @@
 //
 // Support: |x| <= 1 on S^{d-1} and on [0, 1/sqrt d]^d, and phi(0) = 0 for
 // every built-in function, so phi(X) lies in [-L, L] (L >= the Lipschitz
-// constant, rounded up); the norm lies in [0, 1]. phi is evaluated in double,
-// so each sample is stored as [v - kMcMargin, v + kMcMargin] and the support
-// is widened by the same margin.
+// constant, rounded up); the norm lies in [0, 1]. The drawn points are doubles
+// whose norm may pass 1 by the sampler's rounding, at most (d/2 + 4) 2^-53 (a
+// sum of d squares, a square root, a division, a product), and the outward
+// enclosure of phi adds at most 1.5 ulp per operation (3d operations for a
+// linear phi): the support is widened by the relative factor
+// 1 + (4d + 16) 2^-52, more than both together. Each sample is stored
+// as the outward enclosure of phi at the drawn point (test_function.hpp), so
+// it holds the exact value at any magnitude; mgf_monte_carlo checks that every
+// stored enclosure lies in the support.
 // Mixtures are sampled i.i.d.: the component is chosen by a 64-bit draw
 // against the cumulative weights times 2^64 (exact up to 2^-64 per weight).
 // Block b uses sampler_stream(seed, stream, b).

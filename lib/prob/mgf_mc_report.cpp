@@ -12,14 +12,10 @@ Json pair_json(const Rational& lo, const Rational& hi, int digits) {
 std::string pad(const std::string& s, std::size_t w) { return s.size() >= w ? s + " " : s + std::string(w - s.size(), ' '); }
 
 // The overall verdict over the grid, at the stated confidence.
-std::string grid_verdict(const MgfMcReport& r) {
-  bool all_hold = true;
-  for (const MgfMcPoint& p : r.result.points) {
-    std::string v = mgf_point_verdict(p, mgf_gaussian_bound(p.lambda, *r.sigma));
-    if (v == "violated") return "violated";
-    all_hold = all_hold && v == "holds";
-  }
-  return all_hold ? "holds" : "inconclusive";
+Verdict grid_verdict(const MgfMcReport& r) {
+  std::vector<Verdict> verdicts;
+  for (const MgfMcPoint& p : r.result.points) verdicts.push_back(mgf_point_verdict(p, mgf_gaussian_bound(p.lambda, *r.sigma)));
+  return verdict_all(verdicts);
 }
 
 }  // namespace
@@ -28,9 +24,7 @@ Interval mgf_gaussian_bound(const Rational& lambda, const Rational& sigma, mpfr_
   return interval_exp(Interval(lambda * lambda * sigma * sigma / 2, prec));
 }
 
-std::string mgf_point_verdict(const MgfMcPoint& p, const Interval& bound) {
-  return p.lower > bound.upper() ? "violated" : p.upper <= bound.lower() ? "holds" : "inconclusive";
-}
+Verdict mgf_point_verdict(const MgfMcPoint& p, const Interval& bound) { return verdict_of(p.lower, p.upper, bound); }
 
 Json mgf_mc_json(const MgfMcReport& r, int digits) {
   const MgfMcOptions& o = r.options;
@@ -60,14 +54,14 @@ Json mgf_mc_json(const MgfMcReport& r, int digits) {
     if (r.sigma) {
       Interval b = mgf_gaussian_bound(p.lambda, *r.sigma);
       q["bound"] = pair_json(b.lower(), b.upper(), digits);
-      q["verdict"] = mgf_point_verdict(p, b);
+      q["verdict"] = verdict_name(mgf_point_verdict(p, b));
     }
     pts.push_back(q);
   }
   j["points"] = pts;
   if (r.sigma) {
     j["sigma"] = rational_to_string(*r.sigma);
-    j["verdict"] = grid_verdict(r);
+    j["verdict"] = verdict_name(grid_verdict(r));
     j["verdict_scope"] = "E exp(lambda (X - c)) <= exp(lambda^2 sigma^2 / 2) at the grid lambdas, at the stated confidence";
   }
   return j;
@@ -88,11 +82,11 @@ void mgf_mc_print(std::ostream& out, const MgfMcReport& r, int digits) {
     out << pad(decimal_lower(p.lambda, 6), 12) << pad(decimal_lower(p.lower, digits), 20)
         << pad(decimal_upper(p.upper, digits), 20) << pad(p.narrower, 21);
     if (!r.exact.empty()) out << pad(p.lower <= r.exact[i].lower() && r.exact[i].upper() <= p.upper ? "yes" : "no", 14);
-    if (r.sigma) out << mgf_point_verdict(p, mgf_gaussian_bound(p.lambda, *r.sigma));
+    if (r.sigma) out << verdict_name(mgf_point_verdict(p, mgf_gaussian_bound(p.lambda, *r.sigma)));
     out << "\n";
   }
   if (r.sigma)
-    out << "verdict (sigma = " << rational_to_string(*r.sigma) << ", grid only): " << grid_verdict(r) << "\n";
+    out << "verdict (sigma = " << rational_to_string(*r.sigma) << ", grid only): " << verdict_name(grid_verdict(r)) << "\n";
 }
 
 Plot mgf_mc_plot(const MgfMcReport& r, const std::string& title) {

@@ -7,6 +7,7 @@
 #include <optional>
 #include <ostream>
 
+#include "arith/verdict.hpp"
 #include "io/json_exact.hpp"
 #include "prob/mgf_monte_carlo.hpp"
 #include "prob/plot.hpp"
@@ -26,7 +27,7 @@ struct MgfMcReport {
 Interval mgf_gaussian_bound(const Rational& lambda, const Rational& sigma, mpfr_prec_t prec = 128);
 
 // "violated" when the interval lies above the bound, "holds" when below, else "inconclusive".
-std::string mgf_point_verdict(const MgfMcPoint& p, const Interval& bound);
+Verdict mgf_point_verdict(const MgfMcPoint& p, const Interval& bound);
 
 Json mgf_mc_json(const MgfMcReport& r, int digits);
 void mgf_mc_print(std::ostream& out, const MgfMcReport& r, int digits);

@@ -1,5 +1,6 @@
 #include "prob/network_function.hpp"
 
+#include <limits>
 #include <memory>
 #include <optional>
 
@@ -26,6 +27,9 @@ TestFunction network_test_function(const std::string& spec, std::size_t d, const
     path = spec.substr(0, hash);
     Rational k = rational_parse(spec.substr(hash + 1), where);
     if (k < 0 || k != Rational(rational_floor(k))) throw InputError(where, "output index must be a natural number");
+    // Compared before narrowing: an index past size_t must not wrap onto an existing output.
+    if (k >= Rational(std::numeric_limits<std::size_t>::max()))
+      throw InputError(where, path + ": output " + rational_to_string(k) + " does not exist");
     output = rational_floor(k).convert_to<std::size_t>();
   }
   Network net = network_load(path);
@@ -49,9 +53,14 @@ TestFunction network_test_function(const std::string& spec, std::size_t d, const
   f.lipschitz_squared = 1;
   f.lipschitz_source = "phi = f / U with U = " + decimal_upper(lip.upper, 10) + " >= Lip_2(f) (" + lip.upper_method +
                        "; certified lower " + decimal_lower(lip.lower, 10) + ")";
-  const double inv = 1.0 / rational_to_double(lip.upper);
+  // s <= 1/U, so phi = s f is 1-Lipschitz exactly (not up to a rounding of 1/U).
+  const DInterval scale = DInterval::point(DInterval::from_rational(Rational(1) / lip.upper).lo);
   auto shared = std::make_shared<Network>(std::move(net));
-  f.eval = [shared, inv](const std::vector<double>& x) { return net_eval_double(*shared, x)[0] * inv; };
+  f.eval = [shared, scale](const std::vector<double>& x) {
+    DBox point(x.size());
+    for (std::size_t i = 0; i < x.size(); ++i) point[i] = DInterval::point(x[i]);
+    return net_ibp(*shared, point).output()[0] * scale;
+  };
   return f;
 }
 

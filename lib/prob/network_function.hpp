@@ -10,9 +10,9 @@ namespace rl {
 
 // spec is FILE or FILE#k (output k). Throws InputError naming `where` when
 // the file cannot be loaded, its input size is not d, or the output is not
-// scalar. f is evaluated in double (net_eval_double); 1/U is rounded to the
-// nearest double, a relative error of 2^-53 that the Monte Carlo threshold
-// margin absorbs.
+// scalar. phi is f times the double s <= 1/U (1/U rounded down), so it is
+// 1-Lipschitz exactly; eval encloses f(x) by outward double intervals (net_ibp
+// on the point x) and multiplies by s outward.
 TestFunction network_test_function(const std::string& spec, std::size_t d, const std::string& where);
 
 }  // namespace rl

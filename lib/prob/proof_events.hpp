@@ -22,6 +22,7 @@
 #include <string>
 #include <vector>
 
+#include "arith/verdict.hpp"
 #include "prob/mc_stop.hpp"
 #include "prob/measure.hpp"
 #include "prob/test_function.hpp"
@@ -45,7 +46,7 @@ struct EventEstimate {
   std::uint64_t failures = 0, trials = 0;  // failed data sets out of those simulated
   Rational lower, upper;               // P(failure) in [lower, upper]
   std::optional<Rational> hoeffding;   // upper bound on P(failure) from the proof (rounded up)
-  std::string verdict;
+  Verdict verdict = Verdict::Inconclusive;  // of P(failure) <= hoeffding
 };
 
 std::vector<EventEstimate> proof_events_simulate(const EventsSetup& s);

@@ -61,8 +61,4 @@ Interval variance_proxy_closed_form(const Distribution& x, mpfr_prec_t prec) {
   return Interval(prec);
 }
 
-std::string verdict_at_most(const Rational& lower, const Rational& upper, const Rational& bound) {
-  return upper <= bound ? "holds" : lower > bound ? "violated" : "inconclusive";
-}
-
 }  // namespace rl

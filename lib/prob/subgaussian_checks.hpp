@@ -1,4 +1,4 @@
-// The seed's subgaussian statements (§1.3; math.md "Subgaussian") checked for
+// The seed's subgaussian statements (§1.3; docs/math.md "Subgaussian") checked for
 // closed-form distributions:
 //   Definition 5 : X is sigma-subgaussian iff K(l) <= l^2 sigma^2 / 2 for all l,
 //                  i.e. iff sigma^2 >= the optimal variance proxy;
@@ -30,7 +30,5 @@ Lemma1Check lemma1_check(const Distribution& x, const Rational& sigma_squared, m
 // (1 - 2p) / (2 log((1-p)/p)) for Bernoulli(p != 1/2), 1/4 at p = 1/2.
 Interval variance_proxy_closed_form(const Distribution& x, mpfr_prec_t prec);
 
-// "holds" when upper <= bound, "violated" when lower > bound, else "inconclusive".
-std::string verdict_at_most(const Rational& lower, const Rational& upper, const Rational& bound);
 
 }  // namespace rl

@@ -67,7 +67,7 @@ StaircaseResult tail_staircase_check(const TailFunction& tail, const TailFunctio
     // The tightest point with t > 0 (at t = 0 the tail is 1 and the bound 2).
     if (!violated && p.t > 0 && (!out.witness || closeness(p) > closeness(*out.witness))) out.witness = p;
   }
-  out.verdict = violated ? "violated" : (out.failed_cells == 0 ? "holds" : "inconclusive");
+  out.verdict = violated ? Verdict::Violated : (out.failed_cells == 0 ? Verdict::Holds : Verdict::Inconclusive);
   return out;
 }
 

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "arith/verdict.hpp"
 #include "arith/interval.hpp"
 
 namespace rl {
@@ -23,7 +24,7 @@ struct TailPoint {
 };
 
 struct StaircaseResult {
-  std::string verdict;               // "holds" (on [t_0, t_N]), "violated", "inconclusive"
+  Verdict verdict = Verdict::Inconclusive;  // Holds: on [t_0, t_N]
   std::vector<TailPoint> points;     // every evaluated point, sorted by t
   std::optional<TailPoint> witness;  // the violation, or else the point closest to violating
   std::size_t cells = 0;             // cells proved

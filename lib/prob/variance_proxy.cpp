@@ -22,14 +22,16 @@ Interval second_derivative_sum(const std::vector<ScaledVariable>& terms, const I
 
 // sup of sum_i s_i^2 K_i''(s_i mu) over mu in [0, r] (sign +1) or [-r, 0]
 // (sign -1), as a step function of r: [0, Lambda] is cut into pieces
-// [0, Lambda 2^-40], then ratio 1 + 1/64, and the running maximum of the
+// [0, min(Lambda 2^-40, 2^-10)] (the second for the huge Lambda ~ 4/p of a
+// Bernoulli with tiny p, whose K'' peaks at lambda ~ log(1/p)), then ratio
+// 1 + 1/64, and the running maximum of the
 // pieces' enclosures is kept. With the mean-value form, 2K(l)/l^2 <=
 // running_max(|l|) on that side.
 class SecondDerivativeEnvelope {
  public:
   SecondDerivativeEnvelope(const std::vector<ScaledVariable>& terms, const Rational& lambda_max, int sign,
                            mpfr_prec_t prec) {
-    Rational lo = 0, hi = lambda_max * rational_pow2(-40), running = 0;
+    Rational lo = 0, hi = std::min(lambda_max * rational_pow2(-40), rational_pow2(-10)), running = 0;
     while (true) {
       Interval piece = sign > 0 ? Interval(lo, hi, prec) : Interval(-hi, -lo, prec);
       running = std::max(running, second_derivative_sum(terms, piece).upper());

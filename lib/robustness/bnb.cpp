@@ -215,6 +215,15 @@ bool probe_box(Search& s, const Box& box, std::uint64_t unproven, BranchResult& 
 
 }  // namespace
 
+std::string property_verdict_name(PropertyVerdict verdict) {
+  switch (verdict) {
+    case PropertyVerdict::Verified: return "verified";
+    case PropertyVerdict::Refuted: return "refuted";
+    case PropertyVerdict::Unknown: return "unknown";
+  }
+  return "unknown";
+}
+
 BranchResult branch_and_bound(const Network& net, const SafetyProperty& property, const BranchOptions& options) {
   std::vector<OutputAtom> all;
   std::vector<std::vector<std::size_t>> rows;
@@ -228,26 +237,26 @@ BranchResult branch_and_bound(const Network& net, const SafetyProperty& property
   Search s{net, property, options, all.empty() ? net : property_atoms_network(net, all), rows, Clock::now(), std::mt19937_64(options.seed)};
   if (all.empty()) s.rows.clear();  // an empty conjunction is unsafe everywhere: nothing to refute
   BranchResult result;
-  auto finish = [&](const std::string& status, const std::string& reason) {
+  auto finish = [&](PropertyVerdict status, const std::string& reason) {
     result.status = status;
     result.reason = reason;
     result.seconds = s.elapsed();
-    if (status != "verified") result.tree = Json::array();
+    if (status != PropertyVerdict::Verified) result.tree = Json::array();
     return result;
   };
   if (property.unsafe.empty()) {
     result.tree.push_back("I");
     result.leaves = result.nodes = 1;
-    return finish("verified", "");
+    return finish(PropertyVerdict::Verified, "");
   }
-  if (initial_attack(s, result)) return finish("refuted", "");
+  if (initial_attack(s, result)) return finish(PropertyVerdict::Refuted, "");
   std::vector<Box> stack{Box{property.lo, property.hi}};
   std::size_t stack_bytes = box_bytes(stack.back());
   std::uint64_t unproven = 0;
   while (!stack.empty()) {
-    if (s.out_of_time()) return finish("unknown", options.stop && options.stop->load() ? "interrupted" : "time-limit");
+    if (s.out_of_time()) return finish(PropertyVerdict::Unknown, options.stop && options.stop->load() ? "interrupted" : "time-limit");
     if (options.max_memory_bytes && stack_bytes + result.tree.size() * sizeof(Json) > options.max_memory_bytes)
-      return finish("unknown", "memory-limit");
+      return finish(PropertyVerdict::Unknown, "memory-limit");
     Box box = std::move(stack.back());
     stack.pop_back();
     stack_bytes -= box_bytes(box);
@@ -263,13 +272,13 @@ BranchResult branch_and_bound(const Network& net, const SafetyProperty& property
       if (auto cex = counterexample_check(net, property, box.lo)) {
         result.counterexample = cex;
         result.counterexample_source = "box-center";
-        return finish("refuted", "");
+        return finish(PropertyVerdict::Refuted, "");
       }
       ++result.leaves;
       if (options.want_certificate) result.tree.push_back("I");
       continue;
     }
-    if (probe_box(s, box, ++unproven, result)) return finish("refuted", "");
+    if (probe_box(s, box, ++unproven, result)) return finish(PropertyVerdict::Refuted, "");
     if (options.want_certificate) result.tree.push_back(o.split_dim);
     Box left = box, right = box;
     Rational mid = (box.lo[o.split_dim] + box.hi[o.split_dim]) / 2;
@@ -279,7 +288,7 @@ BranchResult branch_and_bound(const Network& net, const SafetyProperty& property
     stack.push_back(std::move(right));
     stack.push_back(std::move(left));
   }
-  return finish("verified", "");
+  return finish(PropertyVerdict::Verified, "");
 }
 
 }  // namespace rl

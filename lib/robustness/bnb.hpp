@@ -39,6 +39,11 @@
 
 namespace rl {
 
+// The answer of a robustness or property search. Its name ("verified",
+// "refuted", "unknown") appears only in output (property_verdict_name).
+enum class PropertyVerdict { Verified, Refuted, Unknown };
+std::string property_verdict_name(PropertyVerdict verdict);
+
 struct BranchOptions {
   double time_limit_seconds = 60;
   const std::atomic<bool>* stop = nullptr;
@@ -49,7 +54,7 @@ struct BranchOptions {
 };
 
 struct BranchResult {
-  std::string status;   // "verified", "refuted", "unknown"
+  PropertyVerdict status = PropertyVerdict::Unknown;
   std::string reason;   // for unknown: "time-limit", "interrupted" or "memory-limit"
   std::optional<std::vector<Rational>> counterexample;
   Json tree = Json::array();

@@ -68,7 +68,7 @@ CertifyResult robustness_certify(const Network& net, const RobustnessQuery& quer
   r.product_radius = robustness_product_radius(margin);
   SafetyProperty property = property_from_robustness(ball, r.label, net.output_dim());
   if (margin_proves(margin, ball.radius)) {
-    r.verdict = "verified";
+    r.verdict = PropertyVerdict::Verified;
     r.method = "lipschitz-margin";
     r.tree = Json::array({"M"});
     r.nodes = r.leaves = 1;
@@ -84,12 +84,12 @@ CertifyResult robustness_certify(const Network& net, const RobustnessQuery& quer
     r.reason = b.reason;
     r.nodes = b.nodes;
     r.leaves = b.leaves;
-    r.method = b.status == "refuted" ? "counterexample (" + b.counterexample_source + ", checked exactly)"
+    r.method = b.status == PropertyVerdict::Refuted ? "counterexample (" + b.counterexample_source + ", checked exactly)"
                                      : (b.nodes == 1 ? "interval bound propagation" : "branch and bound");
-    if (b.status == "verified") r.tree = std::move(b.tree);
+    if (b.status == PropertyVerdict::Verified) r.tree = std::move(b.tree);
     if (b.counterexample) r.counterexample = robustness_counterexample(net, ball, *b.counterexample);
   }
-  if (r.verdict == "verified" && ball.radius > r.radius_lower) r.radius_lower = ball.radius;
+  if (r.verdict == PropertyVerdict::Verified && ball.radius > r.radius_lower) r.radius_lower = ball.radius;
   r.seconds = elapsed();
   return r;
 }

@@ -43,7 +43,7 @@ struct Counterexample {
 };
 
 struct CertifyResult {
-  std::string verdict;  // "verified", "refuted", "unknown"
+  PropertyVerdict verdict = PropertyVerdict::Unknown;
   std::string method;   // what settled it
   std::string reason;   // for unknown
   std::size_t label = 0;

@@ -3,7 +3,6 @@
 #include "arith/decimal.hpp"
 #include "arith/error.hpp"
 #include "net/eval.hpp"
-#include "net/load.hpp"
 
 namespace rl {
 namespace {
@@ -14,39 +13,38 @@ Json rational_array(const std::vector<Rational>& v) {
   return a;
 }
 
-Json claim_shell(const std::string& id, const std::string& statement, const Json& parameters, const std::string& verdict) {
-  if (verdict != "verified" && verdict != "refuted")
-    throw InputError("--certificate", "only verified or refuted claims can be written (this one is " + verdict + ")");
+Json claim_shell(const std::string& id, const std::string& statement, const Json& parameters, PropertyVerdict verdict) {
+  if (verdict == PropertyVerdict::Unknown) throw InputError("--certificate", "only verified or refuted claims can be written (this one is unknown)");
   return Json{{"schema", "robustlaw-claim"}, {"version", 1}, {"id", id}, {"kind", "robustness"}, {"statement", statement},
-              {"reference", "mission.md §3"}, {"parameters", parameters}, {"expected", verdict == "verified" ? "holds" : "violated"}};
+              {"reference", "docs/robustness.md"}, {"parameters", parameters}, {"expected", verdict == PropertyVerdict::Verified ? "holds" : "violated"}};
 }
 
 // A counterexample with the exact output the checker recomputes there (so
 // that a moved point, even one that stays unsafe, is refused).
-Json counterexample_certificate(const std::string& model_path, const std::vector<Rational>& point) {
-  return Json{{"counterexample", rational_array(point)},
-              {"output", rational_array(net_eval_exact(network_load(model_path), point))}};
+Json counterexample_certificate(const Network& net, const std::vector<Rational>& point) {
+  return Json{{"counterexample", rational_array(point)}, {"output", rational_array(net_eval_exact(net, point))}};
 }
 
 }  // namespace
 
 std::string norm_text(Norm norm) { return norm == Norm::L1 ? "l1" : (norm == Norm::L2 ? "l2" : "linf"); }
 
-Json claim_robustness_ball(const std::string& id, const std::string& model_path, const Ball& ball, const CertifyResult& result) {
+Json claim_robustness_ball(const std::string& id, const std::string& model_path, const Network& net, const Ball& ball,
+                           const CertifyResult& result) {
   Json par{{"model", model_path}, {"input", rational_array(ball.center)}, {"radius", rational_to_string(ball.radius)},
            {"norm", norm_text(ball.norm)}, {"label", result.label}};
   std::string statement = model_path + " gives class " + std::to_string(result.label) + " (unique argmax) to every input within " +
                           norm_text(ball.norm) + " distance " + rational_to_string(ball.radius) + " of the given point";
   Json claim = claim_shell(id, statement, par, result.verdict);
-  if (result.verdict == "verified")
+  if (result.verdict == PropertyVerdict::Verified)
     claim["certificate"] = Json{{"method", "box-partition"}, {"tree", result.tree}, {"leaves", result.leaves}};
   else
-    claim["certificate"] = counterexample_certificate(model_path, result.counterexample->point);
+    claim["certificate"] = counterexample_certificate(net, result.counterexample->point);
   return claim;
 }
 
 Json claim_robustness_property(const std::string& id, const std::string& statement, const std::string& model_path,
-                               const SafetyProperty& property, const BranchResult& result) {
+                               const Network& net, const SafetyProperty& property, const BranchResult& result) {
   Json unsafe = Json::array();
   for (const OutputConjunction& conj : property.unsafe) {
     Json c = Json::array();
@@ -56,10 +54,10 @@ Json claim_robustness_property(const std::string& id, const std::string& stateme
   }
   Json par{{"model", model_path}, {"box", Json{{"lo", rational_array(property.lo)}, {"hi", rational_array(property.hi)}}}, {"unsafe", unsafe}};
   Json claim = claim_shell(id, statement, par, result.status);
-  if (result.status == "verified")
+  if (result.status == PropertyVerdict::Verified)
     claim["certificate"] = Json{{"method", "box-partition"}, {"tree", result.tree}, {"leaves", result.leaves}};
   else
-    claim["certificate"] = counterexample_certificate(model_path, *result.counterexample);
+    claim["certificate"] = counterexample_certificate(net, *result.counterexample);
   return claim;
 }
 

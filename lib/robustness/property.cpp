@@ -57,19 +57,4 @@ bool property_output_unsafe(const SafetyProperty& property, const std::vector<Ra
   return false;
 }
 
-void property_validate(const SafetyProperty& property, const Network& net, const std::string& where) {
-  if (net.layers.empty()) throw InputError(where, "the network has no layers");
-  if (property.lo.size() != net.input_dim || property.hi.size() != net.input_dim)
-    throw InputError(where, "the input region has " + std::to_string(property.lo.size()) + " coordinates, the network expects " +
-                                std::to_string(net.input_dim));
-  for (std::size_t i = 0; i < property.lo.size(); ++i)
-    if (property.lo[i] > property.hi[i]) throw InputError(where, "input " + std::to_string(i) + " has an empty range (lower bound above upper bound)");
-  if (property.ball && property.ball->radius < 0) throw InputError(where, "the radius is negative");
-  for (const OutputConjunction& conj : property.unsafe)
-    for (const OutputAtom& a : conj)
-      if (a.coefficients.size() != net.output_dim())
-        throw InputError(where, "an output constraint has " + std::to_string(a.coefficients.size()) + " coefficients, the network has " +
-                                    std::to_string(net.output_dim()) + " outputs");
-}
-
 }  // namespace rl

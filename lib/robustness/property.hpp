@@ -55,7 +55,4 @@ Rational property_atom_value(const OutputAtom& atom, const std::vector<Rational>
 // True when the exact output satisfies every atom of some conjunction.
 bool property_output_unsafe(const SafetyProperty& property, const std::vector<Rational>& output);
 
-// Checks shapes against the network; throws InputError naming `where`.
-void property_validate(const SafetyProperty& property, const Network& net, const std::string& where);
-
 }  // namespace rl

@@ -27,7 +27,7 @@ Json exact_list(const std::vector<Rational>& v, int digits) {
 
 Json certified_radius_json(const RobustnessQuery& q, const CertifyResult& r, int digits) {
   Json radius{{"lower", decimal_lower(r.radius_lower, digits)},
-              {"lower_method", r.verdict == "verified" && r.radius_lower == q.ball.radius ? "the claim itself is verified at this radius"
+              {"lower_method", r.verdict == PropertyVerdict::Verified && r.radius_lower == q.ball.radius ? "the claim itself is verified at this radius"
                                                                                             : "lipschitz margin argument (exact margins, Clarke gradient enclosure, bisection)"},
               {"upper", nullptr}, {"kind", "exact rationals printed outward"}};
   if (r.counterexample) {
@@ -52,10 +52,10 @@ RobustnessQuery robustness_query_parse(const RobustnessRequest& request) {
 }
 
 Json robustness_ball_report_json(const Network& net, const RobustnessQuery& q, const CertifyResult& r, int digits) {
-  Json j{{"model", net.source}, {"verdict", r.verdict}, {"label", r.label}, {"norm", norm_text(q.ball.norm)},
+  Json j{{"model", net.source}, {"verdict", property_verdict_name(r.verdict)}, {"label", r.label}, {"norm", norm_text(q.ball.norm)},
          {"radius", exact_json(q.ball.radius, digits)}, {"method", r.method}, {"nodes", r.nodes},
          {"leaves", r.leaves}, {"seconds", r.seconds}};
-  if (r.verdict == "unknown") j["reason"] = r.reason;
+  if (r.verdict == PropertyVerdict::Unknown) j["reason"] = r.reason;
   if (r.counterexample) {
     const Counterexample& c = *r.counterexample;
     j["counterexample"] = Json{{"input", exact_list(c.point, digits)}, {"outputs", exact_list(c.output, digits)},
@@ -70,15 +70,15 @@ Json robustness_ball_report_json(const Network& net, const RobustnessQuery& q, c
 }
 
 std::string vnnlib_result_name(const BranchResult& b) {
-  if (b.status == "verified") return "unsat";
-  if (b.status == "refuted") return "sat";
+  if (b.status == PropertyVerdict::Verified) return "unsat";
+  if (b.status == PropertyVerdict::Refuted) return "sat";
   return b.reason == "time-limit" ? "timeout" : "unknown";
 }
 
 Json robustness_property_report_json(const Network& net, const std::string& vnnlib_path, const BranchResult& b, int digits) {
-  Json j{{"model", net.source}, {"property", vnnlib_path}, {"result", vnnlib_result_name(b)}, {"verdict", b.status}, {"nodes", b.nodes},
+  Json j{{"model", net.source}, {"property", vnnlib_path}, {"result", vnnlib_result_name(b)}, {"verdict", property_verdict_name(b.status)}, {"nodes", b.nodes},
          {"leaves", b.leaves}, {"seconds", b.seconds},
-         {"method", b.status == "refuted" ? "counterexample (" + b.counterexample_source + ", checked exactly)"
+         {"method", b.status == PropertyVerdict::Refuted ? "counterexample (" + b.counterexample_source + ", checked exactly)"
                                           : "branch and bound (interval, symbolic-interval and mean-value bounds)"}};
   if (b.counterexample) {
     std::vector<Rational> y = net_eval_exact(net, *b.counterexample);

@@ -1,6 +1,7 @@
 #include "theorem/companions.hpp"
 
 #include "arith/error.hpp"
+#include "theorem/params.hpp"
 
 namespace rl {
 namespace {
@@ -9,10 +10,6 @@ Rational rational_pow_integer(const Rational& base, const Integer& e) {
   Rational r = 1;
   for (Integer i = 0; i < e; ++i) r *= base;
   return r;
-}
-
-void require_positive(const Rational& q, const std::string& what) {
-  if (q <= 0) throw InputError(what, "must be positive, got " + rational_to_string(q));
 }
 
 }  // namespace
@@ -24,7 +21,7 @@ Integer two_layer_parameter_count(const Integer& k, const Integer& d) {
 }
 
 Rational corollary_lipschitz_J(const Rational& R, const Rational& W, const Integer& Q, const Integer& p, const Integer& D) {
-  require_positive(R, "R");
+  params_require_positive(R, "R");
   if (W < 1) throw InputError("W", "the corollary assumes W >= 1, got " + rational_to_string(W));
   if (Q < 1 || p < 1) throw InputError("Q/p", "Q and p must be positive integers");
   if (D < 1 || D > 10000) throw InputError("D", "the depth must be an integer in [1, 10000]");
@@ -33,22 +30,25 @@ Rational corollary_lipschitz_J(const Rational& R, const Rational& W, const Integ
 
 Enclosure theorem1_explicit(const Rational& C, const Rational& P, const Rational& eps, const Rational& sigma,
                             const Rational& n, const Rational& d, const Rational& p, int digits) {
-  for (auto [q, name] : {std::pair{C, "C"}, {P, "polylog factor"}, {eps, "eps"}, {sigma, "sigma"}, {n, "n"}, {d, "d"}, {p, "p"}})
-    require_positive(q, name);
-  if (eps >= 1) throw InputError("eps", "the fit margin must lie in the open interval (0, 1), got " + rational_to_string(eps));
+  // The quantities the theorem command also takes are checked by its own checks.
+  params_require_positive(C, "--constant");
+  params_require_positive(P, "--polylog");
+  params_require_open_unit(eps, "--epsilon");
+  params_require_noise_level(sigma, "--sigma");
+  for (auto [q, option] : {std::pair{n, "--n"}, {d, "--d"}, {p, "--p"}}) params_require_positive_integer(q, option);
   Rational square = C * C * eps * eps * n * d / (sigma * sigma * p * P * P);
   return refine_enclosure([&](mpfr_prec_t prec) { return interval_sqrt(Interval(square, prec)); }, digits);
 }
 
 Enclosure no_free_prune_value(const Rational& eps, const Rational& n, const Rational& d, const Rational& mutual_information,
                               const Rational& mask_l1, int digits) {
-  for (auto [q, name] : {std::pair{eps, "eps"}, {n, "n"}, {d, "d"}})
-    require_positive(q, name);
-  if (eps >= 1) throw InputError("eps", "must lie in the open interval (0, 1), got " + rational_to_string(eps));
+  params_require_open_unit(eps, "--epsilon");
+  params_require_positive_integer(n, "--n");
+  params_require_positive_integer(d, "--d");
   if (mutual_information < 0) throw InputError("I", "mutual information must be >= 0");
   if (mask_l1 < 0) throw InputError("E||m||_1", "the expected mask size must be >= 0");
   Rational p_eff = mutual_information + mask_l1;
-  require_positive(p_eff, "p_eff");
+  params_require_positive(p_eff, "p_eff");
   Rational square = eps * eps * n * d / p_eff;
   return refine_enclosure([&](mpfr_prec_t prec) { return interval_sqrt(Interval(square, prec)); }, digits);
 }

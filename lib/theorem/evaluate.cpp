@@ -172,8 +172,8 @@ TheoremEvaluation theorem_evaluate(const TheoremParams& t, int digits) {
 Json theorem_evaluation_json(const TheoremEvaluation& e) {
   const TheoremParams& t = e.params;
   Json j{{"edition", edition_name(t.edition)},
-         {"reference", t.edition == Edition::Seed ? "seed App. B Thm 3 (8)-(11); math.md 'Seed edition'"
-                                                  : "math.md 'NeurIPS 2021 edition' (Bubeck-Sellke 2021, conference version)"},
+         {"reference", t.edition == Edition::Seed ? "seed App. B Thm 3 (8)-(11); docs/math.md 'Seed edition'"
+                                                  : "docs/math.md 'NeurIPS 2021 edition' (Bubeck-Sellke 2021, conference version)"},
          {"parameters", params_json(t)},
          {"log_argument_exact", rational_to_string(e.log_argument)},
          {"exact_form", Json{{"bound_squared", "N / (X * capacity)"},

@@ -2,7 +2,7 @@
 //
 // Semantics: each function returns an MPFI interval, at the given precision,
 // that contains the exact real value of the named expression at the exact
-// rational parameters (seed App. B Thm 3 (8), (10), (11); math.md for the
+// rational parameters (seed App. B Thm 3 (8), (10), (11); docs/math.md for the
 // NeurIPS 2021 constants).
 #pragma once
 #include "arith/interval.hpp"

@@ -48,9 +48,59 @@ SquaredEnclosure layer_norm_squared_engine(const Layer& layer) {
   return {r.lower * r.lower, r.upper * r.upper};
 }
 
+// The sign of t - lambda_max(M) for M = A^T A (exact rationals), decided by
+// an MPFI LDL^T of t I - M: +1 (positive definite), -1 (a pivot certainly
+// negative after certainly positive ones), 0 (a sign not decided).
+int lambda_max_side(const std::vector<std::vector<Rational>>& m, const Rational& t, mpfr_prec_t prec) {
+  const std::size_t n = m.size();
+  std::vector<std::vector<Interval>> l(n, std::vector<Interval>(n, Interval(prec)));
+  std::vector<Interval> pivot(n, Interval(prec));
+  for (std::size_t j = 0; j < n; ++j) {
+    Interval d(t - m[j][j], prec);
+    for (std::size_t k = 0; k < j; ++k) d -= interval_sqr(l[j][k]) * pivot[k];
+    if (d.upper() < 0) return -1;
+    if (!(d.lower() > 0)) return 0;
+    pivot[j] = d;
+    for (std::size_t i = j + 1; i < n; ++i) {
+      Interval s(-m[i][j], prec);
+      for (std::size_t k = 0; k < j; ++k) s -= l[i][k] * l[j][k] * pivot[k];
+      l[i][j] = s / d;
+    }
+  }
+  return 1;
+}
+
+std::vector<std::vector<Rational>> gram(const Layer& layer) {
+  const std::size_t cols = layer.in_dim();
+  std::vector<std::vector<Rational>> m(cols, std::vector<Rational>(cols, Rational(0)));
+  for (const auto& row : layer.weights)
+    for (std::size_t i = 0; i < cols; ++i)
+      for (std::size_t j = 0; j <= i; ++j) m[i][j] += row[i] * row[j];
+  for (std::size_t i = 0; i < cols; ++i)
+    for (std::size_t j = 0; j < i; ++j) m[j][i] = m[i][j];
+  return m;
+}
+
 }  // namespace
 
-NetworkCorollary network_corollary(const Network& net, const Rational& R, const Integer& Q, const std::optional<Rational>& W_inf) {
+SquaredEnclosure spectral_squared_refine(const Layer& layer, SquaredEnclosure e, int digits) {
+  const std::vector<std::vector<Rational>> m = gram(layer);
+  const mpfr_prec_t prec = 64 + 8 * static_cast<mpfr_prec_t>(digits);
+  const Rational tolerance = rational_pow10(-digits);
+  // Midpoints rounded to prec/2 bits keep the rationals short.
+  while (e.upper - e.lower > e.upper * tolerance) {
+    const Rational mid = Interval((e.lower + e.upper) / 2, prec / 2).lower();
+    if (mid <= e.lower || mid >= e.upper) break;
+    const int side = lambda_max_side(m, mid, prec);
+    if (side > 0) e.upper = mid;
+    else if (side < 0) e.lower = mid;
+    else break;
+  }
+  return e;
+}
+
+NetworkCorollary network_corollary(const Network& net, const Rational& R, const Integer& Q, const std::optional<Rational>& W_inf,
+                                   int digits) {
   NetworkCorollary out;
   out.p = Integer(net.parameter_count());
   out.depth = Integer(net.layers.size());
@@ -62,7 +112,8 @@ NetworkCorollary network_corollary(const Network& net, const Rational& R, const 
       for (const Rational& w : row) out.weight_max = std::max(out.weight_max, rational_abs(w));
     for (const Rational& b : l.bias) out.weight_max = std::max(out.weight_max, rational_abs(b));
     SquaredEnclosure exact = layer_operator_norm_squared(l), engine = layer_norm_squared_engine(l);
-    out.layer_norms_squared.push_back({std::max(exact.lower, engine.lower), std::min(exact.upper, engine.upper)});
+    const SquaredEnclosure both{std::max(exact.lower, engine.lower), std::min(exact.upper, engine.upper)};
+    out.layer_norms_squared.push_back(digits > 0 ? spectral_squared_refine(l, both, digits) : both);
   }
   if (W_inf && *W_inf < out.weight_max)
     throw InputError("--W", "the class bound " + rational_to_string(*W_inf) + " is below the network's largest |w| " + rational_to_string(out.weight_max));

@@ -3,20 +3,25 @@
 #include "arith/error.hpp"
 
 namespace rl {
-namespace {
-
-void require_positive_integer(const Rational& q, const std::string& option) {
+void params_require_positive_integer(const Rational& q, const std::string& option) {
   if (denominator(q) != 1) throw InputError(option, "must be an integer, got " + rational_to_string(q));
   if (q < 1) throw InputError(option, "must be a positive integer, got " + rational_to_string(q));
 }
 
-void require_positive(const Rational& q, const std::string& option) {
+void params_require_positive(const Rational& q, const std::string& option) {
   if (q <= 0) throw InputError(option, "must be positive, got " + rational_to_string(q));
 }
 
-void require_open_unit(const Rational& q, const std::string& option) {
+void params_require_open_unit(const Rational& q, const std::string& option) {
   if (q <= 0 || q >= 1) throw InputError(option, "must lie in the open interval (0, 1), got " + rational_to_string(q));
 }
+
+void params_require_noise_level(const Rational& sigma, const std::string& option) {
+  params_require_positive(sigma, option);
+  if (sigma > 1) throw InputError(option, "labels lie in [-1, 1], so sigma <= 1; got " + rational_to_string(sigma));
+}
+
+namespace {
 
 std::optional<Rational> value_of(const std::map<std::string, std::string>& values, const std::string& name) {
   auto it = values.find(name);
@@ -53,24 +58,21 @@ Edition edition_parse(const std::string& text) {
 std::string edition_name(Edition e) { return e == Edition::Seed ? "seed" : "neurips2021"; }
 
 void theorem_params_validate(const TheoremParams& t) {
-  require_positive_integer(t.n, "--n");
-  require_positive_integer(t.d, "--d");
-  require_positive_integer(t.p, "--p");
-  require_positive_integer(t.k, "--k");
-  require_open_unit(t.epsilon, "--epsilon");
-  require_open_unit(t.delta, "--delta");
-  require_positive(t.c, "--c");
-  require_positive(t.W, "--W");
-  require_positive(t.J, "--J");
-  if (t.sigma) {
-    require_positive(*t.sigma, "--sigma");
-    if (*t.sigma > 1) throw InputError("--sigma", "labels lie in [-1, 1], so sigma <= 1; got " + rational_to_string(*t.sigma));
-  }
-  if (t.C1) require_positive(*t.C1, "--C1");
-  if (t.C2) require_positive(*t.C2, "--C2");
-  if (t.L) require_positive(*t.L, "--L");
+  params_require_positive_integer(t.n, "--n");
+  params_require_positive_integer(t.d, "--d");
+  params_require_positive_integer(t.p, "--p");
+  params_require_positive_integer(t.k, "--k");
+  params_require_open_unit(t.epsilon, "--epsilon");
+  params_require_open_unit(t.delta, "--delta");
+  params_require_positive(t.c, "--c");
+  params_require_positive(t.W, "--W");
+  params_require_positive(t.J, "--J");
+  if (t.sigma) params_require_noise_level(*t.sigma, "--sigma");
+  if (t.C1) params_require_positive(*t.C1, "--C1");
+  if (t.C2) params_require_positive(*t.C2, "--C2");
+  if (t.L) params_require_positive(*t.L, "--L");
   if (t.sparsity) {
-    require_positive_integer(*t.sparsity, "--sparsity");
+    params_require_positive_integer(*t.sparsity, "--sparsity");
     if (*t.sparsity > t.p) throw InputError("--sparsity", "s-sparse vectors in R^p need s <= p");
   }
 }

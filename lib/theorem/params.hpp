@@ -1,4 +1,4 @@
-// Parameters of the Bubeck–Sellke theorem (seed App. B Thm 3; math.md) and
+// Parameters of the Bubeck–Sellke theorem (seed App. B Thm 3; docs/math.md) and
 // the two editions' constants.
 //
 // Semantics: every parameter is an exact rational read from the user's
@@ -36,6 +36,14 @@ TheoremParams theorem_params_from_text(const std::string& edition, const std::ma
 // delta in (0, 1); c, W, J, C1, C2, L positive; sigma in (0, 1] (labels lie in
 // [-1, 1], so E[Var(y|x)] <= 1).
 void theorem_params_validate(const TheoremParams& t);
+
+// The single-quantity checks theorem_params_validate is made of, shared with
+// the companion formulas that take the same quantities (theorem-tools), so a
+// value the theorem refuses is refused there too, with the same message.
+void params_require_positive_integer(const Rational& q, const std::string& option);  // n, d, p, k, s
+void params_require_positive(const Rational& q, const std::string& option);
+void params_require_open_unit(const Rational& q, const std::string& option);         // epsilon, delta
+void params_require_noise_level(const Rational& sigma, const std::string& option);   // sigma in (0, 1]
 
 // The constant A of condition (8), A k log(8k/delta) <= n eps^2:
 // 10^4 (seed) or 8^4 = 4096 (NeurIPS 2021).

@@ -154,6 +154,7 @@ class LipschitzResult(_Result):
         self.methods = {"lower": self.lower_method, "upper": self.upper_method}
         self.nodes = r["nodes"]
         self.certificate = out.get("claim")
+        self.replayed = out.get("replayed")  # the checker's detail once a written claim replayed
 
     def __repr__(self):
         return (f"LipschitzResult(lower={self.lower_decimal}, upper={self.upper_decimal}, "
@@ -220,7 +221,7 @@ def lipschitz(model, norm="l2", box=None, time_limit=None, rel_gap=1e-9, threads
 
 
 def _write_network_beside(payload, source, claim_path):
-    """Writes an in-memory network as PATH.net.json; returns its name relative to the claim."""
+    """Writes an in-memory network as PATH.net.json beside the claim; returns its path."""
     text = _robustlaw.network_json(payload, False, source)
     target = os.path.splitext(claim_path)[0] + ".net.json"
     folder = os.path.dirname(os.path.abspath(target))
@@ -228,7 +229,7 @@ def _write_network_beside(payload, source, claim_path):
     with os.fdopen(fd, "w") as f:
         f.write(text)
     os.replace(temporary, target)
-    return os.path.basename(target)
+    return target
 
 
 # ---------------------------------------------------------------- certify

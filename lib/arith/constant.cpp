@@ -1,4 +1,4 @@
-#include "prob/constant.hpp"
+#include "arith/constant.hpp"
 
 #include "arith/error.hpp"
 

@@ -1,4 +1,4 @@
-// The --max-memory option of the branch-and-bound commands.
+// The --max-memory option of the long-running commands (searches, Monte Carlo, check).
 //
 // Semantics: memory_limit_parse(text, where) reads a positive number of
 // megabytes (exact decimal or fraction, 1 MB = 2^20 bytes) and returns the

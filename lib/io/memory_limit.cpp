@@ -1,4 +1,4 @@
-#include "lipschitz/memory_limit.hpp"
+#include "io/memory_limit.hpp"
 
 #include <limits>
 

@@ -1,4 +1,4 @@
-#include "prob/arb_bridge.hpp"
+#include "arith/arb_bridge.hpp"
 
 #include <stdexcept>
 

@@ -1,0 +1,571 @@
+#include "lipschitz/global_activation.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <memory>
+#include <queue>
+#include <random>
+
+#include "lipschitz/strict_system.hpp"
+#include "lipschitz/upper_bounds.hpp"
+#include "lipschitz/witness.hpp"
+
+namespace rl {
+namespace {
+
+constexpr std::size_t kMaxHidden = 128;
+constexpr std::size_t kVertexLimit = 10;  // unfixed neurons up to which a node also takes the vertex bound
+constexpr int kRandomCandidates = 64;
+constexpr std::size_t kWalkStarts = 2;
+constexpr int kWalkSteps = 16;
+constexpr std::size_t kCertifyTries = 2;  // witness candidates certified per expansion, at most
+constexpr double kInheritSlack = 1e-9;    // relative slack a parent's point needs to serve a child
+constexpr std::size_t kHeapOverhead = 16;
+
+using Clock = std::chrono::steady_clock;
+using States = std::vector<std::int8_t>;  // per hidden neuron (flat index): -1 unfixed, 0 inactive, 1 active
+
+// The pre-activation forms of one hidden layer along the fixed states of the
+// layers before it: doubles for the search, exact rationals on demand (the
+// certificates' supports).
+struct LayerForms {
+  std::size_t layer = 0;
+  std::vector<double> a, c;  // n x d coefficients, n constants
+  std::shared_ptr<const LayerForms> prev;
+  States prev_states;                   // the previous layer's states, which these forms read
+  mutable std::vector<ExactRow> exact;  // filled by exact_forms
+};
+using Forms = std::vector<std::shared_ptr<const LayerForms>>;
+
+struct Node {
+  double upper = 0;
+  int id = 0;
+  States state;
+  std::vector<std::uint32_t> path;  // the fixed neurons in fixing order (the certificate's multiplier order)
+  Forms forms;                      // layers 0 .. layer
+  std::size_t layer = 0;            // the first layer with an unfixed neuron (the hidden count when complete)
+  std::vector<double> point;        // untrusted: inside the node's region (empty: none known)
+  bool operator<(const Node& o) const { return upper != o.upper ? upper < o.upper : id > o.id; }
+};
+
+struct TreeNode {
+  enum class Kind : std::uint8_t { Leaf, Split, Refuted };
+  Kind kind = Kind::Leaf;
+  std::uint32_t neuron = 0;  // a split's neuron (flat index)
+  int child = -1;            // a split's children at child (inactive) and child + 1 (active)
+  double bound = 0;
+  std::vector<Rational> farkas;  // a refuted node's multipliers, in path order
+};
+
+struct Candidate {
+  double estimate;
+  std::vector<double> x;
+};
+
+// A point on one side of a neuron, found while testing that side.
+struct SidePoint {
+  int side = -1;
+  std::vector<double> x;
+};
+
+class ActivationSearch {
+ public:
+  ActivationSearch(const LipProblem& p, const LipschitzOptions& o, ActivationBranching branching)
+      : p_(p), o_(o), branching_(branching), d_(p.net.input_dim), hidden_(p.net.layers.size() - 1), rng_(o.seed) {
+    for (std::size_t k = 0; k < hidden_; ++k) {
+      offset_.push_back(total_);
+      for (std::size_t i = 0; i < p.net.layers[k].out_dim(); ++i) where_.emplace_back(k, i);
+      total_ += p.net.layers[k].out_dim();
+    }
+    gap_ = rational_to_double(o.rel_gap);
+    prune_d_ = rational_to_double(o.prune_lower);
+  }
+
+  bool run(LipschitzResult& res) {
+    start_ = Clock::now();
+    Node root;
+    root.state.assign(total_, -1);
+    root.forms.push_back(first_layer_forms());
+    root.upper = bound(root.state, true);
+    if (!std::isfinite(root.upper)) return false;
+    magnitude_ = lipschitz_upper_magnitude(p_);
+    tree_.push_back({});
+    tree_[0].bound = root.upper;
+    nodes_ = 1;
+    seed_candidates();
+    certify_candidates();
+    open_.push(std::move(root));
+    finish(res, search());
+    return true;
+  }
+
+ private:
+  const LipProblem& p_;
+  const LipschitzOptions& o_;
+  ActivationBranching branching_;
+  std::size_t d_, hidden_, total_ = 0;
+  std::vector<std::size_t> offset_;                          // flat index of each layer's first neuron
+  std::vector<std::pair<std::size_t, std::size_t>> where_;  // flat index -> (layer, neuron)
+  std::mt19937_64 rng_;
+  double gap_ = 0, prune_d_ = 0;
+  Clock::time_point start_;
+  double last_progress_ = 0;
+
+  std::vector<TreeNode> tree_;
+  std::priority_queue<Node> open_;
+  double stuck_max_ = 0;  // complete regions whose witness did not close them
+  Rational magnitude_;
+  std::uint64_t nodes_ = 0, vertices_ = 0;
+  Rational lower_ = 0;
+  double lower_d_ = 0;
+  std::optional<Witness> witness_;
+  std::vector<Candidate> candidates_;
+
+  double elapsed() const { return std::chrono::duration<double>(Clock::now() - start_).count(); }
+  Rational bound_rational(double b) const { return std::isfinite(b) ? rational_from_double(b) : magnitude_; }
+
+  double threshold() const {
+    const double lower = std::fmax(lower_d_, prune_d_);
+    return lower > 0 ? next_down(next_down(lower * (1 + gap_))) : 0.0;
+  }
+
+  // ---- forms -------------------------------------------------------------
+
+  std::shared_ptr<const LayerForms> first_layer_forms() const {
+    auto f = std::make_shared<LayerForms>();
+    const Layer& l = p_.net.layers.front();
+    f->a = l.weights_f;
+    f->c = l.bias_f;
+    return f;
+  }
+
+  // Layer k + 1's forms from layer k's and layer k's (complete) states.
+  std::shared_ptr<const LayerForms> next_forms(const std::shared_ptr<const LayerForms>& f, const States& st) const {
+    const std::size_t k = f->layer;
+    const Layer& l = p_.net.layers[k + 1];
+    const std::size_t n = l.out_dim(), in = l.in_dim();
+    auto g = std::make_shared<LayerForms>();
+    g->layer = k + 1;
+    g->prev = f;
+    g->prev_states.assign(st.begin() + std::ptrdiff_t(offset_[k]), st.begin() + std::ptrdiff_t(offset_[k] + in));
+    g->a.assign(n * d_, 0.0);
+    g->c = l.bias_f;
+    for (std::size_t i = 0; i < n; ++i)
+      for (std::size_t j = 0; j < in; ++j) {
+        const double w = l.weights_f[i * in + j];
+        if (w == 0 || g->prev_states[j] != 1) continue;
+        g->c[i] += w * f->c[j];
+        for (std::size_t col = 0; col < d_; ++col) g->a[i * d_ + col] += w * f->a[j * d_ + col];
+      }
+    return g;
+  }
+
+  const std::vector<ExactRow>& exact_forms(const LayerForms& f) const {
+    if (!f.exact.empty()) return f.exact;
+    const Layer& l = p_.net.layers[f.layer];
+    if (!f.prev) {
+      for (std::size_t i = 0; i < l.out_dim(); ++i) f.exact.push_back({l.weights[i], l.bias[i]});
+      return f.exact;
+    }
+    const std::vector<ExactRow>& below = exact_forms(*f.prev);
+    for (std::size_t i = 0; i < l.out_dim(); ++i) {
+      ExactRow r{std::vector<Rational>(d_, Rational(0)), l.bias[i]};
+      for (std::size_t j = 0; j < l.in_dim(); ++j) {
+        const Rational& w = l.weights[i][j];
+        if (w == 0 || f.prev_states[j] != 1) continue;
+        r.c += w * below[j].c;
+        for (std::size_t col = 0; col < d_; ++col)
+          if (below[j].a[col] != 0) r.a[col] += w * below[j].a[col];
+      }
+      f.exact.push_back(std::move(r));
+    }
+    return f.exact;
+  }
+
+  // Fixes the layers that are complete: forms for the next layer.
+  void advance(Node& n) const {
+    while (n.layer < hidden_) {
+      const std::size_t k = n.layer, end = offset_[k] + p_.net.layers[k].out_dim();
+      for (std::size_t t = offset_[k]; t < end; ++t) if (n.state[t] < 0) return;
+      if (k + 1 < hidden_) n.forms.push_back(next_forms(n.forms[k], n.state));
+      ++n.layer;
+    }
+  }
+
+  // ---- strict systems ----------------------------------------------------
+
+  // The strict system of the node's fixed neurons (rows in path order; an
+  // inactive neuron with an identically zero form constrains nothing and has
+  // no row). row_of[t] is the path position of row t.
+  struct System {
+    std::vector<StrictRow> rows;
+    std::vector<std::size_t> row_of;
+  };
+  System system(const Node& n) const {
+    System s;
+    for (std::size_t at = 0; at < n.path.size(); ++at) {
+      const std::uint32_t t = n.path[at];
+      const auto [k, i] = where_[t];
+      const LayerForms& f = *n.forms[k];
+      const double sign = n.state[t] ? 1.0 : -1.0;
+      StrictRow r{std::vector<double>(d_), sign * f.c[i]};
+      bool zero = f.c[i] == 0;
+      for (std::size_t col = 0; col < d_; ++col) {
+        r.a[col] = sign * f.a[i * d_ + col];
+        zero &= r.a[col] == 0;
+      }
+      if (zero && !n.state[t]) continue;
+      s.rows.push_back(std::move(r));
+      s.row_of.push_back(at);
+    }
+    return s;
+  }
+
+  // A verified Motzkin certificate for the node (multipliers in path order), or nothing.
+  std::optional<std::vector<Rational>> refute(const Node& n, const System& s) const {
+    std::vector<bool> zero_inactive(s.rows.size(), false);
+    auto y = strict_system_refutation(s.rows, d_, [&](std::size_t r) {
+      const std::uint32_t t = n.path[s.row_of[r]];
+      const auto [k, i] = where_[t];
+      ExactRow row = exact_forms(*n.forms[k])[i];
+      bool zero = row.c == 0;
+      for (const Rational& v : row.a) zero &= v == 0;
+      zero_inactive[r] = zero && !n.state[t];
+      if (!n.state[t]) {
+        for (Rational& v : row.a) v = -v;
+        row.c = -row.c;
+      }
+      return row;
+    });
+    if (!y) return std::nullopt;
+    std::vector<Rational> full(n.path.size(), Rational(0));
+    for (std::size_t r = 0; r < s.rows.size(); ++r) {
+      if ((*y)[r] != 0 && zero_inactive[r]) return std::nullopt;  // the checker counts no such row
+      full[s.row_of[r]] = (*y)[r];
+    }
+    return full;
+  }
+
+  // Whether x lies on side `side` of neuron t with some slack (doubles, a hint only).
+  bool on_side(const Node& n, std::uint32_t t, int side, const std::vector<double>& x) const {
+    if (x.empty()) return false;
+    const auto [k, i] = where_[t];
+    const LayerForms& f = *n.forms[k];
+    double z = f.c[i], scale = std::fabs(f.c[i]);
+    for (std::size_t col = 0; col < d_; ++col) {
+      z += f.a[i * d_ + col] * x[col];
+      scale += std::fabs(f.a[i * d_ + col] * x[col]);
+    }
+    return side ? z > kInheritSlack * scale : z < -kInheritSlack * scale;
+  }
+
+  // ---- bounds ------------------------------------------------------------
+
+  BoxBounds state_bounds(const States& st) const {
+    BoxBounds b;
+    b.raw_input = b.input = DBox(d_, DInterval::whole());
+    for (std::size_t k = 0; k < hidden_; ++k) {
+      DBox z(p_.net.layers[k].out_dim());
+      for (std::size_t i = 0; i < z.size(); ++i) {
+        const int s = st[offset_[k] + i];
+        z[i] = s < 0 ? DInterval{-1, 1} : DInterval::point(s ? 1 : -1);
+      }
+      b.preactivations.push_back(std::move(z));
+    }
+    b.preactivations.push_back(DBox(p_.net.output_dim(), DInterval::whole()));
+    return b;
+  }
+
+  // The Clarke bound of the completions of st, and with few unfixed neurons the vertex bound.
+  double bound(const States& st, bool vertices) {
+    const BoxBounds b = state_bounds(st);
+    double u = lipschitz_upper_clarke(p_, b);
+    if (vertices && std::size_t(std::count(st.begin(), st.end(), std::int8_t(-1))) <= kVertexLimit) {
+      const VertexBound v = lipschitz_upper_vertex(p_, b);
+      vertices_ += v.vertices;
+      u = std::fmin(u, v.upper);
+    }
+    return std::isnan(u) ? std::numeric_limits<double>::infinity() : u;
+  }
+
+  // ---- tree --------------------------------------------------------------
+
+  // Turns tree node `id` into a split on t; returns its first child's id.
+  int split_tree(int id, std::uint32_t t) {
+    const int child = int(tree_.size());
+    tree_[id].kind = TreeNode::Kind::Split;
+    tree_[id].neuron = t;
+    tree_[id].child = child;
+    tree_.emplace_back();
+    tree_.emplace_back();
+    nodes_ += 2;
+    return child;
+  }
+
+  void fix(Node& n, std::uint32_t t, int side) {
+    n.id = split_tree(n.id, t) + side;
+    tree_[n.id].bound = n.upper;
+    n.state[t] = std::int8_t(side);
+    n.path.push_back(t);
+  }
+
+  // ---- search ------------------------------------------------------------
+
+  // Fixes the neurons of the current layer whose other state is refuted, layer
+  // after layer; records, for the others, a point on the side the node's point
+  // is not on. False when both states of some neuron are refuted (the node
+  // holds no generic point).
+  bool fix_implied(Node& n, std::vector<SidePoint>& other) {
+    while (n.layer < hidden_) {
+      const std::size_t k = n.layer;
+      for (std::uint32_t t = std::uint32_t(offset_[k]); t < offset_[k] + p_.net.layers[k].out_dim(); ++t) {
+        if (n.state[t] >= 0) continue;
+        std::optional<std::vector<Rational>> refuted[2];
+        for (int side = 0; side < 2; ++side) {
+          if (on_side(n, t, side, n.point)) continue;
+          Node trial = n;
+          trial.state[t] = std::int8_t(side);
+          trial.path.push_back(t);
+          const System s = system(trial);
+          if (auto x = strict_system_point(s.rows, d_)) {
+            if (n.point.empty()) n.point = *x;
+            else other[t] = {side, std::move(*x)};
+          } else {
+            refuted[side] = refute(trial, s);
+          }
+        }
+        if (refuted[0] && refuted[1]) {
+          const int child = split_tree(n.id, t);
+          tree_[child].kind = tree_[child + 1].kind = TreeNode::Kind::Refuted;
+          tree_[child].farkas = std::move(*refuted[0]);
+          tree_[child + 1].farkas = std::move(*refuted[1]);
+          return false;
+        }
+        for (int side = 0; side < 2; ++side)
+          if (refuted[side]) {
+            fix(n, t, 1 - side);
+            tree_[n.id - 1 + 2 * side].kind = TreeNode::Kind::Refuted;
+            tree_[n.id - 1 + 2 * side].farkas = std::move(*refuted[side]);
+          }
+      }
+      const std::size_t before = n.layer;
+      advance(n);
+      if (n.layer == before) return true;
+    }
+    return true;
+  }
+
+  // The unfixed neuron of the current layer to split on.
+  std::uint32_t choose(const Node& n) {
+    const std::size_t k = n.layer;
+    std::uint32_t best = 0;
+    double score = std::numeric_limits<double>::infinity();
+    bool found = false;
+    for (std::uint32_t t = std::uint32_t(offset_[k]); t < offset_[k] + p_.net.layers[k].out_dim(); ++t) {
+      if (n.state[t] >= 0) continue;
+      if (branching_ == ActivationBranching::LayerOrder) return t;
+      States st = n.state;
+      st[t] = 0;
+      const double inactive = bound(st, false);
+      st[t] = 1;
+      const double s = std::fmax(inactive, bound(st, false));
+      if (!found || s < score) { best = t; score = s; found = true; }
+    }
+    return best;
+  }
+
+  void split(const Node& n, std::uint32_t t, const SidePoint& other) {
+    const int first = split_tree(n.id, t);
+    for (int side = 0; side < 2; ++side) {
+      Node c;
+      c.id = first + side;
+      c.state = n.state;
+      c.state[t] = std::int8_t(side);
+      c.path = n.path;
+      c.path.push_back(t);
+      c.forms = n.forms;
+      c.layer = n.layer;
+      if (on_side(n, t, side, n.point)) c.point = n.point;
+      else if (other.side == side) c.point = other.x;
+      else {
+        const System s = system(c);
+        if (auto x = strict_system_point(s.rows, d_)) c.point = std::move(*x);
+        else if (auto y = refute(c, s)) {
+          tree_[c.id].kind = TreeNode::Kind::Refuted;
+          tree_[c.id].farkas = std::move(*y);
+          continue;
+        }
+      }
+      advance(c);
+      c.upper = std::fmin(n.upper, bound(c.state, true));
+      tree_[c.id].bound = c.upper;
+      consider(c.point);
+      open_.push(std::move(c));
+    }
+  }
+
+  void expand(Node n) {
+    if (n.layer == hidden_) {  // a complete region that its witness did not close
+      stuck_max_ = std::fmax(stuck_max_, n.upper);
+      return;
+    }
+    std::vector<SidePoint> other(total_);
+    const std::size_t fixed = n.path.size();
+    if (!fix_implied(n, other)) return;
+    if (n.path.size() > fixed) {
+      n.upper = std::fmin(n.upper, bound(n.state, true));
+      tree_[n.id].bound = n.upper;
+    }
+    if (n.layer == hidden_) {
+      consider(n.point);
+      open_.push(std::move(n));
+      return;
+    }
+    const std::uint32_t t = choose(n);
+    split(n, t, other[t]);
+  }
+
+  std::string search() {
+    while (true) {
+      const double thr = threshold();
+      if (open_.empty() || open_.top().upper <= thr) return stuck_max_ <= thr ? "converged" : "not-converged";
+      std::string reason = stop_reason();
+      if (!reason.empty()) return reason;
+      report_progress();
+      Node n = open_.top();
+      open_.pop();
+      expand(std::move(n));
+      certify_candidates();
+    }
+  }
+
+  std::string stop_reason() const {
+    if (o_.stop && o_.stop->load()) return "interrupted";
+    if (elapsed() >= o_.time_limit_seconds) return "time-limit";
+    if (o_.node_limit && nodes_ >= o_.node_limit) return "node-limit";
+    if (o_.max_memory_bytes && memory_estimate() > o_.max_memory_bytes) return "memory-limit";
+    return "";
+  }
+
+  // Bytes held by the open nodes and the tree (estimate; the shared forms are not counted).
+  std::size_t memory_estimate() const {
+    const std::size_t per_open = sizeof(Node) + total_ * (1 + sizeof(std::uint32_t)) + d_ * sizeof(double) + 3 * kHeapOverhead;
+    return open_.size() * per_open + tree_.capacity() * sizeof(TreeNode);
+  }
+
+  double current_upper() const { return std::fmax(stuck_max_, open_.empty() ? 0.0 : open_.top().upper); }
+
+  void report_progress() {
+    if (!o_.progress) return;
+    const double t = elapsed();
+    if (t - last_progress_ < 1.0) return;
+    last_progress_ = t;
+    o_.progress({lower_, bound_rational(current_upper()), nodes_, open_.size(), t});
+  }
+
+  // ---- witnesses ---------------------------------------------------------
+
+  void consider(const std::vector<double>& x) {
+    if (x.empty()) return;
+    const double estimate = witness_estimate(p_, x);
+    if (std::isfinite(estimate) && estimate > lower_d_ * (1 + 1e-12)) candidates_.push_back({estimate, x});
+  }
+
+  void seed_candidates() {
+    const DBox whole(d_, DInterval::whole());
+    consider(std::vector<double>(d_, 0.0));
+    for (int k = 0; k < kRandomCandidates; ++k) consider(witness_random_point(p_, whole, rng_));
+    std::vector<Candidate> starts = candidates_;
+    std::stable_sort(starts.begin(), starts.end(), [](const Candidate& a, const Candidate& b) { return a.estimate > b.estimate; });
+    if (starts.size() > kWalkStarts) starts.resize(kWalkStarts);
+    for (const Candidate& c : starts) consider(witness_region_walk(p_, whole, c.x, kWalkSteps));
+  }
+
+  // Certifies the most promising candidates and keeps the first that improves the lower bound.
+  void certify_candidates() {
+    std::stable_sort(candidates_.begin(), candidates_.end(),
+                     [](const Candidate& a, const Candidate& b) { return a.estimate > b.estimate; });
+    for (std::size_t i = 0; i < candidates_.size() && i < kCertifyTries; ++i) {
+      if (!(candidates_[i].estimate > lower_d_)) break;
+      std::optional<Witness> w = witness_certify(p_, candidates_[i].x);
+      if (!w || w->value <= lower_) continue;
+      lower_ = w->value;
+      lower_d_ = rational_to_double(lower_);
+      witness_ = std::move(w);
+      break;
+    }
+    candidates_.clear();
+  }
+
+  // ---- result ------------------------------------------------------------
+
+  void write_tree(int id, Json& shape, std::vector<double>& leaf_bounds) const {
+    const TreeNode& t = tree_[id];
+    if (t.kind == TreeNode::Kind::Refuted) {
+      Json y = Json::array();
+      for (const Rational& q : t.farkas) y.push_back(rational_to_string(q));
+      shape.push_back(Json{{"farkas", y}});
+      return;
+    }
+    if (t.kind == TreeNode::Kind::Leaf) {
+      leaf_bounds.push_back(t.bound);
+      shape.push_back(-1);
+      return;
+    }
+    shape.push_back(Json::array({where_[t.neuron].first, where_[t.neuron].second}));
+    write_tree(t.child, shape, leaf_bounds);
+    write_tree(t.child + 1, shape, leaf_bounds);
+  }
+
+  void finish(LipschitzResult& res, const std::string& status) {
+    const double upper = current_upper();
+    const Rational prune_level = std::max(lower_, o_.prune_lower);
+    std::uint64_t leaves = 0, pruned = 0;
+    for (const TreeNode& t : tree_)
+      if (t.kind == TreeNode::Kind::Leaf) { ++leaves; pruned += bound_rational(t.bound) <= prune_level; }
+    res.upper = bound_rational(upper);
+    res.lower = lower_;
+    res.status = status;
+    if (status == "converged" && res.upper > prune_level * (1 + o_.rel_gap)) res.status = "not-converged";
+    res.upper_method = "activation-pattern branch and bound over R^d: vertex-pattern or Clarke bound per leaf, "
+                       "empty patterns refuted by Motzkin certificates";
+    if (!std::isfinite(upper)) {
+      res.status = "unbounded-in-double";
+      res.upper_method = "product of the layers' magnitude norms (exact rationals): the double bounds overflow";
+    }
+    res.lower_method = witness_ ? "witness point: interval-certified Jacobian norm at a point interior to a linear region"
+                                : "trivial (0)";
+    res.nodes = nodes_;
+    res.leaves = leaves;
+    res.pruned = pruned;
+    res.vertices = vertices_;
+    res.seconds = elapsed();
+    if (!o_.want_certificate) return;
+    Json shape = Json::array();
+    write_tree(0, shape, res.leaf_bounds);
+    res.certificate = Json{{"method", "global-activation"}, {"norm", norm_name(p_.norm)}, {"lower", rational_to_string(res.lower)},
+                           {"upper", rational_to_string(res.upper)}, {"tree", shape}};
+    if (witness_) res.certificate["witness"] = witness_json(*witness_);
+  }
+};
+
+}  // namespace
+
+bool global_activation_applies(const LipProblem& p) {
+  if (!p.unbounded || p.net.layers.size() < 3) return false;
+  std::size_t hidden = 0;
+  for (std::size_t k = 0; k + 1 < p.net.layers.size(); ++k) hidden += p.net.layers[k].out_dim();
+  return hidden <= kMaxHidden;
+}
+
+bool global_activation_bound(const LipProblem& p, const LipschitzOptions& options, LipschitzResult& result,
+                             ActivationBranching branching) {
+  return ActivationSearch(p, options, branching).run(result);
+}
+
+bool global_activation_bound(const LipProblem& p, const LipschitzOptions& options, LipschitzResult& result) {
+  return global_activation_bound(p, options, result, ActivationBranching::LowestBound);
+}
+
+}  // namespace rl

@@ -1,0 +1,146 @@
+#include "lipschitz/strict_system.hpp"
+
+#include <glpk.h>
+
+#include <cmath>
+
+namespace rl {
+namespace {
+
+double row_norm(const StrictRow& r) {
+  double s = 0;
+  for (double v : r.a) s += v * v;
+  return std::sqrt(s);
+}
+
+// GLPK keeps one environment per thread; this frees it when the thread ends.
+struct GlpkEnvironment {
+  ~GlpkEnvironment() { glp_free_env(); }
+};
+
+struct Lp {
+  glp_prob* lp = glp_create_prob();
+  std::vector<int> ia{0}, ja{0};
+  std::vector<double> ar{0};
+  ~Lp() { glp_delete_prob(lp); }
+  void add(int row, int col, double v) {
+    if (v == 0) return;
+    ia.push_back(row);
+    ja.push_back(col);
+    ar.push_back(v);
+  }
+  bool solve(bool presolve) {
+    if (ia.size() > 1) glp_load_matrix(lp, int(ia.size()) - 1, ia.data(), ja.data(), ar.data());
+    glp_smcp parm;
+    glp_init_smcp(&parm);
+    parm.msg_lev = GLP_MSG_OFF;
+    parm.presolve = presolve ? GLP_ON : GLP_OFF;
+    return glp_simplex(lp, &parm) == 0 && glp_get_status(lp) == GLP_OPT;
+  }
+};
+
+// A smaller optimum is rounding noise as likely as a region.
+constexpr double kMinSlack = 1e-12;
+
+}  // namespace
+
+std::optional<std::vector<double>> strict_system_point(const std::vector<StrictRow>& rows, std::size_t d) {
+  thread_local GlpkEnvironment environment;
+  // maximize t subject to (a_t . x + c_t) / |a_t| >= t, t <= 1, |x_i| <= 1e9.
+  Lp p;
+  glp_set_obj_dir(p.lp, GLP_MAX);
+  glp_add_cols(p.lp, int(d) + 1);
+  for (std::size_t c = 0; c < d; ++c) glp_set_col_bnds(p.lp, int(c) + 1, GLP_DB, -1e9, 1e9);
+  glp_set_col_bnds(p.lp, int(d) + 1, GLP_UP, 0, 1);
+  glp_set_obj_coef(p.lp, int(d) + 1, 1);
+  int row = 0;
+  for (const StrictRow& r : rows) {
+    const double norm = row_norm(r);
+    if (!(norm > 0)) {
+      if (r.c > 0) continue;  // always satisfied
+      return std::nullopt;    // never satisfied
+    }
+    glp_add_rows(p.lp, 1);
+    ++row;
+    glp_set_row_bnds(p.lp, row, GLP_LO, -r.c / norm, 0);
+    for (std::size_t c = 0; c < d; ++c) p.add(row, int(c) + 1, r.a[c] / norm);
+    p.add(row, int(d) + 1, -1);
+  }
+  if (!p.solve(false) || !(glp_get_obj_val(p.lp) > kMinSlack)) return std::nullopt;
+  std::vector<double> x(d);
+  for (std::size_t c = 0; c < d; ++c) x[c] = glp_get_col_prim(p.lp, int(c) + 1);
+  return x;
+}
+
+std::optional<std::vector<Rational>> strict_system_refutation(const std::vector<StrictRow>& rows, std::size_t d,
+                                                              const std::function<ExactRow(std::size_t)>& exact_row) {
+  thread_local GlpkEnvironment environment;
+  const std::size_t n = rows.size();
+  if (n == 0) return std::nullopt;
+  // Untrusted: minimize sum y_t c_t / |a_t| s.t. sum y_t a_t / |a_t| = 0, sum y_t = 1, y >= 0.
+  Lp p;
+  glp_set_obj_dir(p.lp, GLP_MIN);
+  glp_add_cols(p.lp, int(n));
+  glp_add_rows(p.lp, int(d) + 1);
+  for (std::size_t t = 0; t < n; ++t) {
+    const double norm = row_norm(rows[t]), scale = norm > 0 ? 1 / norm : 1;
+    glp_set_col_bnds(p.lp, int(t) + 1, GLP_LO, 0, 0);
+    glp_set_obj_coef(p.lp, int(t) + 1, rows[t].c * scale);
+    for (std::size_t c = 0; c < d; ++c) p.add(int(c) + 1, int(t) + 1, rows[t].a[c] * scale);
+    p.add(int(d) + 1, int(t) + 1, 1);
+  }
+  for (std::size_t c = 0; c < d; ++c) glp_set_row_bnds(p.lp, int(c) + 1, GLP_FX, 0, 0);
+  glp_set_row_bnds(p.lp, int(d) + 1, GLP_FX, 1, 1);
+  std::vector<std::size_t> support;
+  if (p.solve(true) && glp_get_obj_val(p.lp) <= 1e-9)
+    for (std::size_t t = 0; t < n; ++t) if (glp_get_col_prim(p.lp, int(t) + 1) > 1e-13) support.push_back(t);
+  if (support.empty()) return std::nullopt;
+  // Exact: solve sum_{t in support} y_t a_t = 0, sum y_t = 1; then y >= 0 and c . y <= 0.
+  std::vector<ExactRow> exact;
+  for (std::size_t t : support) exact.push_back(exact_row(t));
+  std::vector<std::vector<Rational>> a(d + 1, std::vector<Rational>(support.size()));
+  std::vector<Rational> b(d + 1, Rational(0));
+  b[d] = 1;
+  for (std::size_t k = 0; k < support.size(); ++k) {
+    for (std::size_t c = 0; c < d; ++c) a[c][k] = exact[k].a[c];
+    a[d][k] = 1;
+  }
+  auto y = rational_solve(a, b);
+  if (!y) return std::nullopt;
+  std::vector<Rational> full(n, Rational(0));
+  Rational cy = 0;
+  for (std::size_t k = 0; k < support.size(); ++k) {
+    if ((*y)[k] < 0) return std::nullopt;
+    full[support[k]] = (*y)[k];
+    cy += (*y)[k] * exact[k].c;
+  }
+  if (cy > 0) return std::nullopt;
+  return full;
+}
+
+std::optional<std::vector<Rational>> rational_solve(std::vector<std::vector<Rational>> a, std::vector<Rational> b) {
+  const std::size_t rows = a.size(), cols = rows ? a[0].size() : 0;
+  std::vector<std::size_t> pivot_col;
+  std::size_t r = 0;
+  for (std::size_t c = 0; c < cols && r < rows; ++c) {
+    std::size_t piv = r;
+    while (piv < rows && a[piv][c] == 0) ++piv;
+    if (piv == rows) continue;
+    std::swap(a[piv], a[r]);
+    std::swap(b[piv], b[r]);
+    for (std::size_t i = 0; i < rows; ++i) {
+      if (i == r || a[i][c] == 0) continue;
+      Rational f = a[i][c] / a[r][c];
+      for (std::size_t j = c; j < cols; ++j) a[i][j] -= f * a[r][j];
+      b[i] -= f * b[r];
+    }
+    pivot_col.push_back(c);
+    ++r;
+  }
+  for (std::size_t i = r; i < rows; ++i) if (b[i] != 0) return std::nullopt;
+  std::vector<Rational> y(cols, Rational(0));
+  for (std::size_t i = 0; i < r; ++i) y[pivot_col[i]] = b[i] / a[i][pivot_col[i]];
+  return y;
+}
+
+}  // namespace rl
