@@ -185,9 +185,11 @@ def lipschitz(model, norm="l2", box=None, time_limit=None, rel_gap=1e-9, threads
     norm: "l2", "l1" or "linf" (the same on inputs and outputs). box: None
     for the whole space, else a list of (lo, hi), one per input, or a single
     pair for every input. certificate: None, True (the claim as a dict in
-    result.certificate) or a path the claim file is written to, which
-    robustlaw.check replays (for an in-memory model the network is written
-    beside it, as PATH.net.json). The other options are the command line's.
+    result.certificate) or a path the claim file is written to and replayed
+    by the checker as robustlaw.check replays it (result.replayed; a claim
+    that does not replay is removed and raises InputError; for an in-memory
+    model the network is written beside it, as PATH.net.json). The other
+    options are the command line's.
     """
     payload, source = _model(model)
     request = _robustlaw.LipschitzRequest()

@@ -115,6 +115,11 @@ def test_check_replays_a_written_certificate_and_refuses_a_tampered_one(tmp_path
     result = robustlaw.lipschitz(layers, box=[(-1, 1)], certificate=claim_path)
     assert result.certificate["kind"] == "lipschitz"
     assert (tmp_path / "claim.net.json").exists()
+    # Portable, as the command line writes it: id from the file name, the
+    # network named relative to the claim's folder, replayed once written.
+    assert result.certificate["id"] == "claim"
+    assert result.certificate["parameters"]["network"] == "claim.net.json"
+    assert result.replayed
     report = robustlaw.check(claim_path)
     assert report.ok and report.passed == 1 and report.failed == 0
 
@@ -127,6 +132,18 @@ def test_check_replays_a_written_certificate_and_refuses_a_tampered_one(tmp_path
     tampered.write_text(json.dumps(claim))
     report = robustlaw.check(tampered)
     assert not report.ok and report.failed == 1
+
+
+def test_a_written_claim_names_a_model_file_relative_to_its_folder(tmp_path):
+    model = NETS / "rand_2-8-1.json"
+    claim_path = tmp_path / "sub" / "written.json"
+    claim_path.parent.mkdir()
+    result = robustlaw.lipschitz(str(model), box=[(-1, 1)], certificate=claim_path)
+    network = result.certificate["parameters"]["network"]
+    assert not os.path.isabs(network)
+    assert os.path.samefile(claim_path.parent / network, model)
+    assert result.certificate["id"] == "written"
+    assert robustlaw.check(claim_path).ok
 
 
 def test_certificate_true_returns_the_claim_without_writing(tmp_path):
