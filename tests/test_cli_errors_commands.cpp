@@ -284,8 +284,8 @@ TEST_CASE("cli: concentration refuses bad dimensions, constants and network file
   const CliScratch& s = cli_scratch();
   std::vector<BadInput> cases = {
       {{"concentration", "--measure=sphere", "--d=-3", "--c=1"}, {"--d"}},
-      {{"concentration", "--measure=sphere", "--d=1", "--c=1"}, {"--measure", "at least 2"}},
-      {{"concentration", "--measure=sphere", "--d=0", "--c=1"}, {"--measure", "at least 2"}},
+      {{"concentration", "--measure=sphere", "--d=1", "--c=1"}, {"--d", "least value allowed, 2"}},
+      {{"concentration", "--measure=sphere", "--d=0", "--c=1"}, {"--d", "least value allowed, 2"}},
       {{"concentration", "--measure=torus", "--d=3", "--c=1"}, {"--measure", "unknown measure"}},
       {{"concentration", "--measure=mixture:1/2*sphere+1/3*gaussian", "--d=3", "--c=1"}, {"--measure", "sum to"}},
       {{"concentration", "--measure=sphere", "--d=3", "--c=0"}, {"--c"}},
@@ -330,9 +330,9 @@ TEST_CASE("cli: subgaussian refuses bad distributions, sizes and tolerances") {
 TEST_CASE("cli: events refuses bad sizes, epsilon and confidence") {
   check_all({
       {{"events", "--d=-2"}, {"--d"}},
-      {{"events", "--d=1"}, {"--d", "not in range"}},
+      {{"events", "--d=1"}, {"--d", "least value allowed, 2"}},
       {{"events", "--n=-100"}, {"--n"}},
-      {{"events", "--n=0"}, {"--n", "not in range"}},
+      {{"events", "--n=0"}, {"--n", "least value allowed, 1"}},
       {{"events", "--trials=3"}, {"--trials"}},
       {{"events", "--epsilon=0"}, {"--epsilon"}},
       {{"events", "--epsilon=-1"}, {"--epsilon"}},

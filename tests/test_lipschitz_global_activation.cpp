@@ -100,7 +100,7 @@ TEST_CASE("global activation search: converged, above every sampled Jacobian, an
     CAPTURE(n);
     CAPTURE(norm_name(norm));
     LipschitzResult r = lipschitz_bound(net, global_options(norm));
-    converged += r.status == "converged";
+    converged += r.status == SearchStatus::Converged;
     CHECK(r.lower <= r.upper);
     CHECK(r.upper <= r.clarke_upper);
     const double upper = rational_to_double(r.upper) * (1 + 1e-9);
@@ -146,8 +146,8 @@ TEST_CASE("global activation search: one hidden layer agrees with region enumera
     LipschitzResult enumerated, branched;
     REQUIRE(global_one_layer_bound(p, o, enumerated));
     REQUIRE(global_activation_bound(p, o, branched));
-    REQUIRE(enumerated.status == "converged");
-    REQUIRE(branched.status == "converged");
+    REQUIRE(enumerated.status == SearchStatus::Converged);
+    REQUIRE(branched.status == SearchStatus::Converged);
     CHECK(branched.lower <= enumerated.upper);
     CHECK(enumerated.lower <= branched.upper);
 
@@ -242,7 +242,7 @@ TEST_CASE("global activation search: a witness where a neuron is identically zer
     LipschitzOptions o = global_options(norm);
     o.want_certificate = true;
     const LipschitzResult r = lipschitz_bound(net, o);
-    CHECK(r.status == "converged");
+    CHECK(r.status == SearchStatus::Converged);
     CHECK(r.lower == 2);
     CHECK(r.upper == 2);
     const ClaimOutcome out = verify(claim_for(path.string(), norm, r.certificate));

@@ -244,7 +244,9 @@ class BranchAndBound {
     const int rounds = unstable <= kListAll ? 2 : 1;
     double bound = std::numeric_limits<double>::infinity();
     for (int round = 0; round < rounds; ++round) {
-      VertexBound v = lipschitz_upper_vertex(p_, e.bounds, excluded, round == 0 ? 1 : std::size_t(1) << unstable);
+      // The listing round needs no certified norm of a vertex that cheap bounds keep below `enough`.
+      VertexBound v = round == 0 ? lipschitz_upper_vertex(p_, e.bounds, excluded, 1)
+                                 : lipschitz_upper_vertex(p_, e.bounds, excluded, std::size_t(1) << unstable, enough);
       e.vertices += v.vertices;
       bound = v.rest;
       bool settled = false;

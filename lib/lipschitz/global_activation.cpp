@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cmath>
 #include <memory>
+#include <optional>
 #include <queue>
 #include <random>
 
@@ -426,12 +427,11 @@ class ActivationSearch {
     split(n, t, other[t]);
   }
 
-  std::string search() {
+  SearchStatus search() {
     while (true) {
       const double thr = threshold();
-      if (open_.empty() || open_.top().upper <= thr) return stuck_max_ <= thr ? "converged" : "not-converged";
-      std::string reason = stop_reason();
-      if (!reason.empty()) return reason;
+      if (open_.empty() || open_.top().upper <= thr) return stuck_max_ <= thr ? SearchStatus::Converged : SearchStatus::NotConverged;
+      if (std::optional<SearchStatus> reason = stop_reason()) return *reason;
       report_progress();
       Node n = open_.top();
       open_.pop();
@@ -440,12 +440,12 @@ class ActivationSearch {
     }
   }
 
-  std::string stop_reason() const {
-    if (o_.stop && o_.stop->load()) return "interrupted";
-    if (elapsed() >= o_.time_limit_seconds) return "time-limit";
-    if (o_.node_limit && nodes_ >= o_.node_limit) return "node-limit";
-    if (o_.max_memory_bytes && memory_estimate() > o_.max_memory_bytes) return "memory-limit";
-    return "";
+  std::optional<SearchStatus> stop_reason() const {
+    if (o_.stop && o_.stop->load()) return SearchStatus::Interrupted;
+    if (elapsed() >= o_.time_limit_seconds) return SearchStatus::TimeLimit;
+    if (o_.node_limit && nodes_ >= o_.node_limit) return SearchStatus::NodeLimit;
+    if (o_.max_memory_bytes && memory_estimate() > o_.max_memory_bytes) return SearchStatus::MemoryLimit;
+    return std::nullopt;
   }
 
   // Bytes held by the open nodes and the tree (estimate; the shared forms are not counted).
@@ -518,7 +518,7 @@ class ActivationSearch {
     write_tree(t.child + 1, shape, leaf_bounds);
   }
 
-  void finish(LipschitzResult& res, const std::string& status) {
+  void finish(LipschitzResult& res, SearchStatus status) {
     const double upper = current_upper();
     const Rational prune_level = std::max(lower_, o_.prune_lower);
     std::uint64_t leaves = 0, pruned = 0;
@@ -527,11 +527,11 @@ class ActivationSearch {
     res.upper = bound_rational(upper);
     res.lower = lower_;
     res.status = status;
-    if (status == "converged" && res.upper > prune_level * (1 + o_.rel_gap)) res.status = "not-converged";
+    if (status == SearchStatus::Converged && res.upper > prune_level * (1 + o_.rel_gap)) res.status = SearchStatus::NotConverged;
     res.upper_method = "activation-pattern branch and bound over R^d: vertex-pattern or Clarke bound per leaf, "
                        "empty patterns refuted by Motzkin certificates";
     if (!std::isfinite(upper)) {
-      res.status = "unbounded-in-double";
+      res.status = SearchStatus::UnboundedInDouble;
       res.upper_method = "product of the layers' magnitude norms (exact rationals): the double bounds overflow";
     }
     res.lower_method = witness_ ? "witness point: interval-certified Jacobian norm at a point interior to a linear region"

@@ -45,8 +45,12 @@ struct VertexBound {
   double rest = 0;                                   // >= every vertex not excluded and not in top
   std::uint64_t vertices = 0;
 };
-// top_count >= 1 vertices are listed (fewer when there are fewer).
+// top_count >= 1 vertices are listed (fewer when there are fewer). A vertex
+// whose cheap bound (l2 with a vector output: min of Frobenius and
+// sqrt(||J||_1 ||J||_inf), plus the walk's error) is at most `floor` is not
+// listed and gets no certified norm: it counts in rest with that bound.
 VertexBound lipschitz_upper_vertex(const LipProblem& p, const BoxBounds& b,
-                                   const std::vector<PatternExclusion>& excluded = {}, std::size_t top_count = 1);
+                                   const std::vector<PatternExclusion>& excluded = {}, std::size_t top_count = 1,
+                                   double floor = -1.0);
 
 }  // namespace rl

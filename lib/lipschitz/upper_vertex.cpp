@@ -16,7 +16,8 @@ namespace {
 // cannot match and is dropped).
 class VertexTop {
  public:
-  VertexTop(const std::vector<PatternExclusion>& excluded, std::size_t count, const BoxBounds& b) : count_(count) {
+  VertexTop(const std::vector<PatternExclusion>& excluded, std::size_t count, double floor, const BoxBounds& b)
+      : count_(count), floor_(floor) {
     std::vector<std::vector<int>> position;
     for (std::size_t k = 0; k + 1 < b.preactivations.size(); ++k) {
       position.emplace_back(b.preactivations[k].size(), -1);
@@ -51,8 +52,8 @@ class VertexTop {
       if ((bits & mask) == value) return true;
     return false;
   }
-  // A vertex needs its exact norm only if it could enter the list.
-  double entry() const { return top_.size() < count_ ? -1.0 : top_.back().first; }
+  // A vertex needs its certified norm only if it could enter the list and is above the floor.
+  double entry() const { return std::fmax(floor_, top_.size() < count_ ? -1.0 : top_.back().first); }
   void skip(double bound) { rest_ = std::fmax(rest_, bound); }
   void add(double u, const HiddenPattern& state) {
     if (top_.size() == count_) {
@@ -73,6 +74,7 @@ class VertexTop {
   std::vector<std::pair<std::size_t, std::size_t>> unstable_;  // (layer, neuron), bit t of a pattern
   std::vector<std::pair<std::uint64_t, std::uint64_t>> masks_;  // per exclusion: key bits and their states
   std::size_t count_;
+  double floor_;
   std::vector<std::pair<double, HiddenPattern>> top_;
   double rest_ = 0;
 };
@@ -310,6 +312,29 @@ class FloatVertexWalk {
     else walk(k - 1, acc);
   }
 
+  static double frobenius_upper(const std::vector<double>& j) {
+    double f = 0;
+    for (double x : j) f = up_add(f, up_mul(x, x));
+    return up_sqrt(f);
+  }
+
+  // ||J||_2 <= sqrt(||J||_1 ||J||_inf), rounded up.
+  double l1_linf_upper(const std::vector<double>& j) const {
+    const std::size_t d = j.size() / m_;
+    double row = 0, col = 0;
+    for (std::size_t r = 0; r < m_; ++r) {
+      double s = 0;
+      for (std::size_t c = 0; c < d; ++c) s = up_add(s, std::fabs(j[r * d + c]));
+      row = std::fmax(row, s);
+    }
+    for (std::size_t c = 0; c < d; ++c) {
+      double s = 0;
+      for (std::size_t r = 0; r < m_; ++r) s = up_add(s, std::fabs(j[r * d + c]));
+      col = std::fmax(col, s);
+    }
+    return up_sqrt(up_mul(row, col));
+  }
+
   // A rigorous upper bound on the norm of the double matrix j.
   double norm_upper(const std::vector<double>& j) const {
     const std::size_t d = p_.net.input_dim;
@@ -330,10 +355,9 @@ class FloatVertexWalk {
     if (top_.excluded(state_)) return;
     largest_error_ = std::fmax(largest_error_, error_norm_);
     if (m_ > 1 && p_.norm == Norm::L2) {
-      // The Frobenius norm bounds the spectral norm: a vertex that cannot enter the list is only counted in rest.
-      double f = 0;
-      for (double x : j) f = up_add(f, up_mul(x, x));
-      f = up_add(up_sqrt(f), error_norm_);
+      // Cheap bounds on the spectral norm (Frobenius, and sqrt(||J||_1 ||J||_inf)): a
+      // vertex that cannot enter the list is only counted in rest, without its certified norm.
+      const double f = up_add(std::fmin(frobenius_upper(j), l1_linf_upper(j)), error_norm_);
       if (f <= top_.entry()) { top_.skip(f); return; }
     }
     double u = up_add(norm_upper(j), error_norm_);
@@ -345,15 +369,15 @@ class FloatVertexWalk {
 }  // namespace
 
 VertexBound lipschitz_upper_vertex(const LipProblem& p, const BoxBounds& b, const std::vector<PatternExclusion>& excluded,
-                                   std::size_t top_count) {
+                                   std::size_t top_count, double floor) {
   auto exact_walk = [&] {
-    VertexTop top(excluded, top_count, b);
+    VertexTop top(excluded, top_count, floor, b);
     VertexBound v = VertexWalk(p, b, top).run();
     top.finish(v);
     return v;
   };
   if (!p.vertex_float_ok) return exact_walk();
-  VertexTop top(excluded, top_count, b);
+  VertexTop top(excluded, top_count, floor, b);
   FloatVertexWalk walk(p, b, top);
   VertexBound v = walk.run();
   top.finish(v);
