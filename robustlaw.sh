@@ -12,7 +12,8 @@ cd "$(dirname "$0")"
 PACKAGES="cmake g++ ninja-build pkg-config libboost-dev libgmp-dev libmpfr-dev libmpfi-dev doctest-dev
   libflint-arb-dev libflint-dev libonnx-dev libprotobuf-dev protobuf-compiler nlohmann-json3-dev
   libcli11-dev libglpk-dev libtbb-dev clang-14 libclang-rt-14-dev valgrind
-  python3-cvxopt python3-numpy libopenmpi-dev openmpi-bin gnuplot-nox time libsdpa-dev"
+  python3-cvxopt python3-numpy libopenmpi-dev openmpi-bin gnuplot-nox time libsdpa-dev
+  pybind11-dev python3-pybind11 python3-dev python3-pytest python3-torch python3-sklearn python3-matplotlib"
 JOBS=$(nproc 2>/dev/null || echo 2)
 
 deps() {

@@ -7,8 +7,8 @@
 #include "io/memory_limit.hpp"
 #include "net/eval.hpp"
 #include "registry.hpp"
-#include "robustness/ball.hpp"
 #include "robustness/claim_file.hpp"
+#include "robustness/report.hpp"
 #include "vnnlib/vnnlib.hpp"
 
 namespace rl::cli {
@@ -31,13 +31,6 @@ SplitMode parse_split(const std::string& s) {
   return s == "input" ? SplitMode::input : (s == "relu" ? SplitMode::relu : SplitMode::automatic);
 }
 
-Norm parse_norm(const std::string& s) {
-  if (s == "linf") return Norm::Linf;
-  if (s == "l2") return Norm::L2;
-  if (s == "l1") return Norm::L1;
-  throw InputError("--norm", "unknown norm '" + s + "' (expected linf, l2 or l1)");
-}
-
 Json exact_list(const std::vector<Rational>& v, int digits) {
   Json a = Json::array();
   for (const Rational& q : v) a.push_back(json_exact_value(q, digits));
@@ -48,14 +41,7 @@ Json exact_list(const std::vector<Rational>& v, int digits) {
 std::string claim_model(const CertifyCliOptions& o) { return claim_path_for(o.model.path, o.certificate); }
 
 void run_ball(const CertifyCliOptions& o, const Network& net, const std::atomic<bool>* stop) {
-  if (o.input.empty() || o.radius.empty()) throw InputError("certify", "give --input and --radius (or --vnnlib FILE)");
-  RobustnessQuery q;
-  q.ball.center = rational_parse_list(o.input, "--input");
-  q.ball.radius = rational_parse(o.radius, "--radius");
-  q.ball.norm = parse_norm(o.norm);
-  if (o.label && *o.label < 0)
-    throw InputError("--label", "class " + std::to_string(*o.label) + " does not exist (classes are numbered from 0)");
-  if (o.label) q.label = static_cast<std::size_t>(*o.label);
+  RobustnessQuery q = robustness_query_parse(RobustnessRequest{o.input, o.radius, o.norm, o.label});
   CertifyOptions co;
   co.time_limit_seconds = o.time_limit;
   co.stop = stop;
@@ -71,26 +57,8 @@ void run_ball(const CertifyCliOptions& o, const Network& net, const std::atomic<
     co.time_limit_seconds = std::max(1.0, o.time_limit - r.seconds);
     r = robustness_certify(net, q, co);
   }
-  Json j{{"model", net.source}, {"verdict", property_verdict_name(r.verdict)}, {"label", r.label}, {"norm", o.norm},
-         {"radius", json_exact_value(q.ball.radius, o.digits)}, {"method", r.method}, {"nodes", r.nodes},
-         {"leaves", r.leaves}, {"seconds", r.seconds}};
-  if (r.verdict == PropertyVerdict::Unknown) j["reason"] = r.reason;
-  Json radius{{"lower", decimal_lower(r.radius_lower, o.digits)},
-              {"lower_method", r.verdict == PropertyVerdict::Verified && r.radius_lower == q.ball.radius ? "the claim itself is verified at this radius"
-                                                                                            : "lipschitz margin argument (exact margins, Clarke gradient enclosure, bisection)"},
-              {"upper", nullptr}, {"kind", "exact rationals printed outward"}};
-  if (r.counterexample) {
-    const Counterexample& c = *r.counterexample;
-    radius["upper"] = decimal_upper(c.distance.second, o.digits);
-    radius["upper_method"] = "distance of the exactly checked counterexample";
-    j["counterexample"] = Json{{"input", exact_list(c.point, o.digits)}, {"outputs", exact_list(c.output, o.digits)},
-                               {"class", c.argmax.size() == 1 ? Json(c.argmax[0]) : Json(nullptr)}, {"argmax", c.argmax},
-                               {"distance", Json{{"lower", decimal_lower(c.distance.first, o.digits)}, {"upper", decimal_upper(c.distance.second, o.digits)}}}};
-  }
-  j["certified_radius"] = radius;
-  j["margin_radius"] = Json{{"lower", decimal_lower(r.margin_radius, o.digits)}, {"method", "lipschitz margin argument"}};
-  j["product_radius"] = Json{{"lower", decimal_lower(r.product_radius, o.digits)},
-                             {"method", "margins over the product of layer norms (global Lipschitz constant)"}};
+  Json j = robustness_ball_report_json(net, q, r, o.digits);
+  const Json radius = j["certified_radius"];
   if (!o.certificate.empty() && r.verdict != PropertyVerdict::Unknown) {
     write_claim_replayed(o.certificate, claim_robustness_ball(claim_id_for(o.certificate), claim_model(o), net, q.ball, r));
     j["certificate"] = o.certificate;

@@ -12,7 +12,7 @@
 #include <thread>
 
 #include "arith/error.hpp"
-#include "cert/claims.hpp"
+#include "cert/claim_replay.hpp"
 #include "common.hpp"
 #include "io/memory_limit.hpp"
 #include "registry.hpp"
@@ -29,41 +29,6 @@ struct CheckOptions {
   std::optional<std::string> max_memory;  // MB
 };
 
-struct TimedReport {
-  ClaimReport report;
-  double seconds = 0;  // wall time, for the report only
-};
-
-// Parses one *.json file; a file that is valid JSON without the claim schema is
-// skipped when it was found in a folder (certificate_file targets live there).
-void check_one(const std::string& path, bool named, const CheckOptions& o, std::vector<TimedReport>& out,
-               std::vector<std::string>& skipped) {
-  auto start = std::chrono::steady_clock::now();
-  ClaimReport report;
-  try {
-    Json document = json_read_file_exact(path);
-    if (!named && !claim_is_claim(document)) { skipped.push_back(path); return; }
-    report = claim_check(document, path, o.repo_root.empty() ? claim_repo_root_find(path) : o.repo_root);
-  } catch (const std::exception& e) {
-    report.file = report.id = path;
-    report.verdict = "error";
-    report.detail = e.what();
-  }
-  std::chrono::duration<double> took = std::chrono::steady_clock::now() - start;
-  out.push_back({report, took.count()});
-}
-
-void mark_duplicate_ids(std::vector<TimedReport>& reports) {
-  std::map<std::string, std::string> first_file;
-  for (TimedReport& t : reports) {
-    if (t.report.verdict == "error" && t.report.id == t.report.file) continue;
-    auto [it, fresh] = first_file.emplace(t.report.id, t.report.file);
-    if (fresh) continue;
-    t.report.passed = false;
-    t.report.detail = "duplicate id (also in " + it->second + "); " + t.report.detail;
-  }
-}
-
 std::string seconds_text(double s) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.3fs", s);
@@ -77,10 +42,10 @@ struct Unfinished {
   std::vector<std::string> files;
 };
 
-void print_text(const std::vector<TimedReport>& reports, const std::vector<std::string>& skipped, double total,
+void print_text(const std::vector<TimedClaimReport>& reports, const std::vector<std::string>& skipped, double total,
                 const Unfinished& unfinished) {
   std::size_t failed = 0;
-  for (const TimedReport& t : reports) {
+  for (const TimedClaimReport& t : reports) {
     const ClaimReport& r = t.report;
     if (!r.passed) ++failed;
     std::printf("%-4s %-14s expected %-14s %8s  %s  %s\n", r.passed ? "OK" : "FAIL", r.verdict.c_str(),
@@ -91,20 +56,6 @@ void print_text(const std::vector<TimedReport>& reports, const std::vector<std::
   std::printf("%zu passed, %zu failed (%zu claims, %s)", reports.size() - failed, failed, reports.size(), seconds_text(total).c_str());
   if (!unfinished.reason.empty()) std::printf("; %zu not checked: %s", unfinished.files.size(), unfinished.reason.c_str());
   std::printf("\n");
-}
-
-Json report_json(const std::vector<TimedReport>& reports, const std::vector<std::string>& skipped, double total,
-                 const Unfinished& unfinished) {
-  Json claims = Json::array();
-  std::size_t failed = 0;
-  for (const TimedReport& t : reports) {
-    const ClaimReport& r = t.report;
-    if (!r.passed) ++failed;
-    claims.push_back(Json{{"id", r.id}, {"file", r.file}, {"kind", r.kind}, {"expected", r.expected}, {"verdict", r.verdict},
-                          {"ok", r.passed}, {"seconds", t.seconds}, {"detail", r.detail}});
-  }
-  return Json{{"claims", claims}, {"passed", reports.size() - failed}, {"failed", failed}, {"skipped", skipped}, {"seconds", total},
-              {"status", unfinished.reason.empty() ? "complete" : unfinished.reason}, {"not_checked", unfinished.files}};
 }
 
 // Resident memory now (/proc/self/statm), or 0 where it cannot be read.
@@ -131,9 +82,9 @@ class Replay {
   void run() {
     std::thread watchdog([this] { watch(); });
     for (const std::string& file : files_) {
-      std::vector<TimedReport> one;
+      std::vector<TimedClaimReport> one;
       std::vector<std::string> skipped_one;
-      check_one(file, named_.count(file) > 0, o_, one, skipped_one);
+      claim_replay_one(file, named_.count(file) > 0, o_.repo_root, one, skipped_one);
       std::lock_guard<std::mutex> lock(mutex_);
       reports_.insert(reports_.end(), one.begin(), one.end());
       skipped_.insert(skipped_.end(), skipped_one.begin(), skipped_one.end());
@@ -174,11 +125,12 @@ class Replay {
   double elapsed() const { return std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count(); }
 
   void report(const Unfinished& unfinished) {
-    mark_duplicate_ids(reports_);
-    if (o_.json) print_json(report_json(reports_, skipped_, elapsed(), unfinished));
+    claim_replay_mark_duplicate_ids(reports_);
+    if (o_.json)
+      print_json(claim_replay_json(reports_, skipped_, elapsed(), unfinished.reason.empty() ? "complete" : unfinished.reason, unfinished.files));
     else print_text(reports_, skipped_, elapsed(), unfinished);
     std::string failing;
-    for (const TimedReport& t : reports_)
+    for (const TimedClaimReport& t : reports_)
       if (!t.report.passed) failing += (failing.empty() ? "" : ", ") + t.report.id + (t.report.id == t.report.file ? "" : " (" + t.report.file + ")");
     if (!unfinished.reason.empty())
       std::fprintf(stderr, "robustlaw: check: stopped (%s) with %zu file(s) not checked\n", unfinished.reason.c_str(),
@@ -202,7 +154,7 @@ class Replay {
   std::condition_variable wake_;
   bool finished_ = false;
   std::size_t done_ = 0;
-  std::vector<TimedReport> reports_;
+  std::vector<TimedClaimReport> reports_;
   std::vector<std::string> skipped_;
 };
 

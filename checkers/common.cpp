@@ -21,27 +21,6 @@ Network load_model(const ModelOptions& options) {
   return network_load(options.path, lo);
 }
 
-Integer integer_option_parse(const std::string& text, const std::string& option, const std::optional<Integer>& lo,
-                             const std::optional<Integer>& hi) {
-  const Rational q = rational_parse(text, option);
-  if (denominator(q) != 1) throw InputError(option, "'" + text + "' is not an integer");
-  const Integer n = numerator(q);
-  if (lo && n < *lo) throw InputError(option, "'" + text + "' is below the least value allowed, " + lo->str());
-  if (hi && n > *hi) throw InputError(option, "'" + text + "' is above the largest value allowed, " + hi->str());
-  return n;
-}
-
-double real_option_parse(const std::string& text, const std::string& option, const Rational& lo,
-                         const std::optional<Rational>& hi) {
-  const Rational q = rational_parse(text, option);
-  if (q < lo) throw InputError(option, "'" + text + "' is below the least value allowed, " + rational_to_string(lo));
-  if (hi && q > *hi) throw InputError(option, "'" + text + "' is above the largest value allowed, " + rational_to_string(*hi));
-  const double v = rational_to_double(q);
-  if (!std::isfinite(v) || (v == 0 && q != 0))
-    throw InputError(option, "'" + text + "' is outside the range of a double");
-  return v;
-}
-
 CLI::Option* add_big_integer_option(CLI::App& app, const std::string& name, Integer& target, const std::string& help,
                                     const Integer& lo) {
   return app
@@ -95,18 +74,9 @@ void check_output_path(const std::string& path) { file_check_output_path(path); 
 
 void write_file_atomic(const std::string& path, const std::string& text) { file_write_atomic(path, text); }
 
-ClaimReport claim_replay(const Json& claim, const std::string& path) {
-  return claim_check(claim, path, claim_repo_root_find(path));
-}
-
 std::string write_claim_replayed(const std::string& path, const Json& claim) {
   file_write_atomic(path, claim.dump(1) + "\n");
-  const ClaimReport report = claim_replay(json_read_file_exact(path), path);
-  if (report.passed) return report.detail;
-  std::error_code ignored;
-  std::filesystem::remove(path, ignored);
-  throw InputError(path, "the certificate does not replay (verdict " + report.verdict + ", expected " + report.expected +
-                             ": " + report.detail + "); not written");
+  return claim_replay_written(path);
 }
 
 namespace {

@@ -9,8 +9,9 @@
 #include <string>
 
 #include "arith/decimal.hpp"
-#include "cert/claims.hpp"
+#include "cert/claim_replay.hpp"
 #include "io/json_exact.hpp"
+#include "io/option_parse.hpp"
 #include "net/load.hpp"
 
 namespace rl::cli {
@@ -24,21 +25,10 @@ struct ModelOptions {
 void add_model_options(CLI::App& app, ModelOptions& options);
 Network load_model(const ModelOptions& options);
 
-// Numeric options. CLI11's own conversion saturates an integer too large for
-// its type (--d 100000000000000000000000 became 2^64 - 1), reads "-1" into an
-// unsigned as 2^64 - 1, "010" in octal, and a double such as 1e-400 as 0. So
-// every numeric option is read as text, parsed exactly (rational_parse: "1e6"
-// and "12/4" are integers), and a value the option cannot hold is refused with
-// a message naming the option, never narrowed.
+// Numeric options, read as text by integer_option_parse / real_option_parse
+// (io/option_parse.hpp), so that a value the option cannot hold is refused
+// with a message naming the option, never narrowed.
 //
-// An integer in [lo, hi] (no bound when absent); throws InputError naming `option`.
-Integer integer_option_parse(const std::string& text, const std::string& option, const std::optional<Integer>& lo,
-                             const std::optional<Integer>& hi);
-// A real number >= lo (and <= hi when given) as the double nearest to it;
-// refused when that double is not finite or is 0 for a non-zero value.
-double real_option_parse(const std::string& text, const std::string& option, const Rational& lo,
-                         const std::optional<Rational>& hi = std::nullopt);
-
 // Adds `name` (one long option, e.g. "--d") storing an integer of type T in
 // [lo, hi] (default: the whole range of T) into `target`.
 template <class T>
@@ -86,11 +76,6 @@ void write_file_atomic(const std::string& path, const std::string& text);
 // The checks write_file_atomic starts with (the folder exists, `path` is not
 // a folder), for commands to run before a long computation.
 void check_output_path(const std::string& path);
-
-// Replays `claim` the way `robustlaw check` will once it is written to `path`:
-// from the claim's own location (relative paths beside it, the repository
-// root found above it). The report's `passed` says whether it would pass.
-ClaimReport claim_replay(const Json& claim, const std::string& path);
 
 // Writes `claim` to `path` atomically, reads the file back and replays it
 // as `robustlaw check PATH` does. When it does not pass, the file is removed

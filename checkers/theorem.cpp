@@ -23,33 +23,13 @@ struct TheoremOptions {
 const char* kRequired[] = {"n", "d", "p", "epsilon", "delta", "c", "W", "J"};
 const char* kOptional[] = {"k", "sigma", "C1", "C2", "sparsity", "L"};
 
-std::optional<Rational> value_of(const TheoremOptions& o, const std::string& name) {
-  auto it = o.values.find(name);
-  if (it == o.values.end() || it->second.empty()) return std::nullopt;
-  return rational_parse(it->second, "--" + name);
-}
-
-TheoremParams params_from_options(const TheoremOptions& o) {
-  TheoremParams t;
-  t.edition = edition_parse(o.edition);
-  for (const char* name : kRequired)
-    if (!value_of(o, name)) throw InputError(std::string("--") + name, "required (or use --report)");
-  t.n = *value_of(o, "n"); t.d = *value_of(o, "d"); t.p = *value_of(o, "p");
-  t.epsilon = *value_of(o, "epsilon"); t.delta = *value_of(o, "delta"); t.c = *value_of(o, "c");
-  t.W = *value_of(o, "W"); t.J = *value_of(o, "J");
-  if (auto k = value_of(o, "k")) t.k = *k;
-  t.sigma = value_of(o, "sigma"); t.C1 = value_of(o, "C1"); t.C2 = value_of(o, "C2");
-  t.sparsity = value_of(o, "sparsity"); t.L = value_of(o, "L");
-  return t;
-}
-
 void run_theorem(const TheoremOptions& o) {
   if (o.report) {
     Json r = paper_figures_report(o.digits);
     if (o.json) print_json(r); else std::cout << paper_figures_text(r);
     return;
   }
-  TheoremEvaluation e = theorem_evaluate(params_from_options(o), o.digits);
+  TheoremEvaluation e = theorem_evaluate(theorem_params_from_text(o.edition, o.values), o.digits);
   if (o.json) print_json(theorem_evaluation_json(e));
   else std::cout << theorem_evaluation_text(e);
 }

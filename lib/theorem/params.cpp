@@ -21,6 +21,34 @@ void params_require_noise_level(const Rational& sigma, const std::string& option
   if (sigma > 1) throw InputError(option, "labels lie in [-1, 1], so sigma <= 1; got " + rational_to_string(sigma));
 }
 
+namespace {
+
+std::optional<Rational> value_of(const std::map<std::string, std::string>& values, const std::string& name) {
+  auto it = values.find(name);
+  if (it == values.end() || it->second.empty()) return std::nullopt;
+  return rational_parse(it->second, "--" + name);
+}
+
+Rational required_value(const std::map<std::string, std::string>& values, const std::string& name) {
+  std::optional<Rational> q = value_of(values, name);
+  if (!q) throw InputError("--" + name, "required (or use --report)");
+  return *q;
+}
+
+}  // namespace
+
+TheoremParams theorem_params_from_text(const std::string& edition, const std::map<std::string, std::string>& values) {
+  TheoremParams t;
+  t.edition = edition_parse(edition);
+  t.n = required_value(values, "n"); t.d = required_value(values, "d"); t.p = required_value(values, "p");
+  t.epsilon = required_value(values, "epsilon"); t.delta = required_value(values, "delta"); t.c = required_value(values, "c");
+  t.W = required_value(values, "W"); t.J = required_value(values, "J");
+  if (auto k = value_of(values, "k")) t.k = *k;
+  t.sigma = value_of(values, "sigma"); t.C1 = value_of(values, "C1"); t.C2 = value_of(values, "C2");
+  t.sparsity = value_of(values, "sparsity"); t.L = value_of(values, "L");
+  return t;
+}
+
 Edition edition_parse(const std::string& text) {
   if (text == "seed") return Edition::Seed;
   if (text == "neurips2021") return Edition::NeurIPS2021;

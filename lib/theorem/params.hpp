@@ -5,6 +5,7 @@
 // decimal or a/b text. theorem_params_validate checks the ranges the
 // statement assumes and throws InputError naming the option.
 #pragma once
+#include <map>
 #include <optional>
 #include <string>
 
@@ -23,6 +24,13 @@ struct TheoremParams {
   Rational k = 1;
   std::optional<Rational> sigma, C1, C2, sparsity, L;
 };
+
+// The parameters as the command line gives them: option name ("n", "epsilon",
+// "C2", ...) -> decimal or a/b text, read exactly; an empty text is absent.
+// n, d, p, epsilon, delta, c, W, J are required; k, sigma, C1, C2, sparsity,
+// L optional. Throws InputError naming the option (--name). Ranges are
+// checked by theorem_params_validate.
+TheoremParams theorem_params_from_text(const std::string& edition, const std::map<std::string, std::string>& values);
 
 // Ranges: n, d, p, k positive integers; s an integer in [1, p]; epsilon and
 // delta in (0, 1); c, W, J, C1, C2, L positive; sigma in (0, 1] (labels lie in
