@@ -215,7 +215,11 @@ TEST_CASE("cli: theorem-tools theorem1 refuses exactly what theorem refuses") {
     for (const auto& [name, v] : good) args.push_back("--" + name + "=" + (name == option ? value : v));
     return args;
   };
-  for (const auto& [option, value] : bad) {
+  for (const auto& entry : bad) {
+    // Named references, not a structured binding: INFO captures them in a
+    // lambda, which clang before 16 refuses for structured bindings.
+    const std::string& option = entry.first;
+    const std::string& value = entry.second;
     CliResult a = cli_run(args_with(theorem, option, value)), b = cli_run(args_with(theorem1, option, value));
     INFO(option << " = " << value << "\n  theorem: " << a.err << "\n  theorem1: " << b.err);
     CHECK(a.exit_code == 2);
