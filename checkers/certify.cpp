@@ -31,12 +31,6 @@ SplitMode parse_split(const std::string& s) {
   return s == "input" ? SplitMode::input : (s == "relu" ? SplitMode::relu : SplitMode::automatic);
 }
 
-Json exact_list(const std::vector<Rational>& v, int digits) {
-  Json a = Json::array();
-  for (const Rational& q : v) a.push_back(json_exact_value(q, digits));
-  return a;
-}
-
 // The model as the claim written to `certificate` names it.
 std::string claim_model(const CertifyCliOptions& o) { return claim_path_for(o.model.path, o.certificate); }
 
@@ -97,15 +91,9 @@ void run_vnnlib(const CertifyCliOptions& o, const Network& net, const std::atomi
            !claim_replay(claim_robustness_property(claim_id_for(o.certificate), statement, claim_model(o), net, c, r), o.certificate).passed;
   };
   CasesResult b = branch_and_bound_cases(net, cases, bo, redo);
-  std::string result = b.status == PropertyVerdict::Verified ? "unsat" : (b.status == PropertyVerdict::Refuted ? "sat" : (b.reason == "time-limit" ? "timeout" : "unknown"));
+  Json j = robustness_property_report_json(net, o.vnnlib, cases.size(), bo, b, o.digits);
+  const std::string result = j["result"];
   const BranchResult* refuting = b.status == PropertyVerdict::Refuted ? &b.refuting() : nullptr;
-  Json j{{"model", net.source}, {"property", o.vnnlib}, {"result", result}, {"verdict", property_verdict_name(b.status)}, {"nodes", b.nodes},
-         {"leaves", b.leaves}, {"seconds", b.seconds}, {"cases", cases.size()},
-         {"method", refuting ? "counterexample (" + refuting->counterexample_source + ", checked exactly)" : (bo.linear_bounds ? "branch and bound (linear-relaxation bounds, input and ReLU splits)" : "branch and bound (interval, symbolic-interval and mean-value bounds)")}};
-  if (refuting) {
-    std::vector<Rational> y = net_eval_exact(net, *refuting->counterexample);
-    j["counterexample"] = Json{{"input", exact_list(*refuting->counterexample, o.digits)}, {"outputs", exact_list(y, o.digits)}};
-  }
   if (!o.certificate.empty() && b.status != PropertyVerdict::Unknown) {
     write_claim_replayed(o.certificate, claim_robustness_cases(claim_id_for(o.certificate), statement, claim_model(o), net, cases, b));
     j["certificate"] = o.certificate;

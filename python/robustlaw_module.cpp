@@ -180,16 +180,16 @@ py::dict certify_ball(const py::object& model, bool normalized, const std::strin
 py::dict certify_vnnlib(const py::object& model, bool normalized, const std::string& source, const std::string& vnnlib_path,
                         double time_limit, std::uint64_t seed, int digits) {
   Network net = network_from_python(model, normalized, source);
-  SafetyProperty property = vnnlib_read(vnnlib_path, net.input_dim, net.output_dim());
+  std::vector<SafetyProperty> cases = vnnlib_read_cases(vnnlib_path, net.input_dim, net.output_dim());
   std::atomic<bool> stop{false};
-  BranchOptions options;
+  BranchOptions options;  // the command line's defaults
   options.time_limit_seconds = time_limit;
   options.stop = &stop;
   options.seed = seed;
-  BranchResult result;
-  run_interruptible([&] { result = branch_and_bound(net, property, options); }, stop);
+  CasesResult result;
+  run_interruptible([&] { result = branch_and_bound_cases(net, cases, options); }, stop);
   py::dict out;
-  out["report"] = json_to_python(robustness_property_report_json(net, vnnlib_path, result, digits));
+  out["report"] = json_to_python(robustness_property_report_json(net, vnnlib_path, cases.size(), options, result, digits));
   return out;
 }
 

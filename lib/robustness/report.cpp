@@ -69,20 +69,23 @@ Json robustness_ball_report_json(const Network& net, const RobustnessQuery& q, c
   return j;
 }
 
-std::string vnnlib_result_name(const BranchResult& b) {
+std::string vnnlib_result_name(const CasesResult& b) {
   if (b.status == PropertyVerdict::Verified) return "unsat";
   if (b.status == PropertyVerdict::Refuted) return "sat";
   return b.reason == "time-limit" ? "timeout" : "unknown";
 }
 
-Json robustness_property_report_json(const Network& net, const std::string& vnnlib_path, const BranchResult& b, int digits) {
-  Json j{{"model", net.source}, {"property", vnnlib_path}, {"result", vnnlib_result_name(b)}, {"verdict", property_verdict_name(b.status)}, {"nodes", b.nodes},
-         {"leaves", b.leaves}, {"seconds", b.seconds},
-         {"method", b.status == PropertyVerdict::Refuted ? "counterexample (" + b.counterexample_source + ", checked exactly)"
-                                          : "branch and bound (interval, symbolic-interval and mean-value bounds)"}};
-  if (b.counterexample) {
-    std::vector<Rational> y = net_eval_exact(net, *b.counterexample);
-    j["counterexample"] = Json{{"input", exact_list(*b.counterexample, digits)}, {"outputs", exact_list(y, digits)}};
+Json robustness_property_report_json(const Network& net, const std::string& vnnlib_path, std::size_t case_count,
+                                     const BranchOptions& options, const CasesResult& b, int digits) {
+  const BranchResult* refuting = b.status == PropertyVerdict::Refuted ? &b.refuting() : nullptr;
+  const std::string search = options.linear_bounds ? "branch and bound (linear-relaxation bounds, input and ReLU splits)"
+                                                   : "branch and bound (interval, symbolic-interval and mean-value bounds)";
+  Json j{{"model", net.source}, {"property", vnnlib_path}, {"result", vnnlib_result_name(b)}, {"verdict", property_verdict_name(b.status)},
+         {"nodes", b.nodes}, {"leaves", b.leaves}, {"seconds", b.seconds}, {"cases", case_count},
+         {"method", refuting ? "counterexample (" + refuting->counterexample_source + ", checked exactly)" : search}};
+  if (refuting) {
+    std::vector<Rational> y = net_eval_exact(net, *refuting->counterexample);
+    j["counterexample"] = Json{{"input", exact_list(*refuting->counterexample, digits)}, {"outputs", exact_list(y, digits)}};
   }
   return j;
 }

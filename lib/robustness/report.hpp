@@ -8,6 +8,7 @@
 #include <string>
 
 #include "io/json_exact.hpp"
+#include "robustness/cases.hpp"
 #include "robustness/certify.hpp"
 
 namespace rl {
@@ -26,8 +27,10 @@ RobustnessQuery robustness_query_parse(const RobustnessRequest& request);
 Json robustness_ball_report_json(const Network& net, const RobustnessQuery& query, const CertifyResult& result, int digits);
 
 // The VNN-LIB answer: "unsat" (verified), "sat" (refuted), "timeout" or "unknown".
-std::string vnnlib_result_name(const BranchResult& result);
-// The report of a VNN-LIB property (the keys of `robustlaw certify --vnnlib --json`).
-Json robustness_property_report_json(const Network& net, const std::string& vnnlib_path, const BranchResult& result, int digits);
+std::string vnnlib_result_name(const CasesResult& result);
+// The report of a VNN-LIB property with `case_count` input boxes, searched
+// with `options` (the keys of `robustlaw certify --vnnlib --json`).
+Json robustness_property_report_json(const Network& net, const std::string& vnnlib_path, std::size_t case_count,
+                                     const BranchOptions& options, const CasesResult& result, int digits);
 
 }  // namespace rl
