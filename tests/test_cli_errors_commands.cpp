@@ -368,7 +368,9 @@ TEST_CASE("cli: check refuses empty, garbage, huge and malformed claim files") {
       {s.write("expects-error.json", claim + R"("expected":"error","parameters":{}})"), "\"expected\" must be"},
       {huge_file("huge-claim.json"), "larger than the limit"},
   };
-  for (const auto& [file, reason] : files) {
+  for (const auto& entry : files) {
+    const std::string& file = entry.first;  // no structured binding: INFO captures it (clang 14)
+    const std::string& reason = entry.second;
     auto start = std::chrono::steady_clock::now();
     CliResult r = cli_run({"check", file});
     double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
