@@ -11,8 +11,7 @@
 #include "robustness/report.hpp"
 #include "vnnlib/vnnlib.hpp"
 
-namespace rl::cli {
-namespace {
+namespace rl::cli::certify_command {
 
 struct CertifyCliOptions {
   ModelOptions model;
@@ -144,5 +143,4 @@ void setup(CLI::App& app) {
 
 const SubcommandRegistrar registrar("certify", setup);
 
-}  // namespace
-}  // namespace rl::cli
+}  // namespace rl::cli::certify_command

@@ -26,12 +26,14 @@
 #include "arith/error.hpp"
 #include "cert/claims.hpp"
 #include "test_scale.hpp"
+#include "test_support.hpp"
+
+using namespace rl::test;
 
 using namespace rl;
 
 namespace {
 
-const std::string kSource = ROBUSTLAW_SOURCE_DIR;
 
 struct Mutant {
   std::string description;
