@@ -18,6 +18,7 @@
 // still one, or a split tree that still partitions the domain into safe
 // leaves (the checker has just verified it). Those are reported.
 #include <doctest/doctest.h>
+#include <tbb/parallel_for.h>
 
 #include <filesystem>
 #include <regex>
@@ -29,11 +30,9 @@
 #include "test_support.hpp"
 
 using namespace rl::test;
-
 using namespace rl;
 
 namespace {
-
 
 struct Mutant {
   std::string description;
@@ -186,9 +185,15 @@ MutationTally mutation_run(const Json& claim, const std::string& path, std::size
   MutationTally tally;
   ClaimContext context{path, std::filesystem::path(path).parent_path().string(), kSource};
   const std::string expected = claim["expected"].get<std::string>();
-  for (const Mutant& m : mutants_make(claim, per_type)) {
+  const std::vector<Mutant> mutants = mutants_make(claim, per_type);
+  // The checker is a pure function of its input: the mutants are verified
+  // on every core, and tallied in their fixed order.
+  std::vector<ClaimOutcome> outcomes(mutants.size());
+  tbb::parallel_for(std::size_t(0), mutants.size(), [&](std::size_t i) { outcomes[i] = claim_verify(mutants[i].claim, context); });
+  for (std::size_t i = 0; i < mutants.size(); ++i) {
+    const Mutant& m = mutants[i];
+    const ClaimOutcome& o = outcomes[i];
     ++tally.mutants;
-    ClaimOutcome o = claim_verify(m.claim, context);
     if (o.verdict != expected) continue;
     if (m.may_stay_valid) tally.alternatives.push_back(name + ": " + m.description);
     else tally.undetected.push_back(name + ": " + m.description + " -> " + o.verdict + " (" + o.detail + ")");
