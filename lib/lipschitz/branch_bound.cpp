@@ -478,19 +478,47 @@ namespace {
 
 using ExactSearch = bool (*)(const LipProblem&, const LipschitzOptions&, LipschitzResult&);
 
-// On R^d without a clamp: region enumeration (one hidden layer) or activation branching (more).
-ExactSearch exact_search(const LipProblem& p) {
+// Auto takes activation branching on a box when symbolic propagation leaves
+// at most this many neurons unstable there: then most neurons are fixed by
+// their ranges and the activation tree is small, while with many unstable
+// neurons input splits make more of them stable at once.
+constexpr std::size_t kBoxActivationUnstable = 40;
+
+bool box_activation_wanted(const LipProblem& p, const LipschitzOptions& options) {
+  if (options.engine == LipschitzOptions::Engine::BoxPartition || !box_activation_applies(p)) return false;
+  if (options.engine == LipschitzOptions::Engine::BoxActivation) return true;
+  return lipschitz_symbolic_bounds(p, lipschitz_problem_dbox(p)).unstable_count() <= kBoxActivationUnstable;
+}
+
+// On R^d without a clamp: region enumeration (one hidden layer) or activation
+// branching (more); on a box, activation branching when wanted.
+ExactSearch exact_search(const LipProblem& p, const LipschitzOptions& options) {
+  if (!p.unbounded) {
+    if (box_activation_wanted(p, options)) return global_activation_bound;
+    return nullptr;
+  }
   if (global_one_layer_applies(p)) return global_one_layer_bound;
   if (global_activation_applies(p)) return global_activation_bound;
   return nullptr;
 }
 
+std::string engine_name(const LipProblem& p, ExactSearch exact) {
+  if (!exact) return p.unbounded ? "unbounded-all-unstable" : "box-partition";
+  if (exact == global_one_layer_bound) return "one-layer-regions";
+  return p.unbounded ? "global-activation" : "box-activation";
+}
+
 LipschitzResult lipschitz_search(const Network& net, const LipschitzOptions& options) {
   LipProblem p = lipschitz_problem(net, options);
-  const ExactSearch exact = exact_search(p);
-  if (!exact) return BranchAndBound(p, options).run();
+  const ExactSearch exact = exact_search(p, options);
+  if (!exact) {
+    LipschitzResult r = BranchAndBound(p, options).run();
+    r.engine = engine_name(p, nullptr);
+    return r;
+  }
   const auto start = Clock::now();
   LipschitzResult r;
+  r.engine = engine_name(p, exact);
   if (exact(p, options, r)) {
     r.product_upper = lipschitz_upper_product(p);
     const double clarke = lipschitz_upper_clarke(p, net_ibp(p.net, lipschitz_problem_dbox(p)));
@@ -501,6 +529,7 @@ LipschitzResult lipschitz_search(const Network& net, const LipschitzOptions& opt
   LipschitzOptions rest = options;
   rest.time_limit_seconds -= std::chrono::duration<double>(Clock::now() - start).count();
   LipschitzResult fallback = BranchAndBound(p, rest).run();
+  fallback.engine = engine_name(p, nullptr);
   if (fallback.status == SearchStatus::NotConverged) {
     if (options.stop && options.stop->load()) fallback.status = SearchStatus::Interrupted;
     else if (rest.time_limit_seconds <= 0) fallback.status = SearchStatus::TimeLimit;
