@@ -138,7 +138,7 @@ TEST_CASE("box activation search: converged, above every sampled Jacobian, and o
 TEST_CASE("box activation certificates: accepted, and refused when tampered") {
   std::mt19937_64 rng(91);
   const int cases = 12;  // not scaled: every tamper kind must occur
-  int dropped = 0, flipped = 0, altered = 0, box_altered = 0, moved = 0;
+  int dropped = 0, flipped = 0, altered = 0, box_altered = 0, moved = 0, witnessed = 0;
   for (int n = 0; n < cases; ++n) {
     const Norm norm = kNorms[n % 3];
     CAPTURE(n);
@@ -197,7 +197,10 @@ TEST_CASE("box activation certificates: accepted, and refused when tampered") {
       CHECK(verify(claim_for(path.string(), norm, lo, flat_hi, r.certificate)).verdict == "rejected");
       std::vector<Rational> far_lo = lo, far_hi = hi;
       for (std::size_t i = 0; i < lo.size(); ++i) { far_lo[i] += 50; far_hi[i] += 50; }
-      moved += verify(claim_for(path.string(), norm, far_lo, far_hi, r.certificate)).verdict == "rejected";
+      if (r.lower > 0) {  // the witness lies outside the moved box
+        ++witnessed;
+        moved += verify(claim_for(path.string(), norm, far_lo, far_hi, r.certificate)).verdict == "rejected";
+      }
     }
     if (r.lower > 0) {  // an upper below the witness's value
       Json low = claim;
@@ -209,7 +212,8 @@ TEST_CASE("box activation certificates: accepted, and refused when tampered") {
   CHECK(flipped > 0);
   CHECK(altered > 0);
   CHECK(box_altered > 0);
-  CHECK(moved == cases);  // the witness lies outside the moved box
+  CHECK(witnessed > 0);
+  CHECK(moved == witnessed);
 }
 
 TEST_CASE("box activation: auto picks it on a small box, keeps input splits on a wide one; honours the time limit") {
