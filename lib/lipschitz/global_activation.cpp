@@ -41,7 +41,7 @@ struct LayerForms {
   std::vector<double> mag;   // boxed: per neuron, a bound on |c| + sum |a_col| max|x_col| of the exact form (and its rounding)
   std::shared_ptr<const LayerForms> prev;
   States prev_states;                   // the previous layer's states, which these forms read
-  mutable std::vector<ExactRow> exact;  // filled by exact_forms
+  mutable std::vector<std::optional<ExactRow>> exact;  // filled row by row by exact_form
 };
 using Forms = std::vector<std::shared_ptr<const LayerForms>>;
 
@@ -203,26 +203,23 @@ class ActivationSearch {
     return g;
   }
 
-  const std::vector<ExactRow>& exact_forms(const LayerForms& f) const {
-    if (!f.exact.empty()) return f.exact;
+  // Row i of f exactly. Computed on demand and kept: a refutation needs its
+  // support's rows, which read the active rows of the layers below only.
+  const ExactRow& exact_form(const LayerForms& f, std::size_t i) const {
     const Layer& l = p_.net.layers[f.layer];
-    if (!f.prev) {
-      for (std::size_t i = 0; i < l.out_dim(); ++i) f.exact.push_back({l.weights[i], l.bias[i]});
-      return f.exact;
+    if (f.exact.empty()) f.exact.resize(l.out_dim());
+    if (f.exact[i]) return *f.exact[i];
+    if (!f.prev) return f.exact[i].emplace(ExactRow{l.weights[i], l.bias[i]});
+    ExactRow r{std::vector<Rational>(d_, Rational(0)), l.bias[i]};
+    for (std::size_t j = 0; j < l.in_dim(); ++j) {
+      const Rational& w = l.weights[i][j];
+      if (w == 0 || f.prev_states[j] != 1) continue;
+      const ExactRow& below = exact_form(*f.prev, j);
+      r.c += w * below.c;
+      for (std::size_t col = 0; col < d_; ++col)
+        if (below.a[col] != 0) r.a[col] += w * below.a[col];
     }
-    const std::vector<ExactRow>& below = exact_forms(*f.prev);
-    for (std::size_t i = 0; i < l.out_dim(); ++i) {
-      ExactRow r{std::vector<Rational>(d_, Rational(0)), l.bias[i]};
-      for (std::size_t j = 0; j < l.in_dim(); ++j) {
-        const Rational& w = l.weights[i][j];
-        if (w == 0 || f.prev_states[j] != 1) continue;
-        r.c += w * below[j].c;
-        for (std::size_t col = 0; col < d_; ++col)
-          if (below[j].a[col] != 0) r.a[col] += w * below[j].a[col];
-      }
-      f.exact.push_back(std::move(r));
-    }
-    return f.exact;
+    return f.exact[i].emplace(std::move(r));
   }
 
   // Boxed: an enclosure of neuron i's form over the box (the rounding of the
@@ -306,7 +303,7 @@ class ActivationSearch {
       if (s.row_of[r] >= n.path.size()) return box_row(s.row_of[r] - n.path.size());
       const std::uint32_t t = n.path[s.row_of[r]];
       const auto [k, i] = where_[t];
-      ExactRow row = exact_forms(*n.forms[k])[i];
+      ExactRow row = exact_form(*n.forms[k], i);
       bool zero = row.c == 0;
       for (const Rational& v : row.a) zero &= v == 0;
       zero_inactive[r] = zero && !n.state[t];
