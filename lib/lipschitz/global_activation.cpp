@@ -722,8 +722,12 @@ bool global_activation_bound(const LipProblem& p, const LipschitzOptions& option
   return ActivationSearch(p, options, branching).run(result);
 }
 
+// On a box, layer order: most neurons are fixed by their ranges and few are
+// split, so the lowest-bound rule saves few nodes and pays two Clarke bounds
+// per candidate (docs/lipschitz.md, 4b).
 bool global_activation_bound(const LipProblem& p, const LipschitzOptions& options, LipschitzResult& result) {
-  return global_activation_bound(p, options, result, ActivationBranching::LowestBound);
+  return global_activation_bound(p, options, result,
+                                 p.unbounded ? ActivationBranching::LowestBound : ActivationBranching::LayerOrder);
 }
 
 }  // namespace rl
