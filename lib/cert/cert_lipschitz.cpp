@@ -314,7 +314,21 @@ Rational form_extreme(const LinearForm& f, const std::vector<RInterval>& box, bo
   return s;
 }
 
-void tighten_symbolic(const Problem& p, const std::vector<RInterval>& box, std::vector<std::vector<RInterval>>& pre) {
+// The chord slope u / (u - l), or with `dyadic` the least multiple of
+// 2^-kChordBits above it (a steeper chord through (l, 0) still lies above the
+// ReLU on [l, u]), which keeps every form dyadic and the numbers short.
+constexpr int kChordBits = 40;
+Rational chord_slope(const Rational& l, const Rational& u, bool dyadic) {
+  const Rational lambda = u / (u - l);
+  if (!dyadic) return lambda;
+  const Rational scale = rational_pow2(kChordBits);
+  Rational up = Rational(rational_floor(lambda * scale)) / scale;
+  if (up < lambda) up += Rational(1) / scale;
+  return up;
+}
+
+void tighten_symbolic(const Problem& p, const std::vector<RInterval>& box, std::vector<std::vector<RInterval>>& pre,
+                      bool dyadic = false) {
   const std::size_t d = box.size();
   std::vector<LinearForm> lo(d), up(d);
   for (std::size_t i = 0; i < d; ++i) {
@@ -350,7 +364,7 @@ void tighten_symbolic(const Problem& p, const std::vector<RInterval>& box, std::
       if (z.hi <= 0) { zlo[j] = zero; zup[j] = zero; continue; }
       Rational ul = form_extreme(zup[j], box, false), uu = form_extreme(zup[j], box, true);
       if (ul < 0) {
-        Rational lambda = uu / (uu - ul);
+        Rational lambda = chord_slope(ul, uu, dyadic);
         for (Rational& c : zup[j].coef) c *= lambda;
         zup[j].c = lambda * (zup[j].c - ul);
       }
@@ -371,6 +385,16 @@ States states_on_box(const Problem& p, const std::vector<RInterval>& box, bool s
     for (const RInterval& z : pre[k]) s.back().push_back(z.lo >= 0 ? 1 : (z.hi <= 0 ? 0 : 2));
   }
   return s;
+}
+
+// The pre-activation bounds of every hidden layer on the box that the
+// box-activation leaves start from: exact interval propagation intersected
+// with the symbolic one (dyadic chords).
+std::vector<std::vector<RInterval>> box_root_bounds(const Problem& p, const std::vector<RInterval>& box) {
+  auto pre = exact_ibp(p.g, box);
+  tighten_symbolic(p, box, pre, true);
+  pre.pop_back();
+  return pre;
 }
 
 // ---- upper bound: pattern exclusions ---------------------------------------
@@ -609,21 +633,47 @@ struct RegionWalk {
 // y != 0, sum y_t sigma_t a_t = 0 and sum y_t sigma_t c_t <= 0. Then the leaves
 // hold every generic point, whose Jacobian is one of a leaf's vertices, and
 // the constant is the supremum over generic points.
+//
+// On a box E with non-empty interior ("box-activation"), the generic points
+// are those of E's interior (L over E is the supremum of ||J|| there, E being
+// convex), and each satisfies the 2d box rows x_c - lo_c > 0, hi_c - x_c > 0
+// as well: a Motzkin certificate carries one multiplier per fixed neuron and
+// then two per coordinate (lo row, hi row). {"stable": [k, i, state]} fixes
+// neuron i of layer k (unfixed, every layer before k fixed) with one child:
+// state 1 needs min over E of its form > 0, state 0 needs max <= 0, so every
+// generic point of the node agrees with the state (an inactive form that is
+// identically zero has no row, as above). A leaf's unfixed neurons are
+// unstable unless the exact ranges of layer k's forms over E (k the first
+// layer with an unfixed neuron), interval propagation from there, and the
+// root bounds of box_root_bounds (all intersected) prove them stable on the
+// node.
 struct ActivationWalk {
   const Problem& p;
   const Json& shape;
   const Rational& upper;
   std::optional<std::size_t> argmax;
+  bool boxed = false;
   std::vector<States>* leaves_out = nullptr;  // collects every leaf's states (producers)
   States s;
   std::vector<std::pair<std::size_t, std::size_t>> path;
   std::vector<std::vector<LinearForm>> forms;  // forms[k]: layer k's pre-activations, valid while layers < k stay fixed
   std::vector<char> forms_valid;
+  std::vector<RInterval> box;                   // boxed: E
+  std::vector<std::vector<RInterval>> root;     // boxed: box_root_bounds
   std::size_t pos = 0, leaf = 0;
 
-  ActivationWalk(const Problem& problem, const Json& tree, const Rational& u, std::optional<std::size_t> a)
-      : p(problem), shape(tree), upper(u), argmax(a) {
-    if (!p.unbounded || p.g.layers.size() < 3) throw Rejected{"activation certificates need two or more hidden layers on R^d"};
+  ActivationWalk(const Problem& problem, const Json& tree, const Rational& u, std::optional<std::size_t> a, bool on_box)
+      : p(problem), shape(tree), upper(u), argmax(a), boxed(on_box) {
+    if (!boxed && (!p.unbounded || p.g.layers.size() < 3))
+      throw Rejected{"activation certificates need two or more hidden layers on R^d"};
+    if (boxed) {
+      if (p.unbounded || p.g.layers.size() < 2) throw Rejected{"box-activation certificates need a box and a hidden layer"};
+      for (std::size_t c = 0; c < p.lo.size(); ++c) {
+        if (!(p.lo[c] < p.hi[c])) throw Rejected{"box-activation certificates need every coordinate free (lo < hi)"};
+        box.push_back({p.lo[c], p.hi[c]});
+      }
+      root = box_root_bounds(p, box);
+    }
     for (std::size_t k = 0; k + 1 < p.g.layers.size(); ++k) s.emplace_back(p.g.layers[k].out_dim(), 2);
     forms.resize(s.size());
     forms_valid.assign(s.size(), 0);
@@ -657,11 +707,22 @@ struct ActivationWalk {
   }
 
   void farkas(const Json& y) {
-    if (!y.is_array() || y.size() != path.size()) throw Rejected{"a Motzkin certificate needs one multiplier per fixed neuron"};
-    const std::size_t d = p.g.input_dim;
+    const std::size_t d = p.g.input_dim, rows = path.size() + (boxed ? 2 * d : 0);
+    if (!y.is_array() || y.size() != rows)
+      throw Rejected{boxed ? "a Motzkin certificate needs one multiplier per fixed neuron and two per coordinate"
+                           : "a Motzkin certificate needs one multiplier per fixed neuron"};
     std::vector<Rational> sum(d, Rational(0));
     Rational c = 0;
     bool nonzero = false;
+    for (std::size_t col = 0; boxed && col < d; ++col)
+      for (int side = 0; side < 2; ++side) {  // x_col - lo_col > 0, hi_col - x_col > 0
+        const Rational yt = number(y[path.size() + 2 * col + std::size_t(side)], "farkas");
+        if (yt < 0) throw Rejected{"a negative Motzkin multiplier"};
+        if (yt == 0) continue;
+        sum[col] += side ? Rational(-yt) : yt;
+        c += side ? yt * p.hi[col] : Rational(-yt * p.lo[col]);
+        nonzero = true;
+      }
     for (std::size_t t = 0; t < path.size(); ++t) {
       const Rational yt = number(y[t], "farkas");
       if (yt < 0) throw Rejected{"a negative Motzkin multiplier"};
@@ -681,12 +742,76 @@ struct ActivationWalk {
     for (const Rational& v : sum) if (v != 0) throw Rejected{"an invalid Motzkin certificate"};
   }
 
+  static RInterval meet(const RInterval& a, const RInterval& b) { return {std::max(a.lo, b.lo), std::min(a.hi, b.hi)}; }
+  static RInterval relu(RInterval a) {
+    if (a.lo < 0) a.lo = 0;
+    if (a.hi < 0) a.hi = 0;
+    return a;
+  }
+  RInterval form_range(const LinearForm& z) const { return {form_extreme(z, box, false), form_extreme(z, box, true)}; }
+
+  // Boxed: the leaf's states with the unfixed neurons that the node's bounds prove stable (see above).
+  States leaf_states() {
+    const std::size_t k = current_layer();
+    if (!boxed || k == s.size()) return s;
+    const bool computed = !forms_valid[k];
+    if (computed) compute_forms(k);
+    States out = s;
+    std::vector<RInterval> post(s[k].size(), RInterval{0, 0});
+    for (std::size_t i = 0; i < s[k].size(); ++i) {
+      const RInterval z = meet(form_range(forms[k][i]), root[k][i]);
+      if (s[k][i] == 2) out[k][i] = z.lo >= 0 ? 1 : (z.hi <= 0 ? 0 : 2);
+      if (s[k][i] != 0) post[i] = relu(z);
+    }
+    if (computed) forms_valid[k] = 0;
+    for (std::size_t m = k + 1; m < s.size(); ++m) {
+      const Layer& l = p.g.layers[m];
+      std::vector<RInterval> next;
+      for (std::size_t i = 0; i < l.out_dim(); ++i) {
+        RInterval v{l.bias[i], l.bias[i]};
+        for (std::size_t j = 0; j < l.in_dim(); ++j) {
+          const Rational& w = l.weights[i][j];
+          if (w > 0) { v.lo += w * post[j].lo; v.hi += w * post[j].hi; }
+          else if (w < 0) { v.lo += w * post[j].hi; v.hi += w * post[j].lo; }
+        }
+        const RInterval z = meet(v, root[m][i]);
+        out[m][i] = z.lo >= 0 ? 1 : (z.hi <= 0 ? 0 : 2);
+        next.push_back(relu(z));
+      }
+      post = std::move(next);
+    }
+    return out;
+  }
+
   void leaf_entry() {
-    if (leaves_out) { leaves_out->push_back(s); return; }
-    if (!leaf_at_most(p, s, upper)) throw Rejected{"leaf " + std::to_string(leaf) + ": a Jacobian norm exceeds the claimed upper"};
-    if (argmax == leaf && leaf_at_most(p, s, grid_below(upper)))
+    const States ls = leaf_states();
+    if (leaves_out) { leaves_out->push_back(ls); return; }
+    if (!leaf_at_most(p, ls, upper)) throw Rejected{"leaf " + std::to_string(leaf) + ": a Jacobian norm exceeds the claimed upper"};
+    if (argmax == leaf && leaf_at_most(p, ls, grid_below(upper)))
       throw Rejected{"the upper is not the least grid value that bounds leaf " + std::to_string(leaf)};
     ++leaf;
+  }
+
+  // {"stable": [k, i, state]}: the state that the form's exact range over E proves (one child).
+  template <class Index>
+  void stable(const Json& e, const Index& index) {
+    if (!boxed) throw Rejected{"a stable fix needs a box"};
+    if (!e.is_array() || e.size() != 3 || !index(e[0]) || !index(e[1]) || !index(e[2]) || e[2].get<long long>() > 1)
+      throw Rejected{"a stable fix is [layer, neuron, state]"};
+    const std::size_t k = e[0].get<std::size_t>(), i = e[1].get<std::size_t>();
+    const int state = int(e[2].get<long long>());
+    if (k >= s.size() || i >= s[k].size() || s[k][i] != 2) throw Rejected{"a stable fix of a fixed or missing neuron"};
+    if (current_layer() != k) throw Rejected{"a stable fix before the layers in front of it are fixed"};
+    const bool computed = !forms_valid[k];
+    if (computed) compute_forms(k);
+    const RInterval r = form_range(forms[k][i]);
+    if (state == 1 ? !(r.lo > 0) : !(r.hi <= 0)) throw Rejected{"a stable fix that the form's range over the box does not prove"};
+    s[k][i] = state;
+    path.emplace_back(k, i);
+    walk();
+    path.pop_back();
+    s[k][i] = 2;
+    if (computed) forms_valid[k] = 0;
   }
 
   void walk() {
@@ -695,6 +820,7 @@ struct ActivationWalk {
     if (e.is_number_integer() && e.get<long long>() == -1) return leaf_entry();
     if (e.is_object() && e.size() == 1 && e.contains("farkas")) return farkas(e["farkas"]);
     auto index = [](const Json& v) { return v.is_number_integer() && v.get<long long>() >= 0; };
+    if (e.is_object() && e.size() == 1 && e.contains("stable")) return stable(e["stable"], index);
     if (!e.is_array() || e.size() != 2 || !index(e[0]) || !index(e[1])) throw Rejected{"unknown activation tree entry"};
     const std::size_t k = e[0].get<std::size_t>(), i = e[1].get<std::size_t>();
     if (k >= s.size() || i >= s[k].size() || s[k][i] != 2) throw Rejected{"a split on a fixed or missing neuron"};
@@ -712,8 +838,8 @@ struct ActivationWalk {
   }
 };
 
-void check_activation(const Problem& p, const Json& shape, const Rational& upper, std::optional<std::size_t> argmax) {
-  ActivationWalk w(p, shape, upper, argmax);
+void check_activation(const Problem& p, const Json& shape, const Rational& upper, std::optional<std::size_t> argmax, bool boxed) {
+  ActivationWalk w(p, shape, upper, argmax, boxed);
   w.walk();
   if (w.pos != shape.size()) throw Rejected{"the activation tree has trailing entries"};
   if (argmax && *argmax >= w.leaf) throw Rejected{"'argmax_leaf' is not a leaf"};
@@ -790,8 +916,8 @@ void check_upper(const Problem& p, const Json& cert, const Rational& upper) {
     check_regions(p, shape, upper, argmax);
     return;
   }
-  if (method == "global-activation") {
-    check_activation(p, shape, upper, argmax);
+  if (method == "global-activation" || method == "box-activation") {
+    check_activation(p, shape, upper, argmax, method == "box-activation");
     return;
   }
   if (method != "box-partition" || p.unbounded) throw Rejected{"unknown or inapplicable method '" + method + "'"};
@@ -961,8 +1087,8 @@ CertLipschitzLeaves::CertLipschitzLeaves(const Network& g, const std::string& no
       RegionWalk w = region_walk(p, cert.at("tree"), none, std::nullopt);
       w.leaves_out = &impl_->regions;
       w.walk();
-    } else if (method == "global-activation") {
-      ActivationWalk w(p, cert.at("tree"), none, std::nullopt);
+    } else if (method == "global-activation" || method == "box-activation") {
+      ActivationWalk w(p, cert.at("tree"), none, std::nullopt, method == "box-activation");
       w.leaves_out = &impl_->boxes;
       w.walk();
     } else {
@@ -1012,6 +1138,20 @@ std::vector<std::pair<int, int>> cert_lipsdp_slopes(const Network& g, bool unbou
       else slopes.emplace_back(0, 1);
     }
   return slopes;
+}
+
+std::vector<std::vector<std::pair<Rational, Rational>>> cert_lipschitz_box_preactivations(const Network& g, const std::vector<Rational>& lo,
+                                                                                        const std::vector<Rational>& hi) {
+  Problem p;
+  p.g = g;
+  std::vector<RInterval> box;
+  for (std::size_t i = 0; i < lo.size(); ++i) box.push_back({lo[i], hi[i]});
+  std::vector<std::vector<std::pair<Rational, Rational>>> out;
+  for (const auto& layer : box_root_bounds(p, box)) {
+    out.emplace_back();
+    for (const RInterval& z : layer) out.back().emplace_back(z.lo, z.hi);
+  }
+  return out;
 }
 
 std::optional<ActivationPattern> cert_lipschitz_generic_pattern(const Network& g, const std::vector<Rational>& x) {

@@ -37,6 +37,12 @@ class CertLipschitzLeaves {
   std::shared_ptr<Impl> impl_;
 };
 
+// The pre-activation bounds of every hidden layer on the box [lo, hi] that
+// the checker's "box-activation" leaves start from (exact interval
+// propagation intersected with symbolic propagation), per layer [lo, hi].
+std::vector<std::vector<std::pair<Rational, Rational>>> cert_lipschitz_box_preactivations(const Network& g, const std::vector<Rational>& lo,
+                                                                                        const std::vector<Rational>& hi);
+
 // The effective activation pattern (active iff the pre-activation is > 0) at
 // a generic point x of the clamp-free network g: every hidden pre-activation
 // is non-zero at x, or zero with a zero gradient along the pattern (so zero

@@ -35,6 +35,16 @@ namespace rl {
 // Unbounded (R^d without a clamp), at least two hidden layers, at most 128 hidden neurons.
 bool global_activation_applies(const LipProblem& p);
 
+// On a box E with every coordinate free (lo < hi), at least one hidden layer,
+// weights in the float paths' range (p.vertex_float_ok). The same search then
+// adds E's strict rows x_c > lo_c, x_c < hi_c to every node's system (L over
+// E is the supremum of ||J|| over the generic points of E's interior), fixes
+// without a linear program each neuron whose form's range over E excludes 0
+// (certificate entry "stable", re-proved exactly by the checker), and bounds
+// a node's unfixed neurons by those ranges, interval propagation and the
+// checker's own root bounds on E (cert_lipschitz_box_preactivations).
+bool box_activation_applies(const LipProblem& p);
+
 // Fills result (status, bounds, certificate when asked); false when the root
 // bound overflows in double (the caller then uses the general engine).
 bool global_activation_bound(const LipProblem& p, const LipschitzOptions& options, LipschitzResult& result);

@@ -86,11 +86,18 @@ struct LipschitzOptions {
   // The upper bound stays the largest bound over the leaves, sound whatever
   // prune_lower is; the reported lower is this search's own witness.
   Rational prune_lower = 0;
+  // Which search bounds a box: BoxPartition splits input boxes,
+  // BoxActivation branches on ReLU states (global_activation.hpp), Auto takes
+  // BoxActivation when few neurons are unstable on the box (see
+  // lipschitz_search) and when it applies (every coordinate free).
+  enum class Engine { Auto, BoxPartition, BoxActivation };
+  Engine engine = Engine::Auto;
 };
 
 struct LipschitzResult {
   Rational lower, upper;
   std::string lower_method, upper_method;
+  std::string engine;               // the search that ran: "box-partition", "box-activation", "global-activation", ...
   SearchStatus status = SearchStatus::NotConverged;
   double seconds = 0;
   std::uint64_t nodes = 0;          // branch-and-bound nodes bounded

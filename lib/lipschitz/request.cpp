@@ -21,6 +21,13 @@ LipschitzOptions::Lipsdp lipsdp_parse(const std::string& text, Norm norm) {
   return text == "on" ? LipschitzOptions::Lipsdp::On : LipschitzOptions::Lipsdp::Auto;
 }
 
+LipschitzOptions::Engine engine_parse(const std::string& text) {
+  if (text == "auto") return LipschitzOptions::Engine::Auto;
+  if (text == "box-partition") return LipschitzOptions::Engine::BoxPartition;
+  if (text == "box-activation") return LipschitzOptions::Engine::BoxActivation;
+  throw InputError("--engine", "'" + text + "' is not auto, box-partition or box-activation");
+}
+
 std::vector<std::string> split(const std::string& s, char sep) {
   std::vector<std::string> out;
   std::size_t start = 0;
@@ -90,6 +97,7 @@ LipschitzRun lipschitz_prepare(Network net, const LipschitzRequest& request) {
   opt.node_limit = request.node_limit;
   if (request.max_memory) opt.max_memory_bytes = memory_limit_parse(*request.max_memory, "--max-memory");
   opt.lipsdp = lipsdp_parse(request.lipsdp, opt.norm);
+  opt.engine = engine_parse(request.engine);
   opt.want_certificate = request.want_certificate;
   return run;
 }
@@ -109,7 +117,7 @@ Json lipschitz_report_json(const LipschitzRun& run, const std::string& norm_text
          {"lower_exact", rational_to_string(r.lower)}, {"upper_exact", rational_to_string(r.upper)},
          {"rel_gap", lipschitz_gap_text(r.lower, r.upper)}, {"status", search_status_name(r.status)}, {"seconds", r.seconds},
          {"nodes", r.nodes}, {"leaves", r.leaves}, {"pruned_leaves", r.pruned}, {"vertices", r.vertices},
-         {"lower_method", r.lower_method}, {"upper_method", r.upper_method},
+         {"lower_method", r.lower_method}, {"upper_method", r.upper_method}, {"method", r.engine},
          {"kind", "exact rational bounds, printed outward-rounded"},
          {"baselines", {{"product", enclosure_json(r.product_upper, "product of layer operator norms", digits)},
                         {"clarke", enclosure_json(r.clarke_upper, "Clarke-interval Jacobian over the whole domain", digits)}}}};

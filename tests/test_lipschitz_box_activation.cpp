@@ -1,0 +1,238 @@
+// Activation-space branching on a box (engine "box-activation"): against
+// exact Jacobians at sampled points of the box and the input-box search
+// (box-partition) on the same box; its certificates, accepted as produced and
+// refused when a split is dropped, a stable state flipped, a multiplier
+// altered or the box changed; the engine choice and the time limit.
+#include <doctest/doctest.h>
+
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <random>
+
+#include "cert/claim.hpp"
+#include "lipschitz/lipschitz.hpp"
+#include "lipschitz/matrix_norm.hpp"
+#include "net/eval.hpp"
+#include "net/load.hpp"
+#include "net/random_network.hpp"
+#include "test_scale.hpp"
+
+using namespace rl;
+namespace fs = std::filesystem;
+
+namespace test_box_activation {
+
+const Norm kNorms[] = {Norm::L2, Norm::L1, Norm::Linf};
+
+fs::path temp_dir() {
+  fs::path d = fs::temp_directory_path() / ("robustlaw_boxact_" + std::to_string(::getpid()));
+  fs::create_directories(d);
+  return d;
+}
+
+Network random_net(std::mt19937_64& rng, std::uint64_t seed) {
+  std::uniform_int_distribution<int> dim(1, 4), width(2, 8), outs(1, 2), depth(1, 3);
+  std::vector<std::size_t> sizes{std::size_t(dim(rng))};
+  const int hidden = depth(rng);
+  for (int k = 0; k < hidden; ++k) sizes.push_back(std::size_t(width(rng)));
+  sizes.push_back(std::size_t(outs(rng)));
+  return random_network(sizes, seed);
+}
+
+LipschitzOptions box_options(Norm norm, const std::vector<Rational>& lo, const std::vector<Rational>& hi,
+                             LipschitzOptions::Engine engine) {
+  LipschitzOptions o;
+  o.norm = norm;
+  o.domain.lo = lo;
+  o.domain.hi = hi;
+  o.threads = 1;
+  o.lipsdp = LipschitzOptions::Lipsdp::Off;
+  o.engine = engine;
+  return o;
+}
+
+// A random box: centre N(0, 1) per coordinate, one half-width from 0.05 to 3.
+void random_box(std::mt19937_64& rng, std::size_t d, std::vector<Rational>& lo, std::vector<Rational>& hi) {
+  std::normal_distribution<double> g(0.0, 1.0);
+  const double widths[] = {0.05, 0.3, 1.0, 3.0};
+  const Rational w = rational_from_double(widths[rng() % 4]);
+  lo.clear();
+  hi.clear();
+  for (std::size_t i = 0; i < d; ++i) {
+    const Rational c = rational_from_double(std::round(g(rng) * 64) / 64);
+    lo.push_back(c - w);
+    hi.push_back(c + w);
+  }
+}
+
+double slope_at(const Network& net, const std::vector<Rational>& x, Norm norm) {
+  ExactTrace t = net_trace_exact(net, x);
+  if (!t.is_interior()) return 0;
+  auto j = net_jacobian_exact(net, t.pattern());
+  std::vector<double> m;
+  for (const auto& row : j)
+    for (const Rational& q : row) m.push_back(rational_to_double(q));
+  return dmatrix_norm(m, j.size(), j[0].size(), norm);
+}
+
+ClaimOutcome verify(const Json& claim) {
+  return claim_kind_registry().at("lipschitz")(claim, ClaimContext{"test.json", temp_dir().string(), ROBUSTLAW_SOURCE_DIR});
+}
+
+Json box_json(const std::vector<Rational>& lo, const std::vector<Rational>& hi) {
+  Json box = Json::array();
+  for (std::size_t i = 0; i < lo.size(); ++i) box.push_back(Json::array({rational_to_string(lo[i]), rational_to_string(hi[i])}));
+  return box;
+}
+
+Json claim_for(const std::string& path, Norm norm, const std::vector<Rational>& lo, const std::vector<Rational>& hi,
+               const Json& certificate) {
+  return Json{{"schema", "robustlaw-claim"}, {"version", 1}, {"id", "test"}, {"kind", "lipschitz"}, {"statement", "test"},
+              {"reference", "docs/lipschitz.md"},
+              {"parameters",
+               {{"network", path}, {"norm", norm_name(norm)}, {"domain", {{"box", box_json(lo, hi)}}}, {"output", nullptr}}},
+              {"expected", "holds"}, {"certificate", certificate}};
+}
+
+}  // namespace test_box_activation
+
+using namespace test_box_activation;
+
+TEST_CASE("box activation search: converged, above every sampled Jacobian, and overlapping the box-partition search") {
+  std::mt19937_64 rng(4242);
+  const int cases = int(rl::test::scaled(40));
+  int converged = 0;
+  for (int n = 0; n < cases; ++n) {
+    const Network net = random_net(rng, 1300 + std::uint64_t(n));
+    const Norm norm = kNorms[n % 3];
+    std::vector<Rational> lo, hi;
+    random_box(rng, net.input_dim, lo, hi);
+    CAPTURE(n);
+    LipschitzResult r = lipschitz_bound(net, box_options(norm, lo, hi, LipschitzOptions::Engine::BoxActivation));
+    REQUIRE(r.engine == "box-activation");
+    converged += r.status == SearchStatus::Converged;
+    CHECK(r.lower <= r.upper);
+    const double upper = rational_to_double(r.upper) * (1 + 1e-9);
+    double largest = 0;
+    std::uniform_real_distribution<double> u(0.0, 1.0);
+    for (int s = 0; s < 300; ++s) {
+      std::vector<Rational> x;
+      for (std::size_t i = 0; i < net.input_dim; ++i) x.push_back(lo[i] + (hi[i] - lo[i]) * rational_from_double(u(rng)));
+      largest = std::fmax(largest, slope_at(net, x, norm));
+    }
+    CHECK(largest <= upper);
+    LipschitzOptions b = box_options(norm, lo, hi, LipschitzOptions::Engine::BoxPartition);
+    b.node_limit = 3000;
+    const LipschitzResult partition = lipschitz_bound(net, b);
+    CHECK(partition.engine == "box-partition");
+    CHECK(partition.lower <= r.upper);
+    CHECK(r.lower <= partition.upper);
+  }
+  MESSAGE("converged: " << converged << " of " << cases);
+  CHECK(converged * 10 >= cases * 9);
+}
+
+TEST_CASE("box activation certificates: accepted, and refused when tampered") {
+  std::mt19937_64 rng(91);
+  const int cases = 12;  // not scaled: every tamper kind must occur
+  int dropped = 0, flipped = 0, altered = 0, box_altered = 0, moved = 0, witnessed = 0;
+  for (int n = 0; n < cases; ++n) {
+    const Norm norm = kNorms[n % 3];
+    CAPTURE(n);
+    const Network net = random_net(rng, 1700 + std::uint64_t(n));
+    std::vector<Rational> lo, hi;
+    random_box(rng, net.input_dim, lo, hi);
+    const fs::path path = temp_dir() / ("boxact" + std::to_string(n) + ".json");
+    std::ofstream(path) << network_to_json(net);
+    LipschitzOptions o = box_options(norm, lo, hi, LipschitzOptions::Engine::BoxActivation);
+    o.want_certificate = true;
+    const LipschitzResult r = lipschitz_bound(net, o);
+    REQUIRE(r.certificate["method"] == "box-activation");
+    const Json claim = claim_for(path.string(), norm, lo, hi, r.certificate);
+    const ClaimOutcome ok = verify(claim);
+    INFO(ok.detail);
+    REQUIRE(ok.verdict == "holds");
+    const Json& tree = claim["certificate"]["tree"];
+    for (std::size_t i = 0; i < tree.size(); ++i)  // a split dropped
+      if (tree[i].is_array()) {
+        Json t = claim;
+        t["certificate"]["tree"].erase(i);
+        CHECK(verify(t).verdict == "rejected");
+        ++dropped;
+        break;
+      }
+    for (std::size_t i = 0; i < tree.size(); ++i)  // a stable state flipped
+      if (tree[i].is_object() && tree[i].contains("stable")) {
+        Json t = claim;
+        Json& s = t["certificate"]["tree"][i]["stable"][2];
+        s = 1 - s.get<int>();
+        CHECK(verify(t).verdict == "rejected");
+        ++flipped;
+        break;
+      }
+    for (std::size_t i = 0; i < tree.size(); ++i) {  // a multiplier altered (a neuron's, then a box row's)
+      if (!tree[i].is_object() || !tree[i].contains("farkas")) continue;
+      const Json& y = tree[i]["farkas"];
+      const std::size_t box_rows = 2 * net.input_dim;
+      REQUIRE(y.size() >= box_rows);
+      for (std::size_t t = 0; t < y.size(); ++t) {
+        if (rational_parse(y[t].get<std::string>()) <= 0) continue;
+        Json c = claim;
+        Json& e = c["certificate"]["tree"][i]["farkas"][t];
+        e = rational_to_string(rational_parse(e.get<std::string>()) + Rational(1, 7));
+        CHECK(verify(c).verdict == "rejected");
+        (t + box_rows >= y.size() ? box_altered : altered) += 1;
+      }
+      Json shorter = claim;  // the box rows' multipliers left out
+      for (std::size_t t = 0; t < box_rows; ++t) shorter["certificate"]["tree"][i]["farkas"].erase(y.size() - 1 - t);
+      CHECK(verify(shorter).verdict == "rejected");
+      break;
+    }
+    {  // the box changed: one coordinate fixed (no interior), then the box moved away
+      std::vector<Rational> flat_hi = hi;
+      flat_hi[0] = lo[0];
+      CHECK(verify(claim_for(path.string(), norm, lo, flat_hi, r.certificate)).verdict == "rejected");
+      std::vector<Rational> far_lo = lo, far_hi = hi;
+      for (std::size_t i = 0; i < lo.size(); ++i) { far_lo[i] += 50; far_hi[i] += 50; }
+      if (r.lower > 0) {  // the witness lies outside the moved box
+        ++witnessed;
+        moved += verify(claim_for(path.string(), norm, far_lo, far_hi, r.certificate)).verdict == "rejected";
+      }
+    }
+    if (r.lower > 0) {  // an upper below the witness's value
+      Json low = claim;
+      low["certificate"]["upper"] = rational_to_string(r.lower * Rational(999, 1000));
+      CHECK(verify(low).verdict == "rejected");
+    }
+  }
+  CHECK(dropped > 0);
+  CHECK(flipped > 0);
+  CHECK(altered > 0);
+  CHECK(box_altered > 0);
+  CHECK(witnessed > 0);
+  CHECK(moved == witnessed);
+}
+
+TEST_CASE("box activation: auto picks it on a small box, keeps input splits on a wide one; honours the time limit") {
+  const Network net = random_network({4, 16, 16, 16, 2}, 5);
+  const std::vector<Rational> small_lo(4, Rational(-1, 1000)), small_hi(4, Rational(1, 1000));
+  const std::vector<Rational> wide_lo(4, Rational(-50)), wide_hi(4, Rational(50));
+  const LipschitzResult small = lipschitz_bound(net, box_options(Norm::L2, small_lo, small_hi, LipschitzOptions::Engine::Auto));
+  CHECK(small.engine == "box-activation");
+  CHECK(small.status == SearchStatus::Converged);
+  LipschitzOptions wide = box_options(Norm::L2, wide_lo, wide_hi, LipschitzOptions::Engine::Auto);
+  wide.node_limit = 50;
+  CHECK(lipschitz_bound(net, wide).engine == "box-partition");
+  LipschitzOptions limited = box_options(Norm::L2, wide_lo, wide_hi, LipschitzOptions::Engine::BoxActivation);
+  limited.time_limit_seconds = 0.2;
+  const auto start = std::chrono::steady_clock::now();
+  const LipschitzResult r = lipschitz_bound(net, limited);
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  CHECK(r.engine == "box-activation");
+  CHECK(r.status == SearchStatus::TimeLimit);
+  CHECK(seconds < 3);
+  CHECK(r.lower <= r.upper);
+}
