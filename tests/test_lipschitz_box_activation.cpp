@@ -19,21 +19,17 @@
 #include "net/load.hpp"
 #include "net/random_network.hpp"
 #include "test_scale.hpp"
+#include "test_support.hpp"
 
 using namespace rl;
+using namespace rl::test;
 namespace fs = std::filesystem;
 
 namespace test_box_activation {
 
-const Norm kNorms[] = {Norm::L2, Norm::L1, Norm::Linf};
+const Norm kBoxNorms[] = {Norm::L2, Norm::L1, Norm::Linf};
 
-fs::path temp_dir() {
-  fs::path d = fs::temp_directory_path() / ("robustlaw_boxact_" + std::to_string(::getpid()));
-  fs::create_directories(d);
-  return d;
-}
-
-Network random_net(std::mt19937_64& rng, std::uint64_t seed) {
+Network random_box_net(std::mt19937_64& rng, std::uint64_t seed) {
   std::uniform_int_distribution<int> dim(1, 4), width(2, 8), outs(1, 2), depth(1, 3);
   std::vector<std::size_t> sizes{std::size_t(dim(rng))};
   const int hidden = depth(rng);
@@ -68,7 +64,7 @@ void random_box(std::mt19937_64& rng, std::size_t d, std::vector<Rational>& lo, 
   }
 }
 
-double slope_at(const Network& net, const std::vector<Rational>& x, Norm norm) {
+double box_slope_at(const Network& net, const std::vector<Rational>& x, Norm norm) {
   ExactTrace t = net_trace_exact(net, x);
   if (!t.is_interior()) return 0;
   auto j = net_jacobian_exact(net, t.pattern());
@@ -78,8 +74,8 @@ double slope_at(const Network& net, const std::vector<Rational>& x, Norm norm) {
   return dmatrix_norm(m, j.size(), j[0].size(), norm);
 }
 
-ClaimOutcome verify(const Json& claim) {
-  return claim_kind_registry().at("lipschitz")(claim, ClaimContext{"test.json", temp_dir().string(), ROBUSTLAW_SOURCE_DIR});
+ClaimOutcome verify_box_claim(const Json& claim) {
+  return claim_kind_registry().at("lipschitz")(claim, ClaimContext{"test.json", temp_dir("boxact").string(), ROBUSTLAW_SOURCE_DIR});
 }
 
 Json box_json(const std::vector<Rational>& lo, const std::vector<Rational>& hi) {
@@ -106,8 +102,8 @@ TEST_CASE("box activation search: converged, above every sampled Jacobian, and o
   const int cases = int(rl::test::scaled(40));
   int converged = 0;
   for (int n = 0; n < cases; ++n) {
-    const Network net = random_net(rng, 1300 + std::uint64_t(n));
-    const Norm norm = kNorms[n % 3];
+    const Network net = random_box_net(rng, 1300 + std::uint64_t(n));
+    const Norm norm = kBoxNorms[n % 3];
     std::vector<Rational> lo, hi;
     random_box(rng, net.input_dim, lo, hi);
     CAPTURE(n);
@@ -121,7 +117,7 @@ TEST_CASE("box activation search: converged, above every sampled Jacobian, and o
     for (int s = 0; s < 300; ++s) {
       std::vector<Rational> x;
       for (std::size_t i = 0; i < net.input_dim; ++i) x.push_back(lo[i] + (hi[i] - lo[i]) * rational_from_double(u(rng)));
-      largest = std::fmax(largest, slope_at(net, x, norm));
+      largest = std::fmax(largest, box_slope_at(net, x, norm));
     }
     CHECK(largest <= upper);
     LipschitzOptions b = box_options(norm, lo, hi, LipschitzOptions::Engine::BoxPartition);
@@ -140,19 +136,19 @@ TEST_CASE("box activation certificates: accepted, and refused when tampered") {
   const int cases = 12;  // not scaled: every tamper kind must occur
   int dropped = 0, flipped = 0, altered = 0, box_altered = 0, moved = 0, witnessed = 0;
   for (int n = 0; n < cases; ++n) {
-    const Norm norm = kNorms[n % 3];
+    const Norm norm = kBoxNorms[n % 3];
     CAPTURE(n);
-    const Network net = random_net(rng, 1700 + std::uint64_t(n));
+    const Network net = random_box_net(rng, 1700 + std::uint64_t(n));
     std::vector<Rational> lo, hi;
     random_box(rng, net.input_dim, lo, hi);
-    const fs::path path = temp_dir() / ("boxact" + std::to_string(n) + ".json");
+    const fs::path path = temp_dir("boxact") / ("boxact" + std::to_string(n) + ".json");
     std::ofstream(path) << network_to_json(net);
     LipschitzOptions o = box_options(norm, lo, hi, LipschitzOptions::Engine::BoxActivation);
     o.want_certificate = true;
     const LipschitzResult r = lipschitz_bound(net, o);
     REQUIRE(r.certificate["method"] == "box-activation");
     const Json claim = claim_for(path.string(), norm, lo, hi, r.certificate);
-    const ClaimOutcome ok = verify(claim);
+    const ClaimOutcome ok = verify_box_claim(claim);
     INFO(ok.detail);
     REQUIRE(ok.verdict == "holds");
     const Json& tree = claim["certificate"]["tree"];
@@ -160,7 +156,7 @@ TEST_CASE("box activation certificates: accepted, and refused when tampered") {
       if (tree[i].is_array()) {
         Json t = claim;
         t["certificate"]["tree"].erase(i);
-        CHECK(verify(t).verdict == "rejected");
+        CHECK(verify_box_claim(t).verdict == "rejected");
         ++dropped;
         break;
       }
@@ -169,7 +165,7 @@ TEST_CASE("box activation certificates: accepted, and refused when tampered") {
         Json t = claim;
         Json& s = t["certificate"]["tree"][i]["stable"][2];
         s = 1 - s.get<int>();
-        CHECK(verify(t).verdict == "rejected");
+        CHECK(verify_box_claim(t).verdict == "rejected");
         ++flipped;
         break;
       }
@@ -183,29 +179,29 @@ TEST_CASE("box activation certificates: accepted, and refused when tampered") {
         Json c = claim;
         Json& e = c["certificate"]["tree"][i]["farkas"][t];
         e = rational_to_string(rational_parse(e.get<std::string>()) + Rational(1, 7));
-        CHECK(verify(c).verdict == "rejected");
+        CHECK(verify_box_claim(c).verdict == "rejected");
         (t + box_rows >= y.size() ? box_altered : altered) += 1;
       }
       Json shorter = claim;  // the box rows' multipliers left out
       for (std::size_t t = 0; t < box_rows; ++t) shorter["certificate"]["tree"][i]["farkas"].erase(y.size() - 1 - t);
-      CHECK(verify(shorter).verdict == "rejected");
+      CHECK(verify_box_claim(shorter).verdict == "rejected");
       break;
     }
     {  // the box changed: one coordinate fixed (no interior), then the box moved away
       std::vector<Rational> flat_hi = hi;
       flat_hi[0] = lo[0];
-      CHECK(verify(claim_for(path.string(), norm, lo, flat_hi, r.certificate)).verdict == "rejected");
+      CHECK(verify_box_claim(claim_for(path.string(), norm, lo, flat_hi, r.certificate)).verdict == "rejected");
       std::vector<Rational> far_lo = lo, far_hi = hi;
       for (std::size_t i = 0; i < lo.size(); ++i) { far_lo[i] += 50; far_hi[i] += 50; }
       if (r.lower > 0) {  // the witness lies outside the moved box
         ++witnessed;
-        moved += verify(claim_for(path.string(), norm, far_lo, far_hi, r.certificate)).verdict == "rejected";
+        moved += verify_box_claim(claim_for(path.string(), norm, far_lo, far_hi, r.certificate)).verdict == "rejected";
       }
     }
     if (r.lower > 0) {  // an upper below the witness's value
       Json low = claim;
       low["certificate"]["upper"] = rational_to_string(r.lower * Rational(999, 1000));
-      CHECK(verify(low).verdict == "rejected");
+      CHECK(verify_box_claim(low).verdict == "rejected");
     }
   }
   CHECK(dropped > 0);
