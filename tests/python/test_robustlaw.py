@@ -251,12 +251,12 @@ def test_bad_torch_models_are_refused():
 # ---------------------------------------------------------------- interruption and the GIL
 
 def test_ctrl_c_stops_a_search_and_returns_its_certified_pair():
-    # ACAS Xu 1_1 on this box takes tens of seconds to converge.
+    # ACAS Xu 1_1 on this box does not converge within a minute.
     timer = threading.Timer(1.5, lambda: os.kill(os.getpid(), signal.SIGINT))
     start = time.monotonic()
     timer.start()
     try:
-        result = robustlaw.lipschitz(str(ACAS_1_1), box=[("-0.01", "0.01")], normalized=True, threads=1)
+        result = robustlaw.lipschitz(str(ACAS_1_1), box=[("-0.05", "0.05")], normalized=True, threads=1)
     finally:
         timer.cancel()
     elapsed = time.monotonic() - start
@@ -274,7 +274,7 @@ def test_searches_release_the_gil():
     results = []
 
     def search():
-        results.append(robustlaw.lipschitz(str(ACAS_1_1), box=[("-0.01", "0.01")], normalized=True, threads=1,
+        results.append(robustlaw.lipschitz(str(ACAS_1_1), box=[("-0.05", "0.05")], normalized=True, threads=1,
                                            time_limit=1.5))
         done.set()
 
