@@ -34,7 +34,12 @@
 //   contradict its splits, or when each conjunction's recorded relaxation
 //   {"lambda", "alpha", "beta"} gives an upper bound < 0 of lambda . atoms
 //   (bounds/linear_bounds.hpp applied in outward-rounded arithmetic: slopes
-//   and multipliers are taken as recorded, never searched for).
+//   and multipliers are taken as recorded, never searched for; where that
+//   bound is not below 0, the same relaxation in exact rationals,
+//   cert/linear_exact.hpp). z_{k,j} is the pre-activation of the network in
+//   the form parameters.normalized names. lambda and beta are exact doubles
+//   (dyadic), alpha numerators over 65536 in [0, 65536], and 0 on every
+//   neuron the node's bounds do not leave unstable (there it is unused).
 // Everything else here is exact rational arithmetic, no search. It uses the
 // network loader and exact evaluation from lib/net, and the header-only
 // bounds core lib/bounds/linear_bounds.hpp (lib/net and lib/arith only).
@@ -428,6 +433,13 @@ bool linear_leaf_safe(const Problem& p, const Json& proofs, const std::vector<QI
     bounds::NeuronValues alpha, beta;
     why = read_proof(proofs[c], p.unsafe[c].size(), states, lambda, alpha, beta);
     if (!why.empty()) return false;
+    // Canonical: a slope is written only where the relaxation may use it.
+    for (std::size_t k = 0; k < alpha.size(); ++k)
+      for (std::size_t j = 0; j < alpha[k].size(); ++j)
+        if (alpha[k][j] != 0 && bounds::relu_gate(pb.lo[k][j], pb.hi[k][j], states[k][j]) != bounds::Gate::unstable) {
+          why = "alpha of neuron [" + std::to_string(k) + ", " + std::to_string(j) + "] is not 0, but the neuron is not unstable on the node";
+          return false;
+        }
     if (p.unsafe[c].empty()) { why = "an empty conjunction cannot be refuted"; return false; }
     double upper = bounds::spec_upper<bounds::OutwardArith>(p.conjunction_nets[c], pb, states, lambda, &alpha, &beta);
     if (upper < 0) continue;
