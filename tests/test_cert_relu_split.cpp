@@ -6,6 +6,7 @@
 // would accept.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <filesystem>
 
 #include "cert/claims.hpp"
@@ -90,7 +91,7 @@ TEST_CASE("relu-split certificate: a dropped split, flipped states, a split of n
     Json& t = tree_of(pruned);
     t.erase(t.begin() + static_cast<std::ptrdiff_t>(mid), t.begin() + static_cast<std::ptrdiff_t>(end));
     t.erase(t.begin() + static_cast<std::ptrdiff_t>(i));
-    pruned["certificate"]["leaves"] = linear_leaves(t).size();
+    pruned["certificate"]["leaves"] = std::count_if(t.begin(), t.end(), is_leaf);
     pruned_refused += verify(pruned).verdict == "rejected";
     flipped_refused += verify(states_flipped(claim, i)).verdict == "rejected";
     Json nowhere = claim;
@@ -118,7 +119,7 @@ TEST_CASE("relu-split certificate: slopes outside [0, 1], and slopes or multipli
   const Json claim = json_read_file_exact(kClaim);
   const std::vector<std::size_t> leaves = linear_leaves(claim["certificate"]["tree"]);
   REQUIRE_FALSE(leaves.empty());
-  std::size_t slopes_refused = 0, lambdas_refused = 0;
+  std::size_t slopes_refused = 0, lambdas_refused = 0, stable_refused = 0;
   for (std::size_t leaf : leaves) {
     const Json& proofs = claim["certificate"]["tree"][leaf]["linear"];
     for (std::size_t c = 0; c < proofs.size(); ++c) {
@@ -128,12 +129,20 @@ TEST_CASE("relu-split certificate: slopes outside [0, 1], and slopes or multipli
         tree_of(bad)[leaf]["linear"][c]["alpha"][0][0] = outside;
         CHECK(verify(bad).verdict == "rejected");
       }
-      // Every slope at the other end of [0, 1]: the recorded slopes are applied,
-      // so some such change breaks some bound.
+      // Every recorded slope set to 0: the recorded slopes are applied, so
+      // some such change breaks some bound.
       Json moved = claim;
       for (Json& layer : tree_of(moved)[leaf]["linear"][c]["alpha"])
-        for (Json& a : layer) a = a.get<long long>() >= 32768 ? 0 : 65536;
+        for (Json& a : layer) a = 0;
       slopes_refused += verify(moved).verdict == "rejected";
+      // A slope on a neuron the node leaves stable (where it is unused) is
+      // refused (some first-layer neurons of each leaf are stable).
+      for (std::size_t j = 0; j < proofs[c]["alpha"][0].size(); ++j) {
+        Json unused = claim;
+        tree_of(unused)[leaf]["linear"][c]["alpha"][0][j] = 1;
+        ClaimOutcome o = verify(unused);
+        stable_refused += o.verdict == "rejected" && o.detail.find("not unstable") != std::string::npos;
+      }
       // The weight moved to the other atom of a two-atom conjunction.
       const Json& lambda = proofs[c]["lambda"];
       if (lambda.size() == 2) {
@@ -152,6 +161,7 @@ TEST_CASE("relu-split certificate: slopes outside [0, 1], and slopes or multipli
   }
   CHECK(slopes_refused >= 1);
   CHECK(lambdas_refused >= 1);
+  CHECK(stable_refused >= 1);
 }
 
 TEST_CASE("relu-split certificate: a multiplier on an unsplit neuron, or one large enough to break the bound, is refused") {
