@@ -88,25 +88,37 @@ sanitized_build() {  # sanitized_build [TARGET...]
 # fuzz_run SECONDS [HARNESS...]: the checked-in corpus (seeds and every past
 # reproducer) runs first, then new inputs for SECONDS; any crash, leak, hang
 # (60 s: generous, the largest seeds take under 1 s) or sanitizer report
-# fails. New corpus entries go to build-asan/fuzz/corpus.
+# fails. New corpus entries go to build-asan/fuzz/corpus. The harnesses are
+# single-threaded, so one runs per core at a time.
 FUZZ_PASSED=0 FUZZ_FAILED=0
+fuzz_one() {  # fuzz_one SECONDS HARNESS: exit status of the harness, its log in build-asan/fuzz
+  local seconds=$1 h=$2
+  mkdir -p "build-asan/fuzz/corpus/$h" "build-asan/fuzz/artifacts/$h"
+  ASAN_OPTIONS=detect_leaks=1 ./build-asan/tests/fuzz/"fuzz_$h" -max_total_time="$seconds" -timeout=60 \
+    -rss_limit_mb=2560 -print_final_stats=1 -artifact_prefix="build-asan/fuzz/artifacts/$h/" \
+    "build-asan/fuzz/corpus/$h" "tests/fuzz/corpus/$h" >"build-asan/fuzz/fuzz_$h.log" 2>&1
+}
+
 fuzz_run() {
   local seconds=$1; shift
-  local harnesses=${*:-$FUZZ_HARNESSES}
-  for h in $harnesses; do
-    echo "== fuzz_$h for ${seconds}s"
-    mkdir -p "build-asan/fuzz/corpus/$h" "build-asan/fuzz/artifacts/$h"
-    local status=0
-    ASAN_OPTIONS=detect_leaks=1 ./build-asan/tests/fuzz/"fuzz_$h" -max_total_time="$seconds" -timeout=60 \
-      -rss_limit_mb=2560 -print_final_stats=1 -artifact_prefix="build-asan/fuzz/artifacts/$h/" \
-      "build-asan/fuzz/corpus/$h" "tests/fuzz/corpus/$h" >"build-asan/fuzz/fuzz_$h.log" 2>&1 || status=$?
-    grep -E "^stat::(number_of_executed_units|new_units_added|peak_rss)|ERROR|SUMMARY|Test unit" "build-asan/fuzz/fuzz_$h.log" || true
-    if [ "$status" -eq 0 ]; then
-      FUZZ_PASSED=$((FUZZ_PASSED + 1))
-    else
-      FUZZ_FAILED=$((FUZZ_FAILED + 1))
-      echo "fuzz_$h failed (exit $status): build-asan/fuzz/fuzz_$h.log, build-asan/fuzz/artifacts/$h/"
-    fi
+  local harnesses=(${*:-$FUZZ_HARNESSES}) i
+  local -A pid_of=()
+  for ((i = 0; i < ${#harnesses[@]}; i += JOBS)); do
+    for h in "${harnesses[@]:i:JOBS}"; do
+      fuzz_one "$seconds" "$h" & pid_of[$h]=$!
+    done
+    for h in "${harnesses[@]:i:JOBS}"; do
+      local status=0
+      wait "${pid_of[$h]}" || status=$?
+      echo "== fuzz_$h for ${seconds}s"
+      grep -E "^stat::(number_of_executed_units|new_units_added|peak_rss)|ERROR|SUMMARY|Test unit" "build-asan/fuzz/fuzz_$h.log" || true
+      if [ "$status" -eq 0 ]; then
+        FUZZ_PASSED=$((FUZZ_PASSED + 1))
+      else
+        FUZZ_FAILED=$((FUZZ_FAILED + 1))
+        echo "fuzz_$h failed (exit $status): build-asan/fuzz/fuzz_$h.log, build-asan/fuzz/artifacts/$h/"
+      fi
+    done
   done
   [ "$FUZZ_FAILED" -eq 0 ]
 }
@@ -183,7 +195,7 @@ test_all() {
     if [ "$STAGE_FAILED" -eq 0 ]; then
       stage "tests (sanitized)" run_tests build-asan ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1
       if fuzz_available; then
-        stage "fuzz smoke run (8 harnesses x 10 s)" fuzz_run 10
+        stage "fuzz smoke run (8 harnesses x 10 s, $JOBS at a time)" fuzz_run 10
       else
         echo "== fuzz smoke run skipped: clang-14 or its libFuzzer runtime is missing"
       fi

@@ -12,8 +12,7 @@
 #include "registry.hpp"
 #include "theorem/audit.hpp"
 
-namespace rl::cli {
-namespace {
+namespace rl::cli::audit_command {
 
 struct AuditOptions {
   ModelOptions model;
@@ -158,5 +157,4 @@ void setup(CLI::App& app) {
 
 const SubcommandRegistrar registrar("audit", setup);
 
-}  // namespace
-}  // namespace rl::cli
+}  // namespace rl::cli::audit_command

@@ -11,8 +11,7 @@
 #include "robustness/report.hpp"
 #include "vnnlib/vnnlib.hpp"
 
-namespace rl::cli {
-namespace {
+namespace rl::cli::certify_command {
 
 struct CertifyCliOptions {
   ModelOptions model;
@@ -153,5 +152,4 @@ void setup(CLI::App& app) {
 
 const SubcommandRegistrar registrar("certify", setup);
 
-}  // namespace
-}  // namespace rl::cli
+}  // namespace rl::cli::certify_command

@@ -17,8 +17,7 @@
 #include "io/memory_limit.hpp"
 #include "registry.hpp"
 
-namespace rl::cli {
-namespace {
+namespace rl::cli::check_command {
 
 struct CheckOptions {
   std::vector<std::string> paths;
@@ -187,5 +186,4 @@ void setup(CLI::App& app) {
 
 const SubcommandRegistrar registrar("check", setup);
 
-}  // namespace
-}  // namespace rl::cli
+}  // namespace rl::cli::check_command

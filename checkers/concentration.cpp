@@ -20,8 +20,7 @@
 #include "prob/plot.hpp"
 #include "registry.hpp"
 
-namespace rl::cli {
-namespace {
+namespace rl::cli::concentration_command {
 
 struct ConcentrationOptions {
   std::string measure, function = "coordinate", form = "definition2", c, t, plot, method = "auto";
@@ -344,5 +343,4 @@ void setup(CLI::App& app) {
 
 const SubcommandRegistrar registrar("concentration", setup);
 
-}  // namespace
-}  // namespace rl::cli
+}  // namespace rl::cli::concentration_command

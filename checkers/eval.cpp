@@ -3,8 +3,7 @@
 #include "net/eval.hpp"
 #include "registry.hpp"
 
-namespace rl::cli {
-namespace {
+namespace rl::cli::eval_command {
 
 struct EvalOptions {
   ModelOptions model;
@@ -47,5 +46,4 @@ void setup(CLI::App& app) {
 
 const SubcommandRegistrar registrar("eval", setup);
 
-}  // namespace
-}  // namespace rl::cli
+}  // namespace rl::cli::eval_command

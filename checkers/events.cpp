@@ -12,8 +12,7 @@
 #include "prob/proof_events.hpp"
 #include "registry.hpp"
 
-namespace rl::cli {
-namespace {
+namespace rl::cli::events_command {
 
 struct EventsOptions {
   std::string measure = "sphere", h = "coordinate", noise = "uniform", amplitude = "1", epsilon = "1",
@@ -110,5 +109,4 @@ void setup(CLI::App& app) {
 
 const SubcommandRegistrar registrar("events", setup);
 
-}  // namespace
-}  // namespace rl::cli
+}  // namespace rl::cli::events_command

@@ -2,8 +2,7 @@
 #include "common.hpp"
 #include "registry.hpp"
 
-namespace rl::cli {
-namespace {
+namespace rl::cli::info_command {
 
 struct InfoOptions {
   ModelOptions model;
@@ -49,5 +48,4 @@ void setup(CLI::App& app) {
 
 const SubcommandRegistrar registrar("info", setup);
 
-}  // namespace
-}  // namespace rl::cli
+}  // namespace rl::cli::info_command

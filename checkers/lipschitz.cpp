@@ -8,8 +8,7 @@
 #include "lipschitz/request.hpp"
 #include "registry.hpp"
 
-namespace rl::cli {
-namespace {
+namespace rl::cli::lipschitz_command {
 
 struct LipschitzCliOptions {
   ModelOptions model;
@@ -101,5 +100,4 @@ void setup(CLI::App& app) {
 
 const SubcommandRegistrar registrar("lipschitz", setup);
 
-}  // namespace
-}  // namespace rl::cli
+}  // namespace rl::cli::lipschitz_command

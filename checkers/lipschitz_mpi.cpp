@@ -13,8 +13,7 @@
 #include "lipschitz/claim_file.hpp"
 #include "registry.hpp"
 
-namespace rl::cli {
-namespace {
+namespace rl::cli::lipschitz_mpi_command {
 
 struct MpiOptions {
   ModelOptions model;
@@ -112,5 +111,4 @@ void setup(CLI::App& app) {
 
 const SubcommandRegistrar registrar("lipschitz-mpi", setup);
 
-}  // namespace
-}  // namespace rl::cli
+}  // namespace rl::cli::lipschitz_mpi_command

@@ -6,8 +6,7 @@
 #include "net/random_network.hpp"
 #include "registry.hpp"
 
-namespace rl::cli {
-namespace {
+namespace rl::cli::random_net_command {
 
 struct RandomNetOptions {
   std::string sizes;  // comma-separated, each read exactly (a negative or huge size is refused, not wrapped)
@@ -56,5 +55,4 @@ void setup(CLI::App& app) {
 
 const SubcommandRegistrar registrar("random-net", setup);
 
-}  // namespace
-}  // namespace rl::cli
+}  // namespace rl::cli::random_net_command

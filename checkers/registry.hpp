@@ -1,5 +1,8 @@
 // Subcommand registration: each checkers/<name>.cpp defines one static
-// SubcommandRegistrar, so adding a subcommand touches no other file.
+// SubcommandRegistrar, so adding a subcommand touches no other file. Its
+// setup() and registrar live in the namespace rl::cli::<name>_command, not an
+// anonymous one: checkers/ is compiled as a unity build (one translation unit
+// for several files), where same-named file-local definitions would clash.
 #pragma once
 #include <CLI/CLI.hpp>
 #include <functional>

@@ -22,8 +22,7 @@
 #include "prob/subgaussian_checks.hpp"
 #include "registry.hpp"
 
-namespace rl::cli {
-namespace {
+namespace rl::cli::subgaussian_command {
 
 struct SubgaussianOptions {
   std::string distribution, sigma, mean_of, plot, tolerance = "1e-11";
@@ -368,5 +367,4 @@ void setup(CLI::App& app) {
 
 const SubcommandRegistrar registrar("subgaussian", setup);
 
-}  // namespace
-}  // namespace rl::cli
+}  // namespace rl::cli::subgaussian_command

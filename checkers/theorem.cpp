@@ -9,8 +9,7 @@
 #include "theorem/network_corollary.hpp"
 #include "theorem/paper_figures.hpp"
 
-namespace rl::cli {
-namespace {
+namespace rl::cli::theorem_command {
 
 struct TheoremOptions {
   std::string edition = "seed";
@@ -172,5 +171,4 @@ void setup_tools(CLI::App& app) {
 
 const SubcommandRegistrar tools_registrar("theorem-tools", setup_tools);
 
-}  // namespace
-}  // namespace rl::cli
+}  // namespace rl::cli::theorem_command

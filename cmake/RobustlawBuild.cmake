@@ -39,6 +39,22 @@ function(robustlaw_own_code target)
   endif()
 endfunction()
 
+# robustlaw_driver_code(TARGET): code that drives the library rather than
+# computes (the command-line front ends of checkers/, the test drivers of
+# tests/): compiled at -O1, where the optimizer costs half of the compile time
+# of -O3 and the run time lies in lib/, which keeps the build type's flags;
+# with ROBUSTLAW_UNITY, as unity builds of ROBUSTLAW_UNITY_BATCH files, which
+# compile the third-party inline functions (CLI11, doctest) once per batch
+# rather than once per file.
+option(ROBUSTLAW_UNITY "Compile the front ends and the test drivers as unity builds" ON)
+set(ROBUSTLAW_UNITY_BATCH 8 CACHE STRING "Files per unity translation unit")
+function(robustlaw_driver_code target)
+  target_compile_options(${target} PRIVATE -O1)
+  if(ROBUSTLAW_UNITY)
+    set_target_properties(${target} PROPERTIES UNITY_BUILD ON UNITY_BUILD_BATCH_SIZE ${ROBUSTLAW_UNITY_BATCH})
+  endif()
+endfunction()
+
 set(ROBUSTLAW_PCH_HEADERS
   <algorithm> <cmath> <cstdint> <filesystem> <fstream> <functional> <map>
   <memory> <optional> <random> <sstream> <stdexcept> <string> <string_view>

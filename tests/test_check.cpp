@@ -11,13 +11,15 @@
 #include "cert/cert_expr.hpp"
 #include "cert/claims.hpp"
 #include "test_scale.hpp"
+#include "test_support.hpp"
+
+using namespace rl::test;
 
 using namespace rl;
 namespace fs = std::filesystem;
 
 namespace {
 
-const std::string kSource = ROBUSTLAW_SOURCE_DIR;
 
 // A fresh folder under the system temp folder, removed at scope exit.
 struct TempDir {
@@ -73,7 +75,7 @@ std::string input_error_of(const std::function<void()>& f) {
   return "";
 }
 
-Rational random_rational(std::mt19937_64& rng) {
+Rational random_check_rational(std::mt19937_64& rng) {
   std::uniform_int_distribution<long> num(-100000, 100000), den(1, 5000);
   return Rational(Integer(num(rng)), Integer(den(rng)));
 }
@@ -127,7 +129,7 @@ TEST_CASE("expressions: malformed text and exact domain errors are InputErrors n
 TEST_CASE("expressions: enclosures contain the exact value, at two precisions, over random rationals") {
   std::mt19937_64 rng(7);
   for (std::size_t i = 0; i < test::scaled(300); ++i) {
-    Rational a = random_rational(rng), b = random_rational(rng);
+    Rational a = random_check_rational(rng), b = random_check_rational(rng);
     if (a <= 0) a = -a + Rational(1, 7);
     ExprScope lo, hi;
     lo.precision = 53;
@@ -152,7 +154,7 @@ TEST_CASE("expressions: enclosures contain the exact value, at two precisions, o
 TEST_CASE("expressions: relations agree with exact comparison (brute force over random rationals)") {
   std::mt19937_64 rng(11);
   for (std::size_t i = 0; i < test::scaled(300); ++i) {
-    Rational a = random_rational(rng), b = i % 5 == 0 ? a : random_rational(rng);
+    Rational a = random_check_rational(rng), b = i % 5 == 0 ? a : random_check_rational(rng);
     ExprScope s;
     s.names.insert_or_assign("a", ExprValue{a, Interval(a)});
     s.names.insert_or_assign("b", ExprValue{b, Interval(b)});

@@ -18,6 +18,7 @@
 // still one, or a split tree that still partitions the domain into safe
 // leaves (the checker has just verified it). Those are reported.
 #include <doctest/doctest.h>
+#include <tbb/parallel_for.h>
 
 #include <filesystem>
 #include <regex>
@@ -26,12 +27,12 @@
 #include "arith/error.hpp"
 #include "cert/claims.hpp"
 #include "test_scale.hpp"
+#include "test_support.hpp"
 
+using namespace rl::test;
 using namespace rl;
 
 namespace {
-
-const std::string kSource = ROBUSTLAW_SOURCE_DIR;
 
 struct Mutant {
   std::string description;
@@ -189,9 +190,15 @@ MutationTally mutation_run(const Json& claim, const std::string& path, std::size
   MutationTally tally;
   ClaimContext context{path, std::filesystem::path(path).parent_path().string(), kSource};
   const std::string expected = claim["expected"].get<std::string>();
-  for (const Mutant& m : mutants_make(claim, per_type)) {
+  const std::vector<Mutant> mutants = mutants_make(claim, per_type);
+  // The checker is a pure function of its input: the mutants are verified
+  // on every core, and tallied in their fixed order.
+  std::vector<ClaimOutcome> outcomes(mutants.size());
+  tbb::parallel_for(std::size_t(0), mutants.size(), [&](std::size_t i) { outcomes[i] = claim_verify(mutants[i].claim, context); });
+  for (std::size_t i = 0; i < mutants.size(); ++i) {
+    const Mutant& m = mutants[i];
+    const ClaimOutcome& o = outcomes[i];
     ++tally.mutants;
-    ClaimOutcome o = claim_verify(m.claim, context);
     if (o.verdict != expected) continue;
     if (m.may_stay_valid) tally.alternatives.push_back(name + ": " + m.description);
     else tally.undetected.push_back(name + ": " + m.description + " -> " + o.verdict + " (" + o.detail + ")");

@@ -5,12 +5,12 @@
 
 #include "io/json_exact.hpp"
 #include "test_cli_errors_support.hpp"
+#include "test_support.hpp"
 
 using namespace rl::test;
 
 namespace {
 
-const std::string kSource = ROBUSTLAW_SOURCE_DIR;
 
 CliResult run_binary(const std::string& binary, const std::vector<std::string>& args) {
   static int counter = 0;

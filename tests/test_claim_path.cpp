@@ -10,12 +10,14 @@
 #include "cert/claim_path.hpp"
 #include "cert/claims.hpp"
 #include "io/json_exact.hpp"
+#include "test_support.hpp"
+
+using namespace rl::test;
 
 namespace fs = std::filesystem;
 
 namespace {
 
-const std::string kSource = ROBUSTLAW_SOURCE_DIR;
 
 struct Folder {
   fs::path path = fs::temp_directory_path() / ("robustlaw-claim-path-" + std::to_string(::getpid()));

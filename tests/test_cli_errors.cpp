@@ -7,24 +7,17 @@
 #include <random>
 
 #include "test_cli_errors_support.hpp"
+#include "test_support.hpp"
 
 using namespace rl::test;
 
 namespace {
 
-const std::string kNets = std::string(ROBUSTLAW_SOURCE_DIR) + "/data/nets";
 
 std::string replace_line(std::string text, std::size_t line_index, const std::string& with) {
   std::size_t start = 0;
   for (std::size_t i = 0; i < line_index; ++i) start = text.find('\n', start) + 1;
   return text.replace(start, text.find('\n', start) - start, with);
-}
-
-std::string garbage(std::size_t n, unsigned seed) {
-  std::mt19937 rng(seed);
-  std::string s(n, '\0');
-  for (char& c : s) c = static_cast<char>(rng());
-  return s;
 }
 
 }  // namespace

@@ -9,6 +9,7 @@
 #include <random>
 
 #include "test_cli_errors_support.hpp"
+#include "test_support.hpp"
 
 using namespace rl::test;
 
@@ -18,21 +19,11 @@ std::vector<std::pair<std::string, std::string>> cli_bad_files();
 
 namespace {
 
-const std::string kSource = ROBUSTLAW_SOURCE_DIR;
-const std::string kSisl = kSource + "/data/nets/sisl/TestNetwork.nnet";
-const std::string kAcas = kSource + "/data/nets/acasxu/ACASXU_run2a_1_1_batch_2000.nnet";
 const std::string kAuditModel = kSource + "/proofs/theorem/audit_example/model.json";
 const std::string kAuditData = kSource + "/proofs/theorem/audit_example/data.csv";
 
-std::string garbage(std::size_t n, unsigned seed) {
-  std::mt19937 rng(seed);
-  std::string s(n, '\0');
-  for (char& c : s) c = static_cast<char>(rng());
-  return s;
-}
-
 // A 2-2-1 network: runs that get past the options end fast.
-std::string tiny_network() {
+std::string tiny_commands_network() {
   return cli_scratch().write("tiny-commands.json", R"({"format":"robustlaw-net","version":1,"input_dim":2,
     "layers":[{"weights":[[1,-1],[2,1]],"bias":[0,"1/2"]},{"weights":[[1,-3]],"bias":[0]}]})");
 }
@@ -74,7 +65,7 @@ void check_refused_fast(const BadInput& c) {
 TEST_CASE("cli: lipschitz-mpi refuses malformed model files and options") {
   std::vector<BadInput> cases;
   add_model_file_cases(cases, {"lipschitz-mpi"}, {"--norm=l2", "--global", "--json"});
-  std::string tiny = tiny_network();
+  std::string tiny = tiny_commands_network();
   cases.insert(cases.end(), {
       {{"lipschitz-mpi", tiny, "--norm=l2", "--box=1:0"}, {"--box", "LO > HI"}},
       {{"lipschitz-mpi", tiny, "--norm=l2", "--box=0:1,0:1,0:1"}, {"--box", "expected 1 or 2", "got 3"}},

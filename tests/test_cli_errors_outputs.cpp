@@ -13,7 +13,7 @@ namespace {
 namespace fs = std::filesystem;
 
 // A fresh folder inside the scratch directory.
-std::string fresh_folder(const std::string& name) {
+std::string fresh_outputs_folder(const std::string& name) {
   std::string dir = cli_scratch().path(name);
   fs::remove_all(dir);
   fs::create_directories(dir);
@@ -37,7 +37,7 @@ std::string tiny_network(const std::string& dir) {
 }  // namespace
 
 TEST_CASE("cli: an output in a missing folder or on a folder is refused and leaves nothing behind") {
-  std::string dir = fresh_folder("outputs-missing");
+  std::string dir = fresh_outputs_folder("outputs-missing");
   std::string tiny = tiny_network(dir);
   std::vector<BadInput> cases = {
       {{"random-net", "--sizes=2,3,1", "--output=" + dir + "/missing/net.json"}, {"net.json", "does not exist"}},
@@ -52,7 +52,7 @@ TEST_CASE("cli: an output in a missing folder or on a folder is refused and leav
 }
 
 TEST_CASE("cli: an existing output file is replaced whole, with no temporary file left") {
-  std::string dir = fresh_folder("outputs-replace");
+  std::string dir = fresh_outputs_folder("outputs-replace");
   std::string out = dir + "/net.json";
   std::ofstream(out) << std::string(1 << 20, 'x');  // longer than the new content
   CliResult to_stdout = cli_run({"random-net", "--sizes=3,4,2", "--seed=7"});

@@ -11,12 +11,12 @@
 #include "arith/rational.hpp"
 #include "io/json_exact.hpp"
 #include "test_cli_signal_support.hpp"
+#include "test_support.hpp"
 
 using namespace rl::test;
 
 namespace {
 
-const std::string kAcas = std::string(ROBUSTLAW_SOURCE_DIR) + "/data/nets/acasxu/ACASXU_run2a_1_1_batch_2000.nnet";
 
 }  // namespace
 

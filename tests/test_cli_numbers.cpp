@@ -5,13 +5,13 @@
 // refused with a message naming the option.
 #include "io/json_exact.hpp"
 #include "test_cli_errors_support.hpp"
+#include "test_support.hpp"
 
 using namespace rl;
 using namespace rl::test;
 
 namespace {
 
-const std::string kNet = std::string(ROBUSTLAW_SOURCE_DIR) + "/data/nets/sisl/TestNetwork.nnet";
 
 CliResult sphere_isoperimetry(const std::string& d) {
   return cli_run({"concentration", "--measure=sphere", "--function=coordinate", "--d=" + d, "--form=isoperimetry",
@@ -42,7 +42,7 @@ TEST_CASE("cli: concentration decides d = 10^23 itself, not the 2^64 - 1 it used
 }
 
 TEST_CASE("cli: numeric options outside their type are refused, naming the option") {
-  const std::vector<std::string> lipschitz = {"lipschitz", kNet, "--norm=l2", "--global"};
+  const std::vector<std::string> lipschitz = {"lipschitz", kSisl, "--norm=l2", "--global"};
   auto with = [](std::vector<std::string> args, const std::string& extra) {
     args.push_back(extra);
     return args;

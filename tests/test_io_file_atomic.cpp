@@ -25,7 +25,7 @@ std::vector<std::string> temporaries(const std::filesystem::path& folder) {
   return found;
 }
 
-std::filesystem::path fresh_folder(const std::string& name) {
+std::filesystem::path fresh_atomic_folder(const std::string& name) {
   std::filesystem::path dir = cli_scratch().path(name);
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
@@ -35,7 +35,7 @@ std::filesystem::path fresh_folder(const std::string& name) {
 }  // namespace
 
 TEST_CASE("io file_atomic: the target holds the old or the whole new content, and no temporary file is left") {
-  const auto dir = fresh_folder("atomic");
+  const auto dir = fresh_atomic_folder("atomic");
   const std::string target = (dir / "out.txt").string();
   rl::file_write_atomic(target, "first");
   CHECK(cli_slurp(target) == "first");
@@ -63,7 +63,7 @@ TEST_CASE("io file_atomic: the target holds the old or the whole new content, an
 }
 
 TEST_CASE("io process_run: exit statuses, a missing program, and descriptors") {
-  const auto dir = fresh_folder("process");
+  const auto dir = fresh_atomic_folder("process");
   const std::string out = (dir / "out").string();
   rl::AtomicFile file(out);
   rl::ProcessResult ok = rl::process_run({"sh", "-c", "echo hello; exit 3"}, 0, file.fd(), 2);
@@ -84,8 +84,8 @@ TEST_CASE("io process_run: exit statuses, a missing program, and descriptors") {
 
 TEST_CASE("cli: SIGTERM while gnuplot draws leaves neither a partial plot nor a temporary file") {
   // A stand-in gnuplot on PATH that announces itself and then hangs.
-  const auto bin = fresh_folder("slow-gnuplot");
-  const auto out_dir = fresh_folder("plot-out");
+  const auto bin = fresh_atomic_folder("slow-gnuplot");
+  const auto out_dir = fresh_atomic_folder("plot-out");
   const std::string marker = (bin / "started").string();
   {
     std::ofstream script(bin / "gnuplot");

@@ -14,12 +14,14 @@
 #include "net/load.hpp"
 #include "net/random_network.hpp"
 #include "test_scale.hpp"
+#include "test_support.hpp"
+
+using namespace rl::test;
 
 using namespace rl;
 
 namespace {
 
-const std::string kData = std::string(ROBUSTLAW_SOURCE_DIR) + "/data/nets";
 
 double to_d(const Rational& q) { return rational_to_double(q); }
 
@@ -305,7 +307,7 @@ TEST_CASE("lipschitz results do not depend on the thread count") {
 }
 
 TEST_CASE("lipschitz on .nnet: the clamp box, boxes partly and wholly outside it") {
-  Network net = network_load(kData + "/sisl/TestNetwork.nnet");
+  Network net = network_load(kNets + "/sisl/TestNetwork.nnet");
   // Coordinates 1..4 wholly outside the clamp are constant: L = 0.
   std::vector<Rational> lo{-10, 10, 10, 2000, 2000}, hi{-5, 20, 20, 3000, 3000};
   LipschitzResult zero = lipschitz_bound(net, box_options(Norm::L2, lo, hi));

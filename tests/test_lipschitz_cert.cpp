@@ -12,27 +12,23 @@
 #include "net/load.hpp"
 #include "net/random_network.hpp"
 #include "test_scale.hpp"
+#include "test_support.hpp"
+
+using namespace rl::test;
 
 using namespace rl;
 namespace fs = std::filesystem;
 
 namespace {
 
-const std::string kSource = ROBUSTLAW_SOURCE_DIR;
 
 struct Run {
   Json claim;
   LipschitzResult result;
 };
 
-fs::path temp_dir() {
-  fs::path d = fs::temp_directory_path() / ("robustlaw_lipcert_" + std::to_string(::getpid()));
-  fs::create_directories(d);
-  return d;
-}
-
 std::string write_network(const Network& net, const std::string& name) {
-  fs::path p = temp_dir() / name;
+  fs::path p = temp_dir("lipcert") / name;
   std::ofstream(p) << network_to_json(net);
   return p.string();
 }
@@ -62,7 +58,7 @@ Run certify(const std::string& path, Norm norm, const LipschitzDomain& dom, std:
 }
 
 ClaimOutcome verify(const Json& claim) {
-  return claim_kind_registry().at("lipschitz")(claim, ClaimContext{"test.json", temp_dir().string(), kSource});
+  return claim_kind_registry().at("lipschitz")(claim, ClaimContext{"test.json", temp_dir("lipcert").string(), kSource});
 }
 
 LipschitzDomain box(std::vector<Rational> lo, std::vector<Rational> hi) {
@@ -177,7 +173,7 @@ TEST_CASE("lipschitz certificates: global on R^d, and .nnet with its clamp") {
 }
 
 TEST_CASE("robustlaw lipschitz --certificate writes a claim the checker accepts") {
-  fs::path dir = temp_dir();
+  fs::path dir = temp_dir("lipcert");
   std::string net = write_network(random_network({2, 6, 1}, 21), "cli.json");
   std::string claim = (dir / "cli_claim.json").string(), out = (dir / "cli_out.json").string();
   std::string cmd = std::string(ROBUSTLAW_BINARY) + " lipschitz " + net + " --norm l2 --box=-1:1 --threads 1 --json --certificate " +

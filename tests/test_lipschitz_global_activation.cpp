@@ -18,6 +18,9 @@
 #include "net/load.hpp"
 #include "net/random_network.hpp"
 #include "test_scale.hpp"
+#include "test_support.hpp"
+
+using namespace rl::test;
 
 using namespace rl;
 namespace fs = std::filesystem;
@@ -25,12 +28,6 @@ namespace fs = std::filesystem;
 namespace {
 
 const Norm kNorms[] = {Norm::L2, Norm::L1, Norm::Linf};
-
-fs::path temp_dir() {
-  fs::path d = fs::temp_directory_path() / ("robustlaw_globalact_" + std::to_string(::getpid()));
-  fs::create_directories(d);
-  return d;
-}
 
 // Degenerate variants: a duplicate neuron, a parallel one and a neuron that is zero wherever its inputs are off.
 Network degenerate(Network net) {
@@ -74,8 +71,8 @@ double slope_at(const Network& net, const std::vector<Rational>& x, Norm norm) {
   return dmatrix_norm(m, j.size(), j[0].size(), norm);
 }
 
-ClaimOutcome verify(const Json& claim) {
-  return claim_kind_registry().at("lipschitz")(claim, ClaimContext{"test.json", temp_dir().string(), ROBUSTLAW_SOURCE_DIR});
+ClaimOutcome verify_global_claim(const Json& claim) {
+  return claim_kind_registry().at("lipschitz")(claim, ClaimContext{"test.json", temp_dir("globalact").string(), ROBUSTLAW_SOURCE_DIR});
 }
 
 Json claim_for(const std::string& path, Norm norm, const Json& certificate) {
@@ -170,14 +167,14 @@ TEST_CASE("global activation certificates: accepted, and refused when a split, a
     CAPTURE(n);
     Network net = random_deep(rng, 600 + std::uint64_t(n));
     if (n % 3 == 2) net = degenerate(net);
-    const fs::path path = temp_dir() / ("deep" + std::to_string(n) + ".json");
+    const fs::path path = temp_dir("globalact") / ("deep" + std::to_string(n) + ".json");
     std::ofstream(path) << network_to_json(net);
     LipschitzOptions o = global_options(norm);
     o.want_certificate = true;
     LipschitzResult r = lipschitz_bound(net, o);
     REQUIRE(r.certificate["method"] == "global-activation");
     const Json claim = claim_for(path.string(), norm, r.certificate);
-    ClaimOutcome ok = verify(claim);
+    ClaimOutcome ok = verify_global_claim(claim);
     INFO(ok.detail);
     REQUIRE(ok.verdict == "holds");
     const Json& tree = claim["certificate"]["tree"];
@@ -186,7 +183,7 @@ TEST_CASE("global activation certificates: accepted, and refused when a split, a
       if (tree[i].is_array()) {
         Json t = claim;
         t["certificate"]["tree"].erase(i);
-        CHECK(verify(t).verdict == "rejected");
+        CHECK(verify_global_claim(t).verdict == "rejected");
         ++dropped;
         break;
       }
@@ -195,7 +192,7 @@ TEST_CASE("global activation certificates: accepted, and refused when a split, a
       if (tree[i].is_array() && tree[i + 1].is_object() && tree[i + 2] == -1) {
         Json t = claim;
         std::swap(t["certificate"]["tree"][i + 1], t["certificate"]["tree"][i + 2]);
-        CHECK(verify(t).verdict == "rejected");
+        CHECK(verify_global_claim(t).verdict == "rejected");
         ++flipped;
         break;
       }
@@ -208,19 +205,19 @@ TEST_CASE("global activation certificates: accepted, and refused when a split, a
         if (rational_parse(y[t].get<std::string>()) > 0) positive.push_back(t);
       Json neg = claim;
       neg["certificate"]["tree"][i]["farkas"][positive[0]] = "-1";
-      CHECK(verify(neg).verdict == "rejected");
+      CHECK(verify_global_claim(neg).verdict == "rejected");
       if (positive.size() < 2) continue;
       Json t = claim;
       Json& e = t["certificate"]["tree"][i]["farkas"][positive[0]];
       e = rational_to_string(rational_parse(e.get<std::string>()) + Rational(1, 7));
-      CHECK(verify(t).verdict == "rejected");
+      CHECK(verify_global_claim(t).verdict == "rejected");
       ++altered;
       break;
     }
     if (r.lower > 0) {  // an upper below the witness's value
       Json low = claim;
       low["certificate"]["upper"] = rational_to_string(r.lower * Rational(999, 1000));
-      CHECK(verify(low).verdict == "rejected");
+      CHECK(verify_global_claim(low).verdict == "rejected");
     }
   }
   CHECK(dropped > 0);
@@ -236,7 +233,7 @@ TEST_CASE("global activation search: a witness where a neuron is identically zer
   const Network net = network_from_layers(1, {{{{Rational(1)}, {Rational(-1)}}, {Rational(0), Rational(0)}},
                                               {{{Rational(1), Rational(0)}, {Rational(0), Rational(1)}}, {Rational(0), Rational(0)}},
                                               {{{Rational(1), Rational(2)}}, {Rational(0)}}});
-  const fs::path path = temp_dir() / "zero_neurons.json";
+  const fs::path path = temp_dir("globalact") / "zero_neurons.json";
   std::ofstream(path) << network_to_json(net);
   for (Norm norm : kNorms) {
     LipschitzOptions o = global_options(norm);
@@ -245,7 +242,7 @@ TEST_CASE("global activation search: a witness where a neuron is identically zer
     CHECK(r.status == SearchStatus::Converged);
     CHECK(r.lower == 2);
     CHECK(r.upper == 2);
-    const ClaimOutcome out = verify(claim_for(path.string(), norm, r.certificate));
+    const ClaimOutcome out = verify_global_claim(claim_for(path.string(), norm, r.certificate));
     INFO(out.detail);
     CHECK(out.verdict == "holds");
   }

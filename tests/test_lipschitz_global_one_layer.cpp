@@ -17,7 +17,7 @@ using namespace rl;
 namespace {
 
 // A degenerate variant: a duplicate neuron, a zero row and a parallel hyperplane.
-Network degenerate(Network net) {
+Network degenerate_one_layer(Network net) {
   Layer& l = net.layers[0];
   l.weights[1] = l.weights[0];
   l.bias[1] = l.bias[0];
@@ -28,7 +28,7 @@ Network degenerate(Network net) {
 }
 
 // The norm of the exact Jacobian at x, in double: a lower estimate of L for brute force.
-double slope_at(const Network& net, const std::vector<Rational>& x, Norm norm) {
+double slope_one_layer(const Network& net, const std::vector<Rational>& x, Norm norm) {
   ExactTrace t = net_trace_exact(net, x);
   if (!t.is_interior()) return 0;
   auto j = net_jacobian_exact(net, t.pattern());
@@ -49,7 +49,7 @@ TEST_CASE("lipschitz global one hidden layer: the same pair with and without cer
   for (int n = 0; n < cases; ++n) {
     const std::size_t d = std::size_t(dim(rng)), k = std::size_t(width(rng));
     Network net = random_network({d, k, std::size_t(outs(rng))}, 700 + std::uint64_t(n));
-    if (n % 4 == 0) net = degenerate(net);
+    if (n % 4 == 0) net = degenerate_one_layer(net);
     const Norm norm = norms[n % 3];
     CAPTURE(n);
     LipschitzOptions o;
@@ -69,7 +69,7 @@ TEST_CASE("lipschitz global one hidden layer: the same pair with and without cer
     for (int s = 0; s < 50; ++s) {
       std::vector<Rational> x;
       for (std::size_t i = 0; i < d; ++i) x.push_back(rational_from_double(g(rng)));
-      CHECK(slope_at(net, x, norm) <= upper);
+      CHECK(slope_one_layer(net, x, norm) <= upper);
     }
   }
 }

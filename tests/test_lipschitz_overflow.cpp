@@ -18,6 +18,9 @@
 #include "robustness/bnb.hpp"
 #include "vnnlib/vnnlib.hpp"
 #include "test_cli_errors_support.hpp"
+#include "test_support.hpp"
+
+using namespace rl::test;
 
 using namespace rl;
 namespace fs = std::filesystem;
@@ -94,15 +97,9 @@ void check_encloses(const Network& net, const LipschitzOptions& o, const Lipschi
   }
 }
 
-fs::path temp_dir() {
-  fs::path d = fs::temp_directory_path() / ("robustlaw_lipover_" + std::to_string(::getpid()));
-  fs::create_directories(d);
-  return d;
-}
-
 // The certificate of r re-verified by the exact checker.
 std::string checker_verdict(const Network& net, const LipschitzOptions& o, const LipschitzResult& r, const std::string& name) {
-  fs::path p = temp_dir() / name;
+  fs::path p = temp_dir("lipover") / name;
   std::ofstream(p) << network_to_json(net);
   Json box = Json::array();
   for (std::size_t i = 0; i < o.domain.lo.size(); ++i)
@@ -111,7 +108,7 @@ std::string checker_verdict(const Network& net, const LipschitzOptions& o, const
              {"statement", "test"}, {"reference", "docs/lipschitz.md"},
              {"parameters", {{"network", p.string()}, {"norm", norm_name(o.norm)}, {"domain", {{"box", box}}}, {"output", nullptr}}},
              {"expected", "holds"}, {"certificate", r.certificate}};
-  ClaimOutcome out = claim_kind_registry().at("lipschitz")(claim, ClaimContext{"test.json", temp_dir().string(), ROBUSTLAW_SOURCE_DIR});
+  ClaimOutcome out = claim_kind_registry().at("lipschitz")(claim, ClaimContext{"test.json", temp_dir("lipover").string(), ROBUSTLAW_SOURCE_DIR});
   INFO(out.detail);
   return out.verdict;
 }

@@ -15,12 +15,12 @@
 #include "net/random_network.hpp"
 #include "test_cli_errors_support.hpp"
 #include "test_scale.hpp"
+#include "test_support.hpp"
 
 using namespace rl;
 
 namespace {
 
-const std::string kSource = ROBUSTLAW_SOURCE_DIR;
 const std::string kGlobalClaim = kSource + "/proofs/lipschitz/rand_2-16-16-1_global_l2_lipsdp.json";
 const std::string kBoxClaim = kSource + "/proofs/lipschitz/rand_5-20-20-1_box_l2_lipsdp.json";
 

@@ -9,17 +9,19 @@
 #include "arith/error.hpp"
 #include "net/eval.hpp"
 #include "net/load.hpp"
+#include "test_support.hpp"
+
+using namespace rl::test;
 
 using namespace rl;
 namespace fs = std::filesystem;
 
 namespace {
 
-const std::string kData = std::string(ROBUSTLAW_SOURCE_DIR) + "/data/nets";
 
 std::vector<std::string> acas_files() {
   std::vector<std::string> out;
-  for (const auto& e : fs::directory_iterator(kData + "/acasxu")) out.push_back(e.path().string());
+  for (const auto& e : fs::directory_iterator(kNets + "/acasxu")) out.push_back(e.path().string());
   std::sort(out.begin(), out.end());
   return out;
 }
@@ -69,8 +71,8 @@ TEST_CASE("all 45 ACAS Xu networks load, and exact evaluation agrees with float6
 }
 
 TEST_CASE("TestNetwork2.onnx computes TestNetwork2.nnet up to float32 weight rounding") {
-  Network a = network_load(kData + "/sisl/TestNetwork2.nnet");
-  Network b = network_load(kData + "/sisl/TestNetwork2.onnx");
+  Network a = network_load(kNets + "/sisl/TestNetwork2.nnet");
+  Network b = network_load(kNets + "/sisl/TestNetwork2.onnx");
   REQUIRE(a.parameter_count() == b.parameter_count());
   REQUIRE(!b.clamp);
   std::mt19937_64 rng(8);
@@ -85,7 +87,7 @@ TEST_CASE("TestNetwork2.onnx computes TestNetwork2.nnet up to float32 weight rou
 }
 
 TEST_CASE("interval enclosures contain exact values at random points") {
-  Network net = network_load(kData + "/acasxu/ACASXU_run2a_2_3_batch_2000.nnet");
+  Network net = network_load(kNets + "/acasxu/ACASXU_run2a_2_3_batch_2000.nnet");
   std::mt19937_64 rng(17);
   for (int k = 0; k < 40; ++k) {
     auto x = random_point(net, rng), y = random_point(net, rng);
@@ -113,7 +115,7 @@ TEST_CASE("interval enclosures contain exact values at random points") {
 }
 
 TEST_CASE("the exact Jacobian matches finite differences inside a linear region") {
-  Network net = network_load(kData + "/sisl/TestNetwork.nnet");
+  Network net = network_load(kNets + "/sisl/TestNetwork.nnet");
   std::mt19937_64 rng(3);
   int interior = 0;
   for (int k = 0; k < 30; ++k) {
@@ -143,7 +145,7 @@ TEST_CASE("the exact Jacobian matches finite differences inside a linear region"
 }
 
 TEST_CASE("JSON networks round-trip exactly") {
-  Network net = network_load(kData + "/sisl/TestNetwork.nnet");
+  Network net = network_load(kNets + "/sisl/TestNetwork.nnet");
   std::string text = network_to_json(net);
   Network back = network_parse_json(text, "roundtrip.json");
   REQUIRE(back.layers.size() == net.layers.size());
@@ -161,7 +163,7 @@ TEST_CASE("JSON networks round-trip exactly") {
 }
 
 TEST_CASE("malformed networks are refused with the file, the place and the reason") {
-  std::string good = read(kData + "/sisl/TestNetwork.nnet");
+  std::string good = read(kNets + "/sisl/TestNetwork.nnet");
   auto expect_error = [](auto&& load, const std::string& fragment) {
     try {
       load();
@@ -194,7 +196,7 @@ TEST_CASE("malformed networks are refused with the file, the place and the reaso
 TEST_CASE("an unknown ONNX operator is refused with the operator and the node") {
   // Rewrite the op_type of the first Relu of TestNetwork2.onnx into "Tanh" (same length prefix trick is
   // not needed: build the model through protobuf).
-  std::string bytes = read(kData + "/sisl/TestNetwork2.onnx");
+  std::string bytes = read(kNets + "/sisl/TestNetwork2.onnx");
   auto at = bytes.find("Relu");
   REQUIRE(at != std::string::npos);
   bytes.replace(at, 4, "Tanh");

@@ -44,21 +44,21 @@ std::string read_all(const fs::path& p) {
   return ss.str();
 }
 
-struct TempDir {
+struct PlotFolder {
   fs::path path;
-  TempDir() {
+  PlotFolder() {
     path = fs::temp_directory_path() / ("robustlaw-plot-test-" + std::to_string(getpid()));
     fs::remove_all(path);
     fs::create_directories(path);
   }
-  ~TempDir() { fs::remove_all(path); }
+  ~PlotFolder() { fs::remove_all(path); }
   std::size_t entries() const { return static_cast<std::size_t>(std::distance(fs::directory_iterator(path), fs::directory_iterator())); }
 };
 
 }  // namespace
 
 TEST_CASE("prob plot: gnuplot draws a valid SVG and a valid PNG, and the extension picks the format") {
-  TempDir dir;
+  PlotFolder dir;
   const fs::path svg = dir.path / "tail.svg", png = dir.path / "tail.PNG";
   plot_write(sample_plot(), svg.string());
   const std::string s = read_all(svg);
@@ -74,7 +74,7 @@ TEST_CASE("prob plot: gnuplot draws a valid SVG and a valid PNG, and the extensi
 }
 
 TEST_CASE("prob plot: other extensions are refused before anything is written") {
-  TempDir dir;
+  PlotFolder dir;
   for (const char* name : {"tail.txt", "tail", "tail.svg.bak", ".svg"}) {
     const std::string path = (dir.path / name).string();
     CHECK_THROWS_AS(plot_format(path, "--plot"), InputError);
@@ -86,7 +86,7 @@ TEST_CASE("prob plot: other extensions are refused before anything is written") 
 }
 
 TEST_CASE("prob plot: a missing gnuplot is named in the error and leaves the target untouched") {
-  TempDir dir;
+  PlotFolder dir;
   const fs::path target = dir.path / "old.svg";
   { std::ofstream(target) << "previous"; }
   const char* old = std::getenv("PATH");

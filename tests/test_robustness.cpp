@@ -14,13 +14,15 @@
 #include "robustness/margin.hpp"
 #include "robustness/symbolic.hpp"
 #include "test_scale.hpp"
+#include "test_support.hpp"
+
+using namespace rl::test;
 
 using namespace rl;
 namespace fs = std::filesystem;
 
 namespace {
 
-Rational q(long a, long b = 1) { return Rational(Integer(a), Integer(b)); }
 
 // A random network with small dyadic weights k/4, k in [-8, 8].
 Network random_net(std::mt19937_64& rng, std::size_t in, std::vector<std::size_t> widths) {

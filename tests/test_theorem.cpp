@@ -68,7 +68,7 @@ int series_sign(F bounds) {
   return 0;
 }
 
-Rational random_rational(std::mt19937_64& rng, long num_max, long den_max) {
+Rational random_bounded_rational(std::mt19937_64& rng, long num_max, long den_max) {
   std::uniform_int_distribution<long> num(1, num_max), den(1, den_max);
   return Rational(Integer(num(rng)), Integer(den(rng)));
 }
@@ -80,10 +80,10 @@ TheoremParams random_params(std::mt19937_64& rng) {
   t.n = big(rng); t.d = mid(rng); t.p = big(rng); t.k = small(rng);
   t.epsilon = Rational(Integer(per(rng)), Integer(1000));
   t.delta = Rational(Integer(per(rng)), Integer(1000));
-  t.c = random_rational(rng, 100, 10);
-  t.W = random_rational(rng, 1000, 10);
-  t.J = random_rational(rng, 1000, 10);
-  if (t.edition == Edition::Seed) { t.sigma = Rational(Integer(per(rng)), Integer(1000)); t.C2 = random_rational(rng, 100, 10); }
+  t.c = random_bounded_rational(rng, 100, 10);
+  t.W = random_bounded_rational(rng, 1000, 10);
+  t.J = random_bounded_rational(rng, 1000, 10);
+  if (t.edition == Edition::Seed) { t.sigma = Rational(Integer(per(rng)), Integer(1000)); t.C2 = random_bounded_rational(rng, 100, 10); }
   return t;
 }
 
@@ -101,7 +101,7 @@ TheoremParams mnist(Edition e) {
 TEST_CASE("theorem: log series bounds at two orders overlap the MPFI log") {
   std::mt19937_64 rng(11);
   for (std::size_t i = 0; i < test::scaled(200); ++i) {
-    Rational x = random_rational(rng, 1000000, 1000);
+    Rational x = random_bounded_rational(rng, 1000000, 1000);
     Bounds a = log_series(x, 15), b = log_series(x, 50);
     Interval m = interval_log(Interval(x, 256));
     CHECK(a.lo <= a.hi);

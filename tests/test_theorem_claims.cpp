@@ -12,20 +12,20 @@ using namespace rl;
 
 namespace {
 
-const std::string kProofs = std::string(ROBUSTLAW_SOURCE_DIR) + "/proofs/theorem";
+const std::string kTheoremProofs = std::string(ROBUSTLAW_SOURCE_DIR) + "/proofs/theorem";
 
 ClaimOutcome run(const Json& claim, const std::string& path = "memory") {
-  ClaimContext ctx{path, kProofs, ROBUSTLAW_SOURCE_DIR};
+  ClaimContext ctx{path, kTheoremProofs, ROBUSTLAW_SOURCE_DIR};
   return claim_kind_registry().at("theorem")(claim, ctx);
 }
 
-Json load(const std::string& name) { return json_read_file_exact(kProofs + "/" + name); }
+Json load(const std::string& name) { return json_read_file_exact(kTheoremProofs + "/" + name); }
 
 }  // namespace
 
 TEST_CASE("theorem claims: every file in proofs/theorem replays to its expected verdict") {
   std::size_t count = 0;
-  for (const auto& entry : std::filesystem::directory_iterator(kProofs)) {
+  for (const auto& entry : std::filesystem::directory_iterator(kTheoremProofs)) {
     if (entry.path().extension() != ".json") continue;
     Json claim = json_read_file_exact(entry.path().string());
     REQUIRE(claim["schema"] == "robustlaw-claim");
@@ -78,5 +78,5 @@ TEST_CASE("theorem claims: malformed claims raise InputError") {
   c = load("bound_mnist_seed.json");
   c.erase("certificate");
   CHECK_THROWS_AS(run(c), CertificateInvalid);
-  CHECK(claim_verify(c, ClaimContext{"memory", kProofs, ROBUSTLAW_SOURCE_DIR}).verdict == "rejected");
+  CHECK(claim_verify(c, ClaimContext{"memory", kTheoremProofs, ROBUSTLAW_SOURCE_DIR}).verdict == "rejected");
 }

@@ -13,12 +13,12 @@ using namespace rl;
 
 namespace {
 
-struct Run {
+struct TheoremRun {
   int status;
   std::string out;
 };
 
-Run run(const std::string& args) {
+TheoremRun theorem_run(const std::string& args) {
   std::string cmd = std::string(ROBUSTLAW_BINARY) + " " + args + " 2>/dev/null";
   FILE* pipe = popen(cmd.c_str(), "r");
   REQUIRE(pipe != nullptr);
@@ -33,7 +33,7 @@ Run run(const std::string& args) {
 
 TEST_CASE("theorem cli: the acceptance command prints the contract's keys") {
   for (const char* edition : {"seed", "neurips2021"}) {
-    Run r = run(std::string("theorem --edition=") + edition +
+    TheoremRun r = theorem_run(std::string("theorem --edition=") + edition +
                 " --n=60000 --d=784 --p=786000 --epsilon=0.1 --delta=1/100 --c=1 --W=1 --J=1 --k=1 --sigma=0.5 --C1=1 --C2=2 --sparsity=100 --json");
     REQUIRE(r.status == 0);
     Json j = json_parse_exact(r.out, "stdout");
@@ -53,13 +53,13 @@ TEST_CASE("theorem cli: the acceptance command prints the contract's keys") {
 TEST_CASE("theorem cli: bad input exits 2 with nothing on stdout") {
   for (const char* bad : {"--epsilon=1 --delta=0.1", "--epsilon=-0.5 --delta=0.1", "--epsilon=abc --delta=0.1",
                           "--epsilon=0.5 --delta=0", "--epsilon=0.5 --delta=0.1 --k=2.5", "--epsilon=0.5 --delta=0.1 --edition=neurips"}) {
-    Run r = run(std::string("theorem --n=100 --d=3 --p=10 --c=1 --W=1 --J=1 ") + bad + " --json");
+    TheoremRun r = theorem_run(std::string("theorem --n=100 --d=3 --p=10 --c=1 --W=1 --J=1 ") + bad + " --json");
     CHECK(r.status == 2);
     CHECK(r.out.empty());
   }
-  Run missing = run("theorem --edition=seed --n=100 --json");
+  TheoremRun missing = theorem_run("theorem --edition=seed --n=100 --json");
   CHECK(missing.status == 2);
-  Run report = run("theorem --report --json");
+  TheoremRun report = theorem_run("theorem --report --json");
   REQUIRE(report.status == 0);
   Json j = json_parse_exact(report.out, "stdout");
   CHECK(j["rows"].size() == 8);

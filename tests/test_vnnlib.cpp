@@ -12,13 +12,15 @@
 #include "robustness/cases.hpp"
 #include "robustness/claim_file.hpp"
 #include "vnnlib/vnnlib.hpp"
+#include "test_support.hpp"
+
+using namespace rl::test;
 
 using namespace rl;
 namespace fs = std::filesystem;
 
 namespace {
 
-Rational q(long a, long b = 1) { return Rational(Integer(a), Integer(b)); }
 
 const char* kHeader = "(declare-const X_0 Real)\n(declare-const X_1 Real)\n(declare-const Y_0 Real)\n(declare-const Y_1 Real)\n";
 
