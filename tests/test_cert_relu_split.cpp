@@ -11,12 +11,11 @@
 
 #include "cert/claims.hpp"
 #include "io/json_exact.hpp"
+#include "test_support.hpp"
 
-using namespace rl;
+namespace rl::test_relu_split {
 
-namespace test_relu_split {
-
-const std::string kSource = ROBUSTLAW_SOURCE_DIR;
+using test::kSource;
 const std::string kClaim = kSource + "/proofs/robustness/small_classifier_relu_split_verified.json";
 
 ClaimOutcome verify(const Json& claim) {
@@ -63,9 +62,6 @@ Json states_flipped(const Json& claim, std::size_t i) {
   return out;
 }
 
-}  // namespace test_relu_split
-
-using namespace test_relu_split;
 
 TEST_CASE("relu-split certificate: the certificate in proofs/ holds, with ReLU splits and linear leaves") {
   Json claim = json_read_file_exact(kClaim);
@@ -197,3 +193,5 @@ TEST_CASE("relu-split certificate: a .nnet claim says which network form its spl
   claim["parameters"]["normalized"] = false;
   CHECK(verify(claim).verdict == "holds");
 }
+
+}  // namespace rl::test_relu_split

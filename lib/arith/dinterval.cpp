@@ -1,4 +1,5 @@
 #include "arith/dinterval.hpp"
+#include "arith/rational_double.hpp"
 
 namespace rl {
 

@@ -1,4 +1,5 @@
 #include "arith/rational.hpp"
+#include "arith/rational_double.hpp"
 
 #include <cmath>
 #include <limits>

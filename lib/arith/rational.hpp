@@ -32,9 +32,6 @@ std::string rational_to_string(const Rational& q);
 
 // The double nearest to q (ties to even). For untrusted searches only.
 double rational_to_double(const Rational& q);
-// True, with `out` = q, when q is exactly a (normal or zero) double: a quick
-// test that spares the exact rounding steps for weights read from floats.
-bool rational_is_double(const Rational& q, double& out);
 
 // 2^e exactly, for any integer e.
 Rational rational_pow2(long e);

@@ -49,6 +49,7 @@
 #include <optional>
 
 #include "arith/error.hpp"
+#include "arith/rational_double.hpp"
 #include "bounds/linear_bounds.hpp"
 #include "cert/claim.hpp"
 #include "cert/claim_path.hpp"
