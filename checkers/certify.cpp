@@ -33,6 +33,13 @@ SplitMode parse_split(const std::string& s) {
 // The model as the claim written to `certificate` names it.
 std::string claim_model(const CertifyCliOptions& o) { return claim_path_for(o.model.path, o.certificate); }
 
+// The claim with the network form the search analysed (`--normalized`), so
+// that the checker's ReLU splits and bounds refer to the same pre-activations.
+Json in_model_form(Json claim, const CertifyCliOptions& o) {
+  if (o.model.normalized) claim["parameters"]["normalized"] = true;
+  return claim;
+}
+
 void run_ball(const CertifyCliOptions& o, const Network& net, const std::atomic<bool>* stop) {
   RobustnessQuery q = robustness_query_parse(RobustnessRequest{o.input, o.radius, o.norm, o.label});
   CertifyOptions co;
@@ -45,7 +52,7 @@ void run_ball(const CertifyCliOptions& o, const Network& net, const std::atomic<
   // outward double bound (the relaxation slopes depend on the bounds); if the
   // checker does not confirm the certificate, search again without them.
   if (!o.certificate.empty() && r.verdict == PropertyVerdict::Verified &&
-      !claim_replay(claim_robustness_ball(claim_id_for(o.certificate), claim_model(o), net, q.ball, r), o.certificate).passed) {
+      !claim_replay(in_model_form(claim_robustness_ball(claim_id_for(o.certificate), claim_model(o), net, q.ball, r), o), o.certificate).passed) {
     co.symbolic = false;
     co.time_limit_seconds = std::max(1.0, o.time_limit - r.seconds);
     r = robustness_certify(net, q, co);
@@ -53,7 +60,7 @@ void run_ball(const CertifyCliOptions& o, const Network& net, const std::atomic<
   Json j = robustness_ball_report_json(net, q, r, o.digits);
   const Json radius = j["certified_radius"];
   if (!o.certificate.empty() && r.verdict != PropertyVerdict::Unknown) {
-    write_claim_replayed(o.certificate, claim_robustness_ball(claim_id_for(o.certificate), claim_model(o), net, q.ball, r));
+    write_claim_replayed(o.certificate, in_model_form(claim_robustness_ball(claim_id_for(o.certificate), claim_model(o), net, q.ball, r), o));
     j["certificate"] = o.certificate;
   }
   if (o.json) { print_json(j); return; }
@@ -84,17 +91,19 @@ void run_vnnlib(const CertifyCliOptions& o, const Network& net, const std::atomi
   bo.linear_bounds = o.bounds == "linear";
   const std::string statement = "VNN-LIB property " + o.vnnlib + " holds on " + o.model.path;
   // See run_ball: a verified case whose certificate the checker does not
-  // confirm is searched again without symbolic-interval leaves.
+  // confirm is searched again without symbolic-interval leaves. The linear
+  // search has none (its leaves are confirmed in the checker's arithmetic
+  // as they are made), so its certificate is replayed once, when written.
   auto redo = [&](const SafetyProperty& c, const BranchResult& r) {
-    return !o.certificate.empty() &&
-           !claim_replay(claim_robustness_property(claim_id_for(o.certificate), statement, claim_model(o), net, c, r), o.certificate).passed;
+    return !o.certificate.empty() && !bo.linear_bounds &&
+           !claim_replay(in_model_form(claim_robustness_property(claim_id_for(o.certificate), statement, claim_model(o), net, c, r), o), o.certificate).passed;
   };
   CasesResult b = branch_and_bound_cases(net, cases, bo, redo);
   Json j = robustness_property_report_json(net, o.vnnlib, cases.size(), bo, b, o.digits);
   const std::string result = j["result"];
   const BranchResult* refuting = b.status == PropertyVerdict::Refuted ? &b.refuting() : nullptr;
   if (!o.certificate.empty() && b.status != PropertyVerdict::Unknown) {
-    write_claim_replayed(o.certificate, claim_robustness_cases(claim_id_for(o.certificate), statement, claim_model(o), net, cases, b));
+    write_claim_replayed(o.certificate, in_model_form(claim_robustness_cases(claim_id_for(o.certificate), statement, claim_model(o), net, cases, b), o));
     j["certificate"] = o.certificate;
   }
   if (o.json) { print_json(j); return; }

@@ -1,6 +1,8 @@
 #include "arith/rational.hpp"
+#include "arith/rational_double.hpp"
 
 #include <cmath>
+#include <limits>
 #include <gmp.h>
 
 #include "arith/error.hpp"
@@ -139,8 +141,22 @@ Rational rational_from_float(float x) { return rational_from_double(static_cast<
 
 std::string rational_to_string(const Rational& q) { return q.str(); }
 
+bool rational_is_double(const Rational& q, double& out) {
+  mpq_srcptr p = q.backend().data();
+  // num / 2^e with |num| < 2^53 and a normal result is a double: mpq_get_d
+  // (which truncates) returns it exactly. Network weights read from float32
+  // or float64 data are all of this form.
+  if (mpz_sizeinbase(mpq_numref(p), 2) > 53 || mpz_popcount(mpq_denref(p)) != 1) return false;
+  if (mpq_sgn(p) == 0) return (out = 0, true);
+  double t = mpq_get_d(p);
+  if (!std::isfinite(t) || std::fabs(t) < std::numeric_limits<double>::min()) return false;
+  out = t;
+  return true;
+}
+
 double rational_to_double(const Rational& q) {
   mpq_srcptr p = q.backend().data();
+  if (double exact; rational_is_double(q, exact)) return exact;
   // mpq_get_d truncates; refine to nearest with one exact comparison step.
   double t = mpq_get_d(p);
   if (!std::isfinite(t)) return t;

@@ -3,9 +3,23 @@
 //
 // One algorithm, two arithmetics: the search instantiates it with
 // FloatArith (plain doubles, fast, proves nothing) and the trusted checker
-// with OutwardArith (DInterval: every sum and product enclosed, the result
-// an upper bound of the exact one). This header is the whole of it and
-// depends only on lib/net and lib/arith, so the checker includes it.
+// with OutwardArith (every sum and product enclosed, the result an upper
+// bound of the exact one: DInterval per neuron, and for the weight products
+// of a layer a float product with an a priori rounding-error bound, see
+// OutwardArith::transpose_product). The search confirms each leaf in
+// OutwardArith before writing it, so the checker's arithmetic is the
+// search's. This header is the whole of it and depends only on lib/net and
+// lib/arith, so the checker includes it; lib/cert/linear_exact.hpp is the
+// same bound in exact rationals (the checker's fallback, the tests' reference).
+//
+// Contract (OutwardArith), for any recorded slopes alpha in [0, 1] and
+// multipliers beta >= 0 (finite doubles) and row (finite doubles):
+// preactivation_bounds returns lo <= z_{k,j}(x) <= hi for every x of the node
+// (or empty = true only when the node holds no point), and spec_upper returns
+// a double >= row . f(x) for every x of the node (+inf when a bound
+// overflows; never NaN). Rounding is to nearest throughout; every error is
+// bounded and moved outward (next_up / next_down after each operation, or
+// the transpose_product bound).
 //
 // The region of a node: the input box [in_lo, in_hi] (after the network's
 // input clamp) intersected with the split constraints z_{k,j} >= 0 (state
@@ -58,6 +72,17 @@ struct FloatArith {
   // max / min of w x over x in [lo, hi].
   static double max_times(Num w, double lo, double hi) { return w == 0 ? 0 : (w > 0 ? w * hi : w * lo); }
   static double min_times(Num w, double lo, double hi) { return w == 0 ? 0 : (w > 0 ? w * lo : w * hi); }
+  // lambda_j = sum_i mu_i W_ij and b = sum_i mu_i bias_i (rows with mu_i = 0 skipped).
+  static void transpose_product(const Layer& l, const std::vector<double>& mu, std::vector<Num>& lambda, Num& b) {
+    const std::size_t n_in = l.in_dim();
+    for (std::size_t i = 0; i < mu.size(); ++i) {
+      if (mu[i] == 0) continue;
+      const double m = mu[i];
+      b = b + m * l.bias_f[i];
+      const double* w = &l.weights_f[i * n_in];
+      for (std::size_t j = 0; j < n_in; ++j) lambda[j] = lambda[j] + m * w[j];
+    }
+  }
 };
 
 struct OutwardArith {
@@ -89,6 +114,50 @@ struct OutwardArith {
     if (w.lo == 0 && w.hi == 0) return 0;
     double v = (w * DInterval{lo, hi}).lo;
     return std::isnan(v) ? -kInfinity : v;
+  }
+  // Encloses lambda_j = sum_i mu_i W_ij and b = sum_i mu_i bias_i for every
+  // weight W_ij in its enclosure [w.lo, w.hi] (mu exact doubles, the rows
+  // with mu_i = 0 skipped), at the cost of three float dot products rather
+  // than n interval products per entry:
+  //   c_j = fl(sum mu_i w.lo), s_j = fl(sum |mu_i| |w.lo|), t_j = fl(sum |mu_i| (w.hi - w.lo)),
+  //   lambda_j in c_j +- r_j,  r_j = up(t_j + g (t_j + s_j)) + 4 (n + 1) eta,
+  // with n the number of rows summed, u = 2^-53, g = 2 (n + 2) u, eta = 2^-1074.
+  // Why (round to nearest, any summation order, Higham, Accuracy and
+  // Stability, ch. 3): |c_j - sum mu_i w.lo| <= gamma_n s*_j + n eta with s*_j
+  // the exact sum of |mu_i| |w.lo| (eta: a product's underflow; sums of
+  // doubles underflow exactly); |W - w.lo| <= w.hi - w.lo gives the t*_j term; and
+  // the computed s_j, t_j (nonnegative terms, at most n + 2 roundings each)
+  // satisfy s* <= (s + n eta) / (1 - gamma_{n+2}) <= (s + n eta)(1 + g), same for t.
+  // Together the error is <= t + g (t + s) + 4 n eta while g <= 1 (n < 2^51).
+  // Overflow or NaN anywhere gives the whole line.
+  static void transpose_product(const Layer& l, const std::vector<double>& mu, std::vector<Num>& lambda, Num& b) {
+    const std::size_t n_in = l.in_dim();
+    std::vector<double> c(n_in, 0.0), s(n_in, 0.0), t(n_in, 0.0);
+    double cb = 0, sb = 0, tb = 0;
+    std::size_t n = 0;
+    for (std::size_t i = 0; i < mu.size(); ++i) {
+      if (mu[i] == 0) continue;
+      ++n;
+      const double m = mu[i], am = std::fabs(m);
+      cb += m * l.bias_i[i].lo;
+      sb += am * std::fabs(l.bias_i[i].lo);
+      tb += am * (l.bias_i[i].hi - l.bias_i[i].lo);
+      const DInterval* w = &l.weights_i[i * n_in];
+      for (std::size_t j = 0; j < n_in; ++j) {
+        c[j] += m * w[j].lo;
+        s[j] += am * std::fabs(w[j].lo);
+        t[j] += am * (w[j].hi - w[j].lo);
+      }
+    }
+    const double g = std::ldexp(static_cast<double>(n + 2), -52);
+    const double tiny = static_cast<double>(4 * (n + 1)) * std::numeric_limits<double>::denorm_min();
+    auto enclose = [&](double cj, double sj, double tj) {
+      double r = next_up(next_up(tj + next_up(g * next_up(tj + sj))) + tiny);
+      if (!std::isfinite(cj) || !std::isfinite(r)) return DInterval::whole();
+      return DInterval{next_down(cj - r), next_up(cj + r)};
+    };
+    for (std::size_t j = 0; j < n_in; ++j) lambda[j] = enclose(c[j], s[j], t[j]);
+    b = enclose(cb, sb, tb);
   }
 };
 
@@ -158,12 +227,7 @@ struct Backsub {
       const std::size_t n_in = l.in_dim();
       Num b = A::point(0);
       std::vector<Num> lambda(n_in, A::point(0));
-      for (std::size_t i = 0; i < mu.size(); ++i) {
-        if (mu[i] == 0) continue;
-        Num m = A::point(mu[i]);
-        b = b + m * A::bias(l, i);
-        for (std::size_t j = 0; j < n_in; ++j) lambda[j] = lambda[j] + m * A::weight(l, i * n_in + j);
-      }
+      A::transpose_product(l, mu, lambda, b);
       constant = A::add_up(constant, A::hi(b));
       if (k == 0) {
         for (std::size_t j = 0; j < n_in; ++j) {

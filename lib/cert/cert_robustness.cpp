@@ -2,6 +2,8 @@
 //
 // Parameters, one of two forms:
 //   ball:     {"model", "input": [x_i], "radius": R, "norm": "linf"|"l2"|"l1", "label": C}
+//             (every form may add "normalized": true, a .nnet read as its raw
+//             weights in normalized units, as `--normalized` does);
 //             region = closed ball B(x, R); unsafe = some f_j >= f_C, j != C
 //             (a tie is unsafe: C must be the unique argmax);
 //   property: {"model", "box": {"lo": [...], "hi": [...]},
@@ -32,18 +34,26 @@
 //   contradict its splits, or when each conjunction's recorded relaxation
 //   {"lambda", "alpha", "beta"} gives an upper bound < 0 of lambda . atoms
 //   (bounds/linear_bounds.hpp applied in outward-rounded arithmetic: slopes
-//   and multipliers are taken as recorded, never searched for).
+//   and multipliers are taken as recorded, never searched for; where that
+//   bound is not below 0, the same relaxation in exact rationals,
+//   cert/linear_exact.hpp). z_{k,j} is the pre-activation of the network in
+//   the form parameters.normalized names. lambda and beta are exact doubles
+//   (dyadic), alpha numerators over 65536 in [0, 65536], and 0 on every
+//   neuron the node's bounds do not leave unstable (there it is unused).
 // Everything else here is exact rational arithmetic, no search. It uses the
 // network loader and exact evaluation from lib/net, and the header-only
 // bounds core lib/bounds/linear_bounds.hpp (lib/net and lib/arith only).
 
 #include <cmath>
+#include <memory>
 #include <optional>
 
 #include "arith/error.hpp"
+#include "arith/rational_double.hpp"
 #include "bounds/linear_bounds.hpp"
 #include "cert/claim.hpp"
 #include "cert/claim_path.hpp"
+#include "cert/linear_exact.hpp"
 #include "net/eval_exact.hpp"
 #include "net/load.hpp"
 
@@ -61,10 +71,10 @@ QInterval q_add(const QInterval& a, const QInterval& b) { return {a.lo + b.lo, a
 Rational q_mag(const QInterval& a) { return rational_abs(a.lo) > rational_abs(a.hi) ? rational_abs(a.lo) : rational_abs(a.hi); }
 
 struct Atom {
-  Network net;  // scalar: sum_j a_j f_j + b
   bool strict = false;
   std::vector<Rational> coefficients;
   Rational constant;
+  mutable std::shared_ptr<const Network> net;  // scalar: sum_j a_j f_j + b, built when a leaf needs it
 };
 
 struct Region {
@@ -82,11 +92,11 @@ struct Problem {
   std::vector<Network> conjunction_nets;  // per conjunction: output row i is its atom i
 };
 
-// The network x -> (sum_j a_j f_j(x) + b) over atoms (a, b), exactly.
+// The network x -> (sum_j a_j f_j(x) + b) over atoms (a, b), exactly. Its
+// hidden layers are copies of `net`'s (their fast copies included), so only
+// the new last layer is converted.
 Network atoms_network(const Network& net, const std::vector<const Atom*>& atoms) {
   const Layer& last = net.layers.back();
-  std::vector<std::pair<RationalMatrix, std::vector<Rational>>> layers;
-  for (std::size_t k = 0; k + 1 < net.layers.size(); ++k) layers.push_back({net.layers[k].weights, net.layers[k].bias});
   RationalMatrix w(atoms.size(), std::vector<Rational>(last.in_dim(), Rational(0)));
   std::vector<Rational> bias;
   for (std::size_t r = 0; r < atoms.size(); ++r) {
@@ -98,15 +108,15 @@ Network atoms_network(const Network& net, const std::vector<const Atom*>& atoms)
       bias[r] += a[j] * last.bias[j];
     }
   }
-  layers.push_back({w, bias});
-  Network out = network_from_layers(net.input_dim, std::move(layers), net.source);
-  out.clamp = net.clamp;
+  Network top = network_from_layers(last.in_dim(), {{std::move(w), std::move(bias)}}, net.source);
+  Network out = net;
+  out.layers.back() = std::move(top.layers.front());
   return out;
 }
 
-Network atom_network(const Network& net, const std::vector<Rational>& a, const Rational& b) {
-  Atom atom{Network{}, false, a, b};
-  return atoms_network(net, {&atom});
+const Network& atom_network(const Network& net, const Atom& atom) {
+  if (!atom.net) atom.net = std::make_shared<const Network>(atoms_network(net, {&atom}));
+  return *atom.net;
 }
 
 void add_conjunction_nets(Problem& p) {
@@ -307,12 +317,13 @@ bool mean_value_negative(const Problem& p, const Atom& atom, const std::vector<Q
     c.push_back((box[i].lo + box[i].hi) / 2);
     slack += mags[i] * (box[i].hi - box[i].lo) / 2;
   }
-  if (net_eval_exact(atom.net, c)[0] + slack < 0) return true;
+  const Network& g = atom_network(p.net, atom);
+  if (net_eval_exact(g, c)[0] + slack < 0) return true;
   const Region& r = p.region;
   if (!r.has_ball) return false;
   for (std::size_t i = 0; i < box.size(); ++i)
     if (r.center[i] < box[i].lo || r.center[i] > box[i].hi) return false;
-  Rational gx = net_eval_exact(atom.net, r.center)[0];
+  Rational gx = net_eval_exact(g, r.center)[0];
   if (gx >= 0) return false;
   // g(y) <= g(x) + ||G||_dual ||y - x|| for y in the leaf and the ball (the segment stays in the leaf).
   Rational s = 0;
@@ -325,14 +336,15 @@ bool mean_value_negative(const Problem& p, const Atom& atom, const std::vector<Q
 // Is the atom's upper bound on the leaf < 0? "I": interval propagation only;
 // "M": also the mean-value and ball-margin forms; "S": also symbolic intervals.
 bool atom_negative(const Problem& p, const Atom& atom, const std::vector<QInterval>& box, const std::string& token) {
+  const Network& g = atom_network(p.net, atom);
   std::vector<QInterval> input;
-  auto pre = exact_ibp(atom.net, box, input);
+  auto pre = exact_ibp(g, box, input);
   if (pre.back()[0].hi < 0) return true;
   if (token == "I") return false;
-  if (token == "S" && exact_symbolic_upper(atom.net, box) < 0) return true;
-  std::vector<Rational> back = exact_gradient_magnitudes(atom.net, box, pre, false);
+  if (token == "S" && exact_symbolic_upper(g, box) < 0) return true;
+  std::vector<Rational> back = exact_gradient_magnitudes(g, box, pre, false);
   if (mean_value_negative(p, atom, box, back)) return true;
-  std::vector<Rational> fwd = exact_gradient_magnitudes(atom.net, box, pre, true);
+  std::vector<Rational> fwd = exact_gradient_magnitudes(g, box, pre, true);
   for (std::size_t i = 0; i < fwd.size(); ++i) if (back[i] < fwd[i]) fwd[i] = back[i];
   return mean_value_negative(p, atom, box, fwd);
 }
@@ -355,15 +367,14 @@ bool leaf_safe(const Problem& p, const std::string& token, const std::vector<QIn
   return true;
 }
 
-// A number >= 0 from JSON (an integer, or an exact decimal or fraction such as
-// a dyadic "p/2^k") as the double nearest to it; nothing when it is negative,
-// malformed or beyond the double range. Any value >= 0 gives a valid bound.
+// A number >= 0 from JSON that is exactly a double (an integer, or a dyadic
+// "p/2^k"), so the value applied is the value written; nothing when it is
+// negative, malformed or not a double. Any value >= 0 gives a valid bound.
 std::optional<double> nonnegative_number(const Json& v) {
   try {
     Rational q = rational_from_json(v, "multiplier");
-    if (q < 0) return std::nullopt;
-    double x = rational_to_double(q);
-    if (!std::isfinite(x) || x < 0) return std::nullopt;
+    double x;
+    if (q < 0 || !rational_is_double(q, x)) return std::nullopt;
     return x;
   } catch (const InputError&) {
     return std::nullopt;
@@ -381,7 +392,7 @@ std::string read_proof(const Json& proof, std::size_t atoms, const bounds::State
   if (!l.is_array() || l.size() != atoms) return "lambda needs one weight per atom of the conjunction";
   for (const Json& v : l) {
     auto x = nonnegative_number(v);
-    if (!x) return "a lambda is not a finite number >= 0";
+    if (!x) return "a lambda is not a number >= 0 that is exactly a double";
     lambda.push_back(*x);
   }
   if (!a.is_array() || a.size() != states.size()) return "alpha needs one list per hidden layer";
@@ -400,7 +411,7 @@ std::string read_proof(const Json& proof, std::size_t atoms, const bounds::State
     std::size_t k = e[0].get<std::size_t>(), j = e[1].get<std::size_t>();
     if (k >= states.size() || j >= states[k].size() || states[k][j] == 0) return "a beta entry names a neuron that is not split";
     auto x = nonnegative_number(e[2]);
-    if (!x) return "a beta is not a finite number >= 0";
+    if (!x) return "a beta is not a number >= 0 that is exactly a double";
     beta[k][j] = *x;
   }
   return "";
@@ -423,9 +434,19 @@ bool linear_leaf_safe(const Problem& p, const Json& proofs, const std::vector<QI
     bounds::NeuronValues alpha, beta;
     why = read_proof(proofs[c], p.unsafe[c].size(), states, lambda, alpha, beta);
     if (!why.empty()) return false;
+    // Canonical: a slope is written only where the relaxation may use it.
+    for (std::size_t k = 0; k < alpha.size(); ++k)
+      for (std::size_t j = 0; j < alpha[k].size(); ++j)
+        if (alpha[k][j] != 0 && bounds::relu_gate(pb.lo[k][j], pb.hi[k][j], states[k][j]) != bounds::Gate::unstable) {
+          why = "alpha of neuron [" + std::to_string(k) + ", " + std::to_string(j) + "] is not 0, but the neuron is not unstable on the node";
+          return false;
+        }
     if (p.unsafe[c].empty()) { why = "an empty conjunction cannot be refuted"; return false; }
     double upper = bounds::spec_upper<bounds::OutwardArith>(p.conjunction_nets[c], pb, states, lambda, &alpha, &beta);
-    if (!(upper < 0)) { why = "conjunction " + std::to_string(c) + " is not refuted (bound " + std::to_string(upper) + ")"; return false; }
+    if (upper < 0) continue;
+    // Outward rounding was not conclusive: the same relaxation in exact rationals.
+    std::optional<Rational> exact = linear_spec_upper_exact(p.conjunction_nets[c], pb, states, lambda, alpha, beta);
+    if (!exact || *exact >= 0) { why = "conjunction " + std::to_string(c) + " is not refuted (bound " + std::to_string(upper) + ")"; return false; }
   }
   return true;
 }
@@ -495,7 +516,13 @@ Problem problem_from_claim(const Json& claim, const ClaimContext& ctx) {
   if (!claim.contains("parameters") || !claim["parameters"].is_object()) throw InputError(where, "missing \"parameters\"");
   const Json& par = claim["parameters"];
   if (!par.contains("model") || !par["model"].is_string()) throw InputError(where, "parameters.model must be a path");
-  Problem p{network_load(claim_resolve_path(par["model"].get<std::string>(), ctx, "parameters.model")), {}, {}, {}};
+  // "normalized" says which network form the ReLU splits and bounds refer to:
+  // a .nnet's raw weights in normalized units, or (default) the network with
+  // its input clamp and (de)normalization folded into the first and last layers.
+  if (par.contains("normalized") && !par["normalized"].is_boolean()) throw InputError(where, "parameters.normalized must be true or false");
+  LoadOptions load;
+  load.nnet_normalized = par.value("normalized", false);
+  Problem p{network_load(claim_resolve_path(par["model"].get<std::string>(), ctx, "parameters.model"), load), {}, {}, {}};
   const std::size_t d = p.net.input_dim, n = p.net.output_dim();
   if (par.contains("input")) {
     Region& r = p.region;
@@ -513,7 +540,7 @@ Problem problem_from_claim(const Json& claim, const ClaimContext& ctx) {
       std::vector<Rational> a(n, Rational(0));
       a[j] = 1;
       a[label] = -1;
-      p.unsafe.push_back({Atom{atom_network(p.net, a, 0), false, a, 0}});
+      p.unsafe.push_back({Atom{false, a, 0, nullptr}});
     }
     add_conjunction_nets(p);
     return p;
@@ -528,7 +555,7 @@ Problem problem_from_claim(const Json& claim, const ClaimContext& ctx) {
       std::vector<Rational> coef = rational_vector_from_json(a.at("coefficients"), where + ": coefficients");
       if (coef.size() != n) throw InputError(where, "an atom does not fit the network's outputs");
       Rational b = rational_from_json(a.at("constant"), where + ": constant");
-      atoms.push_back(Atom{atom_network(p.net, coef, b), a.value("strict", false), coef, b});
+      atoms.push_back(Atom{a.value("strict", false), coef, b, nullptr});
     }
     p.unsafe.push_back(std::move(atoms));
   }
@@ -569,6 +596,7 @@ Json case_claim(const Json& claim, std::size_t k, const Json& cert) {
   Json one = claim;
   Json par = claim["parameters"]["cases"][k];
   par["model"] = claim["parameters"]["model"];
+  if (claim["parameters"].contains("normalized")) par["normalized"] = claim["parameters"]["normalized"];
   one["parameters"] = par;
   one["certificate"] = cert;
   return one;
@@ -582,7 +610,7 @@ ClaimOutcome verify_cases(const Json& claim, const ClaimContext& ctx) {
   const Json& cases = claim["parameters"]["cases"];
   if (!cases.is_array() || cases.empty()) throw InputError(where, "parameters.cases must be a non-empty list");
   for (const Json& c : cases)
-    if (!c.is_object() || c.contains("model")) throw InputError(where, "each of parameters.cases is {box, unsafe}");
+    if (!c.is_object() || c.contains("model") || c.contains("normalized")) throw InputError(where, "each of parameters.cases is {box, unsafe}");
   if (!claim.contains("certificate") || !claim["certificate"].is_object()) return {"rejected", "no certificate"};
   const Json& cert = claim["certificate"];
   if (cert.contains("counterexample")) {

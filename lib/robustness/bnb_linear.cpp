@@ -82,12 +82,16 @@ struct Search {
   // The exact value of a double, "p/2^k" (what the checker reads back exactly).
   static std::string dyadic(double x) { return rational_to_string(rational_from_double(x)); }
 
-  Json proof_json(const RelaxationChoice& c, std::size_t conj) const {
+  // The slopes of the neurons that are not unstable on the node (by the
+  // checker's bounds `pb`) are unused and written as 0 (the checker insists).
+  Json proof_json(const RelaxationChoice& c, std::size_t conj, const PreBounds& pb, const StateMatrix& states) const {
     Json lambda = Json::array(), alpha = Json::array(), beta = Json::array();
     for (std::size_t r : rows[conj]) lambda.push_back(dyadic(c.lambda[r]));
     for (std::size_t k = 0; k < c.alpha.size(); ++k) {
       Json layer = Json::array();
-      for (double a : c.alpha[k]) layer.push_back(static_cast<std::int64_t>(std::llround(a * kAlphaScale)));
+      for (std::size_t j = 0; j < c.alpha[k].size(); ++j)
+        layer.push_back(relu_gate(pb.lo[k][j], pb.hi[k][j], states[k][j]) == Gate::unstable
+                            ? static_cast<std::int64_t>(std::llround(c.alpha[k][j] * kAlphaScale)) : 0);
       alpha.push_back(layer);
       for (std::size_t j = 0; j < c.beta[k].size(); ++j)
         if (c.beta[k][j] != 0) beta.push_back(Json::array({k, j, dyadic(c.beta[k][j])}));
@@ -161,7 +165,7 @@ struct Search {
         quantize(ob.choice);
         double proven = spec_upper<OutwardArith>(atoms, outward_bounds(), node.states, ob.choice.lambda, &ob.choice.alpha, &ob.choice.beta);
         if (proven < 0) {
-          proofs.push_back(proof_json(ob.choice, c));
+          proofs.push_back(proof_json(ob.choice, c, outward_bounds(), node.states));
           ev.choices.push_back(ob.choice);
           continue;
         }

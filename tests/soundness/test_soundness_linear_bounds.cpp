@@ -7,6 +7,7 @@
 
 #include "bounds/linear_bounds.hpp"
 #include "bounds/optimize.hpp"
+#include "cert/linear_exact.hpp"
 #include "soundness/soundness_support.hpp"
 
 using namespace rl;
@@ -155,4 +156,61 @@ TEST_CASE("linear bounds: optimized slopes never lose to the default ones and st
   }
   MESSAGE(improved << " of " << cases << " bounds improved by the optimization");
   CHECK(improved > 0);
+}
+
+// Two methods, one bound: the checker's outward-rounded spec_upper and the
+// exact-rational reference (cert/linear_exact.hpp) with the same recorded
+// slopes, multipliers and row, on the same sound node bounds. Both must hold
+// every exact value of the node, and they must nearly coincide, so their
+// verdicts (bound < 0) agree wherever the margin exceeds rounding.
+TEST_CASE("soundness: outward and exact linear bounds agree on random certificates (slopes, multipliers, splits)") {
+  Rng rng(4401);
+  const std::size_t cases = soundness_cases(500);
+  std::size_t compared = 0, refuted = 0, points = 0;
+  for (std::size_t c = 0; c < cases; ++c) {
+    Network net = random_small_network(rng);
+    RandomNode node = random_node(rng, net);
+    std::vector<double> lo = as_doubles(node.lo, false), hi = as_doubles(node.hi, true);
+    PreBounds pb = preactivation_bounds<OutwardArith>(net, lo, hi, node.states);
+    if (pb.empty) continue;
+    NeuronValues alpha, beta;
+    for (const auto& layer : node.states) {
+      alpha.emplace_back();
+      beta.emplace_back();
+      for (std::size_t j = 0; j < layer.size(); ++j) {
+        alpha.back().push_back(static_cast<double>(uniform(rng, 0, 65536)) / 65536);
+        beta.back().push_back(layer[j] != 0 ? static_cast<double>(uniform(rng, 0, 64)) / 32 : 0.0);
+      }
+    }
+    std::vector<double> row;
+    for (std::size_t i = 0; i < net.output_dim(); ++i) row.push_back(static_cast<double>(uniform(rng, -8, 8)) / 4);
+    double outward = spec_upper<OutwardArith>(net, pb, node.states, row, &alpha, &beta);
+    std::optional<Rational> exact = linear_spec_upper_exact(net, pb, node.states, row, alpha, beta);
+    INFO("case " << c);
+    REQUIRE(std::isfinite(outward));
+    REQUIRE(exact.has_value());
+    ++compared;
+    const double scale = 1 + std::fabs(outward);
+    const Rational gap = rational_from_double(outward) - *exact;
+    CHECK(gap >= rational_from_double(-1e-9 * scale));  // never undercuts the exact bound beyond rounding
+    CHECK(gap <= rational_from_double(1e-9 * scale));   // and stays within rounding of it
+    // The verdicts "bound < threshold" for a threshold near the bound (as a
+    // property's constant puts it near 0), on either side of it.
+    const double threshold = outward + static_cast<double>(uniform(rng, 0, 1) ? 1 : -1) * std::ldexp(scale, -static_cast<int>(uniform(rng, 14, 26)));
+    const bool exact_refutes = *exact < rational_from_double(threshold);
+    CHECK((outward < threshold) == exact_refutes);
+    refuted += exact_refutes;
+    for (int s = 0; s < 20; ++s) {
+      std::vector<Rational> x = grid_point(rng, node);
+      ExactTrace t = net_trace_exact(net, x);
+      if (!meets_splits(t, node.states)) continue;
+      ++points;
+      REQUIRE(row_value(row, t.output()) <= *exact);
+      REQUIRE(row_value(row, t.output()) <= rational_from_double(outward));
+    }
+  }
+  MESSAGE(compared << " random certificates compared, " << refuted << " with a negative bound, " << points << " exact points inside");
+  CHECK(compared > cases / 2);
+  CHECK(refuted > 0);
+  CHECK(points > cases);
 }
