@@ -24,6 +24,7 @@ using Clock = std::chrono::steady_clock;
 constexpr double kAlphaScale = 65536;  // recorded slopes are multiples of 2^-16
 constexpr std::size_t kBatch = 8;      // nodes per synchronous batch (fixed: results do not depend on threads)
 constexpr std::size_t kNone = static_cast<std::size_t>(-1);
+constexpr unsigned kRefineSteps = 16;  // linear-programming attack steps per unproven node
 
 struct Node {
   std::vector<Rational> lo, hi;
@@ -233,27 +234,39 @@ struct Search {
     }
   }
 
-  // Exact checks of the evaluation's candidates (those floats call unsafe or nearly), then a short PGD from them.
+  // Exact checks of the evaluation's candidates (those floats call unsafe or
+  // nearly); then the best of them refined by linear programming on the
+  // node's box (attack_refine), and on a sparse schedule a short PGD.
   void probe(const Node& node, std::uint64_t unproven, Evaluation& ev) const {
-    for (const auto& y : ev.candidates)
-      if (attack_objective(net, property, y) >= -1e-9)
-        if (auto cex = counterexample_check(net, property, y)) {
-          ev.counterexample = cex;
-          ev.counterexample_source = "relaxation corner";
-          return;
-        }
+    if (try_candidates(ev.candidates, "relaxation corner", ev)) return;
+    std::vector<double> lo, hi;
+    box_doubles(node, lo, hi);
+    const std::vector<double>* best = nullptr;
+    double best_value = -kInfinity;
+    for (const auto& y : ev.candidates) {
+      double v = attack_objective(net, property, y);
+      if (!best || v > best_value) { best = &y; best_value = v; }
+    }
+    if (best && try_candidates({attack_refine(net, property, lo, hi, *best, kRefineSteps)}, "linear-programming attack", ev)) return;
     if ((unproven & (unproven - 1)) != 0 && unproven % 64 != 0) return;
     std::mt19937_64 rng(options.seed ^ (node.id * 0x9e3779b97f4a7c15ULL));
     AttackOptions ao{2, 40, {}};
     ao.starts = ev.candidates;
     auto ends = attack_pgd(net, property, node.lo, node.hi, rng, ao);
     ends.resize(std::min<std::size_t>(ends.size(), 2));
-    for (const auto& y : ends)
-      if (auto cex = counterexample_check(net, property, y)) {
-        ev.counterexample = cex;
-        ev.counterexample_source = "pgd";
-        return;
-      }
+    for (auto& y : ends) y = attack_refine(net, property, lo, hi, y, kRefineSteps);
+    try_candidates(ends, "pgd", ev);
+  }
+
+  bool try_candidates(const std::vector<std::vector<double>>& points, const char* source, Evaluation& ev) const {
+    for (const auto& y : points)
+      if (attack_objective(net, property, y) >= -1e-9)
+        if (auto cex = counterexample_check(net, property, y)) {
+          ev.counterexample = cex;
+          ev.counterexample_source = source;
+          return true;
+        }
+    return false;
   }
 };
 
@@ -293,6 +306,12 @@ bool initial_attack(const Search& s, std::mt19937_64& rng, BranchResult& result)
     }
   auto ends = attack_pgd(s.net, s.property, s.property.lo, s.property.hi, rng, AttackOptions{16, 80, {}});
   ends.resize(std::min<std::size_t>(ends.size(), 4));
+  std::vector<double> lo, hi;
+  for (std::size_t i = 0; i < s.property.lo.size(); ++i) {
+    lo.push_back(DInterval::from_rational(s.property.lo[i]).lo);
+    hi.push_back(DInterval::from_rational(s.property.hi[i]).hi);
+  }
+  for (auto& y : ends) y = attack_refine(s.net, s.property, lo, hi, y, 4 * kRefineSteps);
   for (const auto& y : ends)
     if (auto cex = counterexample_check(s.net, s.property, y)) {
       result.counterexample = cex;
