@@ -31,12 +31,14 @@ struct Node {
   StateMatrix states;
   std::vector<RelaxationChoice> warm;  // per conjunction, from the parent (empty at the root)
   double priority = kInfinity;         // the parent's worst float bound
+  double attack = kInfinity;           // the best attack objective found in the parent (float)
   std::uint64_t id = 0;
   std::size_t entry = 0;               // its slot in the tree
 };
 
 struct Worse {
   bool operator()(const Node& a, const Node& b) const {
+    if (a.attack != b.attack) return a.attack < b.attack;
     if (a.priority != b.priority) return a.priority < b.priority;
     return a.id > b.id;
   }
@@ -50,6 +52,7 @@ struct Evaluation {
   std::size_t coordinate = kNone, layer = 0, neuron = 0;
   std::vector<RelaxationChoice> choices;
   double worst = -kInfinity;
+  double attack = -kInfinity;  // the best attack objective seen in the node (float)
   double halves[2] = {kInfinity, kInfinity};  // an input split's halves' float bounds (their priorities)
   std::vector<std::vector<double>> candidates;
   std::optional<std::vector<Rational>> counterexample;
@@ -140,7 +143,7 @@ struct Search {
     }
     std::vector<double> lo, hi;
     box_doubles(node, lo, hi);
-    PreBounds pb = preactivation_bounds<FloatArith>(atoms, lo, hi, node.states);
+    PreBounds pb = fast_preactivation_bounds(atoms, lo, hi, node.states);
     std::optional<PreBounds> outward;
     auto outward_bounds = [&]() -> const PreBounds& {
       if (!outward) outward = preactivation_bounds<OutwardArith>(atoms, lo, hi, node.states);
@@ -220,7 +223,7 @@ struct Search {
       for (int side = 0; side < 2; ++side) {
         std::vector<double> lo = pb.in_lo, hi = pb.in_hi;
         (side == 0 ? hi : lo)[i] = mid;
-        PreBounds half = preactivation_bounds<FloatArith>(atoms, lo, hi, node.states);
+        PreBounds half = fast_preactivation_bounds(atoms, lo, hi, node.states);
         halves[side] = half.empty ? -kInfinity
                                   : spec_upper<FloatArith>(atoms, half, node.states, ob.choice.lambda, &ob.choice.alpha, &ob.choice.beta);
       }
@@ -247,7 +250,10 @@ struct Search {
       double v = attack_objective(net, property, y);
       if (!best || v > best_value) { best = &y; best_value = v; }
     }
-    if (best && try_candidates({attack_refine(net, property, lo, hi, *best, kRefineSteps)}, "linear-programming attack", ev)) return;
+    if (!best) return;
+    std::vector<double> refined = attack_refine(net, property, lo, hi, *best, kRefineSteps);
+    ev.attack = std::fmax(best_value, attack_objective(net, property, refined));
+    if (try_candidates({refined}, "linear-programming attack", ev)) return;
     if ((unproven & (unproven - 1)) != 0 && unproven % 64 != 0) return;
     std::mt19937_64 rng(options.seed ^ (node.id * 0x9e3779b97f4a7c15ULL));
     AttackOptions ao{2, 40, {}};
@@ -406,6 +412,7 @@ BranchResult branch_and_bound_linear(const Network& net, const SafetyProperty& p
       Node left = node, right = node;
       left.warm = right.warm = ev.choices;
       left.priority = right.priority = ev.worst;
+      left.attack = right.attack = ev.attack;
       left.id = next_id++;
       right.id = next_id++;
       if (ev.outcome == Outcome::split_input) {
