@@ -189,7 +189,7 @@ std::optional<std::vector<double>> linearized_step(const std::vector<double>& y,
   glp_prob* lp = glp_create_prob();
   glp_set_obj_dir(lp, GLP_MAX);
   glp_add_cols(lp, d + 1);
-  for (int i = 0; i < d; ++i) glp_set_col_bnds(lp, i + 1, lo[i] < hi[i] ? GLP_DB : GLP_FX, lo[i], hi[i]);
+  for (int i = 0; i < d; ++i) glp_set_col_bnds(lp, i + 1, lo[i] < hi[i] ? GLP_DB : GLP_FX, lo[i], lo[i] < hi[i] ? hi[i] : lo[i]);
   glp_set_col_bnds(lp, d + 1, GLP_FR, 0, 0);
   glp_set_obj_coef(lp, d + 1, 1.0);
   glp_add_rows(lp, static_cast<int>(values.size()));
@@ -209,6 +209,8 @@ std::optional<std::vector<double>> linearized_step(const std::vector<double>& y,
   glp_smcp parm;
   glp_init_smcp(&parm);
   parm.msg_lev = GLP_MSG_OFF;
+  parm.it_lim = 200;  // d + 1 columns: a few pivots suffice; a degenerate LP may otherwise cycle for minutes
+  parm.tm_lim = 100;  // milliseconds
   std::optional<std::vector<double>> x;
   if (glp_simplex(lp, &parm) == 0 && glp_get_status(lp) == GLP_OPT) {
     x.emplace(y.size());
@@ -240,11 +242,13 @@ std::vector<double> attack_refine(const Network& net, const SafetyProperty& prop
       for (std::size_t j = 0; j < c.size(); ++j) v += c[j] * pass.pre.back()[j];
       values.push_back(v);
       grads.push_back(float_backward(net, pass, c));
+      if (!std::isfinite(v) || !std::all_of(grads.back().begin(), grads.back().end(), [](double g) { return std::isfinite(g); })) return y;
     }
     std::vector<double> tlo(d), thi(d);
     for (std::size_t i = 0; i < d; ++i) {
       tlo[i] = std::fmax(lo[i], y[i] - radius[i]);
       thi[i] = std::fmin(hi[i], y[i] + radius[i]);
+      if (!(thi[i] - tlo[i] > 1e-12 * (hi[i] - lo[i]))) tlo[i] = thi[i] = y[i];  // too thin for the simplex's tolerances
     }
     auto x = linearized_step(y, values, grads, tlo, thi);
     if (!x) break;
@@ -256,7 +260,7 @@ std::vector<double> attack_refine(const Network& net, const SafetyProperty& prop
       radius[i] = improved ? std::fmin(2 * radius[i], hi[i] - lo[i]) : 0.25 * radius[i];
       largest = std::fmax(largest, radius[i] / std::fmax(hi[i] - lo[i], 1e-300));
     }
-    if (largest < 1e-12) break;
+    if (largest < 1e-9) break;
   }
   return y;
 }
