@@ -20,7 +20,7 @@
 // the exact midpoint) or on an unstable ReLU (z <= 0 / z >= 0), per node:
 // `split` decides (auto: inputs while the input dimension is small, else
 // ReLUs; ReLUs once no input can be split). The input coordinate is the one
-// whose worse half has the smallest float bound (every coordinate tried); the
+// whose halves' float bounds have the smallest sum (every coordinate tried); the
 // ReLU is BaBSR's choice. Candidates (the relaxation's maximizing corners,
 // refined by linear programming on the node's box, and on a sparse schedule
 // PGD from them) are checked exactly.
