@@ -90,6 +90,111 @@ void project_simplex(std::vector<double>& x, const std::vector<std::size_t>& row
 
 }  // namespace
 
+namespace {
+
+// One hidden layer's relaxation under the default slopes, for a coefficient m
+// on h = relu(z): h is replaced by (m >= 0 ? upper : lower) . z + constant.
+struct LayerRelaxation {
+  std::vector<double> upper_slope, upper_constant, lower_slope;  // dead: 0; pass: 1; unstable: chord / alpha
+};
+
+LayerRelaxation layer_relaxation(const PreBounds& pb, const StateMatrix& states, std::size_t k) {
+  const std::size_t n = pb.lo[k].size();
+  LayerRelaxation r{std::vector<double>(n, 0), std::vector<double>(n, 0), std::vector<double>(n, 0)};
+  for (std::size_t j = 0; j < n; ++j) {
+    const double lo = pb.lo[k][j], hi = pb.hi[k][j];
+    switch (relu_gate(lo, hi, states[k][j])) {
+      case Gate::dead: break;
+      case Gate::pass: r.upper_slope[j] = r.lower_slope[j] = 1; break;
+      case Gate::unstable:
+        chord<FloatArith>(lo, hi, r.upper_slope[j], r.upper_constant[j]);
+        r.lower_slope[j] = default_alpha(lo, hi);
+        break;
+    }
+  }
+  return r;
+}
+
+// Upper bound of row . z_top over the box, by back-substitution through the
+// relaxations below `top`; `row` is overwritten.
+double backsubstitute(const Network& net, const PreBounds& pb, const std::vector<LayerRelaxation>& relax, std::size_t top,
+                      std::vector<double>& row, std::vector<double>& scratch) {
+  double constant = 0;
+  for (std::size_t k = top + 1; k-- > 0;) {
+    const Layer& l = net.layers[k];
+    const std::size_t n_in = l.in_dim(), n_out = l.out_dim();
+    scratch.assign(n_in, 0.0);
+    for (std::size_t i = 0; i < n_out; ++i) {
+      const double m = row[i];
+      if (m == 0) continue;
+      constant += m * l.bias_f[i];
+      const double* w = &l.weights_f[i * n_in];
+      for (std::size_t j = 0; j < n_in; ++j) scratch[j] += m * w[j];
+    }
+    if (k == 0) {
+      for (std::size_t j = 0; j < n_in; ++j) {
+        const double m = scratch[j];
+        constant += m > 0 ? m * pb.in_hi[j] : (m < 0 ? m * pb.in_lo[j] : 0.0);
+      }
+      return constant;
+    }
+    const LayerRelaxation& r = relax[k - 1];
+    row.resize(n_in);
+    for (std::size_t j = 0; j < n_in; ++j) {
+      const double m = scratch[j];
+      if (m >= 0) {
+        row[j] = m * r.upper_slope[j];
+        constant += m * r.upper_constant[j];
+      } else {
+        row[j] = m * r.lower_slope[j];
+      }
+    }
+  }
+  return constant;
+}
+
+}  // namespace
+
+PreBounds fast_preactivation_bounds(const Network& net, std::vector<double> in_lo, std::vector<double> in_hi, const StateMatrix& states) {
+  PreBounds pb;
+  clamp_box(net, in_lo, in_hi);
+  pb.in_lo = std::move(in_lo);
+  pb.in_hi = std::move(in_hi);
+  const std::size_t hidden = net.layers.size() - 1;
+  std::vector<LayerRelaxation> relax;
+  std::vector<double> row, scratch;
+  for (std::size_t k = 0; k < hidden; ++k) {
+    std::vector<double> lo, hi;
+    interval_layer<FloatArith>(net, pb, k, lo, hi);
+    if (k > 0) {
+      const std::size_t n = lo.size();
+      for (std::size_t j = 0; j < n; ++j) {
+        if (lo[j] >= 0 || hi[j] <= 0) continue;
+        row.assign(n, 0.0);
+        row[j] = 1;
+        hi[j] = std::min(hi[j], backsubstitute(net, pb, relax, k, row, scratch));
+        row.assign(n, 0.0);
+        row[j] = -1;
+        lo[j] = std::max(lo[j], -backsubstitute(net, pb, relax, k, row, scratch));
+      }
+    }
+    for (std::size_t j = 0; j < lo.size(); ++j) {
+      if (states[k][j] > 0) {
+        if (hi[j] < 0) pb.empty = true;
+        lo[j] = std::max(lo[j], 0.0);
+      } else if (states[k][j] < 0) {
+        if (lo[j] > 0) pb.empty = true;
+        hi[j] = std::min(hi[j], 0.0);
+      }
+      if (lo[j] > hi[j]) pb.empty = true;
+    }
+    pb.lo.push_back(std::move(lo));
+    pb.hi.push_back(std::move(hi));
+    relax.push_back(layer_relaxation(pb, states, k));
+  }
+  return pb;
+}
+
 RelaxationChoice default_choice(const Network& net, const PreBounds& pb, const std::vector<std::size_t>& rows) {
   RelaxationChoice c;
   c.lambda.assign(net.output_dim(), 0);

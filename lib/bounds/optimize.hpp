@@ -33,6 +33,14 @@ struct OptimizeOptions {
   double stop_below = 0;  // stop once the bound is below this (proven with margin)
 };
 
+// preactivation_bounds<FloatArith> computed faster for the search: the same
+// algorithm (interval propagation, tightened by back-substitution under the
+// default slopes), with each layer's relaxation (gate, chord, slope) worked
+// out once per layer instead of once per bounded neuron and layer. Agrees with
+// the generic version up to float rounding (a test compares them); untrusted
+// like every float bound (the proof recomputes with OutwardArith).
+PreBounds fast_preactivation_bounds(const Network& net, std::vector<double> in_lo, std::vector<double> in_hi, const StateMatrix& states);
+
 // The default relaxation for the conjunction `rows` (CROWN slopes, uniform lambda, beta 0).
 RelaxationChoice default_choice(const Network& net, const PreBounds& pb, const std::vector<std::size_t>& rows);
 

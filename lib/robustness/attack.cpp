@@ -1,5 +1,7 @@
 #include "robustness/attack.hpp"
 
+#include <glpk.h>
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -153,6 +155,114 @@ std::vector<std::vector<double>> attack_pgd(const Network& net, const SafetyProp
   std::vector<std::vector<double>> out;
   for (auto& e : ends) out.push_back(std::move(e.second));
   return out;
+}
+
+namespace {
+
+// GLPK keeps one environment per thread; freed when the thread ends.
+struct AttackGlpkEnvironment {
+  ~AttackGlpkEnvironment() { glp_free_env(); }
+};
+
+// The conjunction that attains attack_objective at y (max over conjunctions of min over atoms).
+const OutputConjunction* best_conjunction(const SafetyProperty& property, const std::vector<double>& out) {
+  const OutputConjunction* best = nullptr;
+  double best_value = -std::numeric_limits<double>::infinity();
+  for (const OutputConjunction& conj : property.unsafe) {
+    double worst = std::numeric_limits<double>::infinity();
+    for (const OutputAtom& a : conj) {
+      double v = rational_to_double(a.constant);
+      for (std::size_t j = 0; j < out.size(); ++j) v += rational_to_double(a.coefficients[j]) * out[j];
+      worst = std::fmin(worst, v);
+    }
+    if (!best || worst > best_value) { best = &conj; best_value = worst; }
+  }
+  return best;
+}
+
+// max t subject to t <= value_i + grad_i . (x - y) (every atom i), x in [lo, hi]; nothing when the LP fails.
+std::optional<std::vector<double>> linearized_step(const std::vector<double>& y, const std::vector<double>& values,
+                                                   const std::vector<std::vector<double>>& grads, const std::vector<double>& lo,
+                                                   const std::vector<double>& hi) {
+  thread_local AttackGlpkEnvironment environment;
+  const int d = static_cast<int>(y.size());
+  glp_prob* lp = glp_create_prob();
+  glp_set_obj_dir(lp, GLP_MAX);
+  glp_add_cols(lp, d + 1);
+  for (int i = 0; i < d; ++i) glp_set_col_bnds(lp, i + 1, lo[i] < hi[i] ? GLP_DB : GLP_FX, lo[i], lo[i] < hi[i] ? hi[i] : lo[i]);
+  glp_set_col_bnds(lp, d + 1, GLP_FR, 0, 0);
+  glp_set_obj_coef(lp, d + 1, 1.0);
+  glp_add_rows(lp, static_cast<int>(values.size()));
+  std::vector<int> ia{0}, ja{0};
+  std::vector<double> ar{0};
+  for (std::size_t r = 0; r < values.size(); ++r) {
+    // t - grad . x <= value - grad . y
+    double rhs = values[r];
+    for (int i = 0; i < d; ++i) {
+      rhs -= grads[r][i] * y[i];
+      if (grads[r][i] != 0) { ia.push_back(int(r) + 1); ja.push_back(i + 1); ar.push_back(-grads[r][i]); }
+    }
+    ia.push_back(int(r) + 1); ja.push_back(d + 1); ar.push_back(1.0);
+    glp_set_row_bnds(lp, int(r) + 1, GLP_UP, 0, rhs);
+  }
+  glp_load_matrix(lp, int(ia.size()) - 1, ia.data(), ja.data(), ar.data());
+  glp_smcp parm;
+  glp_init_smcp(&parm);
+  parm.msg_lev = GLP_MSG_OFF;
+  parm.it_lim = 200;  // d + 1 columns: a few pivots suffice; a degenerate LP may otherwise cycle for minutes
+  parm.tm_lim = 100;  // milliseconds
+  std::optional<std::vector<double>> x;
+  if (glp_simplex(lp, &parm) == 0 && glp_get_status(lp) == GLP_OPT) {
+    x.emplace(y.size());
+    for (int i = 0; i < d; ++i) (*x)[i] = std::clamp(glp_get_col_prim(lp, i + 1), lo[i], hi[i]);
+  }
+  glp_delete_prob(lp);
+  return x;
+}
+
+}  // namespace
+
+std::vector<double> attack_refine(const Network& net, const SafetyProperty& property, const std::vector<double>& lo,
+                                  const std::vector<double>& hi, std::vector<double> start, unsigned iterations) {
+  if (property.ball && property.ball->norm != Norm::Linf) return start;
+  const std::size_t d = lo.size();
+  for (std::size_t i = 0; i < d; ++i) start[i] = std::clamp(start[i], lo[i], hi[i]);
+  std::vector<double> y = std::move(start), radius(d);
+  for (std::size_t i = 0; i < d; ++i) radius[i] = 0.125 * (hi[i] - lo[i]);
+  double value = attack_objective(net, property, y);
+  for (unsigned it = 0; it < iterations; ++it) {
+    FloatPass pass = float_forward(net, y);
+    const OutputConjunction* conj = best_conjunction(property, pass.pre.back());
+    if (!conj) break;
+    std::vector<double> values;
+    std::vector<std::vector<double>> grads;
+    for (const OutputAtom& a : *conj) {
+      std::vector<double> c = to_doubles(a.coefficients);
+      double v = rational_to_double(a.constant);
+      for (std::size_t j = 0; j < c.size(); ++j) v += c[j] * pass.pre.back()[j];
+      values.push_back(v);
+      grads.push_back(float_backward(net, pass, c));
+      if (!std::isfinite(v) || !std::all_of(grads.back().begin(), grads.back().end(), [](double g) { return std::isfinite(g); })) return y;
+    }
+    std::vector<double> tlo(d), thi(d);
+    for (std::size_t i = 0; i < d; ++i) {
+      tlo[i] = std::fmax(lo[i], y[i] - radius[i]);
+      thi[i] = std::fmin(hi[i], y[i] + radius[i]);
+      if (!(thi[i] - tlo[i] > 1e-12 * (hi[i] - lo[i]))) tlo[i] = thi[i] = y[i];  // too thin for the simplex's tolerances
+    }
+    auto x = linearized_step(y, values, grads, tlo, thi);
+    if (!x) break;
+    double v = attack_objective(net, property, *x);
+    bool improved = v > value;
+    if (improved) { y = std::move(*x); value = v; }
+    double largest = 0;
+    for (std::size_t i = 0; i < d; ++i) {
+      radius[i] = improved ? std::fmin(2 * radius[i], hi[i] - lo[i]) : 0.25 * radius[i];
+      largest = std::fmax(largest, radius[i] / std::fmax(hi[i] - lo[i], 1e-300));
+    }
+    if (largest < 1e-9) break;
+  }
+  return y;
 }
 
 std::optional<std::vector<Rational>> counterexample_check(const Network& net, const SafetyProperty& property,

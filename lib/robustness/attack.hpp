@@ -31,6 +31,18 @@ struct AttackOptions {
 std::vector<std::vector<double>> attack_pgd(const Network& net, const SafetyProperty& property, const std::vector<Rational>& lo,
                                             const std::vector<Rational>& hi, std::mt19937_64& rng, const AttackOptions& options);
 
+// Local refinement of a candidate by trust-region sequential linear
+// programming (GLPK, untrusted): at the current point the network is affine
+// on its activation region, so the conjunction's atoms are linearized there,
+// min over atoms is maximized over the box [lo, hi] intersected with a trust
+// box around the point, and the step is kept when the float objective
+// improves (the trust box doubles) or refused (it shrinks by 4). It converges
+// onto ties between atoms and onto faces of the box, where a violation of
+// margin 1e-5 hides from sign-gradient steps. No balls (box geometry only).
+// Returns the best point seen (the start when nothing improves).
+std::vector<double> attack_refine(const Network& net, const SafetyProperty& property, const std::vector<double>& lo,
+                                  const std::vector<double>& hi, std::vector<double> start, unsigned iterations);
+
 // The exact check of a candidate: snapped into the region (rationals), then evaluated exactly.
 std::optional<std::vector<Rational>> counterexample_check(const Network& net, const SafetyProperty& property,
                                                           const std::vector<Rational>& candidate);

@@ -24,18 +24,21 @@ using Clock = std::chrono::steady_clock;
 constexpr double kAlphaScale = 65536;  // recorded slopes are multiples of 2^-16
 constexpr std::size_t kBatch = 8;      // nodes per synchronous batch (fixed: results do not depend on threads)
 constexpr std::size_t kNone = static_cast<std::size_t>(-1);
+constexpr unsigned kRefineSteps = 16;  // linear-programming attack steps per unproven node
 
 struct Node {
   std::vector<Rational> lo, hi;
   StateMatrix states;
   std::vector<RelaxationChoice> warm;  // per conjunction, from the parent (empty at the root)
   double priority = kInfinity;         // the parent's worst float bound
+  double attack = kInfinity;           // the best attack objective found in the parent (float)
   std::uint64_t id = 0;
   std::size_t entry = 0;               // its slot in the tree
 };
 
 struct Worse {
   bool operator()(const Node& a, const Node& b) const {
+    if (a.attack != b.attack) return a.attack < b.attack;
     if (a.priority != b.priority) return a.priority < b.priority;
     return a.id > b.id;
   }
@@ -49,6 +52,8 @@ struct Evaluation {
   std::size_t coordinate = kNone, layer = 0, neuron = 0;
   std::vector<RelaxationChoice> choices;
   double worst = -kInfinity;
+  double attack = -kInfinity;  // the best attack objective seen in the node (float)
+  double halves[2] = {kInfinity, kInfinity};  // an input split's halves' float bounds (their priorities)
   std::vector<std::vector<double>> candidates;
   std::optional<std::vector<Rational>> counterexample;
   std::string counterexample_source;
@@ -142,7 +147,7 @@ struct Search {
     }
     std::vector<double> lo, hi;
     box_doubles(node, lo, hi);
-    PreBounds pb = preactivation_bounds<FloatArith>(atoms, lo, hi, node.states);
+    PreBounds pb = fast_preactivation_bounds(atoms, lo, hi, node.states);
     std::optional<PreBounds> outward;
     auto outward_bounds = [&]() -> const PreBounds& {
       if (!outward) outward = preactivation_bounds<OutwardArith>(atoms, lo, hi, node.states);
@@ -183,14 +188,17 @@ struct Search {
     for (std::size_t i = 0; i < lo.size(); ++i) center.push_back(0.5 * lo[i] + 0.5 * hi[i]);
     ev.candidates.push_back(center);
     ev.worst = found[worst_conj].upper;
-    choose_split(node, pb, found[worst_conj], worst_conj, ev);
+    choose_split(node, pb, found[worst_conj], ev);
     return ev;
   }
 
-  // BaBSR-style: an unstable neuron's score is what its relaxation adds to the
-  // bound (the chord's intercept times its coefficient); an input's is its
-  // coefficient times its width.
-  void choose_split(const Node& node, const PreBounds& pb, const OptimizedBound& ob, std::size_t conj, Evaluation& ev) const {
+  // A ReLU's score is BaBSR's: what its relaxation adds to the bound (the
+  // chord's intercept times its coefficient). An input coordinate is chosen by
+  // trying it: both halves are bounded (float, the parent's slopes and
+  // multipliers) and the split whose halves' bounds have the smallest sum wins.
+  // On few inputs (ACAS Xu: 5) this costs 2 d bounds per node and cuts the
+  // tree by orders of magnitude against a score read off the parent's bound.
+  void choose_split(const Node& node, const PreBounds& pb, const OptimizedBound& ob, Evaluation& ev) const {
     BacksubTrace trace;
     spec_upper<FloatArith>(atoms, pb, node.states, ob.choice.lambda, &ob.choice.alpha, &ob.choice.beta, &trace);
     double best_relu = -1;
@@ -203,42 +211,74 @@ struct Search {
         double score = m > 0 ? m * u * (-l) / (u - l) : -m * std::fmin(u, -l) * 0.25;
         if (score > best_relu) { best_relu = score; ev.layer = k; ev.neuron = j; }
       }
-    double best_input = -1;
-    for (std::size_t i = 0; i < node.lo.size(); ++i) {
-      if (!(node.hi[i] > node.lo[i])) continue;
-      double w = pb.in_hi[i] - pb.in_lo[i];
-      double score = std::fabs(trace.input_coefficient[i]) * w + 1e-300 * w;
-      if (score > best_input) { best_input = score; ev.coordinate = i; }
-    }
-    (void)conj;
-    bool input_possible = ev.coordinate != kNone, relu_possible = unstable > 0;
     bool prefer_input = options.split == SplitMode::input || (options.split == SplitMode::automatic && node.lo.size() <= 16);
-    if (input_possible && (prefer_input || !relu_possible)) ev.outcome = Outcome::split_input;
-    else if (relu_possible) ev.outcome = Outcome::split_relu;
+    if (prefer_input || unstable == 0) choose_input(node, pb, ob, ev);
+    if (ev.coordinate != kNone && (prefer_input || unstable == 0)) ev.outcome = Outcome::split_input;
+    else if (unstable > 0) ev.outcome = Outcome::split_relu;
     else ev.outcome = Outcome::point;
   }
 
-  // Exact checks of the evaluation's candidates (those floats call unsafe or nearly), then a short PGD from them.
+  void choose_input(const Node& node, const PreBounds& pb, const OptimizedBound& ob, Evaluation& ev) const {
+    double best = kInfinity;
+    for (std::size_t i = 0; i < node.lo.size(); ++i) {
+      if (!(node.hi[i] > node.lo[i])) continue;
+      const double mid = 0.5 * pb.in_lo[i] + 0.5 * pb.in_hi[i];
+      double halves[2];
+      for (int side = 0; side < 2; ++side) {
+        std::vector<double> lo = pb.in_lo, hi = pb.in_hi;
+        (side == 0 ? hi : lo)[i] = mid;
+        PreBounds half = fast_preactivation_bounds(atoms, lo, hi, node.states);
+        halves[side] = half.empty ? -kInfinity
+                                  : spec_upper<FloatArith>(atoms, half, node.states, ob.choice.lambda, &ob.choice.alpha, &ob.choice.beta);
+      }
+      // The sum of the halves' bounds (an empty half counts as very negative):
+      // 4-15 % fewer nodes than the worse half alone on ACAS Xu property 1.
+      double score = std::fmax(halves[0], -1e300) + std::fmax(halves[1], -1e300);
+      if (ev.coordinate == kNone || score < best) {
+        best = score;
+        ev.coordinate = i;
+        ev.halves[0] = halves[0];
+        ev.halves[1] = halves[1];
+      }
+    }
+  }
+
+  // Exact checks of the evaluation's candidates (those floats call unsafe or
+  // nearly); then the best of them refined by linear programming on the
+  // node's box (attack_refine), and on a sparse schedule a short PGD.
   void probe(const Node& node, std::uint64_t unproven, Evaluation& ev) const {
-    for (const auto& y : ev.candidates)
-      if (attack_objective(net, property, y) >= -1e-9)
-        if (auto cex = counterexample_check(net, property, y)) {
-          ev.counterexample = cex;
-          ev.counterexample_source = "relaxation corner";
-          return;
-        }
+    if (try_candidates(ev.candidates, "relaxation corner", ev)) return;
+    std::vector<double> lo, hi;
+    box_doubles(node, lo, hi);
+    const std::vector<double>* best = nullptr;
+    double best_value = -kInfinity;
+    for (const auto& y : ev.candidates) {
+      double v = attack_objective(net, property, y);
+      if (!best || v > best_value) { best = &y; best_value = v; }
+    }
+    if (!best) return;
+    std::vector<double> refined = attack_refine(net, property, lo, hi, *best, kRefineSteps);
+    ev.attack = std::fmax(best_value, attack_objective(net, property, refined));
+    if (try_candidates({refined}, "linear-programming attack", ev)) return;
     if ((unproven & (unproven - 1)) != 0 && unproven % 64 != 0) return;
     std::mt19937_64 rng(options.seed ^ (node.id * 0x9e3779b97f4a7c15ULL));
     AttackOptions ao{2, 40, {}};
     ao.starts = ev.candidates;
     auto ends = attack_pgd(net, property, node.lo, node.hi, rng, ao);
     ends.resize(std::min<std::size_t>(ends.size(), 2));
-    for (const auto& y : ends)
-      if (auto cex = counterexample_check(net, property, y)) {
-        ev.counterexample = cex;
-        ev.counterexample_source = "pgd";
-        return;
-      }
+    for (auto& y : ends) y = attack_refine(net, property, lo, hi, y, kRefineSteps);
+    try_candidates(ends, "pgd", ev);
+  }
+
+  bool try_candidates(const std::vector<std::vector<double>>& points, const char* source, Evaluation& ev) const {
+    for (const auto& y : points)
+      if (attack_objective(net, property, y) >= -1e-9)
+        if (auto cex = counterexample_check(net, property, y)) {
+          ev.counterexample = cex;
+          ev.counterexample_source = source;
+          return true;
+        }
+    return false;
   }
 };
 
@@ -278,6 +318,12 @@ bool initial_attack(const Search& s, std::mt19937_64& rng, BranchResult& result)
     }
   auto ends = attack_pgd(s.net, s.property, s.property.lo, s.property.hi, rng, AttackOptions{16, 80, {}});
   ends.resize(std::min<std::size_t>(ends.size(), 4));
+  std::vector<double> lo, hi;
+  for (std::size_t i = 0; i < s.property.lo.size(); ++i) {
+    lo.push_back(DInterval::from_rational(s.property.lo[i]).lo);
+    hi.push_back(DInterval::from_rational(s.property.hi[i]).hi);
+  }
+  for (auto& y : ends) y = attack_refine(s.net, s.property, lo, hi, y, 4 * kRefineSteps);
   for (const auto& y : ends)
     if (auto cex = counterexample_check(s.net, s.property, y)) {
       result.counterexample = cex;
@@ -372,9 +418,14 @@ BranchResult branch_and_bound_linear(const Network& net, const SafetyProperty& p
       Node left = node, right = node;
       left.warm = right.warm = ev.choices;
       left.priority = right.priority = ev.worst;
+      left.attack = right.attack = ev.attack;
       left.id = next_id++;
       right.id = next_id++;
       if (ev.outcome == Outcome::split_input) {
+        // Best first on the halves' own bounds (when the worst conjunction
+        // was the only unproven one they are bounds of the same function).
+        left.priority = std::fmin(ev.worst, ev.halves[0]);
+        right.priority = std::fmin(ev.worst, ev.halves[1]);
         Rational mid = (node.lo[ev.coordinate] + node.hi[ev.coordinate]) / 2;
         left.hi[ev.coordinate] = mid;
         right.lo[ev.coordinate] = mid;

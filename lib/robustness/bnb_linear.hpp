@@ -6,19 +6,24 @@
 // bounds core the checker runs; "refuted" with an exactly checked
 // counterexample; "unknown" at the time limit, an interrupt or the memory cap.
 //
-// Search: worst bound first, in synchronous batches of fixed size whose
-// nodes are evaluated in parallel (TBB, at most `threads` threads) and
-// adopted in a fixed order, so the result does not depend on the thread
-// count. A node is first tried by the mean-value form over its box (cheap,
-// and on some properties tighter than any relaxation; not with split = relu,
-// which uses linear leaves only). Its bound per conjunction of the unsafe region is the
-// alpha/beta-optimized back-substitution bound of lambda . atoms (optimize.hpp),
-// warm-started from the parent's choice. An unproven node is split on an
-// input coordinate (at the exact midpoint) or on an unstable ReLU
-// (z <= 0 / z >= 0), per node: `split` decides (auto: inputs while the input
-// dimension is small, else ReLUs; ReLUs once no input can be split).
-// Candidates (the relaxation's maximizing corners, PGD from them) are
-// checked exactly.
+// Search: in synchronous batches of fixed size whose nodes are evaluated in
+// parallel (TBB, at most `threads` threads) and adopted in a fixed order, so
+// the result does not depend on the thread count. Order: the node whose
+// parent's attack came closest to a violation first, then the worst bound
+// (the tree itself does not depend on the order, only how soon a
+// counterexample is met). A node is first tried by the mean-value form over
+// its box (cheap, and on some properties tighter than any relaxation; not
+// with split = relu, which uses linear leaves only). Its bound per
+// conjunction of the unsafe region is the alpha/beta-optimized
+// back-substitution bound of lambda . atoms (optimize.hpp), warm-started from
+// the parent's choice. An unproven node is split on an input coordinate (at
+// the exact midpoint) or on an unstable ReLU (z <= 0 / z >= 0), per node:
+// `split` decides (auto: inputs while the input dimension is small, else
+// ReLUs; ReLUs once no input can be split). The input coordinate is the one
+// whose halves' float bounds have the smallest sum (every coordinate tried); the
+// ReLU is BaBSR's choice. Candidates (the relaxation's maximizing corners,
+// refined by linear programming on the node's box, and on a sparse schedule
+// PGD from them) are checked exactly.
 //
 // Certificate tree, preorder (the checker's format, cert_robustness.cpp):
 // an integer k splits the box at the midpoint of coordinate k; {"relu": [k, j]}
