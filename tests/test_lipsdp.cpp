@@ -18,6 +18,7 @@
 #include "test_support.hpp"
 
 using namespace rl;
+using namespace rl::test;
 
 namespace {
 
@@ -198,7 +199,6 @@ TEST_CASE("lipsdp: the canonical upper is the least double whose square is >= rh
 }
 
 TEST_CASE("cli: lipschitz --lipsdp refuses bad values and other norms, and reports lipsdp_upper") {
-  using namespace rl::test;
   const std::string net = kSource + "/bench/nets/rand_2-8-1.json";
   cli_check_refused({{"lipschitz", net, "--norm=l1", "--global", "--lipsdp=on"}, {"--lipsdp", "l2"}});
   cli_check_refused({{"lipschitz", net, "--norm=l2", "--global", "--lipsdp=maybe"}, {"--lipsdp", "maybe"}});
