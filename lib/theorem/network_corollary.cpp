@@ -5,6 +5,7 @@
 #include "arith/error.hpp"
 #include "lipschitz/lipschitz.hpp"
 #include "theorem/companions.hpp"
+#include "theorem/params.hpp"
 
 namespace rl {
 
@@ -101,6 +102,9 @@ SquaredEnclosure spectral_squared_refine(const Layer& layer, SquaredEnclosure e,
 
 NetworkCorollary network_corollary(const Network& net, const Rational& R, const Integer& Q, const std::optional<Rational>& W_inf,
                                    int digits) {
+  // Bad options are refused before the layer norms, which take seconds.
+  params_require_positive(R, "R");
+  if (Q < 1) throw InputError("Q/p", "Q and p must be positive integers");
   NetworkCorollary out;
   out.p = Integer(net.parameter_count());
   out.depth = Integer(net.layers.size());
