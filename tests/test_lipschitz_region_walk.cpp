@@ -35,7 +35,7 @@ TEST_CASE("region walk: stays in the box and never ends below its start") {
     const LipProblem p = box_problem(net, 2);
     const DBox box = lipschitz_problem_dbox(p);
     const std::vector<double> start = witness_random_point(p, box, rng);
-    const std::vector<double> end = witness_region_walk(p, box, start, 16);
+    const std::vector<double> end = witness_region_walk(p, box, start, 16, [] { return true; });
     REQUIRE(end.size() == 2);
     for (std::size_t i = 0; i < 2; ++i) CHECK((end[i] >= box[i].lo && end[i] <= box[i].hi));
     CHECK(witness_estimate(p, end) >= witness_estimate(p, start));
@@ -49,7 +49,13 @@ TEST_CASE("region walk: crosses to the steeper side of a single hyperplane") {
   const Network net = network_from_layers(2, {{{{1, 0}, {-1, 0}}, {0, 0}}, {{{1, 3}}, {0}}});
   const LipProblem p = box_problem(net, 2);
   const DBox box = lipschitz_problem_dbox(p);
-  const std::vector<double> end = witness_region_walk(p, box, {0.5, 0.2}, 4);
+  const std::vector<double> end = witness_region_walk(p, box, {0.5, 0.2}, 4, [] { return true; });
   CHECK(end[0] < 0);
   CHECK(witness_estimate(p, end) == doctest::Approx(3.0));
+  // A search whose time is up stops the walk where it stands, and the walk
+  // asks again before each neuron's move: one move is allowed here.
+  CHECK(witness_region_walk(p, box, {0.5, 0.2}, 4, [] { return false; }) == std::vector<double>{0.5, 0.2});
+  int asked = 0;
+  witness_region_walk(p, box, {0.5, 0.2}, 4, [&asked] { return ++asked <= 3; });
+  CHECK(asked == 4);
 }

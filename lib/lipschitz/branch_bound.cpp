@@ -305,7 +305,7 @@ class BranchAndBound {
     std::vector<Candidate> starts = candidates_;
     std::stable_sort(starts.begin(), starts.end(), [](const Candidate& a, const Candidate& b) { return a.estimate > b.estimate; });
     if (starts.size() > kWalkStarts) starts.resize(kWalkStarts);
-    for (const Candidate& c : starts) consider(witness_region_walk(p_, root_box_, c.x, kWalkSteps));
+    for (const Candidate& c : starts) consider(witness_region_walk(p_, root_box_, c.x, kWalkSteps, [this] { return !stop_reason(); }));
     if (root.candidate) candidates_.push_back(std::move(*root.candidate));
   }
 

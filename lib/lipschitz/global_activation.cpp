@@ -628,7 +628,7 @@ class ActivationSearch {
     std::vector<Candidate> starts = candidates_;
     std::stable_sort(starts.begin(), starts.end(), [](const Candidate& a, const Candidate& b) { return a.estimate > b.estimate; });
     if (starts.size() > kWalkStarts) starts.resize(kWalkStarts);
-    for (const Candidate& c : starts) consider(witness_region_walk(p_, whole, c.x, kWalkSteps));
+    for (const Candidate& c : starts) consider(witness_region_walk(p_, whole, c.x, kWalkSteps, [this] { return !stop_reason(); }));
   }
 
   // Certifies the most promising candidates and keeps the first that improves the lower bound.

@@ -121,12 +121,14 @@ std::vector<Preactivation> preactivations_double(const LipProblem& p, const std:
 
 }  // namespace
 
-std::vector<double> witness_region_walk(const LipProblem& p, const DBox& box, std::vector<double> x, int steps) {
+std::vector<double> witness_region_walk(const LipProblem& p, const DBox& box, std::vector<double> x, int steps,
+                                        const std::function<bool()>& keep_going) {
   double current = witness_estimate(p, x);
-  for (int step = 0; step < steps; ++step) {
+  for (int step = 0; step < steps && keep_going(); ++step) {
     std::vector<double> best;
     double best_value = current;
     for (const Preactivation& z : preactivations_double(p, x)) {
+      if (!keep_going()) return x;
       double g2 = 0;
       for (double g : z.gradient) g2 += g * g;
       if (!(g2 > 0) || !std::isfinite(z.value)) continue;

@@ -11,6 +11,7 @@
 // witness_estimate is an untrusted search (pattern_region.hpp finds points
 // inside a given pattern's region).
 #pragma once
+#include <functional>
 #include <optional>
 #include <random>
 #include <vector>
@@ -40,8 +41,11 @@ double witness_estimate(const LipProblem& p, const std::vector<double>& x);
 // of the current region when no other neuron changes first) slightly into the
 // neighbouring region, staying in `box`, to the neighbour whose float
 // Jacobian norm is largest if it beats the current one; the walk stops when
-// no neighbour does. Returns the last point.
-std::vector<double> witness_region_walk(const LipProblem& p, const DBox& box, std::vector<double> x, int steps);
+// no neighbour does, or as soon as keep_going() is false (the search's time
+// limit or stop flag: one move costs a network evaluation per neuron).
+// Returns the last point.
+std::vector<double> witness_region_walk(const LipProblem& p, const DBox& box, std::vector<double> x, int steps,
+                                        const std::function<bool()>& keep_going);
 
 // Untrusted: random points of the domain (or of a ball around 0 when unbounded).
 std::vector<double> witness_random_point(const LipProblem& p, const DBox& box, std::mt19937_64& rng);
