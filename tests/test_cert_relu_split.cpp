@@ -62,7 +62,6 @@ Json states_flipped(const Json& claim, std::size_t i) {
   return out;
 }
 
-
 TEST_CASE("relu-split certificate: the certificate in proofs/ holds, with ReLU splits and linear leaves") {
   Json claim = json_read_file_exact(kClaim);
   ClaimOutcome o = verify(claim);

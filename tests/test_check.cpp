@@ -20,7 +20,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-
 // A fresh folder under the system temp folder, removed at scope exit.
 struct TempDir {
   fs::path path;

@@ -11,7 +11,6 @@ using namespace rl::test;
 
 namespace {
 
-
 CliResult run_binary(const std::string& binary, const std::vector<std::string>& args) {
   static int counter = 0;
   const std::string out = cli_scratch().path("standalone_out" + std::to_string(counter));

@@ -18,7 +18,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-
 struct Folder {
   fs::path path = fs::temp_directory_path() / ("robustlaw-claim-path-" + std::to_string(::getpid()));
   Folder() { fs::remove_all(path); fs::create_directories(path); }

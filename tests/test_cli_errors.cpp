@@ -13,7 +13,6 @@ using namespace rl::test;
 
 namespace {
 
-
 std::string replace_line(std::string text, std::size_t line_index, const std::string& with) {
   std::size_t start = 0;
   for (std::size_t i = 0; i < line_index; ++i) start = text.find('\n', start) + 1;

@@ -13,7 +13,6 @@ std::vector<std::pair<std::string, std::string>> cli_bad_files();
 
 namespace {
 
-
 // A 2-2-1 network, so that a run which gets past the options ends fast.
 std::string tiny_lipschitz_network() {
   return cli_scratch().write("tiny.json", R"({"format":"robustlaw-net","version":1,"input_dim":2,

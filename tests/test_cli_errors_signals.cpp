@@ -17,7 +17,6 @@ using namespace rl::test;
 
 namespace {
 
-
 }  // namespace
 
 TEST_CASE("cli: SIGTERM stops lipschitz with a certified pair and a certificate the checker accepts") {

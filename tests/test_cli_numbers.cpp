@@ -12,7 +12,6 @@ using namespace rl::test;
 
 namespace {
 
-
 CliResult sphere_isoperimetry(const std::string& d) {
   return cli_run({"concentration", "--measure=sphere", "--function=coordinate", "--d=" + d, "--form=isoperimetry",
                   "--c=99/100", "--t=9.4868e-11", "--json"});

@@ -22,7 +22,6 @@ using namespace rl;
 
 namespace {
 
-
 double to_d(const Rational& q) { return rational_to_double(q); }
 
 // Float operator norm of a Jacobian (l2 by a Jacobi-free power iteration on

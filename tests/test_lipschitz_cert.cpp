@@ -21,7 +21,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-
 struct Run {
   Json claim;
   LipschitzResult result;

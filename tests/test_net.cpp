@@ -18,7 +18,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-
 std::vector<std::string> acas_files() {
   std::vector<std::string> out;
   for (const auto& e : fs::directory_iterator(kNets + "/acasxu")) out.push_back(e.path().string());

@@ -23,7 +23,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-
 // A random network with small dyadic weights k/4, k in [-8, 8].
 Network random_net(std::mt19937_64& rng, std::size_t in, std::vector<std::size_t> widths) {
   std::uniform_int_distribution<long> u(-8, 8);

@@ -21,7 +21,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-
 const char* kHeader = "(declare-const X_0 Real)\n(declare-const X_1 Real)\n(declare-const Y_0 Real)\n(declare-const Y_1 Real)\n";
 
 std::string with_header(const std::string& body) { return std::string(kHeader) + body; }
