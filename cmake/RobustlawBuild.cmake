@@ -55,6 +55,18 @@ function(robustlaw_driver_code target)
   endif()
 endfunction()
 
+# robustlaw_test_code(TARGET): the test drivers, as driver code, but at -O0
+# outside the sanitized build: their run time lies in lib/ and in the
+# processes they start (the Release suite took 72.6 s of CPU at -O1 and 73.1 s
+# at -O0), while -O0 compiles them with a fifth less CPU. The sanitized build
+# keeps -O1, where instrumented -O0 code would run slower.
+function(robustlaw_test_code target)
+  robustlaw_driver_code(${target})
+  if(NOT ROBUSTLAW_SANITIZE)
+    target_compile_options(${target} PRIVATE -O0)
+  endif()
+endfunction()
+
 set(ROBUSTLAW_PCH_HEADERS
   <algorithm> <cmath> <cstdint> <filesystem> <fstream> <functional> <map>
   <memory> <optional> <random> <sstream> <stdexcept> <string> <string_view>
