@@ -2,7 +2,6 @@
 // claim-file envelope, certificate files, the check subcommand.
 #include <doctest/doctest.h>
 
-#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <random>
@@ -11,6 +10,7 @@
 #include "cert/cert_expr.hpp"
 #include "cert/claims.hpp"
 #include "test_scale.hpp"
+#include "test_cli_errors_support.hpp"
 #include "test_support.hpp"
 
 using namespace rl::test;
@@ -77,23 +77,6 @@ std::string input_error_of(const std::function<void()>& f) {
 Rational random_check_rational(std::mt19937_64& rng) {
   std::uniform_int_distribution<long> num(-100000, 100000), den(1, 5000);
   return Rational(Integer(num(rng)), Integer(den(rng)));
-}
-
-struct RunResult {
-  int status;
-  std::string out;
-};
-
-// Runs the robustlaw binary; stdout and stderr captured together.
-RunResult run(const std::string& args) {
-  std::string cmd = std::string(ROBUSTLAW_BINARY) + " " + args + " 2>&1";
-  FILE* pipe = popen(cmd.c_str(), "r");
-  REQUIRE(pipe != nullptr);
-  std::string out;
-  char buf[4096];
-  for (std::size_t n; (n = fread(buf, 1, sizeof buf, pipe)) > 0;) out.append(buf, n);
-  int status = pclose(pipe);
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
 }
 
 }  // namespace
@@ -294,42 +277,43 @@ TEST_CASE("robustlaw check: exit status, failing claims named, folders, JSON out
   dir.write("b/wrong.json", wrong.dump());
   dir.write("a/not-a-claim.json", R"({"witness": {"t": 1}})");
   std::string a = (dir.path / "a").string(), root = dir.path.string();
+  auto said = [](const CliResult& r, const std::string& text) { return (r.out + r.err).find(text) != std::string::npos; };
 
-  RunResult ok = run("check " + a);
-  CHECK(ok.status == 0);
-  CHECK(ok.out.find("1 passed, 0 failed") != std::string::npos);
-  CHECK(ok.out.find("skip") != std::string::npos);   // the non-claim JSON is listed, not silently ignored
+  CliResult ok = cli_run({"check", a});
+  CHECK(ok.exit_code == 0);
+  CHECK(said(ok, "1 passed, 0 failed"));
+  CHECK(said(ok, "skip"));   // the non-claim JSON is listed, not silently ignored
 
-  RunResult bad = run("check " + root);
-  CHECK(bad.status == 1);
-  CHECK(bad.out.find("1 passed, 1 failed") != std::string::npos);
-  CHECK(bad.out.find("failing claims: test/wrong-expectation") != std::string::npos);
+  CliResult bad = cli_run({"check", root});
+  CHECK(bad.exit_code == 1);
+  CHECK(said(bad, "1 passed, 1 failed"));
+  CHECK(said(bad, "failing claims: test/wrong-expectation"));
 
-  RunResult js = run("check --json " + root + "/b");
-  CHECK(js.status == 1);
-  Json j = Json::parse(js.out.substr(0, js.out.find("robustlaw: check:")));
+  CliResult js = cli_run({"check", "--json", root + "/b"});
+  CHECK(js.exit_code == 1);
+  Json j = Json::parse(js.out);
   CHECK(j["failed"] == 1);
   CHECK(j["claims"][0]["verdict"] == "violated");
   CHECK(j["claims"][0]["expected"] == "holds");
 
   dir.write("a/dup.json", base_claim("exact-identity", {{"assert", "1 == 1"}}, "holds").dump());  // same id as ok.json
-  RunResult dup = run("check " + a);
-  CHECK(dup.status == 1);
-  CHECK(dup.out.find("duplicate id") != std::string::npos);
+  CliResult dup = cli_run({"check", a});
+  CHECK(dup.exit_code == 1);
+  CHECK(said(dup, "duplicate id"));
 
-  RunResult named = run("check " + (dir.path / "a" / "not-a-claim.json").string());   // named explicitly: must be a claim
-  CHECK(named.status == 1);
-  CHECK(named.out.find("schema") != std::string::npos);
+  CliResult named = cli_run({"check", (dir.path / "a" / "not-a-claim.json").string()});   // named explicitly: must be a claim
+  CHECK(named.exit_code == 1);
+  CHECK(said(named, "schema"));
 
-  RunResult garbage = run("check " + dir.write("c/broken.json", "{\"schema\": "));
-  CHECK(garbage.status == 1);
-  CHECK(garbage.out.find("broken.json") != std::string::npos);
+  CliResult garbage = cli_run({"check", dir.write("c/broken.json", "{\"schema\": ")});
+  CHECK(garbage.exit_code == 1);
+  CHECK(said(garbage, "broken.json"));
 
-  CHECK(run("check " + root + "/missing").status == 2);
-  RunResult kinds = run("check --list-kinds");
-  CHECK(kinds.status == 0);
-  CHECK(kinds.out.find("inequality") != std::string::npos);
-  CHECK(kinds.out.find("exact-identity") != std::string::npos);
+  CHECK(cli_run({"check", root + "/missing"}).exit_code == 2);
+  CliResult kinds = cli_run({"check", "--list-kinds"});
+  CHECK(kinds.exit_code == 0);
+  CHECK(said(kinds, "inequality"));
+  CHECK(said(kinds, "exact-identity"));
 }
 
 TEST_CASE("every arithmetic claim in proofs/ has its expected verdict") {
