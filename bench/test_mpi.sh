@@ -23,3 +23,14 @@ print(f"{np_} ranks: [{d['lower']}, {d['upper']}] vs one process [{s['lower']}, 
       f"{d['pieces']} pieces, {d['pieces_pruned']} pruned")
 PY
 done
+# A time limit is shared among the pieces: every piece runs, none is left at
+# its Clarke bound (before, the first piece took the whole limit).
+acas=$2/data/nets/acasxu/ACASXU_run2a_1_1_batch_2000.nnet
+shared=$(mpirun -np 2 --oversubscribe $root "$rl" lipschitz-mpi "$acas" --normalized --norm=l2 --box=-0.05:0.05 --pieces=4 --time-limit=4 --json)
+/usr/bin/python3 - "$shared" <<'PY'
+import json, sys
+d = json.loads(sys.argv[1])
+assert d["pieces"] == 4 and d["pieces_not_run"] == 0, d
+assert d["status"] in ("time-limit", "converged") and d["seconds"] < 7, d
+print(f"time limit shared: 4 pieces run in {d['seconds']:.1f} s, [{d['lower']}, {d['upper']}]")
+PY

@@ -37,7 +37,7 @@ void outcome_from_json(const Json& j, PieceOutcome& p) {
   p.certificate = j["certificate"];
 }
 
-// Runs the engine on one piece with what is left of the time budget, pruning
+// Runs the engine on one piece with its share of the time budget, pruning
 // by the best lower bound certified on the other pieces.
 Json run_piece(const Network& net, LipschitzOptions options, const RationalBox* box, double remaining,
                const Rational& best_lower) {
@@ -99,6 +99,14 @@ struct Queue {
     return std::nullopt;
   }
   double remaining() const { return std::max(0.0, std::chrono::duration<double>(deadline - Clock::now()).count()); }
+  // The time the piece just popped may take: an equal share of what is left
+  // among it and the pieces queued after it, `workers` at a time. The result
+  // is the maximum over all pieces, so a time limit spent on the first pieces
+  // alone would leave the others at their Clarke bounds.
+  double share(std::size_t workers) const {
+    const std::size_t left = order.size() - next + 1, rounds = (left + workers - 1) / workers;
+    return remaining() / double(rounds);
+  }
   void record(std::size_t i, const Json& j) {
     outcome_from_json(j, outcomes[i]);
     best_lower = std::max(best_lower, outcomes[i].lower);
@@ -188,7 +196,7 @@ void master(Queue& q, int ranks) {
       q.record(std::stoul(text.substr(0, nl)), Json::parse(text.substr(nl + 1)));  // rationals travel as strings
     }
     if (auto i = q.pop()) {  // "index remaining best_lower", the lower bound as an exact rational
-      send_text(std::to_string(*i) + " " + std::to_string(q.remaining()) + " " + rational_to_string(q.best_lower),
+      send_text(std::to_string(*i) + " " + std::to_string(q.share(std::size_t(ranks - 1))) + " " + rational_to_string(q.best_lower),
                 st.MPI_SOURCE, kWork);
     } else {
       send_text("", st.MPI_SOURCE, kStop);
@@ -239,7 +247,7 @@ DistributedResult lipschitz_distributed(const MpiSession& session, const Network
   Queue q = make_queue(net, options, distributed, session.size());
   if (session.size() == 1) {
     while (auto i = q.pop())
-      q.record(*i, run_piece(net, options, q.global ? nullptr : &q.outcomes[*i].box, q.remaining(), q.best_lower));
+      q.record(*i, run_piece(net, options, q.global ? nullptr : &q.outcomes[*i].box, q.share(1), q.best_lower));
   } else {
 #ifdef ROBUSTLAW_HAVE_MPI
     if (session.rank() != 0) {
