@@ -19,6 +19,7 @@
 #include "net/load.hpp"
 #include "net/random_network.hpp"
 #include "test_scale.hpp"
+#include "test_lipschitz_support.hpp"
 #include "test_support.hpp"
 
 using namespace rl;
@@ -64,33 +65,10 @@ void random_box(std::mt19937_64& rng, std::size_t d, std::vector<Rational>& lo, 
   }
 }
 
-double box_slope_at(const Network& net, const std::vector<Rational>& x, Norm norm) {
-  ExactTrace t = net_trace_exact(net, x);
-  if (!t.is_interior()) return 0;
-  auto j = net_jacobian_exact(net, t.pattern());
-  std::vector<double> m;
-  for (const auto& row : j)
-    for (const Rational& q : row) m.push_back(rational_to_double(q));
-  return dmatrix_norm(m, j.size(), j[0].size(), norm);
-}
-
-ClaimOutcome verify_box_claim(const Json& claim) {
-  return claim_kind_registry().at("lipschitz")(claim, ClaimContext{"test.json", temp_dir("boxact").string(), ROBUSTLAW_SOURCE_DIR});
-}
-
 Json box_json(const std::vector<Rational>& lo, const std::vector<Rational>& hi) {
   Json box = Json::array();
   for (std::size_t i = 0; i < lo.size(); ++i) box.push_back(Json::array({rational_to_string(lo[i]), rational_to_string(hi[i])}));
   return box;
-}
-
-Json claim_for(const std::string& path, Norm norm, const std::vector<Rational>& lo, const std::vector<Rational>& hi,
-               const Json& certificate) {
-  return Json{{"schema", "robustlaw-claim"}, {"version", 1}, {"id", "test"}, {"kind", "lipschitz"}, {"statement", "test"},
-              {"reference", "docs/lipschitz.md"},
-              {"parameters",
-               {{"network", path}, {"norm", norm_name(norm)}, {"domain", {{"box", box_json(lo, hi)}}}, {"output", nullptr}}},
-              {"expected", "holds"}, {"certificate", certificate}};
 }
 
 }  // namespace test_box_activation
@@ -117,7 +95,7 @@ TEST_CASE("box activation search: converged, above every sampled Jacobian, and o
     for (int s = 0; s < 300; ++s) {
       std::vector<Rational> x;
       for (std::size_t i = 0; i < net.input_dim; ++i) x.push_back(lo[i] + (hi[i] - lo[i]) * rational_from_double(u(rng)));
-      largest = std::fmax(largest, box_slope_at(net, x, norm));
+      largest = std::fmax(largest, exact_slope_at(net, x, norm));
     }
     CHECK(largest <= upper);
     LipschitzOptions b = box_options(norm, lo, hi, LipschitzOptions::Engine::BoxPartition);
@@ -147,8 +125,8 @@ TEST_CASE("box activation certificates: accepted, and refused when tampered") {
     o.want_certificate = true;
     const LipschitzResult r = lipschitz_bound(net, o);
     REQUIRE(r.certificate["method"] == "box-activation");
-    const Json claim = claim_for(path.string(), norm, lo, hi, r.certificate);
-    const ClaimOutcome ok = verify_box_claim(claim);
+    const Json claim = lipschitz_claim(path.string(), norm, {{"box", box_json(lo, hi)}}, r.certificate);
+    const ClaimOutcome ok = lipschitz_claim_verify(claim, "boxact");
     INFO(ok.detail);
     REQUIRE(ok.verdict == "holds");
     const Json& tree = claim["certificate"]["tree"];
@@ -156,7 +134,7 @@ TEST_CASE("box activation certificates: accepted, and refused when tampered") {
       if (tree[i].is_array()) {
         Json t = claim;
         t["certificate"]["tree"].erase(i);
-        CHECK(verify_box_claim(t).verdict == "rejected");
+        CHECK(lipschitz_claim_verify(t, "boxact").verdict == "rejected");
         ++dropped;
         break;
       }
@@ -165,7 +143,7 @@ TEST_CASE("box activation certificates: accepted, and refused when tampered") {
         Json t = claim;
         Json& s = t["certificate"]["tree"][i]["stable"][2];
         s = 1 - s.get<int>();
-        CHECK(verify_box_claim(t).verdict == "rejected");
+        CHECK(lipschitz_claim_verify(t, "boxact").verdict == "rejected");
         ++flipped;
         break;
       }
@@ -179,29 +157,29 @@ TEST_CASE("box activation certificates: accepted, and refused when tampered") {
         Json c = claim;
         Json& e = c["certificate"]["tree"][i]["farkas"][t];
         e = rational_to_string(rational_parse(e.get<std::string>()) + Rational(1, 7));
-        CHECK(verify_box_claim(c).verdict == "rejected");
+        CHECK(lipschitz_claim_verify(c, "boxact").verdict == "rejected");
         (t + box_rows >= y.size() ? box_altered : altered) += 1;
       }
       Json shorter = claim;  // the box rows' multipliers left out
       for (std::size_t t = 0; t < box_rows; ++t) shorter["certificate"]["tree"][i]["farkas"].erase(y.size() - 1 - t);
-      CHECK(verify_box_claim(shorter).verdict == "rejected");
+      CHECK(lipschitz_claim_verify(shorter, "boxact").verdict == "rejected");
       break;
     }
     {  // the box changed: one coordinate fixed (no interior), then the box moved away
       std::vector<Rational> flat_hi = hi;
       flat_hi[0] = lo[0];
-      CHECK(verify_box_claim(claim_for(path.string(), norm, lo, flat_hi, r.certificate)).verdict == "rejected");
+      CHECK(lipschitz_claim_verify(lipschitz_claim(path.string(), norm, {{"box", box_json(lo, flat_hi)}}, r.certificate), "boxact").verdict == "rejected");
       std::vector<Rational> far_lo = lo, far_hi = hi;
       for (std::size_t i = 0; i < lo.size(); ++i) { far_lo[i] += 50; far_hi[i] += 50; }
       if (r.lower > 0) {  // the witness lies outside the moved box
         ++witnessed;
-        moved += verify_box_claim(claim_for(path.string(), norm, far_lo, far_hi, r.certificate)).verdict == "rejected";
+        moved += lipschitz_claim_verify(lipschitz_claim(path.string(), norm, {{"box", box_json(far_lo, far_hi)}}, r.certificate), "boxact").verdict == "rejected";
       }
     }
     if (r.lower > 0) {  // an upper below the witness's value
       Json low = claim;
       low["certificate"]["upper"] = rational_to_string(r.lower * Rational(999, 1000));
-      CHECK(verify_box_claim(low).verdict == "rejected");
+      CHECK(lipschitz_claim_verify(low, "boxact").verdict == "rejected");
     }
   }
   CHECK(dropped > 0);

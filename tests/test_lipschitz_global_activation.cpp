@@ -18,6 +18,7 @@
 #include "net/load.hpp"
 #include "net/random_network.hpp"
 #include "test_scale.hpp"
+#include "test_lipschitz_support.hpp"
 #include "test_support.hpp"
 
 using namespace rl::test;
@@ -60,28 +61,6 @@ LipschitzOptions global_options(Norm norm) {
   return o;
 }
 
-// The norm of the exact Jacobian at x (double; 0 on a ReLU boundary).
-double slope_at(const Network& net, const std::vector<Rational>& x, Norm norm) {
-  ExactTrace t = net_trace_exact(net, x);
-  if (!t.is_interior()) return 0;
-  auto j = net_jacobian_exact(net, t.pattern());
-  std::vector<double> m;
-  for (const auto& row : j)
-    for (const Rational& q : row) m.push_back(rational_to_double(q));
-  return dmatrix_norm(m, j.size(), j[0].size(), norm);
-}
-
-ClaimOutcome verify_global_claim(const Json& claim) {
-  return claim_kind_registry().at("lipschitz")(claim, ClaimContext{"test.json", temp_dir("globalact").string(), ROBUSTLAW_SOURCE_DIR});
-}
-
-Json claim_for(const std::string& path, Norm norm, const Json& certificate) {
-  return Json{{"schema", "robustlaw-claim"}, {"version", 1}, {"id", "test"}, {"kind", "lipschitz"}, {"statement", "test"},
-              {"reference", "docs/lipschitz.md"},
-              {"parameters", {{"network", path}, {"norm", norm_name(norm)}, {"domain", {{"global", true}}}, {"output", nullptr}}},
-              {"expected", "holds"}, {"certificate", certificate}};
-}
-
 }  // namespace
 
 TEST_CASE("global activation search: converged, above every sampled Jacobian, and consistent with the box search") {
@@ -110,7 +89,7 @@ TEST_CASE("global activation search: converged, above every sampled Jacobian, an
         x.push_back(rational_from_double(scale * g(rng)));
         in_box &= rational_abs(x.back()) <= 1000;
       }
-      const double slope = slope_at(net, x, norm);
+      const double slope = exact_slope_at(net, x, norm);
       largest = std::fmax(largest, slope);
       if (in_box) largest_in_box = std::fmax(largest_in_box, slope);
     }
@@ -173,8 +152,8 @@ TEST_CASE("global activation certificates: accepted, and refused when a split, a
     o.want_certificate = true;
     LipschitzResult r = lipschitz_bound(net, o);
     REQUIRE(r.certificate["method"] == "global-activation");
-    const Json claim = claim_for(path.string(), norm, r.certificate);
-    ClaimOutcome ok = verify_global_claim(claim);
+    const Json claim = lipschitz_claim(path.string(), norm, {{"global", true}}, r.certificate);
+    ClaimOutcome ok = lipschitz_claim_verify(claim, "globalact");
     INFO(ok.detail);
     REQUIRE(ok.verdict == "holds");
     const Json& tree = claim["certificate"]["tree"];
@@ -183,7 +162,7 @@ TEST_CASE("global activation certificates: accepted, and refused when a split, a
       if (tree[i].is_array()) {
         Json t = claim;
         t["certificate"]["tree"].erase(i);
-        CHECK(verify_global_claim(t).verdict == "rejected");
+        CHECK(lipschitz_claim_verify(t, "globalact").verdict == "rejected");
         ++dropped;
         break;
       }
@@ -192,7 +171,7 @@ TEST_CASE("global activation certificates: accepted, and refused when a split, a
       if (tree[i].is_array() && tree[i + 1].is_object() && tree[i + 2] == -1) {
         Json t = claim;
         std::swap(t["certificate"]["tree"][i + 1], t["certificate"]["tree"][i + 2]);
-        CHECK(verify_global_claim(t).verdict == "rejected");
+        CHECK(lipschitz_claim_verify(t, "globalact").verdict == "rejected");
         ++flipped;
         break;
       }
@@ -205,19 +184,19 @@ TEST_CASE("global activation certificates: accepted, and refused when a split, a
         if (rational_parse(y[t].get<std::string>()) > 0) positive.push_back(t);
       Json neg = claim;
       neg["certificate"]["tree"][i]["farkas"][positive[0]] = "-1";
-      CHECK(verify_global_claim(neg).verdict == "rejected");
+      CHECK(lipschitz_claim_verify(neg, "globalact").verdict == "rejected");
       if (positive.size() < 2) continue;
       Json t = claim;
       Json& e = t["certificate"]["tree"][i]["farkas"][positive[0]];
       e = rational_to_string(rational_parse(e.get<std::string>()) + Rational(1, 7));
-      CHECK(verify_global_claim(t).verdict == "rejected");
+      CHECK(lipschitz_claim_verify(t, "globalact").verdict == "rejected");
       ++altered;
       break;
     }
     if (r.lower > 0) {  // an upper below the witness's value
       Json low = claim;
       low["certificate"]["upper"] = rational_to_string(r.lower * Rational(999, 1000));
-      CHECK(verify_global_claim(low).verdict == "rejected");
+      CHECK(lipschitz_claim_verify(low, "globalact").verdict == "rejected");
     }
   }
   CHECK(dropped > 0);
@@ -242,7 +221,7 @@ TEST_CASE("global activation search: a witness where a neuron is identically zer
     CHECK(r.status == SearchStatus::Converged);
     CHECK(r.lower == 2);
     CHECK(r.upper == 2);
-    const ClaimOutcome out = verify_global_claim(claim_for(path.string(), norm, r.certificate));
+    const ClaimOutcome out = lipschitz_claim_verify(lipschitz_claim(path.string(), norm, {{"global", true}}, r.certificate), "globalact");
     INFO(out.detail);
     CHECK(out.verdict == "holds");
   }

@@ -10,9 +10,11 @@
 #include "lipschitz/matrix_norm.hpp"
 #include "net/eval.hpp"
 #include "net/random_network.hpp"
+#include "test_lipschitz_support.hpp"
 #include "test_scale.hpp"
 
 using namespace rl;
+using namespace rl::test;
 
 namespace {
 
@@ -25,17 +27,6 @@ Network degenerate_one_layer(Network net) {
   for (std::size_t c = 0; c < l.weights[3].size(); ++c) l.weights[3][c] = 2 * l.weights[0][c];
   network_finalize(net);
   return net;
-}
-
-// The norm of the exact Jacobian at x, in double: a lower estimate of L for brute force.
-double slope_one_layer(const Network& net, const std::vector<Rational>& x, Norm norm) {
-  ExactTrace t = net_trace_exact(net, x);
-  if (!t.is_interior()) return 0;
-  auto j = net_jacobian_exact(net, t.pattern());
-  std::vector<double> m;
-  for (const auto& row : j)
-    for (const Rational& q : row) m.push_back(rational_to_double(q));
-  return dmatrix_norm(m, j.size(), j[0].size(), norm);
 }
 
 }  // namespace
@@ -69,7 +60,7 @@ TEST_CASE("lipschitz global one hidden layer: the same pair with and without cer
     for (int s = 0; s < 50; ++s) {
       std::vector<Rational> x;
       for (std::size_t i = 0; i < d; ++i) x.push_back(rational_from_double(g(rng)));
-      CHECK(slope_one_layer(net, x, norm) <= upper);
+      CHECK(exact_slope_at(net, x, norm) <= upper);
     }
   }
 }
