@@ -319,10 +319,13 @@ enum class Tighten : std::uint8_t { Unstable, Free };
 // Layer 0 by interval propagation (exact up to rounding: it is affine in x),
 // deeper layers by interval propagation, tightened by back-substitution under
 // the default slopes for the neurons interval propagation leaves unstable
-// (with Tighten::Free, those of them that are not split).
+// (with Tighten::Free, those of them that are not split). `known`, when
+// given, holds bounds valid on a region that contains the node (lo, hi per
+// hidden layer; in_lo, in_hi unused): interval propagation is intersected
+// with them first, so a neuron they prove stable is not back-substituted.
 template <class A>
 PreBounds preactivation_bounds(const Network& net, std::vector<double> in_lo, std::vector<double> in_hi, const StateMatrix& states,
-                               Tighten tighten = Tighten::Unstable) {
+                               Tighten tighten = Tighten::Unstable, const PreBounds* known = nullptr) {
   PreBounds pb;
   clamp_box(net, in_lo, in_hi);
   pb.in_lo = std::move(in_lo);
@@ -331,6 +334,10 @@ PreBounds preactivation_bounds(const Network& net, std::vector<double> in_lo, st
   for (std::size_t k = 0; k < hidden; ++k) {
     std::vector<double> lo, hi;
     interval_layer<A>(net, pb, k, lo, hi);
+    for (std::size_t j = 0; known && j < lo.size(); ++j) {
+      lo[j] = std::fmax(lo[j], known->lo[k][j]);
+      hi[j] = std::fmin(hi[j], known->hi[k][j]);
+    }
     if (k > 0) {
       Backsub<A> bs{net, pb, states, nullptr, nullptr};
       const std::size_t n = lo.size();

@@ -649,7 +649,8 @@ struct RegionWalk {
 // bounds of box_root_bounds and, for the layers after k, back-substitution
 // bounds on E with the leaf's fixed states as split constraints
 // (bounds/linear_bounds.hpp in outward arithmetic with default slopes,
-// bounds::Tighten::Free; all intersected) prove them stable on the node.
+// bounds::Tighten::Free, the root bounds as known bounds; all intersected)
+// prove them stable on the node.
 struct ActivationWalk {
   const Problem& p;
   const Json& shape;
@@ -773,7 +774,17 @@ struct ActivationWalk {
       split.emplace_back();
       for (int x : layer) split.back().push_back(std::int8_t(x == 2 ? 0 : (x == 1 ? 1 : -1)));
     }
-    return bounds::preactivation_bounds<bounds::OutwardArith>(p.g, lo, hi, split, bounds::Tighten::Free);
+    bounds::PreBounds known;  // the root bounds as doubles, outward
+    for (const auto& layer : root) {
+      known.lo.emplace_back();
+      known.hi.emplace_back();
+      for (const RInterval& z : layer) {
+        const DInterval d = DInterval::from_rationals(z.lo, z.hi);
+        known.lo.back().push_back(d.lo);
+        known.hi.back().push_back(d.hi);
+      }
+    }
+    return bounds::preactivation_bounds<bounds::OutwardArith>(p.g, lo, hi, split, bounds::Tighten::Free, &known);
   }
 
   // Boxed: the leaf's states with the unfixed neurons that the node's bounds prove stable (see above).

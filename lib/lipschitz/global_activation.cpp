@@ -124,6 +124,7 @@ class ActivationSearch {
   bool boxed_ = false;
   DBox box_;                               // boxed: an enclosure of E
   std::vector<double> crown_lo_, crown_hi_;  // boxed: E's enclosure as the checker hands it to back-substitution
+  bounds::PreBounds crown_known_;            // boxed: the root bounds as the checker hands them to back-substitution
   std::vector<double> lo_d_, hi_d_, xmax_;  // boxed: E's sides (nearest doubles) and max |x_c| (rounded up)
   std::vector<DBox> root_;                 // boxed: the checker's pre-activation bounds on E (outward)
   std::vector<std::size_t> offset_;                          // flat index of each layer's first neuron
@@ -154,7 +155,13 @@ class ActivationSearch {
     }
     for (const auto& layer : cert_lipschitz_box_preactivations(p_.net, p_.lo, p_.hi)) {
       DBox z;
-      for (const auto& [l, h] : layer) z.push_back(DInterval::from_rationals(l, h));
+      crown_known_.lo.emplace_back();
+      crown_known_.hi.emplace_back();
+      for (const auto& [l, h] : layer) {
+        z.push_back(DInterval::from_rationals(l, h));
+        crown_known_.lo.back().push_back(z.back().lo);
+        crown_known_.hi.back().push_back(z.back().hi);
+      }
       root_.push_back(std::move(z));
     }
   }
@@ -320,7 +327,7 @@ class ActivationSearch {
         row.c = -row.c;
       }
       return row;
-    });
+    }, boxed_ ? std::optional<std::size_t>(s.rows.size() - 2 * d_) : std::nullopt);
     if (!y) return std::nullopt;
     std::vector<Rational> full(n.path.size() + (boxed_ ? 2 * d_ : 0), Rational(0));
     for (std::size_t r = 0; r < s.rows.size(); ++r) {
@@ -357,7 +364,7 @@ class ActivationSearch {
         split[k][i] = std::int8_t(s < 0 ? 0 : (s ? 1 : -1));
       }
     }
-    return bounds::preactivation_bounds<bounds::OutwardArith>(p_.net, crown_lo_, crown_hi_, split, bounds::Tighten::Free);
+    return bounds::preactivation_bounds<bounds::OutwardArith>(p_.net, crown_lo_, crown_hi_, split, bounds::Tighten::Free, &crown_known_);
   }
 
   // Boxed: the layers before n.layer are fixed (their states as points);
