@@ -7,6 +7,7 @@
 #include "arith/error.hpp"
 #include "bounds/linear_bounds.hpp"
 #include "cert/cert_lipsdp.hpp"
+#include "cert/relu_enclosure.hpp"
 #include "cert/claim_path.hpp"
 #include "cert/producer_api.hpp"
 #include "net/eval_exact.hpp"
@@ -19,13 +20,6 @@ struct Rejected {
   std::string reason;
 };
 
-struct RInterval {
-  Rational lo, hi;
-};
-
-using RMatrix = std::vector<std::vector<Rational>>;
-
-enum class CNorm { L1, L2, Linf };
 
 constexpr unsigned kLowerGridBits = 64;
 
@@ -53,7 +47,7 @@ Rational grid_below(const Rational& u) {
 
 struct Problem {
   Network g;  // clamp-free
-  CNorm norm;
+  OperatorNorm norm;
   bool unbounded = false;
   std::vector<Rational> lo, hi;
   std::vector<bool> free;
@@ -68,10 +62,10 @@ Rational number(const Json& j, const std::string& where) {
   try { return rational_from_json(j, where); } catch (const InputError& e) { throw Rejected{e.what()}; }
 }
 
-CNorm cnorm_parse(const std::string& norm) {
-  if (norm == "l1") return CNorm::L1;
-  if (norm == "l2") return CNorm::L2;
-  if (norm == "linf") return CNorm::Linf;
+OperatorNorm norm_parse(const std::string& norm) {
+  if (norm == "l1") return OperatorNorm::L1;
+  if (norm == "l2") return OperatorNorm::L2;
+  if (norm == "linf") return OperatorNorm::Linf;
   throw Rejected{"unknown norm '" + norm + "'"};
 }
 
@@ -91,7 +85,7 @@ Problem load_problem(const Json& params, const ClaimContext& ctx) {
     net = network_output_difference(net, pair_member(out["difference"], 0, "output.difference").get<std::size_t>(),
                                     pair_member(out["difference"], 1, "output.difference").get<std::size_t>());
   Problem p;
-  p.norm = cnorm_parse(member(params, "norm").get<std::string>());
+  p.norm = norm_parse(member(params, "norm").get<std::string>());
   const std::size_t d = net.input_dim;
   const Json& dom = member(params, "domain");
   if (dom.value("global", false)) {
@@ -119,84 +113,7 @@ Problem load_problem(const Json& params, const ClaimContext& ctx) {
   return p;
 }
 
-// ---- exact norm checks -------------------------------------------------
-
-// True when the symmetric matrix a is positive semidefinite (exact LDL^T).
-bool psd(RMatrix a) {
-  const std::size_t n = a.size();
-  for (std::size_t k = 0; k < n; ++k) {
-    if (a[k][k] < 0) return false;
-    if (a[k][k] == 0) {
-      for (std::size_t i = k + 1; i < n; ++i) if (a[i][k] != 0) return false;
-      continue;
-    }
-    for (std::size_t i = k + 1; i < n; ++i) {
-      if (a[i][k] == 0) continue;
-      Rational f = a[i][k] / a[k][k];
-      for (std::size_t j = k + 1; j < n; ++j) a[i][j] -= f * a[k][j];
-    }
-  }
-  return true;
-}
-
-// ||A|| <= u for the operator norm of p.norm (A: rows x cols).
-bool norm_at_most(const RMatrix& a, CNorm norm, const Rational& u) {
-  if (u < 0) return false;
-  const std::size_t rows = a.size(), cols = rows ? a[0].size() : 0;
-  if (norm == CNorm::Linf || norm == CNorm::L1) {
-    const std::size_t outer = norm == CNorm::Linf ? rows : cols, inner = norm == CNorm::Linf ? cols : rows;
-    for (std::size_t i = 0; i < outer; ++i) {
-      Rational s = 0;
-      for (std::size_t j = 0; j < inner; ++j) s += rational_abs(norm == CNorm::Linf ? a[i][j] : a[j][i]);
-      if (s > u) return false;
-    }
-    return true;
-  }
-  if (rows == 1 || cols == 1) {
-    Rational s = 0;
-    for (const auto& row : a) for (const Rational& x : row) s += x * x;
-    return s <= u * u;
-  }
-  // u^2 I - G >= 0 with G the smaller Gram matrix.
-  const bool by_cols = cols <= rows;
-  const std::size_t n = by_cols ? cols : rows, k = by_cols ? rows : cols;
-  RMatrix m(n, std::vector<Rational>(n));
-  for (std::size_t i = 0; i < n; ++i)
-    for (std::size_t j = 0; j <= i; ++j) {
-      Rational s = 0;
-      for (std::size_t r = 0; r < k; ++r) s += by_cols ? a[r][i] * a[r][j] : a[i][r] * a[j][r];
-      m[i][j] = m[j][i] = (i == j ? u * u : Rational(0)) - s;
-    }
-  return psd(m);
-}
-
 // ---- upper bound: leaves ---------------------------------------------------
-
-// Exact pre-activation intervals of every layer on the box.
-std::vector<std::vector<RInterval>> exact_ibp(const Network& g, const std::vector<RInterval>& box) {
-  std::vector<std::vector<RInterval>> out;
-  std::vector<RInterval> cur = box;
-  for (std::size_t k = 0; k < g.layers.size(); ++k) {
-    const Layer& l = g.layers[k];
-    std::vector<RInterval> z;
-    for (std::size_t i = 0; i < l.out_dim(); ++i) {
-      RInterval s{l.bias[i], l.bias[i]};
-      for (std::size_t j = 0; j < l.in_dim(); ++j) {
-        const Rational& w = l.weights[i][j];
-        if (w > 0) { s.lo += w * cur[j].lo; s.hi += w * cur[j].hi; }
-        else if (w < 0) { s.lo += w * cur[j].hi; s.hi += w * cur[j].lo; }
-      }
-      z.push_back(s);
-    }
-    out.push_back(z);
-    for (RInterval& v : z) { if (v.lo < 0) v.lo = 0; if (v.hi < 0) v.hi = 0; }
-    cur = std::move(z);
-  }
-  return out;
-}
-
-// state: per hidden neuron 0 inactive, 1 active, 2 unstable.
-using States = std::vector<std::vector<int>>;
 
 RMatrix restrict_free(RMatrix j, const Problem& p) {
   for (auto& row : j)
@@ -215,22 +132,19 @@ struct Exclusion {
   std::vector<Rational> y;
 };
 
-// Calls f on the exact Jacobian (free columns) of every vertex pattern that no
-// exclusion matches, while f returns true; false when f stopped it. An
-// exclusion matches a pattern when the pattern agrees with its key on every
-// key neuron (the stable ones agree, or it cannot match on this box).
+// Calls f on the states of every vertex pattern (each unstable neuron of s
+// inactive or active) that no exclusion matches, while f returns true; false
+// when f stopped it. An exclusion matches a pattern when the pattern agrees
+// with its key on every key neuron (the stable ones agree, or it cannot match
+// on this box).
 template <class F>
-bool vertex_jacobians(const Problem& p, const States& s, const std::vector<Exclusion>& excluded, F&& f) {
+bool vertex_patterns(const NeuronStates& s, const std::vector<Exclusion>& excluded, F&& f) {
   std::vector<std::pair<std::size_t, std::size_t>> unstable;
   std::vector<std::vector<int>> bit;
-  ActivationPattern pat;
   for (std::size_t k = 0; k < s.size(); ++k) {
-    pat.active.emplace_back(s[k].size(), 0);
     bit.emplace_back(s[k].size(), -1);
-    for (std::size_t i = 0; i < s[k].size(); ++i) {
-      if (s[k][i] == 1) pat.active[k][i] = 1;
+    for (std::size_t i = 0; i < s[k].size(); ++i)
       if (s[k][i] == 2) { bit[k][i] = int(unstable.size()); unstable.emplace_back(k, i); }
-    }
   }
   std::vector<std::pair<std::uint64_t, std::uint64_t>> masks;  // key bits, their states
   for (const Exclusion& e : excluded) {
@@ -243,50 +157,44 @@ bool vertex_jacobians(const Problem& p, const States& s, const std::vector<Exclu
     }
     if (possible) masks.emplace_back(mask, value);
   }
+  NeuronStates vertex = s;
   for (std::uint64_t bits = 0; bits < (std::uint64_t(1) << unstable.size()); ++bits) {
     if (std::any_of(masks.begin(), masks.end(), [&](const auto& m) { return (bits & m.first) == m.second; })) continue;
-    for (std::size_t t = 0; t < unstable.size(); ++t) pat.active[unstable[t].first][unstable[t].second] = (bits >> t) & 1;
-    if (!f(restrict_free(net_jacobian_exact(p.g, pat), p))) return false;
+    for (std::size_t t = 0; t < unstable.size(); ++t) vertex[unstable[t].first][unstable[t].second] = int((bits >> t) & 1);
+    if (!f(vertex)) return false;
   }
   return true;
 }
 
+// The exact Jacobian (free columns) of a vertex pattern (no unstable neuron).
+RMatrix vertex_jacobian(const Problem& p, const NeuronStates& vertex) {
+  ActivationPattern pat;
+  for (const auto& layer : vertex) {
+    pat.active.emplace_back();
+    for (int x : layer) pat.active.back().push_back(x == 1);
+  }
+  return restrict_free(net_jacobian_exact(p.g, pat), p);
+}
+
 // Every vertex pattern that no exclusion matches: all Jacobian norms <= u.
-bool vertices_at_most(const Problem& p, const States& s, const Rational& u, const std::vector<Exclusion>& excluded) {
-  return vertex_jacobians(p, s, excluded, [&](const RMatrix& j) { return norm_at_most(j, p.norm, u); });
+// The outward product decides first; where it cannot, the exact one does, so
+// the answer is the exact one's.
+bool vertices_at_most(const Problem& p, const NeuronStates& s, const Rational& u, const std::vector<Exclusion>& excluded) {
+  return vertex_patterns(s, excluded, [&](const NeuronStates& vertex) {
+    const Verdict v = point_norm_decide(jacobian_enclosure_ends(p.g, vertex, p.free), p.norm, u);
+    return v == Verdict::Inconclusive ? norm_at_most(vertex_jacobian(p, vertex), p.norm, u) : v == Verdict::Holds;
+  });
 }
 
 // The magnitude matrix of the exact interval Clarke enclosure: norm <= u.
-bool clarke_at_most(const Problem& p, const States& s, const Rational& u) {
-  const std::size_t d = p.g.input_dim;
-  std::vector<std::vector<RInterval>> m(d, std::vector<RInterval>(d, RInterval{0, 0}));
-  for (std::size_t i = 0; i < d; ++i) if (p.free[i]) m[i][i] = {1, 1};
-  for (std::size_t k = 0; k < p.g.layers.size(); ++k) {
-    const Layer& l = p.g.layers[k];
-    std::vector<std::vector<RInterval>> next(l.out_dim(), std::vector<RInterval>(d, RInterval{0, 0}));
-    for (std::size_t i = 0; i < l.out_dim(); ++i) {
-      int state = k < s.size() ? s[k][i] : 1;
-      if (state == 0) continue;
-      for (std::size_t c = 0; c < d; ++c) {
-        RInterval acc{0, 0};
-        for (std::size_t j = 0; j < l.in_dim(); ++j) {
-          const Rational& w = l.weights[i][j];
-          if (w > 0) { acc.lo += w * m[j][c].lo; acc.hi += w * m[j][c].hi; }
-          else if (w < 0) { acc.lo += w * m[j][c].hi; acc.hi += w * m[j][c].lo; }
-        }
-        if (state == 2) { if (acc.lo > 0) acc.lo = 0; if (acc.hi < 0) acc.hi = 0; }  // D_ii in [0, 1]
-        next[i][c] = acc;
-      }
-    }
-    m = std::move(next);
-  }
-  RMatrix mag(m.size(), std::vector<Rational>(d));
-  for (std::size_t r = 0; r < m.size(); ++r)
-    for (std::size_t c = 0; c < d; ++c) mag[r][c] = std::max(rational_abs(m[r][c].lo), rational_abs(m[r][c].hi));
-  return norm_at_most(mag, p.norm, u);
+// The double evaluation decides it unless its end points are too close to
+// tell (jacobian_enclosure.hpp); then the exact evaluation does.
+bool clarke_at_most(const Problem& p, const NeuronStates& s, const Rational& u) {
+  const Verdict v = magnitude_norm_decide(jacobian_enclosure_ends(p.g, s, p.free), p.norm, u);
+  return v == Verdict::Inconclusive ? magnitude_norm_at_most(jacobian_enclosure_exact(p.g, s, p.free), p.norm, u) : v == Verdict::Holds;
 }
 
-std::size_t unstable_count(const States& s) {
+std::size_t unstable_count(const NeuronStates& s) {
   std::size_t unstable = 0;
   for (const auto& layer : s) for (int x : layer) unstable += x == 2;
   return unstable;
@@ -295,7 +203,7 @@ std::size_t unstable_count(const States& s) {
 // With at most 16 unstable neurons the vertex test, else the Clarke test.
 // The Clarke enclosure contains every vertex Jacobian, so when it passes the
 // vertex test passes too: trying it first changes no answer, only the time.
-bool leaf_at_most(const Problem& p, const States& s, const Rational& u, const std::vector<Exclusion>& excluded = {}) {
+bool leaf_at_most(const Problem& p, const NeuronStates& s, const Rational& u, const std::vector<Exclusion>& excluded = {}) {
   if (clarke_at_most(p, s, u)) return true;
   return unstable_count(s) <= 16 && vertices_at_most(p, s, u, excluded);
 }
@@ -377,10 +285,12 @@ void tighten_symbolic(const Problem& p, const std::vector<RInterval>& box, std::
   }
 }
 
-States states_on_box(const Problem& p, const std::vector<RInterval>& box, bool symbolic) {
-  auto pre = exact_ibp(p.g, box);
+NeuronStates states_on_box(const Problem& p, const std::vector<RInterval>& box, bool symbolic) {
+  if (!symbolic)
+    if (std::optional<NeuronStates> s = preactivation_states_decide(p.g, box)) return *s;
+  auto pre = preactivation_intervals_exact(p.g, box);
   if (symbolic) tighten_symbolic(p, box, pre);
-  States s;
+  NeuronStates s;
   for (std::size_t k = 0; k + 1 < pre.size(); ++k) {
     s.emplace_back();
     for (const RInterval& z : pre[k]) s.back().push_back(z.lo >= 0 ? 1 : (z.hi <= 0 ? 0 : 2));
@@ -392,7 +302,7 @@ States states_on_box(const Problem& p, const std::vector<RInterval>& box, bool s
 // box-activation leaves start from: exact interval propagation intersected
 // with the symbolic one (dyadic chords).
 std::vector<std::vector<RInterval>> box_root_bounds(const Problem& p, const std::vector<RInterval>& box) {
-  auto pre = exact_ibp(p.g, box);
+  auto pre = preactivation_intervals_exact(p.g, box);
   tighten_symbolic(p, box, pre, true);
   pre.pop_back();
   return pre;
@@ -435,7 +345,7 @@ Exclusion exclusion_parse(const Json& j, const Problem& p) {
 // sum_t y_t sigma_t z_t < 0. Returns false, without a proof, when a stable
 // neuron contradicts the key: then no pattern of the box or of its sub-boxes
 // agrees with the key.
-bool exclusion_check(const Problem& p, const std::vector<RInterval>& box, const States& s, const Exclusion& e) {
+bool exclusion_check(const Problem& p, const std::vector<RInterval>& box, const NeuronStates& s, const Exclusion& e) {
   std::size_t deepest = 0;
   bool positive = false;
   for (std::size_t t = 0; t < e.key.size(); ++t) {
@@ -509,7 +419,7 @@ struct TreeWalk {
   const Rational& upper;
   bool symbolic;
   std::optional<std::size_t> argmax;  // this leaf must fail at the grid value below upper
-  std::vector<States>* leaves_out = nullptr;  // collects every leaf's states (producers)
+  std::vector<NeuronStates>* leaves_out = nullptr;  // collects every leaf's states (producers)
   std::vector<std::vector<Exclusion>>* exclusions_out = nullptr;  // and the exclusions that apply to it
   std::size_t pos = 0, leaf = 0;
   std::vector<Exclusion> excluded = {};  // proved on the current node's box or an ancestor's
@@ -523,7 +433,7 @@ struct TreeWalk {
     if (entry.size() != 2 || !entry.contains("split") || !entry.contains("exclude")) throw Rejected{"a tree node is c or {split, exclude}"};
     const Json& list = entry["exclude"];
     if (!list.is_array() || list.empty()) throw Rejected{"'exclude' must be a non-empty array"};
-    const States s = states_on_box(p, box, symbolic);
+    const NeuronStates s = states_on_box(p, box, symbolic);
     for (const Json& j : list) {
       Exclusion e = exclusion_parse(j, p);
       if (exclusion_check(p, box, s, e)) excluded.push_back(std::move(e));
@@ -538,7 +448,7 @@ struct TreeWalk {
     int c = node_entry(box);
     if (c < 0) {
       if (c != -1) throw Rejected{"a tree entry below -1"};
-      States s = states_on_box(p, box, symbolic);
+      NeuronStates s = states_on_box(p, box, symbolic);
       if (leaves_out) {
         leaves_out->push_back(s);
         if (exclusions_out) exclusions_out->push_back(excluded);
@@ -657,8 +567,8 @@ struct ActivationWalk {
   const Rational& upper;
   std::optional<std::size_t> argmax;
   bool boxed = false;
-  std::vector<States>* leaves_out = nullptr;  // collects every leaf's states (producers)
-  States s;
+  std::vector<NeuronStates>* leaves_out = nullptr;  // collects every leaf's states (producers)
+  NeuronStates s;
   std::vector<std::pair<std::size_t, std::size_t>> path;
   std::vector<std::vector<LinearForm>> forms;  // forms[k]: layer k's pre-activations, valid while layers < k stay fixed
   std::vector<char> forms_valid;
@@ -788,12 +698,12 @@ struct ActivationWalk {
   }
 
   // Boxed: the leaf's states with the unfixed neurons that the node's bounds prove stable (see above).
-  States leaf_states() {
+  NeuronStates leaf_states() {
     const std::size_t k = current_layer();
     if (!boxed || k == s.size()) return s;
     const bool computed = !forms_valid[k];
     if (computed) compute_forms(k);
-    States out = s;
+    NeuronStates out = s;
     std::vector<RInterval> post(s[k].size(), RInterval{0, 0});
     for (std::size_t i = 0; i < s[k].size(); ++i) {
       const RInterval z = meet(form_range(forms[k][i]), root[k][i]);
@@ -822,7 +732,7 @@ struct ActivationWalk {
   }
 
   void leaf_entry() {
-    const States ls = leaf_states();
+    const NeuronStates ls = leaf_states();
     if (leaves_out) { leaves_out->push_back(ls); return; }
     if (!leaf_at_most(p, ls, upper)) throw Rejected{"leaf " + std::to_string(leaf) + ": a Jacobian norm exceeds the claimed upper"};
     if (argmax == leaf && leaf_at_most(p, ls, grid_below(upper)))
@@ -920,7 +830,7 @@ std::optional<std::size_t> argmax_leaf(const Json& cert, const Rational& upper) 
 // "lipsdp" (cert_lipsdp.hpp): the proof gives L^2 <= rho, and the upper is the
 // least grid value whose square is >= rho (0 when rho <= 0).
 void check_upper_lipsdp(const Problem& p, const Json& cert, const Rational& upper) {
-  if (p.norm != CNorm::L2) throw Rejected{"a LipSDP certificate bounds the l2 constant only"};
+  if (p.norm != OperatorNorm::L2) throw Rejected{"a LipSDP certificate bounds the l2 constant only"};
   Rational rho;
   try { rho = cert_lipsdp_check(p.g, p.unbounded, p.lo, p.hi, cert); } catch (const InputError& e) { throw Rejected{e.what()}; }
   if (rho <= 0) {
@@ -944,7 +854,7 @@ void check_upper(const Problem& p, const Json& cert, const Rational& upper) {
   if (method == "unbounded-all-unstable") {
     if (!p.unbounded) throw Rejected{"method needs an unbounded domain"};
     if (shape != Json::array({-1})) throw Rejected{"an unbounded certificate's tree is [-1]"};
-    States s;
+    NeuronStates s;
     for (std::size_t k = 0; k + 1 < p.g.layers.size(); ++k) s.emplace_back(p.g.layers[k].out_dim(), 2);
     if (!leaf_at_most(p, s, upper)) throw Rejected{"a Jacobian norm exceeds the claimed upper"};
     if (argmax && leaf_at_most(p, s, grid_below(upper))) throw Rejected{"the upper is not the least grid value that bounds the leaf"};
@@ -980,7 +890,7 @@ void check_members(const Json& cert, const Problem& p) {
     if (!allowed.count(key)) throw Rejected{"unexpected member '" + key + "' in the certificate"};
   if (!cert.contains("witness")) return;
   const Json& w = cert["witness"];
-  const bool needs_vector = p.norm == CNorm::L2 && p.g.output_dim() > 1 && p.g.input_dim > 1;
+  const bool needs_vector = p.norm == OperatorNorm::L2 && p.g.output_dim() > 1 && p.g.input_dim > 1;
   if (!w.is_object() || !w.contains("point") || w.size() != (needs_vector ? 2u : 1u) || (needs_vector && !w.contains("vector")))
     throw Rejected{needs_vector ? "the witness is {point, vector}" : "the witness is {point}"};
 }
@@ -993,9 +903,9 @@ Rational sqrt_floor_grid(const Rational& q) {
   return Rational(boost::multiprecision::sqrt(scaled)) / rational_pow2(kLowerGridBits);
 }
 
-Rational witness_floor(const RMatrix& j, CNorm norm, const std::vector<Rational>& v) {
+Rational witness_floor(const RMatrix& j, OperatorNorm norm, const std::vector<Rational>& v) {
   const std::size_t rows = j.size(), d = rows ? j[0].size() : 0;
-  if (norm == CNorm::L2) {
+  if (norm == OperatorNorm::L2) {
     Rational num = 0, den = 0;
     if (rows == 1 || d == 1) {
       for (const auto& row : j) for (const Rational& x : row) num += x * x;
@@ -1014,10 +924,10 @@ Rational witness_floor(const RMatrix& j, CNorm norm, const std::vector<Rational>
   }
   // ||J||: the largest row (linf) or column (l1) sum of absolute values.
   Rational best = 0;
-  const std::size_t outer = norm == CNorm::Linf ? rows : d, inner = norm == CNorm::Linf ? d : rows;
+  const std::size_t outer = norm == OperatorNorm::Linf ? rows : d, inner = norm == OperatorNorm::Linf ? d : rows;
   for (std::size_t a = 0; a < outer; ++a) {
     Rational s = 0;
-    for (std::size_t b = 0; b < inner; ++b) s += rational_abs(norm == CNorm::Linf ? j[a][b] : j[b][a]);
+    for (std::size_t b = 0; b < inner; ++b) s += rational_abs(norm == OperatorNorm::Linf ? j[a][b] : j[b][a]);
     best = std::max(best, s);
   }
   return rational_floor(best * rational_pow2(kLowerGridBits)) / rational_pow2(kLowerGridBits);
@@ -1099,7 +1009,7 @@ struct CertLipschitzLeaves::Impl {
   static constexpr std::size_t kCachedEntries = std::size_t(1) << 21;
   std::size_t cached_leaf = SIZE_MAX;
   std::vector<RMatrix> cached;
-  std::vector<States> boxes;     // box-partition / unbounded: each leaf's neuron states
+  std::vector<NeuronStates> boxes;     // box-partition / unbounded: each leaf's neuron states
   std::vector<std::vector<Exclusion>> excluded;  // box-partition: the exclusions that apply to each leaf
   std::vector<RMatrix> regions;  // one-layer-regions: each region's Jacobian
 };
@@ -1114,11 +1024,11 @@ CertLipschitzLeaves::CertLipschitzLeaves(const Network& g, const std::string& no
   p.hi = hi;
   for (std::size_t i = 0; i < g.input_dim; ++i) p.free.push_back(unbounded || lo[i] < hi[i]);
   try {
-    p.norm = cnorm_parse(norm);
+    p.norm = norm_parse(norm);
     const std::string method = cert.at("method").get<std::string>();
     const Rational none = 0;
     if (method == "unbounded-all-unstable") {
-      States s;
+      NeuronStates s;
       for (std::size_t k = 0; k + 1 < g.layers.size(); ++k) s.emplace_back(g.layers[k].out_dim(), 2);
       impl_->boxes.push_back(s);
     } else if (method == "one-layer-regions") {
@@ -1145,7 +1055,7 @@ std::size_t CertLipschitzLeaves::size() const { return impl_->boxes.size() + imp
 bool CertLipschitzLeaves::leaf_at_most(std::size_t i, const Rational& u) const {
   Impl& m = *impl_;
   if (!m.regions.empty()) return norm_at_most(m.regions.at(i), m.p.norm, u);
-  const States& s = m.boxes.at(i);
+  const NeuronStates& s = m.boxes.at(i);
   const std::vector<Exclusion> none;
   const std::vector<Exclusion>& excluded = i < m.excluded.size() ? m.excluded[i] : none;
   const std::size_t unstable = unstable_count(s), entries = m.p.g.output_dim() * m.p.g.input_dim;
@@ -1153,7 +1063,7 @@ bool CertLipschitzLeaves::leaf_at_most(std::size_t i, const Rational& u) const {
   if (clarke_at_most(m.p, s, u)) return true;
   if (m.cached_leaf != i) {
     m.cached.clear();
-    vertex_jacobians(m.p, s, excluded, [&](const RMatrix& j) { m.cached.push_back(j); return true; });
+    vertex_patterns(s, excluded, [&](const NeuronStates& vertex) { m.cached.push_back(vertex_jacobian(m.p, vertex)); return true; });
     m.cached_leaf = i;
   }
   return std::all_of(m.cached.begin(), m.cached.end(), [&](const RMatrix& j) { return norm_at_most(j, m.p.norm, u); });
@@ -1168,7 +1078,7 @@ std::vector<std::pair<int, int>> cert_lipsdp_slopes(const Network& g, bool unbou
   }
   std::vector<RInterval> box;
   for (std::size_t i = 0; i < lo.size(); ++i) box.push_back({lo[i], hi[i]});
-  const std::vector<std::vector<RInterval>> z = exact_ibp(g, box);
+  const std::vector<std::vector<RInterval>> z = preactivation_intervals_exact(g, box);
   for (std::size_t k = 0; k + 1 < z.size(); ++k)
     for (const RInterval& v : z[k]) {
       if (v.hi <= 0) slopes.emplace_back(0, 0);       // inactive (a constant 0 included)
@@ -1199,7 +1109,7 @@ std::optional<ActivationPattern> cert_lipschitz_generic_pattern(const Network& g
 std::optional<Rational> cert_lipschitz_witness_floor(const std::vector<std::vector<Rational>>& jacobian,
                                                      const std::string& norm, const std::vector<Rational>& vector) {
   try {
-    return witness_floor(jacobian, cnorm_parse(norm), vector);
+    return witness_floor(jacobian, norm_parse(norm), vector);
   } catch (const Rejected&) {
     return std::nullopt;
   }
