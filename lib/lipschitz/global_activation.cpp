@@ -612,7 +612,7 @@ class ActivationSearch {
       n.upper = refine(n.upper, bound(n.state, n, true));
       tree_[n.id].bound = n.upper;
     }
-    if (n.layer == hidden_) {
+    if (n.layer == hidden_ || n.upper <= threshold()) {  // complete, or pruned by its implied states: a leaf
       consider(n.point);
       open_.push(std::move(n));
       return;
