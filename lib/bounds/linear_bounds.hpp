@@ -308,24 +308,12 @@ void interval_layer(const Network& net, const PreBounds& pb, std::size_t k, std:
   }
 }
 
-// Which neurons preactivation_bounds tightens by back-substitution: every one
-// that interval propagation leaves unstable, or only the free ones. A split
-// neuron's relaxation is its state whatever its bounds, which then enter only
-// the rounding-error terms and the emptiness test; a search that fixes whole
-// layers (lipschitz/global_activation.cpp) saves most of the work with Free.
-enum class Tighten : std::uint8_t { Unstable, Free };
-
 // Bounds of every hidden pre-activation on the node (box + split states).
 // Layer 0 by interval propagation (exact up to rounding: it is affine in x),
 // deeper layers by interval propagation, tightened by back-substitution under
-// the default slopes for the neurons interval propagation leaves unstable
-// (with Tighten::Free, those of them that are not split). `known`, when
-// given, holds bounds valid on a region that contains the node (lo, hi per
-// hidden layer; in_lo, in_hi unused): interval propagation is intersected
-// with them first, so a neuron they prove stable is not back-substituted.
+// the default slopes for the neurons interval propagation leaves unstable.
 template <class A>
-PreBounds preactivation_bounds(const Network& net, std::vector<double> in_lo, std::vector<double> in_hi, const StateMatrix& states,
-                               Tighten tighten = Tighten::Unstable, const PreBounds* known = nullptr) {
+PreBounds preactivation_bounds(const Network& net, std::vector<double> in_lo, std::vector<double> in_hi, const StateMatrix& states) {
   PreBounds pb;
   clamp_box(net, in_lo, in_hi);
   pb.in_lo = std::move(in_lo);
@@ -334,16 +322,11 @@ PreBounds preactivation_bounds(const Network& net, std::vector<double> in_lo, st
   for (std::size_t k = 0; k < hidden; ++k) {
     std::vector<double> lo, hi;
     interval_layer<A>(net, pb, k, lo, hi);
-    for (std::size_t j = 0; known && j < lo.size(); ++j) {
-      lo[j] = std::fmax(lo[j], known->lo[k][j]);
-      hi[j] = std::fmin(hi[j], known->hi[k][j]);
-    }
     if (k > 0) {
       Backsub<A> bs{net, pb, states, nullptr, nullptr};
       const std::size_t n = lo.size();
       for (std::size_t j = 0; j < n; ++j) {
         if (lo[j] >= 0 || hi[j] <= 0) continue;  // stable already: its relaxation cannot change
-        if (tighten == Tighten::Free && states[k][j] != 0) continue;
         std::vector<double> e(n, 0);
         e[j] = 1;
         hi[j] = std::fmin(hi[j], bs.upper(k, e, 0, nullptr));

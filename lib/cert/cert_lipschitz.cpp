@@ -5,7 +5,6 @@
 #include <set>
 
 #include "arith/error.hpp"
-#include "bounds/linear_bounds.hpp"
 #include "cert/cert_lipsdp.hpp"
 #include "cert/relu_enclosure.hpp"
 #include "cert/claim_path.hpp"
@@ -555,12 +554,9 @@ struct RegionWalk {
 // generic point of the node agrees with the state (an inactive form that is
 // identically zero has no row, as above). A leaf's unfixed neurons are
 // unstable unless the exact ranges of layer k's forms over E (k the first
-// layer with an unfixed neuron), interval propagation from there, the root
-// bounds of box_root_bounds and, for the layers after k, back-substitution
-// bounds on E with the leaf's fixed states as split constraints
-// (bounds/linear_bounds.hpp in outward arithmetic with default slopes,
-// bounds::Tighten::Free, the root bounds as known bounds; all intersected)
-// prove them stable on the node.
+// layer with an unfixed neuron), interval propagation from there, and the
+// root bounds of box_root_bounds (all intersected) prove them stable on the
+// node.
 struct ActivationWalk {
   const Problem& p;
   const Json& shape;
@@ -664,39 +660,6 @@ struct ActivationWalk {
   }
   RInterval form_range(const LinearForm& z) const { return {form_extreme(z, box, false), form_extreme(z, box, true)}; }
 
-  // z intersected with the double bounds [lo, hi] (an infinite side bounds nothing).
-  static RInterval meet(RInterval z, double lo, double hi) {
-    if (std::isfinite(lo)) z.lo = std::max(z.lo, rational_from_double(lo));
-    if (std::isfinite(hi)) z.hi = std::min(z.hi, rational_from_double(hi));
-    return z;
-  }
-
-  // Boxed: the back-substitution bounds of the leaf (see above); the search
-  // computes the same from the same doubles.
-  bounds::PreBounds linear_bounds() const {
-    std::vector<double> lo, hi;
-    for (const RInterval& b : box) {
-      lo.push_back(DInterval::from_rational(b.lo).lo);
-      hi.push_back(DInterval::from_rational(b.hi).hi);
-    }
-    bounds::StateMatrix split;
-    for (const auto& layer : s) {
-      split.emplace_back();
-      for (int x : layer) split.back().push_back(std::int8_t(x == 2 ? 0 : (x == 1 ? 1 : -1)));
-    }
-    bounds::PreBounds known;  // the root bounds as doubles, outward
-    for (const auto& layer : root) {
-      known.lo.emplace_back();
-      known.hi.emplace_back();
-      for (const RInterval& z : layer) {
-        const DInterval d = DInterval::from_rationals(z.lo, z.hi);
-        known.lo.back().push_back(d.lo);
-        known.hi.back().push_back(d.hi);
-      }
-    }
-    return bounds::preactivation_bounds<bounds::OutwardArith>(p.g, lo, hi, split, bounds::Tighten::Free, &known);
-  }
-
   // Boxed: the leaf's states with the unfixed neurons that the node's bounds prove stable (see above).
   NeuronStates leaf_states() {
     const std::size_t k = current_layer();
@@ -711,7 +674,6 @@ struct ActivationWalk {
       if (s[k][i] != 0) post[i] = relu(z);
     }
     if (computed) forms_valid[k] = 0;
-    const bounds::PreBounds linear = k + 1 < s.size() ? linear_bounds() : bounds::PreBounds{};
     for (std::size_t m = k + 1; m < s.size(); ++m) {
       const Layer& l = p.g.layers[m];
       std::vector<RInterval> next;
@@ -722,7 +684,7 @@ struct ActivationWalk {
           if (w > 0) { v.lo += w * post[j].lo; v.hi += w * post[j].hi; }
           else if (w < 0) { v.lo += w * post[j].hi; v.hi += w * post[j].lo; }
         }
-        const RInterval z = meet(meet(v, root[m][i]), linear.lo[m][i], linear.hi[m][i]);
+        const RInterval z = meet(v, root[m][i]);
         out[m][i] = z.lo >= 0 ? 1 : (z.hi <= 0 ? 0 : 2);
         next.push_back(relu(z));
       }

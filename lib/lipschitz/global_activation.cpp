@@ -8,7 +8,6 @@
 #include <queue>
 #include <random>
 
-#include "bounds/linear_bounds.hpp"
 #include "cert/producer_api.hpp"
 #include "lipschitz/strict_system.hpp"
 #include "lipschitz/upper_bounds.hpp"
@@ -123,8 +122,6 @@ class ActivationSearch {
   std::size_t d_, hidden_, total_ = 0;
   bool boxed_ = false;
   DBox box_;                               // boxed: an enclosure of E
-  std::vector<double> crown_lo_, crown_hi_;  // boxed: E's enclosure as the checker hands it to back-substitution
-  bounds::PreBounds crown_known_;            // boxed: the root bounds as the checker hands them to back-substitution
   std::vector<double> lo_d_, hi_d_, xmax_;  // boxed: E's sides (nearest doubles) and max |x_c| (rounded up)
   std::vector<DBox> root_;                 // boxed: the checker's pre-activation bounds on E (outward)
   std::vector<std::size_t> offset_;                          // flat index of each layer's first neuron
@@ -150,18 +147,10 @@ class ActivationSearch {
       lo_d_.push_back(rational_to_double(p_.lo[c]));
       hi_d_.push_back(rational_to_double(p_.hi[c]));
       xmax_.push_back(next_up(std::fmax(std::fabs(box_[c].lo), std::fabs(box_[c].hi))));
-      crown_lo_.push_back(DInterval::from_rational(p_.lo[c]).lo);
-      crown_hi_.push_back(DInterval::from_rational(p_.hi[c]).hi);
     }
     for (const auto& layer : cert_lipschitz_box_preactivations(p_.net, p_.lo, p_.hi)) {
       DBox z;
-      crown_known_.lo.emplace_back();
-      crown_known_.hi.emplace_back();
-      for (const auto& [l, h] : layer) {
-        z.push_back(DInterval::from_rationals(l, h));
-        crown_known_.lo.back().push_back(z.back().lo);
-        crown_known_.hi.back().push_back(z.back().hi);
-      }
+      for (const auto& [l, h] : layer) z.push_back(DInterval::from_rationals(l, h));
       root_.push_back(std::move(z));
     }
   }
@@ -352,27 +341,11 @@ class ActivationSearch {
 
   // ---- bounds ------------------------------------------------------------
 
-  // Boxed: back-substitution bounds of every hidden pre-activation on E with
-  // the fixed states as split constraints, exactly as the checker computes
-  // them (bounds/linear_bounds.hpp, outward arithmetic, default slopes).
-  bounds::PreBounds linear_bounds(const States& st) const {
-    bounds::StateMatrix split;
-    for (std::size_t k = 0; k < hidden_; ++k) {
-      split.emplace_back(p_.net.layers[k].out_dim(), 0);
-      for (std::size_t i = 0; i < split[k].size(); ++i) {
-        const int s = st[offset_[k] + i];
-        split[k][i] = std::int8_t(s < 0 ? 0 : (s ? 1 : -1));
-      }
-    }
-    return bounds::preactivation_bounds<bounds::OutwardArith>(p_.net, crown_lo_, crown_hi_, split, bounds::Tighten::Free, &crown_known_);
-  }
-
   // Boxed: the layers before n.layer are fixed (their states as points);
   // layer n.layer's unfixed neurons range over their forms' ranges, and the
   // later layers over interval propagation from there, all intersected with
-  // the root bounds and, when given, the back-substitution bounds (the same
-  // computation the checker repeats exactly, always with those bounds).
-  BoxBounds box_state_bounds(const States& st, const Node& n, const bounds::PreBounds* linear) const {
+  // the root bounds (the same computation the checker repeats exactly).
+  BoxBounds box_state_bounds(const States& st, const Node& n) const {
     BoxBounds b;
     b.raw_input = b.input = box_;
     DBox post;
@@ -395,7 +368,6 @@ class ActivationSearch {
           for (std::size_t j = 0; j < l.in_dim(); ++j)
             if (post[j].hi > 0) v = v + l.weights_i[i * l.in_dim() + j] * post[j];
           z[i] = intersect(v, root_[k][i]);
-          if (linear) z[i] = intersect(z[i], DInterval{linear->lo[k][i], linear->hi[k][i]});
         }
         post.assign(z.size(), DInterval::point(0));
         for (std::size_t i = 0; i < z.size(); ++i) post[i] = relu(z[i]);
@@ -409,8 +381,8 @@ class ActivationSearch {
   static DInterval intersect(DInterval a, DInterval b) { return {std::fmax(a.lo, b.lo), std::fmin(a.hi, b.hi)}; }
   static DInterval relu(DInterval a) { return {std::fmax(a.lo, 0.0), std::fmax(a.hi, 0.0)}; }
 
-  BoxBounds state_bounds(const States& st, const Node& n, const bounds::PreBounds* linear = nullptr) const {
-    if (boxed_) return box_state_bounds(st, n, linear);
+  BoxBounds state_bounds(const States& st, const Node& n) const {
+    if (boxed_) return box_state_bounds(st, n);
     BoxBounds b;
     b.raw_input = b.input = DBox(d_, DInterval::whole());
     for (std::size_t k = 0; k < hidden_; ++k) {
@@ -425,28 +397,9 @@ class ActivationSearch {
     return b;
   }
 
-  // The Clarke bound of the completions of st, and with few unfixed neurons
-  // the vertex bound. Boxed, when that does not prune the node and some layer
-  // after n.layer has unfixed neurons, the same with the back-substitution
-  // bounds too (the checker's leaf states always have them: fewer unstable
-  // neurons, so every bound computed here without them holds there as well).
+  // The Clarke bound of the completions of st, and with few unfixed neurons the vertex bound.
   double bound(const States& st, const Node& n, bool vertices) {
-    double u = bound_with(state_bounds(st, n), vertices);
-    if (boxed_ && u > threshold() && n.layer + 1 < hidden_) {
-      const bounds::PreBounds linear = linear_bounds(st);
-      u = std::fmin(u, bound_with(state_bounds(st, n, &linear), vertices));
-    }
-    return u;
-  }
-
-  // A node's bound from its ancestor's and its own. Over R^d the smaller:
-  // the checker's states of a node fix at least its ancestor's. On a box its
-  // own: the back-substitution bounds of a node with more splits may be wider
-  // (a split neuron is not tightened), and the checker recomputes each
-  // leaf's bound from the leaf alone.
-  double refine(double ancestor, double own) const { return boxed_ ? own : std::fmin(ancestor, own); }
-
-  double bound_with(const BoxBounds& b, bool vertices) {
+    const BoxBounds b = state_bounds(st, n);
     double u = lipschitz_upper_clarke(p_, b);
     if (vertices && b.unstable_count() <= (boxed_ ? kBoxVertexLimit : kVertexLimit)) {
       const VertexBound v = lipschitz_upper_vertex(p_, b);
@@ -593,7 +546,7 @@ class ActivationSearch {
         }
       }
       advance(c);
-      c.upper = refine(n.upper, bound(c.state, c, true));
+      c.upper = std::fmin(n.upper, bound(c.state, c, true));
       tree_[c.id].bound = c.upper;
       consider(c.point);
       open_.push(std::move(c));
@@ -609,7 +562,7 @@ class ActivationSearch {
     const std::size_t fixed = n.path.size();
     if (!fix_implied(n, other)) return;
     if (n.path.size() > fixed) {
-      n.upper = refine(n.upper, bound(n.state, n, true));
+      n.upper = std::fmin(n.upper, bound(n.state, n, true));
       tree_[n.id].bound = n.upper;
     }
     if (n.layer == hidden_ || n.upper <= threshold()) {  // complete, or pruned by its implied states: a leaf
