@@ -14,8 +14,13 @@ Each row is appended to bench/results/lipbab_acasxu.csv when measured
 (`--resume` continues an interrupted run); the Markdown table is
 bench/results/lipbab_acasxu.md.
 
+With `--reuse-lipbab`, robustlaw alone is re-run: each row's LipBaB columns
+are copied from the row of the same key already in the CSV (marked
+`lb_from = reused`; rows without one run LipBaB), and the CSV is rewritten
+with the re-measured rows in place of the old ones.
+
 Usage: bench/lipbab_table.py [--nets 1_1,2_1] [--widths 0.01,0.02] [--norms l2,linf] [--points 0,1]
-                             [--time-limit 120] [--lipbab-time-limit 120] [--resume]
+                             [--time-limit 120] [--lipbab-time-limit 120] [--resume | --reuse-lipbab]
 """
 import argparse
 import csv
@@ -38,7 +43,7 @@ NORMS = ["l2", "linf"]
 # ([-0.33, 0.68] x [-0.5, 0.5]^4).
 POINTS = [(0.0, 0.0, 0.0, 0.0, 0.0), (0.2, -0.1, 0.1, -0.2, 0.3), (-0.2, 0.3, -0.3, 0.2, -0.2)]
 COLUMNS = ["net", "point", "half_width", "norm", "rl_status", "rl_lower", "rl_upper", "rl_nodes", "rl_seconds", "rl_wall",
-           "rl_cpu", "lb_status", "lb_value", "lb_lower", "lb_nodes", "lb_seconds", "lb_wall", "lb_cpu", "agree", "load"]
+           "rl_cpu", "lb_status", "lb_value", "lb_lower", "lb_nodes", "lb_seconds", "lb_wall", "lb_cpu", "agree", "load", "lb_from"]
 
 
 def log(*a):
@@ -168,7 +173,7 @@ def markdown(rows, meta):
         out.append("| " + " | ".join(str(x) for x in [
             r["net"], "p" + r["point"], r["half_width"], r["norm"], interval, r.get("rl_status", ""), r.get("rl_nodes", "") or "—",
             fmt(r.get("rl_wall")), fmt(r.get("rl_cpu")), lbv, r.get("lb_status", ""), r.get("lb_nodes", "") or "—",
-            fmt(r.get("lb_wall")), fmt(r.get("lb_cpu")), speedup(r, "cpu")[0], speedup(r, "wall")[0], r.get("agree") or "—",
+            fmt(r.get("lb_wall")), fmt(r.get("lb_cpu")) + (" (reused)" if r.get("lb_from") == "reused" else ""), speedup(r, "cpu")[0], speedup(r, "wall")[0], r.get("agree") or "—",
             r.get("load", "")]) + " |")
     return "\n".join(out) + "\n"
 
@@ -185,10 +190,22 @@ def write_markdown(csv_path):
     return md
 
 
+def write_rows(path, rows):
+    with open(path, "w", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=COLUMNS)
+        w.writeheader()
+        for r in rows:
+            w.writerow({c: r.get(c, "") for c in COLUMNS})
+
+
 def run(rl, args):
     out = args.out or os.path.join(OUT, "lipbab_acasxu.csv")
     done = {key(r["net"], r["point"], r["half_width"], r["norm"]) for r in read(out)} if args.resume else set()
-    if not args.resume or not os.path.exists(out):
+    reuse = getattr(args, "reuse_lipbab", False)
+    stored = {key(r["net"], r["point"], r["half_width"], r["norm"]): r for r in read(out)} if reuse else {}
+    if reuse:
+        write_rows(out, stored.values())
+    elif not args.resume or not os.path.exists(out):
         with open(out, "w", newline="") as f:
             csv.DictWriter(f, fieldnames=COLUMNS).writeheader()
     meta_path = out[:-4] + ".meta.json"
@@ -201,10 +218,19 @@ def run(rl, args):
         for i, (net, p, h, norm) in enumerate(todo):
             row = {"net": net, "point": p, "half_width": f"{h:g}", "norm": norm, "load": f"{proc.load_average():.1f}"}
             row.update(run_robustlaw(rl, net, POINTS[p], h, norm, args.time_limit))
-            row.update(run_lipbab(net, POINTS[p], h, norm, args.lipbab_time_limit, args.lipbab))
+            old = stored.get(key(net, p, h, norm))
+            if old and old.get("lb_status"):
+                row.update({c: old.get(c, "") for c in COLUMNS if c.startswith("lb_")})
+                row["lb_from"] = "reused"
+            else:
+                row.update(run_lipbab(net, POINTS[p], h, norm, args.lipbab_time_limit, args.lipbab))
             row["agree"] = agreement(row)
-            with open(out, "a", newline="") as f:
-                csv.DictWriter(f, fieldnames=COLUMNS).writerow(row)
+            if reuse:
+                stored[key(net, p, h, norm)] = row
+                write_rows(out, stored.values())
+            else:
+                with open(out, "a", newline="") as f:
+                    csv.DictWriter(f, fieldnames=COLUMNS).writerow(row)
             log(f"[{i + 1}/{len(todo)}] {net} p{p} h={h:g} {norm}: robustlaw {row.get('rl_status')} "
                 f"{row.get('rl_wall')} s wall {row.get('rl_cpu')} s CPU; LipBaB {row.get('lb_status')} "
                 f"{row.get('lb_wall')} s wall {row.get('lb_cpu')} s CPU; speed-up {speedup(row, 'cpu')[0]} (CPU); "
@@ -213,7 +239,7 @@ def run(rl, args):
         info["ended"] = time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime())
         info["load_end"] = proc.load_average()
         previous = {}
-        if args.resume and os.path.exists(meta_path):
+        if (args.resume or reuse) and os.path.exists(meta_path):
             with open(meta_path) as f:
                 previous = json.load(f)
         info["sessions"] = previous.get("sessions", []) + [{k: info[k] for k in (
@@ -233,6 +259,8 @@ def add_arguments(ap, with_resume=True):
     ap.add_argument("--lipbab", help="LipBaB folder (default $LIPBAB or /work/ext/LipBaB)")
     if with_resume:
         ap.add_argument("--resume", action="store_true", help="append to the CSV, skipping the rows already in it")
+        ap.add_argument("--reuse-lipbab", action="store_true",
+                        help="re-run robustlaw only, LipBaB's columns copied from the CSV's row of the same key")
     ap.add_argument("--out", help="CSV file (default bench/results/lipbab_acasxu.csv)")
 
 

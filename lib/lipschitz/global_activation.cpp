@@ -316,7 +316,7 @@ class ActivationSearch {
         row.c = -row.c;
       }
       return row;
-    });
+    }, boxed_ ? std::optional<std::size_t>(s.rows.size() - 2 * d_) : std::nullopt);
     if (!y) return std::nullopt;
     std::vector<Rational> full(n.path.size() + (boxed_ ? 2 * d_ : 0), Rational(0));
     for (std::size_t r = 0; r < s.rows.size(); ++r) {
@@ -565,7 +565,7 @@ class ActivationSearch {
       n.upper = std::fmin(n.upper, bound(n.state, n, true));
       tree_[n.id].bound = n.upper;
     }
-    if (n.layer == hidden_) {
+    if (n.layer == hidden_ || n.upper <= threshold()) {  // complete, or pruned by its implied states: a leaf
       consider(n.point);
       open_.push(std::move(n));
       return;

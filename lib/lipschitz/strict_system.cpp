@@ -72,8 +72,41 @@ std::optional<std::vector<double>> strict_system_point(const std::vector<StrictR
   return x;
 }
 
+namespace {
+
+// The certificate of the LP's multipliers y (doubles) on the rows before the
+// box rows, the box rows' multipliers cancelling their x part (see the header).
+std::optional<std::vector<Rational>> box_cancelled(const std::vector<double>& y, std::size_t box_from, std::size_t d,
+                                                   const std::function<ExactRow(std::size_t)>& exact_row) {
+  std::vector<Rational> full(box_from + 2 * d, Rational(0));
+  std::vector<Rational> sum(d, Rational(0));
+  Rational c = 0;
+  bool nonzero = false;
+  for (std::size_t t = 0; t < box_from; ++t) {
+    if (!(y[t] > 0)) continue;
+    const ExactRow r = exact_row(t);
+    full[t] = rational_from_double(y[t]);
+    for (std::size_t col = 0; col < d; ++col)
+      if (r.a[col] != 0) sum[col] += full[t] * r.a[col];
+    c += full[t] * r.c;
+    nonzero = true;
+  }
+  if (!nonzero) return std::nullopt;
+  for (std::size_t col = 0; col < d; ++col) {
+    if (sum[col] == 0) continue;
+    const std::size_t t = box_from + 2 * col + (sum[col] > 0 ? 1 : 0);  // hi row (-x_c) cancels a positive sum
+    full[t] = sum[col] > 0 ? sum[col] : Rational(-sum[col]);
+    c += full[t] * exact_row(t).c;
+  }
+  if (c > 0) return std::nullopt;
+  return full;
+}
+
+}  // namespace
+
 std::optional<std::vector<Rational>> strict_system_refutation(const std::vector<StrictRow>& rows, std::size_t d,
-                                                              const std::function<ExactRow(std::size_t)>& exact_row) {
+                                                              const std::function<ExactRow(std::size_t)>& exact_row,
+                                                              std::optional<std::size_t> box_rows_from) {
   thread_local GlpkEnvironment environment;
   const std::size_t n = rows.size();
   if (n == 0) return std::nullopt;
@@ -97,6 +130,12 @@ std::optional<std::vector<Rational>> strict_system_refutation(const std::vector<
   if (p.solve(false) && glp_get_obj_val(p.lp) <= 1e-9)
     for (std::size_t t = 0; t < n; ++t) if (glp_get_col_prim(p.lp, int(t) + 1) > 1e-13) support.push_back(t);
   if (support.empty()) return std::nullopt;
+  if (box_rows_from && *box_rows_from + 2 * d == n) {
+    std::vector<double> y(*box_rows_from, 0.0);
+    for (std::size_t t : support)
+      if (t < y.size()) y[t] = glp_get_col_prim(p.lp, int(t) + 1) / (row_norm(rows[t]) > 0 ? row_norm(rows[t]) : 1);
+    if (auto cancelled = box_cancelled(y, *box_rows_from, d, exact_row)) return cancelled;
+  }
   // Exact: solve sum_{t in support} y_t a_t = 0, sum y_t = 1; then y >= 0 and c . y <= 0.
   std::vector<ExactRow> exact;
   for (std::size_t t : support) exact.push_back(exact_row(t));

@@ -9,7 +9,8 @@
 //   sum_t y_t = 1, sum_t y_t a_t = 0 and sum_t y_t c_t <= 0 for the exact rows.
 //   Then no x satisfies every row strictly: sum_t y_t (a_t . x + c_t) would be
 //   > 0 and <= 0 at once. The support comes from an untrusted LP; the values
-//   are the exact solution on that support, kept only if they pass the test.
+//   are the exact solution on that support, kept only if they pass the test
+//   (with box rows, see below, sum_t y_t = 1 is not kept).
 //   A row with a = 0 and c <= 0 alone is such a certificate.
 #pragma once
 #include <functional>
@@ -33,8 +34,17 @@ struct ExactRow {
 std::optional<std::vector<double>> strict_system_point(const std::vector<StrictRow>& rows, std::size_t d);
 
 // exact_row(t) returns row t exactly (called for the LP's support only).
+// box_rows_from: when given, rows box_rows_from + 2c and box_rows_from + 2c + 1
+// are the box rows x_c - lo_c > 0 and hi_c - x_c > 0 (c < d, the last 2d
+// rows). The certificate is then first sought without an exact solve: the
+// LP's multipliers on the other rows (doubles, so exact rationals), and on
+// the box rows the least ones that cancel the x part, which makes the
+// constant part the maximum over the box of the combination; it must be <= 0
+// (then y satisfies the conditions above up to normalization, which no
+// consumer needs). Otherwise, and without box rows, the exact solve.
 std::optional<std::vector<Rational>> strict_system_refutation(const std::vector<StrictRow>& rows, std::size_t d,
-                                                              const std::function<ExactRow(std::size_t)>& exact_row);
+                                                              const std::function<ExactRow(std::size_t)>& exact_row,
+                                                              std::optional<std::size_t> box_rows_from = std::nullopt);
 
 // Any solution of the exact linear system a y = b (free unknowns set to 0), or nothing.
 std::optional<std::vector<Rational>> rational_solve(std::vector<std::vector<Rational>> a, std::vector<Rational> b);
