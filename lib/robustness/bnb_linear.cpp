@@ -166,28 +166,35 @@ struct Search {
       ev.leaf = Json{{"linear", Json::array()}};
       return ev;
     }
-    Json proofs = Json::array();
-    std::size_t worst_conj = kNone;
+    // Float bounds first; the outward-rounded proof (the checker's
+    // arithmetic, several times the cost) only once every conjunction is
+    // below 0 in floats, since a node with an unproven conjunction is split
+    // and records nothing.
     std::vector<OptimizedBound> found(rows.size());
+    std::vector<bool> proven(rows.size(), false);
+    bool all_below = true;
     for (std::size_t c = 0; c < rows.size(); ++c) {
       RelaxationChoice startc = c < node.warm.size() ? node.warm[c] : default_choice(atoms, pb, rows[c]);
       OptimizeOptions oo;
       oo.iterations = c < node.warm.size() ? 12 : 30;
       oo.stop_below = -1e-7;
-      OptimizedBound ob = optimize_bound(atoms, pb, node.states, rows[c], startc, oo);
-      if (ob.upper < 0) {
-        quantize(ob.choice);
-        double proven = spec_upper<OutwardArith>(atoms, outward_bounds(), node.states, ob.choice.lambda, &ob.choice.alpha, &ob.choice.beta);
-        if (proven < 0) {
-          proofs.push_back(proof_json(ob.choice, c, outward_bounds(), node.states));
-          ev.choices.push_back(ob.choice);
-          continue;
-        }
+      found[c] = optimize_bound(atoms, pb, node.states, rows[c], startc, oo);
+      if (found[c].upper < 0) quantize(found[c].choice);
+      all_below = all_below && found[c].upper < 0;
+    }
+    Json proofs = Json::array();
+    if (all_below)
+      for (std::size_t c = 0; c < rows.size(); ++c) {
+        const RelaxationChoice& ch = found[c].choice;
+        proven[c] = spec_upper<OutwardArith>(atoms, outward_bounds(), node.states, ch.lambda, &ch.alpha, &ch.beta) < 0;
+        if (proven[c]) proofs.push_back(proof_json(ch, c, outward_bounds(), node.states));
       }
-      if (worst_conj == kNone || ob.upper > found[worst_conj].upper) worst_conj = c;
-      ev.candidates.push_back(ob.corner);
-      ev.choices.push_back(ob.choice);
-      found[c] = std::move(ob);
+    std::size_t worst_conj = kNone;
+    for (std::size_t c = 0; c < rows.size(); ++c) {
+      ev.choices.push_back(found[c].choice);
+      if (proven[c] || (!all_below && found[c].upper < 0)) continue;
+      if (worst_conj == kNone || found[c].upper > found[worst_conj].upper) worst_conj = c;
+      ev.candidates.push_back(found[c].corner);
     }
     if (worst_conj == kNone) {
       ev.leaf = Json{{"linear", proofs}};
