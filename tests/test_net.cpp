@@ -247,3 +247,24 @@ TEST_CASE("ONNX Gemm attributes and Sub/Div normalization compose exactly (fuzz 
     for (std::size_t j = 0; j < 2; ++j) CHECK(out[j] == r[0] * nw2[0][j] + r[1] * nw2[1][j] + b2[j]);
   }
 }
+
+TEST_CASE("layer_affine_double sums each row like the plain loop, bit for bit") {
+  std::mt19937_64 rng(23);
+  std::uniform_real_distribution<double> u(-1, 1);
+  for (std::size_t rows : {1u, 3u, 4u, 7u, 9u}) {
+    RationalMatrix w(rows, std::vector<Rational>(13));
+    std::vector<Rational> b(rows);
+    for (auto& row : w) for (auto& v : row) v = rational_from_double(u(rng) * 1e3);
+    for (auto& v : b) v = rational_from_double(u(rng));
+    Network net = network_from_layers(13, {{w, b}});
+    const Layer& l = net.layers[0];
+    std::vector<double> x(13), z(rows);
+    for (double& v : x) v = u(rng) * 1e-3;
+    layer_affine_double(l, x.data(), z.data());
+    for (std::size_t i = 0; i < rows; ++i) {
+      double s = l.bias_f[i];
+      for (std::size_t j = 0; j < 13; ++j) s += l.weights_f[i * 13 + j] * x[j];
+      CHECK(z[i] == s);
+    }
+  }
+}

@@ -29,10 +29,8 @@ FloatPass float_forward(const Network& net, const std::vector<double>& x) {
     }
   for (std::size_t k = 0; k < net.layers.size(); ++k) {
     const Layer& l = net.layers[k];
-    const std::size_t n = l.in_dim();
-    std::vector<double> z(l.bias_f);
-    for (std::size_t i = 0; i < l.out_dim(); ++i)
-      for (std::size_t j = 0; j < n; ++j) z[i] += l.weights_f[i * n + j] * cur[j];
+    std::vector<double> z(l.out_dim());
+    layer_affine_double(l, cur.data(), z.data());
     p.pre.push_back(z);
     if (k + 1 < net.layers.size())
       for (double& v : z) v = std::fmax(v, 0.0);

@@ -22,7 +22,8 @@
 // `split` decides (auto: inputs while the input dimension is small, else
 // ReLUs; ReLUs once no input can be split). The input coordinate is the one
 // whose halves' float bounds have the smallest sum (every coordinate tried); the
-// ReLU is BaBSR's choice. Candidates (the relaxation's maximizing corners,
+// ReLU is, among the 16 of highest BaBSR score, the one whose children's
+// float bounds have the smallest sum (filtered smart branching). Candidates (the relaxation's maximizing corners,
 // refined by linear programming on the node's box, and on a sparse schedule
 // PGD from them) are checked exactly.
 //
