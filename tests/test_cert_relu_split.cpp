@@ -184,6 +184,24 @@ TEST_CASE("relu-split certificate: a multiplier on an unsplit neuron, or one lar
   CHECK(verify(unsplit).verdict == "rejected");
 }
 
+TEST_CASE("relu-split certificate: each proof is read against its own conjunction's atoms, wherever the conjunction stands") {
+  // The checker bounds lambda . atoms on one network holding every atom of every
+  // conjunction as an output row; a conjunction's proof must land on its own rows.
+  const Json claim = json_read_file_exact(kClaim);
+  REQUIRE(claim["parameters"]["unsafe"].size() == 2);
+  REQUIRE(claim["parameters"]["unsafe"][0].size() != claim["parameters"]["unsafe"][1].size());
+  auto reversed = [](Json a) { std::reverse(a.begin(), a.end()); return a; };
+  Json both = claim;  // conjunctions and every leaf's proofs reversed together: the same statement and proofs
+  both["parameters"]["unsafe"] = reversed(claim["parameters"]["unsafe"]);
+  for (std::size_t leaf : linear_leaves(claim["certificate"]["tree"])) tree_of(both)[leaf]["linear"] = reversed(claim["certificate"]["tree"][leaf]["linear"]);
+  CHECK(verify(both).verdict == "holds");
+  // The two-atom conjunction's atoms exchanged (its proofs kept): the weights now land on the other atom.
+  Json atoms = claim;
+  const std::size_t two = claim["parameters"]["unsafe"][0].size() == 2 ? 0 : 1;
+  atoms["parameters"]["unsafe"][two] = reversed(claim["parameters"]["unsafe"][two]);
+  CHECK(verify(atoms).verdict == "rejected");
+}
+
 TEST_CASE("relu-split certificate: a .nnet claim says which network form its splits refer to") {
   // parameters.normalized must be a boolean; the checker loads the form it names.
   Json claim = json_read_file_exact(kClaim);

@@ -208,3 +208,63 @@ TEST_CASE("an unknown ONNX operator is refused with the operator and the node") 
     CHECK(m.find("node") != std::string::npos);
   }
 }
+
+namespace test_onnx_exact {
+
+Rational relu_q(const Rational& v) { return v > 0 ? v : Rational(0); }
+
+}  // namespace test_onnx_exact
+
+TEST_CASE("ONNX Gemm attributes and Sub/Div normalization compose exactly (fuzz seed models)") {
+  using test_onnx_exact::relu_q;
+  const std::string dir = kSource + "/tests/fuzz/corpus/onnx";
+  const std::vector<std::vector<Rational>> points{{q(3, 7), q(-2, 5), q(1, 3)}, {q(-5), q(9, 4), q(0)}, {q(1, 1000), q(7), q(-11, 3)}};
+  // y = W2 relu(alpha W1 x + beta b1), alpha = 1/2, beta = 2, both Gemms transB = 1 (tests/fuzz/onnx_seed_writer.cpp).
+  Network gemm = network_load(dir + "/gemm_transb.onnx");
+  const std::vector<std::vector<Rational>> w1{{q(1), q(-1)}, {q(1, 2), q(2)}, {q(-3), q(1, 4)}};
+  const std::vector<Rational> b1{q(0), q(1), q(-1)}, w2{q(1), q(-2), q(1, 2)};
+  for (const auto& p : points) {
+    std::vector<Rational> x{p[0], p[1]};
+    Rational y = 0;
+    for (std::size_t i = 0; i < 3; ++i) y += w2[i] * relu_q(q(1, 2) * (w1[i][0] * x[0] + w1[i][1] * x[1]) + 2 * b1[i]);
+    std::vector<Rational> out = net_eval_exact(gemm, x);
+    REQUIRE(out.size() == 1);
+    CHECK(out[0] == y);
+  }
+  // y = relu(((x - mean) / std) W1 + b1) W2 + b2, row-vector MatMuls.
+  Network norm = network_load(dir + "/normalized_raw.onnx");
+  const std::vector<Rational> mean{q(1), q(0), q(-2)}, sd{q(2), q(1, 2), q(4)}, nb1{q(1, 8), q(-1)}, b2{q(1, 2), q(-1, 2)};
+  const std::vector<std::vector<Rational>> nw1{{q(1), q(0)}, {q(-1), q(2)}, {q(1, 2), q(1, 2)}}, nw2{{q(1), q(-1)}, {q(3), q(0)}};
+  for (const auto& x : points) {
+    std::vector<Rational> r(2);
+    for (std::size_t j = 0; j < 2; ++j) {
+      Rational h = nb1[j];
+      for (std::size_t i = 0; i < 3; ++i) h += (x[i] - mean[i]) / sd[i] * nw1[i][j];
+      r[j] = relu_q(h);
+    }
+    std::vector<Rational> out = net_eval_exact(norm, x);
+    REQUIRE(out.size() == 2);
+    for (std::size_t j = 0; j < 2; ++j) CHECK(out[j] == r[0] * nw2[0][j] + r[1] * nw2[1][j] + b2[j]);
+  }
+}
+
+TEST_CASE("layer_affine_double sums each row like the plain loop, bit for bit") {
+  std::mt19937_64 rng(23);
+  std::uniform_real_distribution<double> u(-1, 1);
+  for (std::size_t rows : {1u, 3u, 4u, 7u, 9u}) {
+    RationalMatrix w(rows, std::vector<Rational>(13));
+    std::vector<Rational> b(rows);
+    for (auto& row : w) for (auto& v : row) v = rational_from_double(u(rng) * 1e3);
+    for (auto& v : b) v = rational_from_double(u(rng));
+    Network net = network_from_layers(13, {{w, b}});
+    const Layer& l = net.layers[0];
+    std::vector<double> x(13), z(rows);
+    for (double& v : x) v = u(rng) * 1e-3;
+    layer_affine_double(l, x.data(), z.data());
+    for (std::size_t i = 0; i < rows; ++i) {
+      double s = l.bias_f[i];
+      for (std::size_t j = 0; j < 13; ++j) s += l.weights_f[i * 13 + j] * x[j];
+      CHECK(z[i] == s);
+    }
+  }
+}

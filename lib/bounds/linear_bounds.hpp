@@ -72,6 +72,11 @@ struct FloatArith {
   // max / min of w x over x in [lo, hi].
   static double max_times(Num w, double lo, double hi) { return w == 0 ? 0 : (w > 0 ? w * hi : w * lo); }
   static double min_times(Num w, double lo, double hi) { return w == 0 ? 0 : (w > 0 ? w * lo : w * hi); }
+  // min_times and max_times at once.
+  static void times_range(Num w, double lo, double hi, double& min, double& max) {
+    min = min_times(w, lo, hi);
+    max = max_times(w, lo, hi);
+  }
   // lambda_j = sum_i mu_i W_ij and b = sum_i mu_i bias_i (rows with mu_i = 0 skipped).
   static void transpose_product(const Layer& l, const std::vector<double>& mu, std::vector<Num>& lambda, Num& b) {
     const std::size_t n_in = l.in_dim();
@@ -110,10 +115,15 @@ struct OutwardArith {
     if (w.lo == 0 && w.hi == 0) return 0;
     return guard_up((w * DInterval{lo, hi}).hi);
   }
-  static double min_times(Num w, double lo, double hi) {
-    if (w.lo == 0 && w.hi == 0) return 0;
-    double v = (w * DInterval{lo, hi}).lo;
-    return std::isnan(v) ? -kInfinity : v;
+  // Lower and upper bounds of w x over x in [lo, hi] (max as max_times), with one interval product.
+  static void times_range(Num w, double lo, double hi, double& min, double& max) {
+    if (w.lo == 0 && w.hi == 0) {
+      min = max = 0;
+      return;
+    }
+    DInterval p = w * DInterval{lo, hi};
+    max = guard_up(p.hi);
+    min = std::isnan(p.lo) ? -kInfinity : p.lo;
   }
   // Encloses lambda_j = sum_i mu_i W_ij and b = sum_i mu_i bias_i for every
   // weight W_ij in its enclosure [w.lo, w.hi] (mu exact doubles, the rows
@@ -295,13 +305,18 @@ void interval_layer(const Network& net, const PreBounds& pb, std::size_t k, std:
   const std::size_t n_in = l.in_dim();
   lo.assign(l.out_dim(), 0);
   hi.assign(l.out_dim(), 0);
+  std::vector<double> v_lo(n_in), v_hi(n_in);  // the layer's inputs: the box, or the activations below
+  for (std::size_t j = 0; j < n_in; ++j) {
+    v_lo[j] = k == 0 ? pb.in_lo[j] : std::fmax(pb.lo[k - 1][j], 0.0);
+    v_hi[j] = k == 0 ? pb.in_hi[j] : std::fmax(pb.hi[k - 1][j], 0.0);
+  }
   for (std::size_t i = 0; i < l.out_dim(); ++i) {
     double s_lo = -A::hi(A::point(0) - A::bias(l, i)), s_hi = A::hi(A::bias(l, i));
     for (std::size_t j = 0; j < n_in; ++j) {
-      double v_lo = k == 0 ? pb.in_lo[j] : std::fmax(pb.lo[k - 1][j], 0.0);
-      double v_hi = k == 0 ? pb.in_hi[j] : std::fmax(pb.hi[k - 1][j], 0.0);
-      s_lo = A::add_down(s_lo, A::min_times(A::weight(l, i * n_in + j), v_lo, v_hi));
-      s_hi = A::add_up(s_hi, A::max_times(A::weight(l, i * n_in + j), v_lo, v_hi));
+      double t_lo, t_hi;
+      A::times_range(A::weight(l, i * n_in + j), v_lo[j], v_hi[j], t_lo, t_hi);
+      s_lo = A::add_down(s_lo, t_lo);
+      s_hi = A::add_up(s_hi, t_hi);
     }
     lo[i] = s_lo;
     hi[i] = s_hi;

@@ -4,6 +4,8 @@
 #include <cmath>
 #include <functional>
 
+#include "net/eval.hpp"
+
 namespace rl::bounds {
 namespace {
 
@@ -21,13 +23,9 @@ Gradient gradient(const Network& net, const PreBounds& pb, const StateMatrix& st
   std::vector<double> v = trace.corner;
   for (std::size_t k = 0; k < net.layers.size(); ++k) {
     const Layer& l = net.layers[k];
-    const std::size_t n_in = l.in_dim(), n = l.out_dim();
+    const std::size_t n = l.out_dim();
     std::vector<double> z(n);
-    for (std::size_t i = 0; i < n; ++i) {
-      double s = l.bias_f[i];
-      for (std::size_t j = 0; j < n_in; ++j) s += l.weights_f[i * n_in + j] * v[j];
-      z[i] = s;
-    }
+    layer_affine_double(l, v.data(), z.data());
     if (k + 1 == net.layers.size()) {
       g.lambda = z;
       break;

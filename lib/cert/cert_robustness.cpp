@@ -89,7 +89,10 @@ struct Problem {
   Network net;
   Region region;
   std::vector<std::vector<Atom>> unsafe;
-  std::vector<Network> conjunction_nets;  // per conjunction: output row i is its atom i
+  // Every atom of every conjunction as an output row, in order (one copy of
+  // the network, not one per conjunction: mnistfc has 9 conjunctions and
+  // 269k weights), built when a linear leaf needs it.
+  mutable std::shared_ptr<const Network> atoms_net;
 };
 
 // The network x -> (sum_j a_j f_j(x) + b) over atoms (a, b), exactly. Its
@@ -119,13 +122,14 @@ const Network& atom_network(const Network& net, const Atom& atom) {
   return *atom.net;
 }
 
-void add_conjunction_nets(Problem& p) {
-  for (const auto& conj : p.unsafe) {
+const Network& all_atoms_network(const Problem& p) {
+  if (!p.atoms_net) {
     std::vector<const Atom*> atoms;
-    for (const Atom& a : conj) atoms.push_back(&a);
-    if (!atoms.empty()) p.conjunction_nets.push_back(atoms_network(p.net, atoms));
-    else p.conjunction_nets.push_back(Network{});
+    for (const auto& conj : p.unsafe)
+      for (const Atom& a : conj) atoms.push_back(&a);
+    p.atoms_net = std::make_shared<const Network>(atoms_network(p.net, atoms));
   }
+  return *p.atoms_net;
 }
 
 // Exact interval propagation: the pre-activation enclosures of every layer.
@@ -429,7 +433,8 @@ bool linear_leaf_safe(const Problem& p, const Json& proofs, const std::vector<QI
   bounds::PreBounds pb = bounds::preactivation_bounds<bounds::OutwardArith>(p.net, lo, hi, states);
   if (pb.empty) return true;
   if (!proofs.is_array() || proofs.size() != p.unsafe.size()) { why = "it needs one proof per conjunction"; return false; }
-  for (std::size_t c = 0; c < p.unsafe.size(); ++c) {
+  std::size_t first_row = 0;  // the conjunction's first row in all_atoms_network
+  for (std::size_t c = 0; c < p.unsafe.size(); first_row += p.unsafe[c].size(), ++c) {
     std::vector<double> lambda;
     bounds::NeuronValues alpha, beta;
     why = read_proof(proofs[c], p.unsafe[c].size(), states, lambda, alpha, beta);
@@ -442,10 +447,14 @@ bool linear_leaf_safe(const Problem& p, const Json& proofs, const std::vector<QI
           return false;
         }
     if (p.unsafe[c].empty()) { why = "an empty conjunction cannot be refuted"; return false; }
-    double upper = bounds::spec_upper<bounds::OutwardArith>(p.conjunction_nets[c], pb, states, lambda, &alpha, &beta);
+    // lambda . (the conjunction's atoms); the other rows weigh 0, and a zero row adds nothing to any sum.
+    const Network& atoms = all_atoms_network(p);
+    std::vector<double> row(atoms.output_dim(), 0.0);
+    std::copy(lambda.begin(), lambda.end(), row.begin() + static_cast<std::ptrdiff_t>(first_row));
+    double upper = bounds::spec_upper<bounds::OutwardArith>(atoms, pb, states, row, &alpha, &beta);
     if (upper < 0) continue;
     // Outward rounding was not conclusive: the same relaxation in exact rationals.
-    std::optional<Rational> exact = linear_spec_upper_exact(p.conjunction_nets[c], pb, states, lambda, alpha, beta);
+    std::optional<Rational> exact = linear_spec_upper_exact(atoms, pb, states, row, alpha, beta);
     if (!exact || *exact >= 0) { why = "conjunction " + std::to_string(c) + " is not refuted (bound " + std::to_string(upper) + ")"; return false; }
   }
   return true;
@@ -542,7 +551,6 @@ Problem problem_from_claim(const Json& claim, const ClaimContext& ctx) {
       a[label] = -1;
       p.unsafe.push_back({Atom{false, a, 0, nullptr}});
     }
-    add_conjunction_nets(p);
     return p;
   }
   p.region.lo = rational_vector_from_json(par.at("box").at("lo"), where + ": parameters.box.lo");
@@ -559,7 +567,6 @@ Problem problem_from_claim(const Json& claim, const ClaimContext& ctx) {
     }
     p.unsafe.push_back(std::move(atoms));
   }
-  add_conjunction_nets(p);
   return p;
 }
 

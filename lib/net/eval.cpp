@@ -2,6 +2,32 @@
 
 namespace rl {
 
+void layer_affine_double(const Layer& l, const double* v, double* z) {
+  const std::size_t n = l.in_dim(), rows = l.out_dim();
+  const double* w = l.weights_f.data();
+  std::size_t i = 0;
+  for (; i + 4 <= rows; i += 4) {
+    const double *w0 = w + i * n, *w1 = w0 + n, *w2 = w1 + n, *w3 = w2 + n;
+    double s0 = l.bias_f[i], s1 = l.bias_f[i + 1], s2 = l.bias_f[i + 2], s3 = l.bias_f[i + 3];
+    for (std::size_t j = 0; j < n; ++j) {
+      s0 += w0[j] * v[j];
+      s1 += w1[j] * v[j];
+      s2 += w2[j] * v[j];
+      s3 += w3[j] * v[j];
+    }
+    z[i] = s0;
+    z[i + 1] = s1;
+    z[i + 2] = s2;
+    z[i + 3] = s3;
+  }
+  for (; i < rows; ++i) {
+    const double* wi = w + i * n;
+    double s = l.bias_f[i];
+    for (std::size_t j = 0; j < n; ++j) s += wi[j] * v[j];
+    z[i] = s;
+  }
+}
+
 std::vector<double> net_eval_double(const Network& net, const std::vector<double>& x) {
   net_check_input_dim(net, x.size());
   std::vector<double> cur = x;
@@ -12,14 +38,10 @@ std::vector<double> net_eval_double(const Network& net, const std::vector<double
     }
   for (std::size_t k = 0; k < net.layers.size(); ++k) {
     const Layer& l = net.layers[k];
-    std::vector<double> z(l.bias_f);
-    const std::size_t n = l.in_dim();
-    for (std::size_t i = 0; i < l.out_dim(); ++i) {
-      const double* w = &l.weights_f[i * n];
-      double s = z[i];
-      for (std::size_t j = 0; j < n; ++j) s += w[j] * cur[j];
-      z[i] = (k + 1 < net.layers.size() && s < 0) ? 0.0 : s;
-    }
+    std::vector<double> z(l.out_dim());
+    layer_affine_double(l, cur.data(), z.data());
+    if (k + 1 < net.layers.size())
+      for (double& s : z) s = s < 0 ? 0.0 : s;
     cur = std::move(z);
   }
   return cur;

@@ -82,8 +82,15 @@ struct Affine {
     a.shift.assign(n, Rational(0));
     return a;
   }
-  RationalMatrix full() const {
-    if (!diagonal) return weights;
+  bool is_identity() const {
+    if (!diagonal) return false;
+    for (std::size_t i = 0; i < width(); ++i)
+      if (scale[i] != 1 || shift[i] != 0) return false;
+    return true;
+  }
+  // The weight matrix (moved out: the map is consumed).
+  RationalMatrix take_full() {
+    if (!diagonal) return std::move(weights);
     RationalMatrix w(width(), std::vector<Rational>(width(), Rational(0)));
     for (std::size_t i = 0; i < width(); ++i) w[i][i] = scale[i];
     return w;
@@ -177,11 +184,18 @@ class OnnxChain {
   }
 
   // Composes x -> W x + b (W given row-major out x in) after the current map.
-  void compose(const RationalMatrix& W, const std::vector<Rational>& b, const std::string& w) {
+  void compose(RationalMatrix W, std::vector<Rational> b, const std::string& w) {
     std::size_t in = affine_.width();
     if (W.empty() || W.front().size() != in)
       throw InputError(w, "weight shape does not match the data width " + std::to_string(in));
     Affine next;
+    if (affine_.is_identity()) {  // the common case (a Gemm right after a ReLU): W itself, without 10^5 rational products
+      next.diagonal = false;
+      next.weights = std::move(W);
+      next.shift = std::move(b);
+      affine_ = std::move(next);
+      return;
+    }
     next.diagonal = false;
     next.shift = b;
     next.weights.assign(W.size(), std::vector<Rational>());
@@ -219,11 +233,13 @@ class OnnxChain {
     // Y = alpha * X B' + beta C with X a row vector: as a column map, W = alpha * B'^T.
     RationalMatrix W = matrix(constant(n.input(1), w), geti("transB", 0) == 0, w);
     Rational alpha = getf("alpha"), beta = getf("beta");
-    for (auto& row : W) for (auto& v : row) v *= alpha;
+    if (alpha != 1)
+      for (auto& row : W) for (auto& v : row) v *= alpha;
     std::vector<Rational> b(W.size(), Rational(0));
     if (n.input_size() >= 3 && !n.input(2).empty()) b = broadcast(constant(n.input(2), w), W.size(), w);
-    for (auto& v : b) v *= beta;
-    compose(W, b, w);
+    if (beta != 1)
+      for (auto& v : b) v *= beta;
+    compose(std::move(W), std::move(b), w);
   }
 
   void matmul(const onnx::NodeProto& n, const std::string& w) {
@@ -231,7 +247,8 @@ class OnnxChain {
     const Tensor& t = other_operand(n, w, current_first);
     // x B with x a row vector, or A x with x a column vector.
     RationalMatrix W = matrix(t, current_first, w);
-    compose(W, std::vector<Rational>(W.size(), Rational(0)), w);
+    std::vector<Rational> zero(W.size(), Rational(0));
+    compose(std::move(W), std::move(zero), w);
   }
 
   static std::vector<Rational> broadcast(const Tensor& t, std::size_t width, const std::string& w) {
@@ -269,7 +286,7 @@ class OnnxChain {
   // A graph that ends in Relu gets a final identity layer.
   void close_layer() {
     Layer l;
-    l.weights = affine_.full();
+    l.weights = affine_.take_full();
     l.bias = affine_.shift;
     net_.layers.push_back(std::move(l));
     affine_ = Affine::identity(net_.layers.back().out_dim());

@@ -29,10 +29,8 @@ FloatPass float_forward(const Network& net, const std::vector<double>& x) {
     }
   for (std::size_t k = 0; k < net.layers.size(); ++k) {
     const Layer& l = net.layers[k];
-    const std::size_t n = l.in_dim();
-    std::vector<double> z(l.bias_f);
-    for (std::size_t i = 0; i < l.out_dim(); ++i)
-      for (std::size_t j = 0; j < n; ++j) z[i] += l.weights_f[i * n + j] * cur[j];
+    std::vector<double> z(l.out_dim());
+    layer_affine_double(l, cur.data(), z.data());
     p.pre.push_back(z);
     if (k + 1 < net.layers.size())
       for (double& v : z) v = std::fmax(v, 0.0);
@@ -265,6 +263,30 @@ std::vector<double> attack_refine(const Network& net, const SafetyProperty& prop
   return y;
 }
 
+namespace {
+
+// True when outward-rounded interval evaluation at y proves the output safe:
+// every conjunction has an atom that fails on the whole enclosure. Only
+// rejects what the exact evaluation would reject, at a small fraction of its
+// cost (exact rationals on 784 inputs and 269k weights: ~0.1 s a point).
+bool interval_proves_safe(const Network& net, const SafetyProperty& property, const std::vector<Rational>& y) {
+  const BoxBounds bounds = net_ibp(net, dbox_from_rationals(y, y));
+  const DBox& out = bounds.output();
+  for (const OutputConjunction& conj : property.unsafe) {
+    bool fails = false;
+    for (const OutputAtom& a : conj) {
+      DInterval v = DInterval::from_rational(a.constant);
+      for (std::size_t j = 0; j < out.size(); ++j)
+        if (a.coefficients[j] != 0) v += DInterval::from_rational(a.coefficients[j]) * out[j];
+      fails = fails || (a.strict ? v.hi <= 0 : v.hi < 0);
+    }
+    if (!fails) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
 std::optional<std::vector<Rational>> counterexample_check(const Network& net, const SafetyProperty& property,
                                                           const std::vector<Rational>& candidate) {
   std::vector<Rational> y = candidate;
@@ -275,7 +297,7 @@ std::optional<std::vector<Rational>> counterexample_check(const Network& net, co
   }
   for (std::size_t i = 0; i < y.size(); ++i)
     if (y[i] < property.lo[i] || y[i] > property.hi[i]) return std::nullopt;
-  if (!property_output_unsafe(property, net_eval_exact(net, y))) return std::nullopt;
+  if (interval_proves_safe(net, property, y) || !property_output_unsafe(property, net_eval_exact(net, y))) return std::nullopt;
   return y;
 }
 

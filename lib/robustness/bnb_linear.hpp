@@ -11,9 +11,10 @@
 // the result does not depend on the thread count. Order: the node whose
 // parent's attack came closest to a violation first, then the worst bound
 // (the tree itself does not depend on the order, only how soon a
-// counterexample is met). A node is first tried by the mean-value form over
-// its box (cheap, and on some properties tighter than any relaxation; not
-// with split = relu, which uses linear leaves only). Its bound per
+// counterexample is met). Where the search splits inputs (split = input, or
+// auto on at most 16 inputs) a node is first tried by the mean-value form
+// over its box (cheap there, and on some properties tighter than any
+// relaxation; a ReLU split keeps its parent's box). Its bound per
 // conjunction of the unsafe region is the alpha/beta-optimized
 // back-substitution bound of lambda . atoms (optimize.hpp), warm-started from
 // the parent's choice. An unproven node is split on an input coordinate (at
@@ -21,7 +22,8 @@
 // `split` decides (auto: inputs while the input dimension is small, else
 // ReLUs; ReLUs once no input can be split). The input coordinate is the one
 // whose halves' float bounds have the smallest sum (every coordinate tried); the
-// ReLU is BaBSR's choice. Candidates (the relaxation's maximizing corners,
+// ReLU is, among the 16 of highest BaBSR score, the one whose children's
+// float bounds have the smallest sum (filtered smart branching). Candidates (the relaxation's maximizing corners,
 // refined by linear programming on the node's box, and on a sparse schedule
 // PGD from them) are checked exactly.
 //

@@ -22,20 +22,23 @@ SafetyProperty property_from_robustness(const Ball& ball, std::size_t label, std
 }
 
 Network property_atoms_network(const Network& net, const std::vector<OutputAtom>& atoms) {
-  Network out = network_select_outputs(net, std::vector<std::size_t>(atoms.size(), 0));
   const Layer& src = net.layers.back();
-  Layer& last = out.layers.back();
+  RationalMatrix w(atoms.size(), std::vector<Rational>(src.in_dim(), Rational(0)));
+  std::vector<Rational> bias;
   for (std::size_t k = 0; k < atoms.size(); ++k) {
-    for (Rational& w : last.weights[k]) w = 0;
-    last.bias[k] = atoms[k].constant;
+    bias.push_back(atoms[k].constant);
     for (std::size_t j = 0; j < src.out_dim(); ++j) {
       const Rational& a = atoms[k].coefficients[j];
       if (a == 0) continue;
-      for (std::size_t c = 0; c < last.in_dim(); ++c) last.weights[k][c] += a * src.weights[j][c];
-      last.bias[k] += a * src.bias[j];
+      for (std::size_t c = 0; c < src.in_dim(); ++c) w[k][c] += a * src.weights[j][c];
+      bias[k] += a * src.bias[j];
     }
   }
-  network_finalize(out);
+  // Only the new last layer is converted: the hidden layers (and their fast
+  // copies) are the network's.
+  Network top = network_from_layers(src.in_dim(), {{std::move(w), std::move(bias)}}, net.source);
+  Network out = net;
+  out.layers.back() = std::move(top.layers.front());
   return out;
 }
 
