@@ -53,7 +53,9 @@ TEST_CASE("cli: SIGINT stops lipschitz and prints the pair as text") {
 
 TEST_CASE("cli: SIGTERM stops certify with verdict unknown and no certificate") {
   std::string cert = cli_scratch().path("sigterm-certify.json");
-  Interrupted r = run_and_signal({"certify", kAcas, "--input=20000,1/2,-1/2,600,500", "--radius=500", "--norm=linf",
+  // ACAS Xu property 2 on network 1_1: neither proved nor refuted within a
+  // minute (a ball around a point is refuted or verified in under 0.5 s).
+  Interrupted r = run_and_signal({"certify", kAcas, "--vnnlib", kSource + "/bench/vnnlib/acasxu_prop2.vnnlib",
                                   "--time-limit=600", "--certificate=" + cert, "--json"},
                                  SIGTERM, std::chrono::milliseconds(500), std::chrono::seconds(60));
   INFO("stdout: " << r.out << "\nstderr: " << r.err);
