@@ -25,6 +25,7 @@
 #include "io/file_atomic.hpp"
 #include "lipschitz/request.hpp"
 #include "net/load.hpp"
+#include "robustness/claim_file.hpp"
 #include "robustness/report.hpp"
 #include "theorem/evaluate.hpp"
 #include "vnnlib/vnnlib.hpp"
@@ -177,10 +178,15 @@ py::dict certify_ball(const py::object& model, bool normalized, const std::strin
   return out;
 }
 
+// With a certificate_path, a decided property's claim (kind robustness) is
+// written there as the command line writes it, naming claim_network, and
+// replayed by the checker (see lipschitz above).
 py::dict certify_vnnlib(const py::object& model, bool normalized, const std::string& source, const std::string& vnnlib_path,
-                        double time_limit, std::uint64_t seed, int digits) {
+                        double time_limit, std::uint64_t seed, int digits, const std::string& certificate_path,
+                        const std::string& claim_network) {
   Network net = network_from_python(model, normalized, source);
   std::vector<SafetyProperty> cases = vnnlib_read_cases(vnnlib_path, net.input_dim, net.output_dim());
+  if (!certificate_path.empty()) file_check_output_path(certificate_path);
   std::atomic<bool> stop{false};
   BranchOptions options;  // the command line's defaults
   options.time_limit_seconds = time_limit;
@@ -189,7 +195,17 @@ py::dict certify_vnnlib(const py::object& model, bool normalized, const std::str
   CasesResult result;
   run_interruptible([&] { result = branch_and_bound_cases(net, cases, options); }, stop);
   py::dict out;
-  out["report"] = json_to_python(robustness_property_report_json(net, vnnlib_path, cases.size(), options, result, digits));
+  Json report = robustness_property_report_json(net, vnnlib_path, cases.size(), options, result, digits);
+  if (!certificate_path.empty() && result.status != PropertyVerdict::Unknown) {
+    Json claim = claim_robustness_cases(claim_id_for(certificate_path), "VNN-LIB property " + vnnlib_path + " holds on " + claim_network,
+                                        claim_path_for(claim_network, certificate_path), net, cases, result);
+    if (normalized) claim["parameters"]["normalized"] = true;  // the network form the search analysed
+    file_write_atomic(certificate_path, claim.dump(1) + "\n");
+    out["replayed"] = claim_replay_written(certificate_path);
+    out["claim"] = json_to_python(claim);
+    report["certificate"] = certificate_path;
+  }
+  out["report"] = json_to_python(report);
   return out;
 }
 
@@ -263,7 +279,7 @@ PYBIND11_MODULE(_robustlaw, m) {
   m.def("certify_ball", &certify_ball, py::arg("model"), py::arg("normalized"), py::arg("source"), py::arg("request"),
         py::arg("time_limit"), py::arg("seed"), py::arg("digits"));
   m.def("certify_vnnlib", &certify_vnnlib, py::arg("model"), py::arg("normalized"), py::arg("source"), py::arg("vnnlib"),
-        py::arg("time_limit"), py::arg("seed"), py::arg("digits"));
+        py::arg("time_limit"), py::arg("seed"), py::arg("digits"), py::arg("certificate_path"), py::arg("claim_network"));
   m.def("theorem", &rl::python::theorem, py::arg("edition"), py::arg("values"), py::arg("digits"));
   m.def("check", &rl::python::check, py::arg("paths"), py::arg("repo_root"));
   m.def("network_json", [](const py::object& model, bool normalized, const std::string& source) {

@@ -252,27 +252,38 @@ class CertifyResult(_Result):
         self.margin_radius = Fraction(out["margin_radius_exact"]) if "margin_radius_exact" in out else None
         cx = r.get("counterexample")
         self.counterexample = None if cx is None else [Fraction(v["exact"]) for v in cx["input"]]
+        self.certificate = out.get("claim")
+        self.replayed = out.get("replayed")  # the checker's detail once a written claim replayed
 
     def __repr__(self):
         return f"CertifyResult(verdict={self.verdict!r}, method={self.method!r}, seconds={self.seconds:.3g})"
 
 
 def certify(model, input=None, radius=None, norm="linf", time_limit=None, *, vnnlib=None, label=None,
-            normalized=False, seed=1, digits=17):
+            normalized=False, seed=1, digits=17, certificate=None):
     """Every input within `radius` of `input` (in `norm`) gets the same class
     (label, default the exact argmax at input): verified, refuted (with an
     exactly checked counterexample) or unknown. Or, with vnnlib=PATH, a
     VNN-LIB property: unsat, sat, timeout or unknown. time_limit: seconds
-    (None: the command line's 60)."""
+    (None: the command line's 60). certificate (with vnnlib): a path the
+    claim of a decided property is written to and replayed by the checker,
+    as `robustlaw certify --certificate` does (result.certificate,
+    result.replayed; nothing is written for timeout or unknown)."""
     payload, source = _model(model)
     limit = 60.0 if time_limit is None else _seconds(time_limit, "--time-limit")
     if limit <= 0:
         raise InputError("--time-limit: must be > 0")
+    if certificate is not None and vnnlib is None:
+        raise InputError("certify: certificate= needs vnnlib= (for a ball, use the command line's --certificate)")
     if vnnlib is not None:
         if input is not None or radius is not None:
             raise InputError("certify: give either --vnnlib FILE or --input and --radius")
+        path = "" if certificate is None else os.fspath(certificate)
+        claim_network = source
+        if path and not isinstance(payload, str):
+            claim_network = _write_network_beside(payload, source, path)
         return CertifyResult(_robustlaw.certify_vnnlib(payload, normalized, source, os.fspath(vnnlib), limit, int(seed),
-                                                       int(digits)))
+                                                       int(digits), path, claim_network))
     request = _robustlaw.RobustnessRequest()
     request.input = "" if input is None else _exact_list(list(input), "--input")
     request.radius = "" if radius is None else _exact_text(radius, "--radius")

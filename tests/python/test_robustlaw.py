@@ -89,6 +89,26 @@ def test_certify_ball_and_vnnlib_match_the_cli(binary):
     assert result.status == expected["result"]
 
 
+def test_certify_vnnlib_writes_a_certificate_the_checker_replays(tmp_path):
+    vnnlib = SOURCE_DIR / "bench" / "vnnlib" / "small_2d_margin.vnnlib"
+    claim_path = tmp_path / "margin.json"
+    result = robustlaw.certify(str(SMALL_2D), vnnlib=vnnlib, certificate=claim_path)
+    assert result.status in ("unsat", "sat")
+    assert result.certificate["kind"] == "robustness" and result.certificate["id"] == "margin"
+    assert result.replayed
+    report = robustlaw.check(claim_path)
+    assert report.ok and report.passed == 1
+    # The same claim with its expected verdict flipped: the checker must refuse it.
+    claim = json.loads(claim_path.read_text())
+    claim["expected"] = "violated" if claim["expected"] == "holds" else "holds"
+    tampered = tmp_path / "tampered.json"
+    tampered.write_text(json.dumps(claim))
+    report = robustlaw.check(tampered)
+    assert not report.ok and report.failed == 1
+    with pytest.raises(robustlaw.InputError, match="certificate= needs vnnlib="):
+        robustlaw.certify(str(SMALL_2D), input=["0.3", "0.1"], radius="0.1", certificate=tmp_path / "ball.json")
+
+
 def test_certify_refutes_with_an_exact_counterexample():
     # f(x) = x - 1/2 on one input (two classes: f and 0): class changes at 1/2.
     layers = [(np.array([[1.0], [0.0]]), np.array([0.0, 0.0])), (np.array([[1.0, 0.0], [0.0, 0.0]]), np.array([-0.5, 0.0]))]
