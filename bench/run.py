@@ -29,6 +29,7 @@ import time
 from fractions import Fraction
 
 import lipbab_table
+import plot
 import scaling
 import vnncomp
 
@@ -382,7 +383,7 @@ def theorem_rows(R):
 
 
 def plot_gap(curve, path):
-    if not curve or not shutil.which("gnuplot"):
+    if not curve:
         return False
     data = os.path.join(OUT, "acasxu_gap.dat")
     with open(data, "w") as f:
@@ -390,17 +391,8 @@ def plot_gap(curve, path):
         for s, lo, up in curve:
             if lo > 0 and s > 0:
                 f.write(f"{s} {lo} {up} {up / lo - 1}\n")
-    script = f"""set terminal svg size 640,400 dynamic
-set output '{path}'
-set logscale xy
-set xlabel 'seconds (one thread)'
-set ylabel 'upper/lower - 1'
-set title 'ACAS Xu 1_1, whole input box, l2: certified relative gap vs time'
-set grid
-plot '{data}' using 1:4 with linespoints title 'robustlaw lipschitz'
-"""
-    subprocess.run(["gnuplot"], input=script, text=True, check=False)
-    return os.path.exists(path)
+    return plot.loglog_svg(data, path, "ACAS Xu 1_1, whole input box, l2: certified relative gap vs time",
+                           "seconds (one thread)", "upper/lower - 1", "robustlaw lipschitz")
 
 
 def markdown():

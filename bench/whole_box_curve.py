@@ -10,9 +10,10 @@ import argparse
 import json
 import os
 import re
-import shutil
 import subprocess
 import time
+
+import plot
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 OUT = os.path.join(ROOT, "bench", "results")
@@ -56,18 +57,9 @@ def main():
             ratio = float(r["upper"]) / float(r["lower"]) if float(r["lower"]) > 0 else float("inf")
             f.write(f"| {name} | {float(r['lower']):.6g} | {float(r['upper']):.6g} | {ratio:.4g} | {r['status']} | "
                     f"{r.get('nodes', '')} | {r['seconds']:.1f} | {r.get('upper_method', '')} |\n")
-    if shutil.which("gnuplot"):
-        dat = os.path.join(OUT, "acasxu_whole_box.dat")
-        script = f"""set terminal svg size 640,400 dynamic noenhanced
-set output '{os.path.join(OUT, "acasxu_whole_box.svg")}'
-set logscale xy
-set xlabel 'seconds (one thread)'
-set ylabel 'upper / lower'
-set title 'ACAS Xu 1_1, whole input box, l2: certified upper/lower vs time'
-set grid
-plot '{dat}' using 1:4 with linespoints title 'branch and bound, then LipSDP-Neuron (last point)'
-"""
-        subprocess.run(["gnuplot"], input=script, text=True, check=False)
+    plot.loglog_svg(os.path.join(OUT, "acasxu_whole_box.dat"), os.path.join(OUT, "acasxu_whole_box.svg"),
+                    "ACAS Xu 1_1, whole input box, l2: certified upper/lower vs time", "seconds (one thread)",
+                    "upper / lower", "branch and bound, then LipSDP-Neuron (last point)")
     print(open(os.path.join(OUT, "acasxu_whole_box.md")).read())
 
 
