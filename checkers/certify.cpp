@@ -7,7 +7,7 @@
 #include "io/memory_limit.hpp"
 #include "net/eval.hpp"
 #include "registry.hpp"
-#include "robustness/claim_file.hpp"
+#include "robustness/certify_claim.hpp"
 #include "robustness/report.hpp"
 #include "vnnlib/vnnlib.hpp"
 
@@ -30,14 +30,14 @@ SplitMode parse_split(const std::string& s) {
   return s == "input" ? SplitMode::input : (s == "relu" ? SplitMode::relu : SplitMode::automatic);
 }
 
-// The model as the claim written to `certificate` names it.
-std::string claim_model(const CertifyCliOptions& o) { return claim_path_for(o.model.path, o.certificate); }
-
-// The claim with the network form the search analysed (`--normalized`), so
-// that the checker's ReLU splits and bounds refer to the same pre-activations.
-Json in_model_form(Json claim, const CertifyCliOptions& o) {
-  if (o.model.normalized) claim["parameters"]["normalized"] = true;
-  return claim;
+// The claim that `--certificate` writes (none without it), and the checker's replay of it.
+ClaimTarget claim_target(const CertifyCliOptions& o) {
+  if (o.certificate.empty()) return {};
+  return ClaimTarget{claim_id_for(o.certificate), claim_path_for(o.model.path, o.certificate), o.model.normalized};
+}
+ClaimConfirm claim_confirm(const CertifyCliOptions& o) {
+  if (o.certificate.empty()) return {};
+  return [&o](const Json& claim) { return claim_replay(claim, o.certificate).passed; };
 }
 
 void run_ball(const CertifyCliOptions& o, const Network& net, const std::atomic<bool>* stop) {
@@ -47,20 +47,12 @@ void run_ball(const CertifyCliOptions& o, const Network& net, const std::atomic<
   co.stop = stop;
   co.seed = o.seed;
   if (o.max_memory) co.max_memory_bytes = memory_limit_parse(*o.max_memory, "--max-memory");
-  CertifyResult r = robustness_certify(net, q, co);
-  // The exact replay of a symbolic-interval leaf can come out looser than the
-  // outward double bound (the relaxation slopes depend on the bounds); if the
-  // checker does not confirm the certificate, search again without them.
-  if (!o.certificate.empty() && r.verdict == PropertyVerdict::Verified &&
-      !claim_replay(in_model_form(claim_robustness_ball(claim_id_for(o.certificate), claim_model(o), net, q.ball, r), o), o.certificate).passed) {
-    co.symbolic = false;
-    co.time_limit_seconds = std::max(1.0, o.time_limit - r.seconds);
-    r = robustness_certify(net, q, co);
-  }
+  const ClaimTarget target = claim_target(o);
+  CertifyResult r = robustness_certify_confirmed(net, q, co, target, claim_confirm(o));
   Json j = robustness_ball_report_json(net, q, r, o.digits);
   const Json radius = j["certified_radius"];
   if (!o.certificate.empty() && r.verdict != PropertyVerdict::Unknown) {
-    write_claim_replayed(o.certificate, in_model_form(claim_robustness_ball(claim_id_for(o.certificate), claim_model(o), net, q.ball, r), o));
+    write_claim_replayed(o.certificate, certify_ball_claim(target, net, q.ball, r));
     j["certificate"] = o.certificate;
   }
   if (o.json) { print_json(j); return; }
@@ -89,21 +81,14 @@ void run_vnnlib(const CertifyCliOptions& o, const Network& net, const std::atomi
   bo.split = parse_split(o.split);
   bo.threads = o.threads;
   bo.linear_bounds = o.bounds == "linear";
-  const std::string statement = "VNN-LIB property " + o.vnnlib + " holds on " + o.model.path;
-  // See run_ball: a verified case whose certificate the checker does not
-  // confirm is searched again without symbolic-interval leaves. The linear
-  // search has none (its leaves are confirmed in the checker's arithmetic
-  // as they are made), so its certificate is replayed once, when written.
-  auto redo = [&](const SafetyProperty& c, const BranchResult& r) {
-    return !o.certificate.empty() && !bo.linear_bounds &&
-           !claim_replay(in_model_form(claim_robustness_property(claim_id_for(o.certificate), statement, claim_model(o), net, c, r), o), o.certificate).passed;
-  };
-  CasesResult b = branch_and_bound_cases(net, cases, bo, redo);
+  const ClaimTarget target = claim_target(o);
+  const std::string statement = vnnlib_statement(o.vnnlib, o.model.path);
+  CasesResult b = property_certify_confirmed(net, cases, bo, target, statement, claim_confirm(o));
   Json j = robustness_property_report_json(net, o.vnnlib, cases.size(), bo, b, o.digits);
   const std::string result = j["result"];
   const BranchResult* refuting = b.status == PropertyVerdict::Refuted ? &b.refuting() : nullptr;
   if (!o.certificate.empty() && b.status != PropertyVerdict::Unknown) {
-    write_claim_replayed(o.certificate, in_model_form(claim_robustness_cases(claim_id_for(o.certificate), statement, claim_model(o), net, cases, b), o));
+    write_claim_replayed(o.certificate, certify_cases_claim(target, statement, net, cases, b));
     j["certificate"] = o.certificate;
   }
   if (o.json) { print_json(j); return; }

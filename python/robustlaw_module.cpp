@@ -25,7 +25,7 @@
 #include "io/file_atomic.hpp"
 #include "lipschitz/request.hpp"
 #include "net/load.hpp"
-#include "robustness/claim_file.hpp"
+#include "robustness/certify_claim.hpp"
 #include "robustness/report.hpp"
 #include "theorem/evaluate.hpp"
 #include "vnnlib/vnnlib.hpp"
@@ -127,6 +127,15 @@ Network network_from_python(const py::object& model, bool normalized, const std:
   return network_from_layers(input_dim, std::move(layers), source);
 }
 
+// Writes a decided claim to certificate_path and replays it (a claim that
+// does not replay is removed and raises).
+void write_claim(const std::string& certificate_path, const Json& claim, py::dict& out, Json& report) {
+  file_write_atomic(certificate_path, claim.dump(1) + "\n");
+  out["replayed"] = claim_replay_written(certificate_path);
+  out["claim"] = json_to_python(claim);
+  report["certificate"] = certificate_path;
+}
+
 // claim_network: the network file the claim names (the model's path, or a
 // file the caller wrote for an in-memory model), as typed. When
 // certificate_path is not empty the claim is written there as the command
@@ -142,45 +151,58 @@ py::dict lipschitz(const py::object& model, bool normalized, const std::string& 
   run.options.stop = &stop;
   run_interruptible([&] { lipschitz_run(run); }, stop);
   py::dict out;
+  Json report = lipschitz_report_json(run, request.norm, request.digits);
   if (request.want_certificate) {
     const LipschitzResult& r = run.result;
     if (r.certificate.is_null()) throw InputError("certificate", "no certificate was made: " + r.certificate_error);
     const bool written = !certificate_path.empty();
     const Json claim = written ? lipschitz_claim_json(run, claim_id_for(certificate_path), claim_path_for(claim_network, certificate_path), normalized)
                                : lipschitz_claim_json(run, "lipschitz-" + request.norm, claim_network, normalized);
-    if (written) {
-      file_write_atomic(certificate_path, claim.dump(1) + "\n");
-      out["replayed"] = claim_replay_written(certificate_path);
-    }
-    out["claim"] = json_to_python(claim);
+    if (written) write_claim(certificate_path, claim, out, report);
+    else out["claim"] = json_to_python(claim);
   }
-  Json report = lipschitz_report_json(run, request.norm, request.digits);
-  if (out.contains("replayed")) report["certificate"] = certificate_path;
   out["report"] = json_to_python(report);
   return out;
 }
 
+// The claim a certificate_path receives (see lipschitz above), and the
+// checker's replay of it, which the search asks before it writes.
+ClaimTarget claim_target(const std::string& certificate_path, const std::string& claim_network, bool normalized) {
+  if (certificate_path.empty()) return {};
+  return ClaimTarget{claim_id_for(certificate_path), claim_path_for(claim_network, certificate_path), normalized};
+}
+ClaimConfirm claim_confirm(const std::string& certificate_path) {
+  if (certificate_path.empty()) return {};
+  return [&certificate_path](const Json& claim) { return claim_replay(claim, certificate_path).passed; };
+}
+
+// With a certificate_path, a decided claim (kind robustness) is written there
+// as the command line writes it, naming claim_network, and replayed by the
+// checker (see lipschitz above).
 py::dict certify_ball(const py::object& model, bool normalized, const std::string& source, const RobustnessRequest& request,
-                      double time_limit, std::uint64_t seed, int digits) {
+                      double time_limit, std::uint64_t seed, int digits, const std::string& certificate_path,
+                      const std::string& claim_network) {
   Network net = network_from_python(model, normalized, source);
   RobustnessQuery query = robustness_query_parse(request);
+  if (!certificate_path.empty()) file_check_output_path(certificate_path);
   std::atomic<bool> stop{false};
   CertifyOptions options;
   options.time_limit_seconds = time_limit;
   options.stop = &stop;
   options.seed = seed;
+  const ClaimTarget target = claim_target(certificate_path, claim_network, normalized);
   CertifyResult result;
-  run_interruptible([&] { result = robustness_certify(net, query, options); }, stop);
+  run_interruptible([&] { result = robustness_certify_confirmed(net, query, options, target, claim_confirm(certificate_path)); }, stop);
   py::dict out;
-  out["report"] = json_to_python(robustness_ball_report_json(net, query, result, digits));
+  Json report = robustness_ball_report_json(net, query, result, digits);
+  if (!certificate_path.empty() && result.verdict != PropertyVerdict::Unknown)
+    write_claim(certificate_path, certify_ball_claim(target, net, query.ball, result), out, report);
+  out["report"] = json_to_python(report);
   out["radius_lower_exact"] = rational_to_string(result.radius_lower);
   out["margin_radius_exact"] = rational_to_string(result.margin_radius);
   return out;
 }
 
-// With a certificate_path, a decided property's claim (kind robustness) is
-// written there as the command line writes it, naming claim_network, and
-// replayed by the checker (see lipschitz above).
 py::dict certify_vnnlib(const py::object& model, bool normalized, const std::string& source, const std::string& vnnlib_path,
                         double time_limit, std::uint64_t seed, int digits, const std::string& certificate_path,
                         const std::string& claim_network) {
@@ -192,19 +214,14 @@ py::dict certify_vnnlib(const py::object& model, bool normalized, const std::str
   options.time_limit_seconds = time_limit;
   options.stop = &stop;
   options.seed = seed;
+  const ClaimTarget target = claim_target(certificate_path, claim_network, normalized);
+  const std::string statement = vnnlib_statement(vnnlib_path, claim_network);
   CasesResult result;
-  run_interruptible([&] { result = branch_and_bound_cases(net, cases, options); }, stop);
+  run_interruptible([&] { result = property_certify_confirmed(net, cases, options, target, statement, claim_confirm(certificate_path)); }, stop);
   py::dict out;
   Json report = robustness_property_report_json(net, vnnlib_path, cases.size(), options, result, digits);
-  if (!certificate_path.empty() && result.status != PropertyVerdict::Unknown) {
-    Json claim = claim_robustness_cases(claim_id_for(certificate_path), "VNN-LIB property " + vnnlib_path + " holds on " + claim_network,
-                                        claim_path_for(claim_network, certificate_path), net, cases, result);
-    if (normalized) claim["parameters"]["normalized"] = true;  // the network form the search analysed
-    file_write_atomic(certificate_path, claim.dump(1) + "\n");
-    out["replayed"] = claim_replay_written(certificate_path);
-    out["claim"] = json_to_python(claim);
-    report["certificate"] = certificate_path;
-  }
+  if (!certificate_path.empty() && result.status != PropertyVerdict::Unknown)
+    write_claim(certificate_path, certify_cases_claim(target, statement, net, cases, result), out, report);
   out["report"] = json_to_python(report);
   return out;
 }
@@ -277,7 +294,7 @@ PYBIND11_MODULE(_robustlaw, m) {
   m.def("lipschitz", &rl::python::lipschitz, py::arg("model"), py::arg("normalized"), py::arg("source"), py::arg("request"),
         py::arg("certificate_path"), py::arg("claim_network"));
   m.def("certify_ball", &certify_ball, py::arg("model"), py::arg("normalized"), py::arg("source"), py::arg("request"),
-        py::arg("time_limit"), py::arg("seed"), py::arg("digits"));
+        py::arg("time_limit"), py::arg("seed"), py::arg("digits"), py::arg("certificate_path"), py::arg("claim_network"));
   m.def("certify_vnnlib", &certify_vnnlib, py::arg("model"), py::arg("normalized"), py::arg("source"), py::arg("vnnlib"),
         py::arg("time_limit"), py::arg("seed"), py::arg("digits"), py::arg("certificate_path"), py::arg("claim_network"));
   m.def("theorem", &rl::python::theorem, py::arg("edition"), py::arg("values"), py::arg("digits"));

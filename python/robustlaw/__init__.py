@@ -265,23 +265,22 @@ def certify(model, input=None, radius=None, norm="linf", time_limit=None, *, vnn
     (label, default the exact argmax at input): verified, refuted (with an
     exactly checked counterexample) or unknown. Or, with vnnlib=PATH, a
     VNN-LIB property: unsat, sat, timeout or unknown. time_limit: seconds
-    (None: the command line's 60). certificate (with vnnlib): a path the
-    claim of a decided property is written to and replayed by the checker,
-    as `robustlaw certify --certificate` does (result.certificate,
-    result.replayed; nothing is written for timeout or unknown)."""
+    (None: the command line's 60). certificate: a path the claim of a
+    decided ball or property is written to and replayed by the checker, as
+    `robustlaw certify --certificate` does (result.certificate,
+    result.replayed; nothing is written for timeout or unknown; for an
+    in-memory model the network is written beside it, as PATH.net.json)."""
     payload, source = _model(model)
     limit = 60.0 if time_limit is None else _seconds(time_limit, "--time-limit")
     if limit <= 0:
         raise InputError("--time-limit: must be > 0")
-    if certificate is not None and vnnlib is None:
-        raise InputError("certify: certificate= needs vnnlib= (for a ball, use the command line's --certificate)")
+    path = "" if certificate is None else os.fspath(certificate)
+    claim_network = source
+    if path and not isinstance(payload, str):
+        claim_network = _write_network_beside(payload, source, path)
     if vnnlib is not None:
         if input is not None or radius is not None:
             raise InputError("certify: give either --vnnlib FILE or --input and --radius")
-        path = "" if certificate is None else os.fspath(certificate)
-        claim_network = source
-        if path and not isinstance(payload, str):
-            claim_network = _write_network_beside(payload, source, path)
         return CertifyResult(_robustlaw.certify_vnnlib(payload, normalized, source, os.fspath(vnnlib), limit, int(seed),
                                                        int(digits), path, claim_network))
     request = _robustlaw.RobustnessRequest()
@@ -290,7 +289,8 @@ def certify(model, input=None, radius=None, norm="linf", time_limit=None, *, vnn
     request.norm = norm
     if label is not None:
         request.label = int(label)
-    return CertifyResult(_robustlaw.certify_ball(payload, normalized, source, request, limit, int(seed), int(digits)))
+    return CertifyResult(_robustlaw.certify_ball(payload, normalized, source, request, limit, int(seed), int(digits),
+                                                 path, claim_network))
 
 
 # ---------------------------------------------------------------- theorem

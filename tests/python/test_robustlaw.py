@@ -105,8 +105,40 @@ def test_certify_vnnlib_writes_a_certificate_the_checker_replays(tmp_path):
     tampered.write_text(json.dumps(claim))
     report = robustlaw.check(tampered)
     assert not report.ok and report.failed == 1
-    with pytest.raises(robustlaw.InputError, match="certificate= needs vnnlib="):
-        robustlaw.certify(str(SMALL_2D), input=["0.3", "0.1"], radius="0.1", certificate=tmp_path / "ball.json")
+
+
+@pytest.mark.parametrize("radius, verdict", [("0.1", "verified"), ("2", "refuted")])
+def test_certify_ball_writes_the_cli_certificate_and_a_tampered_copy_fails(binary, tmp_path, radius, verdict):
+    args = dict(input=["0.3", "0.1"], radius=radius, norm="linf")
+    claim_path = tmp_path / "ball.json"
+    result = robustlaw.certify(str(SMALL_2D), certificate=claim_path, **args)
+    assert result.verdict == verdict and result.replayed
+    assert result.certificate == json.loads(claim_path.read_text())
+    # The command line writes the same claim (certificate and all) for the same ball.
+    cli_path = tmp_path / "cli" / "ball.json"
+    cli_path.parent.mkdir()
+    cli("certify", SMALL_2D, "--input=0.3,0.1", f"--radius={radius}", "--norm=linf", "--certificate", cli_path, "--json")
+    written = json.loads(cli_path.read_text())
+    assert written["certificate"] == result.certificate["certificate"] and written["expected"] == result.certificate["expected"]
+    assert robustlaw.check(claim_path).passed == 1
+    claim = result.certificate
+    if verdict == "verified":
+        claim["parameters"]["radius"] = "1"  # a larger ball than the partition proves
+    else:
+        claim["certificate"]["counterexample"] = ["3/10", "1/10"]  # the center, which is classified correctly
+    tampered = tmp_path / "tampered.json"
+    tampered.write_text(json.dumps(claim))
+    report = robustlaw.check(tampered)
+    assert not report.ok and report.failed == 1
+
+
+def test_certify_ball_of_an_in_memory_model_writes_the_network_beside_its_claim(tmp_path):
+    layers = [(np.array([[1.0], [0.0]]), np.array([0.0, 0.0])), (np.array([[1.0, 0.0], [0.0, 0.0]]), np.array([-0.5, 0.0]))]
+    claim_path = tmp_path / "line.json"
+    result = robustlaw.certify(layers, input=[1], radius=Fraction(1, 4), norm="l2", certificate=claim_path)
+    assert result.verdict == "verified" and result.replayed
+    assert result.certificate["parameters"]["model"] == "line.net.json"
+    assert robustlaw.check(claim_path).passed == 1
 
 
 def test_certify_refutes_with_an_exact_counterexample():
