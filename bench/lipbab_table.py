@@ -72,12 +72,14 @@ def run_robustlaw(rl, net, point, h, norm, time_limit):
             "rl_cpu": f"{r.cpu:.3f}"}
 
 
-def run_lipbab(net, point, h, norm, time_limit, lipbab):
+def run_lipbab(net, point, h, norm, time_limit, lipbab, clock="wall"):
     cmd = ["/usr/bin/python3", os.path.join(HERE, "lipbab_adapter.py"), net_path(net), "--norm", norm,
-           "--center=" + ",".join(repr(c) for c in point), f"--half-width={h!r}", f"--time-limit={time_limit}"]
+           "--center=" + ",".join(repr(c) for c in point), f"--half-width={h!r}", f"--time-limit={time_limit}",
+           f"--clock={clock}"]
     if lipbab:
         cmd.append(f"--lipbab={lipbab}")
-    r = proc.run(cmd, kill_after=time_limit + 300)
+    # A CPU limit takes longer on the wall clock when the machine is shared.
+    r = proc.run(cmd, kill_after=(time_limit if clock == "wall" else 4 * time_limit) + 300)
     try:
         j = json.loads(r.stdout)
     except json.JSONDecodeError:
@@ -142,7 +144,8 @@ def markdown(rows, meta):
     out = ["# robustlaw vs LipBaB on ACAS Xu boxes (normalized coordinates)\n"]
     for m in meta.get("sessions", []):
         out.append(f"- run {m['started']} – {m['ended']}, commit {m['commit']}, robustlaw time limit {m['time_limit']} s, "
-                   f"LipBaB time limit {m['lipbab_time_limit']} s, {m['machine']}, load average {m['load_start']:.1f} "
+                   f"LipBaB time limit {m['lipbab_time_limit']} s"
+                   f"{' of CPU' if m.get('lipbab_clock') == 'cpu' else ''}, {m['machine']}, load average {m['load_start']:.1f} "
                    f"at start, {m['load_end']:.1f} at end")
     out.append("- Both run on this machine, one row back to back, one thread each (LipBaB is single-threaded Python; "
                "robustlaw `--threads 1 --rel-gap 1e-9`). `wall`/`CPU`: the whole process (start-up, imports "
@@ -211,7 +214,7 @@ def run(rl, args):
     meta_path = out[:-4] + ".meta.json"
     info = {"started": time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime()), "machine": proc.machine(),
             "load_start": proc.load_average(), "time_limit": args.time_limit, "lipbab_time_limit": args.lipbab_time_limit,
-            "commit": vnncomp_table.git_commit(ROOT)}
+            "lipbab_clock": args.lipbab_clock, "commit": vnncomp_table.git_commit(ROOT)}
     todo = [r for r in rows_wanted(args) if key(*r) not in done]
     log(f"== LipBaB table: {len(todo)} rows, load {info['load_start']:.1f}")
     try:
@@ -223,7 +226,7 @@ def run(rl, args):
                 row.update({c: old.get(c, "") for c in COLUMNS if c.startswith("lb_")})
                 row["lb_from"] = "reused"
             else:
-                row.update(run_lipbab(net, POINTS[p], h, norm, args.lipbab_time_limit, args.lipbab))
+                row.update(run_lipbab(net, POINTS[p], h, norm, args.lipbab_time_limit, args.lipbab, args.lipbab_clock))
             row["agree"] = agreement(row)
             if reuse:
                 stored[key(net, p, h, norm)] = row
@@ -256,6 +259,8 @@ def add_arguments(ap, with_resume=True):
     ap.add_argument("--points", help=f"comma-separated point indices 0..{len(POINTS) - 1} (default 0,1)")
     ap.add_argument("--time-limit", type=float, default=120, help="robustlaw seconds per row (default 120)")
     ap.add_argument("--lipbab-time-limit", type=float, default=120, help="LipBaB seconds per row (default 120)")
+    ap.add_argument("--lipbab-clock", choices=("wall", "cpu"), default="wall",
+                    help="what --lipbab-time-limit counts: wall seconds or LipBaB's CPU seconds (default wall)")
     ap.add_argument("--lipbab", help="LipBaB folder (default $LIPBAB or /work/ext/LipBaB)")
     if with_resume:
         ap.add_argument("--resume", action="store_true", help="append to the CSV, skipping the rows already in it")
