@@ -39,6 +39,21 @@ Network random_box_net(std::mt19937_64& rng, std::uint64_t seed) {
   return random_network(sizes, seed);
 }
 
+// The same network with every weight rounded to 6 decimals and every bias to
+// a multiple of 1/3: rationals that are not dyadic, as in .nnet files, so the
+// checker's forms need denominators other than powers of two.
+Network with_decimal_weights(const Network& net) {
+  std::vector<std::pair<RationalMatrix, std::vector<Rational>>> layers;
+  for (const Layer& l : net.layers) {
+    RationalMatrix w = l.weights;
+    for (auto& row : w) for (Rational& x : row) x = Rational(rational_floor(x * 1000000)) / 1000000;
+    std::vector<Rational> b = l.bias;
+    for (Rational& x : b) x = Rational(rational_floor(x * 3)) / 3;
+    layers.emplace_back(std::move(w), std::move(b));
+  }
+  return network_from_layers(net.input_dim, std::move(layers), "decimal");
+}
+
 LipschitzOptions box_options(Norm norm, const std::vector<Rational>& lo, const std::vector<Rational>& hi,
                              LipschitzOptions::Engine engine) {
   LipschitzOptions o;
@@ -116,7 +131,8 @@ TEST_CASE("box activation certificates: accepted, and refused when tampered") {
   for (int n = 0; n < cases; ++n) {
     const Norm norm = kBoxNorms[n % 3];
     CAPTURE(n);
-    const Network net = random_box_net(rng, 1700 + std::uint64_t(n));
+    const Network dyadic = random_box_net(rng, 1700 + std::uint64_t(n));
+    const Network net = n % 2 ? with_decimal_weights(dyadic) : dyadic;
     std::vector<Rational> lo, hi;
     random_box(rng, net.input_dim, lo, hi);
     const fs::path path = temp_dir("boxact") / ("boxact" + std::to_string(n) + ".json");

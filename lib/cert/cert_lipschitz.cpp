@@ -557,6 +557,80 @@ struct RegionWalk {
 // layer with an unfixed neuron), interval propagation from there, and the
 // root bounds of box_root_bounds (all intersected) prove them stable on the
 // node.
+// A layer's weights and bias as integers over one denominator each, W = A / D
+// and b = B / E, so that the activation walk's forms are integer products.
+// Exact rationals would reduce every product by a gcd, which is where the
+// walk spent most of its time.
+struct ScaledLayer {
+  Grid<Integer> a;
+  std::vector<Integer> b;
+  Integer d = 1, e = 1;
+};
+
+ScaledLayer scaled_layer(const Layer& l) {
+  using boost::multiprecision::denominator;
+  using boost::multiprecision::numerator;
+  ScaledLayer s;
+  for (const auto& row : l.weights) for (const Rational& w : row) s.d = boost::multiprecision::lcm(s.d, denominator(w));
+  for (const Rational& v : l.bias) s.e = boost::multiprecision::lcm(s.e, denominator(v));
+  for (const auto& row : l.weights) {
+    s.a.emplace_back();
+    for (const Rational& w : row) s.a.back().push_back(numerator(w) * (s.d / denominator(w)));
+  }
+  for (const Rational& v : l.bias) s.b.push_back(numerator(v) * (s.e / denominator(v)));
+  return s;
+}
+
+// One layer's pre-activations along the fixed layers before it, as affine
+// forms of the input: neuron i is (coef[i] . x + c[i]) / q, q > 0.
+struct LayerForms {
+  Integer q = 1;
+  Grid<Integer> coef;
+  std::vector<Integer> c;
+
+  bool zero(std::size_t i) const {
+    return c[i] == 0 && std::all_of(coef[i].begin(), coef[i].end(), [](const Integer& v) { return v == 0; });
+  }
+  // The exact range of neuron i's form over the box.
+  RInterval range(std::size_t i, const std::vector<RInterval>& box) const {
+    Rational lo = Rational(c[i]), hi = lo;
+    for (std::size_t k = 0; k < coef[i].size(); ++k) {
+      if (coef[i][k] == 0) continue;
+      const Rational w(coef[i][k]);
+      lo += w * (coef[i][k] > 0 ? box[k].lo : box[k].hi);
+      hi += w * (coef[i][k] > 0 ? box[k].hi : box[k].lo);
+    }
+    const Rational qr(q);
+    return {lo / qr, hi / qr};
+  }
+};
+
+// Layer k's forms from layer k - 1's (null for k = 0: the input itself) and
+// its states (only active neurons pass their form on): with q' = D q E,
+// coef'_i = E sum_j A_ij coef_j and c'_i = E sum_j A_ij c_j + B_i D q.
+LayerForms next_layer_forms(const ScaledLayer& l, const LayerForms* prev, const std::vector<int>* prev_states, std::size_t d) {
+  LayerForms f;
+  const Integer q_prev = prev ? prev->q : Integer(1);
+  f.q = l.d * q_prev * l.e;
+  const Integer bias_scale = l.d * q_prev;
+  for (std::size_t i = 0; i < l.a.size(); ++i) {
+    std::vector<Integer> coef(d, Integer(0));
+    Integer c = 0;
+    for (std::size_t j = 0; j < l.a[i].size(); ++j) {
+      const Integer& w = l.a[i][j];
+      if (w == 0) continue;
+      if (!prev) { coef[j] += w; continue; }
+      if ((*prev_states)[j] != 1) continue;
+      for (std::size_t col = 0; col < d; ++col) if (prev->coef[j][col] != 0) coef[col] += w * prev->coef[j][col];
+      c += w * prev->c[j];
+    }
+    for (Integer& v : coef) v *= l.e;
+    f.coef.push_back(std::move(coef));
+    f.c.push_back(c * l.e + l.b[i] * bias_scale);
+  }
+  return f;
+}
+
 struct ActivationWalk {
   const Problem& p;
   const Json& shape;
@@ -566,7 +640,8 @@ struct ActivationWalk {
   std::vector<NeuronStates>* leaves_out = nullptr;  // collects every leaf's states (producers)
   NeuronStates s;
   std::vector<std::pair<std::size_t, std::size_t>> path;
-  std::vector<std::vector<LinearForm>> forms;  // forms[k]: layer k's pre-activations, valid while layers < k stay fixed
+  std::vector<ScaledLayer> scaled;
+  std::vector<LayerForms> forms;  // forms[k]: layer k's pre-activations, valid while layers < k stay fixed
   std::vector<char> forms_valid;
   std::vector<RInterval> box;                   // boxed: E
   std::vector<std::vector<RInterval>> root;     // boxed: box_root_bounds
@@ -584,7 +659,10 @@ struct ActivationWalk {
       }
       root = box_root_bounds(p, box);
     }
-    for (std::size_t k = 0; k + 1 < p.g.layers.size(); ++k) s.emplace_back(p.g.layers[k].out_dim(), 2);
+    for (std::size_t k = 0; k + 1 < p.g.layers.size(); ++k) {
+      s.emplace_back(p.g.layers[k].out_dim(), 2);
+      scaled.push_back(scaled_layer(p.g.layers[k]));
+    }
     forms.resize(s.size());
     forms_valid.assign(s.size(), 0);
   }
@@ -597,22 +675,7 @@ struct ActivationWalk {
 
   // Layer k's forms from layer k - 1's forms and states (every layer before k fixed).
   void compute_forms(std::size_t k) {
-    const std::size_t d = p.g.input_dim;
-    const Layer& l = p.g.layers[k];
-    forms[k].clear();
-    for (std::size_t i = 0; i < l.out_dim(); ++i) {
-      LinearForm z{std::vector<Rational>(d, Rational(0)), l.bias[i]};
-      for (std::size_t j = 0; j < l.in_dim(); ++j) {
-        const Rational& w = l.weights[i][j];
-        if (w == 0) continue;
-        if (k == 0) { z.coef[j] += w; continue; }
-        if (s[k - 1][j] != 1) continue;
-        const LinearForm& a = forms[k - 1][j];
-        for (std::size_t c = 0; c < d; ++c) if (a.coef[c] != 0) z.coef[c] += w * a.coef[c];
-        z.c += w * a.c;
-      }
-      forms[k].push_back(std::move(z));
-    }
+    forms[k] = next_layer_forms(scaled[k], k ? &forms[k - 1] : nullptr, k ? &s[k - 1] : nullptr, p.g.input_dim);
     forms_valid[k] = 1;
   }
 
@@ -624,6 +687,10 @@ struct ActivationWalk {
     std::vector<Rational> sum(d, Rational(0));
     Rational c = 0;
     bool nonzero = false;
+    // The neurons' rows, summed per layer over the layer's denominator q.
+    std::vector<std::vector<Rational>> layer_sum(s.size(), std::vector<Rational>(d, Rational(0)));
+    std::vector<Rational> layer_c(s.size(), Rational(0));
+    std::vector<char> used(s.size(), 0);
     for (std::size_t col = 0; boxed && col < d; ++col)
       for (int side = 0; side < 2; ++side) {  // x_col - lo_col > 0, hi_col - x_col > 0
         const Rational yt = number(y[path.size() + 2 * col + std::size_t(side)], "farkas");
@@ -638,15 +705,20 @@ struct ActivationWalk {
       if (yt < 0) throw Rejected{"a negative Motzkin multiplier"};
       if (yt == 0) continue;
       const auto& [k, i] = path[t];
-      const LinearForm& z = forms[k][i];
+      const LayerForms& z = forms[k];
       const bool active = s[k][i] == 1;
-      bool zero = z.c == 0;
-      for (const Rational& v : z.coef) zero &= v == 0;
-      if (zero && !active) throw Rejected{"a Motzkin multiplier on an inactive neuron whose form is zero (no constraint)"};
+      if (z.zero(i) && !active) throw Rejected{"a Motzkin multiplier on an inactive neuron whose form is zero (no constraint)"};
       const Rational ys = active ? yt : -yt;
-      for (std::size_t col = 0; col < d; ++col) sum[col] += ys * z.coef[col];
-      c += ys * z.c;
+      for (std::size_t col = 0; col < d; ++col) if (z.coef[i][col] != 0) layer_sum[k][col] += ys * Rational(z.coef[i][col]);
+      layer_c[k] += ys * Rational(z.c[i]);
+      used[k] = 1;
       nonzero = true;
+    }
+    for (std::size_t k = 0; k < s.size(); ++k) {
+      if (!used[k]) continue;
+      const Rational q(forms[k].q);
+      for (std::size_t col = 0; col < d; ++col) sum[col] += layer_sum[k][col] / q;
+      c += layer_c[k] / q;
     }
     if (!nonzero || c > 0) throw Rejected{"an invalid Motzkin certificate"};
     for (const Rational& v : sum) if (v != 0) throw Rejected{"an invalid Motzkin certificate"};
@@ -658,7 +730,6 @@ struct ActivationWalk {
     if (a.hi < 0) a.hi = 0;
     return a;
   }
-  RInterval form_range(const LinearForm& z) const { return {form_extreme(z, box, false), form_extreme(z, box, true)}; }
 
   // Boxed: the leaf's states with the unfixed neurons that the node's bounds prove stable (see above).
   NeuronStates leaf_states() {
@@ -669,7 +740,7 @@ struct ActivationWalk {
     NeuronStates out = s;
     std::vector<RInterval> post(s[k].size(), RInterval{0, 0});
     for (std::size_t i = 0; i < s[k].size(); ++i) {
-      const RInterval z = meet(form_range(forms[k][i]), root[k][i]);
+      const RInterval z = meet(forms[k].range(i, box), root[k][i]);
       if (s[k][i] == 2) out[k][i] = z.lo >= 0 ? 1 : (z.hi <= 0 ? 0 : 2);
       if (s[k][i] != 0) post[i] = relu(z);
     }
@@ -714,7 +785,7 @@ struct ActivationWalk {
     if (current_layer() != k) throw Rejected{"a stable fix before the layers in front of it are fixed"};
     const bool computed = !forms_valid[k];
     if (computed) compute_forms(k);
-    const RInterval r = form_range(forms[k][i]);
+    const RInterval r = forms[k].range(i, box);
     if (state == 1 ? !(r.lo > 0) : !(r.hi <= 0)) throw Rejected{"a stable fix that the form's range over the box does not prove"};
     s[k][i] = state;
     path.emplace_back(k, i);
