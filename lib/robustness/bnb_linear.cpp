@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <memory>
 #include <optional>
 #include <queue>
 #include <random>
@@ -37,6 +38,11 @@ struct Node {
   double attack = kInfinity;           // the best attack objective found in the parent (float)
   std::uint64_t id = 0;
   std::size_t entry = 0;               // its slot in the tree
+  // Float pre-activation bounds of a region holding the node (the parent's),
+  // or of the node itself when `bounds_exact` (an input split's half, bounded
+  // while choosing the split).
+  std::shared_ptr<const PreBounds> bounds;
+  bool bounds_exact = false;
 };
 
 struct Worse {
@@ -57,6 +63,7 @@ struct Evaluation {
   double worst = -kInfinity;
   double attack = -kInfinity;  // the best attack objective seen in the node (float)
   double halves[2] = {kInfinity, kInfinity};  // an input split's halves' float bounds (their priorities)
+  std::shared_ptr<const PreBounds> bounds, half_bounds[2];  // the node's float pre-activation bounds, its halves'
   std::vector<std::vector<double>> candidates;
   std::optional<std::vector<Rational>> counterexample;
   std::string counterexample_source;
@@ -158,7 +165,10 @@ struct Search {
     }
     std::vector<double> lo, hi;
     box_doubles(node, lo, hi);
-    PreBounds pb = fast_preactivation_bounds(atoms, lo, hi, node.states);
+    auto pb_shared = node.bounds_exact ? node.bounds
+                                       : std::make_shared<const PreBounds>(fast_preactivation_bounds(atoms, lo, hi, node.states, node.bounds.get()));
+    const PreBounds& pb = *pb_shared;
+    ev.bounds = pb_shared;
     std::optional<PreBounds> outward;
     auto outward_bounds = [&]() -> const PreBounds& {
       if (!outward) outward = preactivation_bounds<OutwardArith>(atoms, lo, hi, node.states);
@@ -286,12 +296,13 @@ struct Search {
       if (!(node.hi[i] > node.lo[i])) continue;
       const double mid = 0.5 * pb.in_lo[i] + 0.5 * pb.in_hi[i];
       double halves[2];
+      std::shared_ptr<const PreBounds> half[2];
       for (int side = 0; side < 2; ++side) {
         std::vector<double> lo = pb.in_lo, hi = pb.in_hi;
         (side == 0 ? hi : lo)[i] = mid;
-        PreBounds half = fast_preactivation_bounds(atoms, lo, hi, node.states);
-        halves[side] = half.empty ? -kInfinity
-                                  : spec_upper<FloatArith>(atoms, half, node.states, ob.choice.lambda, &ob.choice.alpha, &ob.choice.beta);
+        half[side] = std::make_shared<const PreBounds>(fast_preactivation_bounds(atoms, lo, hi, node.states, &pb));
+        halves[side] = half[side]->empty ? -kInfinity
+                                         : spec_upper<FloatArith>(atoms, *half[side], node.states, ob.choice.lambda, &ob.choice.alpha, &ob.choice.beta);
       }
       // The sum of the halves' bounds (an empty half counts as very negative):
       // 4-15 % fewer nodes than the worse half alone on ACAS Xu property 1.
@@ -301,6 +312,8 @@ struct Search {
         ev.coordinate = i;
         ev.halves[0] = halves[0];
         ev.halves[1] = halves[1];
+        ev.half_bounds[0] = half[0];
+        ev.half_bounds[1] = half[1];
       }
     }
   }
@@ -364,6 +377,8 @@ std::size_t node_bytes(const Node& n) {
     b += w.lambda.size() * sizeof(double);
     for (const auto& a : w.alpha) b += 2 * a.size() * sizeof(double);
   }
+  if (n.bounds)  // shared by a ReLU split's children: counted in each, an overestimate
+    for (const auto& layer : n.bounds->lo) b += 2 * layer.size() * sizeof(double);
   return b;
 }
 
@@ -426,7 +441,7 @@ BranchResult branch_and_bound_linear(const Network& net, const SafetyProperty& p
   if (initial_attack(s, rng, result)) return finish(PropertyVerdict::Refuted, "");
   std::vector<TreeEntry> entries(1);
   std::priority_queue<Node, std::vector<Node>, Worse> queue;
-  queue.push(Node{property.lo, property.hi, free_states(net), {}, kInfinity, 0, 0});
+  queue.push(Node{property.lo, property.hi, free_states(net), {}, kInfinity, 0, 0, 0, nullptr, false});
   std::size_t queue_bytes = node_bytes(queue.top());
   std::uint64_t next_id = 1, unproven = 0;
   tbb::task_arena arena(static_cast<int>(std::max(1u, options.threads)));
@@ -491,8 +506,13 @@ BranchResult branch_and_bound_linear(const Network& net, const SafetyProperty& p
         Rational mid = (node.lo[ev.coordinate] + node.hi[ev.coordinate]) / 2;
         left.hi[ev.coordinate] = mid;
         right.lo[ev.coordinate] = mid;
+        left.bounds = ev.half_bounds[0];
+        right.bounds = ev.half_bounds[1];
+        left.bounds_exact = right.bounds_exact = true;
         entries[node.entry].token = ev.coordinate;
       } else {
+        left.bounds = right.bounds = ev.bounds;
+        left.bounds_exact = right.bounds_exact = false;
         left.states[ev.layer][ev.neuron] = -1;
         right.states[ev.layer][ev.neuron] = 1;
         entries[node.entry].token = Json{{"relu", Json::array({ev.layer, ev.neuron})}};
