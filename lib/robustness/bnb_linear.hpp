@@ -11,13 +11,15 @@
 // the result does not depend on the thread count. Order: the node whose
 // parent's attack came closest to a violation first, then the worst bound
 // (the tree itself does not depend on the order, only how soon a
-// counterexample is met). Where the search splits inputs (split = input, or
-// auto on at most 16 inputs) a node is first tried by the mean-value form
-// over its box (cheap there, and on some properties tighter than any
-// relaxation; a ReLU split keeps its parent's box). Its bound per
+// counterexample is met). A node's bound per
 // conjunction of the unsafe region is the alpha/beta-optimized
 // back-substitution bound of lambda . atoms (optimize.hpp), warm-started from
-// the parent's choice. An unproven node is split on an input coordinate (at
+// the parent's choice, over float pre-activation bounds that start from the
+// parent's (a child's region lies in its parent's). Where the search splits
+// inputs (split = input, or auto on at most 16 inputs) a node the relaxation
+// leaves unproven is tried by the mean-value form over its box (cheap there,
+// and on some properties tighter than any relaxation; a ReLU split keeps its
+// parent's box). An unproven node is split on an input coordinate (at
 // the exact midpoint) or on an unstable ReLU (z <= 0 / z >= 0), per node:
 // `split` decides (auto: inputs while the input dimension is small, else
 // ReLUs; ReLUs once no input can be split). The input coordinate is the one
