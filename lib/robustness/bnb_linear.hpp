@@ -14,8 +14,10 @@
 // counterexample is met). A node's bound per
 // conjunction of the unsafe region is the alpha/beta-optimized
 // back-substitution bound of lambda . atoms (optimize.hpp), warm-started from
-// the parent's choice, over float pre-activation bounds that start from the
-// parent's (a child's region lies in its parent's). Where the search splits
+// the parent's choice, over pre-activation bounds computed in outward-rounded
+// arithmetic from the node's box intersected with its parent's bounds (a
+// child's region lies in its parent's; the checker inherits them the same
+// way, so a node's proof holds there). Where the search splits
 // inputs (split = input, or auto on at most 16 inputs) a node the relaxation
 // leaves unproven is tried by the mean-value form over its box (cheap there,
 // and on some properties tighter than any relaxation; a ReLU split keeps its
