@@ -29,7 +29,8 @@
 // ReLU is, among the 16 of highest BaBSR score, the one whose children's
 // float bounds have the smallest sum (filtered smart branching). Candidates (the relaxation's maximizing corners,
 // refined by linear programming on the node's box, and on a sparse schedule
-// PGD from them) are checked exactly.
+// PGD from them; and, as the search's work grows,
+// rounds of random-start PGD over the whole box) are checked exactly.
 //
 // Certificate tree, preorder (the checker's format, cert_robustness.cpp):
 // an integer k splits the box at the midpoint of coordinate k; {"relu": [k, j]}
