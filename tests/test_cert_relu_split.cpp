@@ -97,10 +97,12 @@ TEST_CASE("relu-split certificate: a dropped split, flipped states, a split of n
   CHECK(pruned_refused >= 1);   // nor without the split
   // The same neuron split again below its own split: a leaf becomes that split with two copies of the leaf.
   Json twice = claim;
-  const std::size_t first = relu_entries(tree).front();
+  std::size_t first = tree.size();  // the first split whose first child is a leaf
+  for (std::size_t i : relu_entries(tree))
+    if (first == tree.size() && is_leaf(tree[i + 1])) first = i;
+  REQUIRE(first < tree.size());
   Json& t = tree_of(twice);
   const Json leaf = t[first + 1];
-  REQUIRE(is_leaf(leaf));
   t[first + 1] = tree[first];
   t.insert(t.begin() + static_cast<std::ptrdiff_t>(first + 2), leaf);
   t.insert(t.begin() + static_cast<std::ptrdiff_t>(first + 2), leaf);

@@ -327,8 +327,14 @@ void interval_layer(const Network& net, const PreBounds& pb, std::size_t k, std:
 // Layer 0 by interval propagation (exact up to rounding: it is affine in x),
 // deeper layers by interval propagation, tightened by back-substitution under
 // the default slopes for the neurons interval propagation leaves unstable.
+// `outer`: bounds valid on a region that holds the node's (in a split tree,
+// the parent node's, computed the same way), intersected with each layer's
+// interval bounds before back-substitution (a neuron they fix is not bounded
+// again) and so inherited down the tree. An intersection of two enclosures is
+// an enclosure; empty intersection: the node holds no point.
 template <class A>
-PreBounds preactivation_bounds(const Network& net, std::vector<double> in_lo, std::vector<double> in_hi, const StateMatrix& states) {
+PreBounds preactivation_bounds(const Network& net, std::vector<double> in_lo, std::vector<double> in_hi, const StateMatrix& states,
+                               const PreBounds* outer = nullptr) {
   PreBounds pb;
   clamp_box(net, in_lo, in_hi);
   pb.in_lo = std::move(in_lo);
@@ -337,6 +343,11 @@ PreBounds preactivation_bounds(const Network& net, std::vector<double> in_lo, st
   for (std::size_t k = 0; k < hidden; ++k) {
     std::vector<double> lo, hi;
     interval_layer<A>(net, pb, k, lo, hi);
+    if (outer)
+      for (std::size_t j = 0; j < lo.size(); ++j) {
+        lo[j] = std::fmax(lo[j], outer->lo[k][j]);
+        hi[j] = std::fmin(hi[j], outer->hi[k][j]);
+      }
     if (k > 0) {
       Backsub<A> bs{net, pb, states, nullptr, nullptr};
       const std::size_t n = lo.size();

@@ -153,7 +153,8 @@ double backsubstitute(const Network& net, const PreBounds& pb, const std::vector
 
 }  // namespace
 
-PreBounds fast_preactivation_bounds(const Network& net, std::vector<double> in_lo, std::vector<double> in_hi, const StateMatrix& states) {
+PreBounds fast_preactivation_bounds(const Network& net, std::vector<double> in_lo, std::vector<double> in_hi, const StateMatrix& states,
+                                    const PreBounds* outer) {
   PreBounds pb;
   clamp_box(net, in_lo, in_hi);
   pb.in_lo = std::move(in_lo);
@@ -164,6 +165,11 @@ PreBounds fast_preactivation_bounds(const Network& net, std::vector<double> in_l
   for (std::size_t k = 0; k < hidden; ++k) {
     std::vector<double> lo, hi;
     interval_layer<FloatArith>(net, pb, k, lo, hi);
+    if (outer)
+      for (std::size_t j = 0; j < lo.size(); ++j) {
+        lo[j] = std::max(lo[j], outer->lo[k][j]);
+        hi[j] = std::min(hi[j], outer->hi[k][j]);
+      }
     if (k > 0) {
       const std::size_t n = lo.size();
       for (std::size_t j = 0; j < n; ++j) {

@@ -39,7 +39,12 @@ struct OptimizeOptions {
 // out once per layer instead of once per bounded neuron and layer. Agrees with
 // the generic version up to float rounding (a test compares them); untrusted
 // like every float bound (the proof recomputes with OutwardArith).
-PreBounds fast_preactivation_bounds(const Network& net, std::vector<double> in_lo, std::vector<double> in_hi, const StateMatrix& states);
+// `outer`: bounds of a region holding this one (the parent node's: a larger
+// box, fewer split constraints), intersected with each layer's interval
+// bounds before back-substitution, so the neurons they already fix are not
+// bounded again (in a deep node, most of them).
+PreBounds fast_preactivation_bounds(const Network& net, std::vector<double> in_lo, std::vector<double> in_hi, const StateMatrix& states,
+                                    const PreBounds* outer = nullptr);
 
 // The default relaxation for the conjunction `rows` (CROWN slopes, uniform lambda, beta 0).
 RelaxationChoice default_choice(const Network& net, const PreBounds& pb, const std::vector<std::size_t>& rows);

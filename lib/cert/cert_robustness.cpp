@@ -40,6 +40,9 @@
 //   the form parameters.normalized names. lambda and beta are exact doubles
 //   (dyadic), alpha numerators over 65536 in [0, 65536], and 0 on every
 //   neuron the node's bounds do not leave unstable (there it is unused).
+//   A node's bounds are its pre-activation bounds (preactivation_bounds in
+//   outward-rounded arithmetic) intersected layer by layer with its parent
+//   node's, computed the same way from the root down (TreeCheck).
 // Everything else here is exact rational arithmetic, no search. It uses the
 // network loader and exact evaluation from lib/net, and the header-only
 // bounds core lib/bounds/linear_bounds.hpp (lib/net and lib/arith only).
@@ -421,16 +424,25 @@ std::string read_proof(const Json& proof, std::size_t atoms, const bounds::State
   return "";
 }
 
-// A linear-relaxation leaf: the node (box and split states) holds no point
-// (its bounds contradict the splits), or every conjunction has a recorded
-// relaxation whose outward-rounded upper bound of lambda . atoms is < 0.
-bool linear_leaf_safe(const Problem& p, const Json& proofs, const std::vector<QInterval>& box, const bounds::StateMatrix& states, std::string& why) {
-  std::vector<double> lo, hi;
+// A node's box in doubles, rounded outward.
+void box_doubles(const std::vector<QInterval>& box, std::vector<double>& lo, std::vector<double>& hi) {
+  lo.clear();
+  hi.clear();
   for (const QInterval& q : box) {
     lo.push_back(DInterval::from_rational(q.lo).lo);
     hi.push_back(DInterval::from_rational(q.hi).hi);
   }
-  bounds::PreBounds pb = bounds::preactivation_bounds<bounds::OutwardArith>(p.net, lo, hi, states);
+}
+
+// A linear-relaxation leaf: the node (box and split states) holds no point
+// (its bounds contradict the splits), or every conjunction has a recorded
+// relaxation whose outward-rounded upper bound of lambda . atoms is < 0.
+// `outer`: the parent node's bounds (nullptr at the root), see TreeCheck.
+bool linear_leaf_safe(const Problem& p, const Json& proofs, const std::vector<QInterval>& box, const bounds::StateMatrix& states,
+                      const bounds::PreBounds* outer, std::string& why) {
+  std::vector<double> lo, hi;
+  box_doubles(box, lo, hi);
+  bounds::PreBounds pb = bounds::preactivation_bounds<bounds::OutwardArith>(p.net, lo, hi, states, outer);
   if (pb.empty) return true;
   if (!proofs.is_array() || proofs.size() != p.unsafe.size()) { why = "it needs one proof per conjunction"; return false; }
   std::size_t first_row = 0;  // the conjunction's first row in all_atoms_network
@@ -460,12 +472,37 @@ bool linear_leaf_safe(const Problem& p, const Json& proofs, const std::vector<QI
   return true;
 }
 
+// The pre-activation bounds of a node are inherited: each node's are
+// computed from its box and split states intersected with its parent's
+// (preactivation_bounds' `outer`), from the root down, as the search does.
+// An inner node's bounds are computed only when a linear leaf below it needs
+// them (a tree of "I", "M", "S" leaves needs none), once per node.
 struct TreeCheck {
   const Problem& p;
   const Json& tree;
   std::size_t next = 0, leaves = 0;
   std::string failure;
   bounds::StateMatrix states;
+  struct Frame {
+    std::vector<double> lo, hi;
+    bounds::StateMatrix states;
+    std::optional<bounds::PreBounds> bounds;
+  };
+  std::vector<Frame> path;  // the inner nodes from the root to the current node
+
+  // The current node's parent's bounds (nullptr at the root).
+  const bounds::PreBounds* parent_bounds() {
+    for (std::size_t i = 0; i < path.size(); ++i)
+      if (!path[i].bounds)
+        path[i].bounds = bounds::preactivation_bounds<bounds::OutwardArith>(p.net, path[i].lo, path[i].hi, path[i].states,
+                                                                            i == 0 ? nullptr : &*path[i - 1].bounds);
+    return path.empty() ? nullptr : &*path.back().bounds;
+  }
+
+  void enter(const std::vector<QInterval>& box) {
+    path.push_back(Frame{{}, {}, states, std::nullopt});
+    box_doubles(box, path.back().lo, path.back().hi);
+  }
 
   bool walk(std::vector<QInterval>& box) {
     if (next >= tree.size()) { failure = "the tree ends early"; return false; }
@@ -473,7 +510,7 @@ struct TreeCheck {
     if (t.is_object() && t.size() == 1 && t.contains("linear")) {
       ++leaves;
       std::string why;
-      if (linear_leaf_safe(p, t["linear"], box, states, why)) return true;
+      if (linear_leaf_safe(p, t["linear"], box, states, parent_bounds(), why)) return true;
       failure = "leaf " + std::to_string(leaves) + " (linear) is not shown safe: " + why;
       return false;
     }
@@ -494,11 +531,13 @@ struct TreeCheck {
     if (!(box[k].hi > box[k].lo)) { failure = "entry " + std::to_string(next - 1) + " splits a coordinate of width 0"; return false; }
     QInterval whole = box[k];
     Rational mid = (whole.lo + whole.hi) / 2;
+    enter(box);
     box[k] = {whole.lo, mid};
     bool ok = walk(box);
     box[k] = {mid, whole.hi};
     ok = ok && walk(box);
     box[k] = whole;
+    path.pop_back();
     return ok;
   }
 
@@ -511,11 +550,13 @@ struct TreeCheck {
     }
     std::size_t k = neuron[0].get<std::size_t>(), j = neuron[1].get<std::size_t>();
     if (states[k][j] != 0) { failure = "entry " + std::to_string(next - 1) + " splits a neuron already split"; return false; }
+    enter(box);
     states[k][j] = -1;
     bool ok = walk(box);
     states[k][j] = 1;
     ok = ok && walk(box);
     states[k][j] = 0;
+    path.pop_back();
     return ok;
   }
 };
@@ -674,7 +715,7 @@ ClaimOutcome verify_certificate(const Problem& p, const Json& claim, const std::
     return {"rejected", "a partition certificate is {method: box-partition, tree, leaves}"};
   std::vector<QInterval> box;
   for (std::size_t i = 0; i < p.region.lo.size(); ++i) box.push_back({p.region.lo[i], p.region.hi[i]});
-  TreeCheck t{p, cert["tree"], 0, 0, "", bounds::free_states(p.net)};
+  TreeCheck t{p, cert["tree"], 0, 0, "", bounds::free_states(p.net), {}};
   if (!t.walk(box)) return {"rejected", "box partition: " + t.failure};
   if (t.next != t.tree.size()) return {"rejected", "box partition: entries left after the last leaf"};
   if (cert["leaves"].get<std::size_t>() != t.leaves) return {"rejected", "box partition: 'leaves' differs from the tree's leaf count"};

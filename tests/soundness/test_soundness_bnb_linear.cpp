@@ -190,3 +190,57 @@ TEST_CASE("linear-bounds certificates: ReLU splits replayed, and tampered copies
   }
   FAIL("no random property needed ReLU splits");
 }
+
+namespace test_inherit {
+
+bool is_leaf(const Json& e) { return e.is_string() || (e.is_object() && e.contains("linear")); }
+
+// One past the last entry of the subtree that starts at `i` (preorder).
+std::size_t subtree_end(const Json& tree, std::size_t i) { return is_leaf(tree[i]) ? i + 1 : subtree_end(tree, subtree_end(tree, i + 1)); }
+
+// The input split at `i` with its two halves' subtrees exchanged.
+Json halves_swapped(const Json& tree, std::size_t i) {
+  const std::size_t mid = subtree_end(tree, i + 1), end = subtree_end(tree, mid);
+  Json out = Json::array();
+  for (std::size_t k = 0; k <= i; ++k) out.push_back(tree[k]);
+  for (std::size_t k = mid; k < end; ++k) out.push_back(tree[k]);
+  for (std::size_t k = i + 1; k < mid; ++k) out.push_back(tree[k]);
+  for (std::size_t k = end; k < tree.size(); ++k) out.push_back(tree[k]);
+  return out;
+}
+
+}  // namespace test_inherit
+
+// A leaf's bounds are inherited from its ancestors (the checker recomputes
+// them down the path): certificates of input-split searches replay, and
+// with the two halves of a split exchanged (each leaf then checked on the
+// other half, under bounds inherited through the wrong box) some are refused.
+TEST_CASE("linear-bounds certificates: bounds inherited down input splits replay, halves exchanged are refused") {
+  using namespace test_inherit;
+  Rng rng(1203);
+  std::size_t replayed = 0, swaps = 0, swaps_refused = 0;
+  for (int attempt = 0; attempt < 400 && replayed < 12; ++attempt) {
+    Network net = random_small_network(rng);
+    SafetyProperty p = random_property(rng, net);
+    BranchOptions o;
+    o.time_limit_seconds = 2;
+    o.split = SplitMode::input;
+    BranchResult r = branch_and_bound_linear(net, p, o);
+    if (r.status != PropertyVerdict::Verified || r.tree.size() < 3) continue;
+    TempNet file(net, "inherit");
+    Json claim = claim_robustness_property("t", "s", file.path, net, p, r);
+    REQUIRE(replay(claim) == "holds");
+    ++replayed;
+    const Json tree = claim["certificate"]["tree"];
+    for (std::size_t i = 0; i < tree.size(); ++i) {
+      if (!tree[i].is_number_integer()) continue;
+      Json swapped = claim;
+      swapped["certificate"]["tree"] = halves_swapped(tree, i);
+      ++swaps;
+      swaps_refused += replay(swapped) == "rejected";
+    }
+  }
+  MESSAGE(replayed << " certificates replayed, " << swaps_refused << " of " << swaps << " exchanged halves refused");
+  CHECK(replayed >= 5);
+  CHECK(swaps_refused >= 1);
+}

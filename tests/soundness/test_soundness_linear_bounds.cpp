@@ -5,6 +5,8 @@
 // other (two arithmetics, one algorithm: they must nearly agree).
 #include <doctest/doctest.h>
 
+#include <optional>
+
 #include "bounds/linear_bounds.hpp"
 #include "bounds/optimize.hpp"
 #include "cert/linear_exact.hpp"
@@ -213,4 +215,73 @@ TEST_CASE("soundness: outward and exact linear bounds agree on random certificat
   CHECK(compared > cases / 2);
   CHECK(refuted > 0);
   CHECK(points > cases);
+}
+
+// Bounds inherited down a split tree (preactivation_bounds' `outer`, as the
+// search and the checker use it): a random path of input halvings and ReLU
+// splits from a random node, each node bounded from its parent's bounds;
+// every exact point of the deepest node is enclosed, and its spec bound
+// holds, with random slopes and multipliers.
+TEST_CASE("soundness: bounds inherited from a parent node enclose every exact value of the child (random split paths)") {
+  Rng rng(20261203);
+  const std::size_t cases = soundness_cases(300);
+  std::size_t checked_points = 0, empty_nodes = 0, inherited_tighter = 0;
+  for (std::size_t c = 0; c < cases; ++c) {
+    Network net = random_small_network(rng);
+    RandomNode node = random_node(rng, net);
+    node.states = free_states(net);
+    std::optional<PreBounds> parent;
+    for (int depth = 0; depth < 4; ++depth) {
+      PreBounds pb = preactivation_bounds<OutwardArith>(net, as_doubles(node.lo, false), as_doubles(node.hi, true), node.states,
+                                                        parent ? &*parent : nullptr);
+      if (pb.empty) break;
+      parent = pb;
+      if (uniform(rng, 0, 1) == 0) {  // halve a coordinate
+        const std::size_t i = static_cast<std::size_t>(uniform(rng, 0, static_cast<long>(node.lo.size()) - 1));
+        Rational mid = (node.lo[i] + node.hi[i]) / 2;
+        (uniform(rng, 0, 1) == 0 ? node.lo : node.hi)[i] = mid;
+      } else {  // split a neuron
+        const std::size_t k = static_cast<std::size_t>(uniform(rng, 0, static_cast<long>(node.states.size()) - 1));
+        const std::size_t j = static_cast<std::size_t>(uniform(rng, 0, static_cast<long>(node.states[k].size()) - 1));
+        if (node.states[k][j] == 0) node.states[k][j] = uniform(rng, 0, 1) ? 1 : -1;
+      }
+    }
+    std::vector<double> lo = as_doubles(node.lo, false), hi = as_doubles(node.hi, true);
+    PreBounds po = preactivation_bounds<OutwardArith>(net, lo, hi, node.states, parent ? &*parent : nullptr);
+    PreBounds fresh = preactivation_bounds<OutwardArith>(net, lo, hi, node.states);
+    empty_nodes += po.empty;
+    if (!po.empty)
+      for (std::size_t k = 0; k < po.lo.size(); ++k)
+        for (std::size_t j = 0; j < po.lo[k].size(); ++j) inherited_tighter += po.hi[k][j] - po.lo[k][j] < fresh.hi[k][j] - fresh.lo[k][j];
+    NeuronValues alpha, beta;
+    for (const auto& layer : node.states) {
+      alpha.emplace_back();
+      beta.emplace_back();
+      for (std::size_t j = 0; j < layer.size(); ++j) {
+        alpha.back().push_back(static_cast<double>(uniform(rng, 0, 16)) / 16);
+        beta.back().push_back(static_cast<double>(uniform(rng, 0, 8)) / 4);
+      }
+    }
+    std::vector<double> row;
+    for (std::size_t i = 0; i < net.output_dim(); ++i) row.push_back(static_cast<double>(uniform(rng, -8, 8)) / 4);
+    const double upper = po.empty ? kInfinity : spec_upper<OutwardArith>(net, po, node.states, row, &alpha, &beta);
+    INFO("case " << c);
+    for (int s = 0; s < 40; ++s) {
+      std::vector<Rational> x = grid_point(rng, node);
+      ExactTrace t = net_trace_exact(net, x);
+      if (!meets_splits(t, node.states)) continue;
+      REQUIRE_FALSE(po.empty);
+      ++checked_points;
+      for (std::size_t k = 0; k < po.lo.size(); ++k)
+        for (std::size_t j = 0; j < po.lo[k].size(); ++j) {
+          REQUIRE(rational_from_double(po.lo[k][j]) <= t.preactivations[k][j]);
+          REQUIRE(t.preactivations[k][j] <= rational_from_double(po.hi[k][j]));
+        }
+      REQUIRE(row_value(row, t.output()) <= rational_from_double(upper));
+    }
+  }
+  MESSAGE(cases << " paths, " << checked_points << " exact points inside, " << empty_nodes << " nodes shown empty, " << inherited_tighter
+                << " bounds tighter than the node's own");
+  CHECK(checked_points > cases * 3);
+  CHECK(inherited_tighter > 0);
 }
