@@ -12,8 +12,8 @@
 #include <string>
 #include <vector>
 
-#include "distributed/box_partition.hpp"
 #include "io/json_exact.hpp"
+#include "lipschitz/box_partition.hpp"
 #include "lipschitz/lipschitz.hpp"
 #include "net/network.hpp"
 

@@ -1,4 +1,4 @@
-#include "distributed/lipschitz_pieces.hpp"
+#include "lipschitz/box_pieces.hpp"
 
 #include <algorithm>
 #include <cmath>
