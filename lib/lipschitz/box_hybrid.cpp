@@ -48,6 +48,7 @@ struct Node {
   std::vector<double> leaf_bounds;
   double bound = kInf;        // the least of its own bounds and its ancestors'
   bool budget_spent = false;  // its search ran out of its node budget: split it
+  std::uint64_t budget = 0;   // its search's node budget: twice its parent's when the parent's search ran out of it
 };
 
 struct Open {
@@ -82,6 +83,7 @@ class HybridSearch {
     root.box = {p_.lo, p_.hi};
     evaluate(root);
     root.bound = root.clarke;
+    root.budget = piece_nodes_;
     tree_.push_back(std::move(root));
     nodes_ = 1;
     seed_lower();
@@ -190,8 +192,10 @@ class HybridSearch {
       open_.pop();
       const Node& n = tree_[std::size_t(id)];
       const bool splittable = n.depth < kMaxDepth && std::isfinite(n.bound);
-      if (splittable && (n.budget_spent || n.unstable > max_unstable_)) split(id);
-      else if (std::optional<SearchStatus> stopped = search_piece(id)) return *stopped;
+      // Many unstable neurons: halve the piece, unless no half has fewer
+      // (hyperplanes through one point stay unstable on every sub-box).
+      if (splittable && (n.budget_spent || n.unstable > max_unstable_) && split(id, !n.budget_spent)) continue;
+      if (std::optional<SearchStatus> stopped = search_piece(id)) return *stopped;
     }
   }
 
@@ -209,7 +213,7 @@ class HybridSearch {
     o.time_limit_seconds = o_.time_limit_seconds - elapsed();
     o.seed = o_.seed + std::uint64_t(id);
     const bool budget = n.depth < kMaxDepth && std::isfinite(n.bound);
-    o.node_limit = budget ? piece_nodes_ : 0;
+    o.node_limit = budget ? n.budget : 0;
     if (o_.node_limit) o.node_limit = std::min(budget ? o.node_limit : o_.node_limit, o_.node_limit - nodes_);
     const double others = current_upper();
     o.progress = [&](const LipschitzProgress& q) { report(std::fmax(others, std::fmin(n.bound, double_at_least(q.upper)))); };
@@ -244,7 +248,7 @@ class HybridSearch {
         if (o_.node_limit && nodes_ >= o_.node_limit) break;
         n.budget_spent = true;
         if (n.bound <= threshold()) close(id);
-        else split(id);
+        else split(id, false);
         return std::nullopt;
       default:
         break;
@@ -292,9 +296,11 @@ class HybridSearch {
     }
   }
 
-  void split(int id) {
+  // Halves the piece; with `if_fewer`, only when a half has fewer unstable neurons (else false).
+  bool split(int id, bool if_fewer) {
     Node halves[2];
     const int axis = choose_axis(tree_[std::size_t(id)], halves);
+    if (if_fewer && std::min(halves[0].unstable, halves[1].unstable) >= tree_[std::size_t(id)].unstable) return false;
     if (std::getenv("RL_HYBRID_TRACE"))
       std::fprintf(stderr, "T %.2f split id %d depth %zu unstable %zu bound %.4g axis %d -> [%zu %.4g] [%zu %.4g]\n", elapsed(), id,
                    tree_[std::size_t(id)].depth, tree_[std::size_t(id)].unstable, tree_[std::size_t(id)].bound, axis, halves[0].unstable,
@@ -303,13 +309,16 @@ class HybridSearch {
     tree_[std::size_t(id)].axis = axis;
     tree_[std::size_t(id)].child = first;
     const double parent = tree_[std::size_t(id)].bound, thr = threshold();
+    const std::uint64_t budget = tree_[std::size_t(id)].budget * (tree_[std::size_t(id)].budget_spent ? 2 : 1);
     for (int side = 0; side < 2; ++side) {
       halves[side].bound = std::fmin(parent, halves[side].clarke);
+      halves[side].budget = budget;
       tree_.push_back(std::move(halves[side]));
       ++nodes_;
       if (tree_.back().bound <= thr) close(first + side);
       else open_.push({tree_.back().bound, first + side});
     }
+    return true;
   }
 
   // ---- result ------------------------------------------------------------
