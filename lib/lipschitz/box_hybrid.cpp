@@ -1,8 +1,7 @@
 #include "lipschitz/box_hybrid.hpp"
 
+#include <algorithm>
 #include <chrono>
-#include <cstdio>
-#include <cstdlib>
 #include <cmath>
 #include <limits>
 #include <optional>
@@ -22,9 +21,15 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-// Tuned on ACAS Xu 1_1 and 2_1 (docs/lipschitz.md, 4c).
-constexpr std::size_t kMaxUnstable = 100;
-constexpr std::uint64_t kPieceNodes = 4000;
+// Measured on ACAS Xu 1_1 on [-0.05,0.05]^5 and 2_1 on [-0.02,0.02]^5
+// (docs/lipschitz.md, 4c): the activation search's work on a box grows with
+// its linear regions, not with its unstable neurons, so small pieces only
+// repeat the regions their faces cut (pieces of at most 55 or 70 unstable
+// neurons of 300 took 1-10 s each, about 200 of them); pieces of about a third
+// of the neurons unstable, searched to the end, did best. The node budget is
+// a safety net for a piece whose search does not end: doubled on each halving.
+constexpr double kMaxUnstableShare = 1.0 / 3;
+constexpr std::uint64_t kPieceNodes = 1000000;
 // The union checker refuses split trees deeper than 256; past this depth a
 // piece is searched without a budget.
 constexpr std::size_t kMaxDepth = 200;
@@ -57,6 +62,12 @@ struct Open {
   bool operator<(const Open& o) const { return bound != o.bound ? bound < o.bound : id > o.id; }
 };
 
+std::size_t hidden_neurons(const LipProblem& p) {
+  std::size_t n = 0;
+  for (std::size_t k = 0; k + 1 < p.net.layers.size(); ++k) n += p.net.layers[k].out_dim();
+  return n;
+}
+
 // A double no smaller than q (a sound upper bound stays one).
 double double_at_least(const Rational& q) {
   const double d = rational_to_double(q);
@@ -67,12 +78,9 @@ class HybridSearch {
  public:
   HybridSearch(const LipProblem& p, const LipschitzOptions& o)
       : p_(p), o_(o), piece_(p),
-        max_unstable_(o.hybrid.max_unstable ? o.hybrid.max_unstable : kMaxUnstable),
+        max_unstable_(o.hybrid.max_unstable ? o.hybrid.max_unstable : std::max<std::size_t>(1, std::size_t(kMaxUnstableShare * double(hidden_neurons(p))))),
         piece_nodes_(o.hybrid.piece_nodes ? o.hybrid.piece_nodes : kPieceNodes) {
     gap_ = rational_to_double(o.rel_gap);
-    if (const char* e = std::getenv("RL_HYBRID_UNSTABLE")) max_unstable_ = std::strtoull(e, nullptr, 10);
-    if (const char* e = std::getenv("RL_HYBRID_NODES")) piece_nodes_ = std::strtoull(e, nullptr, 10);
-    if (const char* e = std::getenv("RL_HYBRID_SPLIT")) split_ = LipschitzOptions::HybridSplit(std::atoi(e));
     for (std::size_t c = 0; c < p.lo.size(); ++c) root_width_.push_back(p.hi[c] - p.lo[c]);
   }
 
@@ -87,7 +95,6 @@ class HybridSearch {
     tree_.push_back(std::move(root));
     nodes_ = 1;
     seed_lower();
-    if (const char* e = std::getenv("RL_HYBRID_LOWER")) { lower_ = rational_from_double(std::atof(e)); lower_d_ = std::atof(e); }
     open_.push({tree_[0].bound, 0});
     return finish(search());
   }
@@ -99,7 +106,6 @@ class HybridSearch {
   std::size_t max_unstable_;
   std::uint64_t piece_nodes_;
   double gap_ = 0;
-  LipschitzOptions::HybridSplit split_ = o_.hybrid.split;
   std::vector<Rational> root_width_;
   Clock::time_point start_;
   double last_progress_ = 0;
@@ -108,7 +114,7 @@ class HybridSearch {
   std::vector<Node> tree_;
   std::priority_queue<Open> open_;
   double done_max_ = 0;  // the largest bound over the closed leaves
-  std::uint64_t nodes_ = 0, vertices_ = 0, searches_ = 0;
+  std::uint64_t nodes_ = 0, vertices_ = 0;
   Rational lower_ = 0;
   double lower_d_ = 0;
   Json witness_;  // the best lower's witness (with want_certificate)
@@ -223,11 +229,6 @@ class HybridSearch {
       open_.push({n.bound, id});
       return std::nullopt;
     }
-    ++searches_;
-    if (std::getenv("RL_HYBRID_TRACE"))
-      std::fprintf(stderr, "T %.2f search id %d depth %zu unstable %zu bound %.4g clarke %.4g -> %s upper %.4g lower %.4g nodes %llu %.3fs global_lower %.4g\n",
-                   elapsed(), id, n.depth, n.unstable, n.bound, n.clarke, search_status_name(r.status).c_str(), rational_to_double(r.upper),
-                   rational_to_double(r.lower), (unsigned long long)r.nodes, r.seconds, lower_d_);
     nodes_ += r.nodes;
     vertices_ += r.vertices;
     if (r.lower > lower_) adopt_lower(r.lower, o_.want_certificate ? r.certificate.value("witness", Json()) : Json());
@@ -261,10 +262,10 @@ class HybridSearch {
   int choose_axis(const Node& n, Node halves[2]) const {
     int best = -1;
     double best_key[3] = {0, 0, 0};
-    const bool clarke = split_ == LipschitzOptions::HybridSplit::SmallestClarke;
+    const bool clarke = o_.hybrid.split == LipschitzOptions::HybridSplit::SmallestClarke;
     for (std::size_t c = 0; c < n.box.lo.size(); ++c) {
       double key[3];
-      if (split_ == LipschitzOptions::HybridSplit::Widest) {
+      if (o_.hybrid.split == LipschitzOptions::HybridSplit::Widest) {
         // The widest side relative to the root's: fewest halvings of that axis.
         key[0] = -rational_to_double((n.box.hi[c] - n.box.lo[c]) / root_width_[c]);
         key[1] = key[2] = double(c);
@@ -301,10 +302,6 @@ class HybridSearch {
     Node halves[2];
     const int axis = choose_axis(tree_[std::size_t(id)], halves);
     if (if_fewer && std::min(halves[0].unstable, halves[1].unstable) >= tree_[std::size_t(id)].unstable) return false;
-    if (std::getenv("RL_HYBRID_TRACE"))
-      std::fprintf(stderr, "T %.2f split id %d depth %zu unstable %zu bound %.4g axis %d -> [%zu %.4g] [%zu %.4g]\n", elapsed(), id,
-                   tree_[std::size_t(id)].depth, tree_[std::size_t(id)].unstable, tree_[std::size_t(id)].bound, axis, halves[0].unstable,
-                   halves[0].clarke, halves[1].unstable, halves[1].clarke);
     const int first = int(tree_.size());
     tree_[std::size_t(id)].axis = axis;
     tree_[std::size_t(id)].child = first;

@@ -3,13 +3,16 @@
 //
 // Semantics: box_hybrid_bound returns lower <= L <= upper for the problem's
 // box E. It keeps a tree of pieces of E, each piece halved at the exact
-// midpoint of one side (box_partition.hpp's split tree), best-first by each
-// open piece's upper bound. A piece with at most max_unstable neurons that
-// symbolic propagation leaves unstable is searched by activation branching
-// (global_activation.hpp) with prune_lower = the best lower bound certified
-// so far on any piece, within a node budget; a piece with more, or whose
-// search used its budget without converging, is halved on the axis whose
-// halves leave the fewest neurons unstable, and its halves are queued.
+// midpoint of one side (box_partition.hpp's split tree), and processes the
+// open pieces best-first by upper bound. A piece on which symbolic
+// propagation leaves more than options.hybrid.max_unstable neurons unstable
+// (default: a third of the hidden neurons) is halved on the axis whose halves
+// leave the fewest unstable (HybridSplit), unless no half has fewer; any
+// other piece is searched by activation branching (global_activation.hpp)
+// with prune_lower = the best lower bound certified so far on any piece,
+// within a node budget, and halved when the search runs out of it (its
+// halves get twice the budget). The first lower bound comes from random
+// points of E and region walks from the best (witness.hpp), before any piece.
 //
 // Why it is sound: every node of the tree carries sound upper bounds on L
 // over its box (its Clarke bound; its search's upper, the largest bound over
@@ -17,7 +20,7 @@
 // bound is the least of its own and its ancestors' (a sub-box's constant is
 // at most the box's). The pieces cover E and are convex, so L over E is the
 // largest constant over the leaves (box_pieces.hpp), at most the largest
-// bound. The lower is a certified witness of some piece, a point of E.
+// bound. The lower is a certified witness point of E (seed or a piece's search).
 // The reported upper is that largest bound: equivalently, the least over the
 // cuts of the tree of the largest bound in the cut (a node's own bound holds
 // for all its descendants), which is how the certificate is assembled.
