@@ -28,8 +28,9 @@
 // Certificate: kind "lipschitz-box-union" (cert_lipschitz_union.cpp) over
 // the user's domain box, which must equal E (the box inside the network's
 // clamp box, every coordinate free): the cut's split tree, and per piece its
-// search's "box-activation" certificate or a one-leaf "box-activation"
-// certificate of its Clarke bound, each made canonical on its piece; the best
+// search's "box-activation" certificate or, without a search, a one-leaf
+// "box-partition" certificate of its interval Clarke bound (a one-leaf
+// "box-activation" one when that fails), each made canonical on its piece; the best
 // witness is moved into a piece that contains it, so the union states the
 // same lower.
 //
