@@ -94,7 +94,8 @@ void setup(CLI::App& app) {
   sub->add_option("--engine", options->request.engine,
                   "auto|box-partition|box-activation|box-hybrid (default auto): on a box, split input boxes, branch on ReLU "
                   "states, or split input boxes until few neurons are unstable on a piece and branch on ReLU states there; "
-                  "auto branches on ReLU states when few neurons are unstable on the box");
+                  "auto branches on ReLU states when at most half of the neurons are unstable on the box, else takes box-hybrid "
+                  "with 5 or more inputs and input splits with fewer");
   sub->add_flag("--json", options->json, "print one JSON object");
   sub->callback([options] {
     StopSignals stop;

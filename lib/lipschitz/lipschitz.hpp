@@ -90,8 +90,9 @@ struct LipschitzOptions {
   // BoxActivation branches on ReLU states (global_activation.hpp), BoxHybrid
   // splits input boxes until few neurons are unstable on a piece and branches
   // on ReLU states there (box_hybrid.hpp); Auto takes BoxActivation when few
-  // neurons are unstable on the box, else BoxHybrid (see lipschitz_search),
-  // when they apply (every coordinate free).
+  // neurons are unstable on the box, else BoxHybrid with 5 or more inputs,
+  // else BoxPartition (see lipschitz_search), when they apply (every
+  // coordinate free; BoxHybrid: the box inside the clamp box).
   enum class Engine { Auto, BoxPartition, BoxActivation, BoxHybrid };
   Engine engine = Engine::Auto;
   // BoxHybrid's tuning (exposed for tests and measurements): a piece with at
