@@ -241,6 +241,8 @@ class HybridSearch {
     }
     switch (r.status) {
       case SearchStatus::Converged:
+        close(id);
+        return std::nullopt;
       case SearchStatus::NotConverged:
         // A complete region whose witness was not certified (the search
         // certifies few candidates per step): the halves' searches find it again.
