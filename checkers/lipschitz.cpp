@@ -23,7 +23,8 @@ void print_text(const LipschitzCliOptions& o, const LipschitzResult& r, const st
   const int digits = o.request.digits;
   std::cout << "L (" << norm << ") in [" << decimal_lower(r.lower, digits) << ", " << decimal_upper(r.upper, digits) << "]\n"
             << "  status " << search_status_name(r.status) << ", relative gap " << lipschitz_gap_text(r.lower, r.upper) << ", "
-            << r.seconds << " s, " << r.nodes << " nodes, " << r.leaves << " leaves, method " << r.engine << "\n"
+            << r.seconds << " s, " << r.nodes << " nodes, " << r.leaves << " leaves, "
+            << (r.pieces ? std::to_string(r.pieces) + " pieces, " : std::string()) << "method " << r.engine << "\n"
             << "  lower: " << r.lower_method << "\n  upper: " << r.upper_method << "\n"
             << "  product of layer norms <= " << decimal_upper(r.product_upper, 10)
             << ", Clarke interval <= " << decimal_upper(r.clarke_upper, 10) << "\n";
@@ -91,8 +92,10 @@ void setup(CLI::App& app) {
                   "the branch and bound stops unconverged on a limit (auto) or always (on); with a time limit the search leaves 1.25x the estimated "
                   "solve time (at most 3/4) to it, and a solve still running at the limit is stopped");
   sub->add_option("--engine", options->request.engine,
-                  "auto|box-partition|box-activation (default auto): on a box, split input boxes or branch on ReLU states; "
-                  "auto branches on ReLU states when few neurons are unstable on the box");
+                  "auto|box-partition|box-activation|box-hybrid (default auto): on a box, split input boxes, branch on ReLU "
+                  "states, or split input boxes until few neurons are unstable on a piece and branch on ReLU states there; "
+                  "auto branches on ReLU states when at most half of the neurons are unstable on the box, else takes box-hybrid "
+                  "with 5 or more inputs and input splits with fewer");
   sub->add_flag("--json", options->json, "print one JSON object");
   sub->callback([options] {
     StopSignals stop;

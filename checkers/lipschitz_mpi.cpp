@@ -7,9 +7,9 @@
 #include "arith/error.hpp"
 #include "common.hpp"
 #include "cert/claim_path.hpp"
-#include "distributed/box_partition.hpp"
 #include "distributed/lipschitz_distributed.hpp"
 #include "io/memory_limit.hpp"
+#include "lipschitz/box_partition.hpp"
 #include "lipschitz/claim_file.hpp"
 #include "registry.hpp"
 

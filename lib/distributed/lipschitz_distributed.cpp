@@ -8,7 +8,7 @@
 #include <thread>
 
 #include "arith/error.hpp"
-#include "distributed/lipschitz_pieces.hpp"
+#include "lipschitz/box_pieces.hpp"
 
 #ifdef ROBUSTLAW_HAVE_MPI
 #include <mpi.h>

@@ -87,12 +87,32 @@ struct LipschitzOptions {
   // prune_lower is; the reported lower is this search's own witness.
   Rational prune_lower = 0;
   // Which search bounds a box: BoxPartition splits input boxes,
-  // BoxActivation branches on ReLU states (global_activation.hpp), Auto takes
-  // BoxActivation when few neurons are unstable on the box (see
-  // lipschitz_search) and when it applies (every coordinate free).
-  enum class Engine { Auto, BoxPartition, BoxActivation };
+  // BoxActivation branches on ReLU states (global_activation.hpp), BoxHybrid
+  // splits input boxes until few neurons are unstable on a piece and branches
+  // on ReLU states there (box_hybrid.hpp); Auto takes BoxActivation when few
+  // neurons are unstable on the box, else BoxHybrid with 5 or more inputs,
+  // else BoxPartition (see lipschitz_search), when they apply (every
+  // coordinate free; BoxHybrid: the box inside the clamp box).
+  enum class Engine { Auto, BoxPartition, BoxActivation, BoxHybrid };
   Engine engine = Engine::Auto;
+  // BoxHybrid's tuning (exposed for tests and measurements): a piece with at
+  // most max_unstable unstable neurons is searched by ReLU branching with a
+  // budget of piece_nodes nodes, a piece with more is halved on the axis that
+  // `split` picks; 0 takes the defaults (box_hybrid.cpp).
+  enum class HybridSplit { FewestUnstable, SmallestClarke, Widest };
+  struct Hybrid {
+    std::size_t max_unstable = 0;
+    std::uint64_t piece_nodes = 0;
+    HybridSplit split = HybridSplit::FewestUnstable;
+  };
+  Hybrid hybrid;
 };
+
+// The claim kind a result's certificate belongs to: "lipschitz", or
+// "lipschitz-box-union" (the pieces of a box, each with a lipschitz
+// certificate: lib/cert/cert_lipschitz_union.cpp).
+enum class CertificateKind { Lipschitz, BoxUnion };
+std::string certificate_kind_name(CertificateKind kind);
 
 struct LipschitzResult {
   Rational lower, upper;
@@ -104,10 +124,12 @@ struct LipschitzResult {
   std::uint64_t leaves = 0;         // leaves of the final partition
   std::uint64_t pruned = 0;         // leaves closed because their bound <= the best lower bound
   std::uint64_t vertices = 0;       // activation-pattern vertices enumerated
+  std::uint64_t pieces = 0;         // box-hybrid: the pieces its input splits made (leaves of its split tree)
   Rational product_upper;           // the product of layer norms (always computed)
   Rational clarke_upper;            // the Clarke-interval bound over the whole domain (the magnitude
                                     // product, which also bounds it, when it overflows in double)
   Json certificate;                 // filled when want_certificate, unless certificate_error says why not
+  CertificateKind certificate_kind = CertificateKind::Lipschitz;
   std::string certificate_error;    // why a wanted certificate could not be made canonical (then it is null)
   std::vector<double> leaf_bounds;  // with it: the search's bound on each leaf, in the certificate's leaf order
   Rational lipsdp_upper;            // the verified LipSDP bound, when lipsdp_ran and it verified (else 0)

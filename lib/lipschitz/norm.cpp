@@ -39,4 +39,8 @@ std::string norm_name(Norm n) {
   return "?";
 }
 
+std::string certificate_kind_name(CertificateKind kind) {
+  return kind == CertificateKind::BoxUnion ? "lipschitz-box-union" : "lipschitz";
+}
+
 }  // namespace rl

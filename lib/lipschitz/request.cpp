@@ -25,7 +25,8 @@ LipschitzOptions::Engine engine_parse(const std::string& text) {
   if (text == "auto") return LipschitzOptions::Engine::Auto;
   if (text == "box-partition") return LipschitzOptions::Engine::BoxPartition;
   if (text == "box-activation") return LipschitzOptions::Engine::BoxActivation;
-  throw InputError("--engine", "'" + text + "' is not auto, box-partition or box-activation");
+  if (text == "box-hybrid") return LipschitzOptions::Engine::BoxHybrid;
+  throw InputError("--engine", "'" + text + "' is not auto, box-partition, box-activation or box-hybrid");
 }
 
 std::vector<std::string> split(const std::string& s, char sep) {
@@ -116,7 +117,7 @@ Json lipschitz_report_json(const LipschitzRun& run, const std::string& norm_text
          {"lower", decimal_lower(r.lower, digits)}, {"upper", decimal_upper(r.upper, digits)},
          {"lower_exact", rational_to_string(r.lower)}, {"upper_exact", rational_to_string(r.upper)},
          {"rel_gap", lipschitz_gap_text(r.lower, r.upper)}, {"status", search_status_name(r.status)}, {"seconds", r.seconds},
-         {"nodes", r.nodes}, {"leaves", r.leaves}, {"pruned_leaves", r.pruned}, {"vertices", r.vertices},
+         {"nodes", r.nodes}, {"leaves", r.leaves}, {"pieces", r.pieces}, {"pruned_leaves", r.pruned}, {"vertices", r.vertices},
          {"lower_method", r.lower_method}, {"upper_method", r.upper_method}, {"method", r.engine},
          {"kind", "exact rational bounds, printed outward-rounded"},
          {"baselines", {{"product", enclosure_json(r.product_upper, "product of layer operator norms", digits)},
@@ -132,7 +133,7 @@ Json lipschitz_report_json(const LipschitzRun& run, const std::string& norm_text
 Json lipschitz_claim_json(const LipschitzRun& run, const std::string& id, const std::string& model, bool normalized) {
   const LipschitzResult& r = run.result;
   const LipschitzClaimProblem problem{model, normalized, run.options.norm, run.options.domain, run.output};
-  return lipschitz_claim(id, problem, "lipschitz", r.certificate, r.lower, r.upper);
+  return lipschitz_claim(id, problem, certificate_kind_name(r.certificate_kind), r.certificate, r.lower, r.upper);
 }
 
 }  // namespace rl

@@ -25,7 +25,7 @@ struct LipschitzRequest {
   std::uint64_t node_limit = 0;
   std::optional<std::string> max_memory;  // MB
   std::string lipsdp = "auto";
-  std::string engine = "auto";          // auto, box-partition or box-activation
+  std::string engine = "auto";          // auto, box-partition, box-activation or box-hybrid
   bool want_certificate = false;
   int digits = 17;                      // significant digits of the reported decimals
 };
@@ -48,7 +48,7 @@ LipschitzDomain lipschitz_box_parse(const std::string& text, std::size_t input_d
 
 // The JSON report (the keys of `robustlaw lipschitz --json`).
 Json lipschitz_report_json(const LipschitzRun& run, const std::string& norm_text, int digits);
-// The claim (kind lipschitz) whose certificate `robustlaw check` replays,
+// The claim (kind lipschitz, or lipschitz-box-union for box-hybrid) whose certificate `robustlaw check` replays,
 // with the given id; `model` is stored as given (a producer writing the claim
 // to a file passes claim_path_for, cert/claim_path.hpp, so that it resolves
 // from the claim's folder).

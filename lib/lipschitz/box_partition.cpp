@@ -1,4 +1,4 @@
-#include "distributed/box_partition.hpp"
+#include "lipschitz/box_partition.hpp"
 
 #include <algorithm>
 #include <queue>

@@ -1,4 +1,4 @@
-#include "distributed/lipschitz_pieces.hpp"
+#include "lipschitz/box_pieces.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -77,16 +77,31 @@ bool piece_clarke_certificate(const Network& net, const LipschitzOptions& option
 }
 
 Json lipschitz_pieces_certificate(const std::vector<long>& tree, const std::vector<PieceOutcome>& pieces) {
-  Json list = Json::array();
+  Json flat_tree = Json::array(), list = Json::array();
   Rational lower = 0, upper = 0;
-  for (const PieceOutcome& p : pieces) {
-    if (p.certificate.is_null()) return nullptr;
-    list.push_back(p.certificate);
+  std::size_t k = 0;
+  for (long entry : tree) {
+    if (entry >= 0) {
+      flat_tree.push_back(entry);
+      continue;
+    }
+    if (k >= pieces.size() || pieces[k].certificate.is_null()) return nullptr;
+    const Json& c = pieces[k++].certificate;
+    // A piece searched by box-hybrid is itself a union over its own split
+    // tree: that tree takes the leaf's place, its pieces the piece's.
+    const bool nested = !c.contains("method") && c.contains("tree") && c.contains("pieces");
+    if (nested) {
+      for (const Json& e : c["tree"]) flat_tree.push_back(e);
+      for (const Json& q : c["pieces"]) list.push_back(q);
+    } else {
+      flat_tree.push_back(-1);
+      list.push_back(c);
+    }
     // The values the checker reads: the pieces' own certificates.
-    lower = std::max(lower, rational_from_json(p.certificate.at("lower"), "piece certificate lower"));
-    upper = std::max(upper, rational_from_json(p.certificate.at("upper"), "piece certificate upper"));
+    lower = std::max(lower, rational_from_json(c.at("lower"), "piece certificate lower"));
+    upper = std::max(upper, rational_from_json(c.at("upper"), "piece certificate upper"));
   }
-  return Json{{"lower", rational_to_string(lower)}, {"upper", rational_to_string(upper)}, {"tree", tree}, {"pieces", list}};
+  return Json{{"lower", rational_to_string(lower)}, {"upper", rational_to_string(upper)}, {"tree", flat_tree}, {"pieces", list}};
 }
 
 }  // namespace rl

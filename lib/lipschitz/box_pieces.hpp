@@ -12,8 +12,8 @@
 #include <string>
 #include <vector>
 
-#include "distributed/box_partition.hpp"
 #include "io/json_exact.hpp"
+#include "lipschitz/box_partition.hpp"
 #include "lipschitz/lipschitz.hpp"
 #include "net/network.hpp"
 
@@ -55,7 +55,9 @@ bool piece_clarke_certificate(const Network& net, const LipschitzOptions& option
 // {lower, upper, tree, pieces} with `tree` the split tree of the partition
 // (box_partition_tree) and `pieces` each leaf's lipschitz certificate, in
 // preorder; lower and upper are the largest over the pieces. Null when some
-// piece has no certificate.
+// piece has no certificate. A piece whose certificate is itself such a union
+// (box-hybrid's) is spliced in: its tree replaces the piece's leaf and its
+// pieces the piece (its tree is rooted at the piece's box).
 Json lipschitz_pieces_certificate(const std::vector<long>& tree, const std::vector<PieceOutcome>& pieces);
 
 }  // namespace rl

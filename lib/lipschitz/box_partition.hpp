@@ -1,4 +1,5 @@
-// Splitting a box into sub-boxes for the distributed Lipschitz search.
+// Splitting a box into sub-boxes: the distributed Lipschitz search's uniform
+// partition (lib/distributed) and the box-hybrid engine's pieces (box_hybrid.hpp).
 //
 // Semantics: box_partition(box, n) returns at least n boxes (one if the box is
 // a point) whose union is exactly the given box: each step halves, at its
