@@ -48,11 +48,16 @@ inline DInterval operator+(DInterval a, DInterval b) { return {next_down(a.lo + 
 inline DInterval operator-(DInterval a, DInterval b) { return {next_down(a.lo - b.hi), next_up(a.hi - b.lo)}; }
 inline DInterval operator-(DInterval a) { return {-a.hi, -a.lo}; }
 
+// Plain comparisons for NaN-free operands: std::fmin/fmax are library calls
+// (their NaN rule keeps them from being inlined), and they sit in hot loops.
+inline double min_of(double a, double b) { return b < a ? b : a; }
+inline double max_of(double a, double b) { return a < b ? b : a; }
+
 inline DInterval operator*(DInterval a, DInterval b) {
   double p1 = a.lo * b.lo, p2 = a.lo * b.hi, p3 = a.hi * b.lo, p4 = a.hi * b.hi;
   if (std::isnan(p1) || std::isnan(p2) || std::isnan(p3) || std::isnan(p4)) return DInterval::whole();
-  double lo = std::fmin(std::fmin(p1, p2), std::fmin(p3, p4));
-  double hi = std::fmax(std::fmax(p1, p2), std::fmax(p3, p4));
+  double lo = min_of(min_of(p1, p2), min_of(p3, p4));
+  double hi = max_of(max_of(p1, p2), max_of(p3, p4));
   return {next_down(lo), next_up(hi)};
 }
 

@@ -1,5 +1,7 @@
 #include "net/eval.hpp"
 
+#include <algorithm>
+
 namespace rl {
 
 void layer_affine_double(const Layer& l, const double* v, double* z) {
@@ -131,20 +133,33 @@ IntervalMatrix net_jacobian_enclosure(const Network& net, const BoxBounds& bound
   for (std::size_t k = 0; k < net.layers.size(); ++k) {
     const Layer& l = net.layers[k];
     const std::size_t n = l.in_dim();
+    // A row of M that is exactly 0 (a neuron off on the whole box) adds exactly
+    // 0 to every product: skipping it is exact, and saves an outward rounding.
+    std::vector<std::size_t> live;
+    for (std::size_t j = 0; j < n; ++j)
+      for (std::size_t c = 0; c < d; ++c)
+        if (m.at(j, c).lo != 0 || m.at(j, c).hi != 0) {
+          live.push_back(j);
+          break;
+        }
     IntervalMatrix next{l.out_dim(), d, std::vector<DInterval>(l.out_dim() * d, DInterval::point(0))};
+    std::vector<DInterval> row(d);
     for (std::size_t i = 0; i < l.out_dim(); ++i) {
-      DInterval gate = DInterval::point(1);
+      bool gated = false;
       if (k + 1 < net.layers.size()) {
         const DInterval& z = bounds.preactivations[k][i];
         // z <= 0 on the box: relu(z) is constantly 0 there; z >= 0: relu(z) = z.
         if (z.hi <= 0) continue;
-        gate = z.lo >= 0 ? DInterval::point(1) : DInterval{0, 1};
+        gated = z.lo < 0;
       }
-      for (std::size_t c = 0; c < d; ++c) {
-        DInterval s = DInterval::point(0);
-        for (std::size_t j = 0; j < n; ++j) s += l.weights_i[i * n + j] * m.at(j, c);
-        next.at(i, c) = gate.lo == 1 ? s : gate * s;
+      std::fill(row.begin(), row.end(), DInterval::point(0));
+      for (std::size_t j : live) {
+        const DInterval w = l.weights_i[i * n + j];
+        for (std::size_t c = 0; c < d; ++c) row[c] += w * m.at(j, c);
       }
+      // An unstable neuron's derivative is anywhere in [0, 1]: [0, 1] * s is the hull of 0 and s, exactly.
+      for (std::size_t c = 0; c < d; ++c)
+        next.at(i, c) = gated ? DInterval{min_of(row[c].lo, 0.0), max_of(row[c].hi, 0.0)} : row[c];
     }
     m = std::move(next);
   }
