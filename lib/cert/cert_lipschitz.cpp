@@ -557,32 +557,10 @@ struct RegionWalk {
 // layer with an unfixed neuron), interval propagation from there, and the
 // root bounds of box_root_bounds (all intersected) prove them stable on the
 // node.
-// A layer's weights and bias as integers over one denominator each, W = A / D
-// and b = B / E, so that the activation walk's forms are integer products.
-// Exact rationals would reduce every product by a gcd, which is where the
-// walk spent most of its time.
-struct ScaledLayer {
-  Grid<Integer> a;
-  std::vector<Integer> b;
-  Integer d = 1, e = 1;
-};
-
-ScaledLayer scaled_layer(const Layer& l) {
-  using boost::multiprecision::denominator;
-  using boost::multiprecision::numerator;
-  ScaledLayer s;
-  for (const auto& row : l.weights) for (const Rational& w : row) s.d = boost::multiprecision::lcm(s.d, denominator(w));
-  for (const Rational& v : l.bias) s.e = boost::multiprecision::lcm(s.e, denominator(v));
-  for (const auto& row : l.weights) {
-    s.a.emplace_back();
-    for (const Rational& w : row) s.a.back().push_back(numerator(w) * (s.d / denominator(w)));
-  }
-  for (const Rational& v : l.bias) s.b.push_back(numerator(v) * (s.e / denominator(v)));
-  return s;
-}
 
 // One layer's pre-activations along the fixed layers before it, as affine
-// forms of the input: neuron i is (coef[i] . x + c[i]) / q, q > 0.
+// forms of the input (weights scaled by scaled_layer, net/network.hpp):
+// neuron i is (coef[i] . x + c[i]) / q, q > 0.
 struct LayerForms {
   Integer q = 1;
   Grid<Integer> coef;

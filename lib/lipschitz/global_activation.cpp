@@ -36,8 +36,15 @@ constexpr double kStableMargin = 1e-10;
 using Clock = std::chrono::steady_clock;
 using States = std::vector<std::int8_t>;  // per hidden neuron (flat index): -1 unfixed, 0 inactive, 1 active
 
+// Row i of a layer's exact forms as integers over the layer's denominator
+// (ScaledForms::den): a = A / den, c = C / den.
+struct ScaledRow {
+  std::vector<Integer> a;
+  Integer c;
+};
+
 // The pre-activation forms of one hidden layer along the fixed states of the
-// layers before it: doubles for the search, exact rationals on demand (the
+// layers before it: doubles for the search, exact on demand (the
 // certificates' supports).
 struct LayerForms {
   std::size_t layer = 0;
@@ -45,7 +52,26 @@ struct LayerForms {
   std::vector<double> mag;   // boxed: per neuron, a bound on |c| + sum |a_col| max|x_col| of the exact form (and its rounding)
   std::shared_ptr<const LayerForms> prev;
   States prev_states;                   // the previous layer's states, which these forms read
-  mutable std::vector<std::optional<ExactRow>> exact;  // filled row by row by exact_form
+  mutable std::vector<std::optional<ScaledRow>> exact;  // filled row by row by scaled_form
+};
+
+// Hidden layer k's exact forms are integers over den[k], whatever the states:
+// with W = A / D and b = B / E (scaled_layer), a form is
+// sum_j (A_ij / D) (A_j / den[k-1]) + B_i / E, so den[k] = D den[k-1] E,
+// A_i = E sum_j A_ij A_j and C_i = E sum_j A_ij C_j + B_i D den[k-1].
+struct ScaledForms {
+  std::vector<ScaledLayer> layers;
+  std::vector<Integer> den, bias_scale;  // den[k] and D den[k-1]
+
+  explicit ScaledForms(const Network& net, std::size_t hidden) {
+    Integer below = 1;
+    for (std::size_t k = 0; k < hidden; ++k) {
+      layers.push_back(scaled_layer(net.layers[k]));
+      bias_scale.push_back(layers.back().d * below);
+      den.push_back(bias_scale.back() * layers.back().e);
+      below = den.back();
+    }
+  }
 };
 using Forms = std::vector<std::shared_ptr<const LayerForms>>;
 
@@ -85,7 +111,8 @@ struct SidePoint {
 class ActivationSearch {
  public:
   ActivationSearch(const LipProblem& p, const LipschitzOptions& o, ActivationBranching branching)
-      : p_(p), o_(o), branching_(branching), d_(p.net.input_dim), hidden_(p.net.layers.size() - 1), rng_(o.seed) {
+      : p_(p), o_(o), branching_(branching), d_(p.net.input_dim), hidden_(p.net.layers.size() - 1),
+        scaled_(p.net, hidden_), rng_(o.seed) {
     for (std::size_t k = 0; k < hidden_; ++k) {
       offset_.push_back(total_);
       for (std::size_t i = 0; i < p.net.layers[k].out_dim(); ++i) where_.emplace_back(k, i);
@@ -120,6 +147,7 @@ class ActivationSearch {
   const LipschitzOptions& o_;
   ActivationBranching branching_;
   std::size_t d_, hidden_, total_ = 0;
+  ScaledForms scaled_;
   bool boxed_ = false;
   DBox box_;                               // boxed: an enclosure of E
   std::vector<double> lo_d_, hi_d_, xmax_;  // boxed: E's sides (nearest doubles) and max |x_c| (rounded up)
@@ -207,22 +235,37 @@ class ActivationSearch {
     return g;
   }
 
-  // Row i of f exactly. Computed on demand and kept: a refutation needs its
-  // support's rows, which read the active rows of the layers below only.
-  const ExactRow& exact_form(const LayerForms& f, std::size_t i) const {
-    const Layer& l = p_.net.layers[f.layer];
-    if (f.exact.empty()) f.exact.resize(l.out_dim());
+  // Row i of f exactly.
+  ExactRow exact_form(const LayerForms& f, std::size_t i) const {
+    const ScaledRow& r = scaled_form(f, i);
+    const Integer& den = scaled_.den[f.layer];
+    ExactRow e{std::vector<Rational>(d_), Rational(r.c, den)};
+    for (std::size_t col = 0; col < d_; ++col) e.a[col] = Rational(r.a[col], den);
+    return e;
+  }
+
+  // Row i of f over its layer's denominator (ScaledForms). Computed on demand
+  // and kept: a refutation needs its support's rows, which read the active
+  // rows of the layers below only.
+  const ScaledRow& scaled_form(const LayerForms& f, std::size_t i) const {
+    const ScaledLayer& l = scaled_.layers[f.layer];
+    if (f.exact.empty()) f.exact.resize(l.a.size());
     if (f.exact[i]) return *f.exact[i];
-    if (!f.prev) return f.exact[i].emplace(ExactRow{l.weights[i], l.bias[i]});
-    ExactRow r{std::vector<Rational>(d_, Rational(0)), l.bias[i]};
-    for (std::size_t j = 0; j < l.in_dim(); ++j) {
-      const Rational& w = l.weights[i][j];
-      if (w == 0 || f.prev_states[j] != 1) continue;
-      const ExactRow& below = exact_form(*f.prev, j);
-      r.c += w * below.c;
-      for (std::size_t col = 0; col < d_; ++col)
-        if (below.a[col] != 0) r.a[col] += w * below.a[col];
+    ScaledRow r{std::vector<Integer>(d_, Integer(0)), Integer(0)};
+    if (!f.prev) {
+      r.a = l.a[i];  // the inputs' forms are the unit vectors over 1
+    } else {
+      for (std::size_t j = 0; j < l.a[i].size(); ++j) {
+        const Integer& w = l.a[i][j];
+        if (w == 0 || f.prev_states[j] != 1) continue;
+        const ScaledRow& below = scaled_form(*f.prev, j);
+        r.c += w * below.c;
+        for (std::size_t col = 0; col < d_; ++col)
+          if (below.a[col] != 0) r.a[col] += w * below.a[col];
+      }
     }
+    for (Integer& v : r.a) v *= l.e;
+    r.c = r.c * l.e + l.b[i] * scaled_.bias_scale[f.layer];
     return f.exact[i].emplace(std::move(r));
   }
 

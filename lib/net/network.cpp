@@ -86,4 +86,18 @@ Network network_output_difference(const Network& net, std::size_t i, std::size_t
   return out;
 }
 
+ScaledLayer scaled_layer(const Layer& l) {
+  using boost::multiprecision::denominator;
+  using boost::multiprecision::numerator;
+  ScaledLayer s;
+  for (const auto& row : l.weights) for (const Rational& w : row) s.d = boost::multiprecision::lcm(s.d, denominator(w));
+  for (const Rational& v : l.bias) s.e = boost::multiprecision::lcm(s.e, denominator(v));
+  for (const auto& row : l.weights) {
+    s.a.emplace_back();
+    for (const Rational& w : row) s.a.back().push_back(numerator(w) * (s.d / denominator(w)));
+  }
+  for (const Rational& v : l.bias) s.b.push_back(numerator(v) * (s.e / denominator(v)));
+  return s;
+}
+
 }  // namespace rl

@@ -61,4 +61,15 @@ Network network_select_outputs(const Network& net, const std::vector<std::size_t
 // The scalar network f_i - f_j (margins).
 Network network_output_difference(const Network& net, std::size_t i, std::size_t j);
 
+// A layer's weights and bias as integers over one denominator each, W = A / D
+// and b = B / E (D and E the least common denominators), so that sums of
+// products along a network are integer products: exact rationals would
+// reduce every product by a gcd.
+struct ScaledLayer {
+  std::vector<std::vector<Integer>> a;  // out x in
+  std::vector<Integer> b;
+  Integer d = 1, e = 1;
+};
+ScaledLayer scaled_layer(const Layer& l);
+
 }  // namespace rl
