@@ -173,10 +173,7 @@ class HybridSearch {
   }
 
   std::optional<SearchStatus> stop_reason() const {
-    if (o_.stop && o_.stop->load()) return SearchStatus::Interrupted;
-    if (elapsed() >= o_.time_limit_seconds) return SearchStatus::TimeLimit;
-    if (o_.node_limit && nodes_ >= o_.node_limit) return SearchStatus::NodeLimit;
-    return std::nullopt;
+    return lipschitz_stop_reason(o_, elapsed(), nodes_, 0);
   }
 
   double current_upper() const { return std::fmax(done_max_, open_.empty() ? 0.0 : open_.top().bound); }

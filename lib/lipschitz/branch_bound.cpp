@@ -335,11 +335,7 @@ class BranchAndBound {
   }
 
   std::optional<SearchStatus> stop_reason() const {
-    if (o_.stop && o_.stop->load()) return SearchStatus::Interrupted;
-    if (elapsed() >= o_.time_limit_seconds) return SearchStatus::TimeLimit;
-    if (o_.node_limit && nodes_ >= o_.node_limit) return SearchStatus::NodeLimit;
-    if (o_.max_memory_bytes && memory_estimate() > o_.max_memory_bytes) return SearchStatus::MemoryLimit;
-    return std::nullopt;
+    return lipschitz_stop_reason(o_, elapsed(), nodes_, memory_estimate());
   }
 
   // Bytes held by the frontier and the partition tree: each open node owns a

@@ -17,6 +17,7 @@
 #include <cstdint>
 #include <functional>
 #include <limits>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -107,6 +108,12 @@ struct LipschitzOptions {
   };
   Hybrid hybrid;
 };
+
+// Why a search must stop now, if it must: Ctrl-C (o.stop), then the time,
+// node and memory limits (memory_bytes: the search's own estimate; 0 where it
+// keeps none). One rule for every search engine.
+std::optional<SearchStatus> lipschitz_stop_reason(const LipschitzOptions& o, double seconds, std::uint64_t nodes,
+                                                  std::size_t memory_bytes);
 
 // The claim kind a result's certificate belongs to: "lipschitz", or
 // "lipschitz-box-union" (the pieces of a box, each with a lipschitz

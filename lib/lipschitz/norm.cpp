@@ -10,6 +10,15 @@ Norm norm_parse(const std::string& text) {
   throw InputError("--norm", "'" + text + "' is not a norm (expected l1, l2 or linf)");
 }
 
+std::optional<SearchStatus> lipschitz_stop_reason(const LipschitzOptions& o, double seconds, std::uint64_t nodes,
+                                                  std::size_t memory_bytes) {
+  if (o.stop && o.stop->load()) return SearchStatus::Interrupted;
+  if (seconds >= o.time_limit_seconds) return SearchStatus::TimeLimit;
+  if (o.node_limit && nodes >= o.node_limit) return SearchStatus::NodeLimit;
+  if (o.max_memory_bytes && memory_bytes > o.max_memory_bytes) return SearchStatus::MemoryLimit;
+  return std::nullopt;
+}
+
 std::string search_status_name(SearchStatus status) {
   switch (status) {
     case SearchStatus::Converged: return "converged";
