@@ -54,37 +54,11 @@ Network with_decimal_weights(const Network& net) {
   return network_from_layers(net.input_dim, std::move(layers), "decimal");
 }
 
-LipschitzOptions box_options(Norm norm, const std::vector<Rational>& lo, const std::vector<Rational>& hi,
-                             LipschitzOptions::Engine engine) {
-  LipschitzOptions o;
-  o.norm = norm;
-  o.domain.lo = lo;
-  o.domain.hi = hi;
-  o.threads = 1;
-  o.lipsdp = LipschitzOptions::Lipsdp::Off;
-  o.engine = engine;
-  return o;
-}
-
-// A random box: centre N(0, 1) per coordinate, one half-width from 0.05 to 3.
 void random_box(std::mt19937_64& rng, std::size_t d, std::vector<Rational>& lo, std::vector<Rational>& hi) {
-  std::normal_distribution<double> g(0.0, 1.0);
-  const double widths[] = {0.05, 0.3, 1.0, 3.0};
-  const Rational w = rational_from_double(widths[rng() % 4]);
-  lo.clear();
-  hi.clear();
-  for (std::size_t i = 0; i < d; ++i) {
-    const Rational c = rational_from_double(std::round(g(rng) * 64) / 64);
-    lo.push_back(c - w);
-    hi.push_back(c + w);
-  }
+  random_grid_box(rng, d, {0.05, 0.3, 1.0, 3.0}, 64, lo, hi);
 }
 
-Json box_json(const std::vector<Rational>& lo, const std::vector<Rational>& hi) {
-  Json box = Json::array();
-  for (std::size_t i = 0; i < lo.size(); ++i) box.push_back(Json::array({rational_to_string(lo[i]), rational_to_string(hi[i])}));
-  return box;
-}
+Json box_json(const std::vector<Rational>& lo, const std::vector<Rational>& hi) { return box_array_json(lo, hi); }
 
 }  // namespace test_box_activation
 
@@ -100,7 +74,7 @@ TEST_CASE("box activation search: converged, above every sampled Jacobian, and o
     std::vector<Rational> lo, hi;
     random_box(rng, net.input_dim, lo, hi);
     CAPTURE(n);
-    LipschitzResult r = lipschitz_bound(net, box_options(norm, lo, hi, LipschitzOptions::Engine::BoxActivation));
+    LipschitzResult r = lipschitz_bound(net, box_engine_options(norm, lo, hi, LipschitzOptions::Engine::BoxActivation));
     REQUIRE(r.engine == "box-activation");
     converged += r.status == SearchStatus::Converged;
     CHECK(r.lower <= r.upper);
@@ -113,7 +87,7 @@ TEST_CASE("box activation search: converged, above every sampled Jacobian, and o
       largest = std::fmax(largest, exact_slope_at(net, x, norm));
     }
     CHECK(largest <= upper);
-    LipschitzOptions b = box_options(norm, lo, hi, LipschitzOptions::Engine::BoxPartition);
+    LipschitzOptions b = box_engine_options(norm, lo, hi, LipschitzOptions::Engine::BoxPartition);
     b.node_limit = 3000;
     const LipschitzResult partition = lipschitz_bound(net, b);
     CHECK(partition.engine == "box-partition");
@@ -137,7 +111,7 @@ TEST_CASE("box activation certificates: accepted, and refused when tampered") {
     random_box(rng, net.input_dim, lo, hi);
     const fs::path path = temp_dir("boxact") / ("boxact" + std::to_string(n) + ".json");
     std::ofstream(path) << network_to_json(net);
-    LipschitzOptions o = box_options(norm, lo, hi, LipschitzOptions::Engine::BoxActivation);
+    LipschitzOptions o = box_engine_options(norm, lo, hi, LipschitzOptions::Engine::BoxActivation);
     o.want_certificate = true;
     const LipschitzResult r = lipschitz_bound(net, o);
     REQUIRE(r.certificate["method"] == "box-activation");
@@ -210,13 +184,13 @@ TEST_CASE("box activation: auto picks it on a small box, keeps input splits on a
   const Network net = random_network({4, 16, 16, 16, 2}, 5);
   const std::vector<Rational> small_lo(4, Rational(-1, 1000)), small_hi(4, Rational(1, 1000));
   const std::vector<Rational> wide_lo(4, Rational(-50)), wide_hi(4, Rational(50));
-  const LipschitzResult small = lipschitz_bound(net, box_options(Norm::L2, small_lo, small_hi, LipschitzOptions::Engine::Auto));
+  const LipschitzResult small = lipschitz_bound(net, box_engine_options(Norm::L2, small_lo, small_hi, LipschitzOptions::Engine::Auto));
   CHECK(small.engine == "box-activation");
   CHECK(small.status == SearchStatus::Converged);
-  LipschitzOptions wide = box_options(Norm::L2, wide_lo, wide_hi, LipschitzOptions::Engine::Auto);
+  LipschitzOptions wide = box_engine_options(Norm::L2, wide_lo, wide_hi, LipschitzOptions::Engine::Auto);
   wide.node_limit = 50;
   CHECK(lipschitz_bound(net, wide).engine == "box-partition");
-  LipschitzOptions limited = box_options(Norm::L2, wide_lo, wide_hi, LipschitzOptions::Engine::BoxActivation);
+  LipschitzOptions limited = box_engine_options(Norm::L2, wide_lo, wide_hi, LipschitzOptions::Engine::BoxActivation);
   limited.time_limit_seconds = 0.2;
   const auto start = std::chrono::steady_clock::now();
   const LipschitzResult r = lipschitz_bound(net, limited);

@@ -43,36 +43,17 @@ Network random_hybrid_net(std::mt19937_64& rng, std::uint64_t seed) {
 // and a search that takes more than `nodes` nodes halves its piece too.
 LipschitzOptions hybrid_options(Norm norm, const std::vector<Rational>& lo, const std::vector<Rational>& hi,
                                 std::size_t unstable = 2, std::uint64_t nodes = 40) {
-  LipschitzOptions o;
-  o.norm = norm;
-  o.domain.lo = lo;
-  o.domain.hi = hi;
-  o.threads = 1;
-  o.lipsdp = LipschitzOptions::Lipsdp::Off;
-  o.engine = LipschitzOptions::Engine::BoxHybrid;
+  LipschitzOptions o = box_engine_options(norm, lo, hi, LipschitzOptions::Engine::BoxHybrid);
   o.hybrid.max_unstable = unstable;
   o.hybrid.piece_nodes = nodes;
   return o;
 }
 
 void random_box(std::mt19937_64& rng, std::size_t d, std::vector<Rational>& lo, std::vector<Rational>& hi) {
-  std::normal_distribution<double> g(0.0, 1.0);
-  const double widths[] = {0.1, 0.5, 1.0, 2.0};
-  const Rational w = rational_from_double(widths[rng() % 4]);
-  lo.clear();
-  hi.clear();
-  for (std::size_t i = 0; i < d; ++i) {
-    const Rational c = rational_from_double(std::round(g(rng) * 32) / 32);
-    lo.push_back(c - w);
-    hi.push_back(c + w);
-  }
+  random_grid_box(rng, d, {0.1, 0.5, 1.0, 2.0}, 32, lo, hi);
 }
 
-Json box_json(const std::vector<Rational>& lo, const std::vector<Rational>& hi) {
-  Json box = Json::array();
-  for (std::size_t i = 0; i < lo.size(); ++i) box.push_back(Json::array({rational_to_string(lo[i]), rational_to_string(hi[i])}));
-  return Json{{"box", box}};
-}
+Json box_json(const std::vector<Rational>& lo, const std::vector<Rational>& hi) { return Json{{"box", box_array_json(lo, hi)}}; }
 
 ClaimOutcome union_verify(const Json& claim) {
   return claim_verify(claim, ClaimContext{"test.json", temp_dir("hybrid").string(), ROBUSTLAW_SOURCE_DIR});
