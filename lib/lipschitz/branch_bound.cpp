@@ -436,18 +436,10 @@ class BranchAndBound {
     std::uint64_t leaves = 0, pruned = 0;
     for (const TreeNode& t : tree_)
       if (t.split < 0) { ++leaves; pruned += bound_rational(t.bound) <= prune_level; }
-    res.upper = bound_rational(upper);
-    res.lower = lower_;
-    res.status = status;
-    if (status == SearchStatus::Converged && res.upper > prune_level * (1 + o_.rel_gap)) res.status = SearchStatus::NotConverged;
-    res.upper_method = p_.unbounded ? "vertex-pattern/Clarke bound over R^d (every neuron unstable)"
-                                    : "branch and bound: vertex-pattern Jacobians (outward DInterval) or Clarke interval per leaf";
-    if (!std::isfinite(upper)) {
-      res.status = SearchStatus::UnboundedInDouble;
-      res.upper_method = "product of the layers' magnitude norms (exact rationals): the double bounds overflow";
-    }
-    res.lower_method = witness_ ? "witness point: interval-certified Jacobian norm at a point interior to a linear region"
-                                : "trivial (0)";
+    lipschitz_result_settle(res, o_, status, upper, bound_rational(upper), lower_,
+                            p_.unbounded ? "vertex-pattern/Clarke bound over R^d (every neuron unstable)"
+                                         : "branch and bound: vertex-pattern Jacobians (outward DInterval) or Clarke interval per leaf",
+                            witness_.has_value());
     res.nodes = nodes_;
     res.leaves = leaves;
     res.pruned = pruned;

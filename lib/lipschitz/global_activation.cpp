@@ -717,20 +717,12 @@ class ActivationSearch {
     std::uint64_t leaves = 0, pruned = 0;
     for (const TreeNode& t : tree_)
       if (t.kind == TreeNode::Kind::Leaf) { ++leaves; pruned += bound_rational(t.bound) <= prune_level; }
-    res.upper = bound_rational(upper);
-    res.lower = lower_;
-    res.status = status;
-    if (status == SearchStatus::Converged && res.upper > prune_level * (1 + o_.rel_gap)) res.status = SearchStatus::NotConverged;
-    res.upper_method = boxed_ ? "activation-pattern branch and bound on the box: vertex-pattern or Clarke bound per leaf, "
-                                "stable neurons fixed by their exact ranges, empty patterns refuted by Motzkin certificates"
-                              : "activation-pattern branch and bound over R^d: vertex-pattern or Clarke bound per leaf, "
-                                "empty patterns refuted by Motzkin certificates";
-    if (!std::isfinite(upper)) {
-      res.status = SearchStatus::UnboundedInDouble;
-      res.upper_method = "product of the layers' magnitude norms (exact rationals): the double bounds overflow";
-    }
-    res.lower_method = witness_ ? "witness point: interval-certified Jacobian norm at a point interior to a linear region"
-                                : "trivial (0)";
+    lipschitz_result_settle(res, o_, status, upper, bound_rational(upper), lower_,
+                            boxed_ ? "activation-pattern branch and bound on the box: vertex-pattern or Clarke bound per leaf, "
+                                     "stable neurons fixed by their exact ranges, empty patterns refuted by Motzkin certificates"
+                                   : "activation-pattern branch and bound over R^d: vertex-pattern or Clarke bound per leaf, "
+                                     "empty patterns refuted by Motzkin certificates",
+                            witness_.has_value());
     res.nodes = nodes_;
     res.leaves = leaves;
     res.pruned = pruned;

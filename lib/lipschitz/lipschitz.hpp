@@ -145,6 +145,14 @@ struct LipschitzResult {
   std::string lipsdp_note;          // why it did not verify
 };
 
+// Fills a finished branch and bound's certified pair, status and methods:
+// upper_d is the largest bound over the leaves and upper the certified upper
+// (upper_d as a rational, or the magnitude product when upper_d overflowed:
+// then the status is UnboundedInDouble). A converged status needs upper <=
+// max(lower, o.prune_lower) (1 + o.rel_gap).
+void lipschitz_result_settle(LipschitzResult& res, const LipschitzOptions& o, SearchStatus status, double upper_d,
+                             const Rational& upper, const Rational& lower, std::string upper_method, bool has_witness);
+
 LipschitzResult lipschitz_bound(const Network& net, const LipschitzOptions& options);
 
 }  // namespace rl

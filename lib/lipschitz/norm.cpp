@@ -1,5 +1,9 @@
-#include "arith/error.hpp"
 #include "lipschitz/lipschitz.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "arith/error.hpp"
 
 namespace rl {
 
@@ -17,6 +21,22 @@ std::optional<SearchStatus> lipschitz_stop_reason(const LipschitzOptions& o, dou
   if (o.node_limit && nodes >= o.node_limit) return SearchStatus::NodeLimit;
   if (o.max_memory_bytes && memory_bytes > o.max_memory_bytes) return SearchStatus::MemoryLimit;
   return std::nullopt;
+}
+
+void lipschitz_result_settle(LipschitzResult& res, const LipschitzOptions& o, SearchStatus status, double upper_d,
+                             const Rational& upper, const Rational& lower, std::string upper_method, bool has_witness) {
+  res.upper = upper;
+  res.lower = lower;
+  res.status = status;
+  if (status == SearchStatus::Converged && upper > std::max(lower, o.prune_lower) * (1 + o.rel_gap))
+    res.status = SearchStatus::NotConverged;
+  res.upper_method = std::move(upper_method);
+  if (!std::isfinite(upper_d)) {
+    res.status = SearchStatus::UnboundedInDouble;
+    res.upper_method = "product of the layers' magnitude norms (exact rationals): the double bounds overflow";
+  }
+  res.lower_method = has_witness ? "witness point: interval-certified Jacobian norm at a point interior to a linear region"
+                                 : "trivial (0)";
 }
 
 std::string search_status_name(SearchStatus status) {
