@@ -67,6 +67,45 @@ std::vector<double> as_doubles(const std::vector<Rational>& v, bool upper) {
   return out;
 }
 
+
+// Random relaxation choices for a node: lower slopes alpha on a grid of
+// `alpha_steps`, split multipliers beta in [0, beta_max] on a grid of
+// quarter-steps scaled by `beta_den`, on split neurons only when
+// `beta_on_splits_only`; and a random output row.
+struct RandomRelaxation {
+  NeuronValues alpha, beta;
+  std::vector<double> row;
+};
+
+RandomRelaxation random_relaxation(Rng& rng, const Network& net, const StateMatrix& states, long alpha_steps, long beta_steps,
+                                   double beta_den, bool beta_on_splits_only) {
+  RandomRelaxation r;
+  for (const auto& layer : states) {
+    r.alpha.emplace_back();
+    r.beta.emplace_back();
+    for (std::size_t j = 0; j < layer.size(); ++j) {
+      r.alpha.back().push_back(static_cast<double>(uniform(rng, 0, alpha_steps)) / static_cast<double>(alpha_steps));
+      const bool has_beta = !beta_on_splits_only || layer[j] != 0;
+      r.beta.back().push_back(has_beta ? static_cast<double>(uniform(rng, 0, beta_steps)) / beta_den : 0.0);
+    }
+  }
+  for (std::size_t i = 0; i < net.output_dim(); ++i) r.row.push_back(static_cast<double>(uniform(rng, -8, 8)) / 4);
+  return r;
+}
+
+// The exact point's pre-activations lie in the node's bounds, and its row
+// value under the spec bound.
+void require_encloses(const PreBounds& pb, const ExactTrace& t, const std::vector<double>& row, double upper) {
+  for (std::size_t k = 0; k < pb.lo.size(); ++k)
+    for (std::size_t j = 0; j < pb.lo[k].size(); ++j) {
+      INFO("layer " << k << " neuron " << j << " exact " << t.preactivations[k][j].str() << " in [" << pb.lo[k][j] << ", " << pb.hi[k][j] << "]");
+      REQUIRE(rational_from_double(pb.lo[k][j]) <= t.preactivations[k][j]);
+      REQUIRE(t.preactivations[k][j] <= rational_from_double(pb.hi[k][j]));
+    }
+  REQUIRE(std::isfinite(upper));
+  REQUIRE(row_value(row, t.output()) <= rational_from_double(upper));
+}
+
 }  // namespace
 
 TEST_CASE("soundness: linear-relaxation bounds enclose every exact value of the node (random networks, splits, slopes)") {
@@ -79,17 +118,9 @@ TEST_CASE("soundness: linear-relaxation bounds enclose every exact value of the 
     std::vector<double> lo = as_doubles(node.lo, false), hi = as_doubles(node.hi, true);
     PreBounds pf = preactivation_bounds<FloatArith>(net, lo, hi, node.states);
     PreBounds po = preactivation_bounds<OutwardArith>(net, lo, hi, node.states);
-    NeuronValues alpha, beta;
-    for (const auto& layer : node.states) {
-      alpha.emplace_back();
-      beta.emplace_back();
-      for (std::size_t j = 0; j < layer.size(); ++j) {
-        alpha.back().push_back(static_cast<double>(uniform(rng, 0, 16)) / 16);
-        beta.back().push_back(static_cast<double>(uniform(rng, 0, 8)) / 4);
-      }
-    }
-    std::vector<double> row;
-    for (std::size_t i = 0; i < net.output_dim(); ++i) row.push_back(static_cast<double>(uniform(rng, -8, 8)) / 4);
+    const RandomRelaxation r = random_relaxation(rng, net, node.states, 16, 8, 4, false);
+    const NeuronValues &alpha = r.alpha, &beta = r.beta;
+    const std::vector<double>& row = r.row;
     double upper = po.empty ? kInfinity : spec_upper<OutwardArith>(net, po, node.states, row, &alpha, &beta);
     INFO("case " << c);
     if (!po.empty && !pf.empty) {
@@ -110,14 +141,7 @@ TEST_CASE("soundness: linear-relaxation bounds enclose every exact value of the 
       if (!meets_splits(t, node.states)) continue;
       REQUIRE_FALSE(po.empty);  // a point of the node exists: the node is not empty
       ++checked_points;
-      for (std::size_t k = 0; k < po.lo.size(); ++k)
-        for (std::size_t j = 0; j < po.lo[k].size(); ++j) {
-          INFO("layer " << k << " neuron " << j << " exact " << t.preactivations[k][j].str() << " in [" << po.lo[k][j] << ", " << po.hi[k][j] << "]");
-          REQUIRE(rational_from_double(po.lo[k][j]) <= t.preactivations[k][j]);
-          REQUIRE(t.preactivations[k][j] <= rational_from_double(po.hi[k][j]));
-        }
-      REQUIRE(std::isfinite(upper));
-      REQUIRE(row_value(row, t.output()) <= rational_from_double(upper));
+      require_encloses(po, t, row, upper);
     }
   }
   MESSAGE(cases << " nodes, " << checked_points << " exact points inside, " << empty_nodes << " nodes shown empty, " << tight
@@ -175,17 +199,9 @@ TEST_CASE("soundness: outward and exact linear bounds agree on random certificat
     std::vector<double> lo = as_doubles(node.lo, false), hi = as_doubles(node.hi, true);
     PreBounds pb = preactivation_bounds<OutwardArith>(net, lo, hi, node.states);
     if (pb.empty) continue;
-    NeuronValues alpha, beta;
-    for (const auto& layer : node.states) {
-      alpha.emplace_back();
-      beta.emplace_back();
-      for (std::size_t j = 0; j < layer.size(); ++j) {
-        alpha.back().push_back(static_cast<double>(uniform(rng, 0, 65536)) / 65536);
-        beta.back().push_back(layer[j] != 0 ? static_cast<double>(uniform(rng, 0, 64)) / 32 : 0.0);
-      }
-    }
-    std::vector<double> row;
-    for (std::size_t i = 0; i < net.output_dim(); ++i) row.push_back(static_cast<double>(uniform(rng, -8, 8)) / 4);
+    const RandomRelaxation r = random_relaxation(rng, net, node.states, 65536, 64, 32, true);
+    const NeuronValues &alpha = r.alpha, &beta = r.beta;
+    const std::vector<double>& row = r.row;
     double outward = spec_upper<OutwardArith>(net, pb, node.states, row, &alpha, &beta);
     std::optional<Rational> exact = linear_spec_upper_exact(net, pb, node.states, row, alpha, beta);
     INFO("case " << c);
@@ -253,17 +269,9 @@ TEST_CASE("soundness: bounds inherited from a parent node enclose every exact va
     if (!po.empty)
       for (std::size_t k = 0; k < po.lo.size(); ++k)
         for (std::size_t j = 0; j < po.lo[k].size(); ++j) inherited_tighter += po.hi[k][j] - po.lo[k][j] < fresh.hi[k][j] - fresh.lo[k][j];
-    NeuronValues alpha, beta;
-    for (const auto& layer : node.states) {
-      alpha.emplace_back();
-      beta.emplace_back();
-      for (std::size_t j = 0; j < layer.size(); ++j) {
-        alpha.back().push_back(static_cast<double>(uniform(rng, 0, 16)) / 16);
-        beta.back().push_back(static_cast<double>(uniform(rng, 0, 8)) / 4);
-      }
-    }
-    std::vector<double> row;
-    for (std::size_t i = 0; i < net.output_dim(); ++i) row.push_back(static_cast<double>(uniform(rng, -8, 8)) / 4);
+    const RandomRelaxation r = random_relaxation(rng, net, node.states, 16, 8, 4, false);
+    const NeuronValues &alpha = r.alpha, &beta = r.beta;
+    const std::vector<double>& row = r.row;
     const double upper = po.empty ? kInfinity : spec_upper<OutwardArith>(net, po, node.states, row, &alpha, &beta);
     INFO("case " << c);
     for (int s = 0; s < 40; ++s) {
@@ -272,12 +280,7 @@ TEST_CASE("soundness: bounds inherited from a parent node enclose every exact va
       if (!meets_splits(t, node.states)) continue;
       REQUIRE_FALSE(po.empty);
       ++checked_points;
-      for (std::size_t k = 0; k < po.lo.size(); ++k)
-        for (std::size_t j = 0; j < po.lo[k].size(); ++j) {
-          REQUIRE(rational_from_double(po.lo[k][j]) <= t.preactivations[k][j]);
-          REQUIRE(t.preactivations[k][j] <= rational_from_double(po.hi[k][j]));
-        }
-      REQUIRE(row_value(row, t.output()) <= rational_from_double(upper));
+      require_encloses(po, t, row, upper);
     }
   }
   MESSAGE(cases << " paths, " << checked_points << " exact points inside, " << empty_nodes << " nodes shown empty, " << inherited_tighter
