@@ -1,11 +1,14 @@
 #include "bench_baselines.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <random>
 
 #include "bench_float_jacobian.hpp"
 #include "bench_norms.hpp"
+#include "bounds/linear_bounds.hpp"
+#include "arith/error.hpp"
 #include "net/eval.hpp"
 
 namespace rl::bench {
@@ -45,6 +48,41 @@ BaselineValue baseline_sampled(const Network& net, const std::vector<Rational>& 
     best = std::fmax(best, spectral_norm_estimate(float_jacobian(net, x)));
   }
   return {best, since(start)};
+}
+
+constexpr std::size_t kMaxStabilityPieces = 1000000;
+
+StabilityCount baseline_stability(const Network& net, const std::vector<Rational>& lo, const std::vector<Rational>& hi,
+                                  std::size_t parts) {
+  auto start = Clock::now();
+  const std::size_t d = lo.size();
+  StabilityCount c;
+  c.pieces = 1;
+  for (std::size_t i = 0; i < d; ++i) {
+    c.pieces *= parts;
+    if (c.pieces > kMaxStabilityPieces)
+      throw InputError("--parts", std::to_string(parts) + " parts on " + std::to_string(d) + " inputs make more than 10^6 pieces");
+  }
+  double total = 0;
+  for (std::size_t piece = 0; piece < c.pieces; ++piece) {
+    std::vector<double> plo(d), phi(d);
+    for (std::size_t i = 0, rest = piece; i < d; ++i, rest /= parts) {
+      const Rational width = (hi[i] - lo[i]) / Rational(static_cast<long>(parts));
+      const std::size_t q = rest % parts;
+      plo[i] = DInterval::from_rational(lo[i] + width * Rational(static_cast<long>(q))).lo;
+      phi[i] = DInterval::from_rational(lo[i] + width * Rational(static_cast<long>(q + 1))).hi;
+    }
+    const bounds::PreBounds pb = bounds::preactivation_bounds<bounds::OutwardArith>(net, plo, phi, bounds::free_states(net));
+    std::size_t unstable = 0, neurons = 0;
+    for (std::size_t k = 0; k < pb.lo.size(); ++k)
+      for (std::size_t j = 0; j < pb.lo[k].size(); ++j, ++neurons) unstable += pb.lo[k][j] < 0 && pb.hi[k][j] > 0;
+    c.neurons = neurons;
+    c.worst_unstable = std::max(c.worst_unstable, unstable);
+    total += static_cast<double>(unstable);
+  }
+  c.mean_unstable = total / static_cast<double>(c.pieces);
+  c.seconds = since(start);
+  return c;
 }
 
 }  // namespace rl::bench

@@ -2,6 +2,7 @@
 //   rl_bench baselines MODEL --box=LO:HI,... [--normalized] [--samples N]
 //   rl_bench bnb MODEL --box=... --arithmetic rigorous|float [--rel-gap G] [--time-limit S]
 //   rl_bench export MODEL [--normalized]      (robustlaw-net JSON on stdout)
+//   rl_bench stability MODEL --box=... [--parts P]   (unstable neurons on a P^d grid of pieces)
 // Every command prints one JSON object; bounds are outward-rounded decimals
 // when rigorous, and marked as float estimates otherwise.
 #include <CLI/CLI.hpp>
@@ -79,6 +80,11 @@ int main(int argc, char** argv) {
   bnb->add_option("--time-limit", time_limit, "seconds");
   CLI::App* exp = app.add_subcommand("export", "print the network as robustlaw-net JSON");
   add_common(exp, c, false);
+  std::size_t parts = 2;
+  CLI::App* stab = app.add_subcommand("stability", "neurons the linear-relaxation bounds leave unstable on the pieces of a grid");
+  add_common(stab, c, true);
+  stab->add_option("--parts", parts, "cut every side of the box into this many equal parts (pieces: parts^inputs)")
+      ->check(CLI::Range(std::size_t(1), std::size_t(64)));
   CLI11_PARSE(app, argc, argv);
 
   try {
@@ -97,6 +103,10 @@ int main(int argc, char** argv) {
       j = {{"product", {{"upper", up(p.value)}, {"seconds", p.seconds}, {"kind", "rigorous"}}},
            {"clarke", {{"upper", up(k.value)}, {"seconds", k.seconds}, {"kind", "rigorous"}}},
            {"sampled", {{"value", s.value}, {"seconds", s.seconds}, {"samples", samples}, {"kind", "float (untrusted)"}}}};
+    } else if (stab->parsed()) {
+      auto s = rl::bench::baseline_stability(net, lo, hi, parts);
+      j = {{"neurons", s.neurons}, {"pieces", s.pieces}, {"worst_unstable", s.worst_unstable},
+           {"mean_unstable", s.mean_unstable}, {"seconds", s.seconds}, {"kind", "outward-rounded linear-relaxation bounds"}};
     } else {
       rl::bench::BnbOptions o;
       o.arithmetic = arithmetic == "float" ? rl::bench::Arithmetic::Float : rl::bench::Arithmetic::Rigorous;
