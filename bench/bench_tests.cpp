@@ -7,6 +7,7 @@
 
 #include "arith/error.hpp"
 #include "arith/interval.hpp"
+#include "bench_baselines.hpp"
 #include "bench_bnb.hpp"
 #include "bench_interval.hpp"
 #include "bench_norms.hpp"
@@ -14,6 +15,7 @@
 #include "lipschitz/box_pieces.hpp"
 #include "lipschitz/lipschitz.hpp"
 #include "net/eval.hpp"
+#include "net/load.hpp"
 #include "net/random_network.hpp"
 
 using namespace rl;
@@ -186,4 +188,25 @@ TEST_CASE("distributed: combining the pieces' bounds agrees with one search on t
     CHECK(open.upper >= c.upper);
     CHECK(open.lower <= c.lower);
   }
+}
+
+TEST_CASE("bench: stability counts follow the pieces of the grid") {
+  // Two hidden neurons on one input: z0 = 4 x - 1, unstable exactly on the
+  // pieces whose x-range holds 1/4 strictly inside, and z1 = x + 3, active
+  // everywhere; a second input that no neuron reads only multiplies the pieces.
+  Network net = network_parse_json(R"({"format":"robustlaw-net","version":1,"input_dim":2,
+      "layers":[{"weights":[[4,0],[1,0]],"bias":[-1,3]},{"weights":[[1,1]],"bias":[0]}]})", "two.json");
+  const std::vector<Rational> lo{Rational(-1), Rational(-1)}, hi{Rational(1), Rational(1)};
+  StabilityCount whole = baseline_stability(net, lo, hi, 1);
+  CHECK(whole.neurons == 2);
+  CHECK(whole.pieces == 1);
+  CHECK(whole.worst_unstable == 1);
+  StabilityCount halves = baseline_stability(net, lo, hi, 2);  // x in [0, 1] holds 1/4
+  CHECK(halves.pieces == 4);
+  CHECK(halves.worst_unstable == 1);
+  CHECK(halves.mean_unstable == doctest::Approx(0.5));
+  StabilityCount thirds = baseline_stability(net, lo, hi, 3);  // x in [-1/3, 1/3] holds it
+  CHECK(thirds.pieces == 9);
+  CHECK(thirds.mean_unstable == doctest::Approx(1.0 / 3));
+  CHECK_THROWS_AS(baseline_stability(net, lo, hi, 1001), InputError);
 }
