@@ -2,7 +2,9 @@
 // two ways (exact rational vs MPFI at two precisions vs the fast double type).
 #include <doctest/doctest.h>
 
+#include <bit>
 #include <cmath>
+#include <cstdint>
 #include <random>
 
 #include "arith/decimal.hpp"
@@ -37,6 +39,29 @@ TEST_CASE("float and double convert to their exact dyadic values") {
         Rational(Integer("179769313486231570814527423731704356798070567525844996598917476803157260780028538760589558632766878171540458953514382464234321326889464182768467546703537516986049910576551282076245490090389328944075868508455133942304583236903222948165808559332123348274797826204144723168738177180919299881250404026184124858368")));
   CHECK_THROWS_AS(rational_from_double(std::nan("")), InputError);
   CHECK_THROWS_AS(rational_from_double(INFINITY), InputError);
+}
+
+// Two methods, one value: rational_from_double (GMP's exact conversion)
+// against the double's bit fields read directly, on random bit patterns
+// (subnormals, both signs, every exponent).
+TEST_CASE("rational_from_double agrees with the double's bit fields on random bit patterns") {
+  std::mt19937_64 rng(20261203);
+  int subnormals = 0;
+  for (int i = 0; i < 20000; ++i) {
+    std::uint64_t bits = rng();
+    if (i % 4 == 0) bits &= ~(std::uint64_t(0x7ff) << 52);  // exponent field 0: subnormal (or zero)
+    const double x = std::bit_cast<double>(bits);
+    if (!std::isfinite(x)) continue;
+    const std::uint64_t field = (bits >> 52) & 0x7ff, fraction = bits & ((std::uint64_t(1) << 52) - 1);
+    subnormals += field == 0;
+    // x = (-1)^s * significand * 2^(e - 1075), significand = 2^52 + fraction (normal) or fraction (subnormal).
+    const Integer significand(field == 0 ? fraction : fraction | (std::uint64_t(1) << 52));
+    Rational expected = Rational(significand) * rational_pow2(field == 0 ? -1074 : static_cast<long>(field) - 1075);
+    if (bits >> 63) expected = -expected;
+    INFO("bits " << bits);
+    REQUIRE(rational_from_double(x) == expected);
+  }
+  CHECK(subnormals > 4000);
 }
 
 TEST_CASE("rational_to_double is the nearest double on random values") {

@@ -129,12 +129,13 @@ std::vector<Rational> rational_parse_list(std::string_view text, const std::stri
 
 Rational rational_from_double(double x) {
   if (!std::isfinite(x)) throw InputError("float value", std::isnan(x) ? "NaN is not a number" : "infinity is not a finite number");
-  if (x == 0) return Rational(0);
-  int exp2 = 0;
-  double m = std::frexp(x, &exp2);  // x = m * 2^exp2, 0.5 <= |m| < 1
-  // m * 2^53 is an integer for every finite double (subnormals included).
-  long long mant = static_cast<long long>(std::ldexp(m, 53));
-  return Rational(Integer(mant)) * rational_pow2(exp2 - 53);
+  // mpq_set_d is exact for every finite double, subnormals included (GMP
+  // manual, "Rational Conversions"), and builds the canonical form without
+  // the gcd that a product num * 2^e would cost: loading a network converts
+  // every weight several times.
+  Rational r;
+  mpq_set_d(r.backend().data(), x);
+  return r;
 }
 
 Rational rational_from_float(float x) { return rational_from_double(static_cast<double>(x)); }
