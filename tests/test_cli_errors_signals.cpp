@@ -6,6 +6,8 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdlib>
+#include <string>
 #include <thread>
 
 #include "arith/rational.hpp"
@@ -76,4 +78,27 @@ TEST_CASE("cli: a second signal kills a command that is already stopping") {
   int status = 0;
   CHECK(wait_for(pid, status, std::chrono::seconds(60)));
   CHECK(((WIFSIGNALED(status) && WTERMSIG(status) == SIGTERM) || (WIFEXITED(status) && WEXITSTATUS(status) == 128 + SIGTERM)));
+}
+
+TEST_CASE("cli: a run restarts once with one BLAS thread, under its own name") {
+  // Without the variable, the process sets it and restarts itself (OpenBLAS
+  // reads it only when it loads); the restarted process keeps the name and
+  // the pid it was started with, and still stops cleanly on a signal.
+  const char* inherited = std::getenv("OPENBLAS_NUM_THREADS");
+  const std::string saved = inherited ? inherited : "";
+  ::unsetenv("OPENBLAS_NUM_THREADS");
+  const std::string out = cli_scratch().path("blas-out"), err = cli_scratch().path("blas-err");
+  pid_t pid = spawn({"lipschitz", kAcas, "--norm=linf", "--global", "--threads=1", "--lipsdp=off"}, out, err);
+  if (inherited) ::setenv("OPENBLAS_NUM_THREADS", saved.c_str(), 1);
+  REQUIRE(pid > 0);
+  REQUIRE(wait_for_handler(pid, SIGTERM));
+  const std::string proc = "/proc/" + std::to_string(pid);
+  const std::string comm = cli_slurp(proc + "/comm"), environment = cli_slurp(proc + "/environ");
+  ::kill(pid, SIGTERM);
+  int status = 0;
+  REQUIRE(wait_for(pid, status, std::chrono::seconds(60)));
+  CHECK(comm == "robustlaw\n");
+  CHECK(environment.find(std::string("OPENBLAS_NUM_THREADS=1") + '\0') != std::string::npos);
+  REQUIRE(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == 128 + SIGTERM);
 }
