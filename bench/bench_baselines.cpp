@@ -5,10 +5,10 @@
 #include <cmath>
 #include <random>
 
+#include "arith/error.hpp"
 #include "bench_float_jacobian.hpp"
 #include "bench_norms.hpp"
 #include "bounds/linear_bounds.hpp"
-#include "arith/error.hpp"
 #include "net/eval.hpp"
 
 namespace rl::bench {
@@ -63,14 +63,17 @@ StabilityCount baseline_stability(const Network& net, const std::vector<Rational
     if (c.pieces > kMaxStabilityPieces)
       throw InputError("--parts", std::to_string(parts) + " parts on " + std::to_string(d) + " inputs make more than 10^6 pieces");
   }
+  // cuts[i][q]: an enclosure of the q-th cut of side i, lo_i + q (hi_i - lo_i) / parts.
+  std::vector<std::vector<DInterval>> cuts(d);
+  for (std::size_t i = 0; i < d; ++i)
+    for (std::size_t q = 0; q <= parts; ++q)
+      cuts[i].push_back(DInterval::from_rational(lo[i] + (hi[i] - lo[i]) * Rational(static_cast<long>(q), static_cast<long>(parts))));
   double total = 0;
   for (std::size_t piece = 0; piece < c.pieces; ++piece) {
     std::vector<double> plo(d), phi(d);
     for (std::size_t i = 0, rest = piece; i < d; ++i, rest /= parts) {
-      const Rational width = (hi[i] - lo[i]) / Rational(static_cast<long>(parts));
-      const std::size_t q = rest % parts;
-      plo[i] = DInterval::from_rational(lo[i] + width * Rational(static_cast<long>(q))).lo;
-      phi[i] = DInterval::from_rational(lo[i] + width * Rational(static_cast<long>(q + 1))).hi;
+      plo[i] = cuts[i][rest % parts].lo;
+      phi[i] = cuts[i][rest % parts + 1].hi;
     }
     const bounds::PreBounds pb = bounds::preactivation_bounds<bounds::OutwardArith>(net, plo, phi, bounds::free_states(net));
     std::size_t unstable = 0, neurons = 0;
