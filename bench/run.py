@@ -164,7 +164,8 @@ def skip(section, case, note):
 
 
 def engine_lipschitz(R, name, model, extra, domain_args, threads, runs=None, time_limit=None):
-    cmd = [RL, "lipschitz", model, "--norm", "l2", "--json", f"--threads={threads}"] + extra + domain_args
+    # --baselines: the table's product-of-norms and Clarke rows come from the same run (and its time includes them).
+    cmd = [RL, "lipschitz", model, "--norm", "l2", "--json", "--baselines", f"--threads={threads}"] + extra + domain_args
     if time_limit:
         cmd.append(f"--time-limit={time_limit}")
     return R.median(cmd, runs)

@@ -25,9 +25,10 @@ void print_text(const LipschitzCliOptions& o, const LipschitzResult& r, const st
             << "  status " << search_status_name(r.status) << ", relative gap " << lipschitz_gap_text(r.lower, r.upper) << ", "
             << r.seconds << " s, " << r.nodes << " nodes, " << r.leaves << " leaves, "
             << (r.pieces ? std::to_string(r.pieces) + " pieces, " : std::string()) << "method " << r.engine << "\n"
-            << "  lower: " << r.lower_method << "\n  upper: " << r.upper_method << "\n"
-            << "  product of layer norms <= " << decimal_upper(r.product_upper, 10)
-            << ", Clarke interval <= " << decimal_upper(r.clarke_upper, 10) << "\n";
+            << "  lower: " << r.lower_method << "\n  upper: " << r.upper_method << "\n";
+  if (r.baselines)
+    std::cout << "  product of layer norms <= " << decimal_upper(r.baselines->product_upper, 10)
+              << ", Clarke interval <= " << decimal_upper(r.baselines->clarke_upper, 10) << "\n";
   if (r.lipsdp_ran && r.lipsdp_verified)
     std::cout << "  verified LipSDP-Neuron <= " << decimal_upper(r.lipsdp_upper, 10) << " (" << r.lipsdp_seconds << " s)\n";
   else if (r.lipsdp_ran)
@@ -96,6 +97,9 @@ void setup(CLI::App& app) {
                   "states, or split input boxes until few neurons are unstable on a piece and branch on ReLU states there; "
                   "auto branches on ReLU states when at most half of the neurons are unstable on the box, else takes box-hybrid "
                   "with 5 or more inputs and input splits with fewer");
+  sub->add_flag("--baselines", options->request.baselines,
+                "also report the product of layer norms and the Clarke bound when the search converged (they are "
+                "always reported when it stops unconverged)");
   sub->add_flag("--json", options->json, "print one JSON object");
   sub->callback([options] {
     StopSignals stop;

@@ -283,6 +283,7 @@ PYBIND11_MODULE(_robustlaw, m) {
       .def_readwrite("max_memory", &LipschitzRequest::max_memory)
       .def_readwrite("lipsdp", &LipschitzRequest::lipsdp)
       .def_readwrite("want_certificate", &LipschitzRequest::want_certificate)
+      .def_readwrite("baselines", &LipschitzRequest::baselines)
       .def_readwrite("digits", &LipschitzRequest::digits);
   py::class_<RobustnessRequest>(m, "RobustnessRequest")
       .def(py::init<>())

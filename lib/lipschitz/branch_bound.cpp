@@ -133,10 +133,7 @@ class BranchAndBound {
   LipschitzResult run() {
     start_ = Clock::now();
     LipschitzResult res;
-    res.product_upper = lipschitz_upper_product(p_);
     magnitude_ = lipschitz_upper_magnitude(p_);
-    BoxBounds root_bounds = net_ibp(p_.net, root_box_);
-    res.clarke_upper = bound_rational(lipschitz_upper_clarke(p_, root_bounds));
 
     Cell root{std::vector<std::uint8_t>(p_.net.input_dim, 0), std::vector<std::uint64_t>(p_.net.input_dim, 0)};
     Evaluation e = evaluate(root, std::numeric_limits<double>::infinity(), -1.0, nullptr);
@@ -517,19 +514,16 @@ bool box_hybrid_wanted(const LipProblem& p, const LipschitzOptions& options) {
          !box_activation_wanted(p, options);
 }
 
-// The baselines every result reports: the product of layer norms and the Clarke bound over the whole domain.
-void add_baselines(const LipProblem& p, LipschitzResult& r) {
-  r.product_upper = lipschitz_upper_product(p);
+// The product of layer norms and the Clarke bound over the whole domain.
+LipschitzBaselines lipschitz_baselines(const LipProblem& p) {
   const double clarke = lipschitz_upper_clarke(p, net_ibp(p.net, lipschitz_problem_dbox(p)));
-  r.clarke_upper = std::isfinite(clarke) ? rational_from_double(clarke) : lipschitz_upper_magnitude(p);
+  return {lipschitz_upper_product(p), std::isfinite(clarke) ? rational_from_double(clarke) : lipschitz_upper_magnitude(p)};
 }
 
 LipschitzResult lipschitz_search(const Network& net, const LipschitzOptions& options) {
   LipProblem p = lipschitz_problem(net, options);
   if (box_hybrid_wanted(p, options)) {
-    LipschitzResult r = box_hybrid_bound(p, options);
-    add_baselines(p, r);
-    return r;
+    return box_hybrid_bound(p, options);
   }
   const ExactSearch exact = exact_search(p, options);
   if (!exact) {
@@ -540,10 +534,7 @@ LipschitzResult lipschitz_search(const Network& net, const LipschitzOptions& opt
   const auto start = Clock::now();
   LipschitzResult r;
   r.engine = engine_name(p, exact);
-  if (exact(p, options, r)) {
-    add_baselines(p, r);
-    return r;
-  }
+  if (exact(p, options, r)) return r;
   // The search gave up (budget, overflow, time or SIGINT): the general bound, within the time left.
   LipschitzOptions rest = options;
   rest.time_limit_seconds -= std::chrono::duration<double>(Clock::now() - start).count();
@@ -613,6 +604,7 @@ LipschitzResult lipschitz_bound(const Network& net, const LipschitzOptions& opti
                                           kLipsdpReserve * lipschitz_lipsdp_estimated_seconds(net));
   const auto start = Clock::now();
   LipschitzResult r = lipschitz_search(net, search);
+  if (options.baselines || r.status != SearchStatus::Converged) r.baselines = lipschitz_baselines(lipschitz_problem(net, options));
   const bool stopped = options.stop && options.stop->load();
   if (sdp && !stopped && (options.lipsdp == LipschitzOptions::Lipsdp::On || lipsdp_wanted(r.status))) {
     const double left = options.time_limit_seconds - std::chrono::duration<double>(Clock::now() - start).count();

@@ -71,6 +71,7 @@ struct LipschitzOptions {
   // Past it the search stops with status "memory-limit" and the certified pair
   // it has: the upper bound is still the largest bound over all leaves.
   std::size_t max_memory_bytes = 0;          // 0: no limit
+  bool baselines = false;                    // report the baselines even when the search converged
   // The verified LipSDP-Neuron bound (l2 only; lipsdp.hpp): Auto runs it on a
   // global domain when the branch and bound stops unconverged on a limit (not
   // after `stop`): on a box the branch and bound is the tighter of the two, and
@@ -121,6 +122,12 @@ std::optional<SearchStatus> lipschitz_stop_reason(const LipschitzOptions& o, dou
 enum class CertificateKind { Lipschitz, BoxUnion };
 std::string certificate_kind_name(CertificateKind kind);
 
+struct LipschitzBaselines {
+  Rational product_upper;  // the product of layer norms
+  Rational clarke_upper;   // the Clarke-interval bound over the whole domain (the magnitude
+                           // product, which also bounds it, when it overflows in double)
+};
+
 struct LipschitzResult {
   Rational lower, upper;
   std::string lower_method, upper_method;
@@ -132,9 +139,10 @@ struct LipschitzResult {
   std::uint64_t pruned = 0;         // leaves closed because their bound <= the best lower bound
   std::uint64_t vertices = 0;       // activation-pattern vertices enumerated
   std::uint64_t pieces = 0;         // box-hybrid: the pieces its input splits made (leaves of its split tree)
-  Rational product_upper;           // the product of layer norms (always computed)
-  Rational clarke_upper;            // the Clarke-interval bound over the whole domain (the magnitude
-                                    // product, which also bounds it, when it overflows in double)
+  // The two textbook upper bounds, for comparison: computed when the search
+  // stopped unconverged or LipschitzOptions::baselines asks (the l2 product
+  // costs a verified spectral bound per layer, most of an easy run's time).
+  std::optional<LipschitzBaselines> baselines;
   Json certificate;                 // filled when want_certificate, unless certificate_error says why not
   CertificateKind certificate_kind = CertificateKind::Lipschitz;
   std::string certificate_error;    // why a wanted certificate could not be made canonical (then it is null)

@@ -98,6 +98,7 @@ LipschitzRun lipschitz_prepare(Network net, const LipschitzRequest& request) {
   opt.node_limit = request.node_limit;
   if (request.max_memory) opt.max_memory_bytes = memory_limit_parse(*request.max_memory, "--max-memory");
   opt.lipsdp = lipsdp_parse(request.lipsdp, opt.norm);
+  opt.baselines = request.baselines;
   opt.engine = engine_parse(request.engine);
   opt.want_certificate = request.want_certificate;
   return run;
@@ -119,9 +120,10 @@ Json lipschitz_report_json(const LipschitzRun& run, const std::string& norm_text
          {"rel_gap", lipschitz_gap_text(r.lower, r.upper)}, {"status", search_status_name(r.status)}, {"seconds", r.seconds},
          {"nodes", r.nodes}, {"leaves", r.leaves}, {"pieces", r.pieces}, {"pruned_leaves", r.pruned}, {"vertices", r.vertices},
          {"lower_method", r.lower_method}, {"upper_method", r.upper_method}, {"method", r.engine},
-         {"kind", "exact rational bounds, printed outward-rounded"},
-         {"baselines", {{"product", enclosure_json(r.product_upper, "product of layer operator norms", digits)},
-                        {"clarke", enclosure_json(r.clarke_upper, "Clarke-interval Jacobian over the whole domain", digits)}}}};
+         {"kind", "exact rational bounds, printed outward-rounded"}};
+  if (r.baselines)
+    j["baselines"] = {{"product", enclosure_json(r.baselines->product_upper, "product of layer operator norms", digits)},
+                      {"clarke", enclosure_json(r.baselines->clarke_upper, "Clarke-interval Jacobian over the whole domain", digits)}};
   if (r.lipsdp_ran) {
     j["lipsdp_upper"] = r.lipsdp_verified ? Json(decimal_upper(r.lipsdp_upper, digits)) : Json(nullptr);
     j["lipsdp_seconds"] = r.lipsdp_seconds;

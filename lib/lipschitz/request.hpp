@@ -27,6 +27,7 @@ struct LipschitzRequest {
   std::string lipsdp = "auto";
   std::string engine = "auto";          // auto, box-partition, box-activation or box-hybrid
   bool want_certificate = false;
+  bool baselines = false;               // report the baselines even when the search converged
   int digits = 17;                      // significant digits of the reported decimals
 };
 

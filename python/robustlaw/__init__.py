@@ -179,7 +179,7 @@ def _box_text(box):
 
 def lipschitz(model, norm="l2", box=None, time_limit=None, rel_gap=1e-9, threads=None, certificate=None,
               *, normalized=False, output=None, output_diff=None, node_limit=None, max_memory=None,
-              lipsdp="auto", digits=17):
+              lipsdp="auto", digits=17, baselines=False):
     """Certified bounds lower <= L <= upper on the model's Lipschitz constant.
 
     norm: "l2", "l1" or "linf" (the same on inputs and outputs). box: None
@@ -188,8 +188,10 @@ def lipschitz(model, norm="l2", box=None, time_limit=None, rel_gap=1e-9, threads
     result.certificate) or a path the claim file is written to and replayed
     by the checker as robustlaw.check replays it (result.replayed; a claim
     that does not replay is removed and raises InputError; for an in-memory
-    model the network is written beside it, as PATH.net.json). The other
-    options are the command line's.
+    model the network is written beside it, as PATH.net.json). baselines:
+    report the product of norms and the Clarke bound (result["baselines"])
+    even when the search converged. The other options are the command
+    line's.
     """
     payload, source = _model(model)
     request = _robustlaw.LipschitzRequest()
@@ -214,6 +216,7 @@ def lipschitz(model, norm="l2", box=None, time_limit=None, rel_gap=1e-9, threads
         request.max_memory = _exact_text(max_memory, "--max-memory")
     request.lipsdp = lipsdp
     request.digits = int(digits)
+    request.baselines = bool(baselines)
     request.want_certificate = certificate is not None and certificate is not False
     path = "" if certificate in (None, True, False) else os.fspath(certificate)
     claim_network = source

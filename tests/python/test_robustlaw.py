@@ -39,6 +39,7 @@ def random_layers(sizes, dtype, seed):
     (TEST_ONNX, ["--norm", "linf", "--box=-1/20:1/20"], dict(norm="linf", box=[(Fraction(-1, 20), Fraction(1, 20))])),
     (SOURCE_DIR / "data" / "nets" / "sisl" / "TestNetwork.nnet", ["--norm", "linf", "--box=-0.002:0.002", "--normalized", "--output", "0"],
      dict(norm="linf", box=[("-0.002", "0.002")], normalized=True, output=0)),
+    (NETS / "rand_2-16-16-1.json", ["--norm", "l2", "--box=-1:1", "--baselines"], dict(norm="l2", box=[(-1, 1)], baselines=True)),
 ])
 def test_lipschitz_file_models_match_the_cli(binary, model, cli_args, kwargs):
     expected, _ = cli("lipschitz", model, *cli_args, "--threads", "1", "--json")
@@ -48,6 +49,8 @@ def test_lipschitz_file_models_match_the_cli(binary, model, cli_args, kwargs):
     assert result.lower <= result.upper
     assert result.status == expected["status"] == "converged"
     assert result.methods == {"lower": expected["lower_method"], "upper": expected["upper_method"]}
+    # The converged search reports the baselines only when asked.
+    assert ("baselines" in expected) == kwargs.get("baselines", False)
 
 
 def test_numpy_float32_and_float64_match_the_cli_on_the_same_exact_network(binary, tmp_path):
