@@ -9,12 +9,6 @@
 #include "cert/producer_api.hpp"
 #include "lipschitz/lipsdp_solve.hpp"
 
-extern "C" {
-void dpotrf_(const char* uplo, const int* n, double* a, const int* lda, int* info, std::size_t uplo_len);
-void dsyev_(const char* jobz, const char* uplo, const int* n, double* a, const int* lda, double* w, double* work,
-            const int* lwork, int* info, std::size_t jobz_len, std::size_t uplo_len);
-}
-
 namespace rl {
 namespace {
 
@@ -41,13 +35,7 @@ Rational dyadic_short(double x, bool up) {
 // The smallest eigenvalue of the symmetric n x n matrix a (LAPACK; untrusted).
 double eigen_min(std::vector<double> a, int n) {
   std::vector<double> w(n);
-  int lwork = -1, info = 0;
-  double query = 0;
-  dsyev_("N", "U", &n, a.data(), &n, w.data(), &query, &lwork, &info, 1, 1);
-  lwork = static_cast<int>(query);
-  std::vector<double> work(std::max(1, lwork));
-  dsyev_("N", "U", &n, a.data(), &n, w.data(), work.data(), &lwork, &info, 1, 1);
-  return info == 0 ? w[0] : -1;
+  return sdpa_plugin().eigenvalues(n, a.data(), w.data()) == 0 ? w[0] : -1;
 }
 
 // The proof for given rounded t and rho, or nullopt when the floating steps fail.
@@ -71,9 +59,7 @@ std::optional<LipsdpProof> proof_attempt(const LipProblem& p, const Slopes& slop
   proof.sigma = rational_pow2(sigma_exp - 1);  // a power of two in (lambda / 4, lambda / 2]
   const double sigma = rational_to_double(proof.sigma);
   for (int i = 0; i < n; ++i) b[std::size_t(i) * n + i] -= sigma;
-  int info = 0;
-  dpotrf_("U", &n, b.data(), &n, &info, 1);
-  if (info != 0) { why = "the floating Cholesky factorization failed"; return std::nullopt; }
+  if (sdpa_plugin().cholesky_upper(n, b.data()) != 0) { why = "the floating Cholesky factorization failed"; return std::nullopt; }
   double largest = 0;
   for (int j = 0; j < n; ++j) for (int i = 0; i <= j; ++i) largest = std::max(largest, std::abs(b[std::size_t(j) * n + i]));
   // A grid 2^-bits with n^2 * largest * 2^-bits well under sigma: the rounding adds little to ||E||_F.

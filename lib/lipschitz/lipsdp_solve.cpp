@@ -1,8 +1,8 @@
 #include "lipschitz/lipsdp_solve.hpp"
 
+#include <dlfcn.h>
 #include <fcntl.h>
 #include <poll.h>
-#include <sdpa_call.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -12,10 +12,16 @@
 #include <cmath>
 #include <cstdio>
 #include <cstring>
+#include <cstdlib>
 #include <map>
+#include <stdexcept>
+
+#include "lipschitz/sdpa_plugin.hpp"
 
 namespace rl {
 namespace {
+
+constexpr const char* kSdpaPluginName = "librobustlaw_sdpa.so";
 
 using Entries = std::map<std::pair<int, int>, double>;  // upper triangle, 1-based (SDPA's indexing)
 
@@ -28,7 +34,6 @@ void add(Entries& e, int i, int j, double v) {
 const char* const kPhases[] = {"noINFO", "pFEAS", "dFEAS", "pdFEAS", "pdINF", "pFEAS_dINF", "pINF_dFEAS", "pdOPT", "pUNBD", "dUNBD"};
 
 std::string phase_name(int i) { return i >= 0 && i < 10 ? kPhases[i] : "unknown"; }
-std::string phase_name(SDPA::PhaseType p) { return phase_name(static_cast<int>(p)); }
 
 int phase_index(const std::string& name) {
   for (int i = 0; i < 10; ++i) if (name == kPhases[i]) return i;
@@ -127,39 +132,40 @@ SdpData sdp_data(const Network& g, const std::vector<std::pair<int, int>>& slope
 }
 
 
+// The plugin's path: beside the binary (or Python module) holding this code,
+// else where the build put it.
+std::string sdpa_plugin_path() {
+  Dl_info info;
+  if (dladdr(reinterpret_cast<void*>(&sdpa_plugin_path), &info) != 0 && info.dli_fname) {
+    std::string here = info.dli_fname;
+    const std::size_t slash = here.rfind('/');
+    const std::string beside = (slash == std::string::npos ? std::string(".") : here.substr(0, slash)) + "/" + kSdpaPluginName;
+    if (access(beside.c_str(), R_OK) == 0) return beside;
+  }
+  return ROBUSTLAW_SDPA_PLUGIN;
+}
+
 // The solve itself, in the calling process.
 LipsdpSolution solve_here(const Network& g, const std::vector<std::pair<int, int>>& slopes, double eta) {
   const std::vector<double> c = layer_scales(g);
   const SdpData data = sdp_data(g, slopes, c, eta);
   const int n = static_cast<int>(g.input_dim + slopes.size()), hidden = static_cast<int>(slopes.size());
-  SDPA sdpa;
-  sdpa.setDisplay(nullptr);
-  sdpa.setParameterType(SDPA::PARAMETER_DEFAULT);
-  sdpa.inputConstraintNumber(1 + hidden);
-  sdpa.inputBlockNumber(hidden > 0 ? 2 : 1);
-  sdpa.inputBlockSize(1, n);
-  sdpa.inputBlockType(1, SDPA::SDP);
-  if (hidden > 0) {
-    sdpa.inputBlockSize(2, hidden);
-    sdpa.inputBlockType(2, SDPA::LP);
-  }
-  sdpa.initializeUpperTriangleSpace();
-  sdpa.inputCVec(1, 1.0);
-  for (const auto& [ij, v] : data.f0) sdpa.inputElement(0, 1, ij.first, ij.second, v);
+  std::vector<RlSdpEntry> entries;
+  for (const auto& [ij, v] : data.f0) entries.push_back({0, 1, ij.first, ij.second, v});
   for (std::size_t k = 0; k < data.f.size(); ++k)
-    for (const auto& [ij, v] : data.f[k]) sdpa.inputElement(static_cast<int>(k) + 1, 1, ij.first, ij.second, v);
-  for (int i = 0; i < hidden; ++i) sdpa.inputElement(i + 2, 2, i + 1, i + 1, 1.0);
-  sdpa.initializeUpperTriangle();
-  sdpa.initializeSolve();
-  sdpa.solve();
+    for (const auto& [ij, v] : data.f[k]) entries.push_back({static_cast<int>(k) + 1, 1, ij.first, ij.second, v});
+  for (int i = 0; i < hidden; ++i) entries.push_back({i + 2, 2, i + 1, i + 1, 1.0});
+  std::vector<double> cost(1 + hidden, 0.0), x(1 + hidden, 0.0);
+  cost[0] = 1.0;
+  const RlSdpProblem problem{1 + hidden, n, hidden, cost.data(), entries.data(), entries.size()};
+  const int phase = sdpa_plugin().solve(&problem, x.data());
+  if (phase < 0) throw std::runtime_error("the SDPA solve failed");
   LipsdpSolution sol;
-  const double* x = sdpa.getResultXVec();
   sol.rho = c[0] * x[0];
   std::size_t neuron = 0;
   for (std::size_t k = 0; k + 1 < g.layers.size(); ++k)
     for (std::size_t r = 0; r < g.layers[k].out_dim(); ++r, ++neuron) sol.t.push_back(c[k + 1] * x[1 + neuron]);
-  sol.phase = phase_name(sdpa.getPhaseValue());
-  sdpa.terminate();
+  sol.phase = phase_name(phase);
   return sol;
 }
 
@@ -181,7 +187,33 @@ void child_run(int fd, const Network& g, const std::vector<std::pair<int, int>>&
   }
 }
 
+template <typename Fn>
+Fn plugin_symbol(void* handle, const std::string& path, const char* name) {
+  void* symbol = dlsym(handle, name);
+  if (!symbol) throw std::runtime_error(path + " has no " + name);
+  return reinterpret_cast<Fn>(symbol);
+}
+
+SdpaPlugin sdpa_plugin_load() {
+  // OpenBLAS sizes its thread pool when it is loaded; a multithreaded one
+  // spins its idle workers, and one thread is no slower for these matrices
+  // (LipSDP-Neuron on ACAS Xu 1_1: 5.0 s wall and 5.1 s CPU, against 5.3 s and
+  // 9.2 s with two).
+  setenv("OPENBLAS_NUM_THREADS", "1", 0);
+  const std::string path = sdpa_plugin_path();
+  void* handle = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
+  if (!handle) throw std::runtime_error("cannot load the SDPA plugin " + path + ": " + dlerror());
+  return {plugin_symbol<RlSdpaSolveFn>(handle, path, "rl_sdpa_solve"),
+          plugin_symbol<RlEigenvaluesFn>(handle, path, "rl_lapack_eigenvalues"),
+          plugin_symbol<RlCholeskyFn>(handle, path, "rl_lapack_cholesky_upper")};
+}
+
 }  // namespace
+
+const SdpaPlugin& sdpa_plugin() {
+  static const SdpaPlugin plugin = sdpa_plugin_load();
+  return plugin;
+}
 
 std::optional<LipsdpSolution> lipsdp_solve(const Network& g, const std::vector<std::pair<int, int>>& slopes, double eta,
                                            double seconds, const std::atomic<bool>* stop) {

@@ -14,6 +14,7 @@
 #include <utility>
 #include <vector>
 
+#include "lipschitz/sdpa_plugin.hpp"
 #include "net/network.hpp"
 
 namespace rl {
@@ -23,6 +24,16 @@ struct LipsdpSolution {
   std::vector<double> t;   // one per hidden neuron
   std::string phase;       // SDPA's final phase (pdOPT, pdFEAS, ...)
 };
+
+// The plugin (sdpa_plugin.hpp), loaded on the first call: from beside the
+// binary or Python module that holds this code, else from the build tree.
+// Throws std::runtime_error when it cannot be loaded.
+struct SdpaPlugin {
+  RlSdpaSolveFn solve;
+  RlEigenvaluesFn eigenvalues;
+  RlCholeskyFn cholesky_upper;
+};
+const SdpaPlugin& sdpa_plugin();
 
 // The solve runs in a child process (fork), killed when `seconds` pass or
 // `stop` is set (nullopt then, or when the child fails): an SDPA solve cannot
