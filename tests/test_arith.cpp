@@ -11,6 +11,7 @@
 #include "arith/dinterval.hpp"
 #include "arith/error.hpp"
 #include "arith/interval.hpp"
+#include "arith/rational_double.hpp"
 
 using namespace rl;
 
@@ -74,6 +75,57 @@ TEST_CASE("rational_to_double is the nearest double on random values") {
     Rational mid = (rational_from_double(x) * 3 + rational_from_double(std::nextafter(x, INFINITY))) / 4;
     CHECK(rational_to_double(mid) == x);
   }
+}
+
+// A random rational of the kinds networks hold: decimals k / 10^m (text
+// files), fractions of random integers, and values near the ends of the
+// double range (subnormal, overflowing), both signs.
+Rational network_like_rational(std::mt19937_64& rng) {
+  const int kind = static_cast<int>(rng() % 4);
+  const Integer num(static_cast<std::int64_t>(rng() >> (rng() % 60)) * (rng() % 2 ? 1 : -1));
+  if (kind == 0) return Rational(num) / rational_pow10(static_cast<long>(rng() % 20));
+  if (kind == 1) return Rational(num, Integer(static_cast<std::int64_t>(1 + (rng() >> (rng() % 62)))));
+  const long e = kind == 2 ? -1000 - static_cast<long>(rng() % 120) : 1000 + static_cast<long>(rng() % 60);
+  return Rational(num) / Rational(num == 0 ? 1 : 3) * rational_pow2(e);
+}
+
+TEST_CASE("directed and nearest conversions to double bracket random rationals exactly") {
+  // The MPFR fast paths against the exact definition: the double below (above)
+  // q is <= q (>= q) with no double strictly between; the nearest is as close
+  // as both neighbours; outside the normal range the fast paths decline.
+  std::mt19937_64 rng(11);
+  int fast = 0, declined = 0;
+  for (int i = 0; i < 20000; ++i) {
+    const Rational q = network_like_rational(rng);
+    INFO("q = " << q.str());
+    double down = 0, up = 0;
+    const bool has_down = rational_round_down_normal(q, down), has_up = rational_round_up_normal(q, up);
+    if (has_down) {
+      REQUIRE(rational_from_double(down) <= q);
+      if (std::isfinite(next_up(down))) REQUIRE(rational_from_double(next_up(down)) > q);
+    }
+    if (has_up) {
+      REQUIRE(rational_from_double(up) >= q);
+      if (std::isfinite(next_down(up))) REQUIRE(rational_from_double(next_down(up)) < q);
+    }
+    const double lim = std::numeric_limits<double>::min();
+    if (has_down && has_up) ++fast;
+    else {
+      ++declined;
+      CHECK((abs(q) < rational_from_double(lim) || abs(q) > rational_from_double(std::numeric_limits<double>::max())));
+    }
+    const double nearest = rational_to_double(q);
+    if (std::isfinite(nearest)) {
+      const Rational gap = abs(rational_from_double(nearest) - q);
+      if (std::isfinite(next_up(nearest))) CHECK(gap <= abs(rational_from_double(next_up(nearest)) - q));
+      if (std::isfinite(next_down(nearest))) CHECK(gap <= abs(rational_from_double(next_down(nearest)) - q));
+    }
+    const DInterval box = DInterval::from_rational(q);
+    CHECK(box.contains(q));
+    if (has_down && has_up) CHECK((box.lo == down && box.hi == up));
+  }
+  CHECK(fast > 8000);
+  CHECK(declined > 2000);
 }
 
 TEST_CASE("decimal_round rounds outward") {

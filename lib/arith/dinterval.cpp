@@ -7,6 +7,7 @@ DInterval DInterval::from_rational(const Rational& q) { return from_rationals(q,
 
 DInterval DInterval::from_rationals(const Rational& lo, const Rational& hi) {
   if (double l, h; rational_is_double(lo, l) && rational_is_double(hi, h)) return {l, h};
+  if (double l, h; rational_round_down_normal(lo, l) && rational_round_up_normal(hi, h)) return {l, h};
   double l = rational_to_double(lo);
   double h = rational_to_double(hi);
   if (std::isinf(l) && l > 0) l = std::numeric_limits<double>::max();

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <limits>
 #include <gmp.h>
+#include <mpfr.h>
 
 #include "arith/error.hpp"
 
@@ -155,9 +156,33 @@ bool rational_is_double(const Rational& q, double& out) {
   return true;
 }
 
+namespace {
+
+// q rounded once to 53 bits (mpfr_set_q is correctly rounded), when the
+// result is a normal double or zero: then mpfr_get_d returns it exactly.
+bool rational_round_normal(const Rational& q, mpfr_rnd_t rnd, double& out) {
+  struct Double53 {
+    mpfr_t x;
+    Double53() { mpfr_init2(x, 53); }
+    ~Double53() { mpfr_clear(x); }
+  };
+  thread_local Double53 t;
+  mpfr_set_q(t.x, q.backend().data(), rnd);
+  const double d = mpfr_get_d(t.x, rnd);
+  if (!(d == 0 ? mpfr_zero_p(t.x) : std::isfinite(d) && std::fabs(d) >= std::numeric_limits<double>::min())) return false;
+  out = d;
+  return true;
+}
+
+}  // namespace
+
+bool rational_round_down_normal(const Rational& q, double& out) { return rational_round_normal(q, MPFR_RNDD, out); }
+bool rational_round_up_normal(const Rational& q, double& out) { return rational_round_normal(q, MPFR_RNDU, out); }
+
 double rational_to_double(const Rational& q) {
   mpq_srcptr p = q.backend().data();
   if (double exact; rational_is_double(q, exact)) return exact;
+  if (double nearest; rational_round_normal(q, MPFR_RNDN, nearest)) return nearest;
   // mpq_get_d truncates; refine to nearest with one exact comparison step.
   double t = mpq_get_d(p);
   if (!std::isfinite(t)) return t;

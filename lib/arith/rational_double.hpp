@@ -8,4 +8,11 @@ namespace rl {
 // test that spares the exact rounding steps for weights read from floats.
 bool rational_is_double(const Rational& q, double& out);
 
+// When q rounded down (up) to a double is a normal double or zero: true, with
+// `out` that double. One correctly rounded MPFR conversion (no gcd, which the
+// exact comparisons of the general path cost); false near the subnormal and
+// overflow ranges, which the callers handle on their general path.
+bool rational_round_down_normal(const Rational& q, double& out);
+bool rational_round_up_normal(const Rational& q, double& out);
+
 }  // namespace rl
