@@ -26,6 +26,36 @@ TEST_CASE("rational_parse reads decimals, scientific and fractions exactly") {
   CHECK(rational_parse("7.") == Rational(7));
 }
 
+TEST_CASE("rational_parse reads random decimal literals exactly, short and long mantissas") {
+  // Short mantissas (< 10^19) take a path that cancels 2s and 5s instead of a
+  // gcd; long ones the general path. Both against m * 10^e built directly.
+  std::mt19937_64 rng(5);
+  for (int i = 0; i < 20000; ++i) {
+    const int digits = 1 + static_cast<int>(rng() % 30);
+    std::string m;
+    for (int k = 0; k < digits; ++k) m.push_back(static_cast<char>('0' + rng() % 10));
+    const int point = static_cast<int>(rng() % (digits + 1));
+    const long exponent = static_cast<long>(rng() % 61) - 30;
+    const bool negative = rng() % 2 == 1;
+    std::string text = (negative ? "-" : "") + m.substr(0, point) + "." + m.substr(point);
+    if (point == 0 && rng() % 2) text = (negative ? "-" : "") + m;
+    const long scale = text.find('.') == std::string::npos ? 0 : digits - point;
+    if (rng() % 2) text += "e" + std::to_string(exponent);
+    const long e = (text.find('e') == std::string::npos ? 0 : exponent) - scale;
+    const Rational expected = Rational(Integer(m.find_first_not_of('0') == std::string::npos ? "0" : m.substr(m.find_first_not_of('0')))) *
+                              rational_pow10(e) * (negative ? -1 : 1);
+    INFO(text);
+    const Rational got = rational_parse(text);
+    REQUIRE(got == expected);
+    // Canonical: numerator and denominator coprime, denominator positive.
+    mpq_srcptr q = got.backend().data();
+    Integer g;
+    mpz_gcd(g.backend().data(), mpq_numref(q), mpq_denref(q));
+    REQUIRE(g == 1);
+    REQUIRE(mpz_sgn(mpq_denref(q)) > 0);
+  }
+}
+
 TEST_CASE("rational_parse refuses what is not a number") {
   for (const char* bad : {"", "nan", "NaN", "inf", "-inf", "1e", "1.2.3", "abc", "1/0", "--1", "0x10", "1e+", "/", "1,5", "e5"})
     CHECK_THROWS_AS(rational_parse(bad), InputError);

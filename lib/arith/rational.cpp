@@ -1,6 +1,8 @@
 #include "arith/rational.hpp"
 #include "arith/rational_double.hpp"
 
+#include <algorithm>
+#include <bit>
 #include <cmath>
 #include <limits>
 #include <gmp.h>
@@ -23,6 +25,30 @@ std::string_view trim(std::string_view s) {
 
 [[noreturn]] void reject(std::string_view text, const std::string& where, const char* why) {
   throw InputError(where, "'" + std::string(text.substr(0, 64)) + "' is not a number: " + why);
+}
+
+// (-1)^negative m 10^e in lowest terms, m > 0. No gcd: a denominator 10^k has
+// only the prime factors 2 and 5, so cancelling those from m leaves the
+// fraction reduced (networks in text files hold thousands of such numbers).
+static_assert(sizeof(unsigned long) == sizeof(unsigned long long), "GMP's ui functions take the whole mantissa");
+Rational decimal_from_small(unsigned long long m, long e, bool negative) {
+  Rational r;
+  mpq_ptr q = r.backend().data();
+  if (e >= 0) {
+    mpz_ui_pow_ui(mpq_numref(q), 10, static_cast<unsigned long>(e));
+    mpz_mul_ui(mpq_numref(q), mpq_numref(q), m);
+  } else {
+    const unsigned long k = static_cast<unsigned long>(-e);
+    const unsigned long twos = std::min<unsigned long>(static_cast<unsigned long>(std::countr_zero(m)), k);
+    m >>= twos;
+    unsigned long fives = 0;
+    while (fives < k && m % 5 == 0) { m /= 5; ++fives; }
+    mpz_set_ui(mpq_numref(q), m);
+    mpz_ui_pow_ui(mpq_denref(q), 5, k - fives);
+    mpz_mul_2exp(mpq_denref(q), mpq_denref(q), k - twos);
+  }
+  if (negative) mpq_neg(q, q);
+  return r;
 }
 
 // Reads an optionally signed decimal or scientific literal.
@@ -70,8 +96,13 @@ Rational parse_decimal(std::string_view text, const std::string& where) {
   // leaves more digits than kMaxValueBits allows: refuse before computing it.
   if (first != std::string::npos && (exponent - scale > 200000 || exponent - scale < -200000))
     reject(text, where, "exponent out of range");
-  Integer mantissa(first == std::string::npos ? std::string("0") : digits.substr(first));
-  Rational value = Rational(mantissa) * rational_pow10(exponent - scale);
+  if (first == std::string::npos) return Rational(0);
+  if (digits.size() - first <= 19) {  // < 10^19 < 2^64
+    unsigned long long m = 0;
+    for (std::size_t k = first; k < digits.size(); ++k) m = m * 10 + static_cast<unsigned long long>(digits[k] - '0');
+    return decimal_from_small(m, exponent - scale, negative);
+  }
+  Rational value = Rational(Integer(digits.substr(first))) * rational_pow10(exponent - scale);
   return negative ? Rational(-value) : value;
 }
 

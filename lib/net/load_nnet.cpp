@@ -1,7 +1,9 @@
 // The .nnet format (Julian et al.): see data/nets/README.md of the shared data.
 // The default semantics fold the normalization into the first and last
 // layers exactly and keep the clamp to [min, max] as Network::clamp.
+#include <algorithm>
 #include <sstream>
+#include <string_view>
 
 #include "arith/error.hpp"
 #include "io/json_exact.hpp"
@@ -33,11 +35,12 @@ class NnetReader {
     auto& [number, line] = lines_[pos_++];
     std::string where = source_ + ":" + std::to_string(number);
     std::vector<Rational> values;
-    std::string item;
-    std::istringstream fields(line);
-    while (std::getline(fields, item, ',')) {
-      if (item.find_first_not_of(" \t\r") == std::string::npos) continue;
-      values.push_back(rational_parse(item, where));
+    const std::string_view text = line;
+    for (std::size_t start = 0; start <= text.size();) {
+      const std::size_t comma = std::min(text.find(',', start), text.size());
+      const std::string_view item = text.substr(start, comma - start);
+      if (item.find_first_not_of(" \t\r") != std::string_view::npos) values.push_back(rational_parse(item, where));
+      start = comma + 1;
     }
     if (expected != 0 && values.size() != expected)
       throw InputError(where, std::string(what) + ": expected " + std::to_string(expected) + " numbers, found " + std::to_string(values.size()));
