@@ -150,8 +150,10 @@ TEST_CASE("directed and nearest conversions to double bracket random rationals e
       if (std::isfinite(next_up(nearest))) CHECK(gap <= abs(rational_from_double(next_up(nearest)) - q));
       if (std::isfinite(next_down(nearest))) CHECK(gap <= abs(rational_from_double(next_down(nearest)) - q));
     }
-    const DInterval box = DInterval::from_rational(q);
+    double also_nearest = 0;
+    const DInterval box = DInterval::from_rational(q, also_nearest);
     CHECK(box.contains(q));
+    CHECK(also_nearest == nearest);
     if (has_down && has_up) CHECK((box.lo == down && box.hi == up));
   }
   CHECK(fast > 8000);

@@ -3,7 +3,23 @@
 
 namespace rl {
 
-DInterval DInterval::from_rational(const Rational& q) { return from_rationals(q, q); }
+DInterval DInterval::from_rational(const Rational& q) {
+  double nearest = 0;
+  return from_rational(q, nearest);
+}
+
+DInterval DInterval::from_rational(const Rational& q, double& nearest) {
+  if (rational_is_double(q, nearest)) return {nearest, nearest};
+  // One rounding to nearest tells both ends: q is that double, or lies
+  // strictly between it and its neighbour on the other side.
+  int side = 0;
+  if (rational_round_nearest_normal(q, nearest, side)) {
+    if (side == 0) return {nearest, nearest};
+    return side > 0 ? DInterval{next_down(nearest), nearest} : DInterval{nearest, next_up(nearest)};
+  }
+  nearest = rational_to_double(q);
+  return from_rationals(q, q);
+}
 
 DInterval DInterval::from_rationals(const Rational& lo, const Rational& hi) {
   if (double l, h; rational_is_double(lo, l) && rational_is_double(hi, h)) return {l, h};

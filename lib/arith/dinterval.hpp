@@ -32,6 +32,9 @@ struct DInterval {
     return {-std::numeric_limits<double>::infinity(), std::numeric_limits<double>::infinity()};
   }
   static DInterval from_rational(const Rational& q);
+  // The same, and the double nearest to q in `nearest` (rational_to_double),
+  // mostly from the same single rounding.
+  static DInterval from_rational(const Rational& q, double& nearest);
   static DInterval from_rationals(const Rational& lo, const Rational& hi);
 
   bool contains(double x) const { return lo <= x && x <= hi; }

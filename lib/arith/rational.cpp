@@ -189,26 +189,36 @@ bool rational_is_double(const Rational& q, double& out) {
 
 namespace {
 
-// q rounded once to 53 bits (mpfr_set_q is correctly rounded), when the
-// result is a normal double or zero: then mpfr_get_d returns it exactly.
-bool rational_round_normal(const Rational& q, mpfr_rnd_t rnd, double& out) {
+// q rounded once to 53 bits (mpfr_set_q is correctly rounded; side is the
+// sign of result - q), when the result is a normal double or zero: then
+// mpfr_get_d returns it exactly.
+bool rational_round_normal(const Rational& q, mpfr_rnd_t rnd, double& out, int& side) {
   struct Double53 {
     mpfr_t x;
     Double53() { mpfr_init2(x, 53); }
     ~Double53() { mpfr_clear(x); }
   };
   thread_local Double53 t;
-  mpfr_set_q(t.x, q.backend().data(), rnd);
+  const int ternary = mpfr_set_q(t.x, q.backend().data(), rnd);
   const double d = mpfr_get_d(t.x, rnd);
   if (!(d == 0 ? mpfr_zero_p(t.x) : std::isfinite(d) && std::fabs(d) >= std::numeric_limits<double>::min())) return false;
   out = d;
+  side = (ternary > 0) - (ternary < 0);
   return true;
+}
+
+bool rational_round_normal(const Rational& q, mpfr_rnd_t rnd, double& out) {
+  int side = 0;
+  return rational_round_normal(q, rnd, out, side);
 }
 
 }  // namespace
 
 bool rational_round_down_normal(const Rational& q, double& out) { return rational_round_normal(q, MPFR_RNDD, out); }
 bool rational_round_up_normal(const Rational& q, double& out) { return rational_round_normal(q, MPFR_RNDU, out); }
+bool rational_round_nearest_normal(const Rational& q, double& out, int& side) {
+  return rational_round_normal(q, MPFR_RNDN, out, side);
+}
 
 double rational_to_double(const Rational& q) {
   mpq_srcptr p = q.backend().data();

@@ -14,5 +14,9 @@ bool rational_is_double(const Rational& q, double& out);
 // overflow ranges, which the callers handle on their general path.
 bool rational_round_down_normal(const Rational& q, double& out);
 bool rational_round_up_normal(const Rational& q, double& out);
+// The same for the nearest double (ties to even), with `side` the sign of
+// out - q: 0 when q is that double, else q lies strictly between out and its
+// neighbour on the other side, which is then q rounded the other way.
+bool rational_round_nearest_normal(const Rational& q, double& out, int& side);
 
 }  // namespace rl

@@ -87,7 +87,6 @@ class HybridSearch {
 
   LipschitzResult run() {
     start_ = Clock::now();
-    magnitude_ = lipschitz_upper_magnitude(p_);
     Node root;
     root.box = {p_.lo, p_.hi};
     evaluate(root);
@@ -110,7 +109,7 @@ class HybridSearch {
   std::vector<Rational> root_width_;
   Clock::time_point start_;
   double last_progress_ = 0;
-  Rational magnitude_;
+  MagnitudeFallback bound_rational_{p_};  // a bound as a rational, the magnitude product when it overflowed
 
   std::vector<Node> tree_;
   std::priority_queue<Open> open_;
@@ -183,7 +182,7 @@ class HybridSearch {
     const double t = elapsed();
     if (t - last_progress_ < 1.0) return;
     last_progress_ = t;
-    o_.progress({lower_, std::isfinite(upper) ? rational_from_double(upper) : magnitude_, nodes_, open_.size(), t});
+    o_.progress({lower_, bound_rational_(upper), nodes_, open_.size(), t});
   }
 
   SearchStatus search() {
@@ -327,7 +326,6 @@ class HybridSearch {
 
   // ---- result ------------------------------------------------------------
 
-  Rational bound_rational(double b) const { return std::isfinite(b) ? rational_from_double(b) : magnitude_; }
 
   double own(const Node& n) const { return std::fmin(n.clarke, n.search_upper); }
 
@@ -377,7 +375,7 @@ class HybridSearch {
     piece_.hi = n.box.hi;
     LipschitzResult r;
     if (n.searched && n.search_upper <= n.clarke) {
-      r.upper = bound_rational(n.search_upper);
+      r.upper = bound_rational_(n.search_upper);
       r.lower = rational_from_json(n.certificate.at("lower"), "piece lower");
       r.certificate = n.certificate;
       r.leaf_bounds = n.leaf_bounds;
@@ -387,11 +385,11 @@ class HybridSearch {
     } else {
       // The checker's root bounds may be a little wider than the search's
       // symbolic ones: then the exact magnitude product, which bounds any leaf.
-      r.upper = bound_rational(n.clarke);
+      r.upper = bound_rational_(n.clarke);
       r.certificate = Json{{"method", "box-activation"}, {"norm", norm_name(p_.norm)}, {"lower", "0"},
                            {"upper", rational_to_string(r.upper)}, {"tree", Json::array({-1})}};
       if (!lipschitz_certificate_canonicalize(piece_, r)) {
-        r.upper = magnitude_;
+        r.upper = bound_rational_.magnitude();
         if (!lipschitz_certificate_canonicalize(piece_, r)) return "the checker's exact test does not confirm its Clarke bound";
       }
     }
@@ -447,7 +445,7 @@ class HybridSearch {
       if (n.axis < 0) { upper = std::fmax(upper, n.bound); ++leaves; }
     res.engine = "box-hybrid";
     res.lower = lower_;
-    res.upper = bound_rational(upper);
+    res.upper = bound_rational_(upper);
     res.status = status;
     res.upper_method = "input splits above activation-pattern branch and bound: per piece, its search's bound "
                        "or its Clarke bound, the least over the piece and the boxes that contain it";

@@ -133,7 +133,6 @@ class BranchAndBound {
   LipschitzResult run() {
     start_ = Clock::now();
     LipschitzResult res;
-    magnitude_ = lipschitz_upper_magnitude(p_);
 
     Cell root{std::vector<std::uint8_t>(p_.net.input_dim, 0), std::vector<std::uint64_t>(p_.net.input_dim, 0)};
     Evaluation e = evaluate(root, std::numeric_limits<double>::infinity(), -1.0, nullptr);
@@ -165,7 +164,7 @@ class BranchAndBound {
   std::vector<TreeNode> tree_;
   std::priority_queue<OpenNode> open_;
   double stuck_max_ = 0;  // leaves that cannot be split further
-  Rational magnitude_;    // the exact magnitude product: the bound of a leaf whose double bound overflows
+  MagnitudeFallback bound_rational_{p_};  // a bound as a rational, the magnitude product when it overflowed
   std::uint64_t nodes_ = 0, vertices_ = 0;
   Rational lower_ = 0;
   double lower_d_ = 0;
@@ -173,7 +172,6 @@ class BranchAndBound {
   std::vector<Candidate> candidates_;
 
   // A double leaf bound as a rational; +inf becomes the magnitude product.
-  Rational bound_rational(double b) const { return std::isfinite(b) ? rational_from_double(b) : magnitude_; }
 
   double elapsed() const { return std::chrono::duration<double>(Clock::now() - start_).count(); }
 
@@ -349,7 +347,7 @@ class BranchAndBound {
     double t = elapsed();
     if (t - last_progress_ < 1.0) return;
     last_progress_ = t;
-    o_.progress({lower_, bound_rational(current_upper()), nodes_, open_.size(), t});
+    o_.progress({lower_, bound_rational_(current_upper()), nodes_, open_.size(), t});
   }
 
   double current_upper() const { return std::fmax(stuck_max_, open_.empty() ? 0.0 : open_.top().upper); }
@@ -432,8 +430,8 @@ class BranchAndBound {
     const Rational prune_level = std::max(lower_, o_.prune_lower);
     std::uint64_t leaves = 0, pruned = 0;
     for (const TreeNode& t : tree_)
-      if (t.split < 0) { ++leaves; pruned += bound_rational(t.bound) <= prune_level; }
-    lipschitz_result_settle(res, o_, status, upper, bound_rational(upper), lower_,
+      if (t.split < 0) { ++leaves; pruned += bound_rational_(t.bound) <= prune_level; }
+    lipschitz_result_settle(res, o_, status, upper, bound_rational_(upper), lower_,
                             p_.unbounded ? "vertex-pattern/Clarke bound over R^d (every neuron unstable)"
                                          : "branch and bound: vertex-pattern Jacobians (outward DInterval) or Clarke interval per leaf",
                             witness_.has_value());

@@ -132,7 +132,6 @@ class ActivationSearch {
     root.forms.push_back(first_layer_forms());
     root.upper = bound(root.state, root, true);
     if (!std::isfinite(root.upper)) return false;
-    magnitude_ = lipschitz_upper_magnitude(p_);
     tree_.push_back({});
     tree_[0].bound = root.upper;
     nodes_ = 1;
@@ -163,7 +162,7 @@ class ActivationSearch {
   std::vector<TreeNode> tree_;
   std::priority_queue<Node> open_;
   double stuck_max_ = 0;  // complete regions whose witness did not close them
-  Rational magnitude_;
+  MagnitudeFallback bound_rational_{p_};  // a bound as a rational, the magnitude product when it overflowed
   std::uint64_t nodes_ = 0, vertices_ = 0;
   Rational lower_ = 0;
   double lower_d_ = 0;
@@ -194,7 +193,6 @@ class ActivationSearch {
   }
 
   double elapsed() const { return std::chrono::duration<double>(Clock::now() - start_).count(); }
-  Rational bound_rational(double b) const { return std::isfinite(b) ? rational_from_double(b) : magnitude_; }
 
   double threshold() const {
     const double lower = std::fmax(lower_d_, prune_d_);
@@ -657,7 +655,7 @@ class ActivationSearch {
     const double t = elapsed();
     if (t - last_progress_ < 1.0) return;
     last_progress_ = t;
-    o_.progress({lower_, bound_rational(current_upper()), nodes_, open_.size(), t});
+    o_.progress({lower_, bound_rational_(current_upper()), nodes_, open_.size(), t});
   }
 
   // ---- witnesses ---------------------------------------------------------
@@ -726,8 +724,8 @@ class ActivationSearch {
     const Rational prune_level = std::max(lower_, o_.prune_lower);
     std::uint64_t leaves = 0, pruned = 0;
     for (const TreeNode& t : tree_)
-      if (t.kind == TreeNode::Kind::Leaf) { ++leaves; pruned += bound_rational(t.bound) <= prune_level; }
-    lipschitz_result_settle(res, o_, status, upper, bound_rational(upper), lower_,
+      if (t.kind == TreeNode::Kind::Leaf) { ++leaves; pruned += bound_rational_(t.bound) <= prune_level; }
+    lipschitz_result_settle(res, o_, status, upper, bound_rational_(upper), lower_,
                             boxed_ ? "activation-pattern branch and bound on the box: vertex-pattern or Clarke bound per leaf, "
                                      "stable neurons fixed by their exact ranges, empty patterns refuted by Motzkin certificates"
                                    : "activation-pattern branch and bound over R^d: vertex-pattern or Clarke bound per leaf, "

@@ -26,7 +26,9 @@
 //   also returns the largest vertices with their patterns, so that a caller
 //   can exclude them and take the next: every vertex not listed is <= rest.
 #pragma once
+#include <cmath>
 #include <cstdint>
+#include <mutex>
 #include <vector>
 
 #include "lipschitz/pattern_region.hpp"
@@ -36,6 +38,22 @@ namespace rl {
 
 Rational lipschitz_upper_product(const LipProblem& p);
 Rational lipschitz_upper_magnitude(const LipProblem& p);
+
+// A search's bound as a rational: the double itself, or the magnitude product
+// when the double overflowed. The product, a pass over every weight in exact
+// rationals, is computed on first use (most searches never overflow) and
+// once, whichever thread asks.
+class MagnitudeFallback {
+ public:
+  explicit MagnitudeFallback(const LipProblem& p) : p_(p) {}
+  const Rational& magnitude() const;
+  Rational operator()(double bound) const { return std::isfinite(bound) ? rational_from_double(bound) : magnitude(); }
+
+ private:
+  const LipProblem& p_;
+  mutable std::once_flag once_;
+  mutable Rational magnitude_;
+};
 
 double lipschitz_upper_clarke(const LipProblem& p, const BoxBounds& b);
 

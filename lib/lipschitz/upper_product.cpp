@@ -66,6 +66,11 @@ Rational lipschitz_upper_product(const LipProblem& p) {
   return product;
 }
 
+const Rational& MagnitudeFallback::magnitude() const {
+  std::call_once(once_, [this] { magnitude_ = lipschitz_upper_magnitude(p_); });
+  return magnitude_;
+}
+
 double lipschitz_upper_clarke(const LipProblem& p, const BoxBounds& b) {
   IntervalMatrix j = net_jacobian_enclosure(p.net, b);
   for (std::size_t r = 0; r < j.rows; ++r)

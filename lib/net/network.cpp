@@ -24,14 +24,15 @@ void network_finalize(Network& net) {
     if (l.bias.size() != l.out_dim())
       throw InputError(where, "bias has " + std::to_string(l.bias.size()) + " entries, expected " + std::to_string(l.out_dim()));
     l.weights_f.clear(); l.weights_i.clear(); l.bias_f.clear(); l.bias_i.clear();
+    double nearest = 0;
     for (const auto& row : l.weights)
       for (const Rational& w : row) {
-        l.weights_f.push_back(rational_to_double(w));
-        l.weights_i.push_back(DInterval::from_rational(w));
+        l.weights_i.push_back(DInterval::from_rational(w, nearest));
+        l.weights_f.push_back(nearest);
       }
     for (const Rational& b : l.bias) {
-      l.bias_f.push_back(rational_to_double(b));
-      l.bias_i.push_back(DInterval::from_rational(b));
+      l.bias_i.push_back(DInterval::from_rational(b, nearest));
+      l.bias_f.push_back(nearest);
     }
     width = l.out_dim();
   }
