@@ -11,7 +11,8 @@
 #include "lipschitz/box_pieces.hpp"
 
 #ifdef ROBUSTLAW_HAVE_MPI
-#include <mpi.h>
+#include "distributed/mpi_plugin.hpp"
+#include "io/plugin.hpp"
 #endif
 
 namespace rl {
@@ -162,34 +163,39 @@ void union_certificate(const Queue& q, LipschitzResult& r) {
 #ifdef ROBUSTLAW_HAVE_MPI
 enum Tag { kWork = 1, kStop = 2, kResult = 3 };
 
-void send_text(const std::string& s, int dest, int tag) {
-  MPI_Send(s.data(), static_cast<int>(s.size()), MPI_CHAR, dest, tag, MPI_COMM_WORLD);
+const RlMpiApi& mpi() {
+  static const RlMpiApi* api = [] {
+    const char* name = "librobustlaw_mpi.so";
+    // Global symbols: Open MPI loads its own components, which look for its
+    // symbols in the global scope.
+    void* handle = plugin_open(name, ROBUSTLAW_MPI_PLUGIN, true);
+    return plugin_symbol<const RlMpiApi* (*)()>(handle, name, "rl_mpi_api")();
+  }();
+  return *api;
 }
 
-std::string receive_text(const MPI_Status& probed) {
-  int n = 0;
-  MPI_Get_count(&probed, MPI_CHAR, &n);
-  std::string s(static_cast<std::size_t>(n), '\0');
-  MPI_Recv(s.data(), n, MPI_CHAR, probed.MPI_SOURCE, probed.MPI_TAG, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+void send_text(const std::string& s, int dest, int tag) { mpi().send(s.data(), static_cast<int>(s.size()), dest, tag); }
+
+std::string receive_text(const RlMpiMessage& probed) {
+  std::string s(static_cast<std::size_t>(probed.bytes), '\0');
+  mpi().receive(s.data(), &probed);
   return s;
 }
 
+constexpr int kAny = -1;
+
 // Polls instead of blocking: a blocking receive spins a core in Open MPI,
 // which the workers need.
-MPI_Status wait_for(int source, int tag) {
-  int flag = 0;
-  MPI_Status status;
-  while (true) {
-    MPI_Iprobe(source, tag, MPI_COMM_WORLD, &flag, &status);
-    if (flag) return status;
-    std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  }
+RlMpiMessage wait_for(int source, int tag) {
+  RlMpiMessage message{};
+  while (!mpi().probe(source, tag, &message)) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  return message;
 }
 
 void master(Queue& q, int ranks) {
   int active = ranks - 1;
   while (active > 0) {
-    MPI_Status st = wait_for(MPI_ANY_SOURCE, kResult);
+    RlMpiMessage st = wait_for(kAny, kResult);
     std::string text = receive_text(st);
     if (!text.empty()) {  // "index\n{json}"; empty means "ready"
       std::size_t nl = text.find('\n');
@@ -197,9 +203,9 @@ void master(Queue& q, int ranks) {
     }
     if (auto i = q.pop()) {  // "index remaining best_lower", the lower bound as an exact rational
       send_text(std::to_string(*i) + " " + std::to_string(q.share(std::size_t(ranks - 1))) + " " + rational_to_string(q.best_lower),
-                st.MPI_SOURCE, kWork);
+                st.source, kWork);
     } else {
-      send_text("", st.MPI_SOURCE, kStop);
+      send_text("", st.source, kStop);
       --active;
     }
   }
@@ -208,9 +214,9 @@ void master(Queue& q, int ranks) {
 void worker(const Queue& q, const Network& net, const LipschitzOptions& options) {
   send_text("", 0, kResult);
   while (true) {
-    MPI_Status st = wait_for(0, MPI_ANY_TAG);
+    RlMpiMessage st = wait_for(0, kAny);
     std::string text = receive_text(st);
-    if (st.MPI_TAG == kStop) return;
+    if (st.tag == kStop) return;
     std::size_t space = text.find(' '), space2 = text.find(' ', space + 1);
     std::size_t i = std::stoul(text.substr(0, space));
     double remaining = std::stod(text.substr(space + 1, space2 - space - 1));
@@ -225,12 +231,8 @@ void worker(const Queue& q, const Network& net, const LipschitzOptions& options)
 
 #ifdef ROBUSTLAW_HAVE_MPI
 bool distributed_mpi_available() { return true; }
-MpiSession::MpiSession() {
-  MPI_Init(nullptr, nullptr);
-  MPI_Comm_rank(MPI_COMM_WORLD, &rank_);
-  MPI_Comm_size(MPI_COMM_WORLD, &size_);
-}
-MpiSession::~MpiSession() { MPI_Finalize(); }
+MpiSession::MpiSession() { mpi().init(&rank_, &size_); }
+MpiSession::~MpiSession() { mpi().finalize(); }
 #else
 bool distributed_mpi_available() { return false; }
 MpiSession::MpiSession() {
@@ -259,7 +261,7 @@ DistributedResult lipschitz_distributed(const MpiSession& session, const Network
     } catch (const std::exception& e) {
       // The workers are waiting for work: stop them all rather than hang in MPI_Finalize.
       std::cerr << "error: lipschitz-mpi: " << e.what() << std::endl;
-      MPI_Abort(MPI_COMM_WORLD, 2);
+      mpi().abort(2);
     }
 #endif
   }

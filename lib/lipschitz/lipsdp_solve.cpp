@@ -1,6 +1,5 @@
 #include "lipschitz/lipsdp_solve.hpp"
 
-#include <dlfcn.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
@@ -16,6 +15,7 @@
 #include <map>
 #include <stdexcept>
 
+#include "io/plugin.hpp"
 #include "lipschitz/sdpa_plugin.hpp"
 
 namespace rl {
@@ -131,20 +131,6 @@ SdpData sdp_data(const Network& g, const std::vector<std::pair<int, int>>& slope
   return s;
 }
 
-
-// The plugin's path: beside the binary (or Python module) holding this code,
-// else where the build put it.
-std::string sdpa_plugin_path() {
-  Dl_info info;
-  if (dladdr(reinterpret_cast<void*>(&sdpa_plugin_path), &info) != 0 && info.dli_fname) {
-    std::string here = info.dli_fname;
-    const std::size_t slash = here.rfind('/');
-    const std::string beside = (slash == std::string::npos ? std::string(".") : here.substr(0, slash)) + "/" + kSdpaPluginName;
-    if (access(beside.c_str(), R_OK) == 0) return beside;
-  }
-  return ROBUSTLAW_SDPA_PLUGIN;
-}
-
 // The solve itself, in the calling process.
 LipsdpSolution solve_here(const Network& g, const std::vector<std::pair<int, int>>& slopes, double eta) {
   const std::vector<double> c = layer_scales(g);
@@ -187,25 +173,16 @@ void child_run(int fd, const Network& g, const std::vector<std::pair<int, int>>&
   }
 }
 
-template <typename Fn>
-Fn plugin_symbol(void* handle, const std::string& path, const char* name) {
-  void* symbol = dlsym(handle, name);
-  if (!symbol) throw std::runtime_error(path + " has no " + name);
-  return reinterpret_cast<Fn>(symbol);
-}
-
 SdpaPlugin sdpa_plugin_load() {
   // OpenBLAS sizes its thread pool when it is loaded; a multithreaded one
   // spins its idle workers, and one thread is no slower for these matrices
   // (LipSDP-Neuron on ACAS Xu 1_1: 5.0 s wall and 5.1 s CPU, against 5.3 s and
   // 9.2 s with two).
   setenv("OPENBLAS_NUM_THREADS", "1", 0);
-  const std::string path = sdpa_plugin_path();
-  void* handle = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
-  if (!handle) throw std::runtime_error("cannot load the SDPA plugin " + path + ": " + dlerror());
-  return {plugin_symbol<RlSdpaSolveFn>(handle, path, "rl_sdpa_solve"),
-          plugin_symbol<RlEigenvaluesFn>(handle, path, "rl_lapack_eigenvalues"),
-          plugin_symbol<RlCholeskyFn>(handle, path, "rl_lapack_cholesky_upper")};
+  void* handle = plugin_open(kSdpaPluginName, ROBUSTLAW_SDPA_PLUGIN, false);
+  return {plugin_symbol<RlSdpaSolveFn>(handle, kSdpaPluginName, "rl_sdpa_solve"),
+          plugin_symbol<RlEigenvaluesFn>(handle, kSdpaPluginName, "rl_lapack_eigenvalues"),
+          plugin_symbol<RlCholeskyFn>(handle, kSdpaPluginName, "rl_lapack_cholesky_upper")};
 }
 
 }  // namespace
