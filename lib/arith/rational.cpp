@@ -59,22 +59,26 @@ Rational parse_decimal(std::string_view text, const std::string& where) {
     negative = s.front() == '-';
     s.remove_prefix(1);
   }
-  std::string digits;
-  long scale = 0;  // value = digits * 10^(-scale)
+  unsigned long long small = 0;  // the first 19 significant digits (all of them when significant <= 19)
+  std::size_t significant = 0;    // digits from the first non-zero one
+  long scale = 0;                 // value = mantissa * 10^(-scale)
   bool seen_point = false, seen_digit = false;
   size_t i = 0;
   for (; i < s.size(); ++i) {
     char c = s[i];
     if (is_digit(c)) {
-      digits.push_back(c);
       seen_digit = true;
       if (seen_point) ++scale;
+      if (significant > 0 || c != '0') {
+        if (++significant <= 19) small = small * 10 + static_cast<unsigned long long>(c - '0');
+      }
     } else if (c == '.' && !seen_point) {
       seen_point = true;
     } else {
       break;
     }
   }
+  const std::string_view mantissa = s.substr(0, i);
   if (!seen_digit) reject(text, where, "no digits");
   long exponent = 0;
   if (i < s.size()) {
@@ -90,19 +94,15 @@ Rational parse_decimal(std::string_view text, const std::string& where) {
     }
     if (exp_negative) exponent = -exponent;
   }
-  // Boost reads a leading 0 as octal: strip leading zeros.
-  std::size_t first = digits.find_first_not_of('0');
+  if (significant == 0) return Rational(0);
   // With at most 100000 mantissa digits, a power of ten beyond 10^+-200000
   // leaves more digits than kMaxValueBits allows: refuse before computing it.
-  if (first != std::string::npos && (exponent - scale > 200000 || exponent - scale < -200000))
-    reject(text, where, "exponent out of range");
-  if (first == std::string::npos) return Rational(0);
-  if (digits.size() - first <= 19) {  // < 10^19 < 2^64
-    unsigned long long m = 0;
-    for (std::size_t k = first; k < digits.size(); ++k) m = m * 10 + static_cast<unsigned long long>(digits[k] - '0');
-    return decimal_from_small(m, exponent - scale, negative);
-  }
-  Rational value = Rational(Integer(digits.substr(first))) * rational_pow10(exponent - scale);
+  if (exponent - scale > 200000 || exponent - scale < -200000) reject(text, where, "exponent out of range");
+  if (significant <= 19) return decimal_from_small(small, exponent - scale, negative);  // < 10^19 < 2^64
+  std::string digits;  // without leading zeros, which Boost would read as octal
+  for (char c : mantissa)
+    if (is_digit(c) && (!digits.empty() || c != '0')) digits.push_back(c);
+  Rational value = Rational(Integer(digits)) * rational_pow10(exponent - scale);
   return negative ? Rational(-value) : value;
 }
 

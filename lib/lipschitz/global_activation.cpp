@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cmath>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <queue>
 #include <random>
@@ -113,7 +114,7 @@ class ActivationSearch {
  public:
   ActivationSearch(const LipProblem& p, const LipschitzOptions& o, ActivationBranching branching)
       : p_(p), o_(o), branching_(branching), d_(p.net.input_dim), hidden_(p.net.layers.size() - 1),
-        scaled_(p.net, hidden_), rng_(o.seed) {
+        rng_(o.seed) {
     for (std::size_t k = 0; k < hidden_; ++k) {
       offset_.push_back(total_);
       for (std::size_t i = 0; i < p.net.layers[k].out_dim(); ++i) where_.emplace_back(k, i);
@@ -147,7 +148,14 @@ class ActivationSearch {
   const LipschitzOptions& o_;
   ActivationBranching branching_;
   std::size_t d_, hidden_, total_ = 0;
-  ScaledForms scaled_;
+  // The exact forms' integer layers, made on first use: a search that refutes
+  // no pattern and certifies no form never needs them.
+  mutable std::once_flag scaled_once_;
+  mutable std::optional<ScaledForms> scaled_forms_;
+  const ScaledForms& scaled() const {
+    std::call_once(scaled_once_, [this] { scaled_forms_.emplace(p_.net, hidden_); });
+    return *scaled_forms_;
+  }
   bool boxed_ = false;
   DBox box_;                               // boxed: an enclosure of E
   std::vector<double> lo_d_, hi_d_, xmax_;  // boxed: E's sides (nearest doubles) and max |x_c| (rounded up)
@@ -246,7 +254,7 @@ class ActivationSearch {
   // Row i of f exactly.
   ExactRow exact_form(const LayerForms& f, std::size_t i) const {
     const ScaledRow& r = scaled_form(f, i);
-    const Integer& den = scaled_.den[f.layer];
+    const Integer& den = scaled().den[f.layer];
     ExactRow e{std::vector<Rational>(d_), Rational(r.c, den)};
     for (std::size_t col = 0; col < d_; ++col) e.a[col] = Rational(r.a[col], den);
     return e;
@@ -256,7 +264,7 @@ class ActivationSearch {
   // and kept: a refutation needs its support's rows, which read the active
   // rows of the layers below only.
   const ScaledRow& scaled_form(const LayerForms& f, std::size_t i) const {
-    const ScaledLayer& l = scaled_.layers[f.layer];
+    const ScaledLayer& l = scaled().layers[f.layer];
     if (f.exact.empty()) f.exact.resize(l.a.size());
     if (f.exact[i]) return *f.exact[i];
     ScaledRow r{std::vector<Integer>(d_, Integer(0)), Integer(0)};
@@ -273,7 +281,7 @@ class ActivationSearch {
       }
     }
     for (Integer& v : r.a) v *= l.e;
-    r.c = r.c * l.e + l.b[i] * scaled_.bias_scale[f.layer];
+    r.c = r.c * l.e + l.b[i] * scaled().bias_scale[f.layer];
     return f.exact[i].emplace(std::move(r));
   }
 
