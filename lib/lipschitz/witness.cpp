@@ -1,6 +1,8 @@
 #include "lipschitz/witness.hpp"
 
+#include <algorithm>
 #include <cmath>
+#include <set>
 
 #include "cert/producer_api.hpp"
 #include "lipschitz/matrix_norm.hpp"
@@ -121,6 +123,33 @@ std::vector<Preactivation> preactivations_double(const LipProblem& p, const std:
 
 }  // namespace
 
+namespace {
+
+// A point just past neuron z's hyperplane z = 0, when that point is in the
+// box: the nearest one in coordinates scaled to the box's sides (a box of
+// very unequal sides, such as ACAS Xu's raw inputs, is otherwise crossed
+// almost only along its short sides), by a relative margin.
+std::optional<std::vector<double>> step_across(const Preactivation& z, const std::vector<double>& x, const DBox& box) {
+  std::vector<double> direction(x.size());
+  double gu = 0;
+  for (std::size_t c = 0; c < x.size(); ++c) {
+    const double side = box[c].hi - box[c].lo;
+    const double w2 = std::isfinite(side) && side > 0 ? side * side : 1.0;
+    direction[c] = w2 * z.gradient[c];
+    gu += direction[c] * z.gradient[c];
+  }
+  if (!(gu > 0) || !std::isfinite(gu) || !std::isfinite(z.value)) return std::nullopt;
+  const double t = -z.value / gu * (1 + 1e-6) - (z.value > 0 ? 1e-12 : -1e-12) / std::sqrt(gu);
+  std::vector<double> y = x;
+  for (std::size_t c = 0; c < y.size(); ++c) {
+    y[c] += t * direction[c];
+    if (!(y[c] >= box[c].lo && y[c] <= box[c].hi)) return std::nullopt;
+  }
+  return y;
+}
+
+}  // namespace
+
 std::vector<double> witness_region_walk(const LipProblem& p, const DBox& box, std::vector<double> x, int steps,
                                         const std::function<bool()>& keep_going) {
   double current = witness_estimate(p, x);
@@ -129,26 +158,58 @@ std::vector<double> witness_region_walk(const LipProblem& p, const DBox& box, st
     double best_value = current;
     for (const Preactivation& z : preactivations_double(p, x)) {
       if (!keep_going()) return x;
-      double g2 = 0;
-      for (double g : z.gradient) g2 += g * g;
-      if (!(g2 > 0) || !std::isfinite(z.value)) continue;
-      // Past the hyperplane z = 0 by a relative margin along the gradient.
-      const double t = -z.value / g2 * (1 + 1e-6) - (z.value > 0 ? 1e-12 : -1e-12) / std::sqrt(g2);
-      std::vector<double> y = x;
-      bool inside = true;
-      for (std::size_t c = 0; c < y.size() && inside; ++c) {
-        y[c] += t * z.gradient[c];
-        inside = y[c] >= box[c].lo && y[c] <= box[c].hi;
-      }
-      if (!inside) continue;
-      const double value = witness_estimate(p, y);
-      if (std::isfinite(value) && value > best_value) { best_value = value; best = std::move(y); }
+      std::optional<std::vector<double>> y = step_across(z, x, box);
+      if (!y) continue;
+      const double value = witness_estimate(p, *y);
+      if (std::isfinite(value) && value > best_value) { best_value = value; best = std::move(*y); }
     }
     if (best.empty()) break;
     x = std::move(best);
     current = best_value;
   }
   return x;
+}
+
+std::vector<std::vector<double>> witness_region_beam(const LipProblem& p, const DBox& box,
+                                                     const std::vector<std::vector<double>>& starts, std::size_t width,
+                                                     int rounds, const std::function<bool()>& keep_going) {
+  struct Scored {
+    double value;
+    std::vector<double> x;
+  };
+  const auto better = [](const Scored& a, const Scored& b) { return a.value > b.value; };
+  // Regions are told apart by their float norm: two regions with bit-equal
+  // estimates are the same region for this search, which expands each once.
+  std::set<double> seen;
+  std::vector<Scored> beam, best;
+  for (const std::vector<double>& x : starts) {
+    const double v = witness_estimate(p, x);
+    if (std::isfinite(v) && seen.insert(v).second) beam.push_back({v, x});
+  }
+  std::stable_sort(beam.begin(), beam.end(), better);
+  if (beam.size() > width) beam.resize(width);
+  best = beam;
+  for (int round = 0; round < rounds && !beam.empty() && keep_going(); ++round) {
+    std::vector<Scored> next;
+    for (const Scored& s : beam) {
+      for (const Preactivation& z : preactivations_double(p, s.x)) {
+        std::optional<std::vector<double>> y = step_across(z, s.x, box);
+        if (!y) continue;
+        const double v = witness_estimate(p, *y);
+        if (std::isfinite(v) && seen.insert(v).second) next.push_back({v, std::move(*y)});
+      }
+      if (!keep_going()) break;
+    }
+    std::stable_sort(next.begin(), next.end(), better);
+    if (next.size() > width) next.resize(width);
+    best.insert(best.end(), next.begin(), next.end());
+    std::stable_sort(best.begin(), best.end(), better);
+    if (best.size() > width) best.resize(width);
+    beam = std::move(next);
+  }
+  std::vector<std::vector<double>> out;
+  for (Scored& s : best) out.push_back(std::move(s.x));
+  return out;
 }
 
 std::vector<double> witness_random_point(const LipProblem& p, const DBox& box, std::mt19937_64& rng) {
