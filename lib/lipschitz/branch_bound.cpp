@@ -61,8 +61,8 @@ constexpr std::size_t kWalkStarts = 2;  // region walks from the best random can
 // (witness_region_beam) then seeds the lower bound. Measured on ACAS Xu 1_1
 // over its whole box (299 of 300 unstable, raw coordinates): the certified
 // lower bound goes from 10 107 (600 s of the search's own candidates) to
-// 16 549 after the beam's 28 s; a box with few unstable neurons never pays
-// for it.
+// 16 549 after the beam's 28 s; a box with few unstable neurons, or a run
+// with a node limit, never pays for it.
 constexpr std::size_t kBeamUnstable = 128;
 constexpr int kBeamStarts = 8192;  // random points; the best kBeamWidth of them and the candidates start the beam
 constexpr std::size_t kBeamWidth = 128;
@@ -315,7 +315,9 @@ class BranchAndBound {
     if (starts.size() > kWalkStarts) starts.resize(kWalkStarts);
     for (const Candidate& c : starts) consider(witness_region_walk(p_, root_box_, c.x, kWalkSteps, [this] { return !stop_reason(); }));
     if (root.candidate) candidates_.push_back(std::move(*root.candidate));
-    if (!p_.unbounded && root.bounds.unstable_count() >= kBeamUnstable) seed_beam();
+    // A node limit asks for a bounded amount of work, which the beam's
+    // network evaluations would exceed unseen.
+    if (!p_.unbounded && o_.node_limit == 0 && root.bounds.unstable_count() >= kBeamUnstable) seed_beam();
   }
 
   void seed_beam() {

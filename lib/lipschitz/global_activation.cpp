@@ -735,7 +735,7 @@ class ActivationSearch {
       if (t.kind == TreeNode::Kind::Leaf) { ++leaves; pruned += bound_rational_(t.bound) <= prune_level; }
     lipschitz_result_settle(res, o_, status, upper, bound_rational_(upper), lower_,
                             boxed_ ? "activation-pattern branch and bound on the box: vertex-pattern or Clarke bound per leaf, "
-                                     "stable neurons fixed by their exact ranges, empty patterns refuted by Motzkin certificates"
+                                     "stable neurons fixed by their certified ranges (exact with a certificate, outward-rounded without), empty patterns refuted by Motzkin certificates"
                                    : "activation-pattern branch and bound over R^d: vertex-pattern or Clarke bound per leaf, "
                                      "empty patterns refuted by Motzkin certificates",
                             witness_.has_value());
