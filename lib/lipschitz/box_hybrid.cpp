@@ -326,7 +326,6 @@ class HybridSearch {
 
   // ---- result ------------------------------------------------------------
 
-
   double own(const Node& n) const { return std::fmin(n.clarke, n.search_upper); }
 
   // The least largest bound over the cuts of the subtree (cut[id]: the node itself is in the best cut).

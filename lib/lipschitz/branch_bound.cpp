@@ -145,7 +145,6 @@ class BranchAndBound {
   LipschitzResult run() {
     start_ = Clock::now();
     LipschitzResult res;
-
     Cell root{std::vector<std::uint8_t>(p_.net.input_dim, 0), std::vector<std::uint64_t>(p_.net.input_dim, 0)};
     Evaluation e = evaluate(root, std::numeric_limits<double>::infinity(), -1.0, nullptr);
     tree_.push_back({-1, -1, e.upper, o_.want_certificate ? std::move(e.found) : Exclusions{}});
@@ -182,8 +181,6 @@ class BranchAndBound {
   double lower_d_ = 0;
   std::optional<Witness> witness_;
   std::vector<Candidate> candidates_;
-
-  // A double leaf bound as a rational; +inf becomes the magnitude product.
 
   double elapsed() const { return std::chrono::duration<double>(Clock::now() - start_).count(); }
 
