@@ -174,3 +174,29 @@ TEST_CASE("lipschitz certificates with exclusions: accepted, and refused when an
   extra[Json::json_pointer(at.substr(0, at.rfind("/exclude")))]["note"] = 1;
   CHECK(verdict(net, o, extra) == "rejected");
 }
+
+TEST_CASE("the problem's root bounds follow its box, and a copy does not reuse them") {
+  const Network net = random_network({3, 6, 6, 1}, 11);
+  LipProblem p = lipschitz_problem(net, box_options(3, -1, 1));
+  auto same = [](const BoxBounds& a, const BoxBounds& b) {
+    if (a.preactivations.size() != b.preactivations.size()) return false;
+    for (std::size_t k = 0; k < a.preactivations.size(); ++k)
+      for (std::size_t i = 0; i < a.preactivations[k].size(); ++i)
+        if (a.preactivations[k][i].lo != b.preactivations[k][i].lo || a.preactivations[k][i].hi != b.preactivations[k][i].hi)
+          return false;
+    return true;
+  };
+  const auto whole = lipschitz_root_symbolic_bounds(p);
+  CHECK(lipschitz_root_symbolic_bounds(p) == whole);  // kept while the box stays
+  CHECK(same(*whole, lipschitz_symbolic_bounds(p, lipschitz_problem_dbox(p))));
+  LipProblem piece = p;
+  piece.lo = {Rational(1, 2), Rational(1, 2), Rational(1, 2)};
+  const auto small = lipschitz_root_symbolic_bounds(piece);
+  CHECK(small != whole);
+  CHECK(same(*small, lipschitz_symbolic_bounds(piece, lipschitz_problem_dbox(piece))));
+  CHECK_FALSE(same(*small, *whole));
+  piece.lo = p.lo;  // back to p's box, on the copy: recomputed, equal to p's
+  const auto again = lipschitz_root_symbolic_bounds(piece);
+  CHECK(again != small);
+  CHECK(same(*again, *whole));
+}

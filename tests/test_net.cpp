@@ -143,6 +143,87 @@ TEST_CASE("the exact Jacobian matches finite differences inside a linear region"
   CHECK(interior > 20);
 }
 
+// The definition, one rational operation at a time: the reference for the
+// integer passes of net_trace_exact and net_jacobian_exact.
+std::vector<std::vector<Rational>> preactivations_by_definition(const Network& net, std::vector<Rational> cur) {
+  std::vector<std::vector<Rational>> out;
+  for (std::size_t k = 0; k < net.layers.size(); ++k) {
+    const Layer& l = net.layers[k];
+    std::vector<Rational> z = l.bias;
+    for (std::size_t i = 0; i < z.size(); ++i)
+      for (std::size_t j = 0; j < cur.size(); ++j) z[i] += l.weights[i][j] * cur[j];
+    out.push_back(z);
+    if (k + 1 < net.layers.size()) for (Rational& v : z) v = v < 0 ? Rational(0) : v;
+    cur = std::move(z);
+  }
+  return out;
+}
+
+RationalMatrix jacobian_by_definition(const Network& net, const ActivationPattern& pattern) {
+  RationalMatrix m(net.input_dim, std::vector<Rational>(net.input_dim, Rational(0)));
+  for (std::size_t i = 0; i < net.input_dim; ++i) m[i][i] = 1;
+  for (std::size_t k = 0; k < net.layers.size(); ++k) {
+    const Layer& l = net.layers[k];
+    RationalMatrix next(l.out_dim(), std::vector<Rational>(net.input_dim, Rational(0)));
+    for (std::size_t i = 0; i < l.out_dim(); ++i)
+      for (std::size_t j = 0; j < l.in_dim(); ++j)
+        for (std::size_t c = 0; c < net.input_dim; ++c)
+          next[i][c] += (k + 1 < net.layers.size() && !pattern.active[k][i] ? Rational(0) : l.weights[i][j] * m[j][c]);
+    m = std::move(next);
+  }
+  return m;
+}
+
+TEST_CASE("the integer forward pass and Jacobian equal the rational definition") {
+  std::mt19937_64 rng(17);
+  // Weights with unrelated denominators (decimals, thirds, sevenths, powers
+  // of two, large primes), zeros, and points with their own denominators.
+  const long dens[] = {1, 3, 7, 10, 1000, 1024, 999983, 1000000007};
+  std::uniform_int_distribution<long> num(-50, 50);
+  std::uniform_int_distribution<int> den_pick(0, 7), width(1, 6), zero(0, 4);
+  auto random_rational = [&] {
+    return zero(rng) == 0 ? Rational(0) : Rational(Integer(num(rng)), Integer(dens[den_pick(rng)]));
+  };
+  int nets = 0, points = 0;
+  for (; nets < int(scaled(300)); ++nets) {
+    std::vector<std::pair<RationalMatrix, std::vector<Rational>>> layers;
+    const std::size_t d = std::size_t(width(rng)), depth = 1 + std::size_t(width(rng)) % 4;
+    std::size_t in = d;
+    for (std::size_t k = 0; k < depth; ++k) {
+      const std::size_t out = k + 1 == depth ? std::size_t(width(rng)) % 3 + 1 : std::size_t(width(rng));
+      RationalMatrix w(out, std::vector<Rational>(in));
+      std::vector<Rational> b(out);
+      for (auto& row : w) for (Rational& q : row) q = random_rational();
+      for (Rational& q : b) q = random_rational();
+      layers.emplace_back(std::move(w), std::move(b));
+      in = out;
+    }
+    const Network net = network_from_layers(d, std::move(layers));
+    for (int t = 0; t < 5; ++t, ++points) {
+      std::vector<Rational> x(d);
+      for (Rational& q : x) q = random_rational();
+      const ExactTrace trace = net_trace_exact(net, x);
+      REQUIRE(trace.preactivations == preactivations_by_definition(net, x));
+      const ActivationPattern pattern = trace.pattern();
+      REQUIRE(net_jacobian_exact(net, pattern) == jacobian_by_definition(net, pattern));
+    }
+  }
+  CHECK(points == 5 * nets);
+}
+
+TEST_CASE("a re-finalized layer gets new integer weights, and copies share them") {
+  Network net = network_from_layers(1, {{{{Rational(1, 3)}}, {Rational(1, 2)}}, {{{Rational(2)}}, {Rational(0)}}});
+  const std::vector<Rational> x{Rational(3)};
+  CHECK(net_eval_exact(net, x) == std::vector<Rational>{Rational(3)});
+  const Network copy = net;
+  CHECK(layer_scaled(copy.layers[0]) == layer_scaled(net.layers[0]));
+  net.layers[0].weights[0][0] = Rational(1, 7);
+  network_finalize(net);
+  CHECK(layer_scaled(copy.layers[0]) != layer_scaled(net.layers[0]));
+  CHECK(net_eval_exact(net, x) == std::vector<Rational>{Rational(2, 1) * (Rational(3, 7) + Rational(1, 2))});
+  CHECK(net_eval_exact(copy, x) == std::vector<Rational>{Rational(3)});
+}
+
 TEST_CASE("JSON networks round-trip exactly") {
   Network net = network_load(kNets + "/sisl/TestNetwork.nnet");
   std::string text = network_to_json(net);

@@ -618,7 +618,7 @@ struct ActivationWalk {
   std::vector<NeuronStates>* leaves_out = nullptr;  // collects every leaf's states (producers)
   NeuronStates s;
   std::vector<std::pair<std::size_t, std::size_t>> path;
-  std::vector<ScaledLayer> scaled;
+  std::vector<std::shared_ptr<const ScaledLayer>> scaled;
   std::vector<LayerForms> forms;  // forms[k]: layer k's pre-activations, valid while layers < k stay fixed
   std::vector<char> forms_valid;
   std::vector<RInterval> box;                   // boxed: E
@@ -639,7 +639,7 @@ struct ActivationWalk {
     }
     for (std::size_t k = 0; k + 1 < p.g.layers.size(); ++k) {
       s.emplace_back(p.g.layers[k].out_dim(), 2);
-      scaled.push_back(scaled_layer(p.g.layers[k]));
+      scaled.push_back(layer_scaled(p.g.layers[k]));
     }
     forms.resize(s.size());
     forms_valid.assign(s.size(), 0);
@@ -653,7 +653,7 @@ struct ActivationWalk {
 
   // Layer k's forms from layer k - 1's forms and states (every layer before k fixed).
   void compute_forms(std::size_t k) {
-    forms[k] = next_layer_forms(scaled[k], k ? &forms[k - 1] : nullptr, k ? &s[k - 1] : nullptr, p.g.input_dim);
+    forms[k] = next_layer_forms(*scaled[k], k ? &forms[k - 1] : nullptr, k ? &s[k - 1] : nullptr, p.g.input_dim);
     forms_valid[k] = 1;
   }
 

@@ -497,7 +497,7 @@ bool box_activation_wanted(const LipProblem& p, const LipschitzOptions& options)
   if (options.engine == LipschitzOptions::Engine::BoxActivation) return true;
   std::size_t hidden = 0;
   for (std::size_t k = 0; k + 1 < p.net.layers.size(); ++k) hidden += p.net.layers[k].out_dim();
-  return 2 * lipschitz_symbolic_bounds(p, lipschitz_problem_dbox(p)).unstable_count() <= hidden;
+  return 2 * lipschitz_root_symbolic_bounds(p)->unstable_count() <= hidden;
 }
 
 // On R^d without a clamp: region enumeration (one hidden layer) or activation

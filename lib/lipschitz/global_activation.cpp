@@ -62,15 +62,15 @@ struct LayerForms {
 // sum_j (A_ij / D) (A_j / den[k-1]) + B_i / E, so den[k] = D den[k-1] E,
 // A_i = E sum_j A_ij A_j and C_i = E sum_j A_ij C_j + B_i D den[k-1].
 struct ScaledForms {
-  std::vector<ScaledLayer> layers;
+  std::vector<std::shared_ptr<const ScaledLayer>> layers;
   std::vector<Integer> den, bias_scale;  // den[k] and D den[k-1]
 
   explicit ScaledForms(const Network& net, std::size_t hidden) {
     Integer below = 1;
     for (std::size_t k = 0; k < hidden; ++k) {
-      layers.push_back(scaled_layer(net.layers[k]));
-      bias_scale.push_back(layers.back().d * below);
-      den.push_back(bias_scale.back() * layers.back().e);
+      layers.push_back(layer_scaled(net.layers[k]));
+      bias_scale.push_back(layers.back()->d * below);
+      den.push_back(bias_scale.back() * layers.back()->e);
       below = den.back();
     }
   }
@@ -189,7 +189,7 @@ class ActivationSearch {
     // Without one, the same propagation in outward-rounded doubles is as
     // tight up to rounding, and a third of an easy box's run cheaper.
     if (!o_.want_certificate) {
-      root_ = lipschitz_symbolic_bounds(p_, box_).preactivations;
+      root_ = lipschitz_root_symbolic_bounds(p_)->preactivations;
       root_.pop_back();  // the output layer
       return;
     }
@@ -264,7 +264,7 @@ class ActivationSearch {
   // and kept: a refutation needs its support's rows, which read the active
   // rows of the layers below only.
   const ScaledRow& scaled_form(const LayerForms& f, std::size_t i) const {
-    const ScaledLayer& l = scaled().layers[f.layer];
+    const ScaledLayer& l = *scaled().layers[f.layer];
     if (f.exact.empty()) f.exact.resize(l.a.size());
     if (f.exact[i]) return *f.exact[i];
     ScaledRow r{std::vector<Integer>(d_, Integer(0)), Integer(0)};

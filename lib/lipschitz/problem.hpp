@@ -10,12 +10,31 @@
 // fixed in E, like a coordinate with lo = hi. Fixed coordinates do not vary,
 // so the Jacobian columns that count are the free ones.
 #pragma once
+#include <memory>
+#include <mutex>
 #include <vector>
 
 #include "lipschitz/lipschitz.hpp"
 #include "net/eval.hpp"
 
 namespace rl {
+
+// The last value of lipschitz_root_symbolic_bounds (symbolic_bounds.hpp)
+// and the box it holds on. A copy starts empty, since copies change their box
+// (the hybrid search's pieces), and a changed box is recomputed.
+struct RootBoundsCache {
+  RootBoundsCache() = default;
+  RootBoundsCache(const RootBoundsCache&) {}
+  RootBoundsCache& operator=(const RootBoundsCache&) {
+    std::lock_guard<std::mutex> hold(mutex);
+    value.reset();
+    return *this;
+  }
+  std::mutex mutex;
+  bool unbounded = false;
+  std::vector<Rational> lo, hi;
+  std::shared_ptr<const BoxBounds> value;
+};
 
 struct LipProblem {
   Network net;                       // clamp-free
@@ -30,6 +49,7 @@ struct LipProblem {
   // allowance for underflow, added to its running rounding-error bound.
   bool vertex_float_ok = false;
   double vertex_float_error = 0;
+  mutable RootBoundsCache root_bounds;
 };
 
 LipProblem lipschitz_problem(const Network& net, const LipschitzOptions& options);

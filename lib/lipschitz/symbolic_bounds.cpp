@@ -160,4 +160,16 @@ class Propagation {
 
 BoxBounds lipschitz_symbolic_bounds(const LipProblem& p, const DBox& box) { return Propagation(p, box).run(); }
 
+std::shared_ptr<const BoxBounds> lipschitz_root_symbolic_bounds(const LipProblem& p) {
+  RootBoundsCache& cache = p.root_bounds;
+  std::lock_guard<std::mutex> hold(cache.mutex);
+  if (!cache.value || cache.unbounded != p.unbounded || cache.lo != p.lo || cache.hi != p.hi) {
+    cache.value = std::make_shared<const BoxBounds>(lipschitz_symbolic_bounds(p, lipschitz_problem_dbox(p)));
+    cache.unbounded = p.unbounded;
+    cache.lo = p.lo;
+    cache.hi = p.hi;
+  }
+  return cache.value;
+}
+
 }  // namespace rl

@@ -13,10 +13,16 @@
 // becomes the trivial one. Requires p.vertex_float_ok (weights in the normal
 // range), else it returns net_ibp's bounds.
 #pragma once
+#include <memory>
+
 #include "lipschitz/problem.hpp"
 
 namespace rl {
 
 BoxBounds lipschitz_symbolic_bounds(const LipProblem& p, const DBox& box);
+
+// The same on E (lipschitz_problem_dbox), kept by the problem until its box
+// changes: the engine choice and the activation search's root both read it.
+std::shared_ptr<const BoxBounds> lipschitz_root_symbolic_bounds(const LipProblem& p);
 
 }  // namespace rl

@@ -29,6 +29,34 @@ ActivationPattern ExactTrace::pattern() const {
   return p;
 }
 
+namespace {
+
+mpz_ptr mpz(Integer& v) { return v.backend().data(); }
+mpz_srcptr mpz(const Integer& v) { return v.backend().data(); }
+
+// x as integers over one positive denominator: x_i = out_i / s; returns s.
+Integer integers_over_common_denominator(const std::vector<Rational>& x, std::vector<Integer>& out) {
+  Integer s = 1;
+  for (const Rational& q : x) s = boost::multiprecision::lcm(s, boost::multiprecision::denominator(q));
+  out.clear();
+  for (const Rational& q : x) out.push_back(boost::multiprecision::numerator(q) * (s / boost::multiprecision::denominator(q)));
+  return s;
+}
+
+// sum_j a_j x_j over the non-zero x_j, in integers.
+Integer dot_nonzero(const std::vector<Integer>& a, const std::vector<Integer>& x) {
+  Integer acc = 0;
+  for (std::size_t j = 0; j < x.size(); ++j)
+    if (!x[j].is_zero()) mpz_addmul(mpz(acc), mpz(a[j]), mpz(x[j]));
+  return acc;
+}
+
+}  // namespace
+
+// The pass runs in integers: a layer's input is X / s (X integers, s > 0) and,
+// with W = A / D and b = B / E (scaled_layer), its pre-activations are
+// (E (A X) + D s B) / (D s E). Each weight costs one integer product, where
+// exact rationals would reduce every product by a gcd.
 ExactTrace net_trace_exact(const Network& net, const std::vector<Rational>& x) {
   net_check_input_dim(net, x.size());
   ExactTrace t;
@@ -41,17 +69,23 @@ ExactTrace net_trace_exact(const Network& net, const std::vector<Rational>& x) {
       else t.clamp_state.push_back(x[i] == lo || x[i] == hi ? 2 : 0);
     }
   }
-  std::vector<Rational> cur = t.clamped_input;
+  std::vector<Integer> cur;
+  Integer s = integers_over_common_denominator(t.clamped_input, cur);
   for (std::size_t k = 0; k < net.layers.size(); ++k) {
-    const Layer& l = net.layers[k];
-    std::vector<Rational> z(l.bias);
-    for (std::size_t i = 0; i < l.out_dim(); ++i)
-      for (std::size_t j = 0; j < l.in_dim(); ++j)
-        if (cur[j] != 0) z[i] += l.weights[i][j] * cur[j];
-    t.preactivations.push_back(z);
+    const std::shared_ptr<const ScaledLayer> scaled = layer_scaled(net.layers[k]);
+    const ScaledLayer& l = *scaled;
+    const Integer bias_scale = l.d * s, den = bias_scale * l.e;
+    std::vector<Integer> z(l.a.size());
+    std::vector<Rational> exact;
+    for (std::size_t i = 0; i < z.size(); ++i) {
+      z[i] = dot_nonzero(l.a[i], cur) * l.e + l.b[i] * bias_scale;
+      exact.emplace_back(z[i], den);
+    }
+    t.preactivations.push_back(std::move(exact));
     if (k + 1 < net.layers.size())
-      for (Rational& v : z) if (v < 0) v = 0;
+      for (Integer& v : z) if (v < 0) v = 0;
     cur = std::move(z);
+    s = den;
   }
   return t;
 }
@@ -62,26 +96,31 @@ std::vector<Rational> net_eval_exact(const Network& net, const std::vector<Ratio
 
 RationalMatrix net_jacobian_exact(const Network& net, const ActivationPattern& pattern) {
   if (pattern.active.size() != net.hidden_layer_count()) throw std::invalid_argument("pattern has the wrong number of layers");
-  // M = I restricted by the clamp, then M <- D_k W_k M layer by layer.
-  std::size_t d = net.input_dim;
-  RationalMatrix m(d, std::vector<Rational>(d, Rational(0)));
+  // M = I restricted by the clamp, then M <- D_k W_k M layer by layer, in
+  // integers: with W_k = A_k / D_k, the product is (A_L ... A_1 M) / (D_L ... D_1).
+  const std::size_t d = net.input_dim;
+  std::vector<std::vector<Integer>> m(d, std::vector<Integer>(d, Integer(0)));  // column-major: m[c] is column c
   for (std::size_t i = 0; i < d; ++i)
     m[i][i] = (pattern.input_active.empty() || pattern.input_active[i]) ? 1 : 0;
+  Integer den = 1;
   for (std::size_t k = 0; k < net.layers.size(); ++k) {
-    const Layer& l = net.layers[k];
-    RationalMatrix next(l.out_dim(), std::vector<Rational>(d, Rational(0)));
-    for (std::size_t i = 0; i < l.out_dim(); ++i) {
-      if (k + 1 < net.layers.size() && !pattern.active[k][i]) continue;
-      for (std::size_t j = 0; j < l.in_dim(); ++j) {
-        const Rational& w = l.weights[i][j];
-        if (w == 0) continue;
-        for (std::size_t c = 0; c < d; ++c)
-          if (m[j][c] != 0) next[i][c] += w * m[j][c];
-      }
+    const std::shared_ptr<const ScaledLayer> scaled = layer_scaled(net.layers[k]);
+    const ScaledLayer& l = *scaled;
+    const bool hidden = k + 1 < net.layers.size();
+    for (auto& column : m) {
+      std::vector<Integer> next(l.a.size(), Integer(0));
+      for (std::size_t i = 0; i < next.size(); ++i)
+        if (!hidden || pattern.active[k][i]) next[i] = dot_nonzero(l.a[i], column);
+      column = std::move(next);
     }
-    m = std::move(next);
+    den *= l.d;
   }
-  return m;
+  const std::size_t out = net.output_dim();
+  RationalMatrix j(out, std::vector<Rational>(d, Rational(0)));
+  for (std::size_t c = 0; c < d; ++c)
+    for (std::size_t i = 0; i < out; ++i)
+      if (!m[c][i].is_zero()) j[i][c] = Rational(m[c][i], den);
+  return j;
 }
 
 }  // namespace rl

@@ -8,6 +8,7 @@
 // DInterval copy encloses each exact weight, the double copy is for untrusted
 // search only.
 #pragma once
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -19,6 +20,17 @@ namespace rl {
 
 using RationalMatrix = std::vector<std::vector<Rational>>;  // row-major, rows x cols
 
+// A layer's weights and bias as integers over one denominator each, W = A / D
+// and b = B / E (D and E the least common denominators), so that sums of
+// products along a network are integer products: exact rationals would
+// reduce every product by a gcd.
+struct ScaledLayer {
+  std::vector<std::vector<Integer>> a;  // out x in
+  std::vector<Integer> b;
+  Integer d = 1, e = 1;
+};
+struct ScaledLayerOnce;
+
 struct Layer {
   RationalMatrix weights;        // out x in
   std::vector<Rational> bias;    // out
@@ -27,6 +39,10 @@ struct Layer {
   std::vector<double> bias_f;
   std::vector<DInterval> weights_i;   // enclosures of the exact weights
   std::vector<DInterval> bias_i;
+  // The layer's ScaledLayer, made on first use (layer_scaled) and shared by
+  // copies of the layer; network_finalize starts a new one, so a changed and
+  // re-finalized layer never reads the old one.
+  std::shared_ptr<ScaledLayerOnce> scaled;
 
   std::size_t out_dim() const { return weights.size(); }
   std::size_t in_dim() const { return weights.empty() ? 0 : weights.front().size(); }
@@ -61,15 +77,9 @@ Network network_select_outputs(const Network& net, const std::vector<std::size_t
 // The scalar network f_i - f_j (margins).
 Network network_output_difference(const Network& net, std::size_t i, std::size_t j);
 
-// A layer's weights and bias as integers over one denominator each, W = A / D
-// and b = B / E (D and E the least common denominators), so that sums of
-// products along a network are integer products: exact rationals would
-// reduce every product by a gcd.
-struct ScaledLayer {
-  std::vector<std::vector<Integer>> a;  // out x in
-  std::vector<Integer> b;
-  Integer d = 1, e = 1;
-};
-ScaledLayer scaled_layer(const Layer& l);
+
+// The layer's ScaledLayer: made once per finalized layer, afresh for a layer
+// that network_finalize never saw.
+std::shared_ptr<const ScaledLayer> layer_scaled(const Layer& l);
 
 }  // namespace rl
