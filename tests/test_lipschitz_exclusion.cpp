@@ -12,10 +12,13 @@
 #include "cert/claim.hpp"
 #include "io/json_exact.hpp"
 #include "lipschitz/lipschitz.hpp"
+#include "lipschitz/matrix_norm.hpp"
 #include "lipschitz/pattern_region.hpp"
 #include "lipschitz/problem.hpp"
 #include "lipschitz/symbolic_bounds.hpp"
+#include "lipschitz/upper_bounds.hpp"
 #include "net/eval.hpp"
+#include "net/eval_exact.hpp"
 #include "net/load.hpp"
 #include "net/random_network.hpp"
 #include "test_scale.hpp"
@@ -199,4 +202,41 @@ TEST_CASE("the problem's root bounds follow its box, and a copy does not reuse t
   const auto again = lipschitz_root_symbolic_bounds(piece);
   CHECK(again != small);
   CHECK(same(*again, *whole));
+}
+
+TEST_CASE("vertex walks: the interval and the float walk agree and bound every exact Jacobian of the box") {
+  std::mt19937_64 rng(23);
+  std::uniform_int_distribution<int> coordinate(-1000, 1000);
+  const int networks = int(scaled(40));
+  int compared = 0;
+  for (int n = 0; n < networks; ++n) {
+    const std::vector<std::size_t> shape = n % 2 ? std::vector<std::size_t>{2, 5, 5, 3} : std::vector<std::size_t>{3, 4, 4, 4, 1};
+    const Network net = random_network(shape, 700 + std::uint64_t(n));
+    const Norm norm = n % 3 == 0 ? Norm::L2 : (n % 3 == 1 ? Norm::L1 : Norm::Linf);
+    LipschitzOptions o = box_options(shape[0], Rational(-1, 4), Rational(1, 4));
+    o.norm = norm;
+    LipProblem p = lipschitz_problem(net, o);
+    const BoxBounds b = lipschitz_symbolic_bounds(p, lipschitz_problem_dbox(p));
+    if (b.unstable_count() > 14) continue;
+    REQUIRE(p.vertex_float_ok);
+    const double by_float = lipschitz_upper_vertex(p, b).upper;
+    p.vertex_float_ok = false;
+    const double by_interval = lipschitz_upper_vertex(p, b).upper;
+    ++compared;
+    // Both bound the same largest vertex norm; they differ by rounding only.
+    CHECK(std::fabs(by_float - by_interval) <= 1e-9 * std::fmax(by_float, by_interval) + 1e-300);
+    for (int s = 0; s < 50; ++s) {
+      std::vector<Rational> x;
+      for (std::size_t i = 0; i < shape[0]; ++i) x.push_back(Rational(coordinate(rng), 4000));
+      const ExactTrace t = net_trace_exact(p.net, x);
+      if (!t.is_interior()) continue;
+      const RationalMatrix j = net_jacobian_exact(p.net, t.pattern());
+      std::vector<double> flat;
+      for (const auto& row : j) for (const Rational& q : row) flat.push_back(rational_to_double(q));
+      const double exact = dmatrix_norm(flat, j.size(), shape[0], norm);
+      CHECK(by_float >= exact * (1 - 1e-12));
+      CHECK(by_interval >= exact * (1 - 1e-12));
+    }
+  }
+  CHECK(compared >= networks / 2);
 }

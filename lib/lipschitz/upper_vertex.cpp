@@ -82,34 +82,94 @@ class VertexTop {
 // Walks the vertex patterns from the output layer back to the inputs. At hidden
 // layer k the partial product B = W_L D_{L-1} ... W_{k+1} (m x n_k) is fixed;
 // the patterns of layer k's unstable neurons are visited in Gray-code order, so
-// each step adds or removes one rank-one term B[:,i] W_k[i,:].
-class VertexWalk {
+// each step adds or removes one rank-one term B[:,i] W_k[i,:]. The arithmetic
+// is a policy: IntervalWalk (outward intervals) or FloatWalk (doubles with a
+// running error bound, whose accumulators are rebuilt every kRebuild steps).
+template <class Arith>
+class GrayWalk {
  public:
-  VertexWalk(const LipProblem& p, const BoxBounds& b, VertexTop& top) : p_(p), b_(b), m_(p.net.output_dim()), top_(top) {
+  using Matrix = typename Arith::Matrix;
+  GrayWalk(const LipProblem& p, const BoxBounds& b, Arith& arith) : p_(p), b_(b), arith_(arith) {
     for (std::size_t k = 0; k + 1 < p.net.layers.size(); ++k) state_.emplace_back(p.net.layers[k].out_dim(), 0);
   }
 
-  VertexBound run() {
+  // top: W_L, or with no hidden layer the first layer's weights.
+  void run(const Matrix& top) {
     const std::size_t hidden = p_.net.layers.size() - 1;
-    if (hidden == 0) {
-      evaluate(IntervalMatrix{m_, p_.net.input_dim, p_.first_weights_free});
-    } else {
-      const Layer& last = p_.net.layers.back();
-      walk(hidden, IntervalMatrix{m_, last.in_dim(), last.weights_i});
-    }
-    return out_;
+    if (hidden == 0) arith_.evaluate(top, state_);
+    else walk(hidden, top);
   }
 
  private:
   const LipProblem& p_;
   const BoxBounds& b_;
+  Arith& arith_;
+  HiddenPattern state_;
+
+  // b: m x n_k with k = hidden layer (1-based); multiplies by D_k W_k for every pattern.
+  void walk(std::size_t k, const Matrix& b) {
+    const Layer& l = p_.net.layers[k - 1];
+    const std::size_t nk = l.out_dim(), nin = l.in_dim();
+    const auto* w = arith_.weights(k);
+    const DBox& z = b_.preactivations[k - 1];
+    std::vector<std::uint8_t>& st = state_[k - 1];
+    std::vector<std::size_t> unstable;
+    for (std::size_t i = 0; i < nk; ++i) {
+      st[i] = z[i].lo >= 0 ? 1 : 0;
+      if (z[i].lo < 0 && z[i].hi > 0) unstable.push_back(i);
+    }
+    Matrix acc;
+    auto rebuild = [&] {
+      acc = arith_.zero(nin);
+      for (std::size_t i = 0; i < nk; ++i)
+        if (st[i]) arith_.add_rank_one(acc, b, nk, i, w + i * nin, false);
+    };
+    rebuild();
+    visit(k, acc);
+    const std::uint64_t count = std::uint64_t(1) << unstable.size();
+    std::size_t since = 0;
+    for (std::uint64_t s = 1; s < count; ++s) {
+      const std::size_t i = unstable[std::countr_zero(s)];
+      st[i] ^= 1;
+      if (Arith::kRebuild && ++since >= Arith::kRebuild) { rebuild(); since = 0; }
+      else arith_.add_rank_one(acc, b, nk, i, w + i * nin, st[i] == 0);
+      visit(k, acc);
+    }
+  }
+
+  void visit(std::size_t k, const Matrix& acc) {
+    if (k == 1) arith_.evaluate(acc, state_);
+    else walk(k - 1, acc);
+  }
+};
+
+// The walk in outward-rounded intervals: each accumulator encloses the exact one.
+class IntervalWalk {
+ public:
+  using Matrix = IntervalMatrix;
+  static constexpr std::size_t kRebuild = 0;  // enclosures stay enclosures: never rebuilt
+  IntervalWalk(const LipProblem& p, VertexTop& top) : p_(p), m_(p.net.output_dim()), top_(top) {}
+
+  VertexBound run(const BoxBounds& b) {
+    const bool hidden = p_.net.layers.size() > 1;
+    const Layer& last = p_.net.layers.back();
+    GrayWalk<IntervalWalk>(p_, b, *this)
+        .run(hidden ? IntervalMatrix{m_, last.in_dim(), last.weights_i} : IntervalMatrix{m_, p_.net.input_dim, p_.first_weights_free});
+    return out_;
+  }
+
+ private:
+  friend class GrayWalk<IntervalWalk>;
+  const LipProblem& p_;
   std::size_t m_;
   VertexTop& top_;
-  std::vector<std::vector<std::uint8_t>> state_;
   VertexBound out_;
 
-  // acc += sign * B[:,i] W[i,:]
-  static void add_rank_one(IntervalMatrix& acc, const IntervalMatrix& b, std::size_t i, const DInterval* w, bool subtract) {
+  const DInterval* weights(std::size_t k) const { return k == 1 ? p_.first_weights_free.data() : p_.net.layers[k - 1].weights_i.data(); }
+  IntervalMatrix zero(std::size_t cols) const { return {m_, cols, std::vector<DInterval>(m_ * cols, DInterval::point(0))}; }
+
+  // acc += or -= B[:,i] W[i,:]
+  void add_rank_one(IntervalMatrix& acc, const IntervalMatrix& b, std::size_t, std::size_t i, const DInterval* w, bool subtract) const {
     for (std::size_t r = 0; r < acc.rows; ++r) {
       DInterval coef = b.at(r, i);
       if (coef.lo == 0 && coef.hi == 0) continue;
@@ -119,41 +179,12 @@ class VertexWalk {
     }
   }
 
-  // b: m x n_k with k = hidden layer (1-based); multiplies by D_k W_k for every pattern.
-  void walk(std::size_t k, const IntervalMatrix& b) {
-    const Layer& l = p_.net.layers[k - 1];
-    const std::size_t nin = l.in_dim();
-    const DInterval* w = k == 1 ? p_.first_weights_free.data() : l.weights_i.data();
-    const DBox& z = b_.preactivations[k - 1];
-    IntervalMatrix acc{m_, nin, std::vector<DInterval>(m_ * nin, DInterval::point(0))};
-    std::vector<std::size_t> unstable;
-    for (std::size_t i = 0; i < l.out_dim(); ++i) {
-      state_[k - 1][i] = 0;
-      if (z[i].lo >= 0) { state_[k - 1][i] = 1; add_rank_one(acc, b, i, w + i * nin, false); }
-      else if (z[i].hi > 0) unstable.push_back(i);
-    }
-    visit(k, acc);
-    const std::uint64_t count = std::uint64_t(1) << unstable.size();
-    for (std::uint64_t s = 1; s < count; ++s) {
-      std::size_t i = unstable[std::countr_zero(s)];
-      std::uint8_t& on = state_[k - 1][i];
-      on ^= 1;
-      add_rank_one(acc, b, i, w + i * nin, on == 0);
-      visit(k, acc);
-    }
-  }
-
-  void visit(std::size_t k, const IntervalMatrix& acc) {
-    if (k == 1) evaluate(acc);
-    else walk(k - 1, acc);
-  }
-
-  void evaluate(const IntervalMatrix& j) {
+  void evaluate(const IntervalMatrix& j, const HiddenPattern& state) {
     ++out_.vertices;
-    if (top_.excluded(state_)) return;
+    if (top_.excluded(state)) return;
     double u = imatrix_norm_upper(j, p_.norm);
     if (std::isnan(u)) u = std::numeric_limits<double>::infinity();
-    top_.add(u, state_);
+    top_.add(u, state);
   }
 };
 
@@ -173,40 +204,49 @@ class VertexWalk {
 // upward rounding. At the inputs ||J^ - J|| <= ||E_0|| (+ the underflow
 // allowance p.vertex_float_error), added to the rigorous norm of each float
 // Jacobian J^.
-class FloatVertexWalk {
+class FloatWalk {
  public:
-  FloatVertexWalk(const LipProblem& p, const BoxBounds& b, VertexTop& top) : p_(p), b_(b), m_(p.net.output_dim()), top_(top) {
-    for (std::size_t k = 0; k + 1 < p.net.layers.size(); ++k) state_.emplace_back(p.net.layers[k].out_dim(), 0);
-  }
+  using Matrix = std::vector<double>;
+  static constexpr std::size_t kRebuild = kVertexRebase;
+  FloatWalk(const LipProblem& p, VertexTop& top) : p_(p), m_(p.net.output_dim()), top_(top) {}
 
-  VertexBound run() {
+  VertexBound run(const BoxBounds& b) {
     const std::size_t hidden = p_.net.layers.size() - 1;
     const std::vector<double>& top = hidden == 0 ? p_.first_weights_free_f : p_.net.layers.back().weights_f;
     std::vector<double> err(top.size());
     for (std::size_t i = 0; i < top.size(); ++i) err[i] = up_mul(std::fabs(top[i]), 0x1p-53);
-    if (hidden == 0) {
-      error_norm_ = error_norm(err);
-      evaluate(top);
-    } else {
-      std::vector<double> bar(top.size());
-      for (std::size_t i = 0; i < top.size(); ++i) bar[i] = std::fabs(top[i]);
-      for (std::size_t k = hidden; k >= 1; --k) layer_error(k, bar, err);
-      error_norm_ = error_norm(err);
-      walk(hidden, top);
-    }
+    std::vector<double> bar(top.size());
+    for (std::size_t i = 0; i < top.size(); ++i) bar[i] = std::fabs(top[i]);
+    for (std::size_t k = hidden; k >= 1; --k) layer_error(b, k, bar, err);
+    error_norm_ = error_norm(err);
+    GrayWalk<FloatWalk>(p_, b, *this).run(top);
     return out_;
   }
 
   double largest_error() const { return largest_error_; }
 
  private:
+  friend class GrayWalk<FloatWalk>;
   const LipProblem& p_;
-  const BoxBounds& b_;
   std::size_t m_;
   VertexTop& top_;
-  std::vector<std::vector<std::uint8_t>> state_;
   VertexBound out_;
   double error_norm_ = 0, largest_error_ = 0;
+
+  const double* weights(std::size_t k) const { return k == 1 ? p_.first_weights_free_f.data() : p_.net.layers[k - 1].weights_f.data(); }
+  std::vector<double> zero(std::size_t cols) const { return std::vector<double>(m_ * cols, 0.0); }
+
+  // acc += or -= B[:,i] W[i,:]
+  void add_rank_one(std::vector<double>& acc, const std::vector<double>& b, std::size_t nk, std::size_t i, const double* w,
+                    bool subtract) const {
+    const std::size_t nin = acc.size() / m_;
+    for (std::size_t r = 0; r < m_; ++r) {
+      const double coef = subtract ? -b[r * nk + i] : b[r * nk + i];
+      if (coef == 0) continue;
+      double* row = &acc[r * nin];
+      for (std::size_t c = 0; c < nin; ++c) row[c] += coef * w[c];
+    }
+  }
 
   // Upper bound on the norm of the non-negative error matrix (m x d), plus the underflow allowance.
   double error_norm(const std::vector<double>& e) const {
@@ -237,11 +277,11 @@ class FloatVertexWalk {
   // terms are computed in round-to-nearest and then scaled by 1 + 2 (n_k + 2) u,
   // which covers their own rounding; the 2^-1000 added to E_A covers the
   // underflow of both sums (at most n_k 2^-1075 each).
-  void layer_error(std::size_t k, std::vector<double>& bar, std::vector<double>& err) const {
+  void layer_error(const BoxBounds& b, std::size_t k, std::vector<double>& bar, std::vector<double>& err) const {
     const Layer& l = p_.net.layers[k - 1];
     const std::size_t nk = l.out_dim(), nin = l.in_dim();
     const double* w = k == 1 ? p_.first_weights_free_f.data() : l.weights_f.data();
-    const DBox& z = b_.preactivations[k - 1];
+    const DBox& z = b.preactivations[k - 1];
     const double u = 0x1p-53, t = double(nk + kVertexRebase + 1);
     const double gamma = up_add(up_mul(up_mul(2 * t, u), up_add(1, up_mul(t, u))), 2 * u);
     const double grow = up_add(1, 2 * u), slack = up_add(1, up_mul(double(2 * (nk + 2)), u));
@@ -249,8 +289,8 @@ class FloatVertexWalk {
     for (std::size_t r = 0; r < m_; ++r)
       for (std::size_t i = 0; i < nk; ++i) {
         if (z[i].hi <= 0) continue;
-        const double e = err[r * nk + i], b = bar[r * nk + i];
-        const double coef = up_add(up_mul(grow, e), up_mul(gamma, b)), whole = up_add(b, e);
+        const double e = err[r * nk + i], above = bar[r * nk + i];
+        const double coef = up_add(up_mul(grow, e), up_mul(gamma, above)), whole = up_add(above, e);
         if (whole == 0) continue;
         double *row = &ea[r * nin], *mrow = &mag[r * nin];
         for (std::size_t c = 0; c < nin; ++c) {
@@ -265,51 +305,6 @@ class FloatVertexWalk {
     }
     err = std::move(ea);
     bar = std::move(mag);
-  }
-
-  void walk(std::size_t k, const std::vector<double>& b) {
-    const Layer& l = p_.net.layers[k - 1];
-    const std::size_t nk = l.out_dim(), nin = l.in_dim();
-    const double* w = k == 1 ? p_.first_weights_free_f.data() : l.weights_f.data();
-    const DBox& z = b_.preactivations[k - 1];
-    std::vector<std::size_t> unstable;
-    std::vector<std::uint8_t>& st = state_[k - 1];
-    for (std::size_t i = 0; i < nk; ++i) {
-      st[i] = z[i].lo >= 0 ? 1 : 0;
-      if (z[i].lo < 0 && z[i].hi > 0) unstable.push_back(i);
-    }
-    std::vector<double> acc(m_ * nin);
-    auto rebuild = [&] {
-      std::fill(acc.begin(), acc.end(), 0.0);
-      for (std::size_t i = 0; i < nk; ++i)
-        if (st[i]) add(acc, b, nk, i, w + i * nin, nin, 1.0);
-    };
-    rebuild();
-    visit(k, acc);
-    const std::uint64_t count = std::uint64_t(1) << unstable.size();
-    std::size_t since = 0;
-    for (std::uint64_t s = 1; s < count; ++s) {
-      std::size_t i = unstable[std::countr_zero(s)];
-      st[i] ^= 1;
-      if (++since >= kVertexRebase) { rebuild(); since = 0; }
-      else add(acc, b, nk, i, w + i * nin, nin, st[i] ? 1.0 : -1.0);
-      visit(k, acc);
-    }
-  }
-
-  void add(std::vector<double>& acc, const std::vector<double>& b, std::size_t nk, std::size_t i, const double* w,
-           std::size_t nin, double sign) const {
-    for (std::size_t r = 0; r < m_; ++r) {
-      const double coef = sign * b[r * nk + i];
-      if (coef == 0) continue;
-      double* row = &acc[r * nin];
-      for (std::size_t c = 0; c < nin; ++c) row[c] += coef * w[c];
-    }
-  }
-
-  void visit(std::size_t k, const std::vector<double>& acc) {
-    if (k == 1) evaluate(acc);
-    else walk(k - 1, acc);
   }
 
   static double frobenius_upper(const std::vector<double>& j) {
@@ -350,9 +345,9 @@ class FloatVertexWalk {
     return imatrix_norm_upper(m, p_.norm);
   }
 
-  void evaluate(const std::vector<double>& j) {
+  void evaluate(const std::vector<double>& j, const HiddenPattern& state) {
     ++out_.vertices;
-    if (top_.excluded(state_)) return;
+    if (top_.excluded(state)) return;
     largest_error_ = std::fmax(largest_error_, error_norm_);
     if (m_ > 1 && p_.norm == Norm::L2) {
       // Cheap bounds on the spectral norm (Frobenius, and sqrt(||J||_1 ||J||_inf)): a
@@ -362,7 +357,7 @@ class FloatVertexWalk {
     }
     double u = up_add(norm_upper(j), error_norm_);
     if (std::isnan(u)) u = std::numeric_limits<double>::infinity();
-    top_.add(u, state_);
+    top_.add(u, state);
   }
 };
 
@@ -372,14 +367,14 @@ VertexBound lipschitz_upper_vertex(const LipProblem& p, const BoxBounds& b, cons
                                    std::size_t top_count, double floor) {
   auto exact_walk = [&] {
     VertexTop top(excluded, top_count, floor, b);
-    VertexBound v = VertexWalk(p, b, top).run();
+    VertexBound v = IntervalWalk(p, top).run(b);
     top.finish(v);
     return v;
   };
   if (!p.vertex_float_ok) return exact_walk();
   VertexTop top(excluded, top_count, floor, b);
-  FloatVertexWalk walk(p, b, top);
-  VertexBound v = walk.run();
+  FloatWalk walk(p, top);
+  VertexBound v = walk.run(b);
   top.finish(v);
   // Nearly constant on the box: the interval walk keeps exact zeros exact, so L = 0 can be proved.
   if (v.upper <= 4 * walk.largest_error()) {
