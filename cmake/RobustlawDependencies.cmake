@@ -23,9 +23,18 @@ function(rl_wrap_library target header libname)
 endfunction()
 
 rl_wrap_library(mpfi mpfi.h mpfi)
-rl_wrap_library(flint flint.h flint)
-rl_wrap_library(arb arb.h flint-arb)
-set_property(TARGET rl::arb APPEND PROPERTY INTERFACE_LINK_LIBRARIES rl::flint rl::mpfr rl::gmp)
+# Arb: its headers only. lib/arith/arb_loader.cpp opens the library (the path
+# ARB_LIBRARY) on the first call, so runs that need none skip its loading.
+find_path(FLINT_INCLUDE flint.h PATH_SUFFIXES flint)
+find_path(ARB_INCLUDE arb.h PATH_SUFFIXES flint)
+find_library(ARB_LIBRARY flint-arb)
+if(NOT FLINT_INCLUDE OR NOT ARB_INCLUDE OR NOT ARB_LIBRARY)
+  message(FATAL_ERROR "FLINT/Arb not found (flint.h, arb.h, libflint-arb); run ./robustlaw.sh deps")
+endif()
+add_library(rl::arb INTERFACE IMPORTED)
+set_target_properties(rl::arb PROPERTIES
+  INTERFACE_INCLUDE_DIRECTORIES "${ARB_INCLUDE};${FLINT_INCLUDE}"
+  INTERFACE_LINK_LIBRARIES "rl::mpfr;rl::gmp;${CMAKE_DL_LIBS}")
 set_property(TARGET rl::mpfi APPEND PROPERTY INTERFACE_LINK_LIBRARIES rl::mpfr rl::gmp)
 rl_wrap_library(glpk glpk.h glpk)
 

@@ -80,9 +80,10 @@ TEST_CASE("cli: a second signal kills a command that is already stopping") {
   CHECK(((WIFSIGNALED(status) && WTERMSIG(status) == SIGTERM) || (WIFEXITED(status) && WEXITSTATUS(status) == 128 + SIGTERM)));
 }
 
-TEST_CASE("cli: a run does not load SDPA or OpenBLAS, which only a LipSDP solve's child loads") {
+TEST_CASE("cli: a Lipschitz run loads neither SDPA and OpenBLAS (a LipSDP solve's child) nor Arb (the probability checks)") {
   // They cost every run their loading and OpenBLAS its spinning workers
-  // (lib/lipschitz/sdpa_plugin.hpp); the plugin is loaded by the solve alone.
+  // (lib/lipschitz/sdpa_plugin.hpp, lib/arith/arb_loader.cpp); each is loaded
+  // by the code that calls it.
   const std::string out = cli_scratch().path("blas-out"), err = cli_scratch().path("blas-err");
   pid_t pid = spawn({"lipschitz", kAcas, "--norm=linf", "--global", "--threads=1", "--lipsdp=off"}, out, err);
   REQUIRE(pid > 0);
@@ -95,6 +96,7 @@ TEST_CASE("cli: a run does not load SDPA or OpenBLAS, which only a LipSDP solve'
   CHECK(maps.find("openblas") == std::string::npos);
   CHECK(maps.find("robustlaw_sdpa") == std::string::npos);
   CHECK(maps.find("mumps") == std::string::npos);
+  CHECK(maps.find("libflint") == std::string::npos);
   REQUIRE(WIFEXITED(status));
   CHECK(WEXITSTATUS(status) == 128 + SIGTERM);
 }
