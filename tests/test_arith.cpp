@@ -56,6 +56,27 @@ TEST_CASE("rational_parse reads random decimal literals exactly, short and long 
   }
 }
 
+TEST_CASE("rational_common_denominator: the least common denominator and exact numerators") {
+  std::mt19937_64 rng(41);
+  // Denominators that repeat (the recent-quotient cache) and that do not.
+  const long dens[] = {1, 2, 3, 10, 100, 1024, 7, 1000000007, 625, 999983};
+  std::uniform_int_distribution<int> pick(0, 9), count(0, 40);
+  std::uniform_int_distribution<long> num(-1000000, 1000000);
+  for (int t = 0; t < 2000; ++t) {
+    std::vector<Rational> qs(std::size_t(count(rng)));
+    for (Rational& q : qs) q = Rational(Integer(num(rng)), Integer(dens[pick(rng)])) * (pick(rng) == 0 ? Rational(Integer(dens[pick(rng)])) : 1);
+    std::vector<const Rational*> ptrs;
+    for (const Rational& q : qs) ptrs.push_back(&q);
+    std::vector<Integer> numerators;
+    const Integer d = rational_common_denominator(ptrs, numerators);
+    Integer lcm = 1;
+    for (const Rational& q : qs) lcm = boost::multiprecision::lcm(lcm, boost::multiprecision::denominator(q));
+    REQUIRE(d == lcm);
+    REQUIRE(numerators.size() == qs.size());
+    for (std::size_t i = 0; i < qs.size(); ++i) REQUIRE(Rational(numerators[i], d) == qs[i]);
+  }
+}
+
 TEST_CASE("rational_parse refuses what is not a number") {
   for (const char* bad : {"", "nan", "NaN", "inf", "-inf", "1e", "1.2.3", "abc", "1/0", "--1", "0x10", "1e+", "/", "1,5", "e5"})
     CHECK_THROWS_AS(rational_parse(bad), InputError);

@@ -248,4 +248,33 @@ Integer rational_ceil(const Rational& q) {
 
 Rational rational_abs(const Rational& q) { return q < 0 ? Rational(-q) : q; }
 
+// Decimal weights share few denominators, so a small cache of recent
+// denominators and their quotients d / den skips most divisions.
+Integer rational_common_denominator(const std::vector<const Rational*>& qs, std::vector<Integer>& out) {
+  Integer d = 1;
+  for (const Rational* q : qs) {
+    mpz_srcptr den = mpq_denref(q->backend().data());
+    if (!mpz_divisible_p(integer_mpz(d), den)) mpz_lcm(integer_mpz(d), integer_mpz(d), den);
+  }
+  constexpr std::size_t kRecent = 8;
+  std::vector<std::pair<Integer, Integer>> recent;  // (den, d / den)
+  std::size_t next = 0;
+  out.assign(qs.size(), Integer(0));
+  for (std::size_t i = 0; i < qs.size(); ++i) {
+    mpq_srcptr q = qs[i]->backend().data();
+    const Integer* quotient = nullptr;
+    for (const auto& r : recent)
+      if (mpz_cmp(integer_mpz(r.first), mpq_denref(q)) == 0) { quotient = &r.second; break; }
+    if (!quotient) {
+      std::pair<Integer, Integer> r;
+      mpz_set(integer_mpz(r.first), mpq_denref(q));
+      mpz_divexact(integer_mpz(r.second), integer_mpz(d), mpq_denref(q));
+      if (recent.size() < kRecent) { recent.push_back(std::move(r)); quotient = &recent.back().second; }
+      else { recent[next] = std::move(r); quotient = &recent[next].second; next = (next + 1) % kRecent; }
+    }
+    mpz_mul(integer_mpz(out[i]), mpq_numref(q), integer_mpz(*quotient));
+  }
+  return d;
+}
+
 }  // namespace rl

@@ -43,4 +43,12 @@ Integer rational_ceil(const Rational& q);
 
 Rational rational_abs(const Rational& q);
 
+// The rationals *qs[i] as integers over one denominator: returns the least
+// common denominator d > 0 and sets numerators[i] = *qs[i] * d.
+Integer rational_common_denominator(const std::vector<const Rational*>& qs, std::vector<Integer>& numerators);
+
+// The GMP integer inside v, for the mpz_* calls Boost does not wrap (mpz_addmul).
+inline mpz_ptr integer_mpz(Integer& v) { return v.backend().data(); }
+inline mpz_srcptr integer_mpz(const Integer& v) { return v.backend().data(); }
+
 }  // namespace rl

@@ -31,23 +31,11 @@ ActivationPattern ExactTrace::pattern() const {
 
 namespace {
 
-mpz_ptr mpz(Integer& v) { return v.backend().data(); }
-mpz_srcptr mpz(const Integer& v) { return v.backend().data(); }
-
-// x as integers over one positive denominator: x_i = out_i / s; returns s.
-Integer integers_over_common_denominator(const std::vector<Rational>& x, std::vector<Integer>& out) {
-  Integer s = 1;
-  for (const Rational& q : x) s = boost::multiprecision::lcm(s, boost::multiprecision::denominator(q));
-  out.clear();
-  for (const Rational& q : x) out.push_back(boost::multiprecision::numerator(q) * (s / boost::multiprecision::denominator(q)));
-  return s;
-}
-
 // sum_j a_j x_j over the non-zero x_j, in integers.
 Integer dot_nonzero(const std::vector<Integer>& a, const std::vector<Integer>& x) {
   Integer acc = 0;
   for (std::size_t j = 0; j < x.size(); ++j)
-    if (!x[j].is_zero()) mpz_addmul(mpz(acc), mpz(a[j]), mpz(x[j]));
+    if (!x[j].is_zero()) mpz_addmul(integer_mpz(acc), integer_mpz(a[j]), integer_mpz(x[j]));
   return acc;
 }
 
@@ -69,8 +57,10 @@ ExactTrace net_trace_exact(const Network& net, const std::vector<Rational>& x) {
       else t.clamp_state.push_back(x[i] == lo || x[i] == hi ? 2 : 0);
     }
   }
+  std::vector<const Rational*> inputs;
+  for (const Rational& q : t.clamped_input) inputs.push_back(&q);
   std::vector<Integer> cur;
-  Integer s = integers_over_common_denominator(t.clamped_input, cur);
+  Integer s = rational_common_denominator(inputs, cur);
   for (std::size_t k = 0; k < net.layers.size(); ++k) {
     const std::shared_ptr<const ScaledLayer> scaled = layer_scaled(net.layers[k]);
     const ScaledLayer& l = *scaled;

@@ -92,50 +92,18 @@ Network network_output_difference(const Network& net, std::size_t i, std::size_t
 
 namespace {
 
-mpz_srcptr mpz(const Integer& v) { return v.backend().data(); }
-mpz_ptr mpz(Integer& v) { return v.backend().data(); }
-
-// Least common denominator of qs (into d) and each q's numerator over it (into
-// out). Decimal weights share few denominators, so a small cache of recent
-// denominators and their quotients d / den skips most divisions.
-void scale_to_common_denominator(const std::vector<const Rational*>& qs, Integer& d, std::vector<Integer>& out) {
-  d = 1;
-  for (const Rational* q : qs) {
-    mpz_srcptr den = mpq_denref(q->backend().data());
-    if (!mpz_divisible_p(mpz(d), den)) mpz_lcm(mpz(d), mpz(d), den);
-  }
-  constexpr std::size_t kRecent = 8;
-  std::vector<std::pair<Integer, Integer>> recent;  // (den, d / den)
-  std::size_t next = 0;
-  out.assign(qs.size(), Integer(0));
-  for (std::size_t i = 0; i < qs.size(); ++i) {
-    mpq_srcptr q = qs[i]->backend().data();
-    const Integer* quotient = nullptr;
-    for (const auto& r : recent)
-      if (mpz_cmp(mpz(r.first), mpq_denref(q)) == 0) { quotient = &r.second; break; }
-    if (!quotient) {
-      std::pair<Integer, Integer> r;
-      mpz_set(mpz(r.first), mpq_denref(q));
-      mpz_divexact(mpz(r.second), mpz(d), mpq_denref(q));
-      if (recent.size() < kRecent) { recent.push_back(std::move(r)); quotient = &recent.back().second; }
-      else { recent[next] = std::move(r); quotient = &recent[next].second; next = (next + 1) % kRecent; }
-    }
-    mpz_mul(mpz(out[i]), mpq_numref(q), mpz(*quotient));
-  }
-}
-
 ScaledLayer scaled_layer(const Layer& l) {
   ScaledLayer s;
   std::vector<const Rational*> qs;
   for (const auto& row : l.weights) for (const Rational& w : row) qs.push_back(&w);
   std::vector<Integer> flat;
-  scale_to_common_denominator(qs, s.d, flat);
+  s.d = rational_common_denominator(qs, flat);
   const std::size_t n = l.in_dim();
   for (std::size_t i = 0; i < l.out_dim(); ++i)
     s.a.emplace_back(std::make_move_iterator(flat.begin() + i * n), std::make_move_iterator(flat.begin() + (i + 1) * n));
   qs.clear();
   for (const Rational& v : l.bias) qs.push_back(&v);
-  scale_to_common_denominator(qs, s.e, s.b);
+  s.e = rational_common_denominator(qs, s.b);
   return s;
 }
 
