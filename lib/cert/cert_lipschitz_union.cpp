@@ -103,7 +103,7 @@ ClaimOutcome verify_union(const Json& claim, const ClaimContext& context) {
   const Json& tree = certificate_member(cert, "tree");
   const Json& pieces = certificate_member(cert, "pieces");
   if (!tree.is_array() || !pieces.is_array()) throw CertificateInvalid("'tree' and 'pieces' must be arrays");
-  CoverWalk cover{tree};
+  CoverWalk cover{tree, 0, {}};
   cover.walk(box, 0);
   if (cover.pos != tree.size()) throw CertificateInvalid("the piece tree has entries after its last leaf");
   if (cover.leaves.size() != pieces.size())
