@@ -54,8 +54,6 @@ constexpr std::size_t kVertexLimit = 12;
 constexpr std::size_t kClarkeFirst = 6;  // from this many unstable neurons on, try the Clarke bound first
 constexpr std::size_t kBatchParents = 16;
 constexpr std::uint8_t kMaxLevel = 50;
-constexpr int kRandomCandidates = 64;
-constexpr std::size_t kWalkStarts = 2;  // region walks from the best random candidates
 // A root with this many unstable neurons on a bounded domain is a long search
 // whose largest norms may sit in thin regions: a beam search over regions
 // (witness_region_beam) then seeds the lower bound. Measured on ACAS Xu 1_1
@@ -68,7 +66,6 @@ constexpr int kBeamStarts = 8192;  // random points; the best kBeamWidth of them
 constexpr std::size_t kBeamWidth = 128;
 constexpr int kBeamRounds = 40;  // about 28 s on ACAS Xu's whole box
 constexpr double kBeamShare = 0.1;  // of a finite time limit, at most
-constexpr int kWalkSteps = 16;
 constexpr std::size_t kCertifyTries = 4;  // candidates certified per batch, at most
 constexpr std::size_t kCertificateSymbolicNeurons = 64;
 // Up to this many unstable neurons, a node whose largest vertex was excluded
@@ -93,10 +90,7 @@ struct TreeNode {
   Exclusions found;  // proved on this node's box (kept for the certificate only)
 };
 
-struct Candidate {
-  double estimate;
-  std::vector<double> x;
-};
+using Candidate = WitnessCandidate;
 
 struct Evaluation {
   double upper = 0;
@@ -304,13 +298,8 @@ class BranchAndBound {
     std::vector<double> centre(p_.net.input_dim);
     for (std::size_t i = 0; i < centre.size(); ++i)
       centre[i] = p_.unbounded ? 0.0 : 0.5 * (root_box_[i].lo + root_box_[i].hi);
-    consider(centre);
-    for (int k = 0; k < kRandomCandidates; ++k) consider(witness_random_point(p_, root_box_, rng_));
-    // Region walks from the most promising starts.
-    std::vector<Candidate> starts = candidates_;
-    std::stable_sort(starts.begin(), starts.end(), [](const Candidate& a, const Candidate& b) { return a.estimate > b.estimate; });
-    if (starts.size() > kWalkStarts) starts.resize(kWalkStarts);
-    for (const Candidate& c : starts) consider(witness_region_walk(p_, root_box_, c.x, kWalkSteps, [this] { return !stop_reason(); }));
+    for (Candidate& c : witness_seed_candidates(p_, root_box_, centre, lower_d_, rng_, [this] { return !stop_reason(); }))
+      candidates_.push_back(std::move(c));
     if (root.candidate) candidates_.push_back(std::move(*root.candidate));
     // A node limit asks for a bounded amount of work, which the beam's
     // network evaluations would exceed unseen.

@@ -24,9 +24,6 @@ constexpr std::size_t kVertexLimit = 10;  // unfixed neurons up to which a node 
 // ACAS Xu the walks over more changed no node count and cost up to 25 % of
 // the time (docs/lipschitz.md, 4b).
 constexpr std::size_t kBoxVertexLimit = 3;
-constexpr int kRandomCandidates = 64;
-constexpr std::size_t kWalkStarts = 2;
-constexpr int kWalkSteps = 16;
 constexpr std::size_t kCertifyTries = 2;  // witness candidates certified per expansion, at most
 constexpr double kInheritSlack = 1e-9;    // relative slack a parent's point needs to serve a child
 constexpr std::size_t kHeapOverhead = 16;
@@ -99,10 +96,7 @@ struct TreeNode {
   std::vector<Rational> farkas;  // a refuted node's multipliers, in path order
 };
 
-struct Candidate {
-  double estimate;
-  std::vector<double> x;
-};
+using Candidate = WitnessCandidate;
 
 // A point on one side of a neuron, found while testing that side.
 struct SidePoint {
@@ -678,12 +672,8 @@ class ActivationSearch {
     const DBox whole = boxed_ ? box_ : DBox(d_, DInterval::whole());
     std::vector<double> centre(d_, 0.0);
     for (std::size_t c = 0; boxed_ && c < d_; ++c) centre[c] = lo_d_[c] / 2 + hi_d_[c] / 2;
-    consider(centre);
-    for (int k = 0; k < kRandomCandidates; ++k) consider(witness_random_point(p_, whole, rng_));
-    std::vector<Candidate> starts = candidates_;
-    std::stable_sort(starts.begin(), starts.end(), [](const Candidate& a, const Candidate& b) { return a.estimate > b.estimate; });
-    if (starts.size() > kWalkStarts) starts.resize(kWalkStarts);
-    for (const Candidate& c : starts) consider(witness_region_walk(p_, whole, c.x, kWalkSteps, [this] { return !stop_reason(); }));
+    for (Candidate& c : witness_seed_candidates(p_, whole, centre, lower_d_ * (1 + 1e-12), rng_, [this] { return !stop_reason(); }))
+      candidates_.push_back(std::move(c));
   }
 
   // Certifies the most promising candidates and keeps the first that improves the lower bound.

@@ -227,4 +227,22 @@ std::vector<double> witness_random_point(const LipProblem& p, const DBox& box, s
   return x;
 }
 
+std::vector<WitnessCandidate> witness_seed_candidates(const LipProblem& p, const DBox& box, const std::vector<double>& centre,
+                                                      double floor, std::mt19937_64& rng, const std::function<bool()>& keep_going) {
+  constexpr int kRandom = 64, kWalkSteps = 16;
+  constexpr std::size_t kWalks = 2;
+  std::vector<WitnessCandidate> out;
+  const auto consider = [&](std::vector<double> x) {
+    const double estimate = witness_estimate(p, x);
+    if (std::isfinite(estimate) && estimate > floor) out.push_back({estimate, std::move(x)});
+  };
+  consider(centre);
+  for (int k = 0; k < kRandom; ++k) consider(witness_random_point(p, box, rng));
+  std::vector<WitnessCandidate> starts = out;
+  std::stable_sort(starts.begin(), starts.end(), [](const WitnessCandidate& a, const WitnessCandidate& b) { return a.estimate > b.estimate; });
+  if (starts.size() > kWalks) starts.resize(kWalks);
+  for (const WitnessCandidate& c : starts) consider(witness_region_walk(p, box, c.x, kWalkSteps, keep_going));
+  return out;
+}
+
 }  // namespace rl

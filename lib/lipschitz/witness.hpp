@@ -64,4 +64,17 @@ std::vector<std::vector<double>> witness_region_beam(const LipProblem& p, const 
 // Untrusted: random points of the domain (or of a ball around 0 when unbounded).
 std::vector<double> witness_random_point(const LipProblem& p, const DBox& box, std::mt19937_64& rng);
 
+// A point and its witness_estimate.
+struct WitnessCandidate {
+  double estimate;
+  std::vector<double> x;
+};
+
+// Untrusted: a search's first candidates, in this order: `centre`, 64 random
+// points of `box` (witness_random_point), and 16-step region walks from the 2
+// best of those. Only points whose estimate is finite and above `floor` are
+// kept.
+std::vector<WitnessCandidate> witness_seed_candidates(const LipProblem& p, const DBox& box, const std::vector<double>& centre,
+                                                      double floor, std::mt19937_64& rng, const std::function<bool()>& keep_going);
+
 }  // namespace rl
