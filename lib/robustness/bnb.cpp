@@ -234,17 +234,10 @@ std::string property_verdict_name(PropertyVerdict verdict) {
 
 BranchResult branch_and_bound(const Network& net, const SafetyProperty& property, const BranchOptions& options) {
   if (linear_search_applies(property, options)) return branch_and_bound_linear(net, property, options);
-  std::vector<OutputAtom> all;
-  std::vector<std::vector<std::size_t>> rows;
-  for (const auto& conj : property.unsafe) {
-    rows.emplace_back();
-    for (const OutputAtom& a : conj) {
-      rows.back().push_back(all.size());
-      all.push_back(a);
-    }
-  }
-  Search s{net, property, options, all.empty() ? net : property_atoms_network(net, all), rows, Clock::now(), std::mt19937_64(options.seed)};
-  if (all.empty()) s.rows.clear();  // an empty conjunction is unsafe everywhere: nothing to refute
+  const PropertyAtoms atoms = property_atoms(property);
+  Search s{net, property, options, atoms.all.empty() ? net : property_atoms_network(net, atoms.all), atoms.rows, Clock::now(),
+           std::mt19937_64(options.seed)};
+  if (atoms.all.empty()) s.rows.clear();  // an empty conjunction is unsafe everywhere: nothing to refute
   BranchResult result;
   auto finish = [&](PropertyVerdict status, const std::string& reason) {
     result.status = status;

@@ -428,15 +428,6 @@ bool pgd_round(const Search& s, std::mt19937_64& rng, const AttackOptions& attac
 }  // namespace
 
 BranchResult branch_and_bound_linear(const Network& net, const SafetyProperty& property, const BranchOptions& options) {
-  std::vector<OutputAtom> all;
-  std::vector<std::vector<std::size_t>> rows;
-  for (const auto& conj : property.unsafe) {
-    rows.emplace_back();
-    for (const OutputAtom& a : conj) {
-      rows.back().push_back(all.size());
-      all.push_back(a);
-    }
-  }
   BranchResult result;
   Clock::time_point start = Clock::now();
   auto finish = [&](PropertyVerdict status, const std::string& reason) {
@@ -452,7 +443,8 @@ BranchResult branch_and_bound_linear(const Network& net, const SafetyProperty& p
     return finish(PropertyVerdict::Verified, "");
   }
   std::mt19937_64 rng(options.seed);
-  Search s{net, property, options, property_atoms_network(net, all), rows, start};
+  const PropertyAtoms atoms = property_atoms(property);
+  Search s{net, property, options, property_atoms_network(net, atoms.all), atoms.rows, start};
   if (initial_attack(s, rng, result)) return finish(PropertyVerdict::Refuted, "");
   std::vector<TreeEntry> entries(1);
   std::priority_queue<Node, std::vector<Node>, Worse> queue;

@@ -21,6 +21,18 @@ SafetyProperty property_from_robustness(const Ball& ball, std::size_t label, std
   return p;
 }
 
+PropertyAtoms property_atoms(const SafetyProperty& property) {
+  PropertyAtoms out;
+  for (const OutputConjunction& conj : property.unsafe) {
+    out.rows.emplace_back();
+    for (const OutputAtom& a : conj) {
+      out.rows.back().push_back(out.all.size());
+      out.all.push_back(a);
+    }
+  }
+  return out;
+}
+
 Network property_atoms_network(const Network& net, const std::vector<OutputAtom>& atoms) {
   const Layer& src = net.layers.back();
   RationalMatrix w(atoms.size(), std::vector<Rational>(src.in_dim(), Rational(0)));

@@ -49,6 +49,14 @@ SafetyProperty property_from_robustness(const Ball& ball, std::size_t label, std
 // hidden layers, one exact output row per atom).
 Network property_atoms_network(const Network& net, const std::vector<OutputAtom>& atoms);
 
+// Every atom of the property's unsafe conjunctions, in order, and per
+// conjunction the indices of its atoms in that list.
+struct PropertyAtoms {
+  std::vector<OutputAtom> all;
+  std::vector<std::vector<std::size_t>> rows;
+};
+PropertyAtoms property_atoms(const SafetyProperty& property);
+
 // Exact value of an atom at an output vector.
 Rational property_atom_value(const OutputAtom& atom, const std::vector<Rational>& output);
 
