@@ -181,6 +181,38 @@ TEST_CASE("directed and nearest conversions to double bracket random rationals e
   CHECK(declined > 2000);
 }
 
+TEST_CASE("conversions of n / d with n and d below 2^53 (the quotient fast path) match the exact definition") {
+  // Decimals of a few digits (.nnet weights), exact quotients, numerators and
+  // denominators near 2^53, both signs: down, up and nearest with its side.
+  std::mt19937_64 rng(13);
+  int inexact = 0;
+  for (int i = 0; i < 20000; ++i) {
+    const int bits_n = 1 + static_cast<int>(rng() % 53), bits_d = 1 + static_cast<int>(rng() % 53);
+    const std::int64_t n = static_cast<std::int64_t>(rng() >> (64 - bits_n)) * (rng() % 2 ? 1 : -1);
+    std::int64_t d = static_cast<std::int64_t>(rng() >> (64 - bits_d));
+    if (d == 0) d = 1;
+    const Rational q = i % 4 == 0 ? Rational(Integer(n % 1000000), Integer(1)) / rational_pow10(static_cast<long>(rng() % 16))
+                                  : Rational(Integer(n), Integer(d));
+    INFO("q = " << q.str());
+    double down = 0, up = 0, nearest = 0;
+    int side = 2;
+    REQUIRE(rational_round_down_normal(q, down));
+    REQUIRE(rational_round_up_normal(q, up));
+    REQUIRE(rational_round_nearest_normal(q, nearest, side));
+    REQUIRE(rational_from_double(down) <= q);
+    REQUIRE(rational_from_double(next_up(down)) > q);
+    REQUIRE(rational_from_double(up) >= q);
+    REQUIRE(rational_from_double(next_down(up)) < q);
+    REQUIRE((nearest == down || nearest == up));
+    const Rational gap = abs(rational_from_double(nearest) - q);
+    REQUIRE(gap <= abs(rational_from_double(nearest == down ? up : down) - q));
+    const Rational exact = rational_from_double(nearest);
+    REQUIRE(side == (exact > q ? 1 : (exact < q ? -1 : 0)));
+    if (side != 0) ++inexact;
+  }
+  CHECK(inexact > 10000);
+}
+
 TEST_CASE("decimal_round rounds outward") {
   Rational third(Integer(1), Integer(3));
   CHECK(decimal_lower(third, 5) == "0.33333");

@@ -2,6 +2,7 @@
 #include "arith/rational_double.hpp"
 
 #include <algorithm>
+#include <array>
 #include <bit>
 #include <cmath>
 #include <limits>
@@ -31,6 +32,14 @@ std::string_view trim(std::string_view s) {
 // only the prime factors 2 and 5, so cancelling those from m leaves the
 // fraction reduced (networks in text files hold thousands of such numbers).
 static_assert(sizeof(unsigned long) == sizeof(unsigned long long), "GMP's ui functions take the whole mantissa");
+// 5^k for the k < 28 that fit an unsigned long, the denominators of short decimals.
+constexpr std::array<unsigned long, 28> kPowers5 = [] {
+  std::array<unsigned long, 28> p{};
+  p[0] = 1;
+  for (std::size_t k = 1; k < p.size(); ++k) p[k] = 5 * p[k - 1];
+  return p;
+}();
+
 Rational decimal_from_small(unsigned long long m, long e, bool negative) {
   Rational r;
   mpq_ptr q = r.backend().data();
@@ -44,7 +53,8 @@ Rational decimal_from_small(unsigned long long m, long e, bool negative) {
     unsigned long fives = 0;
     while (fives < k && m % 5 == 0) { m /= 5; ++fives; }
     mpz_set_ui(mpq_numref(q), m);
-    mpz_ui_pow_ui(mpq_denref(q), 5, k - fives);
+    if (k - fives < kPowers5.size()) mpz_set_ui(mpq_denref(q), kPowers5[k - fives]);
+    else mpz_ui_pow_ui(mpq_denref(q), 5, k - fives);
     mpz_mul_2exp(mpq_denref(q), mpq_denref(q), k - twos);
   }
   if (negative) mpq_neg(q, q);
@@ -189,10 +199,31 @@ bool rational_is_double(const Rational& q, double& out) {
 
 namespace {
 
+// q = n / d with |n| and d below 2^53 (decimal weights of a few digits):
+// both are doubles, so the IEEE quotient x is q rounded to nearest, and the
+// exact residual x d - n, a non-zero multiple of x's ulp unless x = q, keeps
+// its sign through the fused multiply-add's one rounding. Then q rounded
+// down (up) is x or its neighbour below (above). False when the quotient
+// (or that neighbour) is not a normal double or zero.
+bool rational_round_small(const Rational& q, mpfr_rnd_t rnd, double& out, int& side) {
+  mpq_srcptr p = q.backend().data();
+  if (mpz_sizeinbase(mpq_numref(p), 2) > 53 || mpz_sizeinbase(mpq_denref(p), 2) > 53) return false;
+  const double n = mpz_get_d(mpq_numref(p)), d = mpz_get_d(mpq_denref(p));
+  double x = n / d;
+  const double residual = std::fma(x, d, -n);
+  side = (residual > 0) - (residual < 0);
+  if (rnd == MPFR_RNDD && side > 0) { x = std::nextafter(x, -INFINITY); side = -1; }
+  if (rnd == MPFR_RNDU && side < 0) { x = std::nextafter(x, INFINITY); side = 1; }
+  if (x != 0 && !(std::fabs(x) >= std::numeric_limits<double>::min())) return false;
+  out = x;
+  return true;
+}
+
 // q rounded once to 53 bits (mpfr_set_q is correctly rounded; side is the
 // sign of result - q), when the result is a normal double or zero: then
 // mpfr_get_d returns it exactly.
 bool rational_round_normal(const Rational& q, mpfr_rnd_t rnd, double& out, int& side) {
+  if (rational_round_small(q, rnd, out, side)) return true;
   struct Double53 {
     mpfr_t x;
     Double53() { mpfr_init2(x, 53); }
