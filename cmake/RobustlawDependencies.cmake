@@ -23,13 +23,21 @@ function(rl_wrap_library target header libname)
 endfunction()
 
 rl_wrap_library(mpfi mpfi.h mpfi)
-# Arb: its headers only. lib/arith/arb_loader.cpp opens the library (the path
-# ARB_LIBRARY) on the first call, so runs that need none skip its loading.
+# Arb: its headers only. lib/arith/arb_loader.cpp opens the library (by its
+# SONAME, ARB_SONAME) on the first call, so runs that need none skip its loading.
 find_path(FLINT_INCLUDE flint.h PATH_SUFFIXES flint)
 find_path(ARB_INCLUDE arb.h PATH_SUFFIXES flint)
 find_library(ARB_LIBRARY flint-arb)
 if(NOT FLINT_INCLUDE OR NOT ARB_INCLUDE OR NOT ARB_LIBRARY)
   message(FATAL_ERROR "FLINT/Arb not found (flint.h, arb.h, libflint-arb); run ./robustlaw.sh deps")
+endif()
+# dlopen takes the SONAME, which the runtime package installs (the unversioned
+# file found above comes with the -dev package only).
+execute_process(COMMAND ${CMAKE_OBJDUMP} -p ${ARB_LIBRARY} OUTPUT_VARIABLE ARB_DYNAMIC_SECTION ERROR_QUIET)
+if(ARB_DYNAMIC_SECTION MATCHES "SONAME +([^\n ]+)")
+  set(ARB_SONAME ${CMAKE_MATCH_1})
+else()
+  get_filename_component(ARB_SONAME ${ARB_LIBRARY} REALPATH)
 endif()
 add_library(rl::arb INTERFACE IMPORTED)
 set_target_properties(rl::arb PROPERTIES

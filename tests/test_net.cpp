@@ -161,7 +161,7 @@ std::vector<std::vector<Rational>> preactivations_by_definition(const Network& n
 
 RationalMatrix jacobian_by_definition(const Network& net, const ActivationPattern& pattern) {
   RationalMatrix m(net.input_dim, std::vector<Rational>(net.input_dim, Rational(0)));
-  for (std::size_t i = 0; i < net.input_dim; ++i) m[i][i] = 1;
+  for (std::size_t i = 0; i < net.input_dim; ++i) m[i][i] = pattern.input_active.empty() || pattern.input_active[i] ? 1 : 0;
   for (std::size_t k = 0; k < net.layers.size(); ++k) {
     const Layer& l = net.layers[k];
     RationalMatrix next(l.out_dim(), std::vector<Rational>(net.input_dim, Rational(0)));
@@ -198,12 +198,25 @@ TEST_CASE("the integer forward pass and Jacobian equal the rational definition")
       layers.emplace_back(std::move(w), std::move(b));
       in = out;
     }
-    const Network net = network_from_layers(d, std::move(layers));
+    Network net = network_from_layers(d, std::move(layers));
+    if (nets % 2) {  // an input clamp [lo, lo + width]; points below, on and above its ends
+      net.clamp = InputClamp{};
+      for (std::size_t i = 0; i < d; ++i) {
+        net.clamp->lo.push_back(random_rational());
+        net.clamp->hi.push_back(net.clamp->lo.back() + Rational(Integer(1 + num(rng) % 7 + 7), Integer(dens[den_pick(rng)])));
+      }
+      network_finalize(net);
+    }
     for (int t = 0; t < 5; ++t, ++points) {
       std::vector<Rational> x(d);
-      for (Rational& q : x) q = random_rational();
+      for (std::size_t i = 0; i < d; ++i)
+        x[i] = net.clamp && t % 2 ? (t == 1 ? net.clamp->lo[i] : net.clamp->hi[i]) : random_rational();
+      std::vector<Rational> clamped = x;
+      for (std::size_t i = 0; net.clamp && i < d; ++i)
+        clamped[i] = std::min(std::max(x[i], net.clamp->lo[i]), net.clamp->hi[i]);
       const ExactTrace trace = net_trace_exact(net, x);
-      REQUIRE(trace.preactivations == preactivations_by_definition(net, x));
+      REQUIRE(trace.clamped_input == clamped);
+      REQUIRE(trace.preactivations == preactivations_by_definition(net, clamped));
       const ActivationPattern pattern = trace.pattern();
       REQUIRE(net_jacobian_exact(net, pattern) == jacobian_by_definition(net, pattern));
     }

@@ -559,7 +559,7 @@ struct RegionWalk {
 // node.
 
 // One layer's pre-activations along the fixed layers before it, as affine
-// forms of the input (weights scaled by scaled_layer, net/network.hpp):
+// forms of the input (weights scaled by layer_scaled, net/network.hpp):
 // neuron i is (coef[i] . x + c[i]) / q, q > 0.
 struct LayerForms {
   Integer q = 1;

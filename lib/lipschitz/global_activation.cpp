@@ -55,7 +55,7 @@ struct LayerForms {
 };
 
 // Hidden layer k's exact forms are integers over den[k], whatever the states:
-// with W = A / D and b = B / E (scaled_layer), a form is
+// with W = A / D and b = B / E (layer_scaled), a form is
 // sum_j (A_ij / D) (A_j / den[k-1]) + B_i / E, so den[k] = D den[k-1] E,
 // A_i = E sum_j A_ij A_j and C_i = E sum_j A_ij C_j + B_i D den[k-1].
 struct ScaledForms {

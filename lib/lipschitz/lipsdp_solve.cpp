@@ -194,6 +194,14 @@ const SdpaPlugin& sdpa_plugin() {
 
 std::optional<LipsdpSolution> lipsdp_solve(const Network& g, const std::vector<std::pair<int, int>>& slopes, double eta,
                                            double seconds, const std::atomic<bool>* stop) {
+  // The plugin is loaded here, before the fork: a child forked from a
+  // multithreaded process may wait forever in dlopen on a lock that another
+  // thread held at the fork. A plugin that does not load is a failed solve.
+  try {
+    sdpa_plugin();
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
   int fds[2];
   if (pipe(fds) != 0) return std::nullopt;
   std::fflush(nullptr);

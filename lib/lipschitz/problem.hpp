@@ -21,7 +21,9 @@ namespace rl {
 
 // The last value of lipschitz_root_symbolic_bounds (symbolic_bounds.hpp)
 // and the box it holds on. A copy starts empty, since copies change their box
-// (the hybrid search's pieces), and a changed box is recomputed.
+// (the hybrid search's pieces), and a changed box is recomputed. The key is
+// the box alone: nothing changes a problem's network or its float flags after
+// lipschitz_problem made it.
 struct RootBoundsCache {
   RootBoundsCache() = default;
   RootBoundsCache(const RootBoundsCache&) {}

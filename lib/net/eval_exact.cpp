@@ -42,7 +42,7 @@ Integer dot_nonzero(const std::vector<Integer>& a, const std::vector<Integer>& x
 }  // namespace
 
 // The pass runs in integers: a layer's input is X / s (X integers, s > 0) and,
-// with W = A / D and b = B / E (scaled_layer), its pre-activations are
+// with W = A / D and b = B / E (layer_scaled), its pre-activations are
 // (E (A X) + D s B) / (D s E). Each weight costs one integer product, where
 // exact rationals would reduce every product by a gcd.
 ExactTrace net_trace_exact(const Network& net, const std::vector<Rational>& x) {

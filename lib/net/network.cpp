@@ -1,6 +1,7 @@
 #include "net/network.hpp"
 
 #include <mutex>
+#include <stdexcept>
 
 #include "arith/error.hpp"
 
@@ -117,6 +118,11 @@ struct ScaledLayerOnce {
 std::shared_ptr<const ScaledLayer> layer_scaled(const Layer& l) {
   if (!l.scaled) return std::make_shared<const ScaledLayer>(scaled_layer(l));
   std::call_once(l.scaled->once, [&] { l.scaled->value = std::make_shared<const ScaledLayer>(scaled_layer(l)); });
+  // A layer reshaped without network_finalize is a programming error; a
+  // change of values alone cannot be seen here (network.hpp states the rule).
+  const ScaledLayer& s = *l.scaled->value;
+  if (s.a.size() != l.out_dim() || s.b.size() != l.bias.size() || (!s.a.empty() && s.a.front().size() != l.in_dim()))
+    throw std::logic_error("a layer changed shape after network_finalize");
   return l.scaled->value;
 }
 

@@ -77,7 +77,6 @@ Network network_select_outputs(const Network& net, const std::vector<std::size_t
 // The scalar network f_i - f_j (margins).
 Network network_output_difference(const Network& net, std::size_t i, std::size_t j);
 
-
 // The layer's ScaledLayer: made once per finalized layer, afresh for a layer
 // that network_finalize never saw.
 std::shared_ptr<const ScaledLayer> layer_scaled(const Layer& l);
