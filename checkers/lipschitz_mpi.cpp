@@ -11,13 +11,14 @@
 #include "io/memory_limit.hpp"
 #include "lipschitz/box_partition.hpp"
 #include "lipschitz/claim_file.hpp"
+#include "lipschitz/request.hpp"
 #include "registry.hpp"
 
 namespace rl::cli::lipschitz_mpi_command {
 
 struct MpiOptions {
   ModelOptions model;
-  std::string norm = "l2", box, rel_gap = "1e-9", certificate;
+  std::string norm = "l2", box, rel_gap = "1e-9", certificate, lipsdp = "auto";
   std::optional<std::string> max_memory;
   bool global = false, json = false;
   double time_limit = 0;
@@ -56,6 +57,7 @@ void run(const MpiOptions& o, const StopSignals& stop) {
   if (o.time_limit > 0) options.time_limit_seconds = o.time_limit;
   options.threads = o.threads;
   if (o.max_memory) options.max_memory_bytes = memory_limit_parse(*o.max_memory, "--max-memory");
+  options.lipsdp = lipschitz_lipsdp_parse(o.lipsdp, options.norm);
   options.want_certificate = !o.certificate.empty();
   options.stop = stop.flag();
   MpiSession session;
@@ -65,12 +67,13 @@ void run(const MpiOptions& o, const StopSignals& stop) {
   std::optional<std::string> replayed;  // the checker's detail, once the written claim replays
   std::string certificate_failure = r.certificate_error;
   if (options.want_certificate && !r.certificate.is_null()) {
-    // A box: the union of the pieces' certificates; a global domain: one piece.
+    // A box: the union of the pieces' certificates; a global domain: one
+    // piece; either, when LipSDP gave the upper: its certificate.
     LipschitzClaimProblem problem{claim_path_for(o.model.path, o.certificate), o.model.normalized, options.norm,
                                   options.domain, nullptr};
-    const std::string kind = o.global ? "lipschitz" : "lipschitz-box-union";
     try {
-      replayed = write_claim_replayed(o.certificate, lipschitz_claim(claim_id_for(o.certificate), problem, kind, r.certificate,
+      replayed = write_claim_replayed(o.certificate, lipschitz_claim(claim_id_for(o.certificate), problem,
+                                                                     certificate_kind_name(r.certificate_kind), r.certificate,
                                                                      r.lower, r.upper));
     } catch (const InputError& e) {
       certificate_failure = e.what();
@@ -80,6 +83,7 @@ void run(const MpiOptions& o, const StopSignals& stop) {
          {"upper", decimal_upper(r.upper, o.digits)}, {"status", search_status_name(r.status)}, {"seconds", r.seconds}, {"nodes", r.nodes},
          {"lower_method", r.lower_method}, {"upper_method", r.upper_method}, {"kind", "rigorous"},
          {"ranks", d.ranks}, {"pieces", d.pieces}, {"pieces_pruned", d.pruned}, {"pieces_not_run", d.not_run}};
+  lipschitz_lipsdp_report(r, o.digits, j);
   if (replayed) j["certificate"] = o.certificate;
   if (o.json) print_json(j);
   else print_text(o, d, j, replayed);
@@ -101,6 +105,10 @@ void setup(CLI::App& app) {
   add_integer_option(*sub, "--pieces", o->pieces, "sub-boxes to split the box into (default 8 per worker)", std::size_t(0), std::size_t(100000));
   sub->add_option("--certificate", o->certificate, "write a claim file the checker replays: for a box, kind lipschitz-box-union (the split tree and one certificate per piece)");
   add_integer_option(*sub, "--digits", o->digits, "significant digits of the printed bounds", 1, 1000);
+  sub->add_option("--lipsdp", o->lipsdp,
+                  "auto|on|off (default auto; l2 only): the verified LipSDP-Neuron upper bound over the whole domain, run by "
+                  "rank 0 after the pieces, on a --global domain when they end unconverged (auto) or always (on); with a "
+                  "time limit the pieces leave 1.25x the estimated solve time (at most 3/4) to it");
   sub->add_flag("--json", o->json, "print one JSON object (rank 0)");
   sub->callback([o] {
     StopSignals stop;

@@ -139,6 +139,31 @@ TEST_CASE("lipschitz-mpi --certificate: a union claim, moved, checked from elsew
   f.move_and_check(1);
 }
 
+TEST_CASE("lipschitz-mpi --lipsdp on: rank 0's verified LipSDP bound replaces the pieces' upper, and its claim replays") {
+  if (!distributed_mpi_available()) {
+    MESSAGE("built without MPI: lipschitz-mpi is not available");
+    return;
+  }
+#ifdef ROBUSTLAW_SANITIZED
+  MESSAGE("sanitized build: Open MPI's own allocations would be reported as leaks (the Release build runs this test)");
+  return;
+#endif
+  Folders f("mpi_lipsdp");
+  // A box on which the pieces stop far from converged within the limit, and
+  // LipSDP-Neuron (about 1.40) is below their union's upper (above 1.6).
+  fs::copy_file(fs::path(ROBUSTLAW_SOURCE_DIR) / "bench/nets/rand_5-20-20-1.json", f.claims / "wide.json");
+  Shell s = run_in(f.work, "lipschitz-mpi claims/wide.json --norm l2 --box=-100:100 --pieces 2 --lipsdp on --time-limit 3 "
+                           "--certificate claims/sdp.json");
+  INFO(s.out);
+  REQUIRE(s.status == 0);
+  CHECK(s.out.find("upper: LipSDP-Neuron") != std::string::npos);
+  Json c = read(f.claims / "sdp.json");
+  CHECK(c["kind"] == "lipschitz");
+  CHECK(c["certificate"]["method"] == "lipsdp");
+  CHECK(c["certificate"].contains("witness"));
+  f.move_and_check(1);
+}
+
 namespace {
 
 // A union certificate made as lipschitz-mpi makes it, on one rank: pieces

@@ -74,6 +74,8 @@ TEST_CASE("cli: lipschitz-mpi refuses malformed model files and options") {
       {{"lipschitz-mpi", tiny, "--norm=l2", "--box=0:1", "--time-limit=-1"}, {"--time-limit"}},
       {{"lipschitz-mpi", tiny, "--norm=l2", "--box=0:1", "--rel-gap=-1"}, {"--rel-gap"}},
       {{"lipschitz-mpi", tiny, "--norm=l7", "--box=0:1"}, {"--norm", "l7"}},
+      {{"lipschitz-mpi", tiny, "--norm=l2", "--box=0:1", "--lipsdp=maybe"}, {"--lipsdp", "maybe"}},
+      {{"lipschitz-mpi", tiny, "--norm=l1", "--box=0:1", "--lipsdp=on"}, {"--lipsdp", "l2"}},
       {{"lipschitz-mpi", tiny, "--norm=l2"}, {"exactly one of --global and --box"}},
       {{"lipschitz-mpi", tiny, "--norm=l2", "--box=0:1", "--certificate=" + cli_scratch().path("no/such/folder/c.json")},
        {"c.json", "does not exist"}},

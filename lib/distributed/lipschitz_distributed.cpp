@@ -49,6 +49,7 @@ Json run_piece(const Network& net, LipschitzOptions options, const RationalBox* 
       options.domain.hi = box->hi;
     }
     options.time_limit_seconds = remaining;
+    options.lipsdp = LipschitzOptions::Lipsdp::Off;  // the master's, over the whole domain
     options.prune_lower = best_lower;
     options.progress = nullptr;
     LipschitzResult r = lipschitz_bound(net, options);
@@ -154,6 +155,7 @@ void union_certificate(const Queue& q, LipschitzResult& r) {
     return;
   }
   r.certificate = lipschitz_pieces_certificate(q.tree, q.outcomes);
+  r.certificate_kind = CertificateKind::BoxUnion;
   for (std::size_t i = 0; i < q.outcomes.size() && r.certificate.is_null(); ++i)
     if (q.outcomes[i].certificate.is_null())
       r.certificate_error = "piece " + std::to_string(i) + (q.outcomes[i].run == PieceRun::Searched ? " (searched)" : " (Clarke bound only)") +
@@ -246,14 +248,18 @@ DistributedResult lipschitz_distributed(const MpiSession& session, const Network
   auto start = Clock::now();
   DistributedResult out;
   out.ranks = session.size();
-  Queue q = make_queue(net, options, distributed, session.size());
+  // The pieces' time leaves the master its LipSDP step over the whole domain.
+  LipschitzOptions search = options;
+  const double reserve = lipschitz_lipsdp_reserve(net, options);
+  search.time_limit_seconds -= reserve;
+  Queue q = make_queue(net, search, distributed, session.size());
   if (session.size() == 1) {
     while (auto i = q.pop())
-      q.record(*i, run_piece(net, options, q.global ? nullptr : &q.outcomes[*i].box, q.share(1), q.best_lower));
+      q.record(*i, run_piece(net, search, q.global ? nullptr : &q.outcomes[*i].box, q.share(1), q.best_lower));
   } else {
 #ifdef ROBUSTLAW_HAVE_MPI
     if (session.rank() != 0) {
-      worker(q, net, options);
+      worker(q, net, search);
       return out;
     }
     try {
@@ -268,8 +274,12 @@ DistributedResult lipschitz_distributed(const MpiSession& session, const Network
   out.is_master = session.rank() == 0;
   if (options.want_certificate) certify_unsearched(net, options, q);
   out.result = lipschitz_combine(q.outcomes, options.rel_gap);
-  out.result.seconds = std::chrono::duration<double>(Clock::now() - start).count();
   if (options.want_certificate) union_certificate(q, out.result);
+  // Its reserve at least: the pieces' certificates are made after their time
+  // limits, which they can use up.
+  const double left = options.time_limit_seconds - std::chrono::duration<double>(Clock::now() - start).count();
+  lipschitz_lipsdp_finish(net, options, std::max(left, reserve), out.result);
+  out.result.seconds = std::chrono::duration<double>(Clock::now() - start).count();
   out.pieces = q.outcomes.size();
   out.pruned = q.pruned;
   out.not_run = q.not_run;

@@ -560,6 +560,11 @@ LipschitzResult lipschitz_search(const Network& net, const LipschitzOptions& opt
 // the estimated solve time, at most 3/4 of the limit, to the SDP.
 constexpr double kLipsdpShareMax = 0.75, kLipsdpReserve = 1.25;
 
+bool lipsdp_asked(const LipschitzOptions& o) {
+  return o.norm == Norm::L2 &&
+         (o.lipsdp == LipschitzOptions::Lipsdp::On || (o.lipsdp == LipschitzOptions::Lipsdp::Auto && o.domain.global));
+}
+
 bool lipsdp_wanted(SearchStatus status) {
   return status == SearchStatus::TimeLimit || status == SearchStatus::NodeLimit || status == SearchStatus::MemoryLimit ||
          status == SearchStatus::NotConverged;
@@ -604,23 +609,28 @@ bool lipschitz_apply_lipsdp(const LipProblem& p, const LipschitzOptions& options
 
 }  // namespace
 
+double lipschitz_lipsdp_reserve(const Network& net, const LipschitzOptions& options) {
+  if (!lipsdp_asked(options) || !std::isfinite(options.time_limit_seconds)) return 0;
+  return std::min(options.time_limit_seconds * kLipsdpShareMax, kLipsdpReserve * lipschitz_lipsdp_estimated_seconds(net));
+}
+
+bool lipschitz_lipsdp_finish(const Network& net, const LipschitzOptions& options, double seconds, LipschitzResult& r) {
+  const bool stopped = options.stop && options.stop->load();
+  if (!lipsdp_asked(options) || stopped || !(options.lipsdp == LipschitzOptions::Lipsdp::On || lipsdp_wanted(r.status)))
+    return false;
+  const bool applied = lipschitz_apply_lipsdp(lipschitz_problem(net, options), options, std::max(seconds, 0.0), r);
+  if (options.stop && options.stop->load() && r.status != SearchStatus::Converged) r.status = SearchStatus::Interrupted;
+  return applied;
+}
+
 LipschitzResult lipschitz_bound(const Network& net, const LipschitzOptions& options) {
-  const bool sdp = options.norm == Norm::L2 && (options.lipsdp == LipschitzOptions::Lipsdp::On ||
-                                                (options.lipsdp == LipschitzOptions::Lipsdp::Auto && options.domain.global));
   LipschitzOptions search = options;
-  if (sdp && std::isfinite(options.time_limit_seconds))
-    search.time_limit_seconds -= std::min(options.time_limit_seconds * kLipsdpShareMax,
-                                          kLipsdpReserve * lipschitz_lipsdp_estimated_seconds(net));
+  search.time_limit_seconds -= lipschitz_lipsdp_reserve(net, options);
   const auto start = Clock::now();
   LipschitzResult r = lipschitz_search(net, search);
   if (options.baselines || r.status != SearchStatus::Converged) r.baselines = lipschitz_baselines(lipschitz_problem(net, options));
-  const bool stopped = options.stop && options.stop->load();
-  if (sdp && !stopped && (options.lipsdp == LipschitzOptions::Lipsdp::On || lipsdp_wanted(r.status))) {
-    const double left = options.time_limit_seconds - std::chrono::duration<double>(Clock::now() - start).count();
-    const bool applied = lipschitz_apply_lipsdp(lipschitz_problem(net, options), options, std::max(left, 0.0), r);
-    if (options.stop && options.stop->load() && r.status != SearchStatus::Converged) r.status = SearchStatus::Interrupted;
-    if (applied) return r;
-  }
+  const double left = options.time_limit_seconds - std::chrono::duration<double>(Clock::now() - start).count();
+  if (lipschitz_lipsdp_finish(net, options, left, r)) return r;
   // A certificate states the canonical upper the checker requires. When the
   // checker's exact leaf tests do not confirm the search's upper (or a leaf
   // needs a bound below the grid), there is no certificate to state: the

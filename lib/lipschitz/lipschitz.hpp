@@ -163,4 +163,16 @@ void lipschitz_result_settle(LipschitzResult& res, const LipschitzOptions& o, Se
 
 LipschitzResult lipschitz_bound(const Network& net, const LipschitzOptions& options);
 
+// The verified LipSDP-Neuron step that follows a search over the whole domain
+// (lipschitz_bound's, and the union of lipschitz-mpi's pieces). It is asked
+// for in l2 by lipsdp On, or Auto on a global domain. A search with a finite
+// time limit leaves it lipschitz_lipsdp_reserve seconds (1.25 times the
+// estimated solve, at most 3/4 of the limit). lipschitz_lipsdp_finish runs it
+// on the search's result r within `seconds` when asked, unless stopped, under
+// On always and under Auto when the search stopped unconverged; a verified
+// bound below r.upper becomes the upper (with a "lipsdp" certificate when one
+// is wanted). True when it did.
+double lipschitz_lipsdp_reserve(const Network& net, const LipschitzOptions& options);
+bool lipschitz_lipsdp_finish(const Network& net, const LipschitzOptions& options, double seconds, LipschitzResult& r);
+
 }  // namespace rl

@@ -9,9 +9,8 @@
 #include "lipschitz/claim_file.hpp"
 
 namespace rl {
-namespace {
 
-LipschitzOptions::Lipsdp lipsdp_parse(const std::string& text, Norm norm) {
+LipschitzOptions::Lipsdp lipschitz_lipsdp_parse(const std::string& text, Norm norm) {
   if (text == "off") return LipschitzOptions::Lipsdp::Off;
   if (text != "auto" && text != "on") throw InputError("--lipsdp", "'" + text + "' is not auto, on or off");
   if (norm != Norm::L2) {
@@ -20,6 +19,8 @@ LipschitzOptions::Lipsdp lipsdp_parse(const std::string& text, Norm norm) {
   }
   return text == "on" ? LipschitzOptions::Lipsdp::On : LipschitzOptions::Lipsdp::Auto;
 }
+
+namespace {
 
 LipschitzOptions::Engine engine_parse(const std::string& text) {
   if (text == "auto") return LipschitzOptions::Engine::Auto;
@@ -97,7 +98,7 @@ LipschitzRun lipschitz_prepare(Network net, const LipschitzRequest& request) {
   opt.threads = request.threads;
   opt.node_limit = request.node_limit;
   if (request.max_memory) opt.max_memory_bytes = memory_limit_parse(*request.max_memory, "--max-memory");
-  opt.lipsdp = lipsdp_parse(request.lipsdp, opt.norm);
+  opt.lipsdp = lipschitz_lipsdp_parse(request.lipsdp, opt.norm);
   opt.baselines = request.baselines;
   opt.engine = engine_parse(request.engine);
   opt.want_certificate = request.want_certificate;
@@ -124,12 +125,15 @@ Json lipschitz_report_json(const LipschitzRun& run, const std::string& norm_text
   if (r.baselines)
     j["baselines"] = {{"product", enclosure_json(r.baselines->product_upper, "product of layer operator norms", digits)},
                       {"clarke", enclosure_json(r.baselines->clarke_upper, "Clarke-interval Jacobian over the whole domain", digits)}};
-  if (r.lipsdp_ran) {
-    j["lipsdp_upper"] = r.lipsdp_verified ? Json(decimal_upper(r.lipsdp_upper, digits)) : Json(nullptr);
-    j["lipsdp_seconds"] = r.lipsdp_seconds;
-    if (!r.lipsdp_verified) j["lipsdp_note"] = r.lipsdp_note;
-  }
+  lipschitz_lipsdp_report(r, digits, j);
   return j;
+}
+
+void lipschitz_lipsdp_report(const LipschitzResult& r, int digits, Json& j) {
+  if (!r.lipsdp_ran) return;
+  j["lipsdp_upper"] = r.lipsdp_verified ? Json(decimal_upper(r.lipsdp_upper, digits)) : Json(nullptr);
+  j["lipsdp_seconds"] = r.lipsdp_seconds;
+  if (!r.lipsdp_verified) j["lipsdp_note"] = r.lipsdp_note;
 }
 
 Json lipschitz_claim_json(const LipschitzRun& run, const std::string& id, const std::string& model, bool normalized) {

@@ -49,6 +49,11 @@ LipschitzDomain lipschitz_box_parse(const std::string& text, std::size_t input_d
 
 // The JSON report (the keys of `robustlaw lipschitz --json`).
 Json lipschitz_report_json(const LipschitzRun& run, const std::string& norm_text, int digits);
+// Its LipSDP keys (lipsdp_upper, lipsdp_seconds, lipsdp_note), when the step ran.
+void lipschitz_lipsdp_report(const LipschitzResult& r, int digits, Json& j);
+
+// The --lipsdp option: auto, on or off (auto is off outside l2; on outside l2 is an InputError).
+LipschitzOptions::Lipsdp lipschitz_lipsdp_parse(const std::string& text, Norm norm);
 // The claim (kind lipschitz, or lipschitz-box-union for box-hybrid) whose certificate `robustlaw check` replays,
 // with the given id; `model` is stored as given (a producer writing the claim
 // to a file passes claim_path_for, cert/claim_path.hpp, so that it resolves
