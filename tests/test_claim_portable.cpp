@@ -321,7 +321,7 @@ TEST_CASE("canonical upper: a leaf needing far less than the search's upper (bel
   r.upper = 2;
   r.certificate = Json{{"method", "box-partition"}, {"bounds", "interval"}, {"norm", "l1"}, {"lower", "0"}, {"upper", "2"},
                        {"tree", Json::array({0, -1, -1})}};
-  REQUIRE(lipschitz_certificate_canonicalize(lipschitz_problem(net, options), r));
+  REQUIRE(lipschitz_certificate_canonicalize(lipschitz_problem(net, options), r) == Canonical::Done);
   CHECK(r.upper == 1);
   CHECK(r.certificate["argmax_leaf"] == 1);
   // Alone, the tiny leaf gets its own least grid value: 2^-2100 is on the grid.
@@ -331,7 +331,7 @@ TEST_CASE("canonical upper: a leaf needing far less than the search's upper (bel
   l.upper = 2;
   l.certificate = Json{{"method", "box-partition"}, {"bounds", "interval"}, {"norm", "l1"}, {"lower", "0"}, {"upper", "2"},
                        {"tree", Json::array({-1})}};
-  REQUIRE(lipschitz_certificate_canonicalize(lipschitz_problem(net, left), l));
+  REQUIRE(lipschitz_certificate_canonicalize(lipschitz_problem(net, left), l) == Canonical::Done);
   CHECK(l.upper == tiny);
   fs::path dir = fs::temp_directory_path() / ("robustlaw_tiny_" + std::to_string(::getpid()));
   fs::create_directories(dir);
@@ -342,4 +342,27 @@ TEST_CASE("canonical upper: a leaf needing far less than the search's upper (bel
   INFO(out.detail);
   CHECK(out.verdict == "holds");
   fs::remove_all(dir);
+}
+
+TEST_CASE("canonical upper: an upper the leaf tests do not confirm rises to one they do; a passed deadline stops first") {
+  // f(x) = relu(x) on [-1, 1], split at 0: leaf [0, 1] has slope 1, which a
+  // search stopped early may have bounded by less than the checker's test.
+  Network net = network_from_layers(1, {{{{Rational(1)}}, {Rational(0)}}, {{{Rational(1)}}, {Rational(0)}}});
+  LipschitzOptions options;
+  options.norm = Norm::L2;
+  options.domain.lo = {Rational(-1)};
+  options.domain.hi = {Rational(1)};
+  const LipProblem p = lipschitz_problem(net, options);
+  const Json cert{{"method", "box-partition"}, {"bounds", "interval"}, {"norm", "l2"}, {"lower", "0"}, {"upper", "1/1024"},
+                  {"tree", Json::array({0, -1, -1})}};
+  LipschitzResult r;
+  r.upper = Rational(1, 1024);
+  r.certificate = cert;
+  CHECK(lipschitz_certificate_canonicalize(p, r, [] { return true; }) == Canonical::OutOfTime);
+  CHECK(r.upper == Rational(1, 1024));
+  CHECK(r.certificate == cert);
+  REQUIRE(lipschitz_certificate_canonicalize(p, r) == Canonical::Done);
+  CHECK(r.upper == 1);
+  CHECK(r.certificate["upper"] == "1");
+  CHECK(r.certificate["argmax_leaf"] == 1);
 }

@@ -188,9 +188,23 @@ bool vertices_at_most(const Problem& p, const NeuronStates& s, const Rational& u
 // The magnitude matrix of the exact interval Clarke enclosure: norm <= u.
 // The double evaluation decides it unless its end points are too close to
 // tell (jacobian_enclosure.hpp); then the exact evaluation does.
-bool clarke_at_most(const Problem& p, const NeuronStates& s, const Rational& u) {
-  const Verdict v = magnitude_norm_decide(jacobian_enclosure_ends(p.g, s, p.free), p.norm, u);
-  return v == Verdict::Inconclusive ? magnitude_norm_at_most(jacobian_enclosure_exact(p.g, s, p.free), p.norm, u) : v == Verdict::Holds;
+// A leaf's Clarke enclosures: in double end points, and the exact magnitude
+// matrix, made when the double one cannot decide. Kept to test one leaf at
+// many values.
+struct ClarkeEnclosure {
+  Grid<EndEnclosures> ends;
+  std::optional<RMatrix> magnitude;
+};
+
+bool clarke_at_most(const Problem& p, const NeuronStates& s, ClarkeEnclosure& e, const Rational& u) {
+  const Verdict v = magnitude_norm_decide(e.ends, p.norm, u);
+  if (v != Verdict::Inconclusive) return v == Verdict::Holds;
+  if (!e.magnitude) e.magnitude = magnitude_matrix(jacobian_enclosure_exact(p.g, s, p.free));
+  return norm_at_most(*e.magnitude, p.norm, u);
+}
+
+ClarkeEnclosure clarke_enclosure(const Problem& p, const NeuronStates& s) {
+  return {jacobian_enclosure_ends(p.g, s, p.free), std::nullopt};
 }
 
 std::size_t unstable_count(const NeuronStates& s) {
@@ -202,10 +216,23 @@ std::size_t unstable_count(const NeuronStates& s) {
 // With at most 16 unstable neurons the vertex test, else the Clarke test.
 // The Clarke enclosure contains every vertex Jacobian, so when it passes the
 // vertex test passes too: trying it first changes no answer, only the time.
-bool leaf_at_most(const Problem& p, const NeuronStates& s, const Rational& u, const std::vector<Exclusion>& excluded = {}) {
-  if (clarke_at_most(p, s, u)) return true;
+bool leaf_at_most(const Problem& p, const NeuronStates& s, ClarkeEnclosure& clarke, const Rational& u,
+                  const std::vector<Exclusion>& excluded) {
+  if (clarke_at_most(p, s, clarke, u)) return true;
   return unstable_count(s) <= 16 && vertices_at_most(p, s, u, excluded);
 }
+
+// A leaf's part of the claim: its test passes at the upper and, for the
+// argmax leaf, fails at the grid value just below.
+void leaf_check(const Problem& p, const NeuronStates& s, const Rational& upper, bool argmax, const std::string& leaf,
+                const std::vector<Exclusion>& excluded = {}) {
+  ClarkeEnclosure clarke = clarke_enclosure(p, s);
+  if (!leaf_at_most(p, s, clarke, upper, excluded)) throw Rejected{leaf + ": a Jacobian norm exceeds the claimed upper"};
+  if (argmax && leaf_at_most(p, s, clarke, grid_below(upper), excluded))
+    throw Rejected{"the upper is not the least grid value that bounds " + leaf};
+}
+
+std::string leaf_name(std::size_t leaf) { return "leaf " + std::to_string(leaf); }
 
 // Exact symbolic propagation: linear forms lo(x) <= value <= up(x) on the box,
 // ReLU of an unstable neuron relaxed by the chord above (relu(t) <=
@@ -451,10 +478,9 @@ struct TreeWalk {
       if (leaves_out) {
         leaves_out->push_back(s);
         if (exclusions_out) exclusions_out->push_back(excluded);
-      } else if (!leaf_at_most(p, s, upper, excluded))
-        throw Rejected{"leaf " + std::to_string(leaf) + ": a Jacobian norm exceeds the claimed upper"};
-      if (argmax == leaf && leaf_at_most(p, s, grid_below(upper), excluded))
-        throw Rejected{"the upper is not the least grid value that bounds leaf " + std::to_string(leaf)};
+      } else {
+        leaf_check(p, s, upper, argmax == leaf, leaf_name(leaf), excluded);
+      }
       ++leaf;
       excluded.resize(inherited);
       return;
@@ -745,9 +771,7 @@ struct ActivationWalk {
   void leaf_entry() {
     const NeuronStates ls = leaf_states();
     if (leaves_out) { leaves_out->push_back(ls); return; }
-    if (!leaf_at_most(p, ls, upper)) throw Rejected{"leaf " + std::to_string(leaf) + ": a Jacobian norm exceeds the claimed upper"};
-    if (argmax == leaf && leaf_at_most(p, ls, grid_below(upper)))
-      throw Rejected{"the upper is not the least grid value that bounds leaf " + std::to_string(leaf)};
+    leaf_check(p, ls, upper, argmax == leaf, leaf_name(leaf));
     ++leaf;
   }
 
@@ -867,8 +891,7 @@ void check_upper(const Problem& p, const Json& cert, const Rational& upper) {
     if (shape != Json::array({-1})) throw Rejected{"an unbounded certificate's tree is [-1]"};
     NeuronStates s;
     for (std::size_t k = 0; k + 1 < p.g.layers.size(); ++k) s.emplace_back(p.g.layers[k].out_dim(), 2);
-    if (!leaf_at_most(p, s, upper)) throw Rejected{"a Jacobian norm exceeds the claimed upper"};
-    if (argmax && leaf_at_most(p, s, grid_below(upper))) throw Rejected{"the upper is not the least grid value that bounds the leaf"};
+    leaf_check(p, s, upper, argmax.has_value(), "the leaf");
     return;
   }
   if (method == "one-layer-regions") {
@@ -1015,10 +1038,12 @@ void check_lower(const Problem& p, const Json& cert, const Rational& lower) {
 
 struct CertLipschitzLeaves::Impl {
   Problem p;
-  // The last leaf's vertex Jacobians (at most kCachedEntries rationals), for
-  // the producer's bisection, which tests one leaf at many values.
+  // The last leaf's Clarke enclosure and vertex Jacobians (at most
+  // kCachedEntries rationals), for the producer's bisection, which tests one
+  // leaf at many values.
   static constexpr std::size_t kCachedEntries = std::size_t(1) << 21;
-  std::size_t cached_leaf = SIZE_MAX;
+  std::size_t clarke_leaf = SIZE_MAX, cached_leaf = SIZE_MAX;
+  ClarkeEnclosure clarke;
   std::vector<RMatrix> cached;
   std::vector<NeuronStates> boxes;     // box-partition / unbounded: each leaf's neuron states
   std::vector<std::vector<Exclusion>> excluded;  // box-partition: the exclusions that apply to each leaf
@@ -1069,9 +1094,14 @@ bool CertLipschitzLeaves::leaf_at_most(std::size_t i, const Rational& u) const {
   const NeuronStates& s = m.boxes.at(i);
   const std::vector<Exclusion> none;
   const std::vector<Exclusion>& excluded = i < m.excluded.size() ? m.excluded[i] : none;
+  if (m.clarke_leaf != i) {
+    m.clarke = clarke_enclosure(m.p, s);
+    m.clarke_leaf = i;
+  }
+  if (clarke_at_most(m.p, s, m.clarke, u)) return true;
   const std::size_t unstable = unstable_count(s), entries = m.p.g.output_dim() * m.p.g.input_dim;
-  if (unstable > 16 || (std::size_t(1) << unstable) * entries > Impl::kCachedEntries) return rl::leaf_at_most(m.p, s, u, excluded);
-  if (clarke_at_most(m.p, s, u)) return true;
+  if (unstable > 16) return false;
+  if ((std::size_t(1) << unstable) * entries > Impl::kCachedEntries) return vertices_at_most(m.p, s, u, excluded);
   if (m.cached_leaf != i) {
     m.cached.clear();
     vertex_patterns(s, excluded, [&](const NeuronStates& vertex) { m.cached.push_back(vertex_jacobian(m.p, vertex)); return true; });

@@ -217,11 +217,15 @@ bool norm_at_most(const RMatrix& a, OperatorNorm norm, const Rational& u) {
   return psd(m);
 }
 
-bool magnitude_norm_at_most(const Grid<RInterval>& m, OperatorNorm norm, const Rational& u) {
+RMatrix magnitude_matrix(const Grid<RInterval>& m) {
   RMatrix mag(m.size());
   for (std::size_t r = 0; r < m.size(); ++r)
     for (const RInterval& v : m[r]) mag[r].push_back(std::max(rational_abs(v.lo), rational_abs(v.hi)));
-  return norm_at_most(mag, norm, u);
+  return mag;
+}
+
+bool magnitude_norm_at_most(const Grid<RInterval>& m, OperatorNorm norm, const Rational& u) {
+  return norm_at_most(magnitude_matrix(m), norm, u);
 }
 
 // The exact magnitude max(|lo|, |hi|) lies between the largest least

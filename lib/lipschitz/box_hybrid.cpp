@@ -83,10 +83,10 @@ class HybridSearch {
         piece_nodes_(o.hybrid.piece_nodes ? o.hybrid.piece_nodes : kPieceNodes) {
     gap_ = rational_to_double(o.rel_gap);
     for (std::size_t c = 0; c < p.lo.size(); ++c) root_width_.push_back(p.hi[c] - p.lo[c]);
+    certificate_leaf_seconds_ = lipschitz_certificate_leaf_reserve(p, o, "interval");
   }
 
   LipschitzResult run() {
-    start_ = Clock::now();
     Node root;
     root.box = {p_.lo, p_.hi};
     evaluate(root);
@@ -107,17 +107,21 @@ class HybridSearch {
   std::uint64_t piece_nodes_;
   double gap_ = 0;
   std::vector<Rational> root_width_;
-  Clock::time_point start_;
+  Clock::time_point start_ = Clock::now();
   double last_progress_ = 0;
   MagnitudeFallback bound_rational_{p_};  // a bound as a rational, the magnitude product when it overflowed
 
   std::vector<Node> tree_;
   std::priority_queue<Open> open_;
   double done_max_ = 0;  // the largest bound over the closed leaves
-  std::uint64_t nodes_ = 0, vertices_ = 0;
+  std::uint64_t nodes_ = 0, vertices_ = 0, splits_ = 0;
   Rational lower_ = 0;
   double lower_d_ = 0;
   Json witness_;  // the best lower's witness (with want_certificate)
+  // The certificate's reserve (certificate_canonical.hpp): the searched
+  // pieces' own, and a one-leaf Clarke certificate for every piece.
+  double certificate_seconds_ = 0, certificate_leaf_seconds_ = 0;
+  double certificate_reserve() const { return certificate_seconds_ + certificate_leaf_seconds_ * double(1 + splits_); }
 
   double elapsed() const { return std::chrono::duration<double>(Clock::now() - start_).count(); }
 
@@ -172,7 +176,7 @@ class HybridSearch {
   }
 
   std::optional<SearchStatus> stop_reason() const {
-    return lipschitz_stop_reason(o_, elapsed(), nodes_, 0);
+    return lipschitz_stop_reason(o_, elapsed() + certificate_reserve(), nodes_, 0);
   }
 
   double current_upper() const { return std::fmax(done_max_, open_.empty() ? 0.0 : open_.top().bound); }
@@ -213,7 +217,7 @@ class HybridSearch {
     o.domain.lo = n.box.lo;
     o.domain.hi = n.box.hi;
     o.prune_lower = lower_;
-    o.time_limit_seconds = o_.time_limit_seconds - elapsed();
+    o.time_limit_seconds = o_.time_limit_seconds - elapsed() - certificate_reserve();
     o.seed = o_.seed + std::uint64_t(id);
     const bool budget = n.depth < kMaxDepth && std::isfinite(n.bound);
     o.node_limit = budget ? n.budget : 0;
@@ -227,6 +231,7 @@ class HybridSearch {
     }
     nodes_ += r.nodes;
     vertices_ += r.vertices;
+    certificate_seconds_ += r.certificate_seconds;
     if (r.lower > lower_) adopt_lower(r.lower, o_.want_certificate ? r.certificate.value("witness", Json()) : Json());
     n.searched = true;
     n.search_upper = double_at_least(r.upper);
@@ -311,6 +316,7 @@ class HybridSearch {
     const int first = int(tree_.size());
     tree_[std::size_t(id)].axis = axis;
     tree_[std::size_t(id)].child = first;
+    ++splits_;
     const double parent = tree_[std::size_t(id)].bound, thr = threshold();
     const std::uint64_t budget = tree_[std::size_t(id)].budget * (tree_[std::size_t(id)].budget_spent ? 2 : 1);
     for (int side = 0; side < 2; ++side) {
@@ -368,35 +374,44 @@ class HybridSearch {
   }
 
   // The piece's canonical certificate: its search's, or a one-leaf
-  // box-activation tree for its Clarke bound. An error text when there is none.
-  std::optional<std::string> piece_certificate(const Node& n, PieceOutcome& out) {
+  // certificate of its Clarke bound, also when the time runs out before the
+  // search's is canonical. An error text when there is none.
+  std::optional<std::string> piece_certificate(const Node& n, PieceOutcome& out, const std::function<bool()>& out_of_time) {
     piece_.lo = n.box.lo;
     piece_.hi = n.box.hi;
-    LipschitzResult r;
     if (n.searched && n.search_upper <= n.clarke) {
+      LipschitzResult r;
       r.upper = bound_rational_(n.search_upper);
       r.lower = rational_from_json(n.certificate.at("lower"), "piece lower");
       r.certificate = n.certificate;
       r.leaf_bounds = n.leaf_bounds;
-      if (!lipschitz_certificate_canonicalize(piece_, r)) return "the checker's exact leaf tests do not confirm its search's upper";
-    } else if (clarke_certificate(n, out)) {
-      return std::nullopt;
-    } else {
-      // The checker's root bounds may be a little wider than the search's
-      // symbolic ones: then the exact magnitude product, which bounds any leaf.
-      r.upper = bound_rational_(n.clarke);
-      r.certificate = Json{{"method", "box-activation"}, {"norm", norm_name(p_.norm)}, {"lower", "0"},
-                           {"upper", rational_to_string(r.upper)}, {"tree", Json::array({-1})}};
-      if (!lipschitz_certificate_canonicalize(piece_, r)) {
-        r.upper = bound_rational_.magnitude();
-        if (!lipschitz_certificate_canonicalize(piece_, r)) return "the checker's exact test does not confirm its Clarke bound";
+      const Canonical made = lipschitz_certificate_canonicalize(piece_, r, out_of_time);
+      if (made == Canonical::Refused) return lipschitz_canonical_failure(made);
+      if (made == Canonical::Done) {
+        keep_certificate(n, std::move(r), out);
+        return std::nullopt;
       }
     }
+    if (clarke_certificate(n, out)) return std::nullopt;
+    // The checker's root bounds may be a little wider than the search's
+    // symbolic ones: then the exact magnitude product, which bounds any leaf.
+    LipschitzResult r;
+    r.upper = bound_rational_(n.clarke);
+    r.certificate = Json{{"method", "box-activation"}, {"norm", norm_name(p_.norm)}, {"lower", "0"},
+                         {"upper", rational_to_string(r.upper)}, {"tree", Json::array({-1})}};
+    if (lipschitz_certificate_canonicalize(piece_, r) != Canonical::Done) {
+      r.upper = bound_rational_.magnitude();
+      if (lipschitz_certificate_canonicalize(piece_, r) != Canonical::Done) return "the checker's exact test does not confirm its Clarke bound";
+    }
+    keep_certificate(n, std::move(r), out);
+    return std::nullopt;
+  }
+
+  static void keep_certificate(const Node& n, LipschitzResult r, PieceOutcome& out) {
     out.box = n.box;
     out.lower = r.lower;
     out.upper = r.upper;
     out.certificate = std::move(r.certificate);
-    return std::nullopt;
   }
 
   // The best witness moves into the first piece that contains it.
@@ -418,6 +433,7 @@ class HybridSearch {
   }
 
   void certify(LipschitzResult& res) {
+    const std::function<bool()> out_of_time = lipschitz_out_of_time(o_, start_);
     std::vector<char> cut(tree_.size(), 0);
     best_cut(0, cut);
     std::vector<long> shape;
@@ -425,7 +441,7 @@ class HybridSearch {
     write_cut(0, cut, shape, ids);
     std::vector<PieceOutcome> pieces(ids.size());
     for (std::size_t k = 0; k < ids.size(); ++k)
-      if (std::optional<std::string> error = piece_certificate(tree_[std::size_t(ids[k])], pieces[k])) {
+      if (std::optional<std::string> error = piece_certificate(tree_[std::size_t(ids[k])], pieces[k], out_of_time)) {
         res.certificate_error = "piece " + std::to_string(k) + ": " + *error;
         return;
       }
@@ -458,6 +474,7 @@ class HybridSearch {
     res.leaves = leaves;
     res.pieces = leaves;
     res.vertices = vertices_;
+    res.certificate_seconds = certificate_reserve();
     if (o_.want_certificate) certify(res);
     if (res.status == SearchStatus::Converged && res.upper > res.lower * (1 + o_.rel_gap)) res.status = SearchStatus::NotConverged;
     res.seconds = elapsed();

@@ -70,7 +70,7 @@ bool piece_clarke_certificate(const Network& net, const LipschitzOptions& option
   r.upper = p.upper;
   r.certificate = Json{{"method", "box-partition"}, {"bounds", "interval"}, {"norm", norm_name(options.norm)},
                        {"lower", "0"}, {"upper", rational_to_string(p.upper)}, {"tree", Json::array({-1})}};
-  if (!lipschitz_certificate_canonicalize(lipschitz_problem(net, piece), r)) return false;
+  if (lipschitz_certificate_canonicalize(lipschitz_problem(net, piece), r) != Canonical::Done) return false;
   p.upper = r.upper;
   p.certificate = r.certificate;
   return true;

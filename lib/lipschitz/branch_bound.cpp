@@ -132,12 +132,12 @@ class BranchAndBound {
     std::size_t hidden = 0;
     for (std::size_t k = 0; k + 1 < p.net.layers.size(); ++k) hidden += p.net.layers[k].out_dim();
     symbolic_ = !o.want_certificate || hidden <= kCertificateSymbolicNeurons;
+    certificate_leaf_seconds_ = lipschitz_certificate_leaf_reserve(p, o, symbolic_ ? "symbolic" : "interval");
     gap_ = rational_to_double(o.rel_gap);
     prune_d_ = rational_to_double(o.prune_lower);
   }
 
   LipschitzResult run() {
-    start_ = Clock::now();
     LipschitzResult res;
     Cell root{std::vector<std::uint8_t>(p_.net.input_dim, 0), std::vector<std::uint64_t>(p_.net.input_dim, 0)};
     Evaluation e = evaluate(root, std::numeric_limits<double>::infinity(), -1.0, nullptr);
@@ -161,9 +161,10 @@ class BranchAndBound {
   unsigned threads_;
   tbb::task_arena arena_;  // at most threads_ threads, the caller's included
   bool symbolic_ = true;
+  Clock::time_point start_ = Clock::now();  // the calibration of the certificate's reserve counts
+  double certificate_leaf_seconds_ = 0;  // the certificate's reserve per leaf (certificate_canonical.hpp)
   double gap_ = 0;
   double prune_d_ = 0;  // options' prune_lower, for the splitting threshold only
-  Clock::time_point start_;
   double last_progress_ = 0;
 
   std::vector<TreeNode> tree_;
@@ -341,8 +342,11 @@ class BranchAndBound {
   }
 
   std::optional<SearchStatus> stop_reason() const {
-    return lipschitz_stop_reason(o_, elapsed(), nodes_, memory_estimate());
+    return lipschitz_stop_reason(o_, elapsed() + certificate_reserve(), nodes_, memory_estimate());
   }
+
+  // Every split adds two nodes and one leaf.
+  double certificate_reserve() const { return certificate_leaf_seconds_ * double((nodes_ + 1) / 2); }
 
   // Bytes held by the frontier and the partition tree: each open node owns a
   // cell (one level byte and one index word per coordinate, two heap blocks).
@@ -451,6 +455,7 @@ class BranchAndBound {
     res.pruned = pruned;
     res.vertices = vertices_;
     res.seconds = elapsed();
+    res.certificate_seconds = certificate_reserve();
     if (o_.want_certificate) {
       Json shape = Json::array();
       write_tree(0, shape, res.leaf_bounds);
@@ -624,23 +629,25 @@ bool lipschitz_lipsdp_finish(const Network& net, const LipschitzOptions& options
 }
 
 LipschitzResult lipschitz_bound(const Network& net, const LipschitzOptions& options) {
+  const auto start = Clock::now();
   LipschitzOptions search = options;
   search.time_limit_seconds -= lipschitz_lipsdp_reserve(net, options);
-  const auto start = Clock::now();
   LipschitzResult r = lipschitz_search(net, search);
   if (options.baselines || r.status != SearchStatus::Converged) r.baselines = lipschitz_baselines(lipschitz_problem(net, options));
   const double left = options.time_limit_seconds - std::chrono::duration<double>(Clock::now() - start).count();
   if (lipschitz_lipsdp_finish(net, options, left, r)) return r;
   // A certificate states the canonical upper the checker requires. When the
   // checker's exact leaf tests do not confirm the search's upper (or a leaf
-  // needs a bound below the grid), there is no certificate to state: the
-  // bounds stay (the search proved them), and certificate_error says why.
-  // (A union of pieces is made canonical piece by piece by its search.)
-  if (options.want_certificate && r.certificate_kind == CertificateKind::Lipschitz &&
-      !lipschitz_certificate_canonicalize(lipschitz_problem(net, options), r)) {
-    r.certificate = nullptr;
-    r.certificate_error = "the checker's exact leaf tests do not confirm the search's upper bound " +
-                          rational_to_string(r.upper) + " on every leaf of the partition";
+  // needs a bound below the grid), or the time runs out first, there is no
+  // certificate to state: the bounds stay (the search proved them), and
+  // certificate_error says why. (A union of pieces is made canonical piece by
+  // piece by its search.)
+  if (options.want_certificate && r.certificate_kind == CertificateKind::Lipschitz) {
+    const Canonical made = lipschitz_certificate_canonicalize(lipschitz_problem(net, options), r, lipschitz_out_of_time(options, start));
+    if (made != Canonical::Done) {
+      r.certificate = nullptr;
+      r.certificate_error = lipschitz_canonical_failure(made) + " (upper " + rational_to_string(r.upper) + ")";
+    }
   }
   return r;
 }

@@ -1,9 +1,13 @@
 #include "lipschitz/certificate_canonical.hpp"
 
 #include <algorithm>
+#include <chrono>
+#include <cmath>
 #include <optional>
 
 #include "cert/producer_api.hpp"
+#include "lipschitz/upper_bounds.hpp"
+#include "net/eval.hpp"
 
 namespace rl {
 namespace {
@@ -54,10 +58,20 @@ std::optional<Integer> index_not_bounding(const CertLipschitzLeaves& leaves, std
   return std::nullopt;
 }
 
+// A grid index above `failing` (whose value does not bound leaf i) that
+// bounds it: steps up by one binade, then doubles the step. nullopt past the
+// grid's greatest exponent 2^(2^20).
+std::optional<Integer> index_bounding_above(const CertLipschitzLeaves& leaves, std::size_t i, const Integer& failing) {
+  const Integer last = Integer(2 * kBias) * kTwo52;
+  for (Integer step = kTwo52; failing + step <= last; step *= 2)
+    if (leaves.leaf_at_most(i, grid_value(failing + step))) return failing + step;
+  return std::nullopt;
+}
+
 }  // namespace
 
-bool lipschitz_certificate_canonicalize(const LipProblem& p, LipschitzResult& r) {
-  if (r.certificate.is_null() || r.upper <= 0) return true;
+Canonical lipschitz_certificate_canonicalize(const LipProblem& p, LipschitzResult& r, const std::function<bool()>& out_of_time) {
+  if (r.certificate.is_null() || r.upper <= 0) return Canonical::Done;
   CertLipschitzLeaves leaves(p.net, norm_name(p.norm), p.unbounded, p.lo, p.hi, r.certificate);
   const Integer top = grid_index_at_least(r.upper);
   Rational best = 0;
@@ -70,18 +84,30 @@ bool lipschitz_certificate_canonicalize(const LipProblem& p, LipschitzResult& r)
   if (r.leaf_bounds.size() == order.size())
     std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return r.leaf_bounds[a] > r.leaf_bounds[b]; });
   for (std::size_t i : order) {
+    if (out_of_time && out_of_time()) return Canonical::OutOfTime;
     if (leaves.leaf_at_most(i, best)) continue;
-    if (!leaves.leaf_at_most(i, grid_value(top))) return false;
-    // A grid value that does not bound the leaf: best (which failed just
-    // above), or for the first leaf that needs a positive bound one found
-    // below top, however far below (a leaf may need far less than the upper).
-    std::optional<Integer> from = best > 0 ? std::optional<Integer>(best_index) : index_not_bounding(leaves, i, top);
-    if (!from) return false;
-    // The search's upper is usually within rounding of the leaf's exact
-    // bound: bisect near it first (about 30 steps instead of about 63).
-    const Integer near = top - (Integer(1) << 30);  // 2^-22 relative below
-    if (near > *from && !leaves.leaf_at_most(i, grid_value(near))) from = near;
-    best_index = least_bounding_index(leaves, i, *from, top);
+    // Grid values that do not bound the leaf (`from`) and that do (`above`).
+    std::optional<Integer> from;
+    Integer above = top;
+    if ((best > 0 && best_index >= top) || !leaves.leaf_at_most(i, grid_value(top))) {
+      // The checker's test is weaker than the search's bound on this leaf
+      // (a stopped search's open leaves): the upper rises to what it confirms.
+      from = best > 0 ? std::max(top, best_index) : top;
+      std::optional<Integer> up = index_bounding_above(leaves, i, *from);
+      if (!up) return Canonical::Refused;
+      above = *up;
+    } else {
+      // best (which failed just above), or for the first leaf that needs a
+      // positive bound one found below top, however far below (a leaf may
+      // need far less than the upper).
+      from = best > 0 ? std::optional<Integer>(best_index) : index_not_bounding(leaves, i, top);
+      if (!from) return Canonical::Refused;
+      // The search's upper is usually within rounding of the leaf's exact
+      // bound: bisect near it first (about 30 steps instead of about 63).
+      const Integer near = top - (Integer(1) << 30);  // 2^-22 relative below
+      if (near > *from && !leaves.leaf_at_most(i, grid_value(near))) from = near;
+    }
+    best_index = least_bounding_index(leaves, i, *from, above);
     best = grid_value(best_index);
     argmax = i;
   }
@@ -89,7 +115,44 @@ bool lipschitz_certificate_canonicalize(const LipProblem& p, LipschitzResult& r)
   r.certificate["upper"] = rational_to_string(best);
   r.certificate.erase("argmax_leaf");
   if (best > 0 && r.certificate["method"] != "unbounded-all-unstable") r.certificate["argmax_leaf"] = argmax;
-  return true;
+  return Canonical::Done;
+}
+
+std::function<bool()> lipschitz_out_of_time(const LipschitzOptions& o, std::chrono::steady_clock::time_point start) {
+  using Clock = std::chrono::steady_clock;
+  const double limit = o.time_limit_seconds;
+  return [limit, start, since = Clock::now()] {
+    const auto now = Clock::now();
+    return std::chrono::duration<double>(now - start).count() + std::chrono::duration<double>(now - since).count() >= limit;
+  };
+}
+
+std::string lipschitz_canonical_failure(Canonical outcome) {
+  if (outcome == Canonical::OutOfTime)
+    return "the time limit came before the checker's leaf tests had made the certificate canonical";
+  return "the checker's exact leaf tests do not confirm the search's upper bound on every leaf";
+}
+
+double lipschitz_certificate_leaf_reserve(const LipProblem& p, const LipschitzOptions& o, const std::string& bounds) {
+  if (!o.want_certificate || !std::isfinite(o.time_limit_seconds)) return 0;
+  const Json root{{"method", p.unbounded ? "unbounded-all-unstable" : "box-partition"}, {"bounds", bounds}, {"tree", Json::array({-1})}};
+  // Twice the search's Clarke bound passes the checker's Clarke test as most
+  // leaves do: timed is what a leaf costs, not the vertex walk of a failing one.
+  const double clarke = lipschitz_upper_clarke(p, net_ibp(p.net, lipschitz_problem_dbox(p)));
+  const Rational at = std::isfinite(clarke) ? rational_from_double(2 * clarke) : Rational(0);
+  // A short run of repetitions: one test of a small network takes microseconds.
+  constexpr double kMinSeconds = 2e-3;
+  constexpr int kMaxRepeats = 64;
+  const auto start = std::chrono::steady_clock::now();
+  double seconds = 0;
+  int repeats = 0;
+  while (repeats < kMaxRepeats && seconds < kMinSeconds) {
+    CertLipschitzLeaves leaves(p.net, norm_name(p.norm), p.unbounded, p.lo, p.hi, root);
+    (void)leaves.leaf_at_most(0, at);
+    ++repeats;
+    seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  }
+  return 2 * seconds / repeats;
 }
 
 }  // namespace rl

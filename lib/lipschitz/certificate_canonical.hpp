@@ -3,22 +3,54 @@
 // and the leaf that needs it. The grid is that of doubles without exponent
 // limits, so huge or tiny bounds (past double overflow) have one too.
 #pragma once
+#include <chrono>
+#include <functional>
+#include <string>
+
 #include "lipschitz/lipschitz.hpp"
 #include "lipschitz/problem.hpp"
 
 namespace rl {
 
+enum class Canonical { Done, Refused, OutOfTime };
+
 // Untrusted: a bisection over the checker's grid guided by the checker's exact leaf
-// tests; `r.upper` (which must bound every leaf) decreases, or rises by one
-// grid step when it was not on the grid, and the
-// checker re-verifies the result. Updates r.upper, r.certificate["upper"] and
-// r.certificate["argmax_leaf"]. A leaf may need a bound far below r.upper
-// (any number of binades): the search for a grid value that does not bound
-// it steps down without limit, to the grid's least exponent 2^-(2^20).
-// Returns false, leaving r unchanged, when r.upper does not bound some leaf
-// under the exact tests, or (beyond any network with weights of sane size)
-// a leaf's least bound is positive but below 2^-(2^20). The caller must then
-// not state the certificate: the checker would refuse it.
-[[nodiscard]] bool lipschitz_certificate_canonicalize(const LipProblem& p, LipschitzResult& r);
+// tests, and the checker re-verifies the result. `r.upper` decreases, or
+// rises by one grid step when it was not on the grid, or rises further when
+// the exact tests do not confirm it on some leaf (a search stopped by a
+// limit leaves open leaves whose bounds used more than the checker's test):
+// the result is the least grid value they confirm on every leaf. Updates
+// r.upper, r.certificate["upper"] and r.certificate["argmax_leaf"]. A leaf
+// may need a bound far below r.upper (any number of binades): the search for
+// a grid value that does not bound it steps down without limit, to the
+// grid's least exponent 2^-(2^20). Refused, leaving r unchanged, when
+// (beyond any network with weights of sane size) a leaf's least bound is
+// positive but below 2^-(2^20) or above 2^(2^20). The caller must then not
+// state the certificate: the checker would refuse it. OutOfTime, r unchanged,
+// when `out_of_time` (asked between leaf tests) turned true first.
+[[nodiscard]] Canonical lipschitz_certificate_canonicalize(const LipProblem& p, LipschitzResult& r,
+                                                          const std::function<bool()>& out_of_time = {});
+
+// For the leaf tests that make a certificate canonical, started now: true once
+// the run's time since `start` plus the time since now reaches o's time limit
+// (the time since now counts twice: the checker's replay of the written claim
+// repeats the same leaf tests). Not on o.stop: a stopped search still writes
+// its certificate, and a second signal ends the process.
+std::function<bool()> lipschitz_out_of_time(const LipschitzOptions& o, std::chrono::steady_clock::time_point start);
+
+// Why a certificate could not be made canonical (for certificate_error).
+std::string lipschitz_canonical_failure(Canonical outcome);
+
+// The time rule of a certificate under a time limit: a search keeps back,
+// out of the limit, the seconds its certificate's leaf tests will take after
+// it, twice (made canonical here, then replayed from the written claim), and
+// stops when its time plus that reserve reaches the limit; the leaf tests
+// themselves stop at the limit (lipschitz_out_of_time).
+//
+// The seconds the checker's test of one leaf takes on p, twice (the two
+// passes above), measured on p's whole domain as a single box-partition leaf
+// with the given bounds ("interval" or "symbolic"): the most unstable neurons
+// a leaf can have. 0 without a certificate or a time limit.
+double lipschitz_certificate_leaf_reserve(const LipProblem& p, const LipschitzOptions& o, const std::string& bounds);
 
 }  // namespace rl

@@ -147,6 +147,10 @@ struct LipschitzResult {
   CertificateKind certificate_kind = CertificateKind::Lipschitz;
   std::string certificate_error;    // why a wanted certificate could not be made canonical (then it is null)
   std::vector<double> leaf_bounds;  // with it: the search's bound on each leaf, in the certificate's leaf order
+  // With it under a time limit: the search's estimate of the seconds its
+  // certificate's leaf tests take (made canonical, then replayed), which it
+  // kept out of the limit (certificate_canonical.hpp).
+  double certificate_seconds = 0;
   Rational lipsdp_upper;            // the verified LipSDP bound, when lipsdp_ran and it verified (else 0)
   bool lipsdp_ran = false, lipsdp_verified = false;
   double lipsdp_seconds = 0;
