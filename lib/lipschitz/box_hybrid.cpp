@@ -83,7 +83,6 @@ class HybridSearch {
         piece_nodes_(o.hybrid.piece_nodes ? o.hybrid.piece_nodes : kPieceNodes) {
     gap_ = rational_to_double(o.rel_gap);
     for (std::size_t c = 0; c < p.lo.size(); ++c) root_width_.push_back(p.hi[c] - p.lo[c]);
-    certificate_leaf_seconds_ = lipschitz_certificate_leaf_reserve(p, o, "interval");
   }
 
   LipschitzResult run() {
@@ -120,8 +119,11 @@ class HybridSearch {
   Json witness_;  // the best lower's witness (with want_certificate)
   // The certificate's reserve (certificate_canonical.hpp): the searched
   // pieces' own, and a one-leaf Clarke certificate for every piece.
-  double certificate_seconds_ = 0, certificate_leaf_seconds_ = 0;
-  double certificate_reserve() const { return certificate_seconds_ + certificate_leaf_seconds_ * double(1 + splits_); }
+  double certificate_seconds_ = 0;
+  double certificate_reserve() const {
+    const LipschitzOptions::CertificateCosts& c = o_.certificate_costs;
+    return certificate_seconds_ + (c.leaf + c.upper) * double(1 + splits_);
+  }
 
   double elapsed() const { return std::chrono::duration<double>(Clock::now() - start_).count(); }
 

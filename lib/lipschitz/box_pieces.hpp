@@ -31,6 +31,7 @@ struct PieceOutcome {
   std::uint64_t nodes = 0;
   double seconds = 0;
   Json certificate;
+  double certificate_seconds = 0;  // its search's estimate for its certificate (LipschitzResult)
 };
 
 // A rigorous upper bound on the Lipschitz constant over the box in the given

@@ -68,6 +68,14 @@ constexpr int kBeamRounds = 40;  // about 28 s on ACAS Xu's whole box
 constexpr double kBeamShare = 0.1;  // of a finite time limit, at most
 constexpr std::size_t kCertifyTries = 4;  // candidates certified per batch, at most
 constexpr std::size_t kCertificateSymbolicNeurons = 64;
+
+// The input-box bounds of a box-partition certificate: the exact checker
+// repeats symbolic propagation in rationals, affordable only for small networks.
+std::string certificate_bounds(const Network& net) {
+  std::size_t hidden = 0;
+  for (std::size_t k = 0; k + 1 < net.layers.size(); ++k) hidden += net.layers[k].out_dim();
+  return hidden <= kCertificateSymbolicNeurons ? "symbolic" : "interval";
+}
 // Up to this many unstable neurons, a node whose largest vertex was excluded
 // lists all its vertices (2^8 certified norms, and as many linear programs
 // at most); with more, a node takes one linear program.
@@ -128,11 +136,7 @@ class BranchAndBound {
       lo_i_.push_back(p.unbounded ? DInterval::whole() : DInterval::from_rational(p.lo[c]));
       width_i_.push_back(p.unbounded ? DInterval::whole() : DInterval::from_rational(p.hi[c] - p.lo[c]));
     }
-    // The exact checker repeats symbolic propagation in rationals, affordable only for small networks.
-    std::size_t hidden = 0;
-    for (std::size_t k = 0; k + 1 < p.net.layers.size(); ++k) hidden += p.net.layers[k].out_dim();
-    symbolic_ = !o.want_certificate || hidden <= kCertificateSymbolicNeurons;
-    certificate_leaf_seconds_ = lipschitz_certificate_leaf_reserve(p, o, symbolic_ ? "symbolic" : "interval");
+    symbolic_ = !o.want_certificate || certificate_bounds(p.net) == "symbolic";
     gap_ = rational_to_double(o.rel_gap);
     prune_d_ = rational_to_double(o.prune_lower);
   }
@@ -161,8 +165,7 @@ class BranchAndBound {
   unsigned threads_;
   tbb::task_arena arena_;  // at most threads_ threads, the caller's included
   bool symbolic_ = true;
-  Clock::time_point start_ = Clock::now();  // the calibration of the certificate's reserve counts
-  double certificate_leaf_seconds_ = 0;  // the certificate's reserve per leaf (certificate_canonical.hpp)
+  Clock::time_point start_ = Clock::now();
   double gap_ = 0;
   double prune_d_ = 0;  // options' prune_lower, for the splitting threshold only
   double last_progress_ = 0;
@@ -345,8 +348,10 @@ class BranchAndBound {
     return lipschitz_stop_reason(o_, elapsed() + certificate_reserve(), nodes_, memory_estimate());
   }
 
-  // Every split adds two nodes and one leaf.
-  double certificate_reserve() const { return certificate_leaf_seconds_ * double((nodes_ + 1) / 2); }
+  // The certificate's reserve (certificate_canonical.hpp): every split adds two nodes and one leaf.
+  double certificate_reserve() const {
+    return o_.certificate_costs.upper + o_.certificate_costs.leaf * double((nodes_ + 1) / 2);
+  }
 
   // Bytes held by the frontier and the partition tree: each open node owns a
   // cell (one level byte and one index word per coordinate, two heap blocks).
@@ -632,6 +637,8 @@ LipschitzResult lipschitz_bound(const Network& net, const LipschitzOptions& opti
   const auto start = Clock::now();
   LipschitzOptions search = options;
   search.time_limit_seconds -= lipschitz_lipsdp_reserve(net, options);
+  if (options.want_certificate && std::isfinite(options.time_limit_seconds))
+    search.certificate_costs = lipschitz_certificate_costs(lipschitz_problem(net, options), certificate_bounds(net));
   LipschitzResult r = lipschitz_search(net, search);
   if (options.baselines || r.status != SearchStatus::Converged) r.baselines = lipschitz_baselines(lipschitz_problem(net, options));
   const double left = options.time_limit_seconds - std::chrono::duration<double>(Clock::now() - start).count();

@@ -47,10 +47,10 @@ std::string lipschitz_canonical_failure(Canonical outcome);
 // stops when its time plus that reserve reaches the limit; the leaf tests
 // themselves stop at the limit (lipschitz_out_of_time).
 //
-// The seconds the checker's test of one leaf takes on p, twice (the two
-// passes above), measured on p's whole domain as a single box-partition leaf
-// with the given bounds ("interval" or "symbolic"): the most unstable neurons
-// a leaf can have. 0 without a certificate or a time limit.
-double lipschitz_certificate_leaf_reserve(const LipProblem& p, const LipschitzOptions& o, const std::string& bounds);
+// The costs of a certificate on p with the given input-box bounds
+// ("interval" or "symbolic"), measured on p's whole domain as a single leaf
+// (the most unstable neurons a leaf can have), each twice (the two passes
+// above): a leaf's test, and placing the upper on the grid.
+LipschitzOptions::CertificateCosts lipschitz_certificate_costs(const LipProblem& p, const std::string& bounds);
 
 }  // namespace rl

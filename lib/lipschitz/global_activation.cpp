@@ -107,7 +107,7 @@ struct SidePoint {
 
 // The checker's test of an activation leaf (exact forms of the first unfixed
 // layer, exact interval propagation from there, then the Clarke test) against
-// the input-box leaf that lipschitz_certificate_leaf_reserve times: measured
+// the input-box leaf that lipschitz_certificate_costs times: measured
 // 4.8 ms against 1.5 ms on ACAS Xu 1_1 ([-0.05, 0.05]^5, normalized, 477
 // leaves), about 3 times.
 constexpr double kLeafTestRatio = 3;
@@ -126,10 +126,9 @@ class ActivationSearch {
     prune_d_ = rational_to_double(o.prune_lower);
     boxed_ = !p.unbounded;
     if (boxed_) set_up_box();
-    certificate_leaf_seconds_ = kLeafTestRatio * lipschitz_certificate_leaf_reserve(p, o, "interval");
     // A boxed certificate's checker first recomputes the root bounds, as
     // set_up_box just did, twice (certificate_canonical.hpp).
-    if (certificate_leaf_seconds_ > 0) certificate_root_seconds_ = 2 * elapsed();
+    if (o.certificate_costs.leaf > 0) certificate_root_seconds_ = 2 * elapsed();
   }
 
   bool run(LipschitzResult& res) {
@@ -177,7 +176,7 @@ class ActivationSearch {
   double stuck_max_ = 0;  // complete regions whose witness did not close them
   MagnitudeFallback bound_rational_{p_};  // a bound as a rational, the magnitude product when it overflowed
   std::uint64_t nodes_ = 0, vertices_ = 0, splits_ = 0, refuted_ = 0;
-  double certificate_leaf_seconds_ = 0, certificate_root_seconds_ = 0;  // the certificate's reserve (certificate_canonical.hpp)
+  double certificate_root_seconds_ = 0;  // the certificate's reserve (certificate_canonical.hpp)
   Rational lower_ = 0;
   double lower_d_ = 0;
   std::optional<Witness> witness_;
@@ -185,7 +184,10 @@ class ActivationSearch {
 
   // The leaves the checker tests: one, one more per split, one fewer per
   // refuted node (whose Farkas check is part of the measured leaf cost).
-  double certificate_reserve() const { return certificate_root_seconds_ + certificate_leaf_seconds_ * double(1 + splits_ - refuted_); }
+  double certificate_reserve() const {
+    const LipschitzOptions::CertificateCosts& c = o_.certificate_costs;
+    return certificate_root_seconds_ + c.upper + kLeafTestRatio * c.leaf * double(1 + splits_ - refuted_);
+  }
 
   void set_up_box() {
     box_ = lipschitz_problem_dbox(p_);

@@ -108,6 +108,14 @@ struct LipschitzOptions {
     HybridSplit split = HybridSplit::FewestUnstable;
   };
   Hybrid hybrid;
+  // With a certificate and a time limit: the measured seconds of the
+  // checker's test of one leaf, and of placing one certificate's upper on
+  // the checker's grid (an exact test), each counted twice (certificate_canonical.hpp);
+  // set by lipschitz_bound, zero otherwise.
+  struct CertificateCosts {
+    double leaf = 0, upper = 0;
+  };
+  CertificateCosts certificate_costs;
 };
 
 // Why a search must stop now, if it must: Ctrl-C (o.stop), then the time,
