@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -164,6 +165,25 @@ TEST_CASE("lipschitz-mpi --lipsdp on: rank 0's verified LipSDP bound replaces th
   CHECK(c["kind"] == "lipschitz");
   CHECK(c["certificate"]["method"] == "lipsdp");
   CHECK(c["certificate"].contains("witness"));
+  f.move_and_check(1);
+}
+
+// The time limit covers the pieces' certificates and the replay of the union
+// claim. Before the later pieces gave up the earlier pieces' replay time, and
+// the pieces kept back their own certificates' time, this run overran its
+// limit several times over (231 s at a 20 s limit on 2 ranks and 8 pieces).
+TEST_CASE("lipschitz-mpi --time-limit includes the pieces' certificates and the replay of the union claim") {
+  if (!mpi_runs_here()) return;
+  Folders f("mpi_limit");
+  fs::copy_file(fs::path(ROBUSTLAW_SOURCE_DIR) / "data/nets/acasxu/ACASXU_run2a_1_1_batch_2000.nnet", f.claims / "acas.nnet");
+  const auto start = std::chrono::steady_clock::now();
+  Shell s = run_in(f.work, "lipschitz-mpi claims/acas.nnet --norm l2 --box=0:60760,-3.141593:3.141593,-3.141593:3.141593,100:1200,0:1200 "
+                           "--pieces 4 --lipsdp off --time-limit 3 --certificate claims/limited.json");
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  INFO(s.out);
+  REQUIRE(s.status == 0);
+  CHECK(s.out.find("status time-limit") != std::string::npos);
+  CHECK(seconds < 3 + 2.5);  // the limit, start-up and a loaded machine's slack
   f.move_and_check(1);
 }
 

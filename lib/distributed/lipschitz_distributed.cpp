@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <iostream>
 #include <numeric>
 #include <optional>
@@ -9,6 +10,7 @@
 
 #include "arith/error.hpp"
 #include "lipschitz/box_pieces.hpp"
+#include "lipschitz/certificate_canonical.hpp"
 
 #ifdef ROBUSTLAW_HAVE_MPI
 #include "distributed/mpi_plugin.hpp"
@@ -257,6 +259,9 @@ DistributedResult lipschitz_distributed(const MpiSession& session, const Network
   LipschitzOptions search = options;
   const double reserve = lipschitz_lipsdp_reserve(net, options);
   search.time_limit_seconds -= reserve;
+  // Measured once on the whole domain (its most unstable leaf), not per piece.
+  if (options.want_certificate && std::isfinite(options.time_limit_seconds))
+    search.certificate_costs = lipschitz_certificate_costs(net, options);
   Queue q = make_queue(net, search, distributed, session.size());
   if (session.size() == 1) {
     while (auto i = q.pop())

@@ -633,12 +633,16 @@ bool lipschitz_lipsdp_finish(const Network& net, const LipschitzOptions& options
   return applied;
 }
 
+LipschitzOptions::CertificateCosts lipschitz_certificate_costs(const Network& net, const LipschitzOptions& options) {
+  return lipschitz_certificate_costs(lipschitz_problem(net, options), certificate_bounds(net));
+}
+
 LipschitzResult lipschitz_bound(const Network& net, const LipschitzOptions& options) {
   const auto start = Clock::now();
   LipschitzOptions search = options;
   search.time_limit_seconds -= lipschitz_lipsdp_reserve(net, options);
-  if (options.want_certificate && std::isfinite(options.time_limit_seconds))
-    search.certificate_costs = lipschitz_certificate_costs(lipschitz_problem(net, options), certificate_bounds(net));
+  if (options.want_certificate && std::isfinite(options.time_limit_seconds) && options.certificate_costs.leaf == 0)
+    search.certificate_costs = lipschitz_certificate_costs(net, options);
   LipschitzResult r = lipschitz_search(net, search);
   if (options.baselines || r.status != SearchStatus::Converged) r.baselines = lipschitz_baselines(lipschitz_problem(net, options));
   const double left = options.time_limit_seconds - std::chrono::duration<double>(Clock::now() - start).count();
@@ -655,6 +659,7 @@ LipschitzResult lipschitz_bound(const Network& net, const LipschitzOptions& opti
       r.certificate = nullptr;
       r.certificate_error = lipschitz_canonical_failure(made) + " (upper " + rational_to_string(r.upper) + ")";
     }
+    if (r.status == SearchStatus::Converged && r.upper > r.lower * (1 + options.rel_gap)) r.status = SearchStatus::NotConverged;
   }
   return r;
 }

@@ -52,5 +52,8 @@ std::string lipschitz_canonical_failure(Canonical outcome);
 // (the most unstable neurons a leaf can have), each twice (the two passes
 // above): a leaf's test, and placing the upper on the grid.
 LipschitzOptions::CertificateCosts lipschitz_certificate_costs(const LipProblem& p, const std::string& bounds);
+// The same for the box-partition certificates lipschitz_bound makes on
+// `options`' domain (lipschitz_bound measures them when the options carry none).
+LipschitzOptions::CertificateCosts lipschitz_certificate_costs(const Network& net, const LipschitzOptions& options);
 
 }  // namespace rl
