@@ -1,10 +1,12 @@
 #include "cert/cert_lipschitz.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <set>
 
 #include "arith/error.hpp"
+#include "bounds/linear_bounds.hpp"
 #include "cert/cert_lipsdp.hpp"
 #include "cert/relu_enclosure.hpp"
 #include "cert/claim_path.hpp"
@@ -249,21 +251,7 @@ Rational form_extreme(const LinearForm& f, const std::vector<RInterval>& box, bo
   return s;
 }
 
-// The chord slope u / (u - l), or with `dyadic` the least multiple of
-// 2^-kChordBits above it (a steeper chord through (l, 0) still lies above the
-// ReLU on [l, u]), which keeps every form dyadic and the numbers short.
-constexpr int kChordBits = 40;
-Rational chord_slope(const Rational& l, const Rational& u, bool dyadic) {
-  const Rational lambda = u / (u - l);
-  if (!dyadic) return lambda;
-  const Rational scale = rational_pow2(kChordBits);
-  Rational up = Rational(rational_floor(lambda * scale)) / scale;
-  if (up < lambda) up += Rational(1) / scale;
-  return up;
-}
-
-void tighten_symbolic(const Problem& p, const std::vector<RInterval>& box, std::vector<std::vector<RInterval>>& pre,
-                      bool dyadic = false) {
+void tighten_symbolic(const Problem& p, const std::vector<RInterval>& box, std::vector<std::vector<RInterval>>& pre) {
   const std::size_t d = box.size();
   std::vector<LinearForm> lo(d), up(d);
   for (std::size_t i = 0; i < d; ++i) {
@@ -299,7 +287,7 @@ void tighten_symbolic(const Problem& p, const std::vector<RInterval>& box, std::
       if (z.hi <= 0) { zlo[j] = zero; zup[j] = zero; continue; }
       Rational ul = form_extreme(zup[j], box, false), uu = form_extreme(zup[j], box, true);
       if (ul < 0) {
-        Rational lambda = chord_slope(ul, uu, dyadic);
+        const Rational lambda = uu / (uu - ul);  // the chord
         for (Rational& c : zup[j].coef) c *= lambda;
         zup[j].c = lambda * (zup[j].c - ul);
       }
@@ -325,13 +313,30 @@ NeuronStates states_on_box(const Problem& p, const std::vector<RInterval>& box, 
 }
 
 // The pre-activation bounds of every hidden layer on the box that the
-// box-activation leaves start from: exact interval propagation intersected
-// with the symbolic one (dyadic chords).
+// box-activation leaves start from: the bounds core the robustness checker
+// uses (bounds::preactivation_bounds, outward-rounded interval propagation
+// tightened by back-substitution, no split) on the box rounded outward; exact
+// interval propagation where a bound overflows.
 std::vector<std::vector<RInterval>> box_root_bounds(const Problem& p, const std::vector<RInterval>& box) {
-  auto pre = preactivation_intervals_exact(p.g, box);
-  tighten_symbolic(p, box, pre, true);
-  pre.pop_back();
-  return pre;
+  std::vector<double> lo, hi;
+  for (const RInterval& b : box) {
+    lo.push_back(DInterval::from_rational(b.lo).lo);
+    hi.push_back(DInterval::from_rational(b.hi).hi);
+  }
+  const bounds::PreBounds pb = bounds::preactivation_bounds<bounds::OutwardArith>(p.g, lo, hi, bounds::free_states(p.g));
+  std::vector<std::vector<RInterval>> root;
+  for (std::size_t k = 0; k < pb.lo.size(); ++k) {
+    root.emplace_back();
+    for (std::size_t j = 0; j < pb.lo[k].size(); ++j) {
+      if (!std::isfinite(pb.lo[k][j]) || !std::isfinite(pb.hi[k][j])) {
+        auto exact = preactivation_intervals_exact(p.g, box);
+        exact.pop_back();
+        return exact;
+      }
+      root.back().push_back({rational_from_double(pb.lo[k][j]), rational_from_double(pb.hi[k][j])});
+    }
+  }
+  return root;
 }
 
 // ---- upper bound: pattern exclusions ---------------------------------------

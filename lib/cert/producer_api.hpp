@@ -38,8 +38,9 @@ class CertLipschitzLeaves {
 };
 
 // The pre-activation bounds of every hidden layer on the box [lo, hi] that
-// the checker's "box-activation" leaves start from (exact interval
-// propagation intersected with symbolic propagation), per layer [lo, hi].
+// the checker's "box-activation" leaves start from (the outward-rounded
+// bounds core, bounds::preactivation_bounds, on the box rounded outward), per
+// layer [lo, hi].
 std::vector<std::vector<std::pair<Rational, Rational>>> cert_lipschitz_box_preactivations(const Network& g, const std::vector<Rational>& lo,
                                                                                         const std::vector<Rational>& hi);
 

@@ -37,42 +37,58 @@ Rational grid_value(const Integer& index) {
   return Rational(m) * rational_pow2(e.convert_to<long>() - kBias);
 }
 
-// The least grid value in (below, above] that bounds leaf i, given that the
-// one at index `below` does not and the one at `above` does.
-Integer least_bounding_index(const CertLipschitzLeaves& leaves, std::size_t i, Integer below, Integer above) {
-  while (above - below > 1) {
-    Integer mid = below + (above - below) / 2;
-    if (leaves.leaf_at_most(i, grid_value(mid))) above = mid;
-    else below = mid;
+// The checker's leaf tests at grid values, each after a look at the clock:
+// one test can be long (a leaf with up to 16 unstable neurons and a failing
+// Clarke test enumerates up to 2^16 vertex Jacobians).
+struct GridTests {
+  const CertLipschitzLeaves& leaves;
+  const std::function<bool()>& out_of_time;
+  struct TimeUp {};
+
+  bool bounds(std::size_t i, const Rational& u) const {
+    if (out_of_time && out_of_time()) throw TimeUp{};
+    return leaves.leaf_at_most(i, u);
   }
-  return above;
-}
+  bool bounds_at(std::size_t i, const Integer& index) const { return bounds(i, grid_value(index)); }
 
-// A grid index whose value does not bound leaf i, for a leaf that some
-// positive value bounds but 0 does not: steps down from `top` by 2000
-// binades, then doubles the step. nullopt when the leaf's bound lies below
-// the grid's least exponent (2^-(2^20)).
-std::optional<Integer> index_not_bounding(const CertLipschitzLeaves& leaves, std::size_t i, const Integer& top) {
-  for (Integer step = Integer(2000) * kTwo52; step <= top; step *= 2)
-    if (!leaves.leaf_at_most(i, grid_value(top - step))) return top - step;
-  return std::nullopt;
-}
+  // The least grid value in (below, above] that bounds leaf i, given that the
+  // one at index `below` does not and the one at `above` does.
+  Integer least_bounding_index(std::size_t i, Integer below, Integer above) const {
+    while (above - below > 1) {
+      Integer mid = below + (above - below) / 2;
+      if (bounds_at(i, mid)) above = mid;
+      else below = mid;
+    }
+    return above;
+  }
 
-// A grid index above `failing` (whose value does not bound leaf i) that
-// bounds it: steps up by one binade, then doubles the step. nullopt past the
-// grid's greatest exponent 2^(2^20).
-std::optional<Integer> index_bounding_above(const CertLipschitzLeaves& leaves, std::size_t i, const Integer& failing) {
-  const Integer last = Integer(2 * kBias) * kTwo52;
-  for (Integer step = kTwo52; failing + step <= last; step *= 2)
-    if (leaves.leaf_at_most(i, grid_value(failing + step))) return failing + step;
-  return std::nullopt;
-}
+  // A grid index whose value does not bound leaf i, for a leaf that some
+  // positive value bounds but 0 does not: steps down from `top` by 2000
+  // binades, then doubles the step. nullopt when the leaf's bound lies below
+  // the grid's least exponent (2^-(2^20)).
+  std::optional<Integer> index_not_bounding(std::size_t i, const Integer& top) const {
+    for (Integer step = Integer(2000) * kTwo52; step <= top; step *= 2)
+      if (!bounds_at(i, top - step)) return top - step;
+    return std::nullopt;
+  }
+
+  // A grid index above `failing` (whose value does not bound leaf i) that
+  // bounds it: steps up by one binade, then doubles the step. nullopt past the
+  // grid's greatest exponent 2^(2^20).
+  std::optional<Integer> index_bounding_above(std::size_t i, const Integer& failing) const {
+    const Integer last = Integer(2 * kBias) * kTwo52;
+    for (Integer step = kTwo52; failing + step <= last; step *= 2)
+      if (bounds_at(i, failing + step)) return failing + step;
+    return std::nullopt;
+  }
+};
 
 }  // namespace
 
 Canonical lipschitz_certificate_canonicalize(const LipProblem& p, LipschitzResult& r, const std::function<bool()>& out_of_time) {
   if (r.certificate.is_null() || r.upper <= 0) return Canonical::Done;
   CertLipschitzLeaves leaves(p.net, norm_name(p.norm), p.unbounded, p.lo, p.hi, r.certificate);
+  const GridTests test{leaves, out_of_time};
   const Integer top = grid_index_at_least(r.upper);
   Rational best = 0;
   Integer best_index = 0;  // best's index, once best > 0
@@ -83,33 +99,36 @@ Canonical lipschitz_certificate_canonicalize(const LipProblem& p, LipschitzResul
   for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
   if (r.leaf_bounds.size() == order.size())
     std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return r.leaf_bounds[a] > r.leaf_bounds[b]; });
-  for (std::size_t i : order) {
-    if (out_of_time && out_of_time()) return Canonical::OutOfTime;
-    if (leaves.leaf_at_most(i, best)) continue;
-    // Grid values that do not bound the leaf (`from`) and that do (`above`).
-    std::optional<Integer> from;
-    Integer above = top;
-    if ((best > 0 && best_index >= top) || !leaves.leaf_at_most(i, grid_value(top))) {
-      // The checker's test is weaker than the search's bound on this leaf
-      // (a stopped search's open leaves): the upper rises to what it confirms.
-      from = best > 0 ? std::max(top, best_index) : top;
-      std::optional<Integer> up = index_bounding_above(leaves, i, *from);
-      if (!up) return Canonical::Refused;
-      above = *up;
-    } else {
-      // best (which failed just above), or for the first leaf that needs a
-      // positive bound one found below top, however far below (a leaf may
-      // need far less than the upper).
-      from = best > 0 ? std::optional<Integer>(best_index) : index_not_bounding(leaves, i, top);
-      if (!from) return Canonical::Refused;
-      // The search's upper is usually within rounding of the leaf's exact
-      // bound: bisect near it first (about 30 steps instead of about 63).
-      const Integer near = top - (Integer(1) << 30);  // 2^-22 relative below
-      if (near > *from && !leaves.leaf_at_most(i, grid_value(near))) from = near;
+  try {
+    for (std::size_t i : order) {
+      if (test.bounds(i, best)) continue;
+      // Grid values that do not bound the leaf (`from`) and that do (`above`).
+      std::optional<Integer> from;
+      Integer above = top;
+      if ((best > 0 && best_index >= top) || !test.bounds_at(i, top)) {
+        // The checker's test is weaker than the search's bound on this leaf
+        // (a stopped search's open leaves): the upper rises to what it confirms.
+        from = best > 0 ? std::max(top, best_index) : top;
+        std::optional<Integer> up = test.index_bounding_above(i, *from);
+        if (!up) return Canonical::Refused;
+        above = *up;
+      } else {
+        // best (which failed just above), or for the first leaf that needs a
+        // positive bound one found below top, however far below (a leaf may
+        // need far less than the upper).
+        from = best > 0 ? std::optional<Integer>(best_index) : test.index_not_bounding(i, top);
+        if (!from) return Canonical::Refused;
+        // The search's upper is usually within rounding of the leaf's exact
+        // bound: bisect near it first (about 30 steps instead of about 63).
+        const Integer near = top - (Integer(1) << 30);  // 2^-22 relative below
+        if (near > *from && !test.bounds_at(i, near)) from = near;
+      }
+      best_index = test.least_bounding_index(i, *from, above);
+      best = grid_value(best_index);
+      argmax = i;
     }
-    best_index = least_bounding_index(leaves, i, *from, above);
-    best = grid_value(best_index);
-    argmax = i;
+  } catch (const GridTests::TimeUp&) {
+    return Canonical::OutOfTime;
   }
   r.upper = best;
   r.certificate["upper"] = rational_to_string(best);
