@@ -315,8 +315,8 @@ NeuronStates states_on_box(const Problem& p, const std::vector<RInterval>& box, 
 // The pre-activation bounds of every hidden layer on the box that the
 // box-activation leaves start from: the bounds core the robustness checker
 // uses (bounds::preactivation_bounds, outward-rounded interval propagation
-// tightened by back-substitution, no split) on the box rounded outward; exact
-// interval propagation where a bound overflows.
+// tightened by back-substitution, no split) on the box rounded outward; when
+// any bound overflows, exact interval propagation for all.
 std::vector<std::vector<RInterval>> box_root_bounds(const Problem& p, const std::vector<RInterval>& box) {
   std::vector<double> lo, hi;
   for (const RInterval& b : box) {

@@ -224,9 +224,6 @@ RMatrix magnitude_matrix(const Grid<RInterval>& m) {
   return mag;
 }
 
-bool magnitude_norm_at_most(const Grid<RInterval>& m, OperatorNorm norm, const Rational& u) {
-  return norm_at_most(magnitude_matrix(m), norm, u);
-}
 
 // The exact magnitude max(|lo|, |hi|) lies between the largest least
 // magnitude and the largest magnitude of the two end points' enclosures.

@@ -67,7 +67,6 @@ bool norm_at_most(const RMatrix& a, OperatorNorm norm, const Rational& u);
 // max(|lo_rc|, |hi_rc|) of the exact enclosure, which bounds the norm of
 // every matrix in it.
 RMatrix magnitude_matrix(const Grid<RInterval>& m);
-bool magnitude_norm_at_most(const Grid<RInterval>& m, OperatorNorm norm, const Rational& u);
 Verdict magnitude_norm_decide(const Grid<EndEnclosures>& m, OperatorNorm norm, const Rational& u);
 
 // ||A|| <= u for a point matrix A (a vertex pattern's Jacobian) given by the

@@ -146,11 +146,20 @@ Queue make_queue(const Network& net, const LipschitzOptions& options, const Dist
   return q;
 }
 
-// The pieces that were not searched (pruned, not run) get a one-leaf
-// certificate of their Clarke bound, made canonical, which is then their upper.
-void certify_unsearched(const Network& net, const LipschitzOptions& options, Queue& q) {
-  for (PieceOutcome& p : q.outcomes)
-    if (p.run != PieceRun::Searched && p.certificate.is_null()) piece_clarke_certificate(net, options, p);
+// The pieces without a certificate (pruned, not run, or searched with no time
+// left to make theirs) get a one-leaf certificate of their Clarke bound, made
+// canonical, which is then their upper (and 0 their lower).
+void certify_missing(const Network& net, const LipschitzOptions& options, Queue& q) {
+  if (q.global) return;  // R^d: no Clarke bound (union_certificate says so)
+  for (std::size_t i = 0; i < q.outcomes.size(); ++i) {
+    PieceOutcome& p = q.outcomes[i];
+    if (!p.certificate.is_null()) continue;
+    if (p.run == PieceRun::Searched) {
+      p.upper = q.clarke[i];
+      p.lower = 0;
+    }
+    piece_clarke_certificate(net, options, p);
+  }
 }
 
 // A global domain is one piece: its own lipschitz certificate. A box: the
@@ -260,8 +269,10 @@ DistributedResult lipschitz_distributed(const MpiSession& session, const Network
   const double reserve = lipschitz_lipsdp_reserve(net, options);
   search.time_limit_seconds -= reserve;
   // Measured once on the whole domain (its most unstable leaf), not per piece.
-  if (options.want_certificate && std::isfinite(options.time_limit_seconds))
+  if (options.want_certificate && std::isfinite(options.time_limit_seconds)) {
     search.certificate_costs = lipschitz_certificate_costs(net, options);
+    search.time_limit_seconds -= std::chrono::duration<double>(Clock::now() - start).count();
+  }
   Queue q = make_queue(net, search, distributed, session.size());
   if (session.size() == 1) {
     while (auto i = q.pop())
@@ -282,11 +293,10 @@ DistributedResult lipschitz_distributed(const MpiSession& session, const Network
 #endif
   }
   out.is_master = session.rank() == 0;
-  if (options.want_certificate) certify_unsearched(net, options, q);
+  if (options.want_certificate) certify_missing(net, options, q);
   out.result = lipschitz_combine(q.outcomes, options.rel_gap);
   if (options.want_certificate) union_certificate(q, out.result);
-  // Its reserve at least: the pieces' certificates are made after their time
-  // limits, which they can use up.
+  // Its reserve at least, whatever the pieces used.
   const double left = options.time_limit_seconds - std::chrono::duration<double>(Clock::now() - start).count();
   lipschitz_lipsdp_finish(net, options, std::max(left, reserve), out.result);
   out.result.seconds = std::chrono::duration<double>(Clock::now() - start).count();

@@ -392,6 +392,9 @@ class HybridSearch {
       if (made == Canonical::Refused) return lipschitz_canonical_failure(made);
       if (made == Canonical::Done) {
         keep_certificate(n, std::move(r), out);
+        // Risen above the piece's Clarke bound: its Clarke certificate when lower.
+        PieceOutcome clarke;
+        if (out.upper > bound_rational_(n.clarke) && clarke_certificate(n, clarke) && clarke.upper < out.upper) out = std::move(clarke);
         return std::nullopt;
       }
     }

@@ -67,15 +67,7 @@ constexpr std::size_t kBeamWidth = 128;
 constexpr int kBeamRounds = 40;  // about 28 s on ACAS Xu's whole box
 constexpr double kBeamShare = 0.1;  // of a finite time limit, at most
 constexpr std::size_t kCertifyTries = 4;  // candidates certified per batch, at most
-constexpr std::size_t kCertificateSymbolicNeurons = 64;
 
-// The input-box bounds of a box-partition certificate: the exact checker
-// repeats symbolic propagation in rationals, affordable only for small networks.
-std::string certificate_bounds(const Network& net) {
-  std::size_t hidden = 0;
-  for (std::size_t k = 0; k + 1 < net.layers.size(); ++k) hidden += net.layers[k].out_dim();
-  return hidden <= kCertificateSymbolicNeurons ? "symbolic" : "interval";
-}
 // Up to this many unstable neurons, a node whose largest vertex was excluded
 // lists all its vertices (2^8 certified norms, and as many linear programs
 // at most); with more, a node takes one linear program.
@@ -136,7 +128,7 @@ class BranchAndBound {
       lo_i_.push_back(p.unbounded ? DInterval::whole() : DInterval::from_rational(p.lo[c]));
       width_i_.push_back(p.unbounded ? DInterval::whole() : DInterval::from_rational(p.hi[c] - p.lo[c]));
     }
-    symbolic_ = !o.want_certificate || certificate_bounds(p.net) == "symbolic";
+    symbolic_ = !o.want_certificate || lipschitz_certificate_bounds(p.net) == "symbolic";
     gap_ = rational_to_double(o.rel_gap);
     prune_d_ = rational_to_double(o.prune_lower);
   }
@@ -633,32 +625,34 @@ bool lipschitz_lipsdp_finish(const Network& net, const LipschitzOptions& options
   return applied;
 }
 
-LipschitzOptions::CertificateCosts lipschitz_certificate_costs(const Network& net, const LipschitzOptions& options) {
-  return lipschitz_certificate_costs(lipschitz_problem(net, options), certificate_bounds(net));
-}
-
 LipschitzResult lipschitz_bound(const Network& net, const LipschitzOptions& options) {
   const auto start = Clock::now();
   LipschitzOptions search = options;
   search.time_limit_seconds -= lipschitz_lipsdp_reserve(net, options);
-  if (options.want_certificate && std::isfinite(options.time_limit_seconds) && options.certificate_costs.leaf == 0)
+  if (options.want_certificate && std::isfinite(options.time_limit_seconds) && options.certificate_costs.leaf == 0) {
     search.certificate_costs = lipschitz_certificate_costs(net, options);
+    search.time_limit_seconds -= std::chrono::duration<double>(Clock::now() - start).count();
+  }
   LipschitzResult r = lipschitz_search(net, search);
   if (options.baselines || r.status != SearchStatus::Converged) r.baselines = lipschitz_baselines(lipschitz_problem(net, options));
-  const double left = options.time_limit_seconds - std::chrono::duration<double>(Clock::now() - start).count();
+  // LipSDP leaves the branch and bound's certificate the time it kept back.
+  const double left = options.time_limit_seconds - std::chrono::duration<double>(Clock::now() - start).count() -
+                      (options.want_certificate ? r.certificate_seconds : 0);
   if (lipschitz_lipsdp_finish(net, options, left, r)) return r;
-  // A certificate states the canonical upper the checker requires. When the
-  // checker's exact leaf tests do not confirm the search's upper (or a leaf
-  // needs a bound below the grid), or the time runs out first, there is no
-  // certificate to state: the bounds stay (the search proved them), and
-  // certificate_error says why. (A union of pieces is made canonical piece by
-  // piece by its search.)
+  // A certificate states the canonical upper the checker requires, which
+  // rises above the search's where the checker's leaf tests are weaker. When
+  // a leaf's bound lies off the grid's range, or the time runs out first,
+  // there is no certificate to state: the bounds stay (the search proved
+  // them), and certificate_error says why. (A union of pieces is made
+  // canonical piece by piece by its search.)
   if (options.want_certificate && r.certificate_kind == CertificateKind::Lipschitz) {
+    const Rational searched = r.upper;
     const Canonical made = lipschitz_certificate_canonicalize(lipschitz_problem(net, options), r, lipschitz_out_of_time(options, start));
     if (made != Canonical::Done) {
       r.certificate = nullptr;
       r.certificate_error = lipschitz_canonical_failure(made) + " (upper " + rational_to_string(r.upper) + ")";
     }
+    if (r.upper > searched) r.upper_method += "; raised to the least value the checker's leaf tests confirm";
     if (r.status == SearchStatus::Converged && r.upper > r.lower * (1 + options.rel_gap)) r.status = SearchStatus::NotConverged;
   }
   return r;

@@ -51,9 +51,15 @@ std::string lipschitz_canonical_failure(Canonical outcome);
 // ("interval" or "symbolic"), measured on p's whole domain as a single leaf
 // (the most unstable neurons a leaf can have), each twice (the two passes
 // above): a leaf's test, and placing the upper on the grid.
-LipschitzOptions::CertificateCosts lipschitz_certificate_costs(const LipProblem& p, const std::string& bounds);
+// The grid placement gets at most a tenth of `limit`.
+LipschitzOptions::CertificateCosts lipschitz_certificate_costs(const LipProblem& p, const std::string& bounds, double limit);
 // The same for the box-partition certificates lipschitz_bound makes on
 // `options`' domain (lipschitz_bound measures them when the options carry none).
 LipschitzOptions::CertificateCosts lipschitz_certificate_costs(const Network& net, const LipschitzOptions& options);
+
+// The input-box bounds of a box-partition certificate ("symbolic" or
+// "interval"): the exact checker repeats symbolic propagation in rationals,
+// affordable only for small networks.
+std::string lipschitz_certificate_bounds(const Network& net);
 
 }  // namespace rl

@@ -10,7 +10,6 @@
 #include <random>
 
 #include "cert/producer_api.hpp"
-#include "lipschitz/certificate_canonical.hpp"
 #include "lipschitz/strict_system.hpp"
 #include "lipschitz/symbolic_bounds.hpp"
 #include "lipschitz/upper_bounds.hpp"
@@ -196,10 +195,10 @@ class ActivationSearch {
       hi_d_.push_back(rational_to_double(p_.hi[c]));
       xmax_.push_back(next_up(std::fmax(std::fabs(box_[c].lo), std::fabs(box_[c].hi))));
     }
-    // A certificate's leaves start from the checker's own root bounds, which
-    // it recomputes in exact rationals, so the search takes the same ones.
-    // Without one, the same propagation in outward-rounded doubles is as
-    // tight up to rounding, and a third of an easy box's run cheaper.
+    // A certificate's leaves start from the checker's own root bounds (the
+    // bounds core, which it recomputes), so the search takes the same ones.
+    // Without one, the search's symbolic propagation in outward-rounded
+    // doubles, which it keeps per box.
     if (!o_.want_certificate) {
       root_ = lipschitz_root_symbolic_bounds(p_)->preactivations;
       root_.pop_back();  // the output layer
