@@ -216,6 +216,36 @@ TEST_CASE("robustlaw lipschitz --time-limit includes writing and replaying the c
   CHECK(v.verdict == "holds");
 }
 
+// A reserve that proves too small (here forced to nothing) must not cost the
+// certificate: the time runs out before the search's tree is canonical, and
+// the whole domain's one-leaf Clarke certificate, with the search's witness,
+// takes its place (and its upper the result's).
+TEST_CASE("lipschitz: out of time before the certificate is canonical, the whole domain's Clarke certificate") {
+  const Network net = network_load(kAcas);
+  LipschitzOptions o;
+  o.norm = Norm::L2;
+  o.domain.global = true;
+  o.threads = 1;
+  o.want_certificate = true;
+  o.time_limit_seconds = 1;
+  o.certificate_costs = {1e-12, 1e-12};  // measured costs would keep time back; these keep none
+  const LipschitzResult r = lipschitz_bound(net, o);
+  CHECK(r.status == SearchStatus::TimeLimit);
+  REQUIRE(!r.certificate.is_null());
+  CHECK(r.certificate["tree"] == Json::array({-1}));
+  CHECK(r.upper_method.find("Clarke interval over the whole domain") != std::string::npos);
+  CHECK(rational_from_json(r.certificate["upper"], "upper") == r.upper);
+  CHECK(rational_from_json(r.certificate["lower"], "lower") == r.lower);
+  CHECK(r.lower > 0);
+  const Json claim{{"schema", "robustlaw-claim"}, {"version", 1}, {"id", "clarke_fallback"}, {"kind", "lipschitz"},
+                   {"statement", "test"}, {"reference", "docs/lipschitz.md"},
+                   {"parameters", {{"network", kAcas}, {"norm", "l2"}, {"domain", {{"global", true}}}, {"output", nullptr}}},
+                   {"expected", "holds"}, {"certificate", r.certificate}};
+  const ClaimOutcome v = verify(claim);
+  INFO(v.detail);
+  CHECK(v.verdict == "holds");
+}
+
 TEST_CASE("lipschitz global one hidden layer: exact region enumeration, certified and checked") {
   std::mt19937_64 rng(77);
   std::uniform_int_distribution<int> dim(1, 4), width(1, 16), outs(1, 2), pick(0, 2);

@@ -187,12 +187,10 @@ bool vertices_at_most(const Problem& p, const NeuronStates& s, const Rational& u
   });
 }
 
-// The magnitude matrix of the exact interval Clarke enclosure: norm <= u.
-// The double evaluation decides it unless its end points are too close to
-// tell (jacobian_enclosure.hpp); then the exact evaluation does.
-// A leaf's Clarke enclosures: in double end points, and the exact magnitude
-// matrix, made when the double one cannot decide. Kept to test one leaf at
-// many values.
+// The Clarke test: the magnitude matrix of the exact interval Clarke
+// enclosure has norm <= u. The double evaluation decides it unless its end
+// points are too close to tell (relu_enclosure.hpp); then the exact
+// evaluation does. A leaf's two enclosures are kept to test it at many values.
 struct ClarkeEnclosure {
   Grid<EndEnclosures> ends;
   std::optional<RMatrix> magnitude;

@@ -36,7 +36,9 @@
 #include <oneapi/tbb/partitioner.h>
 #include <oneapi/tbb/task_arena.h>
 
+#include "arith/error.hpp"
 #include "lipschitz/box_hybrid.hpp"
+#include "lipschitz/box_pieces.hpp"
 #include "lipschitz/certificate_canonical.hpp"
 #include "lipschitz/global_activation.hpp"
 #include "lipschitz/global_one_layer.hpp"
@@ -625,6 +627,34 @@ bool lipschitz_lipsdp_finish(const Network& net, const LipschitzOptions& options
   return applied;
 }
 
+// The time ran out before the search's certificate was canonical, on a box:
+// the one-leaf certificate of the interval Clarke bound over the whole domain
+// (a few exact tests), with the search's lower and witness; its upper becomes
+// the result's. False on R^d or when the bound overflows.
+bool whole_domain_clarke_certificate(const Network& net, const LipschitzOptions& options, LipschitzResult& r) {
+  const LipProblem p = lipschitz_problem(net, options);
+  if (p.unbounded) return false;
+  PieceOutcome whole;
+  whole.box = {p.lo, p.hi};
+  LipschitzOptions box = options;
+  box.domain = {false, p.lo, p.hi};
+  try {
+    whole.upper = piece_clarke_upper(net, options.norm, whole.box);
+  } catch (const InputError&) {
+    return false;
+  }
+  if (!piece_clarke_certificate(net, box, whole)) return false;
+  Json witness = r.certificate.is_object() ? r.certificate.value("witness", Json()) : Json();
+  r.certificate = whole.certificate;
+  if (!witness.is_null()) {
+    r.certificate["lower"] = rational_to_string(r.lower);
+    r.certificate["witness"] = witness;
+  }
+  r.upper = whole.upper;
+  r.upper_method = "Clarke interval over the whole domain: the time limit came before the search's certificate was canonical";
+  return true;
+}
+
 LipschitzResult lipschitz_bound(const Network& net, const LipschitzOptions& options) {
   const auto start = Clock::now();
   LipschitzOptions search = options;
@@ -648,11 +678,13 @@ LipschitzResult lipschitz_bound(const Network& net, const LipschitzOptions& opti
   if (options.want_certificate && r.certificate_kind == CertificateKind::Lipschitz) {
     const Rational searched = r.upper;
     const Canonical made = lipschitz_certificate_canonicalize(lipschitz_problem(net, options), r, lipschitz_out_of_time(options, start));
-    if (made != Canonical::Done) {
+    const bool whole = made == Canonical::OutOfTime && whole_domain_clarke_certificate(net, options, r);
+    if (made != Canonical::Done && !whole) {
       r.certificate = nullptr;
       r.certificate_error = lipschitz_canonical_failure(made) + " (upper " + rational_to_string(r.upper) + ")";
+    } else if (!whole && r.upper > searched) {
+      r.upper_method += "; raised to the least value the checker's leaf tests confirm";
     }
-    if (r.upper > searched) r.upper_method += "; raised to the least value the checker's leaf tests confirm";
     if (r.status == SearchStatus::Converged && r.upper > r.lower * (1 + options.rel_gap)) r.status = SearchStatus::NotConverged;
   }
   return r;

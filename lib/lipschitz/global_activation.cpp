@@ -185,7 +185,7 @@ class ActivationSearch {
   // refuted node (whose Farkas check is part of the measured leaf cost).
   double certificate_reserve() const {
     const LipschitzOptions::CertificateCosts& c = o_.certificate_costs;
-    return certificate_root_seconds_ + c.upper + kLeafTestRatio * c.leaf * double(1 + splits_ - refuted_);
+    return certificate_root_seconds_ + c.upper + kLeafTestRatio * c.leaf * (double(1 + splits_) - double(refuted_));
   }
 
   void set_up_box() {
