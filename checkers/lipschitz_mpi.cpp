@@ -99,7 +99,7 @@ void setup(CLI::App& app) {
   sub->add_option("--box", o->box, "domain LO:HI[,LO:HI...]; one pair applies to every input");
   sub->add_flag("--global", o->global, "the whole input space (one piece, not split)");
   sub->add_option("--rel-gap", o->rel_gap, "stop when upper/lower - 1 <= G (per piece)");
-  add_real_option(*sub, "--time-limit", o->time_limit, "seconds for the whole run, shared equally among the pieces still to run; the best certified pair is reported", 0);
+  add_real_option(*sub, "--time-limit", o->time_limit, "seconds for the whole run, shared equally among the pieces still to run (with --certificate, making and replaying it included); the best certified pair is reported", 0);
   add_integer_option(*sub, "--threads", o->threads, "threads per rank (default 1: one rank per core)");
   sub->add_option("--max-memory", o->max_memory, "MB (2^20 bytes) per rank: cap on each piece's search frontier (status memory-limit past it)");
   add_integer_option(*sub, "--pieces", o->pieces, "sub-boxes to split the box into (default 8 per worker)", std::size_t(0), std::size_t(100000));
