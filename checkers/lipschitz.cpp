@@ -48,6 +48,9 @@ void run_lipschitz(LipschitzCliOptions o, const StopSignals& stop) {
               << lipschitz_gap_text(p.lower, p.upper) << "  nodes " << p.nodes << " (open " << p.open_nodes << ")  "
               << std::fixed << std::setprecision(1) << p.seconds << " s" << std::defaultfloat << std::endl;
   };
+  run.options.certificate_progress = [](std::size_t tested, std::size_t leaves) {
+    std::cerr << "lipschitz: certificate: " << tested << " of " << leaves << " leaves tested" << std::endl;
+  };
   lipschitz_run(run);
   const LipschitzResult& r = run.result;
 
@@ -57,6 +60,7 @@ void run_lipschitz(LipschitzCliOptions o, const StopSignals& stop) {
     const Json claim = lipschitz_claim_json(run, claim_id_for(o.certificate), claim_path_for(o.model.path, o.certificate),
                                             o.model.normalized);
     try {
+      std::cerr << "lipschitz: replaying the certificate through the checker" << std::endl;
       replayed = write_claim_replayed(o.certificate, claim);
     } catch (const InputError& e) {
       certificate_failure = e.what();

@@ -677,7 +677,8 @@ LipschitzResult lipschitz_bound(const Network& net, const LipschitzOptions& opti
   // canonical piece by piece by its search.)
   if (options.want_certificate && r.certificate_kind == CertificateKind::Lipschitz) {
     const Rational searched = r.upper;
-    const Canonical made = lipschitz_certificate_canonicalize(lipschitz_problem(net, options), r, lipschitz_out_of_time(options, start));
+    const Canonical made = lipschitz_certificate_canonicalize(lipschitz_problem(net, options), r, lipschitz_out_of_time(options, start),
+                                                              options.certificate_progress);
     const bool whole = made == Canonical::OutOfTime && whole_domain_clarke_certificate(net, options, r);
     if (made != Canonical::Done && !whole) {
       r.certificate = nullptr;

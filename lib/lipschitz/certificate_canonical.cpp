@@ -85,7 +85,8 @@ struct GridTests {
 
 }  // namespace
 
-Canonical lipschitz_certificate_canonicalize(const LipProblem& p, LipschitzResult& r, const std::function<bool()>& out_of_time) {
+Canonical lipschitz_certificate_canonicalize(const LipProblem& p, LipschitzResult& r, const std::function<bool()>& out_of_time,
+                                             const std::function<void(std::size_t tested, std::size_t leaves)>& progress) {
   if (r.certificate.is_null() || r.upper <= 0) return Canonical::Done;
   CertLipschitzLeaves leaves(p.net, norm_name(p.norm), p.unbounded, p.lo, p.hi, r.certificate);
   const GridTests test{leaves, out_of_time};
@@ -100,7 +101,13 @@ Canonical lipschitz_certificate_canonicalize(const LipProblem& p, LipschitzResul
   if (r.leaf_bounds.size() == order.size())
     std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return r.leaf_bounds[a] > r.leaf_bounds[b]; });
   try {
-    for (std::size_t i : order) {
+    auto reported = std::chrono::steady_clock::now();
+    for (std::size_t done = 0; done < order.size(); ++done) {
+      if (progress && std::chrono::steady_clock::now() - reported >= std::chrono::seconds(1)) {
+        reported = std::chrono::steady_clock::now();
+        progress(done, order.size());
+      }
+      const std::size_t i = order[done];
       if (test.bounds(i, best)) continue;
       // Grid values that do not bound the leaf (`from`) and that do (`above`).
       std::optional<Integer> from;

@@ -28,8 +28,10 @@ enum class Canonical { Done, Refused, OutOfTime };
 // positive but below 2^-(2^20) or above 2^(2^20). The caller must then not
 // state the certificate: the checker would refuse it. OutOfTime, r unchanged,
 // when `out_of_time` (asked between leaf tests) turned true first.
-[[nodiscard]] Canonical lipschitz_certificate_canonicalize(const LipProblem& p, LipschitzResult& r,
-                                                          const std::function<bool()>& out_of_time = {});
+// `progress` (optional) hears about once a second how many leaves are done.
+[[nodiscard]] Canonical lipschitz_certificate_canonicalize(
+    const LipProblem& p, LipschitzResult& r, const std::function<bool()>& out_of_time = {},
+    const std::function<void(std::size_t tested, std::size_t leaves)>& progress = {});
 
 // For the leaf tests that make a certificate canonical, started now: true once
 // the run's time since `start` plus the time since now reaches o's time limit

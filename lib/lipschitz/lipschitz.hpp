@@ -64,6 +64,9 @@ struct LipschitzOptions {
   bool want_certificate = false;
   const std::atomic<bool>* stop = nullptr;   // set asynchronously (SIGINT) to stop early
   std::function<void(const LipschitzProgress&)> progress;  // called about once a second
+  // Called about once a second while the certificate is made canonical: the
+  // leaves tested so far, of all.
+  std::function<void(std::size_t tested, std::size_t leaves)> certificate_progress;
   std::uint64_t node_limit = 0;              // 0: no limit
   std::uint64_t seed = 1;                    // seed of the (untrusted) witness search
   // Cap on the search's frontier and partition tree, estimated from their node
