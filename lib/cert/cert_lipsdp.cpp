@@ -14,12 +14,6 @@ using RMatrix = std::vector<std::vector<Rational>>;
 constexpr long kMaxScale = 4096;
 constexpr std::size_t kMaxDimension = 4096;
 
-std::size_t hidden_count(const Network& g) {
-  std::size_t n = 0;
-  for (std::size_t k = 0; k + 1 < g.layers.size(); ++k) n += g.layers[k].out_dim();
-  return n;
-}
-
 void fail(const std::string& reason) { throw InputError("lipsdp certificate", reason); }
 
 bool dyadic(const Rational& q) {
@@ -86,7 +80,7 @@ LipsdpProof proof_parse(const Json& cert, std::size_t n, std::size_t hidden) {
 
 RMatrix cert_lipsdp_negated_lmi(const Network& g, const std::vector<std::pair<int, int>>& slopes, const Rational& rho,
                                 const std::vector<Rational>& t) {
-  const std::size_t d0 = g.input_dim, n = d0 + hidden_count(g);
+  const std::size_t d0 = g.input_dim, n = d0 + g.hidden_neuron_count();
   RMatrix a(n, std::vector<Rational>(n));
   for (std::size_t i = 0; i < d0; ++i) a[i][i] = rho;
   std::size_t prev = 0, pos = d0, neuron = 0;
@@ -122,7 +116,7 @@ RMatrix cert_lipsdp_negated_lmi(const Network& g, const std::vector<std::pair<in
 
 std::optional<std::string> cert_lipsdp_refutation(const Network& g, const std::vector<std::pair<int, int>>& slopes,
                                                   const LipsdpProof& proof) {
-  const std::size_t n = g.input_dim + hidden_count(g);
+  const std::size_t n = g.input_dim + g.hidden_neuron_count();
   if (n > kMaxDimension) return "the LMI has more than 4096 rows";
   if (proof.t.size() + g.input_dim != n || proof.scale.size() != n || proof.r.size() != n || slopes.size() + g.input_dim != n)
     return "the proof's sizes do not match the network";

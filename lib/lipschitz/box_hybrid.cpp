@@ -63,12 +63,6 @@ struct Open {
   bool operator<(const Open& o) const { return bound != o.bound ? bound < o.bound : id > o.id; }
 };
 
-std::size_t hidden_neurons(const LipProblem& p) {
-  std::size_t n = 0;
-  for (std::size_t k = 0; k + 1 < p.net.layers.size(); ++k) n += p.net.layers[k].out_dim();
-  return n;
-}
-
 // A double no smaller than q (a sound upper bound stays one).
 double double_at_least(const Rational& q) {
   const double d = rational_to_double(q);
@@ -79,7 +73,7 @@ class HybridSearch {
  public:
   HybridSearch(const LipProblem& p, const LipschitzOptions& o)
       : p_(p), o_(o), piece_(p),
-        max_unstable_(o.hybrid.max_unstable ? o.hybrid.max_unstable : std::max<std::size_t>(1, std::size_t(kMaxUnstableShare * double(hidden_neurons(p))))),
+        max_unstable_(o.hybrid.max_unstable ? o.hybrid.max_unstable : std::max<std::size_t>(1, std::size_t(kMaxUnstableShare * double(p.net.hidden_neuron_count())))),
         piece_nodes_(o.hybrid.piece_nodes ? o.hybrid.piece_nodes : kPieceNodes) {
     gap_ = rational_to_double(o.rel_gap);
     for (std::size_t c = 0; c < p.lo.size(); ++c) root_width_.push_back(p.hi[c] - p.lo[c]);

@@ -488,9 +488,7 @@ using ExactSearch = bool (*)(const LipProblem&, const LipschitzOptions&, Lipschi
 bool box_activation_wanted(const LipProblem& p, const LipschitzOptions& options) {
   if (options.engine == LipschitzOptions::Engine::BoxPartition || !box_activation_applies(p)) return false;
   if (options.engine == LipschitzOptions::Engine::BoxActivation) return true;
-  std::size_t hidden = 0;
-  for (std::size_t k = 0; k + 1 < p.net.layers.size(); ++k) hidden += p.net.layers[k].out_dim();
-  return 2 * lipschitz_root_symbolic_bounds(p)->unstable_count() <= hidden;
+  return 2 * lipschitz_root_symbolic_bounds(p)->unstable_count() <= p.net.hidden_neuron_count();
 }
 
 // On R^d without a clamp: region enumeration (one hidden layer) or activation

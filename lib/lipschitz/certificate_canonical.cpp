@@ -161,9 +161,7 @@ std::string lipschitz_canonical_failure(Canonical outcome) {
 
 std::string lipschitz_certificate_bounds(const Network& net) {
   constexpr std::size_t kSymbolicNeurons = 64;
-  std::size_t hidden = 0;
-  for (std::size_t k = 0; k + 1 < net.layers.size(); ++k) hidden += net.layers[k].out_dim();
-  return hidden <= kSymbolicNeurons ? "symbolic" : "interval";
+  return net.hidden_neuron_count() <= kSymbolicNeurons ? "symbolic" : "interval";
 }
 
 LipschitzOptions::CertificateCosts lipschitz_certificate_costs(const Network& net, const LipschitzOptions& options) {

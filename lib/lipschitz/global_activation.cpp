@@ -769,9 +769,7 @@ class ActivationSearch {
 
 bool global_activation_applies(const LipProblem& p) {
   if (!p.unbounded || p.net.layers.size() < 3) return false;
-  std::size_t hidden = 0;
-  for (std::size_t k = 0; k + 1 < p.net.layers.size(); ++k) hidden += p.net.layers[k].out_dim();
-  return hidden <= kMaxHidden;
+  return p.net.hidden_neuron_count() <= kMaxHidden;
 }
 
 bool box_activation_applies(const LipProblem& p) {

@@ -75,9 +75,8 @@ std::optional<LipsdpProof> proof_attempt(const LipProblem& p, const Slopes& slop
 }  // namespace
 
 double lipschitz_lipsdp_estimated_seconds(const Network& g) {
-  double n = static_cast<double>(g.input_dim);
-  for (std::size_t k = 0; k + 1 < g.layers.size(); ++k) n += static_cast<double>(g.layers[k].out_dim());
-  const double unknowns = n - static_cast<double>(g.input_dim) + 1;
+  const double n = static_cast<double>(g.input_dim + g.hidden_neuron_count());
+  const double unknowns = static_cast<double>(g.hidden_neuron_count()) + 1;
   return kSecondsBase + kSecondsPerUnit * kIterations * unknowns * n * n;
 }
 

@@ -61,6 +61,11 @@ struct Network {
 
   std::size_t output_dim() const { return layers.empty() ? input_dim : layers.back().out_dim(); }
   std::size_t hidden_layer_count() const { return layers.empty() ? 0 : layers.size() - 1; }
+  std::size_t hidden_neuron_count() const {
+    std::size_t n = 0;
+    for (std::size_t k = 0; k < hidden_layer_count(); ++k) n += layers[k].out_dim();
+    return n;
+  }
   // p: the number of weights and biases.
   std::size_t parameter_count() const;
 };
