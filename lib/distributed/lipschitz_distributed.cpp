@@ -264,15 +264,10 @@ DistributedResult lipschitz_distributed(const MpiSession& session, const Network
   auto start = Clock::now();
   DistributedResult out;
   out.ranks = session.size();
-  // The pieces' time leaves the master its LipSDP step over the whole domain.
-  LipschitzOptions search = options;
-  const double reserve = lipschitz_lipsdp_reserve(net, options);
-  search.time_limit_seconds -= reserve;
-  // Measured once on the whole domain (its most unstable leaf), not per piece.
-  if (options.want_certificate && std::isfinite(options.time_limit_seconds)) {
-    search.certificate_costs = lipschitz_certificate_costs(net, options);
-    search.time_limit_seconds -= std::chrono::duration<double>(Clock::now() - start).count();
-  }
+  // The pieces' time leaves the master its LipSDP step over the whole domain;
+  // the certificate's costs are measured once on the whole domain (its most
+  // unstable leaf), not per piece.
+  const LipschitzOptions search = lipschitz_search_budget(net, options, start);
   Queue q = make_queue(net, search, distributed, session.size());
   if (session.size() == 1) {
     while (auto i = q.pop())
@@ -298,7 +293,7 @@ DistributedResult lipschitz_distributed(const MpiSession& session, const Network
   if (options.want_certificate) union_certificate(q, out.result);
   // Its reserve at least, whatever the pieces used.
   const double left = options.time_limit_seconds - std::chrono::duration<double>(Clock::now() - start).count();
-  lipschitz_lipsdp_finish(net, options, std::max(left, reserve), out.result);
+  lipschitz_lipsdp_finish(net, options, std::max(left, lipschitz_lipsdp_reserve(net, options)), out.result);
   out.result.seconds = std::chrono::duration<double>(Clock::now() - start).count();
   out.pieces = q.outcomes.size();
   out.pruned = q.pruned;

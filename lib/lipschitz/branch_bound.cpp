@@ -655,13 +655,7 @@ bool whole_domain_clarke_certificate(const Network& net, const LipschitzOptions&
 
 LipschitzResult lipschitz_bound(const Network& net, const LipschitzOptions& options) {
   const auto start = Clock::now();
-  LipschitzOptions search = options;
-  search.time_limit_seconds -= lipschitz_lipsdp_reserve(net, options);
-  if (options.want_certificate && std::isfinite(options.time_limit_seconds) && options.certificate_costs.leaf == 0) {
-    search.certificate_costs = lipschitz_certificate_costs(net, options);
-    search.time_limit_seconds -= std::chrono::duration<double>(Clock::now() - start).count();
-  }
-  LipschitzResult r = lipschitz_search(net, search);
+  LipschitzResult r = lipschitz_search(net, lipschitz_search_budget(net, options, start));
   if (options.baselines || r.status != SearchStatus::Converged) r.baselines = lipschitz_baselines(lipschitz_problem(net, options));
   // LipSDP leaves the branch and bound's certificate the time it kept back.
   const double left = options.time_limit_seconds - std::chrono::duration<double>(Clock::now() - start).count() -

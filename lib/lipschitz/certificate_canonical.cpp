@@ -168,6 +168,17 @@ LipschitzOptions::CertificateCosts lipschitz_certificate_costs(const Network& ne
   return lipschitz_certificate_costs(lipschitz_problem(net, options), lipschitz_certificate_bounds(net), options.time_limit_seconds);
 }
 
+LipschitzOptions lipschitz_search_budget(const Network& net, const LipschitzOptions& options,
+                                         std::chrono::steady_clock::time_point start) {
+  LipschitzOptions search = options;
+  search.time_limit_seconds -= lipschitz_lipsdp_reserve(net, options);
+  if (options.want_certificate && std::isfinite(options.time_limit_seconds) && options.certificate_costs.leaf == 0) {
+    search.certificate_costs = lipschitz_certificate_costs(net, options);
+    search.time_limit_seconds -= std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  }
+  return search;
+}
+
 LipschitzOptions::CertificateCosts lipschitz_certificate_costs(const LipProblem& p, const std::string& bounds, double limit) {
   using Clock = std::chrono::steady_clock;
   const Json root{{"method", p.unbounded ? "unbounded-all-unstable" : "box-partition"}, {"bounds", bounds}, {"norm", norm_name(p.norm)},

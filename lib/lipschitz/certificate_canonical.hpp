@@ -59,6 +59,14 @@ LipschitzOptions::CertificateCosts lipschitz_certificate_costs(const LipProblem&
 // `options`' domain (lipschitz_bound measures them when the options carry none).
 LipschitzOptions::CertificateCosts lipschitz_certificate_costs(const Network& net, const LipschitzOptions& options);
 
+// A search's options on `options`' domain, whose run began at `start`: the
+// LipSDP step's reserve (lipschitz_lipsdp_reserve) off the time limit and,
+// when a certificate is wanted under a finite limit and the options carry no
+// costs yet, the certificate's costs measured, their measurement's own time
+// off the limit too.
+LipschitzOptions lipschitz_search_budget(const Network& net, const LipschitzOptions& options,
+                                         std::chrono::steady_clock::time_point start);
+
 // The input-box bounds of a box-partition certificate ("symbolic" or
 // "interval"): the exact checker repeats symbolic propagation in rationals,
 // affordable only for small networks.
