@@ -323,18 +323,34 @@ void interval_layer(const Network& net, const PreBounds& pb, std::size_t k, std:
   }
 }
 
+// Back-substitution under the default slopes, the tightening of
+// preactivation_bounds: an upper bound of sign * z_{k,j} over the node from
+// the bounds of the layers below k (pb holds them).
+template <class A>
+struct DefaultSlopesTightening {
+  const Network& net;
+  const StateMatrix& states;
+  double upper(const PreBounds& pb, std::size_t k, std::size_t j, double sign) const {
+    std::vector<double> e(net.layers[k].out_dim(), 0);
+    e[j] = sign;
+    return Backsub<A>{net, pb, states, nullptr, nullptr}.upper(k, std::move(e), 0, nullptr);
+  }
+  void layer_done(const PreBounds&, std::size_t) const {}  // Backsub reads each layer's bounds as it goes
+};
+
 // Bounds of every hidden pre-activation on the node (box + split states).
 // Layer 0 by interval propagation (exact up to rounding: it is affine in x),
-// deeper layers by interval propagation, tightened by back-substitution under
-// the default slopes for the neurons interval propagation leaves unstable.
+// deeper layers by interval propagation, tightened by `tighten` (an upper
+// bound of +-z_{k,j}; told by layer_done when layer k's bounds are final) for
+// the neurons interval propagation leaves unstable.
 // `outer`: bounds valid on a region that holds the node's (in a split tree,
 // the parent node's, computed the same way), intersected with each layer's
 // interval bounds before back-substitution (a neuron they fix is not bounded
 // again) and so inherited down the tree. An intersection of two enclosures is
 // an enclosure; empty intersection: the node holds no point.
-template <class A>
-PreBounds preactivation_bounds(const Network& net, std::vector<double> in_lo, std::vector<double> in_hi, const StateMatrix& states,
-                               const PreBounds* outer = nullptr) {
+template <class A, class Tightening>
+PreBounds preactivation_bounds_tightened(const Network& net, std::vector<double> in_lo, std::vector<double> in_hi,
+                                         const StateMatrix& states, const PreBounds* outer, Tightening& tighten) {
   PreBounds pb;
   clamp_box(net, in_lo, in_hi);
   pb.in_lo = std::move(in_lo);
@@ -348,18 +364,12 @@ PreBounds preactivation_bounds(const Network& net, std::vector<double> in_lo, st
         lo[j] = std::fmax(lo[j], outer->lo[k][j]);
         hi[j] = std::fmin(hi[j], outer->hi[k][j]);
       }
-    if (k > 0) {
-      Backsub<A> bs{net, pb, states, nullptr, nullptr};
-      const std::size_t n = lo.size();
-      for (std::size_t j = 0; j < n; ++j) {
+    if (k > 0)
+      for (std::size_t j = 0; j < lo.size(); ++j) {
         if (lo[j] >= 0 || hi[j] <= 0) continue;  // stable already: its relaxation cannot change
-        std::vector<double> e(n, 0);
-        e[j] = 1;
-        hi[j] = std::fmin(hi[j], bs.upper(k, e, 0, nullptr));
-        e[j] = -1;
-        lo[j] = std::fmax(lo[j], -bs.upper(k, e, 0, nullptr));
+        hi[j] = std::fmin(hi[j], tighten.upper(pb, k, j, 1));
+        lo[j] = std::fmax(lo[j], -tighten.upper(pb, k, j, -1));
       }
-    }
     for (std::size_t j = 0; j < lo.size(); ++j) {
       if (states[k][j] > 0) {
         if (hi[j] < 0) pb.empty = true;
@@ -372,8 +382,16 @@ PreBounds preactivation_bounds(const Network& net, std::vector<double> in_lo, st
     }
     pb.lo.push_back(std::move(lo));
     pb.hi.push_back(std::move(hi));
+    tighten.layer_done(pb, k);
   }
   return pb;
+}
+
+template <class A>
+PreBounds preactivation_bounds(const Network& net, std::vector<double> in_lo, std::vector<double> in_hi, const StateMatrix& states,
+                               const PreBounds* outer = nullptr) {
+  DefaultSlopesTightening<A> tighten{net, states};
+  return preactivation_bounds_tightened<A>(net, std::move(in_lo), std::move(in_hi), states, outer, tighten);
 }
 
 // Upper bound of row . f(x) over the node (f: the network's outputs), with

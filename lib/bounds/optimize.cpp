@@ -151,52 +151,27 @@ double backsubstitute(const Network& net, const PreBounds& pb, const std::vector
   return constant;
 }
 
+// The default slopes' relaxation worked out once per layer, and one row and
+// scratch buffer for every neuron.
+struct LayerwiseTightening {
+  const Network& net;
+  const StateMatrix& states;
+  std::vector<LayerRelaxation> relax;
+  std::vector<double> row, scratch;
+  double upper(const PreBounds& pb, std::size_t k, std::size_t j, double sign) {
+    row.assign(net.layers[k].out_dim(), 0.0);
+    row[j] = sign;
+    return backsubstitute(net, pb, relax, k, row, scratch);
+  }
+  void layer_done(const PreBounds& pb, std::size_t k) { relax.push_back(layer_relaxation(pb, states, k)); }
+};
+
 }  // namespace
 
 PreBounds fast_preactivation_bounds(const Network& net, std::vector<double> in_lo, std::vector<double> in_hi, const StateMatrix& states,
                                     const PreBounds* outer) {
-  PreBounds pb;
-  clamp_box(net, in_lo, in_hi);
-  pb.in_lo = std::move(in_lo);
-  pb.in_hi = std::move(in_hi);
-  const std::size_t hidden = net.layers.size() - 1;
-  std::vector<LayerRelaxation> relax;
-  std::vector<double> row, scratch;
-  for (std::size_t k = 0; k < hidden; ++k) {
-    std::vector<double> lo, hi;
-    interval_layer<FloatArith>(net, pb, k, lo, hi);
-    if (outer)
-      for (std::size_t j = 0; j < lo.size(); ++j) {
-        lo[j] = std::max(lo[j], outer->lo[k][j]);
-        hi[j] = std::min(hi[j], outer->hi[k][j]);
-      }
-    if (k > 0) {
-      const std::size_t n = lo.size();
-      for (std::size_t j = 0; j < n; ++j) {
-        if (lo[j] >= 0 || hi[j] <= 0) continue;
-        row.assign(n, 0.0);
-        row[j] = 1;
-        hi[j] = std::min(hi[j], backsubstitute(net, pb, relax, k, row, scratch));
-        row.assign(n, 0.0);
-        row[j] = -1;
-        lo[j] = std::max(lo[j], -backsubstitute(net, pb, relax, k, row, scratch));
-      }
-    }
-    for (std::size_t j = 0; j < lo.size(); ++j) {
-      if (states[k][j] > 0) {
-        if (hi[j] < 0) pb.empty = true;
-        lo[j] = std::max(lo[j], 0.0);
-      } else if (states[k][j] < 0) {
-        if (lo[j] > 0) pb.empty = true;
-        hi[j] = std::min(hi[j], 0.0);
-      }
-      if (lo[j] > hi[j]) pb.empty = true;
-    }
-    pb.lo.push_back(std::move(lo));
-    pb.hi.push_back(std::move(hi));
-    relax.push_back(layer_relaxation(pb, states, k));
-  }
-  return pb;
+  LayerwiseTightening tighten{net, states, {}, {}, {}};
+  return preactivation_bounds_tightened<FloatArith>(net, std::move(in_lo), std::move(in_hi), states, outer, tighten);
 }
 
 RelaxationChoice default_choice(const Network& net, const PreBounds& pb, const std::vector<std::size_t>& rows) {

@@ -34,15 +34,12 @@ struct OptimizeOptions {
 };
 
 // preactivation_bounds<FloatArith> computed faster for the search: the same
-// algorithm (interval propagation, tightened by back-substitution under the
-// default slopes), with each layer's relaxation (gate, chord, slope) worked
-// out once per layer instead of once per bounded neuron and layer. Agrees with
-// the generic version up to float rounding (a test compares them); untrusted
-// like every float bound (the proof recomputes with OutwardArith).
-// `outer`: bounds of a region holding this one (the parent node's: a larger
-// box, fewer split constraints), intersected with each layer's interval
-// bounds before back-substitution, so the neurons they already fix are not
-// bounded again (in a deep node, most of them).
+// skeleton (preactivation_bounds_tightened), with each layer's relaxation
+// (gate, chord, slope) worked out once per layer instead of once per bounded
+// neuron and layer. Agrees with the generic version up to float rounding (a
+// test compares them); untrusted like every float bound (the proof
+// recomputes with OutwardArith). `outer`: as for preactivation_bounds (in
+// the search, the parent node's bounds; in a deep node they fix most neurons).
 PreBounds fast_preactivation_bounds(const Network& net, std::vector<double> in_lo, std::vector<double> in_hi, const StateMatrix& states,
                                     const PreBounds* outer = nullptr);
 
