@@ -49,11 +49,11 @@ LipschitzOptions hybrid_options(Norm norm, const std::vector<Rational>& lo, cons
   return o;
 }
 
-void random_box(std::mt19937_64& rng, std::size_t d, std::vector<Rational>& lo, std::vector<Rational>& hi) {
+void random_hybrid_box(std::mt19937_64& rng, std::size_t d, std::vector<Rational>& lo, std::vector<Rational>& hi) {
   random_grid_box(rng, d, {0.1, 0.5, 1.0, 2.0}, 32, lo, hi);
 }
 
-Json box_json(const std::vector<Rational>& lo, const std::vector<Rational>& hi) { return Json{{"box", box_array_json(lo, hi)}}; }
+Json hybrid_domain_json(const std::vector<Rational>& lo, const std::vector<Rational>& hi) { return Json{{"box", box_array_json(lo, hi)}}; }
 
 ClaimOutcome union_verify(const Json& claim) {
   return claim_verify(claim, ClaimContext{"test.json", temp_dir("hybrid").string(), ROBUSTLAW_SOURCE_DIR});
@@ -77,7 +77,7 @@ TEST_CASE("box hybrid search: contains the activation search's constant and ever
     const Network net = random_hybrid_net(rng, 2100 + std::uint64_t(n));
     const Norm norm = kHybridNorms[n % 3];
     std::vector<Rational> lo, hi;
-    random_box(rng, net.input_dim, lo, hi);
+    random_hybrid_box(rng, net.input_dim, lo, hi);
     CAPTURE(n);
     const LipschitzResult r = lipschitz_bound(net, hybrid_options(norm, lo, hi));
     REQUIRE(r.engine == "box-hybrid");
@@ -119,7 +119,7 @@ TEST_CASE("box hybrid certificates: a union accepted, refused without a piece, w
     CAPTURE(n);
     const Network net = random_network({2, 6, 6, 1 + std::size_t(n % 2)}, 2600 + std::uint64_t(n));
     std::vector<Rational> lo, hi;
-    random_box(rng, net.input_dim, lo, hi);
+    random_hybrid_box(rng, net.input_dim, lo, hi);
     const fs::path path = temp_dir("hybrid") / ("hybrid" + std::to_string(n) + ".json");
     std::ofstream(path) << network_to_json(net);
     LipschitzOptions o = hybrid_options(norm, lo, hi);
@@ -130,7 +130,7 @@ TEST_CASE("box hybrid certificates: a union accepted, refused without a piece, w
     REQUIRE(!r.certificate.is_null());
     CHECK(rational_from_json(r.certificate["lower"], "lower") == r.lower);
     CHECK(rational_from_json(r.certificate["upper"], "upper") == r.upper);
-    const Json claim = union_claim(path.string(), norm, box_json(lo, hi), r.certificate);
+    const Json claim = union_claim(path.string(), norm, hybrid_domain_json(lo, hi), r.certificate);
     const ClaimOutcome ok = union_verify(claim);
     INFO(ok.detail);
     REQUIRE(ok.verdict == "holds");
@@ -186,7 +186,7 @@ TEST_CASE("box hybrid: the time limit stops it with a certified pair; the thread
   const fs::path path = temp_dir("hybrid") / "hybrid_limit.json";
   std::ofstream(path) << network_to_json(net);
   REQUIRE(!r.certificate.is_null());
-  const ClaimOutcome ok = union_verify(union_claim(path.string(), Norm::L2, box_json(lo, hi), r.certificate));
+  const ClaimOutcome ok = union_verify(union_claim(path.string(), Norm::L2, hybrid_domain_json(lo, hi), r.certificate));
   INFO(ok.detail);
   CHECK(ok.verdict == "holds");
 
@@ -247,7 +247,7 @@ TEST_CASE("box hybrid: auto takes it with 5 inputs and most neurons unstable; a 
   CHECK(cert["pieces"].size() >= 2);
   const fs::path path = temp_dir("hybrid") / "hybrid_spliced.json";
   std::ofstream(path) << network_to_json(small);
-  const ClaimOutcome ok = union_verify(union_claim(path.string(), Norm::Linf, box_json(plo, phi), cert));
+  const ClaimOutcome ok = union_verify(union_claim(path.string(), Norm::Linf, hybrid_domain_json(plo, phi), cert));
   INFO(ok.detail);
   CHECK(ok.verdict == "holds");
 }

@@ -348,9 +348,15 @@ struct DefaultSlopesTightening {
 // interval bounds before back-substitution (a neuron they fix is not bounded
 // again) and so inherited down the tree. An intersection of two enclosures is
 // an enclosure; empty intersection: the node holds no point.
+// `inherited`: how many of the lowest hidden layers are taken from `outer`
+// as they are (split states still applied), for a node that differs from
+// outer's only by a ReLU split in layer inherited - 1 (same box, same states
+// below): recomputing them would give outer's bounds exactly, as each is
+// outer's own computation on the same inputs, intersected with its result.
 template <class A, class Tightening>
 PreBounds preactivation_bounds_tightened(const Network& net, std::vector<double> in_lo, std::vector<double> in_hi,
-                                         const StateMatrix& states, const PreBounds* outer, Tightening& tighten) {
+                                         const StateMatrix& states, const PreBounds* outer, Tightening& tighten,
+                                         std::size_t inherited = 0) {
   PreBounds pb;
   clamp_box(net, in_lo, in_hi);
   pb.in_lo = std::move(in_lo);
@@ -358,18 +364,23 @@ PreBounds preactivation_bounds_tightened(const Network& net, std::vector<double>
   const std::size_t hidden = net.layers.size() - 1;
   for (std::size_t k = 0; k < hidden; ++k) {
     std::vector<double> lo, hi;
-    interval_layer<A>(net, pb, k, lo, hi);
-    if (outer)
-      for (std::size_t j = 0; j < lo.size(); ++j) {
-        lo[j] = std::fmax(lo[j], outer->lo[k][j]);
-        hi[j] = std::fmin(hi[j], outer->hi[k][j]);
-      }
-    if (k > 0)
-      for (std::size_t j = 0; j < lo.size(); ++j) {
-        if (lo[j] >= 0 || hi[j] <= 0) continue;  // stable already: its relaxation cannot change
-        hi[j] = std::fmin(hi[j], tighten.upper(pb, k, j, 1));
-        lo[j] = std::fmax(lo[j], -tighten.upper(pb, k, j, -1));
-      }
+    if (outer && k < inherited) {
+      lo = outer->lo[k];
+      hi = outer->hi[k];
+    } else {
+      interval_layer<A>(net, pb, k, lo, hi);
+      if (outer)
+        for (std::size_t j = 0; j < lo.size(); ++j) {
+          lo[j] = std::fmax(lo[j], outer->lo[k][j]);
+          hi[j] = std::fmin(hi[j], outer->hi[k][j]);
+        }
+      if (k > 0)
+        for (std::size_t j = 0; j < lo.size(); ++j) {
+          if (lo[j] >= 0 || hi[j] <= 0) continue;  // stable already: its relaxation cannot change
+          hi[j] = std::fmin(hi[j], tighten.upper(pb, k, j, 1));
+          lo[j] = std::fmax(lo[j], -tighten.upper(pb, k, j, -1));
+        }
+    }
     for (std::size_t j = 0; j < lo.size(); ++j) {
       if (states[k][j] > 0) {
         if (hi[j] < 0) pb.empty = true;
@@ -389,9 +400,9 @@ PreBounds preactivation_bounds_tightened(const Network& net, std::vector<double>
 
 template <class A>
 PreBounds preactivation_bounds(const Network& net, std::vector<double> in_lo, std::vector<double> in_hi, const StateMatrix& states,
-                               const PreBounds* outer = nullptr) {
+                               const PreBounds* outer = nullptr, std::size_t inherited = 0) {
   DefaultSlopesTightening<A> tighten{net, states};
-  return preactivation_bounds_tightened<A>(net, std::move(in_lo), std::move(in_hi), states, outer, tighten);
+  return preactivation_bounds_tightened<A>(net, std::move(in_lo), std::move(in_hi), states, outer, tighten, inherited);
 }
 
 // Upper bound of row . f(x) over the node (f: the network's outputs), with

@@ -42,7 +42,10 @@
 //   neuron the node's bounds do not leave unstable (there it is unused).
 //   A node's bounds are its pre-activation bounds (preactivation_bounds in
 //   outward-rounded arithmetic) intersected layer by layer with its parent
-//   node's, computed the same way from the root down (TreeCheck).
+//   node's, computed the same way from the root down (TreeCheck); after a
+//   ReLU split in layer k, layers 0..k are the parent's as they are (valid:
+//   the child's region lies in the parent's; and recomputing them gives the
+//   parent's exactly, see preactivation_bounds_tightened).
 // Everything else here is exact rational arithmetic, no search. It uses the
 // network loader and exact evaluation from lib/net, and the header-only
 // bounds core lib/bounds/linear_bounds.hpp (lib/net and lib/arith only).
@@ -437,12 +440,13 @@ void box_doubles(const std::vector<QInterval>& box, std::vector<double>& lo, std
 // A linear-relaxation leaf: the node (box and split states) holds no point
 // (its bounds contradict the splits), or every conjunction has a recorded
 // relaxation whose outward-rounded upper bound of lambda . atoms is < 0.
-// `outer`: the parent node's bounds (nullptr at the root), see TreeCheck.
+// `outer`: the parent node's bounds (nullptr at the root), `inherited` its
+// layers taken as they are, see TreeCheck.
 bool linear_leaf_safe(const Problem& p, const Json& proofs, const std::vector<QInterval>& box, const bounds::StateMatrix& states,
-                      const bounds::PreBounds* outer, std::string& why) {
+                      const bounds::PreBounds* outer, std::size_t inherited, std::string& why) {
   std::vector<double> lo, hi;
   box_doubles(box, lo, hi);
-  bounds::PreBounds pb = bounds::preactivation_bounds<bounds::OutwardArith>(p.net, lo, hi, states, outer);
+  bounds::PreBounds pb = bounds::preactivation_bounds<bounds::OutwardArith>(p.net, lo, hi, states, outer, inherited);
   if (pb.empty) return true;
   if (!proofs.is_array() || proofs.size() != p.unsafe.size()) { why = "it needs one proof per conjunction"; return false; }
   std::size_t first_row = 0;  // the conjunction's first row in all_atoms_network
@@ -483,9 +487,11 @@ struct TreeCheck {
   std::size_t next = 0, leaves = 0;
   std::string failure;
   bounds::StateMatrix states;
+  std::size_t inherited = 0;  // the current node's: k + 1 when its parent split a ReLU of layer k, else 0
   struct Frame {
     std::vector<double> lo, hi;
     bounds::StateMatrix states;
+    std::size_t inherited;
     std::optional<bounds::PreBounds> bounds;
   };
   std::vector<Frame> path;  // the inner nodes from the root to the current node
@@ -495,12 +501,13 @@ struct TreeCheck {
     for (std::size_t i = 0; i < path.size(); ++i)
       if (!path[i].bounds)
         path[i].bounds = bounds::preactivation_bounds<bounds::OutwardArith>(p.net, path[i].lo, path[i].hi, path[i].states,
-                                                                            i == 0 ? nullptr : &*path[i - 1].bounds);
+                                                                            i == 0 ? nullptr : &*path[i - 1].bounds,
+                                                                            i == 0 ? 0 : path[i].inherited);
     return path.empty() ? nullptr : &*path.back().bounds;
   }
 
   void enter(const std::vector<QInterval>& box) {
-    path.push_back(Frame{{}, {}, states, std::nullopt});
+    path.push_back(Frame{{}, {}, states, inherited, std::nullopt});
     box_doubles(box, path.back().lo, path.back().hi);
   }
 
@@ -510,7 +517,7 @@ struct TreeCheck {
     if (t.is_object() && t.size() == 1 && t.contains("linear")) {
       ++leaves;
       std::string why;
-      if (linear_leaf_safe(p, t["linear"], box, states, parent_bounds(), why)) return true;
+      if (linear_leaf_safe(p, t["linear"], box, states, parent_bounds(), path.empty() ? 0 : inherited, why)) return true;
       failure = "leaf " + std::to_string(leaves) + " (linear) is not shown safe: " + why;
       return false;
     }
@@ -532,11 +539,14 @@ struct TreeCheck {
     QInterval whole = box[k];
     Rational mid = (whole.lo + whole.hi) / 2;
     enter(box);
+    inherited = 0;
     box[k] = {whole.lo, mid};
     bool ok = walk(box);
     box[k] = {mid, whole.hi};
+    inherited = 0;
     ok = ok && walk(box);
     box[k] = whole;
+    inherited = path.back().inherited;
     path.pop_back();
     return ok;
   }
@@ -552,10 +562,13 @@ struct TreeCheck {
     if (states[k][j] != 0) { failure = "entry " + std::to_string(next - 1) + " splits a neuron already split"; return false; }
     enter(box);
     states[k][j] = -1;
+    inherited = k + 1;
     bool ok = walk(box);
     states[k][j] = 1;
+    inherited = k + 1;
     ok = ok && walk(box);
     states[k][j] = 0;
+    inherited = path.back().inherited;
     path.pop_back();
     return ok;
   }
@@ -715,7 +728,7 @@ ClaimOutcome verify_certificate(const Problem& p, const Json& claim, const std::
     return {"rejected", "a partition certificate is {method: box-partition, tree, leaves}"};
   std::vector<QInterval> box;
   for (std::size_t i = 0; i < p.region.lo.size(); ++i) box.push_back({p.region.lo[i], p.region.hi[i]});
-  TreeCheck t{p, cert["tree"], 0, 0, "", bounds::free_states(p.net), {}};
+  TreeCheck t{p, cert["tree"], 0, 0, "", bounds::free_states(p.net), 0, {}};
   if (!t.walk(box)) return {"rejected", "box partition: " + t.failure};
   if (t.next != t.tree.size()) return {"rejected", "box partition: entries left after the last leaf"};
   if (cert["leaves"].get<std::size_t>() != t.leaves) return {"rejected", "box partition: 'leaves' differs from the tree's leaf count"};

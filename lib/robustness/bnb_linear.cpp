@@ -52,6 +52,10 @@ struct Node {
   // root): a node's are computed from them (preactivation_bounds' `outer`),
   // as the checker does, so its proof holds in the checker.
   std::shared_ptr<const PreBounds> bounds;
+  // How many of the lowest hidden layers' bounds are `bounds`' as they are:
+  // after a ReLU split in layer k, k + 1 (the box and the states below are
+  // the parent's); after an input split, none.
+  std::size_t inherited = 0;
 };
 
 struct Worse {
@@ -171,7 +175,7 @@ struct Search {
     // The checker's bounds (inherited from the parent's: inheriting float
     // bounds instead made float proofs that failed in outward rounding at
     // nine nodes in ten on ACAS Xu), which the float relaxation uses too.
-    ev.bounds = std::make_shared<const PreBounds>(preactivation_bounds<OutwardArith>(atoms, lo, hi, node.states, node.bounds.get()));
+    ev.bounds = std::make_shared<const PreBounds>(preactivation_bounds<OutwardArith>(atoms, lo, hi, node.states, node.bounds.get(), node.inherited));
     const PreBounds& pb = *ev.bounds;
     for (std::size_t k = 0; k < pb.lo.size(); ++k)
       for (std::size_t j = 0; j < pb.lo[k].size(); ++j) ev.unstable += relu_gate(pb.lo[k][j], pb.hi[k][j], node.states[k][j]) == Gate::unstable;
@@ -519,11 +523,12 @@ BranchResult branch_and_bound_linear(const Network& net, const SafetyProperty& p
         Rational mid = (node.lo[ev.coordinate] + node.hi[ev.coordinate]) / 2;
         left.hi[ev.coordinate] = mid;
         right.lo[ev.coordinate] = mid;
-
+        left.inherited = right.inherited = 0;
         entries[node.entry].token = ev.coordinate;
       } else {
         left.states[ev.layer][ev.neuron] = -1;
         right.states[ev.layer][ev.neuron] = 1;
+        left.inherited = right.inherited = ev.layer + 1;
         entries[node.entry].token = Json{{"relu", Json::array({ev.layer, ev.neuron})}};
       }
       left.entry = entries.size();
