@@ -132,7 +132,7 @@ std::vector<std::vector<double>> attack_pgd(const Network& net, const SafetyProp
   std::vector<std::pair<double, std::vector<double>>> ends;
   std::uniform_real_distribution<double> u(0.0, 1.0);
   const std::size_t runs = options.restarts + options.starts.size();
-  for (std::size_t r = 0; r < runs; ++r) {
+  for (std::size_t r = 0; r < runs && !(options.stop && options.stop()); ++r) {
     std::vector<double> y(lo.size());
     if (r >= options.restarts) y = options.starts[r - options.restarts];
     else

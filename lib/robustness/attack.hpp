@@ -5,6 +5,7 @@
 // counterexample_check is exact: it returns a rational point that lies in the
 // property's region and whose exact output is unsafe, or nothing.
 #pragma once
+#include <functional>
 #include <optional>
 #include <random>
 #include <vector>
@@ -23,6 +24,7 @@ struct AttackOptions {
   unsigned restarts = 8;
   unsigned steps = 60;
   std::vector<std::vector<double>> starts;  // extra starting points (each one more run)
+  std::function<bool()> stop;               // asked before each run: true ends the attack (the time limit)
 };
 
 // Projected gradient ascent of attack_objective from random starts in the box

@@ -188,7 +188,7 @@ bool initial_attack(Search& s, BranchResult& result) {
       result.counterexample_source = "probe point";
       return true;
     }
-  auto ends = attack_pgd(s.net, s.property, s.property.lo, s.property.hi, s.rng, AttackOptions{16, 80, {}});
+  auto ends = attack_pgd(s.net, s.property, s.property.lo, s.property.hi, s.rng, AttackOptions{16, 80, {}, {}});
   ends.resize(std::min<std::size_t>(ends.size(), 4));
   return try_candidates(s, ends, result, "pgd");
 }
@@ -209,7 +209,7 @@ bool probe_box(Search& s, const Box& box, std::uint64_t unproven, BranchResult& 
     }
   }
   if ((unproven & (unproven - 1)) != 0 && unproven % 256 != 0) return false;
-  auto ends = attack_pgd(s.net, s.property, box.lo, box.hi, s.rng, AttackOptions{2, 30, {}});
+  auto ends = attack_pgd(s.net, s.property, box.lo, box.hi, s.rng, AttackOptions{2, 30, {}, {}});
   ends.resize(1);
   return try_candidates(s, ends, result, "pgd");
 }

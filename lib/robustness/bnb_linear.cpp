@@ -349,7 +349,7 @@ struct Search {
     if (try_candidates({refined}, "linear-programming attack", ev)) return;
     if ((unproven & (unproven - 1)) != 0 && unproven % 64 != 0) return;
     std::mt19937_64 rng(options.seed ^ (node.id * 0x9e3779b97f4a7c15ULL));
-    AttackOptions ao{2, 40, {}};
+    AttackOptions ao{2, 40, {}, {}};
     ao.starts = ev.candidates;
     auto ends = attack_pgd(net, property, node.lo, node.hi, rng, ao);
     ends.resize(std::min<std::size_t>(ends.size(), 2));
@@ -407,7 +407,7 @@ bool initial_attack(const Search& s, std::mt19937_64& rng, BranchResult& result)
       result.counterexample_source = "probe point";
       return true;
     }
-  return pgd_round(s, rng, AttackOptions{16, 80, {}}, result);
+  return pgd_round(s, rng, AttackOptions{16, 80, {}, {}}, result);
 }
 
 // Random-start PGD over the whole property box, its 4 best ends refined by
@@ -463,7 +463,8 @@ BranchResult branch_and_bound_linear(const Network& net, const SafetyProperty& p
       return finish(PropertyVerdict::Unknown, "memory-limit");
     if (work >= next_attack) {
       next_attack = work + kLateAttackWork;
-      if (pgd_round(s, rng, AttackOptions{kLateAttackRestarts, kLateAttackSteps, {}}, result)) return finish(PropertyVerdict::Refuted, "");
+      if (pgd_round(s, rng, AttackOptions{kLateAttackRestarts, kLateAttackSteps, {}, [&s] { return s.out_of_time(); }}, result))
+        return finish(PropertyVerdict::Refuted, "");
     }
     std::vector<Node> batch;
     while (!queue.empty() && batch.size() < kBatch) {
