@@ -36,11 +36,7 @@ TEST_CASE("bounds inherited below a ReLU split equal the bounds recomputed from 
   for (int c = 0; c < 200; ++c) {
     Network net = random_small_network(rng);
     std::vector<double> lo, hi;
-    for (const Rational& x : random_point(rng, net.input_dim)) {
-      double r = static_cast<double>(uniform(rng, 1, 16)) / 8;
-      lo.push_back(rational_to_double(x) - r);
-      hi.push_back(rational_to_double(x) + r);
-    }
+    random_double_box(rng, net.input_dim, lo, hi);
     StateMatrix states = free_states(net);
     PreBounds parent = preactivation_bounds<OutwardArith>(net, lo, hi, states);
     for (int depth = 0; depth < 6 && !parent.empty; ++depth) {

@@ -18,11 +18,7 @@ TEST_CASE("fast_preactivation_bounds equals preactivation_bounds<FloatArith> up 
   for (int c = 0; c < 300; ++c) {
     Network net = random_small_network(rng);
     std::vector<double> lo, hi;
-    for (const Rational& x : random_point(rng, net.input_dim)) {
-      double r = static_cast<double>(uniform(rng, 1, 16)) / 8;
-      lo.push_back(rational_to_double(x) - r);
-      hi.push_back(rational_to_double(x) + r);
-    }
+    random_double_box(rng, net.input_dim, lo, hi);
     StateMatrix states = free_states(net);
     for (auto& layer : states)
       for (auto& s : layer) s = static_cast<std::int8_t>(uniform(rng, 0, 5) == 0 ? uniform(rng, -1, 1) : 0);
@@ -77,11 +73,7 @@ TEST_CASE("fast_preactivation_bounds from a parent's bounds stays inside them an
   for (int c = 0; c < 200; ++c) {
     Network net = random_small_network(rng);
     std::vector<double> lo, hi;
-    for (const Rational& x : random_point(rng, net.input_dim)) {
-      double r = static_cast<double>(uniform(rng, 1, 16)) / 8;
-      lo.push_back(rational_to_double(x) - r);
-      hi.push_back(rational_to_double(x) + r);
-    }
+    random_double_box(rng, net.input_dim, lo, hi);
     StateMatrix parent_states = free_states(net);
     PreBounds parent = fast_preactivation_bounds(net, lo, hi, parent_states);
     std::vector<double> clo = lo, chi = hi;

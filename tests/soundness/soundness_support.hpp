@@ -67,6 +67,17 @@ inline std::vector<Rational> random_point(Rng& rng, std::size_t d) {
   return x;
 }
 
+// A box in doubles around a random point, of half-width 1/8 to 2 in each coordinate.
+inline void random_double_box(Rng& rng, std::size_t d, std::vector<double>& lo, std::vector<double>& hi) {
+  lo.clear();
+  hi.clear();
+  for (const Rational& x : random_point(rng, d)) {
+    double r = static_cast<double>(uniform(rng, 1, 16)) / 8;
+    lo.push_back(rational_to_double(x) - r);
+    hi.push_back(rational_to_double(x) + r);
+  }
+}
+
 inline bool dinterval_is_wellformed(const DInterval& v) {
   return !std::isnan(v.lo) && !std::isnan(v.hi) && v.lo <= v.hi && v.lo != INFINITY && v.hi != -INFINITY;
 }
