@@ -220,7 +220,7 @@ TEST_CASE("robustness branch and bound: a tiny memory cap answers unknown (memor
   BranchOptions o;
   BranchOptions linear = o;
   linear.max_memory_bytes = 1;
-  CHECK(branch_and_bound(net, property, linear).reason == "memory-limit");  // the linear-bounds search honours the cap too
+  CHECK(branch_and_bound(net, property, linear).reason == UnknownReason::MemoryLimit);  // the linear-bounds search honours the cap too
   o.linear_bounds = false;  // the input-box search, whose stack and tree this test measures
   const BranchResult free = branch_and_bound(net, property, o);
   REQUIRE(free.status == PropertyVerdict::Verified);
@@ -228,7 +228,7 @@ TEST_CASE("robustness branch and bound: a tiny memory cap answers unknown (memor
   o.max_memory_bytes = 1;
   const BranchResult tiny = branch_and_bound(net, property, o);
   CHECK(tiny.status == PropertyVerdict::Unknown);
-  CHECK(tiny.reason == "memory-limit");
+  CHECK(tiny.reason == UnknownReason::MemoryLimit);
   CHECK(tiny.tree.empty());
   o.max_memory_bytes = std::size_t(1) << 30;
   const BranchResult generous = branch_and_bound(net, property, o);

@@ -104,6 +104,13 @@ ClaimOutcome check_claim(const Json& claim) {
 
 }  // namespace
 
+TEST_CASE("robustness: the reasons of an unknown answer, as the reports print them") {
+  CHECK(unknown_reason_name(UnknownReason::TimeLimit) == "time-limit");
+  CHECK(unknown_reason_name(UnknownReason::Interrupted) == "interrupted");
+  CHECK(unknown_reason_name(UnknownReason::MemoryLimit) == "memory-limit");
+  CHECK(unknown_reason_name(UnknownReason::UndecidedPoint) == "undecided-point");
+}
+
 TEST_CASE("robustness: 1-D networks against the exact minimal adversarial radius") {
   std::mt19937_64 rng(11);
   std::size_t settled = 0, cases = test::scaled(24);
