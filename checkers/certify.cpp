@@ -57,7 +57,7 @@ void run_ball(const CertifyCliOptions& o, const Network& net, const std::atomic<
   }
   if (o.json) { print_json(j); return; }
   std::cout << "claim: every input within " << o.norm << " distance " << decimal_upper(q.ball.radius, o.digits) << " of x gets class " << r.label
-            << "\nverdict: " << property_verdict_name(r.verdict) << (r.verdict == PropertyVerdict::Unknown ? " (" + r.reason + ")" : "") << "   [" << r.method << ", "
+            << "\nverdict: " << property_verdict_name(r.verdict) << (r.verdict == PropertyVerdict::Unknown ? " (" + unknown_reason_name(r.reason.value()) + ")" : "") << "   [" << r.method << ", "
             << r.nodes << " boxes, " << r.seconds << " s]\n"
             << "certified radius >= " << radius["lower"].get<std::string>() << "   (" << radius["lower_method"].get<std::string>() << ")\n";
   if (r.counterexample) {

@@ -47,8 +47,9 @@ void print_text(const std::vector<TimedClaimReport>& reports, const std::vector<
   for (const TimedClaimReport& t : reports) {
     const ClaimReport& r = t.report;
     if (!r.passed) ++failed;
-    std::printf("%-4s %-14s expected %-14s %8s  %s  %s\n", r.passed ? "OK" : "FAIL", r.verdict.c_str(),
-                r.expected.empty() ? "?" : r.expected.c_str(), seconds_text(t.seconds).c_str(), r.id.c_str(), r.detail.c_str());
+    const std::string expected = claim_expected_name(r);
+    std::printf("%-4s %-14s expected %-14s %8s  %s  %s\n", r.passed ? "OK" : "FAIL", claim_verdict_name(r.verdict).c_str(),
+                expected.empty() ? "?" : expected.c_str(), seconds_text(t.seconds).c_str(), r.id.c_str(), r.detail.c_str());
   }
   for (const std::string& s : skipped) std::printf("skip %s (not a robustlaw-claim file)\n", s.c_str());
   for (const std::string& f : unfinished.files) std::printf("STOP not checked (%s)  %s\n", unfinished.reason.c_str(), f.c_str());

@@ -179,7 +179,7 @@ void run_monte_carlo(const ConcentrationOptions& o, const Measure& m, const Test
   if (o.progress) std::cerr << "\n";
   j["method"] = "monte-carlo (Clopper-Pearson, Arb-certified; E phi by Chebyshev + Poincare; Bonferroni over t)";
   j["verdict"] = verdict_name(r.verdict);
-  j["status"] = r.status;
+  j["status"] = mc_status_name(r.status);
   j["scope"] = t ? "the single t given, at the stated confidence"
                  : "the grid of t below, simultaneously at the stated confidence (Bonferroni)";
   j["monte_carlo"] = Json{{"samples_per_batch", o.samples}, {"samples_drawn", r.samples_drawn},
@@ -219,10 +219,10 @@ void run_monte_carlo(const ConcentrationOptions& o, const Measure& m, const Test
     std::cout << pad(decimal_lower(p.t, 10), 22) << pad(lower_text(p.lower, 10), 20) << pad(upper_text(p.upper, 10), 20)
               << pad(lower_text(p.bound, 10), 20) << pad(upper_text(p.bound, 10), 20) << verdict_name(p.verdict) << "\n";
   std::cout << "verdict: " << verdict_name(r.verdict) << " (confidence " << o.confidence << ", " << j["scope"].get<std::string>()
-            << ")\nstatus: " << r.status
-            << (r.status == "complete" ? ""
-                                       : " (the intervals are those of the " + std::to_string(r.samples_drawn) + " of " +
-                                             std::to_string(r.samples_planned) + " planned samples drawn)")
+            << ")\nstatus: " << mc_status_name(r.status)
+            << (r.status == McStatus::Complete ? ""
+                                               : " (the intervals are those of the " + std::to_string(r.samples_drawn) + " of " +
+                                                     std::to_string(r.samples_planned) + " planned samples drawn)")
             << "\nsamples: " << r.samples_drawn << " in " << r.seconds << " s on " << r.threads << " threads ("
             << static_cast<long>(r.samples_per_second) << " samples/s)\n";
 }

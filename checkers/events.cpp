@@ -47,10 +47,10 @@ void run_events(const EventsOptions& o, const std::atomic<bool>* stop_flag) {
     mc_memory_check(memory_limit_parse(*o.max_memory, "--max-memory"), o.d * sizeof(double), "one sample point");
   std::vector<EventEstimate> ev = proof_events_simulate(s);
   const std::uint64_t trials_run = ev.front().trials;
-  const std::string status = mc_stop_status(s.stop, trials_run, o.trials);
+  const McStatus status = mc_stop_status(s.stop, trials_run, o.trials);
   Json j{{"command", "events"}, {"measure", o.measure}, {"d", o.d}, {"n", o.n}, {"epsilon", o.epsilon},
          {"noise", o.noise}, {"amplitude", o.amplitude}, {"h", o.h}, {"trials", o.trials}, {"trials_run", trials_run},
-         {"status", status}, {"seed", o.seed},
+         {"status", mc_status_name(status)}, {"seed", o.seed},
          {"confidence", o.confidence},
          {"method", "Monte Carlo over independent data sets; Clopper-Pearson (Arb-certified), Bonferroni over 4 events"},
          {"seed_typo", "the seed's P(A and B) >= 1 - e^{Omega(n eps^2)} is vacuous (1 - e^{+x} < 0); the sign must be "
@@ -71,9 +71,10 @@ void run_events(const EventsOptions& o, const std::atomic<bool>* stop_flag) {
     std::cout << e.name << (e.name.size() < 3 ? "    " : "  ") << "  " << e.failures << "\t  " << decimal_lower(e.lower, 8)
               << "\t  " << decimal_upper(e.upper, 8) << "\t  " << (e.hoeffding ? decimal_upper(*e.hoeffding, 8) : "-")
               << "\t  " << verdict_name(e.verdict) << "\n";
-  std::cout << "status: " << status
-            << (status == "complete" ? "" : " (the intervals are those of the " + std::to_string(trials_run) + " of " +
-                                                std::to_string(o.trials) + " data sets simulated)")
+  std::cout << "status: " << mc_status_name(status)
+            << (status == McStatus::Complete ? ""
+                                             : " (the intervals are those of the " + std::to_string(trials_run) + " of " +
+                                                   std::to_string(o.trials) + " data sets simulated)")
             << "\n";
   std::cout << "note: " << j["seed_typo"].get<std::string>() << "\n";
 }

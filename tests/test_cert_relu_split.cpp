@@ -65,7 +65,7 @@ Json states_flipped(const Json& claim, std::size_t i) {
 TEST_CASE("relu-split certificate: the certificate in proofs/ holds, with ReLU splits and linear leaves") {
   Json claim = json_read_file_exact(kClaim);
   ClaimOutcome o = verify(claim);
-  CHECK(o.verdict == "holds");
+  CHECK(o.verdict == ClaimVerdict::Holds);
   CHECK(relu_entries(tree_of(claim)).size() >= 2);
   CHECK(linear_leaves(tree_of(claim)).size() >= 3);
 }
@@ -78,7 +78,7 @@ TEST_CASE("relu-split certificate: a dropped split, flipped states, a split of n
     INFO("relu entry " << i);
     Json dropped = claim;
     tree_of(dropped).erase(i);
-    CHECK(verify(dropped).verdict == "rejected");
+    CHECK(verify(dropped).verdict == ClaimVerdict::Rejected);
     // Drop the split with one of its subtrees: the other subtree's leaves
     // then claim the whole node, while their proofs used the split.
     Json pruned = claim;
@@ -87,11 +87,11 @@ TEST_CASE("relu-split certificate: a dropped split, flipped states, a split of n
     t.erase(t.begin() + static_cast<std::ptrdiff_t>(mid), t.begin() + static_cast<std::ptrdiff_t>(end));
     t.erase(t.begin() + static_cast<std::ptrdiff_t>(i));
     pruned["certificate"]["leaves"] = std::count_if(t.begin(), t.end(), is_leaf);
-    pruned_refused += verify(pruned).verdict == "rejected";
-    flipped_refused += verify(states_flipped(claim, i)).verdict == "rejected";
+    pruned_refused += verify(pruned).verdict == ClaimVerdict::Rejected;
+    flipped_refused += verify(states_flipped(claim, i)).verdict == ClaimVerdict::Rejected;
     Json nowhere = claim;
     tree_of(nowhere)[i]["relu"][1] = 10000;
-    CHECK(verify(nowhere).verdict == "rejected");
+    CHECK(verify(nowhere).verdict == ClaimVerdict::Rejected);
   }
   CHECK(flipped_refused >= 1);  // a leaf proved under z <= 0 does not hold under z >= 0
   CHECK(pruned_refused >= 1);   // nor without the split
@@ -108,7 +108,7 @@ TEST_CASE("relu-split certificate: a dropped split, flipped states, a split of n
   t.insert(t.begin() + static_cast<std::ptrdiff_t>(first + 2), leaf);
   twice["certificate"]["leaves"] = claim["certificate"]["leaves"].get<std::size_t>() + 1;
   ClaimOutcome o = verify(twice);
-  CHECK(o.verdict == "rejected");
+  CHECK(o.verdict == ClaimVerdict::Rejected);
   CHECK(o.detail.find("already split") != std::string::npos);
 }
 
@@ -124,36 +124,36 @@ TEST_CASE("relu-split certificate: slopes outside [0, 1], and slopes or multipli
       for (long long outside : {65537LL, -1LL}) {
         Json bad = claim;
         tree_of(bad)[leaf]["linear"][c]["alpha"][0][0] = outside;
-        CHECK(verify(bad).verdict == "rejected");
+        CHECK(verify(bad).verdict == ClaimVerdict::Rejected);
       }
       // Every recorded slope set to 0: the recorded slopes are applied, so
       // some such change breaks some bound.
       Json moved = claim;
       for (Json& layer : tree_of(moved)[leaf]["linear"][c]["alpha"])
         for (Json& a : layer) a = 0;
-      slopes_refused += verify(moved).verdict == "rejected";
+      slopes_refused += verify(moved).verdict == ClaimVerdict::Rejected;
       // A slope on a neuron the node leaves stable (where it is unused) is
       // refused (some first-layer neurons of each leaf are stable).
       for (std::size_t j = 0; j < proofs[c]["alpha"][0].size(); ++j) {
         Json unused = claim;
         tree_of(unused)[leaf]["linear"][c]["alpha"][0][j] = 1;
         ClaimOutcome o = verify(unused);
-        stable_refused += o.verdict == "rejected" && o.detail.find("not unstable") != std::string::npos;
+        stable_refused += o.verdict == ClaimVerdict::Rejected && o.detail.find("not unstable") != std::string::npos;
       }
       // The weight moved to the other atom of a two-atom conjunction.
       const Json& lambda = proofs[c]["lambda"];
       if (lambda.size() == 2) {
         Json swapped = claim;
         tree_of(swapped)[leaf]["linear"][c]["lambda"] = Json::array({"0", "1"});
-        lambdas_refused += verify(swapped).verdict == "rejected";
+        lambdas_refused += verify(swapped).verdict == ClaimVerdict::Rejected;
       }
       // Not a double, negative, or a huge split multiplier.
       Json third = claim;
       tree_of(third)[leaf]["linear"][c]["lambda"][0] = "1/3";
-      CHECK(verify(third).verdict == "rejected");
+      CHECK(verify(third).verdict == ClaimVerdict::Rejected);
       Json negative = claim;
       tree_of(negative)[leaf]["linear"][c]["lambda"][0] = "-1";
-      CHECK(verify(negative).verdict == "rejected");
+      CHECK(verify(negative).verdict == ClaimVerdict::Rejected);
     }
   }
   CHECK(slopes_refused >= 1);
@@ -172,18 +172,18 @@ TEST_CASE("relu-split certificate: a multiplier on an unsplit neuron, or one lar
   REQUIRE(tree[leaf].contains("linear"));
   Json legal = claim;
   tree_of(legal)[leaf]["linear"][0]["beta"] = Json::array({Json::array({neuron[0], neuron[1], "1/1024"})});
-  CHECK(verify(legal).verdict == "holds");  // a small beta keeps the bound below 0
+  CHECK(verify(legal).verdict == ClaimVerdict::Holds);  // a small beta keeps the bound below 0
   Json huge = claim;
   tree_of(huge)[leaf]["linear"][0]["beta"] = Json::array({Json::array({neuron[0], neuron[1], "1048576"})});
-  CHECK(verify(huge).verdict == "rejected");
+  CHECK(verify(huge).verdict == ClaimVerdict::Rejected);
   Json negative = claim;
   tree_of(negative)[leaf]["linear"][0]["beta"] = Json::array({Json::array({neuron[0], neuron[1], "-1/1024"})});
-  CHECK(verify(negative).verdict == "rejected");
+  CHECK(verify(negative).verdict == ClaimVerdict::Rejected);
   // A neuron that no split above the leaf fixes.
   Json unsplit = claim;
   const std::size_t other = neuron[1].get<std::size_t>() == 0 ? 1 : 0;
   tree_of(unsplit)[leaf]["linear"][0]["beta"] = Json::array({Json::array({neuron[0], other, "1/1024"})});
-  CHECK(verify(unsplit).verdict == "rejected");
+  CHECK(verify(unsplit).verdict == ClaimVerdict::Rejected);
 }
 
 TEST_CASE("relu-split certificate: each proof is read against its own conjunction's atoms, wherever the conjunction stands") {
@@ -196,21 +196,21 @@ TEST_CASE("relu-split certificate: each proof is read against its own conjunctio
   Json both = claim;  // conjunctions and every leaf's proofs reversed together: the same statement and proofs
   both["parameters"]["unsafe"] = reversed(claim["parameters"]["unsafe"]);
   for (std::size_t leaf : linear_leaves(claim["certificate"]["tree"])) tree_of(both)[leaf]["linear"] = reversed(claim["certificate"]["tree"][leaf]["linear"]);
-  CHECK(verify(both).verdict == "holds");
+  CHECK(verify(both).verdict == ClaimVerdict::Holds);
   // The two-atom conjunction's atoms exchanged (its proofs kept): the weights now land on the other atom.
   Json atoms = claim;
   const std::size_t two = claim["parameters"]["unsafe"][0].size() == 2 ? 0 : 1;
   atoms["parameters"]["unsafe"][two] = reversed(claim["parameters"]["unsafe"][two]);
-  CHECK(verify(atoms).verdict == "rejected");
+  CHECK(verify(atoms).verdict == ClaimVerdict::Rejected);
 }
 
 TEST_CASE("relu-split certificate: a .nnet claim says which network form its splits refer to") {
   // parameters.normalized must be a boolean; the checker loads the form it names.
   Json claim = json_read_file_exact(kClaim);
   claim["parameters"]["normalized"] = "yes";
-  CHECK(verify(claim).verdict == "error");
+  CHECK(verify(claim).verdict == ClaimVerdict::Error);
   claim["parameters"]["normalized"] = false;
-  CHECK(verify(claim).verdict == "holds");
+  CHECK(verify(claim).verdict == ClaimVerdict::Holds);
 }
 
 }  // namespace rl::test_relu_split

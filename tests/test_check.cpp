@@ -53,7 +53,7 @@ ClaimReport check_json(const Json& claim, const std::string& path = "mem/claim.j
   return claim_check(claim, path, kSource);
 }
 
-std::string verdict_of(const std::string& kind, const Json& params) {
+ClaimVerdict verdict_of(const std::string& kind, const Json& params) {
   return check_json(base_claim(kind, params, "holds")).verdict;
 }
 
@@ -162,22 +162,22 @@ TEST_CASE("expressions: relations agree with exact comparison (brute force over 
 
 TEST_CASE("inequality and exact-identity: positive and negative pairs") {
   // Each pair: the same statement with one constant moved so the verdict flips.
-  CHECK(verdict_of("exact-identity", {{"assert", "2^18 == 8^6"}}) == "holds");
-  CHECK(verdict_of("exact-identity", {{"assert", "2^18 == 8^6 + 1"}}) == "violated");
-  CHECK(verdict_of("inequality", {{"assert", "1 - 2*exp(-355/512) > 0"}}) == "holds");
-  CHECK(verdict_of("inequality", {{"assert", "1 - 2*exp(-354/512) > 0"}}) == "violated");
-  CHECK(verdict_of("inequality", {{"let", lets({{"eps", "interval(68/100, 1)"}})}, {"assert", "8^4*log(800) <= 60000*eps^2"}}) == "holds");
-  CHECK(verdict_of("inequality", {{"let", lets({{"eps", "interval(67/100, 1)"}})}, {"assert", "8^4*log(800) <= 60000*eps^2"}}) == "undecided");
-  CHECK(verdict_of("inequality", {{"let", lets({{"eps", "interval(1/1000, 67/100)"}})}, {"assert", "8^4*log(800) <= 60000*eps^2"}}) == "violated");
+  CHECK(verdict_of("exact-identity", {{"assert", "2^18 == 8^6"}}) == ClaimVerdict::Holds);
+  CHECK(verdict_of("exact-identity", {{"assert", "2^18 == 8^6 + 1"}}) == ClaimVerdict::Violated);
+  CHECK(verdict_of("inequality", {{"assert", "1 - 2*exp(-355/512) > 0"}}) == ClaimVerdict::Holds);
+  CHECK(verdict_of("inequality", {{"assert", "1 - 2*exp(-354/512) > 0"}}) == ClaimVerdict::Violated);
+  CHECK(verdict_of("inequality", {{"let", lets({{"eps", "interval(68/100, 1)"}})}, {"assert", "8^4*log(800) <= 60000*eps^2"}}) == ClaimVerdict::Holds);
+  CHECK(verdict_of("inequality", {{"let", lets({{"eps", "interval(67/100, 1)"}})}, {"assert", "8^4*log(800) <= 60000*eps^2"}}) == ClaimVerdict::Undecided);
+  CHECK(verdict_of("inequality", {{"let", lets({{"eps", "interval(1/1000, 67/100)"}})}, {"assert", "8^4*log(800) <= 60000*eps^2"}}) == ClaimVerdict::Violated);
   // Cases: one failing case makes the claim violated.
-  CHECK(verdict_of("inequality", {{"cases", {{{"x", 1}}, {{"x", 2}}}}, {"assert", "x^2 <= 4"}}) == "holds");
-  CHECK(verdict_of("inequality", {{"cases", {{{"x", 1}}, {{"x", 3}}}}, {"assert", "x^2 <= 4"}}) == "violated");
+  CHECK(verdict_of("inequality", {{"cases", {{{"x", 1}}, {{"x", 2}}}}, {"assert", "x^2 <= 4"}}) == ClaimVerdict::Holds);
+  CHECK(verdict_of("inequality", {{"cases", {{{"x", 1}}, {{"x", 3}}}}, {"assert", "x^2 <= 4"}}) == ClaimVerdict::Violated);
   // Refinement: 10^-60 needs more than 128 bits to separate.
-  CHECK(verdict_of("inequality", {{"assert", "exp(10^-60) > 1"}, {"precision", 64}}) == "holds");
-  CHECK(verdict_of("inequality", {{"assert", "exp(10^-60) > 1"}, {"precision", 64}, {"max_precision", 128}}) == "undecided");
+  CHECK(verdict_of("inequality", {{"assert", "exp(10^-60) > 1"}, {"precision", 64}}) == ClaimVerdict::Holds);
+  CHECK(verdict_of("inequality", {{"assert", "exp(10^-60) > 1"}, {"precision", 64}, {"max_precision", 128}}) == ClaimVerdict::Undecided);
   // An exact-identity refuses enclosures and non-equalities.
-  CHECK(verdict_of("exact-identity", {{"assert", "sqrt(2)^2 == 2"}}) == "error");
-  CHECK(verdict_of("exact-identity", {{"assert", "1 < 2"}}) == "error");
+  CHECK(verdict_of("exact-identity", {{"assert", "sqrt(2)^2 == 2"}}) == ClaimVerdict::Error);
+  CHECK(verdict_of("exact-identity", {{"assert", "1 < 2"}}) == ClaimVerdict::Error);
 }
 
 TEST_CASE("inequality witnesses: the certificate supplies the value, and a wrong one changes the verdict") {
@@ -186,18 +186,18 @@ TEST_CASE("inequality witnesses: the certificate supplies the value, and a wrong
   claim["certificate"] = {{"witness", {{"t", "0.7"}}}};
   CHECK(check_json(claim).passed);
   claim["certificate"]["witness"]["t"] = "0.5";
-  CHECK(check_json(claim).verdict == "holds");
+  CHECK(check_json(claim).verdict == ClaimVerdict::Holds);
   // A certificate that is missing, malformed or not read is "rejected" (proofs/schema.md).
   claim["certificate"]["witness"] = Json::object();
-  CHECK(check_json(claim).verdict == "rejected");
+  CHECK(check_json(claim).verdict == ClaimVerdict::Rejected);
   claim["certificate"]["witness"] = {{"t", "abc"}};
-  CHECK(check_json(claim).verdict == "rejected");
+  CHECK(check_json(claim).verdict == ClaimVerdict::Rejected);
   CHECK(check_json(claim).detail.find("certificate.t") != std::string::npos);
   claim.erase("certificate");
-  CHECK(check_json(claim).verdict == "rejected");
+  CHECK(check_json(claim).verdict == ClaimVerdict::Rejected);
   Json plain = base_claim("inequality", {{"assert", "1 < 2"}}, "holds");
   plain["certificate"] = {{"witness", {{"t", 1}}}};
-  CHECK(check_json(plain).verdict == "rejected");   // a certificate nobody asked for is refused
+  CHECK(check_json(plain).verdict == ClaimVerdict::Rejected);   // a certificate nobody asked for is refused
 }
 
 TEST_CASE("claim envelope: malformed claim files are refused, naming the file and the key") {
@@ -209,7 +209,7 @@ TEST_CASE("claim envelope: malformed claim files are refused, naming the file an
     ClaimReport r = check_json(bad, "dir/bad.json");
     INFO(key);
     CHECK_FALSE(r.passed);
-    CHECK(r.verdict == "error");
+    CHECK(r.verdict == ClaimVerdict::Error);
     CHECK(r.detail.find("dir/bad.json") == 0);
     CHECK(r.detail.find(key) != std::string::npos);
   }
@@ -218,7 +218,7 @@ TEST_CASE("claim envelope: malformed claim files are refused, naming the file an
     bad[key] = value;
     ClaimReport r = check_json(bad, "dir/bad.json");
     INFO(key << " = " << value.dump());
-    CHECK(r.verdict == "error");
+    CHECK(r.verdict == ClaimVerdict::Error);
     CHECK(r.detail.find("dir/bad.json") == 0);
     CHECK(r.detail.find(needle) != std::string::npos);
   };
@@ -228,6 +228,7 @@ TEST_CASE("claim envelope: malformed claim files are refused, naming the file an
   refused("kind", "no-such-kind", "no-such-kind");
   refused("expected", "rejected", "expected");
   refused("expected", "Holds", "expected");
+  refused("expected", "verified", "\"expected\" must be holds, violated, bound-in-range, inconclusive or undecided, not \"verified\"");
   refused("id", "has space", "id");
   refused("parameters", Json::array(), "parameters");
   refused("statement", "", "statement");
@@ -239,7 +240,7 @@ TEST_CASE("claim envelope: malformed claim files are refused, naming the file an
   both["certificate"] = Json::object();
   both["certificate_file"] = "c.json";
   CHECK(check_json(both, "dir/bad.json").detail.find("not both") != std::string::npos);
-  CHECK(check_json(Json::array(), "dir/bad.json").verdict == "error");
+  CHECK(check_json(Json::array(), "dir/bad.json").verdict == ClaimVerdict::Error);
 }
 
 TEST_CASE("certificate_file resolves relative to the claim, also when it is a claim file") {
@@ -247,13 +248,13 @@ TEST_CASE("certificate_file resolves relative to the claim, also when it is a cl
   Json claim = base_claim("inequality", {{"witness", {"t"}}, {"assert", "t^2 > 2"}}, "holds");
   claim["certificate_file"] = "certs/w.json";
   std::string path = dir.write("sub/claim.json", claim.dump());
-  CHECK(claim_check(json_read_file_exact(path), path, kSource).verdict == "error");   // missing file
+  CHECK(claim_check(json_read_file_exact(path), path, kSource).verdict == ClaimVerdict::Error);   // missing file
   dir.write("sub/certs/w.json", R"({"witness": {"t": "1.5"}})");
   CHECK(claim_check(json_read_file_exact(path), path, kSource).passed);
   Json as_claim = base_claim("inequality", {}, "holds");
   as_claim["certificate"] = {{"witness", {{"t", "1.4"}}}};
   dir.write("sub/certs/w.json", as_claim.dump());
-  CHECK(claim_check(json_read_file_exact(path), path, kSource).verdict == "violated");
+  CHECK(claim_check(json_read_file_exact(path), path, kSource).verdict == ClaimVerdict::Violated);
 }
 
 TEST_CASE("a verifier that throws is reported as an error naming the claim") {
@@ -262,10 +263,10 @@ TEST_CASE("a verifier that throws is reported as an error naming the claim") {
     throw std::runtime_error("boom");
   });
   ClaimReport r = check_json(base_claim("test-throws", {{"how", "std"}}, "holds"), "x/y.json");
-  CHECK(r.verdict == "error");
+  CHECK(r.verdict == ClaimVerdict::Error);
   CHECK(r.detail == "x/y.json: boom");
   r = check_json(base_claim("test-throws", {{"how", "int"}}, "holds"), "x/y.json");
-  CHECK(r.verdict == "error");
+  CHECK(r.verdict == ClaimVerdict::Error);
   CHECK(r.detail.find("x/y.json") == 0);
 }
 

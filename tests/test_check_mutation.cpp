@@ -187,7 +187,7 @@ MutationTally mutation_run(const Json& claim, const std::string& path, std::size
   const std::string name = label.empty() ? path : label;
   MutationTally tally;
   ClaimContext context{path, std::filesystem::path(path).parent_path().string(), kSource};
-  const std::string expected = claim["expected"].get<std::string>();
+  const ClaimVerdict expected = claim_expected_parse(claim["expected"].get<std::string>(), path);
   const std::vector<Mutant> mutants = mutants_make(claim, per_type);
   // The checker is a pure function of its input: the mutants are verified
   // on every core, and tallied in their fixed order.
@@ -199,7 +199,7 @@ MutationTally mutation_run(const Json& claim, const std::string& path, std::size
     ++tally.mutants;
     if (o.verdict != expected) continue;
     if (m.may_stay_valid) tally.alternatives.push_back(name + ": " + m.description);
-    else tally.undetected.push_back(name + ": " + m.description + " -> " + o.verdict + " (" + o.detail + ")");
+    else tally.undetected.push_back(name + ": " + m.description + " -> " + claim_verdict_name(o.verdict) + " (" + o.detail + ")");
   }
   return tally;
 }
@@ -212,13 +212,13 @@ const ClaimKindRegistrar poly_kind("test-poly", [](const Json& claim, const Clai
   Rational x = rational_from_json(cert.at("x"), c.claim_path), value = 0, power = 1;
   for (const Rational& a : rational_vector_from_json(cert.at("coefficients"), c.claim_path)) { value += a * power; power *= x; }
   Rational upper = rational_from_json(cert.at("upper"), c.claim_path);
-  if (upper < value) return {"rejected", "claimed upper below the value"};
-  if (upper != value) return {"rejected", "claimed upper is not the recomputed value"};
+  if (upper < value) return {ClaimVerdict::Rejected, "claimed upper below the value"};
+  if (upper != value) return {ClaimVerdict::Rejected, "claimed upper is not the recomputed value"};
   Rational cap = rational_from_json(claim.at("parameters").at("cap"), c.claim_path);
-  return {value <= cap ? "holds" : "violated", "value " + rational_to_string(value)};
+  return {value <= cap ? ClaimVerdict::Holds : ClaimVerdict::Violated, "value " + rational_to_string(value)};
 });
 const ClaimKindRegistrar lazy_kind("test-lazy", [](const Json&, const ClaimContext&) -> ClaimOutcome {
-  return {"holds", "ignores its certificate"};
+  return {ClaimVerdict::Holds, "ignores its certificate"};
 });
 
 Json test_claim(const std::string& kind) {

@@ -74,7 +74,7 @@ TEST_CASE("claim paths: a robustness claim moved away from its model is an error
   in_folder(kSource + "/proofs/robustness", [&] {
     rl::ClaimReport r = rl::claim_check(rl::json_read_file_exact(moved), moved, kSource);
     CHECK_FALSE(r.passed);
-    CHECK(r.verdict == "error");
+    CHECK(r.verdict == ClaimVerdict::Error);
     CHECK(r.detail.find("parameters.model") != std::string::npos);
     CHECK(r.detail.find("claim.json") != std::string::npos);
   });

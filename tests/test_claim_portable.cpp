@@ -23,6 +23,7 @@
 #include "lipschitz/problem.hpp"
 #include "net/load.hpp"
 #include "net/random_network.hpp"
+#include "test_support.hpp"
 
 using namespace rl;
 namespace fs = std::filesystem;
@@ -242,7 +243,7 @@ UnionCase union_case() {
   return u;
 }
 
-std::string verdict(const UnionCase& u, const Json& claim) { return claim_verify(claim, u.context).verdict; }
+ClaimVerdict verdict(const UnionCase& u, const Json& claim) { return claim_verify(claim, u.context).verdict; }
 
 }  // namespace
 
@@ -250,7 +251,7 @@ TEST_CASE("lipschitz-box-union certificates: the cover and every piece checked; 
   UnionCase u = union_case();
   const ClaimOutcome good = claim_verify(u.claim, u.context);
   INFO(good.detail);
-  REQUIRE(good.verdict == "holds");
+  REQUIRE(good.verdict == ClaimVerdict::Holds);
   const Json& cert = u.claim["certificate"];
   Rational lower = rational_from_json(cert["lower"], "lower"), upper = rational_from_json(cert["upper"], "upper");
   CHECK(lower > 0);
@@ -259,35 +260,35 @@ TEST_CASE("lipschitz-box-union certificates: the cover and every piece checked; 
   Json missing = u.claim;  // a piece and its leaf gone: the tree ends early
   missing["certificate"]["pieces"].erase(3);
   missing["certificate"]["tree"].erase(missing["certificate"]["tree"].size() - 1);
-  CHECK(verdict(u, missing) == "rejected");
+  CHECK(verdict(u, missing) == ClaimVerdict::Rejected);
   Json fewer = u.claim;  // a piece gone: the cover has a leaf without a proof
   fewer["certificate"]["pieces"].erase(0);
-  CHECK(verdict(u, fewer) == "rejected");
+  CHECK(verdict(u, fewer) == ClaimVerdict::Rejected);
   Json gap = u.claim;  // the root split moved to a coordinate that is not there
   gap["certificate"]["tree"][0] = 2;
-  CHECK(verdict(u, gap) == "rejected");
+  CHECK(verdict(u, gap) == ClaimVerdict::Rejected);
   Json above = u.claim;  // every piece's upper is proved, but one exceeds the claim
   above["certificate"]["upper"] = rational_to_string(upper / 2);
-  CHECK(verdict(u, above) == "rejected");
+  CHECK(verdict(u, above) == ClaimVerdict::Rejected);
   Json loose = u.claim;  // more than the largest piece upper: not canonical
   loose["certificate"]["upper"] = rational_to_string(upper * 2);
-  CHECK(verdict(u, loose) == "rejected");
+  CHECK(verdict(u, loose) == ClaimVerdict::Rejected);
   Json high = u.claim;  // a lower no piece proves
   high["certificate"]["lower"] = rational_to_string(upper);
-  CHECK(verdict(u, high) == "rejected");
+  CHECK(verdict(u, high) == ClaimVerdict::Rejected);
   Json pruned = u.claim;  // the unsearched piece's bound halved: not proved
   Json& last = pruned["certificate"]["pieces"][3];
   last["upper"] = rational_to_string(rational_from_json(last["upper"], "upper") / 2);
-  CHECK(verdict(u, pruned) == "rejected");
+  CHECK(verdict(u, pruned) == ClaimVerdict::Rejected);
   Json swapped = u.claim;  // a piece's certificate on another piece's box
   std::swap(swapped["certificate"]["pieces"][0], swapped["certificate"]["pieces"][3]);
-  CHECK(verdict(u, swapped) != "holds");
+  CHECK(verdict(u, swapped) != ClaimVerdict::Holds);
   Json extra = u.claim;
   extra["certificate"]["leaf_bounds"] = Json::array();
-  CHECK(verdict(u, extra) == "rejected");
+  CHECK(verdict(u, extra) == ClaimVerdict::Rejected);
   Json global = u.claim;  // a union covers a box, not R^d
   global["parameters"]["domain"] = Json{{"global", true}};
-  CHECK(verdict(u, global) == "error");
+  CHECK(verdict(u, global) == ClaimVerdict::Error);
   fs::remove_all(u.dir);
 }
 
@@ -300,30 +301,30 @@ TEST_CASE("one failure semantics: a missing model is an error, a malformed certi
   first.hi = u.boxes[0].hi;
   lipschitz["parameters"]["domain"] = lipschitz_domain_json(first);
   lipschitz["certificate"] = lipschitz["certificate"]["pieces"][0];  // the first piece's own claim
-  REQUIRE(verdict(u, lipschitz) == "holds");
+  REQUIRE(verdict(u, lipschitz) == ClaimVerdict::Holds);
   for (const char* kind : {"lipschitz", "lipschitz-box-union"}) {
     Json no_model = kind == std::string("lipschitz") ? lipschitz : u.claim;
     no_model["parameters"]["network"] = "absent.json";
-    CHECK(verdict(u, no_model) == "error");
+    CHECK(verdict(u, no_model) == ClaimVerdict::Error);
     Json no_tree = kind == std::string("lipschitz") ? lipschitz : u.claim;
     no_tree["certificate"].erase("tree");
-    CHECK(verdict(u, no_tree) == "rejected");
+    CHECK(verdict(u, no_tree) == ClaimVerdict::Rejected);
   }
   Json robustness{{"schema", "robustlaw-claim"}, {"version", 1}, {"id", "r"}, {"kind", "robustness"}, {"statement", "s"},
                   {"reference", "r"}, {"expected", "holds"},
                   {"parameters", {{"model", "absent.json"}, {"input", {"0", "0"}}, {"radius", "1/10"}, {"norm", "linf"}, {"label", 0}}},
                   {"certificate", {{"method", "box-partition"}, {"tree", {"I"}}, {"leaves", 1}}}};
-  CHECK(verdict(u, robustness) == "error");
+  CHECK(verdict(u, robustness) == ClaimVerdict::Error);
   robustness["parameters"]["model"] = "net.json";
   robustness["certificate"]["tree"] = Json::array({Json::object()});
-  CHECK(verdict(u, robustness) == "rejected");
+  CHECK(verdict(u, robustness) == ClaimVerdict::Rejected);
   Json concentration{{"schema", "robustlaw-claim"}, {"version", 1}, {"id", "c"}, {"kind", "concentration"}, {"statement", "s"},
                      {"reference", "r"}, {"expected", "violated"},
                      {"parameters", {{"measure", "sphere"}, {"d", 11}, {"form", "definition2"}, {"c", "1"}}},
                      {"certificate", {{"s", "7/10"}}}};
-  CHECK(verdict(u, concentration) == "rejected");
+  CHECK(verdict(u, concentration) == ClaimVerdict::Rejected);
   concentration["parameters"]["d"] = "eleven";
-  CHECK(verdict(u, concentration) == "error");
+  CHECK(verdict(u, concentration) == ClaimVerdict::Error);
   fs::remove_all(u.dir);
 }
 
@@ -360,7 +361,7 @@ TEST_CASE("canonical upper: a leaf needing far less than the search's upper (bel
   Json claim = lipschitz_claim("tiny", problem, "lipschitz", l.certificate, Rational(0), l.upper);
   ClaimOutcome out = claim_verify(claim, ClaimContext{(dir / "c.json").string(), dir.string(), dir.string()});
   INFO(out.detail);
-  CHECK(out.verdict == "holds");
+  CHECK(out.verdict == ClaimVerdict::Holds);
   fs::remove_all(dir);
 }
 

@@ -65,6 +65,7 @@ TEST_CASE("cli: SIGTERM stops certify with verdict unknown and no certificate") 
   CHECK(WEXITSTATUS(r.status) == 128 + SIGTERM);
   rl::Json j = rl::Json::parse(r.out);
   CHECK(j["verdict"] == "unknown");
+  CHECK(j["result"] == "unknown");  // stopped by the signal, not out of time ("timeout")
   CHECK_FALSE(std::filesystem::exists(cert));
 }
 

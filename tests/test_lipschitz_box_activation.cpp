@@ -118,13 +118,13 @@ TEST_CASE("box activation certificates: accepted, and refused when tampered") {
     const Json claim = lipschitz_claim(path.string(), norm, {{"box", box_json(lo, hi)}}, r.certificate);
     const ClaimOutcome ok = lipschitz_claim_verify(claim, "boxact");
     INFO(ok.detail);
-    REQUIRE(ok.verdict == "holds");
+    REQUIRE(ok.verdict == ClaimVerdict::Holds);
     const Json& tree = claim["certificate"]["tree"];
     for (std::size_t i = 0; i < tree.size(); ++i)  // a split dropped
       if (tree[i].is_array()) {
         Json t = claim;
         t["certificate"]["tree"].erase(i);
-        CHECK(lipschitz_claim_verify(t, "boxact").verdict == "rejected");
+        CHECK(lipschitz_claim_verify(t, "boxact").verdict == ClaimVerdict::Rejected);
         ++dropped;
         break;
       }
@@ -133,7 +133,7 @@ TEST_CASE("box activation certificates: accepted, and refused when tampered") {
         Json t = claim;
         Json& s = t["certificate"]["tree"][i]["stable"][2];
         s = 1 - s.get<int>();
-        CHECK(lipschitz_claim_verify(t, "boxact").verdict == "rejected");
+        CHECK(lipschitz_claim_verify(t, "boxact").verdict == ClaimVerdict::Rejected);
         ++flipped;
         break;
       }
@@ -147,29 +147,29 @@ TEST_CASE("box activation certificates: accepted, and refused when tampered") {
         Json c = claim;
         Json& e = c["certificate"]["tree"][i]["farkas"][t];
         e = rational_to_string(rational_parse(e.get<std::string>()) + Rational(1, 7));
-        CHECK(lipschitz_claim_verify(c, "boxact").verdict == "rejected");
+        CHECK(lipschitz_claim_verify(c, "boxact").verdict == ClaimVerdict::Rejected);
         (t + box_rows >= y.size() ? box_altered : altered) += 1;
       }
       Json shorter = claim;  // the box rows' multipliers left out
       for (std::size_t t = 0; t < box_rows; ++t) shorter["certificate"]["tree"][i]["farkas"].erase(y.size() - 1 - t);
-      CHECK(lipschitz_claim_verify(shorter, "boxact").verdict == "rejected");
+      CHECK(lipschitz_claim_verify(shorter, "boxact").verdict == ClaimVerdict::Rejected);
       break;
     }
     {  // the box changed: one coordinate fixed (no interior), then the box moved away
       std::vector<Rational> flat_hi = hi;
       flat_hi[0] = lo[0];
-      CHECK(lipschitz_claim_verify(lipschitz_claim(path.string(), norm, {{"box", box_json(lo, flat_hi)}}, r.certificate), "boxact").verdict == "rejected");
+      CHECK(lipschitz_claim_verify(lipschitz_claim(path.string(), norm, {{"box", box_json(lo, flat_hi)}}, r.certificate), "boxact").verdict == ClaimVerdict::Rejected);
       std::vector<Rational> far_lo = lo, far_hi = hi;
       for (std::size_t i = 0; i < lo.size(); ++i) { far_lo[i] += 50; far_hi[i] += 50; }
       if (r.lower > 0) {  // the witness lies outside the moved box
         ++witnessed;
-        moved += lipschitz_claim_verify(lipschitz_claim(path.string(), norm, {{"box", box_json(far_lo, far_hi)}}, r.certificate), "boxact").verdict == "rejected";
+        moved += lipschitz_claim_verify(lipschitz_claim(path.string(), norm, {{"box", box_json(far_lo, far_hi)}}, r.certificate), "boxact").verdict == ClaimVerdict::Rejected;
       }
     }
     if (r.lower > 0) {  // an upper below the witness's value
       Json low = claim;
       low["certificate"]["upper"] = rational_to_string(r.lower * Rational(999, 1000));
-      CHECK(lipschitz_claim_verify(low, "boxact").verdict == "rejected");
+      CHECK(lipschitz_claim_verify(low, "boxact").verdict == ClaimVerdict::Rejected);
     }
   }
   CHECK(dropped > 0);

@@ -133,14 +133,14 @@ TEST_CASE("box hybrid certificates: a union accepted, refused without a piece, w
     const Json claim = union_claim(path.string(), norm, hybrid_domain_json(lo, hi), r.certificate);
     const ClaimOutcome ok = union_verify(claim);
     INFO(ok.detail);
-    REQUIRE(ok.verdict == "holds");
+    REQUIRE(ok.verdict == ClaimVerdict::Holds);
     ++made;
     const Json& tree = claim["certificate"]["tree"];
     const Json& pieces = claim["certificate"]["pieces"];
     if (pieces.size() < 2) continue;
     Json dropped = claim;  // a piece gone: the cover has a leaf without a proof
     dropped["certificate"]["pieces"].erase(pieces.size() - 1);
-    CHECK(union_verify(dropped).verdict == "rejected");
+    CHECK(union_verify(dropped).verdict == ClaimVerdict::Rejected);
     // A split on the other axis moves the pieces' boxes: refused where a
     // piece's proof depends on its box (its stable fixes, refutations or
     // witness), which some pieces' do; one on no axis is always refused.
@@ -149,16 +149,16 @@ TEST_CASE("box hybrid certificates: a union accepted, refused without a piece, w
       Json other = claim;
       other["certificate"]["tree"][i] = 1 - tree[i].get<long>();
       ++axes;
-      moved_refused += union_verify(other).verdict == "rejected";
+      moved_refused += union_verify(other).verdict == ClaimVerdict::Rejected;
       other["certificate"]["tree"][i] = 2;
-      CHECK(union_verify(other).verdict == "rejected");
+      CHECK(union_verify(other).verdict == ClaimVerdict::Rejected);
     }
     for (std::size_t k = 0; k < pieces.size(); ++k) {  // a piece's upper lowered below what it proves
       const Rational u = rational_from_json(pieces[k]["upper"], "upper");
       if (u <= 0) continue;
       Json low = claim;
       low["certificate"]["pieces"][k]["upper"] = rational_to_string(u * Rational(99, 100));
-      CHECK(union_verify(low).verdict == "rejected");
+      CHECK(union_verify(low).verdict == ClaimVerdict::Rejected);
       ++lowered;
       break;
     }
@@ -188,7 +188,7 @@ TEST_CASE("box hybrid: the time limit stops it with a certified pair; the thread
   REQUIRE(!r.certificate.is_null());
   const ClaimOutcome ok = union_verify(union_claim(path.string(), Norm::L2, hybrid_domain_json(lo, hi), r.certificate));
   INFO(ok.detail);
-  CHECK(ok.verdict == "holds");
+  CHECK(ok.verdict == ClaimVerdict::Holds);
 
   LipschitzOptions one = hybrid_options(Norm::Linf, std::vector<Rational>(4, Rational(-1)), std::vector<Rational>(4, Rational(1)), 8, 300);
   one.node_limit = 3000;
@@ -249,5 +249,5 @@ TEST_CASE("box hybrid: auto takes it with 5 inputs and most neurons unstable; a 
   std::ofstream(path) << network_to_json(small);
   const ClaimOutcome ok = union_verify(union_claim(path.string(), Norm::Linf, hybrid_domain_json(plo, phi), cert));
   INFO(ok.detail);
-  CHECK(ok.verdict == "holds");
+  CHECK(ok.verdict == ClaimVerdict::Holds);
 }

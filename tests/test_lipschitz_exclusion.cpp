@@ -22,6 +22,7 @@
 #include "net/load.hpp"
 #include "net/random_network.hpp"
 #include "test_scale.hpp"
+#include "test_support.hpp"
 
 using namespace rl;
 namespace fs = std::filesystem;
@@ -47,7 +48,7 @@ bool agrees(const ExactTrace& t, const PatternExclusion& e) {
   return true;
 }
 
-std::string verdict(const Network& net, const LipschitzOptions& o, const Json& certificate) {
+ClaimVerdict verdict(const Network& net, const LipschitzOptions& o, const Json& certificate) {
   const fs::path dir = fs::temp_directory_path() / ("robustlaw_exclusion_" + std::to_string(::getpid()));
   fs::create_directories(dir);
   const fs::path file = dir / "net.json";
@@ -144,38 +145,38 @@ TEST_CASE("lipschitz certificates with exclusions: accepted, and refused when an
   }
   REQUIRE_FALSE(at.empty());
   REQUIRE(r.status == SearchStatus::Converged);
-  CHECK(verdict(net, o, r.certificate) == "holds");
+  CHECK(verdict(net, o, r.certificate) == ClaimVerdict::Holds);
   const Json::json_pointer y(at + "/y"), key(at + "/key");
   std::size_t support = 0;
   while (r.certificate[y][support] == "0") ++support;
 
   Json doubled = r.certificate;  // another valid proof: the multipliers scaled by 2
   for (Json& v : doubled[y]) v = rational_to_string(2 * rational_parse(v.get<std::string>()));
-  CHECK(verdict(net, o, doubled) == "holds");
+  CHECK(verdict(net, o, doubled) == ClaimVerdict::Holds);
 
   Json negative = r.certificate;
   negative[y][support] = "-" + negative[y][support].get<std::string>();
-  CHECK(verdict(net, o, negative) == "rejected");
+  CHECK(verdict(net, o, negative) == ClaimVerdict::Rejected);
 
   Json zero = r.certificate;
   for (Json& v : zero[y]) v = "0";
-  CHECK(verdict(net, o, zero) == "rejected");
+  CHECK(verdict(net, o, zero) == ClaimVerdict::Rejected);
 
   Json shifted = r.certificate;  // the key names a neuron that does not exist
   shifted[key][0][1] = 1000;
-  CHECK(verdict(net, o, shifted) == "rejected");
+  CHECK(verdict(net, o, shifted) == ClaimVerdict::Rejected);
 
   Json bad_state = r.certificate;
   bad_state[key][0][2] = 2;
-  CHECK(verdict(net, o, bad_state) == "rejected");
+  CHECK(verdict(net, o, bad_state) == ClaimVerdict::Rejected);
 
   Json length = r.certificate;
   length[y].push_back("1");
-  CHECK(verdict(net, o, length) == "rejected");
+  CHECK(verdict(net, o, length) == ClaimVerdict::Rejected);
 
   Json extra = r.certificate;
   extra[Json::json_pointer(at.substr(0, at.rfind("/exclude")))]["note"] = 1;
-  CHECK(verdict(net, o, extra) == "rejected");
+  CHECK(verdict(net, o, extra) == ClaimVerdict::Rejected);
 }
 
 TEST_CASE("the problem's root bounds follow its box, and a copy does not reuse them") {

@@ -158,14 +158,14 @@ TEST_CASE("global activation certificates: accepted, and refused when a split, a
     const Json claim = lipschitz_claim(path.string(), norm, {{"global", true}}, r.certificate);
     ClaimOutcome ok = lipschitz_claim_verify(claim, "globalact");
     INFO(ok.detail);
-    REQUIRE(ok.verdict == "holds");
+    REQUIRE(ok.verdict == ClaimVerdict::Holds);
     const Json& tree = claim["certificate"]["tree"];
     // A split dropped: its two subtrees no longer parse as one.
     for (std::size_t i = 0; i < tree.size(); ++i)
       if (tree[i].is_array()) {
         Json t = claim;
         t["certificate"]["tree"].erase(i);
-        CHECK(lipschitz_claim_verify(t, "globalact").verdict == "rejected");
+        CHECK(lipschitz_claim_verify(t, "globalact").verdict == ClaimVerdict::Rejected);
         ++dropped;
         break;
       }
@@ -174,7 +174,7 @@ TEST_CASE("global activation certificates: accepted, and refused when a split, a
       if (tree[i].is_array() && tree[i + 1].is_object() && tree[i + 2] == -1) {
         Json t = claim;
         std::swap(t["certificate"]["tree"][i + 1], t["certificate"]["tree"][i + 2]);
-        CHECK(lipschitz_claim_verify(t, "globalact").verdict == "rejected");
+        CHECK(lipschitz_claim_verify(t, "globalact").verdict == ClaimVerdict::Rejected);
         ++flipped;
         break;
       }
@@ -187,19 +187,19 @@ TEST_CASE("global activation certificates: accepted, and refused when a split, a
         if (rational_parse(y[t].get<std::string>()) > 0) positive.push_back(t);
       Json neg = claim;
       neg["certificate"]["tree"][i]["farkas"][positive[0]] = "-1";
-      CHECK(lipschitz_claim_verify(neg, "globalact").verdict == "rejected");
+      CHECK(lipschitz_claim_verify(neg, "globalact").verdict == ClaimVerdict::Rejected);
       if (positive.size() < 2) continue;
       Json t = claim;
       Json& e = t["certificate"]["tree"][i]["farkas"][positive[0]];
       e = rational_to_string(rational_parse(e.get<std::string>()) + Rational(1, 7));
-      CHECK(lipschitz_claim_verify(t, "globalact").verdict == "rejected");
+      CHECK(lipschitz_claim_verify(t, "globalact").verdict == ClaimVerdict::Rejected);
       ++altered;
       break;
     }
     if (r.lower > 0) {  // an upper below the witness's value
       Json low = claim;
       low["certificate"]["upper"] = rational_to_string(r.lower * Rational(999, 1000));
-      CHECK(lipschitz_claim_verify(low, "globalact").verdict == "rejected");
+      CHECK(lipschitz_claim_verify(low, "globalact").verdict == ClaimVerdict::Rejected);
     }
   }
   CHECK(dropped > 0);
@@ -226,6 +226,6 @@ TEST_CASE("global activation search: a witness where a neuron is identically zer
     CHECK(r.upper == 2);
     const ClaimOutcome out = lipschitz_claim_verify(lipschitz_claim(path.string(), norm, {{"global", true}}, r.certificate), "globalact");
     INFO(out.detail);
-    CHECK(out.verdict == "holds");
+    CHECK(out.verdict == ClaimVerdict::Holds);
   }
 }

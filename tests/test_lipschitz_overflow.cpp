@@ -98,7 +98,7 @@ void check_encloses(const Network& net, const LipschitzOptions& o, const Lipschi
 }
 
 // The certificate of r re-verified by the exact checker.
-std::string checker_verdict(const Network& net, const LipschitzOptions& o, const LipschitzResult& r, const std::string& name) {
+ClaimVerdict checker_verdict(const Network& net, const LipschitzOptions& o, const LipschitzResult& r, const std::string& name) {
   fs::path p = temp_dir("lipover") / name;
   std::ofstream(p) << network_to_json(net);
   Json box = Json::array();
@@ -135,7 +135,7 @@ TEST_CASE("lipschitz with weights near 1e200: no overflow error, sound bounds, s
       CHECK(r.baselines->product_upper >= r.lower);
       CHECK(r.baselines->clarke_upper >= r.lower);
       CHECK(r.status == SearchStatus::UnboundedInDouble);
-      CHECK(checker_verdict(huge, o, r, "huge.json") == "holds");
+      CHECK(checker_verdict(huge, o, r, "huge.json") == ClaimVerdict::Holds);
     }
   }
 }
@@ -187,7 +187,7 @@ TEST_CASE("lipschitz --max-memory: a tiny cap stops with a sound pair, a generou
   CHECK(capped.lower <= free.upper);
   CHECK(capped.upper >= free.lower);
   check_encloses(net, o, capped, 1);
-  CHECK(checker_verdict(net, o, capped, "capped.json") == "holds");
+  CHECK(checker_verdict(net, o, capped, "capped.json") == ClaimVerdict::Holds);
   o.max_memory_bytes = std::size_t(1) << 30;
   const LipschitzResult generous = lipschitz_bound(net, o);
   CHECK(generous.status == free.status);
@@ -220,7 +220,7 @@ TEST_CASE("robustness branch and bound: a tiny memory cap answers unknown (memor
   BranchOptions o;
   BranchOptions linear = o;
   linear.max_memory_bytes = 1;
-  CHECK(branch_and_bound(net, property, linear).reason == "memory-limit");  // the linear-bounds search honours the cap too
+  CHECK(branch_and_bound(net, property, linear).reason == UnknownReason::MemoryLimit);  // the linear-bounds search honours the cap too
   o.linear_bounds = false;  // the input-box search, whose stack and tree this test measures
   const BranchResult free = branch_and_bound(net, property, o);
   REQUIRE(free.status == PropertyVerdict::Verified);
@@ -228,7 +228,7 @@ TEST_CASE("robustness branch and bound: a tiny memory cap answers unknown (memor
   o.max_memory_bytes = 1;
   const BranchResult tiny = branch_and_bound(net, property, o);
   CHECK(tiny.status == PropertyVerdict::Unknown);
-  CHECK(tiny.reason == "memory-limit");
+  CHECK(tiny.reason == UnknownReason::MemoryLimit);
   CHECK(tiny.tree.empty());
   o.max_memory_bytes = std::size_t(1) << 30;
   const BranchResult generous = branch_and_bound(net, property, o);

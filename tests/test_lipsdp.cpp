@@ -126,30 +126,30 @@ TEST_CASE("lipsdp: the exact check refuses an infeasible or tampered LMI proof")
 TEST_CASE("lipsdp: certificates in proofs/ hold, and tampered copies are refused") {
   for (const std::string& path : {kGlobalClaim, kBoxClaim}) {
     const Json good = json_read_file_exact(path);
-    CHECK(verify(good, path).verdict == "holds");
+    CHECK(verify(good, path).verdict == ClaimVerdict::Holds);
     Json upper = good;  // one grid step down: no longer the least grid value whose square is >= rho
     upper["certificate"]["upper"] = next_below(good["certificate"]["upper"].get<std::string>());
-    CHECK(verify(upper, path).verdict == "rejected");
+    CHECK(verify(upper, path).verdict == ClaimVerdict::Rejected);
     Json looser = good;  // one grid step up: not the least
     looser["certificate"]["upper"] = rational_to_string(
         rational_from_double(std::nextafter(rational_to_double(rational_parse(good["certificate"]["upper"].get<std::string>(), "u")), 1e300)));
-    CHECK(verify(looser, path).verdict == "rejected");
+    CHECK(verify(looser, path).verdict == ClaimVerdict::Rejected);
     Json extra = good;
     extra["certificate"]["note"] = "x";
-    CHECK(verify(extra, path).verdict == "rejected");
+    CHECK(verify(extra, path).verdict == ClaimVerdict::Rejected);
     Json linf = good;
     linf["parameters"]["norm"] = "linf";
     linf["certificate"]["norm"] = "linf";
-    CHECK(verify(linf, path).verdict == "rejected");
+    CHECK(verify(linf, path).verdict == ClaimVerdict::Rejected);
     Json witness = good;  // the witness no longer gives the claimed lower
     witness["certificate"]["lower"] = rational_to_string(rational_parse(good["certificate"]["lower"].get<std::string>(), "l") * 2);
-    CHECK(verify(witness, path).verdict == "rejected");
+    CHECK(verify(witness, path).verdict == ClaimVerdict::Rejected);
   }
   // The local variant's slopes come from the checker's own propagation: the
   // box certificate's proof is refused on R^d, where every slope is [0, 1].
   Json global = json_read_file_exact(kBoxClaim);
   global["parameters"]["domain"] = Json{{"global", true}};
-  CHECK(verify(global, kBoxClaim).verdict == "rejected");
+  CHECK(verify(global, kBoxClaim).verdict == ClaimVerdict::Rejected);
 }
 
 TEST_CASE("lipsdp: lipschitz_bound reports the smaller upper, with a lipsdp certificate that replays") {

@@ -4,6 +4,7 @@
 #include "arith/verdict.hpp"
 #include "prob/proof_events.hpp"
 #include "test_scale.hpp"
+#include "test_support.hpp"
 
 using namespace rl;
 

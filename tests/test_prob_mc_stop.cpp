@@ -30,15 +30,18 @@ TEST_CASE("prob mc stop: requested and status follow the flag and the clock") {
   std::atomic<bool> flag{false};
   McStop s = raised(flag);
   CHECK_FALSE(mc_stop_requested(s));
-  CHECK(mc_stop_status(s, 10, 10) == "complete");
+  CHECK(mc_stop_status(s, 10, 10) == McStatus::Complete);
   flag = true;
   CHECK(mc_stop_requested(s));
-  CHECK(mc_stop_status(s, 5, 10) == "interrupted");
+  CHECK(mc_stop_status(s, 5, 10) == McStatus::Interrupted);
   McStop clock;
   clock.time_limit_seconds = 0;
   CHECK(mc_stop_requested(clock));
-  CHECK(mc_stop_status(clock, 5, 10) == "time-limit");
+  CHECK(mc_stop_status(clock, 5, 10) == McStatus::TimeLimit);
   CHECK_FALSE(mc_stop_requested(McStop{}));
+  CHECK(mc_status_name(McStatus::Complete) == "complete");
+  CHECK(mc_status_name(McStatus::Interrupted) == "interrupted");
+  CHECK(mc_status_name(McStatus::TimeLimit) == "time-limit");
 }
 
 TEST_CASE("prob mc stop: a stopped concentration run equals the run planned with the samples it drew") {
@@ -55,7 +58,7 @@ TEST_CASE("prob mc stop: a stopped concentration run equals the run planned with
   stopped.threads = 2;
   stopped.stop = raised(flag);
   McResult r = concentration_check_mc(m, phi, b, grid, stopped);
-  CHECK(r.status == "interrupted");
+  CHECK(r.status == McStatus::Interrupted);
   CHECK(r.samples_planned == 4 * 25 * kSamplerBlock);  // two batches, two components, w n each
   // Every component got exactly its first block in each batch (a prefix).
   CHECK(r.samples_drawn == 4 * kSamplerBlock);
@@ -63,7 +66,7 @@ TEST_CASE("prob mc stop: a stopped concentration run equals the run planned with
   planned.samples = 2 * kSamplerBlock;  // w_i n = one block per component and batch
   planned.threads = 1;
   McResult full = concentration_check_mc(m, phi, b, grid, planned);
-  CHECK(full.status == "complete");
+  CHECK(full.status == McStatus::Complete);
   CHECK(full.samples_drawn == r.samples_drawn);
   CHECK(full.mean_lower == r.mean_lower);
   CHECK(full.mean_upper == r.mean_upper);
@@ -93,13 +96,13 @@ TEST_CASE("prob mc stop: MGF sums and the samplers stop at a block boundary") {
   o.b = 2;
   o.stop = raised(flag);
   MgfMcResult r = mgf_monte_carlo(drawn, o, "test");
-  CHECK(r.status == "interrupted");
+  CHECK(r.status == McStatus::Interrupted);
   CHECK(r.samples == 4096);
   CHECK(r.samples_planned == drawn.size());
   MgfMcOptions unstopped = o;
   unstopped.stop = McStop{};
   MgfMcResult prefix = mgf_monte_carlo(std::vector<DInterval>(drawn.begin(), drawn.begin() + 4096), unstopped, "test");
-  CHECK(prefix.status == "complete");
+  CHECK(prefix.status == McStatus::Complete);
   REQUIRE(prefix.points.size() == r.points.size());
   for (std::size_t j = 0; j < r.points.size(); ++j) {
     CHECK(prefix.points[j].lower == r.points[j].lower);

@@ -8,6 +8,7 @@
 #include "arith/verdict.hpp"
 #include "prob/subgaussian_checks.hpp"
 #include "test_scale.hpp"
+#include "test_support.hpp"
 
 using namespace rl;
 

@@ -8,6 +8,7 @@
 #include "prob/concentration_exact.hpp"
 #include "prob/coordinate_tail.hpp"
 #include "test_scale.hpp"
+#include "test_support.hpp"
 
 using namespace rl;
 

@@ -7,10 +7,13 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <ostream>
 #include <random>
 #include <string>
 
 #include "arith/rational.hpp"
+#include "arith/verdict.hpp"
+#include "cert/claim_verdict.hpp"
 
 namespace rl::test {
 
@@ -47,3 +50,12 @@ inline std::string garbage(std::size_t n, unsigned seed) {
 inline Rational q(long a, long b = 1) { return Rational(Integer(a), Integer(b)); }
 
 }  // namespace rl::test
+
+namespace rl {
+
+// Typed verdicts by name in doctest's failure output (CHECK(a == b) prints
+// both sides through operator<<, found by argument-dependent lookup).
+inline std::ostream& operator<<(std::ostream& out, Verdict verdict) { return out << verdict_name(verdict); }
+inline std::ostream& operator<<(std::ostream& out, ClaimVerdict verdict) { return out << claim_verdict_name(verdict); }
+
+}  // namespace rl

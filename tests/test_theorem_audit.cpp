@@ -5,12 +5,19 @@
 #include <filesystem>
 #include <fstream>
 #include <limits>
+#include <ostream>
 
 #include "arith/error.hpp"
 #include "lipschitz/lipschitz.hpp"
 #include "theorem/audit.hpp"
 
 using namespace rl;
+
+namespace rl {
+// Audit verdicts by name in doctest's failure output (test_support.hpp has
+// the others; only this file compares audit verdicts).
+inline std::ostream& operator<<(std::ostream& out, AuditVerdict verdict) { return out << audit_verdict_name(verdict); }
+}  // namespace rl
 
 namespace {
 
@@ -115,6 +122,14 @@ TEST_CASE("audit: .npy datasets are read as exact dyadics") {
   CHECK_THROWS_AS(dataset_read(write_temp("f.npy", npy_bytes("<f8", 1, 2, raw(nan)))), InputError);
 }
 
+TEST_CASE("audit: verdict names, as the report prints them") {
+  CHECK(audit_verdict_name(AuditVerdict::DoesNotApply) == "does-not-apply");
+  CHECK(audit_verdict_name(AuditVerdict::Consistent) == "consistent");
+  CHECK(audit_verdict_name(AuditVerdict::Vacuous) == "vacuous");
+  CHECK(audit_verdict_name(AuditVerdict::Contradicted) == "contradicted");
+  CHECK(audit_verdict_name(AuditVerdict::Undetermined) == "undetermined");
+}
+
 TEST_CASE("audit: verdicts on a perfectly fitted line") {
   Network net = line_network();
   // (8) with eps = 0.999, delta = 0.99, k = 1 needs n >= 4096 log(8/0.99) / 0.998001 = 8574.3...
@@ -139,7 +154,7 @@ TEST_CASE("audit: verdicts on a perfectly fitted line") {
   CHECK(r.corollary.R - xmax < rational_pow2(-100));
   CHECK(r.J == r.corollary.R * 2 * 2);
   REQUIRE(r.vacuity_factor.has_value());
-  CHECK(r.verdict == (*r.vacuity_factor >= 10 ? "vacuous" : "consistent"));
+  CHECK(r.verdict == (*r.vacuity_factor >= 10 ? AuditVerdict::Vacuous : AuditVerdict::Consistent));
   // The eps sweep: the bound increases with eps, and (8) once true stays true.
   Json sweep = audit_epsilon_sweep(r, data, settings(), 5);
   REQUIRE(sweep.size() == 5);
@@ -151,15 +166,15 @@ TEST_CASE("audit: verdicts on a perfectly fitted line") {
   CHECK(sweep[0]["condition_8"] == false);
   // A certified upper bound below the theorem's bound: contradicted.
   CertifiedLipschitz tiny{Rational(1) / 100000, Rational(1) / 100000, "given", "converged"};
-  CHECK(audit_run(net, data, settings(), tiny).verdict == "contradicted");
+  CHECK(audit_run(net, data, settings(), tiny).verdict == AuditVerdict::Contradicted);
   // Too few samples: (8) fails and the theorem does not apply.
   AuditReport small = audit_run(net, line_data(100), settings(), certified);
-  CHECK(small.verdict == "does-not-apply");
+  CHECK(small.verdict == AuditVerdict::DoesNotApply);
   // A noise level below the fit: no eps.
   AuditSettings s = settings();
   s.sigma = Rational(1) / 1000;
   Network off = network_from_layers(1, {{{{Rational(2)}}, {Rational(0)}}});  // MSE 1
-  CHECK(audit_run(off, line_data(100), s, certified).verdict == "does-not-apply");
+  CHECK(audit_run(off, line_data(100), s, certified).verdict == AuditVerdict::DoesNotApply);
   // A class bound below the network's weights is refused.
   s = settings();
   s.W_inf = Rational(1);

@@ -1,9 +1,12 @@
 // The typed verdict of "value <= bound" from enclosures: the rule at the
-// end points, the combination over several claims, and the names.
+// end points, the combination over several claims, and the names; the typed
+// claim verdict, its names and the words a claim file may expect.
 #include <doctest/doctest.h>
 
 #include "arith/error.hpp"
 #include "arith/verdict.hpp"
+#include "cert/claim_verdict.hpp"
+#include "test_support.hpp"
 
 using namespace rl;
 
@@ -31,4 +34,31 @@ TEST_CASE("verdict names: printed and parsed at the boundary only") {
   CHECK(verdict_name(Verdict::Violated) == "violated");
   CHECK(verdict_name(Verdict::Inconclusive) == "inconclusive");
   CHECK_THROWS_AS(verdict_parse("rejected", "--expect"), InputError);
+}
+
+TEST_CASE("claim verdict names: every verdict parses back, a claim file expects none of the reserved ones") {
+  for (ClaimVerdict v : kClaimVerdicts) {
+    CHECK(claim_verdict_parse(claim_verdict_name(v), "test") == v);
+    const bool reserved = v == ClaimVerdict::Rejected || v == ClaimVerdict::Error;
+    if (reserved) {
+      CHECK_THROWS_AS(claim_expected_parse(claim_verdict_name(v), "claim.json"), InputError);
+    } else {
+      CHECK(claim_expected_parse(claim_verdict_name(v), "claim.json") == v);
+    }
+  }
+  CHECK(claim_verdict_name(ClaimVerdict::BoundInRange) == "bound-in-range");
+  for (const char* word : {"verified", "refuted", "Holds", "holds ", ""}) {
+    INFO(word);
+    CHECK_THROWS_AS(claim_verdict_parse(word, "test"), InputError);
+    CHECK_THROWS_AS(claim_expected_parse(word, "claim.json"), InputError);
+  }
+  CHECK_THROWS_WITH_AS(claim_expected_parse("error", "dir/claim.json"),
+                       "dir/claim.json: \"expected\" must be holds, violated, bound-in-range, inconclusive or undecided, not \"error\" "
+                       "(\"rejected\" and \"error\" are the checker's own findings)",
+                       InputError);
+}
+
+TEST_CASE("claim verdicts of numeric verdicts keep their meaning and name") {
+  for (Verdict v : {Verdict::Holds, Verdict::Violated, Verdict::Inconclusive})
+    CHECK(claim_verdict_name(claim_verdict_of(v)) == verdict_name(v));
 }

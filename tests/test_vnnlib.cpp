@@ -118,13 +118,13 @@ TEST_CASE("vnnlib: properties decided on a small network, with certificates") {
   SafetyProperty unsat = vnnlib_parse(with_header(box + "(assert (>= (- Y_0 Y_1) 1))"), "u", 2, 2);
   BranchResult r = decide(net, unsat);
   CHECK(r.status == PropertyVerdict::Verified);
-  CHECK(check(claim_robustness_property("u", "s", path, net, unsat, r)) == "holds");
+  CHECK(check(claim_robustness_property("u", "s", path, net, unsat, r)) == ClaimVerdict::Holds);
   // The boundary case: y0 - y1 >= 2/3 holds exactly at x1 = 1 only (sat), > 2/3 never.
   SafetyProperty edge = vnnlib_parse(with_header(box + "(assert (>= (- Y_0 Y_1) 2/3))"), "e", 2, 2);
   r = decide(net, edge);
   REQUIRE(r.status == PropertyVerdict::Refuted);
   CHECK((*r.counterexample)[1] == 1);
-  CHECK(check(claim_robustness_property("e", "s", path, net, edge, r)) == "violated");
+  CHECK(check(claim_robustness_property("e", "s", path, net, edge, r)) == ClaimVerdict::Violated);
   SafetyProperty strict = vnnlib_parse(with_header(box + "(assert (> (- Y_0 Y_1) 2/3))"), "s", 2, 2);
   BranchOptions quick;
   quick.time_limit_seconds = 1;
@@ -138,7 +138,7 @@ TEST_CASE("vnnlib: properties decided on a small network, with certificates") {
   CHECK(y[0] >= 1);
   Json tampered = claim_robustness_property("u", "s", path, net, unsat, decide(net, unsat));
   tampered["parameters"]["unsafe"][0][0]["constant"] = "0";  // y0 - y1 >= 0: reachable
-  CHECK(check(tampered) == "rejected");
+  CHECK(check(tampered) == ClaimVerdict::Rejected);
   fs::remove(path);
 }
 
@@ -228,13 +228,13 @@ TEST_CASE("vnnlib: properties with several boxes decided, with certificates and 
   REQUIRE(r.status == PropertyVerdict::Verified);
   CHECK(r.cases.size() == 2);
   Json claim = claim_robustness_cases("u", "s", path, net, unsat, r);
-  CHECK(check(claim) == "holds");
+  CHECK(check(claim) == ClaimVerdict::Holds);
   Json dropped = claim;
   dropped["certificate"]["cases"].erase(1);
-  CHECK(check(dropped) == "rejected");
+  CHECK(check(dropped) == ClaimVerdict::Rejected);
   Json swapped = claim;  // a case whose box cannot be proven by the other's tree... the claim itself is altered
   swapped["parameters"]["cases"][1]["unsafe"][0][0]["constant"] = "-1/2";  // x1 - 1/3 >= 1/2 is reached at x1 = 1 > 5/6
-  CHECK(check(swapped) == "rejected");
+  CHECK(check(swapped) == ClaimVerdict::Rejected);
   // Reachable only in the second box (x1 >= 1/2 there): y0 - y1 >= 1/2 holds at x1 = 5/6 and above.
   auto sat = vnnlib_parse_cases(with_header(boxes + "(assert (>= (- Y_0 Y_1) 1/2))"), "s", 2, 2);
   r = branch_and_bound_cases(net, sat, o);
@@ -242,11 +242,11 @@ TEST_CASE("vnnlib: properties with several boxes decided, with certificates and 
   CHECK(r.cases.size() == 2);
   CHECK((*r.refuting().counterexample)[1] >= q(5, 6));
   claim = claim_robustness_cases("s", "s", path, net, sat, r);
-  CHECK(check(claim) == "violated");
+  CHECK(check(claim) == ClaimVerdict::Violated);
   Json moved = claim;
   moved["certificate"]["counterexample"][1] = "1/2";
   moved["certificate"]["output"] = Json::array({"1/2", "1/3"});  // the exact output at (x0, 1/2) is not unsafe anyway
-  CHECK(check(moved) == "rejected");
+  CHECK(check(moved) == ClaimVerdict::Rejected);
   // Malformed cases are parameters the checker cannot read: an error, not a rejected certificate.
   Json not_a_case = claim;
   not_a_case["parameters"]["cases"][0] = 3;

@@ -177,18 +177,18 @@ ClaimOutcome arith_verify(const Json& claim, const ClaimContext& context, bool e
     CaseResult r = case_refine(claim_with_params, cases[c], s, where, used);
     most = std::max(most, used);
     std::string label = cases.size() > 1 ? "case " + std::to_string(c) + ": " : "";
-    if (r.truth == Truth::False) return {"violated", label + r.detail + " is false (" + std::to_string(used) + " bits)"};
+    if (r.truth == Truth::False) return {ClaimVerdict::Violated, label + r.detail + " is false (" + std::to_string(used) + " bits)"};
     if (r.truth == Truth::Unknown) overall = {Truth::Unknown, label + r.detail};
     else if (overall.truth == Truth::True) overall.detail = label + r.detail;
   }
   std::ostringstream out;
   if (overall.truth == Truth::Unknown) {
     out << overall.detail << " (up to " << s.max_precision << " bits)";
-    return {"undecided", out.str()};
+    return {ClaimVerdict::Undecided, out.str()};
   }
   out << s.assertions.size() << " assertion(s) x " << cases.size() << " case(s) hold";
   out << (exact_only ? " exactly" : " (up to " + std::to_string(most) + " bits)") << "; last: " << overall.detail;
-  return {"holds", out.str()};
+  return {ClaimVerdict::Holds, out.str()};
 }
 
 const ClaimKindRegistrar inequality_kind("inequality", [](const Json& claim, const ClaimContext& context) {

@@ -1189,11 +1189,11 @@ ClaimOutcome cert_lipschitz_verify(const Json& claim, const ClaimContext& contex
     check_members(cert, p);
     check_lower(p, cert, lower);
     check_upper(p, cert, upper);
-    return {"holds", "exact check: " + rational_to_string(lower) + " <= L <= " + rational_to_string(upper)};
+    return {ClaimVerdict::Holds, "exact check: " + rational_to_string(lower) + " <= L <= " + rational_to_string(upper)};
   } catch (const Rejected& r) {
-    return {"rejected", r.reason};
+    return {ClaimVerdict::Rejected, r.reason};
   } catch (const std::exception& e) {  // a malformed certificate member
-    return {"rejected", e.what()};
+    return {ClaimVerdict::Rejected, e.what()};
   }
 }
 

@@ -114,7 +114,7 @@ ClaimOutcome verify_union(const Json& claim, const ClaimContext& context) {
     Json piece{{"parameters", params}, {"certificate", pieces[k]}};
     piece["parameters"]["domain"] = box_json(cover.leaves[k]);
     const ClaimOutcome outcome = cert_lipschitz_verify(piece, context);
-    if (outcome.verdict != "holds") throw CertificateInvalid("piece " + std::to_string(k) + ": " + outcome.detail);
+    if (outcome.verdict != ClaimVerdict::Holds) throw CertificateInvalid("piece " + std::to_string(k) + ": " + outcome.detail);
     const Rational piece_upper = certificate_rational(pieces[k], "upper");
     if (piece_upper > upper)
       throw CertificateInvalid("piece " + std::to_string(k) + " is proved only up to " + rational_to_string(piece_upper) +
@@ -126,8 +126,8 @@ ClaimOutcome verify_union(const Json& claim, const ClaimContext& context) {
     throw CertificateInvalid("the claimed upper is not the largest upper over the pieces, " + rational_to_string(most_upper));
   if (lower != most_lower)
     throw CertificateInvalid("the claimed lower is not the largest lower over the pieces, " + rational_to_string(most_lower));
-  return {"holds", "exact check of " + std::to_string(pieces.size()) + " pieces covering the box: " + rational_to_string(lower) +
-                       " <= L <= " + rational_to_string(upper)};
+  return {ClaimVerdict::Holds, "exact check of " + std::to_string(pieces.size()) + " pieces covering the box: " +
+                                   rational_to_string(lower) + " <= L <= " + rational_to_string(upper)};
 }
 
 const ClaimKindRegistrar reg("lipschitz-box-union", verify_union);

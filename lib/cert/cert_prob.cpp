@@ -125,9 +125,9 @@ bool support_end(const std::function<Interval(const Rational&)>& tail, const Rat
   return tail(t_end).upper() <= 0 && tail(t_end * Rational(cells - 1, cells)).lower() > 0;
 }
 
-ClaimOutcome verify_concentration(const Json& claim, const ClaimContext&) {
+ClaimOutcome verify_concentration(const Json& claim, const ClaimContext& context) {
   const Json& p = claim.at("parameters");
-  const std::string expected = claim.at("expected").get<std::string>();
+  const ClaimVerdict expected = claim_expected_parse(claim.at("expected").get<std::string>(), context.claim_path);
   const std::string measure = param_string(p, "measure");
   const std::size_t d = static_cast<std::size_t>(p.at("d").get<long>());
   if (d < 2) throw InputError("parameters.d", "must be >= 2");
@@ -144,7 +144,8 @@ ClaimOutcome verify_concentration(const Json& claim, const ClaimContext&) {
     if (relation == "equals_c") ok = b.c.square() == var * var && var > 0;  // c = Var exactly
     else if (relation == "at_most_4c_over_d") ok = var * var * Rational(d * d) <= 16 * b.c.square();  // Var <= 4c/d
     else throw InputError("parameters.relation", "expected equals_c or at_most_4c_over_d");
-    return {ok ? "holds" : "violated", "Var x_1 = " + rational_to_string(var) + ", c = " + b.c.text + ", relation " + relation};
+    return {ok ? ClaimVerdict::Holds : ClaimVerdict::Violated,
+            "Var x_1 = " + rational_to_string(var) + ", c = " + b.c.text + ", relation " + relation};
   }
   if (quantity == "least_c_sqrt_d") {
     Rational lower = param_rational(p, "lower"), upper = param_rational(p, "upper");
@@ -161,14 +162,14 @@ ClaimOutcome verify_concentration(const Json& claim, const ClaimContext&) {
     bool support_ok = measure != "gaussian" && support_end(tail, certificate_rational(cert, "t_end"),
                                                           certificate_integer(cert, "cells"));
     bool ok = lower_ok && fail.empty() && support_ok;
-    return {ok ? "bound-in-range" : "rejected",
+    return {ok ? ClaimVerdict::BoundInRange : ClaimVerdict::Rejected,
             "least c sqrt(d) for x_1: >= " + lo.lower_decimal(12) + " (at t = " + rational_to_string(t) + ")" +
                 (fail.empty() ? ", <= " + decimal_upper(upper, 12) + " on every cell" : ", upper fails at t = " + fail)};
   }
-  if (expected == "violated" || cert.contains("t")) {
+  if (expected == ClaimVerdict::Violated || cert.contains("t")) {
     Rational t = certificate_rational(cert, "t");
     Interval pt = tail(t), bt = bound(t);
-    return {verdict_name(verdict_of(pt, bt)),
+    return {claim_verdict_of(verdict_of(pt, bt)),
             "t = " + rational_to_string(t) + ": tail in [" + pt.lower_decimal(12) + ", " + pt.upper_decimal(12) +
                 "], bound in [" + bt.lower_decimal(12) + ", " + bt.upper_decimal(12) + "]"};
   }
@@ -178,7 +179,7 @@ ClaimOutcome verify_concentration(const Json& claim, const ClaimContext&) {
     // a certificate would be one nobody reads.
     if (!cert.empty()) throw CertificateInvalid("a Gaussian tail claim is proved without a certificate");
     bool analytic = b.form == "definition2" ? b.c.square() * Rational(d) >= 2 : b.c.square() >= 1;
-    return {analytic ? "holds" : "inconclusive",
+    return {analytic ? ClaimVerdict::Holds : ClaimVerdict::Inconclusive,
             analytic ? "every t >= 0: erfc(x) <= exp(-x^2) and the bound's rate <= d/2" : "the bound's rate exceeds d/2"};
   }
   Rational t_end = certificate_rational(cert, "t_end");
@@ -186,8 +187,8 @@ ClaimOutcome verify_concentration(const Json& claim, const ClaimContext&) {
   std::string fail = staircase_failure(tail, bound, t_end, cells);
   bool beyond = support_end(tail, t_end, cells);
   std::string why = "beyond t_end the tail is 0";
-  if (!fail.empty()) return {"inconclusive", "staircase cell ending at t = " + fail + " not proved"};
-  return {beyond ? "holds" : "inconclusive",
+  if (!fail.empty()) return {ClaimVerdict::Inconclusive, "staircase cell ending at t = " + fail + " not proved"};
+  return {beyond ? ClaimVerdict::Holds : ClaimVerdict::Inconclusive,
           "every t in [0, " + rational_to_string(t_end) + "] on " + std::to_string(cells) +
               " cells; " + (beyond ? why : "nothing proved beyond t_end")};
 }
@@ -272,17 +273,17 @@ ClaimOutcome verify_subgaussian(const Json& claim, const ClaimContext&) {
     Rational ls = certificate_rational(cert, "lambda_star");
     Interval attained = ratio_at(x, ls);
     bool ok = in_range(proxy, lo, hi) && in_range(attained, lo, hi);
-    return {ok ? "bound-in-range" : "violated", "closed form in [" + proxy.lower_decimal(15) + ", " + proxy.upper_decimal(15) +
-                                                    "], 2K(l*)/l*^2 in [" + attained.lower_decimal(15) + ", " +
-                                                    attained.upper_decimal(15) + "]"};
+    return {ok ? ClaimVerdict::BoundInRange : ClaimVerdict::Violated,
+            "closed form in [" + proxy.lower_decimal(15) + ", " + proxy.upper_decimal(15) + "], 2K(l*)/l*^2 in [" +
+                attained.lower_decimal(15) + ", " + attained.upper_decimal(15) + "]"};
   }
   if (check == "definition5" || check == "hoeffding") {
     Rational s2;
     if (check == "definition5") { Rational s = param_rational(p, "sigma"); s2 = s * s; }
     else s2 = x.name == "bernoulli" ? Rational(1, 4) : Rational(1);  // (b-a)^2/4: [0,1] or [-1,1]
     if (x.name == "gaussian" && check == "hoeffding") throw InputError("parameters.distribution", "Hoeffding needs a bounded variable");
-    std::string v = verdict_name(verdict_of(proxy.lower(), proxy.upper(), s2));
-    return {v, "proxy in [" + proxy.lower_decimal(15) + ", " + proxy.upper_decimal(15) + "] vs sigma^2 = " + rational_to_string(s2)};
+    return {claim_verdict_of(verdict_of(proxy.lower(), proxy.upper(), s2)),
+            "proxy in [" + proxy.lower_decimal(15) + ", " + proxy.upper_decimal(15) + "] vs sigma^2 = " + rational_to_string(s2)};
   }
   if (check == "lemma1") {
     Rational s2 = param_rational(p, "sigma_squared");
@@ -291,7 +292,7 @@ ClaimOutcome verify_subgaussian(const Json& claim, const ClaimContext&) {
         [&](const Rational& t) { return abs_tail(x, t); },
         [&](const Rational& t) { return Interval::from_int(2, kPrec) * interval_exp(-Interval(t * t / (2 * s2), kPrec)); },
         m, certificate_integer(cert, "cells"));
-    return {fail.empty() ? "holds" : "inconclusive",
+    return {fail.empty() ? ClaimVerdict::Holds : ClaimVerdict::Inconclusive,
             fail.empty() ? "P(|X-EX| >= t) <= 2exp(-t^2/(2 sigma^2)) for every t (tail 0 beyond " + rational_to_string(m) + ")"
                          : "cell ending at t = " + fail + " not proved"};
   }
@@ -304,9 +305,9 @@ ClaimOutcome verify_subgaussian(const Json& claim, const ClaimContext&) {
     Interval lemma = proxy / Interval::from_int(n, kPrec);
     Rational lo = param_rational(p, "lower"), hi = param_rational(p, "upper");
     bool ok = in_range(product, lo, hi) && in_range(lemma, lo, hi);
-    return {ok ? "bound-in-range" : "violated", "mean of " + std::to_string(n) + ": ratio at n l* in [" +
-                                                    product.lower_decimal(15) + ", " + product.upper_decimal(15) +
-                                                    "], proxy/n in [" + lemma.lower_decimal(15) + ", " + lemma.upper_decimal(15) + "]"};
+    return {ok ? ClaimVerdict::BoundInRange : ClaimVerdict::Violated,
+            "mean of " + std::to_string(n) + ": ratio at n l* in [" + product.lower_decimal(15) + ", " + product.upper_decimal(15) +
+                "], proxy/n in [" + lemma.lower_decimal(15) + ", " + lemma.upper_decimal(15) + "]"};
   }
   throw InputError("parameters.check", "unknown check '" + check + "'");
 }

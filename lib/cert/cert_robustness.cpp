@@ -626,17 +626,18 @@ Problem problem_from_claim(const Json& claim, const ClaimContext& ctx) {
 
 ClaimOutcome check_counterexample(const Problem& p, const Json& point_json, const Json& output_json, const std::string& where) {
   std::vector<Rational> y = rational_vector_from_json(point_json, where + ": counterexample");
-  if (y.size() != p.net.input_dim) return {"rejected", "the counterexample has the wrong dimension"};
+  if (y.size() != p.net.input_dim) return {ClaimVerdict::Rejected, "the counterexample has the wrong dimension"};
   for (std::size_t i = 0; i < y.size(); ++i)
-    if (y[i] < p.region.lo[i] || y[i] > p.region.hi[i]) return {"rejected", "the counterexample leaves the box at coordinate " + std::to_string(i)};
+    if (y[i] < p.region.lo[i] || y[i] > p.region.hi[i])
+      return {ClaimVerdict::Rejected, "the counterexample leaves the box at coordinate " + std::to_string(i)};
   if (p.region.has_ball) {
     std::vector<Rational> dvec;
     for (std::size_t i = 0; i < y.size(); ++i) dvec.push_back(y[i] - p.region.center[i]);
-    if (gauge(p.region.norm, dvec) > gauge_radius(p.region)) return {"rejected", "the counterexample lies outside the ball"};
+    if (gauge(p.region.norm, dvec) > gauge_radius(p.region)) return {ClaimVerdict::Rejected, "the counterexample lies outside the ball"};
   }
   std::vector<Rational> out = net_eval_exact(p.net, y);
   if (rational_vector_from_json(output_json, where + ": output") != out)
-    return {"rejected", "the stated output is not the exact output at the counterexample"};
+    return {ClaimVerdict::Rejected, "the stated output is not the exact output at the counterexample"};
   for (std::size_t c = 0; c < p.unsafe.size(); ++c) {
     bool all = true;
     for (const Atom& a : p.unsafe[c]) {
@@ -644,9 +645,10 @@ ClaimOutcome check_counterexample(const Problem& p, const Json& point_json, cons
       for (std::size_t j = 0; j < out.size(); ++j) v += a.coefficients[j] * out[j];
       all = all && (a.strict ? v > 0 : v >= 0);
     }
-    if (all) return {"violated", "the counterexample is in the region and its exact output meets unsafe conjunction " + std::to_string(c)};
+    if (all)
+      return {ClaimVerdict::Violated, "the counterexample is in the region and its exact output meets unsafe conjunction " + std::to_string(c)};
   }
-  return {"rejected", "the counterexample's exact output is safe"};
+  return {ClaimVerdict::Rejected, "the counterexample's exact output is safe"};
 }
 
 ClaimOutcome verify_robustness(const Json& claim, const ClaimContext& ctx);
@@ -672,29 +674,29 @@ ClaimOutcome verify_cases(const Json& claim, const ClaimContext& ctx) {
   if (!cases.is_array() || cases.empty()) throw InputError(where, "parameters.cases must be a non-empty list");
   for (const Json& c : cases)
     if (!c.is_object() || c.contains("model") || c.contains("normalized")) throw InputError(where, "each of parameters.cases is {box, unsafe}");
-  if (!claim.contains("certificate") || !claim["certificate"].is_object()) return {"rejected", "no certificate"};
+  if (!claim.contains("certificate") || !claim["certificate"].is_object()) return {ClaimVerdict::Rejected, "no certificate"};
   const Json& cert = claim["certificate"];
   if (cert.contains("counterexample")) {
     std::string last;
     for (std::size_t k = 0; k < cases.size(); ++k) {
       ClaimOutcome o = verify_robustness(case_claim(claim, k, cert), ctx);
-      if (o.verdict == "violated") return {"violated", "case " + std::to_string(k) + ": " + o.detail};
+      if (o.verdict == ClaimVerdict::Violated) return {ClaimVerdict::Violated, "case " + std::to_string(k) + ": " + o.detail};
       last = o.detail;
     }
-    return {"rejected", "the counterexample refutes no case (" + last + ")"};
+    return {ClaimVerdict::Rejected, "the counterexample refutes no case (" + last + ")"};
   }
   if (cert.size() != 2 || cert.value("method", Json()) != "cases" || !cert.contains("cases") || !cert["cases"].is_array() ||
       cert["cases"].size() != cases.size())
-    return {"rejected", "a certificate for several cases is {method: cases, cases: [one per case]}"};
+    return {ClaimVerdict::Rejected, "a certificate for several cases is {method: cases, cases: [one per case]}"};
   std::size_t leaves = 0;
   for (std::size_t k = 0; k < cases.size(); ++k) {
     ClaimOutcome o = verify_robustness(case_claim(claim, k, cert["cases"][k]), ctx);
-    if (o.verdict != "holds") return {"rejected", "case " + std::to_string(k) + ": " + o.detail};
+    if (o.verdict != ClaimVerdict::Holds) return {ClaimVerdict::Rejected, "case " + std::to_string(k) + ": " + o.detail};
     const Json& case_leaves = cert["cases"][k].value("leaves", Json(0));
-    if (!case_leaves.is_number_unsigned()) return {"rejected", "case " + std::to_string(k) + ": leaves must be a count"};
+    if (!case_leaves.is_number_unsigned()) return {ClaimVerdict::Rejected, "case " + std::to_string(k) + ": leaves must be a count"};
     leaves += case_leaves.get<std::size_t>();
   }
-  return {"holds", "each of the " + std::to_string(cases.size()) + " cases holds (" + std::to_string(leaves) + " leaves in all)"};
+  return {ClaimVerdict::Holds, "each of the " + std::to_string(cases.size()) + " cases holds (" + std::to_string(leaves) + " leaves in all)"};
 }
 
 // The parameters first: what cannot be read there is an "error"; then the
@@ -712,27 +714,28 @@ ClaimOutcome verify_robustness(const Json& claim, const ClaimContext& ctx) {
   try {
     return verify_certificate(p, claim, where);
   } catch (const std::exception& e) {  // a malformed certificate member
-    return {"rejected", e.what()};
+    return {ClaimVerdict::Rejected, e.what()};
   }
 }
 
 ClaimOutcome verify_certificate(const Problem& p, const Json& claim, const std::string& where) {
-  if (!claim.contains("certificate") || !claim["certificate"].is_object()) return {"rejected", "no certificate"};
+  if (!claim.contains("certificate") || !claim["certificate"].is_object()) return {ClaimVerdict::Rejected, "no certificate"};
   const Json& cert = claim["certificate"];
   if (cert.contains("counterexample")) {
-    if (cert.size() != 2 || !cert.contains("output")) return {"rejected", "a counterexample certificate is {counterexample, output}"};
+    if (cert.size() != 2 || !cert.contains("output")) return {ClaimVerdict::Rejected, "a counterexample certificate is {counterexample, output}"};
     return check_counterexample(p, cert["counterexample"], cert["output"], where);
   }
-  if (!cert.contains("tree") || !cert["tree"].is_array()) return {"rejected", "the certificate has neither a tree nor a counterexample"};
+  if (!cert.contains("tree") || !cert["tree"].is_array()) return {ClaimVerdict::Rejected, "the certificate has neither a tree nor a counterexample"};
   if (cert.size() != 3 || cert.value("method", Json()) != "box-partition" || !cert.contains("leaves") || !cert["leaves"].is_number_unsigned())
-    return {"rejected", "a partition certificate is {method: box-partition, tree, leaves}"};
+    return {ClaimVerdict::Rejected, "a partition certificate is {method: box-partition, tree, leaves}"};
   std::vector<QInterval> box;
   for (std::size_t i = 0; i < p.region.lo.size(); ++i) box.push_back({p.region.lo[i], p.region.hi[i]});
   TreeCheck t{p, cert["tree"], 0, 0, "", bounds::free_states(p.net), 0, {}};
-  if (!t.walk(box)) return {"rejected", "box partition: " + t.failure};
-  if (t.next != t.tree.size()) return {"rejected", "box partition: entries left after the last leaf"};
-  if (cert["leaves"].get<std::size_t>() != t.leaves) return {"rejected", "box partition: 'leaves' differs from the tree's leaf count"};
-  return {"holds", "every one of the " + std::to_string(t.leaves) + " leaves of the box partition is safe (exact rational interval arithmetic)"};
+  if (!t.walk(box)) return {ClaimVerdict::Rejected, "box partition: " + t.failure};
+  if (t.next != t.tree.size()) return {ClaimVerdict::Rejected, "box partition: entries left after the last leaf"};
+  if (cert["leaves"].get<std::size_t>() != t.leaves) return {ClaimVerdict::Rejected, "box partition: 'leaves' differs from the tree's leaf count"};
+  return {ClaimVerdict::Holds,
+          "every one of the " + std::to_string(t.leaves) + " leaves of the box partition is safe (exact rational interval arithmetic)"};
 }
 
 const ClaimKindRegistrar reg("robustness", verify_robustness);

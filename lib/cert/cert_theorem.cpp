@@ -58,9 +58,9 @@ Decided decide(const std::function<Interval(mpfr_prec_t)>& f) {
   return Decided::Tie;
 }
 
-ClaimOutcome outcome(bool holds, const std::string& detail) { return {holds ? "holds" : "violated", detail}; }
+ClaimOutcome outcome(bool holds, const std::string& detail) { return {holds ? ClaimVerdict::Holds : ClaimVerdict::Violated, detail}; }
 ClaimOutcome from_sign(Decided s, const std::string& detail) {
-  if (s == Decided::Tie) return {"inconclusive", detail + " (tie at 4096 bits)"};
+  if (s == Decided::Tie) return {ClaimVerdict::Inconclusive, detail + " (tie at 4096 bits)"};
   return outcome(s == Decided::Positive, detail);
 }
 
@@ -91,16 +91,16 @@ Interval bound_squared(const Reader& r, bool seed, mpfr_prec_t prec) {
 
 ClaimOutcome verify_bound(const Reader& r, const Json& claim) {
   bool seed = r.seed();
-  if (!seed && log_argument(r, seed) <= 1) return {"violated", "log(60WJ/eps) <= 0: the NeurIPS statement is defective here"};
+  if (!seed && log_argument(r, seed) <= 1) return {ClaimVerdict::Violated, "log(60WJ/eps) <= 0: the NeurIPS statement is defective here"};
   const Json& cert = claim.contains("certificate") ? claim["certificate"] : Json::object();
   Rational lo = certificate_rational(cert, "lower"), hi = certificate_rational(cert, "upper");
-  if (lo < 0 || lo > hi) return {"rejected", "certificate needs 0 <= lower <= upper"};
+  if (lo < 0 || lo > hi) return {ClaimVerdict::Rejected, "certificate needs 0 <= lower <= upper"};
   Decided above_lo = decide([&](mpfr_prec_t p) { return bound_squared(r, seed, p) - Interval(lo * lo, p); });
   Decided below_hi = decide([&](mpfr_prec_t p) { return Interval(hi * hi, p) - bound_squared(r, seed, p); });
   std::string detail = "B^2 against [" + decimal_lower(lo * lo, 20) + ", " + decimal_upper(hi * hi, 20) + "]";
-  if (above_lo == Decided::Negative || below_hi == Decided::Negative) return {"violated", detail + ": B outside the certificate"};
-  if (above_lo == Decided::Positive && below_hi == Decided::Positive) return {"bound-in-range", detail};
-  return {"inconclusive", detail};
+  if (above_lo == Decided::Negative || below_hi == Decided::Negative) return {ClaimVerdict::Violated, detail + ": B outside the certificate"};
+  if (above_lo == Decided::Positive && below_hi == Decided::Positive) return {ClaimVerdict::BoundInRange, detail};
+  return {ClaimVerdict::Inconclusive, detail};
 }
 
 ClaimOutcome verify_least_n(const Reader& r) {
@@ -109,7 +109,7 @@ ClaimOutcome verify_least_n(const Reader& r) {
   if (denominator(n) != 1 || n < 1) throw InputError(r.where, "parameters.claimed must be a positive integer");
   Decided at = decide([&](mpfr_prec_t p) { return condition8_margin(r, seed, n, p); });
   Decided below = n == 1 ? Decided::Negative : decide([&](mpfr_prec_t p) { return condition8_margin(r, seed, n - 1, p); });
-  if (at == Decided::Tie || below == Decided::Tie) return {"inconclusive", "tie at 4096 bits"};
+  if (at == Decided::Tie || below == Decided::Tie) return {ClaimVerdict::Inconclusive, "tie at 4096 bits"};
   bool ok = at == Decided::Positive && below == Decided::Negative;
   return outcome(ok, std::string("(8) ") + (at == Decided::Positive ? "holds" : "fails") + " at n = " + rational_to_string(n) +
                          " and " + (below == Decided::Positive ? "holds" : "fails") + " at n - 1");
@@ -119,7 +119,7 @@ ClaimOutcome verify_least_p(const Reader& r) {
   bool seed = r.seed();
   Rational p = r.get("claimed"), L = r.get("L");
   if (denominator(p) != 1 || p < 1) throw InputError(r.where, "parameters.claimed must be a positive integer");
-  if (!seed && log_argument(r, seed) <= 1) return {"violated", "log(60WJ/eps) <= 0: the NeurIPS statement is defective here"};
+  if (!seed && log_argument(r, seed) <= 1) return {ClaimVerdict::Violated, "log(60WJ/eps) <= 0: the NeurIPS statement is defective here"};
   auto at_most_L = [&](const Rational& pp) {  // sign of L^2 - B(pp)^2
     Json with_p = r.params;
     with_p["p"] = rational_to_string(pp);
@@ -127,7 +127,7 @@ ClaimOutcome verify_least_p(const Reader& r) {
     return decide([&](mpfr_prec_t prec) { return Interval(L * L, prec) - bound_squared(rp, seed, prec); });
   };
   Decided at = at_most_L(p), below = p == 1 ? Decided::Negative : at_most_L(p - 1);
-  if (at == Decided::Tie || below == Decided::Tie) return {"inconclusive", "tie at 4096 bits"};
+  if (at == Decided::Tie || below == Decided::Tie) return {ClaimVerdict::Inconclusive, "tie at 4096 bits"};
   return outcome(at == Decided::Positive && below == Decided::Negative,
                  std::string("bound ") + (at == Decided::Positive ? "<=" : ">") + " L at p = " + rational_to_string(p) + ", " +
                      (below == Decided::Positive ? "<=" : ">") + " L at p - 1");
@@ -204,7 +204,7 @@ ClaimOutcome verify(const Json& claim, const ClaimContext& context) {
   if (q == "editions_condition_8_agree") {
     Decided s = decide([&](mpfr_prec_t p) { return condition8_margin(r, true, r.get("n"), p); });
     Decided nr = decide([&](mpfr_prec_t p) { return condition8_margin(r, false, r.get("n"), p); });
-    if (s == Decided::Tie || nr == Decided::Tie) return {"inconclusive", "tie at 4096 bits"};
+    if (s == Decided::Tie || nr == Decided::Tie) return {ClaimVerdict::Inconclusive, "tie at 4096 bits"};
     return outcome(s == nr, std::string("seed (8) ") + (s == Decided::Positive ? "holds" : "fails") + ", NeurIPS (8) " +
                                 (nr == Decided::Positive ? "holds" : "fails"));
   }
@@ -212,9 +212,9 @@ ClaimOutcome verify(const Json& claim, const ClaimContext& context) {
     Json seed_params = params, neurips_params = params;
     seed_params["sigma"] = 1; seed_params["C2"] = 262144;
     Reader rs{seed_params, r.where}, rn{neurips_params, r.where};
-    if (log_argument(rn, false) <= 1) return {"violated", "the NeurIPS log is <= 0 here"};
+    if (log_argument(rn, false) <= 1) return {ClaimVerdict::Violated, "the NeurIPS log is <= 0 here"};
     Decided s = decide([&](mpfr_prec_t p) { return bound_squared(rn, false, p) - bound_squared(rs, true, p); });
-    if (s == Decided::Tie) return {"inconclusive", "tie at 4096 bits"};
+    if (s == Decided::Tie) return {ClaimVerdict::Inconclusive, "tie at 4096 bits"};
     return outcome(false, std::string("NeurIPS bound^2 - seed bound^2 (sigma = 1, C2 = 2^18) is ") + (s == Decided::Positive ? "> 0" : "< 0"));
   }
   if (q == "interpolation_lipschitz_at_least") return verify_interpolation(r);

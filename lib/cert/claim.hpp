@@ -12,22 +12,25 @@
 #include <stdexcept>
 #include <string>
 
+#include "cert/claim_verdict.hpp"
 #include "io/json_exact.hpp"
 
 namespace rl {
 
 struct ClaimOutcome {
-  std::string verdict;   // "holds", "violated", "bound-in-range", "rejected" (certificate invalid), ...
-  std::string detail;    // one line: what was checked, the numbers
+  // Error until a verifier says otherwise: an outcome without a verdict never passes.
+  ClaimVerdict verdict = ClaimVerdict::Error;
+  std::string detail;  // one line: what was checked, the numbers
 };
 
 // One failure semantics for every kind (proofs/schema.md, "Verdicts"):
-// - "error": the claim cannot be checked as stated. Its envelope or
+// - Error ("error"): the claim cannot be checked as stated. Its envelope or
 //   parameters are malformed, or a file it names (the model, a
 //   certificate_file) is missing or unreadable. Verifiers throw InputError.
-// - "rejected": the claim can be checked and its certificate is not a proof
-//   of it: a member missing, malformed, unexpected, or a check that fails.
-//   Verifiers return it, or throw CertificateInvalid (claim_verify maps it).
+// - Rejected ("rejected"): the claim can be checked and its certificate is
+//   not a proof of it: a member missing, malformed, unexpected, or a check
+//   that fails. Verifiers return it, or throw CertificateInvalid (claim_verify
+//   maps it).
 struct CertificateInvalid : std::runtime_error {
   using std::runtime_error::runtime_error;
 };

@@ -17,8 +17,8 @@ std::string claim_replay_written(const std::string& path) {
   if (report.passed) return report.detail;
   std::error_code ignored;
   std::filesystem::remove(path, ignored);
-  throw InputError(path, "the certificate does not replay (verdict " + report.verdict + ", expected " + report.expected +
-                             ": " + report.detail + "); not written");
+  throw InputError(path, "the certificate does not replay (verdict " + claim_verdict_name(report.verdict) + ", expected " +
+                             claim_expected_name(report) + ": " + report.detail + "); not written");
 }
 
 void claim_replay_one(const std::string& path, bool named, const std::string& repo_root, std::vector<TimedClaimReport>& out,
@@ -31,7 +31,7 @@ void claim_replay_one(const std::string& path, bool named, const std::string& re
     report = claim_check(document, path, repo_root.empty() ? claim_repo_root_find(path) : repo_root);
   } catch (const std::exception& e) {
     report.file = report.id = path;
-    report.verdict = "error";
+    report.verdict = ClaimVerdict::Error;
     report.detail = e.what();
   }
   std::chrono::duration<double> took = std::chrono::steady_clock::now() - start;
@@ -41,7 +41,7 @@ void claim_replay_one(const std::string& path, bool named, const std::string& re
 void claim_replay_mark_duplicate_ids(std::vector<TimedClaimReport>& reports) {
   std::map<std::string, std::string> first_file;
   for (TimedClaimReport& t : reports) {
-    if (t.report.verdict == "error" && t.report.id == t.report.file) continue;
+    if (t.report.verdict == ClaimVerdict::Error && t.report.id == t.report.file) continue;
     auto [it, fresh] = first_file.emplace(t.report.id, t.report.file);
     if (fresh) continue;
     t.report.passed = false;
@@ -56,8 +56,8 @@ Json claim_replay_json(const std::vector<TimedClaimReport>& reports, const std::
   for (const TimedClaimReport& t : reports) {
     const ClaimReport& r = t.report;
     if (!r.passed) ++failed;
-    claims.push_back(Json{{"id", r.id}, {"file", r.file}, {"kind", r.kind}, {"expected", r.expected}, {"verdict", r.verdict},
-                          {"ok", r.passed}, {"seconds", t.seconds}, {"detail", r.detail}});
+    claims.push_back(Json{{"id", r.id}, {"file", r.file}, {"kind", r.kind}, {"expected", claim_expected_name(r)},
+                          {"verdict", claim_verdict_name(r.verdict)}, {"ok", r.passed}, {"seconds", t.seconds}, {"detail", r.detail}});
   }
   return Json{{"claims", claims}, {"passed", reports.size() - failed}, {"failed", failed}, {"skipped", skipped}, {"seconds", seconds},
               {"status", status}, {"not_checked", not_checked}};

@@ -11,13 +11,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// Verdicts are short lowercase words; "rejected" and "error" are reserved for
-// the checker's own findings and can never be expected.
-bool verdict_well_formed(const std::string& v) {
-  static const std::regex word("[a-z][a-z0-9-]*");
-  return std::regex_match(v, word) && v != "rejected" && v != "error";
-}
-
 const std::string& string_member(const Json& claim, const std::string& key, const std::string& path, bool non_empty) {
   auto it = claim.find(key);
   if (it == claim.end()) throw InputError(path, "missing key \"" + key + "\"");
@@ -69,8 +62,7 @@ void claim_validate(const Json& claim, const std::string& path) {
   string_member(claim, "reference", path, true);
   if (claim.contains("parameters") && !claim["parameters"].is_object())
     throw InputError(path, "\"parameters\" must be an object");
-  if (!verdict_well_formed(string_member(claim, "expected", path, true)))
-    throw InputError(path, "\"expected\" must be a lowercase verdict word other than \"rejected\" or \"error\"");
+  claim_expected_parse(string_member(claim, "expected", path, true), path);
   validate_certificate_keys(claim, path);
   if (claim.contains("produced_by")) string_member(claim, "produced_by", path, false);
   validate_kind(kind, path);
@@ -107,19 +99,23 @@ ClaimOutcome claim_verify(const Json& claim, const ClaimContext& context) {
   const std::string kind = claim.value("kind", "");
   try {
     auto it = claim_kind_registry().find(kind);
-    if (it == claim_kind_registry().end()) return {"error", context.claim_path + ": unknown claim kind \"" + kind + "\""};
+    if (it == claim_kind_registry().end())
+      return {ClaimVerdict::Error, context.claim_path + ": unknown claim kind \"" + kind + "\""};
     ClaimOutcome outcome = it->second(claim, context);
-    if (outcome.verdict.empty()) return {"error", context.claim_path + ": the \"" + kind + "\" verifier returned no verdict"};
+    // Verifiers signal an error by throwing (claim.hpp): an outcome left at
+    // Error is one without a verdict.
+    if (outcome.verdict == ClaimVerdict::Error)
+      return {ClaimVerdict::Error, context.claim_path + ": the \"" + kind + "\" verifier returned no verdict"};
     return outcome;
   } catch (const CertificateInvalid& e) {
-    return {"rejected", e.what()};
+    return {ClaimVerdict::Rejected, e.what()};
   } catch (const std::exception& e) {
     std::string message = e.what();
     // InputError messages already start with the file; others get it here.
     if (message.rfind(context.claim_path, 0) != 0) message = context.claim_path + ": " + message;
-    return {"error", message};
+    return {ClaimVerdict::Error, message};
   } catch (...) {
-    return {"error", context.claim_path + ": the \"" + kind + "\" verifier failed with an unknown exception"};
+    return {ClaimVerdict::Error, context.claim_path + ": the \"" + kind + "\" verifier failed with an unknown exception"};
   }
 }
 
@@ -131,7 +127,11 @@ ClaimReport claim_check(const Json& document, const std::string& path, const std
   };
   report.id = text("id", path);
   report.kind = text("kind", "");
-  report.expected = text("expected", "");
+  try {
+    report.expected = claim_expected_parse(text("expected", ""), path);
+  } catch (const InputError&) {
+    // None that can be expected: claim_validate below says why.
+  }
   try {
     claim_validate(document, path);
     Json claim = claim_resolve_certificate(document, path);
@@ -140,13 +140,17 @@ ClaimReport claim_check(const Json& document, const std::string& path, const std
     report.verdict = outcome.verdict;
     report.detail = outcome.detail;
   } catch (const std::exception& e) {
-    report.verdict = "error";
+    report.verdict = ClaimVerdict::Error;
     report.detail = e.what();
   }
-  // A claim expecting a reserved verdict is malformed: its "error" must not
-  // count as the expected outcome.
-  report.passed = report.verdict == report.expected && verdict_well_formed(report.expected);
+  // A claim expecting a reserved verdict has no expected one: its "error"
+  // never counts as the expected outcome.
+  report.passed = report.expected == report.verdict;
   return report;
+}
+
+std::string claim_expected_name(const ClaimReport& report) {
+  return report.expected ? claim_verdict_name(*report.expected) : "";
 }
 
 std::vector<std::string> claim_files_collect(const std::vector<std::string>& paths) {

@@ -7,6 +7,7 @@
 // claim named (claim.hpp states the rule), so a replay of a whole folder
 // always runs to the end.
 #pragma once
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -19,9 +20,15 @@ constexpr const char* kClaimSchema = "robustlaw-claim";
 constexpr int kClaimSchemaVersion = 1;
 
 struct ClaimReport {
-  std::string file, id, kind, expected, verdict, detail;
+  std::string file, id, kind;
+  std::optional<ClaimVerdict> expected;  // none when the file names no verdict a claim can expect
+  ClaimVerdict verdict = ClaimVerdict::Error;
+  std::string detail;
   bool passed = false;
 };
+
+// The name of the report's expected verdict, "" when it has none.
+std::string claim_expected_name(const ClaimReport& report);
 
 // True when `document` is a JSON object whose "schema" is "robustlaw-claim".
 bool claim_is_claim(const Json& document);
@@ -41,12 +48,12 @@ Json claim_resolve_certificate(const Json& claim, const std::string& path);
 std::string claim_repo_root_find(const std::string& path);
 
 // Runs the registered verifier on a validated, resolved claim.
-// CertificateInvalid becomes ClaimOutcome{"rejected", message}, any other
-// exception ClaimOutcome{"error", "<path>: <message>"}.
+// CertificateInvalid becomes ClaimOutcome{Rejected, message}, any other
+// exception ClaimOutcome{Error, "<path>: <message>"}.
 ClaimOutcome claim_verify(const Json& claim, const ClaimContext& context);
 
 // Validates, resolves and verifies a parsed claim file; never throws for a bad
-// claim (the report then has verdict "error" and passed == false).
+// claim (the report then has verdict Error and passed == false).
 ClaimReport claim_check(const Json& document, const std::string& path, const std::string& repo_root);
 
 // The *.json files named by `paths`: files as given, folders recursively, in

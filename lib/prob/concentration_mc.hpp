@@ -77,7 +77,7 @@ struct McResult {
   Rational alpha_per_bound;        // one-sided level of each Clopper-Pearson bound
   std::uint64_t samples_drawn = 0; // both batches, all components
   std::uint64_t samples_planned = 0;
-  std::string status;              // "complete", "interrupted" or "time-limit"
+  McStatus status = McStatus::Complete;
   double seconds = 0, samples_per_second = 0;
   unsigned threads = 0;
 };

@@ -8,9 +8,18 @@ bool mc_stop_requested(const McStop& stop) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - stop.start).count() >= stop.time_limit_seconds;
 }
 
-std::string mc_stop_status(const McStop& stop, std::uint64_t drawn, std::uint64_t planned) {
-  if (drawn >= planned) return "complete";
-  return stop.flag && stop.flag->load() ? "interrupted" : "time-limit";
+std::string mc_status_name(McStatus status) {
+  switch (status) {
+    case McStatus::Complete: return "complete";
+    case McStatus::Interrupted: return "interrupted";
+    case McStatus::TimeLimit: return "time-limit";
+  }
+  return "time-limit";
+}
+
+McStatus mc_stop_status(const McStop& stop, std::uint64_t drawn, std::uint64_t planned) {
+  if (drawn >= planned) return McStatus::Complete;
+  return stop.flag && stop.flag->load() ? McStatus::Interrupted : McStatus::TimeLimit;
 }
 
 }  // namespace rl

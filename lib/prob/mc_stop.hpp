@@ -32,8 +32,13 @@ struct McStop {
 // True once the flag is raised or the time limit has passed.
 bool mc_stop_requested(const McStop& stop);
 
-// The status of a run that drew `drawn` of `planned` samples: "complete",
-// "interrupted" (the flag) or "time-limit".
-std::string mc_stop_status(const McStop& stop, std::uint64_t drawn, std::uint64_t planned);
+// How a run ended: every planned sample drawn, or stopped early by the flag
+// or the time limit. Its name ("complete", "interrupted", "time-limit")
+// appears only in output (mc_status_name).
+enum class McStatus { Complete, Interrupted, TimeLimit };
+std::string mc_status_name(McStatus status);
+
+// The status of a run that drew `drawn` of `planned` samples.
+McStatus mc_stop_status(const McStop& stop, std::uint64_t drawn, std::uint64_t planned);
 
 }  // namespace rl

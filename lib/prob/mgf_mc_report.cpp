@@ -31,7 +31,7 @@ Json mgf_mc_json(const MgfMcReport& r, int digits) {
   Json j{{"method", "Monte Carlo: intersection of Hoeffding and empirical-Bernstein (Maurer-Pontil) intervals, "
                     "Bonferroni over lambda and the two methods; MPFR/MPFI outward rounding"},
          {"source", r.source}, {"samples", r.result.samples}, {"samples_planned", r.result.samples_planned},
-         {"status", r.result.status}, {"support", {rational_to_string(o.a), rational_to_string(o.b)}},
+         {"status", mc_status_name(r.result.status)}, {"support", {rational_to_string(o.a), rational_to_string(o.b)}},
          {"center", rational_to_string(o.center)}, {"center_meaning", r.center_meaning},
          {"confidence", rational_to_string(o.confidence)},
          {"delta_per_interval", rational_to_string(r.result.delta_per_interval)},
@@ -69,9 +69,9 @@ Json mgf_mc_json(const MgfMcReport& r, int digits) {
 
 void mgf_mc_print(std::ostream& out, const MgfMcReport& r, int digits) {
   out << "Monte Carlo MGF E exp(l (X - c)), c = " << rational_to_string(r.options.center) << " (" << r.center_meaning
-      << "), " << r.result.samples << " samples from " << r.source << "\n  status " << r.result.status
-      << (r.result.status == "complete" ? "" : " after " + std::to_string(r.result.samples) + " of " +
-                                                   std::to_string(r.result.samples_planned) + " samples")
+      << "), " << r.result.samples << " samples from " << r.source << "\n  status " << mc_status_name(r.result.status)
+      << (r.result.status == McStatus::Complete ? "" : " after " + std::to_string(r.result.samples) + " of " +
+                                                           std::to_string(r.result.samples_planned) + " samples")
       << "\n  Hoeffding and empirical-Bernstein intervals, "
       << "simultaneous at confidence " << decimal_lower(r.options.confidence, 6) << " (delta' = "
       << decimal_upper(r.result.delta_per_interval, 4) << " each)\n";

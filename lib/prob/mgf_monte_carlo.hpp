@@ -61,7 +61,7 @@ struct MgfMcResult {
   Rational delta_per_interval;     // delta'
   std::uint64_t samples = 0;          // summed (a prefix of the given samples)
   std::uint64_t samples_planned = 0;  // given
-  std::string status;                 // "complete", "interrupted" or "time-limit"
+  McStatus status = McStatus::Complete;
   double seconds = 0;
 };
 

@@ -232,6 +232,16 @@ std::string property_verdict_name(PropertyVerdict verdict) {
   return "unknown";
 }
 
+std::string unknown_reason_name(UnknownReason reason) {
+  switch (reason) {
+    case UnknownReason::TimeLimit: return "time-limit";
+    case UnknownReason::Interrupted: return "interrupted";
+    case UnknownReason::MemoryLimit: return "memory-limit";
+    case UnknownReason::UndecidedPoint: return "undecided-point";
+  }
+  return "undecided-point";
+}
+
 BranchResult branch_and_bound(const Network& net, const SafetyProperty& property, const BranchOptions& options) {
   if (linear_search_applies(property, options)) return branch_and_bound_linear(net, property, options);
   const PropertyAtoms atoms = property_atoms(property);
@@ -239,7 +249,7 @@ BranchResult branch_and_bound(const Network& net, const SafetyProperty& property
            std::mt19937_64(options.seed)};
   if (atoms.all.empty()) s.rows.clear();  // an empty conjunction is unsafe everywhere: nothing to refute
   BranchResult result;
-  auto finish = [&](PropertyVerdict status, const std::string& reason) {
+  auto finish = [&](PropertyVerdict status, std::optional<UnknownReason> reason = std::nullopt) {
     result.status = status;
     result.reason = reason;
     result.seconds = s.elapsed();
@@ -249,16 +259,17 @@ BranchResult branch_and_bound(const Network& net, const SafetyProperty& property
   if (property.unsafe.empty()) {
     result.tree.push_back("I");
     result.leaves = result.nodes = 1;
-    return finish(PropertyVerdict::Verified, "");
+    return finish(PropertyVerdict::Verified);
   }
-  if (initial_attack(s, result)) return finish(PropertyVerdict::Refuted, "");
+  if (initial_attack(s, result)) return finish(PropertyVerdict::Refuted);
   std::vector<Box> stack{Box{property.lo, property.hi}};
   std::size_t stack_bytes = box_bytes(stack.back());
   std::uint64_t unproven = 0;
   while (!stack.empty()) {
-    if (s.out_of_time()) return finish(PropertyVerdict::Unknown, options.stop && options.stop->load() ? "interrupted" : "time-limit");
+    if (s.out_of_time())
+      return finish(PropertyVerdict::Unknown, options.stop && options.stop->load() ? UnknownReason::Interrupted : UnknownReason::TimeLimit);
     if (options.max_memory_bytes && stack_bytes + result.tree.size() * sizeof(Json) > options.max_memory_bytes)
-      return finish(PropertyVerdict::Unknown, "memory-limit");
+      return finish(PropertyVerdict::Unknown, UnknownReason::MemoryLimit);
     Box box = std::move(stack.back());
     stack.pop_back();
     stack_bytes -= box_bytes(box);
@@ -274,13 +285,13 @@ BranchResult branch_and_bound(const Network& net, const SafetyProperty& property
       if (auto cex = counterexample_check(net, property, box.lo)) {
         result.counterexample = cex;
         result.counterexample_source = "box-center";
-        return finish(PropertyVerdict::Refuted, "");
+        return finish(PropertyVerdict::Refuted);
       }
       ++result.leaves;
       if (options.want_certificate) result.tree.push_back("I");
       continue;
     }
-    if (probe_box(s, box, ++unproven, result)) return finish(PropertyVerdict::Refuted, "");
+    if (probe_box(s, box, ++unproven, result)) return finish(PropertyVerdict::Refuted);
     if (options.want_certificate) result.tree.push_back(o.split_dim);
     Box left = box, right = box;
     Rational mid = (box.lo[o.split_dim] + box.hi[o.split_dim]) / 2;
@@ -290,7 +301,7 @@ BranchResult branch_and_bound(const Network& net, const SafetyProperty& property
     stack.push_back(std::move(right));
     stack.push_back(std::move(left));
   }
-  return finish(PropertyVerdict::Verified, "");
+  return finish(PropertyVerdict::Verified);
 }
 
 }  // namespace rl

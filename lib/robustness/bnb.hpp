@@ -44,6 +44,12 @@ namespace rl {
 enum class PropertyVerdict { Verified, Refuted, Unknown };
 std::string property_verdict_name(PropertyVerdict verdict);
 
+// Why a search answered unknown: out of time, stopped by a signal, past its
+// memory cap, or at a point it could not decide. Its name ("time-limit",
+// "interrupted", "memory-limit", "undecided-point") appears only in output.
+enum class UnknownReason { TimeLimit, Interrupted, MemoryLimit, UndecidedPoint };
+std::string unknown_reason_name(UnknownReason reason);
+
 // How the linear-bounds search splits a node (bnb_linear.hpp).
 enum class SplitMode : std::uint8_t { automatic, input, relu };
 
@@ -64,7 +70,7 @@ struct BranchOptions {
 
 struct BranchResult {
   PropertyVerdict status = PropertyVerdict::Unknown;
-  std::string reason;   // for unknown: "time-limit", "interrupted" or "memory-limit"
+  std::optional<UnknownReason> reason;  // set when the status is unknown
   std::optional<std::vector<Rational>> counterexample;
   Json tree = Json::array();
   std::uint64_t nodes = 0, leaves = 0;

@@ -435,7 +435,7 @@ bool pgd_round(const Search& s, std::mt19937_64& rng, const AttackOptions& attac
 BranchResult branch_and_bound_linear(const Network& net, const SafetyProperty& property, const BranchOptions& options) {
   BranchResult result;
   Clock::time_point start = Clock::now();
-  auto finish = [&](PropertyVerdict status, const std::string& reason) {
+  auto finish = [&](PropertyVerdict status, std::optional<UnknownReason> reason = std::nullopt) {
     result.status = status;
     result.reason = reason;
     result.seconds = std::chrono::duration<double>(Clock::now() - start).count();
@@ -445,12 +445,12 @@ BranchResult branch_and_bound_linear(const Network& net, const SafetyProperty& p
   if (property.unsafe.empty()) {
     result.tree = Json::array({Json{{"linear", Json::array()}}});
     result.leaves = result.nodes = 1;
-    return finish(PropertyVerdict::Verified, "");
+    return finish(PropertyVerdict::Verified);
   }
   std::mt19937_64 rng(options.seed);
   const PropertyAtoms atoms = property_atoms(property);
   Search s{net, property, options, property_atoms_network(net, atoms.all), atoms.rows, start};
-  if (initial_attack(s, rng, result)) return finish(PropertyVerdict::Refuted, "");
+  if (initial_attack(s, rng, result)) return finish(PropertyVerdict::Refuted);
   std::vector<TreeEntry> entries(1);
   std::priority_queue<Node, std::vector<Node>, Worse> queue;
   queue.push(Node{property.lo, property.hi, free_states(net), {}, kInfinity, 0, 0, 0, nullptr});
@@ -458,13 +458,14 @@ BranchResult branch_and_bound_linear(const Network& net, const SafetyProperty& p
   std::uint64_t next_id = 1, unproven = 0, work = 0, next_attack = kLateAttackWork;
   tbb::task_arena arena(static_cast<int>(std::max(1u, options.threads)));
   while (!queue.empty()) {
-    if (s.out_of_time()) return finish(PropertyVerdict::Unknown, options.stop && options.stop->load() ? "interrupted" : "time-limit");
+    if (s.out_of_time())
+      return finish(PropertyVerdict::Unknown, options.stop && options.stop->load() ? UnknownReason::Interrupted : UnknownReason::TimeLimit);
     if (options.max_memory_bytes && queue_bytes + entries.size() * (sizeof(TreeEntry) + 64) > options.max_memory_bytes)
-      return finish(PropertyVerdict::Unknown, "memory-limit");
+      return finish(PropertyVerdict::Unknown, UnknownReason::MemoryLimit);
     if (work >= next_attack) {
       next_attack = work + kLateAttackWork;
       if (pgd_round(s, rng, AttackOptions{kLateAttackRestarts, kLateAttackSteps, {}, [&s] { return s.out_of_time(); }}, result))
-        return finish(PropertyVerdict::Refuted, "");
+        return finish(PropertyVerdict::Refuted);
     }
     std::vector<Node> batch;
     while (!queue.empty() && batch.size() < kBatch) {
@@ -493,7 +494,7 @@ BranchResult branch_and_bound_linear(const Network& net, const SafetyProperty& p
       if (ev.counterexample) {
         result.counterexample = ev.counterexample;
         result.counterexample_source = ev.counterexample_source;
-        return finish(PropertyVerdict::Refuted, "");
+        return finish(PropertyVerdict::Refuted);
       }
       if (ev.outcome == Outcome::leaf) {
         ++result.leaves;
@@ -506,9 +507,9 @@ BranchResult branch_and_bound_linear(const Network& net, const SafetyProperty& p
         if (auto cex = counterexample_check(net, property, node.lo)) {
           result.counterexample = cex;
           result.counterexample_source = "box-center";
-          return finish(PropertyVerdict::Refuted, "");
+          return finish(PropertyVerdict::Refuted);
         }
-        return finish(PropertyVerdict::Unknown, "undecided-point");
+        return finish(PropertyVerdict::Unknown, UnknownReason::UndecidedPoint);
       }
       Node left = node, right = node;
       left.bounds = right.bounds = ev.bounds;
@@ -544,7 +545,7 @@ BranchResult branch_and_bound_linear(const Network& net, const SafetyProperty& p
     }
   }
   if (options.want_certificate) result.tree = tree_preorder(entries);
-  return finish(PropertyVerdict::Verified, "");
+  return finish(PropertyVerdict::Verified);
 }
 
 }  // namespace rl

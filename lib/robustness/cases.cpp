@@ -22,11 +22,11 @@ CasesResult branch_and_bound_cases(const Network& net, const std::vector<SafetyP
     out.nodes += r.nodes;
     out.leaves += r.leaves;
     const PropertyVerdict status = r.status;
-    const std::string reason = r.reason;
+    const std::optional<UnknownReason> reason = r.reason;
     out.cases.push_back(std::move(r));
-    if (status == PropertyVerdict::Refuted) { out.status = status; out.reason.clear(); break; }
+    if (status == PropertyVerdict::Refuted) { out.status = status; out.reason.reset(); break; }
     if (status == PropertyVerdict::Unknown && out.status == PropertyVerdict::Verified) { out.status = status; out.reason = reason; }
-    if (status == PropertyVerdict::Unknown && reason != "time-limit") break;  // interrupted or out of memory: stop here
+    if (status == PropertyVerdict::Unknown && reason != UnknownReason::TimeLimit) break;  // interrupted or out of memory: stop here
   }
   out.seconds = elapsed();
   return out;

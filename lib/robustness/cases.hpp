@@ -15,7 +15,7 @@ namespace rl {
 
 struct CasesResult {
   PropertyVerdict status = PropertyVerdict::Verified;
-  std::string reason;  // for unknown
+  std::optional<UnknownReason> reason;  // set when the status is unknown
   std::vector<BranchResult> cases;  // one per case decided, in order; a refuting case comes last
   std::uint64_t nodes = 0, leaves = 0;
   double seconds = 0;

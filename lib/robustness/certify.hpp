@@ -45,7 +45,7 @@ struct Counterexample {
 struct CertifyResult {
   PropertyVerdict verdict = PropertyVerdict::Unknown;
   std::string method;   // what settled it
-  std::string reason;   // for unknown
+  std::optional<UnknownReason> reason;  // set when the verdict is unknown
   std::size_t label = 0;
   Rational margin_radius;   // proven by the Lipschitz margin argument
   Rational product_radius;  // min_j m_j / L_j with L_j the product of layer norms of f_C - f_j (global)

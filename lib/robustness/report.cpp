@@ -55,7 +55,7 @@ Json robustness_ball_report_json(const Network& net, const RobustnessQuery& q, c
   Json j{{"model", net.source}, {"verdict", property_verdict_name(r.verdict)}, {"label", r.label}, {"norm", norm_text(q.ball.norm)},
          {"radius", exact_json(q.ball.radius, digits)}, {"method", r.method}, {"nodes", r.nodes},
          {"leaves", r.leaves}, {"seconds", r.seconds}};
-  if (r.verdict == PropertyVerdict::Unknown) j["reason"] = r.reason;
+  if (r.verdict == PropertyVerdict::Unknown) j["reason"] = unknown_reason_name(r.reason.value());
   if (r.counterexample) {
     const Counterexample& c = *r.counterexample;
     j["counterexample"] = Json{{"input", exact_list(c.point, digits)}, {"outputs", exact_list(c.output, digits)},
@@ -72,7 +72,7 @@ Json robustness_ball_report_json(const Network& net, const RobustnessQuery& q, c
 std::string vnnlib_result_name(const CasesResult& b) {
   if (b.status == PropertyVerdict::Verified) return "unsat";
   if (b.status == PropertyVerdict::Refuted) return "sat";
-  return b.reason == "time-limit" ? "timeout" : "unknown";
+  return b.reason == UnknownReason::TimeLimit ? "timeout" : "unknown";
 }
 
 Json robustness_property_report_json(const Network& net, const std::string& vnnlib_path, std::size_t case_count,

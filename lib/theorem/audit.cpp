@@ -48,24 +48,35 @@ void decide_verdict(AuditReport& r, const AuditSettings& s) {
     r.reasons.push_back("condition (8) fails at n = " + std::to_string(r.theorem->params.n.convert_to<long>()) + " (least n " +
                         (e.least_n.value ? e.least_n.value->str() : "?") + ")");
   if (e.log_defect) r.reasons.push_back("NeurIPS edition's log(60WJ/eps) <= 0");
-  if (e.bound.status == BoundValue::Status::Undefined) { r.verdict = "does-not-apply"; return; }
+  if (e.bound.status == BoundValue::Status::Undefined) { r.verdict = AuditVerdict::DoesNotApply; return; }
   const Enclosure& b = e.bound.value;
   if (r.lip.upper < b.lower) {
-    r.verdict = applies ? "contradicted" : "does-not-apply";
+    r.verdict = applies ? AuditVerdict::Contradicted : AuditVerdict::DoesNotApply;
     r.reasons.push_back("the certified Lip upper bound is below the theorem's bound: some hypothesis fails");
   } else if (b.upper < r.lip.lower) {
     r.vacuity_factor = r.lip.lower / b.upper;
-    r.verdict = !applies ? "does-not-apply" : *r.vacuity_factor >= 10 ? "vacuous" : "consistent";
+    r.verdict = !applies ? AuditVerdict::DoesNotApply : *r.vacuity_factor >= 10 ? AuditVerdict::Vacuous : AuditVerdict::Consistent;
   } else {
-    r.verdict = applies ? "consistent" : "does-not-apply";
+    r.verdict = applies ? AuditVerdict::Consistent : AuditVerdict::DoesNotApply;
   }
   if (s.edition == Edition::Seed && !s.C2 && applies) {
-    r.verdict = "undetermined";
+    r.verdict = AuditVerdict::Undetermined;
     r.reasons.push_back("seed edition without C2: the bound is K/sqrt(C2) with C2 unknown");
   }
 }
 
 }  // namespace
+
+std::string audit_verdict_name(AuditVerdict verdict) {
+  switch (verdict) {
+    case AuditVerdict::DoesNotApply: return "does-not-apply";
+    case AuditVerdict::Consistent: return "consistent";
+    case AuditVerdict::Vacuous: return "vacuous";
+    case AuditVerdict::Contradicted: return "contradicted";
+    case AuditVerdict::Undetermined: return "undetermined";
+  }
+  return "undetermined";
+}
 
 Rational audit_training_mse(const Network& net, const Dataset& data) {
   if (net.output_dim() != 1) throw InputError(net.source, "the audit needs a scalar-output network, this one has " + std::to_string(net.output_dim()) + " outputs");
@@ -104,7 +115,7 @@ AuditReport audit_run(const Network& net, const Dataset& data, const AuditSettin
     r.unverifiable.push_back("the support of the covariates lies in the data's bounding box (Lip is certified there; "
                              "the proof only uses h on the support)");
   if (r.epsilon <= 0 || r.epsilon >= 1) {
-    r.verdict = "does-not-apply";
+    r.verdict = AuditVerdict::DoesNotApply;
     r.reasons.push_back("no eps in (0, 1) with MSE <= sigma^2 - eps (sigma^2 - MSE = " + rational_to_string(r.gap) + ")");
     return r;
   }
@@ -141,7 +152,7 @@ Json audit_report_json(const AuditReport& r, int digits) {
                           {"J", decimal_upper(r.J, digits)}}},
          {"certified_lipschitz", Json{{"lower", decimal_lower(r.lip.lower, digits)}, {"upper", decimal_upper(r.lip.upper, digits)},
                                       {"method", r.lip.method}, {"status", r.lip.status}, {"norm", "l2, global"}}},
-         {"verdict", r.verdict}, {"reasons", r.reasons}, {"hypotheses_not_checkable", r.unverifiable}};
+         {"verdict", audit_verdict_name(r.verdict)}, {"reasons", r.reasons}, {"hypotheses_not_checkable", r.unverifiable}};
   if (r.theorem) {
     Json t = theorem_evaluation_json(*r.theorem);
     j["theorem"] = Json{{"edition", t["edition"]}, {"lipschitz_lower_bound", t["lipschitz_lower_bound"]},
@@ -162,7 +173,7 @@ std::string audit_report_text(const AuditReport& r, int digits) {
     o << "theorem bound  [" << decimal_lower(r.theorem->bound.value.lower, digits) << ", " << decimal_upper(r.theorem->bound.value.upper, digits)
       << "]  (" << edition_name(r.theorem->params.edition) << ")\n";
   if (r.vacuity_factor) o << "factor         certified Lip lower / bound >= " << decimal_lower(*r.vacuity_factor, 6) << "\n";
-  o << "verdict        " << r.verdict << "\n";
+  o << "verdict        " << audit_verdict_name(r.verdict) << "\n";
   for (const std::string& s : r.reasons) o << "  - " << s << "\n";
   o << "not checkable numerically:\n";
   for (const std::string& s : r.unverifiable) o << "  - " << s << "\n";

@@ -34,6 +34,17 @@ struct CertifiedLipschitz {
   bool on_data_box = false;  // certified over the data's bounding box, not globally
 };
 
+// The audit's finding. DoesNotApply: a hypothesis the audit checks fails, or
+// the bound is undefined. Where the theorem applies: Contradicted (the
+// certified Lipschitz upper bound is below the theorem's lower bound),
+// Vacuous (the certified lower bound is at least 10 times the theorem's),
+// Consistent (otherwise), Undetermined (seed edition without C2: the bound is
+// not known). Its name appears only in the report (audit_verdict_name).
+enum class AuditVerdict { DoesNotApply, Consistent, Vacuous, Contradicted, Undetermined };
+
+// "does-not-apply", "consistent", "vacuous", "contradicted", "undetermined".
+std::string audit_verdict_name(AuditVerdict verdict);
+
 struct AuditReport {
   Rational mse, gap;                 // exact: training MSE and sigma^2 - MSE
   bool labels_in_range = true;       // every label in [-1, 1]
@@ -44,7 +55,7 @@ struct AuditReport {
   Rational W_diam, J;
   std::optional<TheoremEvaluation> theorem;
   CertifiedLipschitz lip;
-  std::string verdict;               // does-not-apply | consistent | vacuous | contradicted | undetermined
+  AuditVerdict verdict = AuditVerdict::DoesNotApply;
   std::optional<Rational> vacuity_factor;  // certified Lip lower / bound upper, when > 1
   std::vector<std::string> reasons;
   std::vector<std::string> unverifiable;

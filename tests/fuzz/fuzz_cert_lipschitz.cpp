@@ -26,6 +26,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   } catch (const rl::InputError&) {
     return 0;
   }
-  FUZZ_REQUIRE(outcome.verdict == "holds" || outcome.verdict == "rejected");
+  FUZZ_REQUIRE(outcome.verdict == rl::ClaimVerdict::Holds || outcome.verdict == rl::ClaimVerdict::Rejected);
   return 0;
 }

@@ -18,6 +18,7 @@
 #include "robustness/bnb_linear.hpp"
 #include "robustness/claim_file.hpp"
 #include "soundness/soundness_support.hpp"
+#include "test_support.hpp"
 
 using namespace rl;
 using namespace rl::soundness;
@@ -86,12 +87,12 @@ bool grid_unsafe(const Network& net, const SafetyProperty& p, std::size_t steps)
   }
 }
 
-std::string replay(const Network& net, const SafetyProperty& p, const BranchResult& r, const std::string& tag) {
+ClaimVerdict replay(const Network& net, const SafetyProperty& p, const BranchResult& r, const std::string& tag) {
   std::string path = (std::filesystem::temp_directory_path() / ("robustlaw_attack_margin_" + tag + "_" + std::to_string(::getpid()) + ".json")).string();
   std::ofstream(path) << network_to_json(net);
   Json claim = claim_robustness_property("m", "s", path, net, p, r);
   ClaimContext ctx{"", "", ROBUSTLAW_SOURCE_DIR};
-  std::string verdict = claim_kind_registry().at("robustness")(claim, ctx).verdict;
+  ClaimVerdict verdict = claim_kind_registry().at("robustness")(claim, ctx).verdict;
   std::filesystem::remove(path);
   return verdict;
 }
@@ -122,7 +123,7 @@ TEST_CASE("soundness: properties violated by 1e-5 are refuted, never verified; t
     if (r.status == PropertyVerdict::Refuted) {
       ++violated_refuted;
       REQUIRE(property_output_unsafe(violated, net_eval_exact(net, *r.counterexample)));
-      REQUIRE(replay(net, violated, r, std::to_string(c) + "v") == "violated");
+      REQUIRE(replay(net, violated, r, std::to_string(c) + "v") == ClaimVerdict::Violated);
     } else {
       ++violated_unknown;
     }
@@ -132,7 +133,7 @@ TEST_CASE("soundness: properties violated by 1e-5 are refuted, never verified; t
     BranchResult s = branch_and_bound_linear(net, near, o);
     if (s.status == PropertyVerdict::Verified) {
       ++near_verified;
-      REQUIRE(replay(net, near, s, std::to_string(c) + "n") == "holds");
+      REQUIRE(replay(net, near, s, std::to_string(c) + "n") == ClaimVerdict::Holds);
       REQUIRE_FALSE(grid_unsafe(net, near, net.input_dim <= 2 ? 24 : 6));
     } else if (s.status == PropertyVerdict::Refuted) {
       ++near_refuted;

@@ -14,6 +14,7 @@
 #include "robustness/bnb_linear.hpp"
 #include "robustness/claim_file.hpp"
 #include "soundness/soundness_support.hpp"
+#include "test_support.hpp"
 
 using namespace rl;
 using namespace rl::soundness;
@@ -71,7 +72,7 @@ struct TempNet {
   ~TempNet() { fs::remove(path); }
 };
 
-std::string replay(const Json& claim) {
+ClaimVerdict replay(const Json& claim) {
   ClaimContext ctx{"", "", ROBUSTLAW_SOURCE_DIR};
   return claim_kind_registry().at("robustness")(claim, ctx).verdict;
 }
@@ -102,12 +103,12 @@ TEST_CASE("soundness: linear-bounds branch and bound against exact grids, every 
     if (r.status == PropertyVerdict::Verified) {
       ++verified;
       relu_trees += count_relu_splits(r.tree) > 0;
-      REQUIRE(replay(claim) == "holds");
+      REQUIRE(replay(claim) == ClaimVerdict::Holds);
       REQUIRE_FALSE(grid_finds_unsafe(net, p, net.input_dim <= 2 ? 24 : 6));
     } else {
       ++refuted;
       REQUIRE(property_output_unsafe(p, net_eval_exact(net, *r.counterexample)));
-      REQUIRE(replay(claim) == "violated");
+      REQUIRE(replay(claim) == ClaimVerdict::Violated);
     }
   }
   MESSAGE(cases << " properties: " << verified << " verified (" << relu_trees << " with ReLU splits), " << refuted << " refuted, " << unknown
@@ -139,7 +140,7 @@ TEST_CASE("linear-bounds certificates: ReLU splits replayed, and tampered copies
         }
     TempNet file(net, "tamper");
     Json claim = claim_robustness_property("t", "s", file.path, net, p, r);
-    REQUIRE(replay(claim) == "holds");
+    REQUIRE(replay(claim) == ClaimVerdict::Holds);
     Json& tree = claim["certificate"]["tree"];
     std::size_t split = 0;
     while (!tree[split].is_object() || !tree[split].contains("relu")) ++split;
@@ -151,28 +152,28 @@ TEST_CASE("linear-bounds certificates: ReLU splits replayed, and tampered copies
       return replay(t);
     };
     // Drop a split (the tree no longer covers the node as stated).
-    CHECK(tampered([&](Json& t) { t.erase(split); }) == "rejected");
+    CHECK(tampered([&](Json& t) { t.erase(split); }) == ClaimVerdict::Rejected);
     // A neuron split twice on one path, and a neuron out of range.
-    CHECK(tampered([&](Json& t) { t.insert(t.begin() + static_cast<long>(split) + 1, t[split]); }) == "rejected");
-    CHECK(tampered([&](Json& t) { t[split]["relu"][1] = 1000; }) == "rejected");
+    CHECK(tampered([&](Json& t) { t.insert(t.begin() + static_cast<long>(split) + 1, t[split]); }) == ClaimVerdict::Rejected);
+    CHECK(tampered([&](Json& t) { t[split]["relu"][1] = 1000; }) == ClaimVerdict::Rejected);
     // Slopes outside [0, 1], negative or non-finite multipliers, a lambda missing.
     if (has_alpha) {
-      CHECK(tampered([&](Json& t) { t[leaf]["linear"][0]["alpha"][0][0] = 65537; }) == "rejected");
-      CHECK(tampered([&](Json& t) { t[leaf]["linear"][0]["alpha"][0][0] = -1; }) == "rejected");
+      CHECK(tampered([&](Json& t) { t[leaf]["linear"][0]["alpha"][0][0] = 65537; }) == ClaimVerdict::Rejected);
+      CHECK(tampered([&](Json& t) { t[leaf]["linear"][0]["alpha"][0][0] = -1; }) == ClaimVerdict::Rejected);
     }
-    CHECK(tampered([&](Json& t) { t[leaf]["linear"][0]["lambda"][0] = "-1/2"; }) == "rejected");
-    CHECK(tampered([&](Json& t) { t[leaf]["linear"][0]["lambda"].push_back("1"); }) == "rejected");
-    CHECK(tampered([&](Json& t) { t[leaf]["linear"][0]["beta"] = Json::array({Json::array({0, 1000, "1"})}); }) == "rejected");
+    CHECK(tampered([&](Json& t) { t[leaf]["linear"][0]["lambda"][0] = "-1/2"; }) == ClaimVerdict::Rejected);
+    CHECK(tampered([&](Json& t) { t[leaf]["linear"][0]["lambda"].push_back("1"); }) == ClaimVerdict::Rejected);
+    CHECK(tampered([&](Json& t) { t[leaf]["linear"][0]["beta"] = Json::array({Json::array({0, 1000, "1"})}); }) == ClaimVerdict::Rejected);
     if (has_beta) {
       CHECK(tampered([&](Json& t) {
               for (Json& l : t)
                 if (l.is_object() && l.contains("linear"))
                   for (Json& proof : l["linear"])
                     for (Json& b : proof["beta"]) b[2] = "-1";
-            }) == "rejected");
+            }) == ClaimVerdict::Rejected);
     }
     // A leaf without its proofs.
-    CHECK(tampered([&](Json& t) { t[leaf]["linear"] = Json::array(); }) == "rejected");
+    CHECK(tampered([&](Json& t) { t[leaf]["linear"] = Json::array(); }) == ClaimVerdict::Rejected);
     // The same tree for a property that is false (a counterexample exists): never accepted.
     Json altered = claim;
     std::vector<Rational> center;
@@ -185,7 +186,7 @@ TEST_CASE("linear-bounds certificates: ReLU splits replayed, and tampered copies
         altered["parameters"]["unsafe"][c][a]["constant"] = rational_to_string(-property_atom_value(atom, y));
         altered["parameters"]["unsafe"][c][a]["strict"] = false;
       }
-    CHECK(replay(altered) == "rejected");
+    CHECK(replay(altered) == ClaimVerdict::Rejected);
     return;
   }
   FAIL("no random property needed ReLU splits");
@@ -229,7 +230,7 @@ TEST_CASE("linear-bounds certificates: bounds inherited down input splits replay
     if (r.status != PropertyVerdict::Verified || r.tree.size() < 3) continue;
     TempNet file(net, "inherit");
     Json claim = claim_robustness_property("t", "s", file.path, net, p, r);
-    REQUIRE(replay(claim) == "holds");
+    REQUIRE(replay(claim) == ClaimVerdict::Holds);
     ++replayed;
     const Json tree = claim["certificate"]["tree"];
     for (std::size_t i = 0; i < tree.size(); ++i) {
@@ -237,7 +238,7 @@ TEST_CASE("linear-bounds certificates: bounds inherited down input splits replay
       Json swapped = claim;
       swapped["certificate"]["tree"] = halves_swapped(tree, i);
       ++swaps;
-      swaps_refused += replay(swapped) == "rejected";
+      swaps_refused += replay(swapped) == ClaimVerdict::Rejected;
     }
   }
   MESSAGE(replayed << " certificates replayed, " << swaps_refused << " of " << swaps << " exchanged halves refused");
