@@ -6,29 +6,19 @@ namespace rl {
 
 void layer_affine_double(const Layer& l, const double* v, double* z) {
   const std::size_t n = l.in_dim(), rows = l.out_dim();
-  const double* w = l.weights_f.data();
-  std::size_t i = 0;
-  for (; i + 4 <= rows; i += 4) {
-    const double *w0 = w + i * n, *w1 = w0 + n, *w2 = w1 + n, *w3 = w2 + n;
-    double s0 = l.bias_f[i], s1 = l.bias_f[i + 1], s2 = l.bias_f[i + 2], s3 = l.bias_f[i + 3];
-    for (std::size_t j = 0; j < n; ++j) {
-      s0 += w0[j] * v[j];
-      s1 += w1[j] * v[j];
-      s2 += w2[j] * v[j];
-      s3 += w3[j] * v[j];
-    }
-    z[i] = s0;
-    z[i + 1] = s1;
-    z[i + 2] = s2;
-    z[i + 3] = s3;
-  }
-  for (; i < rows; ++i) {
-    const double* wi = w + i * n;
-    double s = l.bias_f[i];
-    for (std::size_t j = 0; j < n; ++j) s += wi[j] * v[j];
-    z[i] = s;
+  std::copy(l.bias_f.begin(), l.bias_f.end(), z);
+  // Column by column: each z_i still adds w_ij v_j in the order j = 0, 1, ...
+  // of a row's dot product (the same sums, up to the sign of an exact zero),
+  // but the inner loop runs over a contiguous column and vectorizes, and a
+  // zero input (an inactive ReLU below) skips its column.
+  for (std::size_t j = 0; j < n; ++j) {
+    const double a = v[j];
+    if (a == 0) continue;
+    const double* column = &l.weights_ft[j * rows];
+    for (std::size_t i = 0; i < rows; ++i) z[i] += column[i] * a;
   }
 }
+
 
 std::vector<double> net_eval_double(const Network& net, const std::vector<double>& x) {
   net_check_input_dim(net, x.size());

@@ -38,6 +38,10 @@ void network_finalize(Network& net) {
       l.bias_i.push_back(DInterval::from_rational(b, nearest));
       l.bias_f.push_back(nearest);
     }
+    const std::size_t rows = l.out_dim(), cols = l.in_dim();
+    l.weights_ft.assign(rows * cols, 0.0);
+    for (std::size_t i = 0; i < rows; ++i)
+      for (std::size_t j = 0; j < cols; ++j) l.weights_ft[j * rows + i] = l.weights_f[i * cols + j];
     width = l.out_dim();
   }
   if (net.clamp) {

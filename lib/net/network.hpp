@@ -36,6 +36,7 @@ struct Layer {
   std::vector<Rational> bias;    // out
   // Fast copies, filled by network_finalize.
   std::vector<double> weights_f;      // out*in, row-major, nearest doubles (untrusted)
+  std::vector<double> weights_ft;     // in*out: weights_f transposed, for forward passes column by column
   std::vector<double> bias_f;
   std::vector<DInterval> weights_i;   // enclosures of the exact weights
   std::vector<DInterval> bias_i;
