@@ -487,11 +487,10 @@ struct TreeCheck {
   std::size_t next = 0, leaves = 0;
   std::string failure;
   bounds::StateMatrix states;
-  std::size_t inherited = 0;  // the current node's: k + 1 when its parent split a ReLU of layer k, else 0
   struct Frame {
     std::vector<double> lo, hi;
     bounds::StateMatrix states;
-    std::size_t inherited;
+    std::size_t inherited;  // k + 1 when its parent split a ReLU of layer k, else 0
     std::optional<bounds::PreBounds> bounds;
   };
   std::vector<Frame> path;  // the inner nodes from the root to the current node
@@ -501,27 +500,27 @@ struct TreeCheck {
     for (std::size_t i = 0; i < path.size(); ++i)
       if (!path[i].bounds)
         path[i].bounds = bounds::preactivation_bounds<bounds::OutwardArith>(p.net, path[i].lo, path[i].hi, path[i].states,
-                                                                            i == 0 ? nullptr : &*path[i - 1].bounds,
-                                                                            i == 0 ? 0 : path[i].inherited);
+                                                                            i == 0 ? nullptr : &*path[i - 1].bounds, path[i].inherited);
     return path.empty() ? nullptr : &*path.back().bounds;
   }
 
-  void enter(const std::vector<QInterval>& box) {
+  void enter(const std::vector<QInterval>& box, std::size_t inherited) {
     path.push_back(Frame{{}, {}, states, inherited, std::nullopt});
     box_doubles(box, path.back().lo, path.back().hi);
   }
 
-  bool walk(std::vector<QInterval>& box) {
+  // The node at tree[next]; `inherited` as in Frame.
+  bool walk(std::vector<QInterval>& box, std::size_t inherited = 0) {
     if (next >= tree.size()) { failure = "the tree ends early"; return false; }
     const Json& t = tree[next++];
     if (t.is_object() && t.size() == 1 && t.contains("linear")) {
       ++leaves;
       std::string why;
-      if (linear_leaf_safe(p, t["linear"], box, states, parent_bounds(), path.empty() ? 0 : inherited, why)) return true;
+      if (linear_leaf_safe(p, t["linear"], box, states, parent_bounds(), inherited, why)) return true;
       failure = "leaf " + std::to_string(leaves) + " (linear) is not shown safe: " + why;
       return false;
     }
-    if (t.is_object() && t.size() == 1 && t.contains("relu")) return walk_relu(box, t["relu"]);
+    if (t.is_object() && t.size() == 1 && t.contains("relu")) return walk_relu(box, t["relu"], inherited);
     if (t.is_string()) {
       std::string token = t.get<std::string>();
       if (token != "I" && token != "M" && token != "S" && token != "O") { failure = "unknown leaf '" + token + "'"; return false; }
@@ -538,21 +537,18 @@ struct TreeCheck {
     if (!(box[k].hi > box[k].lo)) { failure = "entry " + std::to_string(next - 1) + " splits a coordinate of width 0"; return false; }
     QInterval whole = box[k];
     Rational mid = (whole.lo + whole.hi) / 2;
-    enter(box);
-    inherited = 0;
+    enter(box, inherited);
     box[k] = {whole.lo, mid};
     bool ok = walk(box);
     box[k] = {mid, whole.hi};
-    inherited = 0;
     ok = ok && walk(box);
     box[k] = whole;
-    inherited = path.back().inherited;
     path.pop_back();
     return ok;
   }
 
   // {"relu": [k, j]}: the node's region is cut by z_{k,j} <= 0 (first child) and z_{k,j} >= 0 (second).
-  bool walk_relu(std::vector<QInterval>& box, const Json& neuron) {
+  bool walk_relu(std::vector<QInterval>& box, const Json& neuron, std::size_t inherited) {
     if (!neuron.is_array() || neuron.size() != 2 || !neuron[0].is_number_unsigned() || !neuron[1].is_number_unsigned() ||
         neuron[0].get<std::size_t>() >= states.size() || neuron[1].get<std::size_t>() >= states[neuron[0].get<std::size_t>()].size()) {
       failure = "entry " + std::to_string(next - 1) + " names no hidden neuron [layer, neuron]";
@@ -560,15 +556,12 @@ struct TreeCheck {
     }
     std::size_t k = neuron[0].get<std::size_t>(), j = neuron[1].get<std::size_t>();
     if (states[k][j] != 0) { failure = "entry " + std::to_string(next - 1) + " splits a neuron already split"; return false; }
-    enter(box);
+    enter(box, inherited);
     states[k][j] = -1;
-    inherited = k + 1;
-    bool ok = walk(box);
+    bool ok = walk(box, k + 1);
     states[k][j] = 1;
-    inherited = k + 1;
-    ok = ok && walk(box);
+    ok = ok && walk(box, k + 1);
     states[k][j] = 0;
-    inherited = path.back().inherited;
     path.pop_back();
     return ok;
   }
@@ -730,7 +723,7 @@ ClaimOutcome verify_certificate(const Problem& p, const Json& claim, const std::
     return {ClaimVerdict::Rejected, "a partition certificate is {method: box-partition, tree, leaves}"};
   std::vector<QInterval> box;
   for (std::size_t i = 0; i < p.region.lo.size(); ++i) box.push_back({p.region.lo[i], p.region.hi[i]});
-  TreeCheck t{p, cert["tree"], 0, 0, "", bounds::free_states(p.net), 0, {}};
+  TreeCheck t{p, cert["tree"], 0, 0, "", bounds::free_states(p.net), {}};
   if (!t.walk(box)) return {ClaimVerdict::Rejected, "box partition: " + t.failure};
   if (t.next != t.tree.size()) return {ClaimVerdict::Rejected, "box partition: entries left after the last leaf"};
   if (cert["leaves"].get<std::size_t>() != t.leaves) return {ClaimVerdict::Rejected, "box partition: 'leaves' differs from the tree's leaf count"};
