@@ -7,7 +7,6 @@
 #include "arith/error.hpp"
 #include "common.hpp"
 #include "io/memory_limit.hpp"
-#include "lipschitz/lipschitz.hpp"
 #include "prob/mc_memory.hpp"
 #include "registry.hpp"
 #include "theorem/audit.hpp"
@@ -26,60 +25,19 @@ struct AuditOptions {
   int digits = 20;
 };
 
-std::optional<Rational> optional_value(const std::string& text, const std::string& option) {
-  if (text.empty()) return std::nullopt;
-  return rational_parse(text, option);
-}
-
-Rational required_value(const std::string& text, const std::string& option) {
-  if (text.empty()) throw InputError(option, "required");
-  return rational_parse(text, option);
-}
-
 AuditSettings settings_from(const AuditOptions& o) {
-  AuditSettings s;
-  s.edition = edition_parse(o.edition);
-  s.sigma = required_value(o.sigma, "--sigma");
-  s.delta = required_value(o.delta, "--delta");
-  s.c = required_value(o.c, "--c");
-  s.k = required_value(o.k, "--k");
-  if (s.sigma <= 0 || s.sigma > 1) throw InputError("--sigma", "must lie in (0, 1]");
-  if (s.delta <= 0 || s.delta >= 1) throw InputError("--delta", "must lie in the open interval (0, 1)");
-  if (s.c <= 0) throw InputError("--c", "must be positive");
-  if (denominator(s.k) != 1 || s.k < 1) throw InputError("--k", "must be a positive integer");
-  s.epsilon = optional_value(o.epsilon, "--epsilon");
-  if (s.epsilon && (*s.epsilon <= 0 || *s.epsilon >= 1)) throw InputError("--epsilon", "must lie in the open interval (0, 1)");
-  s.W_inf = optional_value(o.W, "--W");
-  s.J = optional_value(o.J, "--J");
-  s.R = optional_value(o.R, "--R");
-  s.C2 = optional_value(o.C2, "--C2");
-  Rational Q = required_value(o.Q, "--Q");
-  if (denominator(Q) != 1 || Q < 1) throw InputError("--Q", "must be a positive integer");
-  s.Q = numerator(Q);
-  s.digits = o.digits;
-  return s;
+  return audit_settings_from_text(o.edition, {{"sigma", o.sigma}, {"delta", o.delta}, {"c", o.c}, {"k", o.k}, {"epsilon", o.epsilon},
+                                              {"W", o.W}, {"J", o.J}, {"R", o.R}, {"Q", o.Q}, {"C2", o.C2}},
+                                  o.digits);
 }
 
-CertifiedLipschitz certified_lipschitz(const Network& net, const Dataset& data, const AuditOptions& o) {
-  LipschitzOptions lo;
-  lo.norm = Norm::L2;
+AuditLipschitzOptions lipschitz_options_from(const AuditOptions& o) {
+  AuditLipschitzOptions lo;
+  lo.on_data_box = o.box_data;
   lo.time_limit_seconds = o.time_limit;
-  if (o.max_memory) lo.max_memory_bytes = memory_limit_parse(*o.max_memory, "--max-memory");
   lo.rel_gap = rational_parse(o.rel_gap, "--rel-gap");
-  lo.threads = 1;
-  if (o.box_data) {
-    lo.domain.lo = data.x.front();
-    lo.domain.hi = data.x.front();
-    for (const auto& row : data.x)
-      for (std::size_t i = 0; i < row.size(); ++i) {
-        lo.domain.lo[i] = std::min(lo.domain.lo[i], row[i]);
-        lo.domain.hi[i] = std::max(lo.domain.hi[i], row[i]);
-      }
-  } else {
-    lo.domain.global = true;
-  }
-  LipschitzResult r = lipschitz_bound(net, lo);
-  return {r.lower, r.upper, r.lower_method + " / " + r.upper_method + (o.box_data ? ", data bounding box" : ", global"), search_status_name(r.status), o.box_data};
+  if (o.max_memory) lo.max_memory_bytes = memory_limit_parse(*o.max_memory, "--max-memory");
+  return lo;
 }
 
 // --max-memory: a data file larger than the cap is refused before it is read
@@ -104,7 +62,7 @@ void run_audit(const AuditOptions& o) {
   check_data_memory(o, true);
   if (data.d() != net.input_dim)
     throw InputError(o.data, std::to_string(data.d()) + " feature columns, the network has " + std::to_string(net.input_dim) + " inputs");
-  AuditReport r = audit_run(net, data, s, certified_lipschitz(net, data, o));
+  AuditReport r = audit_run(net, data, s, audit_certify_lipschitz(net, data, lipschitz_options_from(o)));
   if (o.json) {
     Json j = audit_report_json(r, o.digits);
     j["model"] = net.source;

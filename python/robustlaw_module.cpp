@@ -27,6 +27,7 @@
 #include "net/load.hpp"
 #include "robustness/certify_claim.hpp"
 #include "robustness/report.hpp"
+#include "theorem/audit.hpp"
 #include "theorem/evaluate.hpp"
 #include "vnnlib/vnnlib.hpp"
 
@@ -237,6 +238,50 @@ py::dict theorem(const std::string& edition, const std::map<std::string, std::st
   return out;
 }
 
+// The data set from exact texts (decimal or a/b): one row of features per
+// label; entries are named by row and column in errors.
+Dataset dataset_from_text(const std::vector<std::vector<std::string>>& x, const std::vector<std::string>& y, const std::string& source) {
+  if (x.size() != y.size()) throw InputError(source, std::to_string(x.size()) + " rows of features, " + std::to_string(y.size()) + " labels");
+  Dataset data;
+  data.source = source;
+  for (std::size_t i = 0; i < x.size(); ++i) {
+    data.x.emplace_back();
+    for (std::size_t j = 0; j < x[i].size(); ++j)
+      data.x.back().push_back(rational_parse(x[i][j], source + ": X[" + std::to_string(i) + "][" + std::to_string(j) + "]"));
+    if (data.x.back().size() != data.x.front().size()) throw InputError(source, "row " + std::to_string(i) + " of X has another length");
+    data.y.push_back(rational_parse(y[i], source + ": y[" + std::to_string(i) + "]"));
+  }
+  return data;
+}
+
+// The audit of a trained scalar network on a data set (a file, or rows
+// given as exact texts when `data_file` is empty), as `robustlaw audit --json`.
+py::dict audit(const py::object& model, bool normalized, const std::string& source, const std::string& data_file,
+               const std::string& labels_column, const std::vector<std::vector<std::string>>& x, const std::vector<std::string>& y,
+               const std::string& edition, const std::map<std::string, std::string>& values, bool box_data, double time_limit,
+               const std::string& rel_gap, int digits) {
+  const AuditSettings settings = audit_settings_from_text(edition, values, digits);
+  const Network net = network_from_python(model, normalized, source);
+  const Dataset data = data_file.empty() ? dataset_from_text(x, y, "data") : dataset_read(data_file, labels_column);
+  if (data.d() != net.input_dim)
+    throw InputError(data.source, std::to_string(data.d()) + " feature columns, the network has " + std::to_string(net.input_dim) + " inputs");
+  AuditLipschitzOptions lo;
+  lo.on_data_box = box_data;
+  lo.time_limit_seconds = time_limit;
+  lo.rel_gap = rational_parse(rel_gap, "rel_gap");
+  std::atomic<bool> stop{false};
+  lo.stop = &stop;
+  CertifiedLipschitz lip;
+  run_interruptible([&] { lip = audit_certify_lipschitz(net, data, lo); }, stop);
+  const AuditReport r = audit_run(net, data, settings, lip);
+  py::dict out;
+  out["report"] = json_to_python(audit_report_json(r, digits));
+  out["mse_exact"] = rational_to_string(r.mse);
+  out["lip_lower_exact"] = rational_to_string(r.lip.lower);
+  out["lip_upper_exact"] = rational_to_string(r.lip.upper);
+  return out;
+}
+
 // Replays the claim files named by `paths` (folders recursively), one after
 // another; a KeyboardInterrupt ends the run after the file being checked,
 // and the others are reported as not checked, as the command line does.
@@ -300,6 +345,9 @@ PYBIND11_MODULE(_robustlaw, m) {
         py::arg("time_limit"), py::arg("seed"), py::arg("digits"), py::arg("certificate_path"), py::arg("claim_network"));
   m.def("theorem", &rl::python::theorem, py::arg("edition"), py::arg("values"), py::arg("digits"));
   m.def("check", &rl::python::check, py::arg("paths"), py::arg("repo_root"));
+  m.def("audit", &rl::python::audit, py::arg("model"), py::arg("normalized"), py::arg("source"), py::arg("data_file"),
+        py::arg("labels_column"), py::arg("x"), py::arg("y"), py::arg("edition"), py::arg("values"), py::arg("box_data"),
+        py::arg("time_limit"), py::arg("rel_gap"), py::arg("digits"));
   m.def("network_json", [](const py::object& model, bool normalized, const std::string& source) {
     return network_to_json(network_from_python(model, normalized, source));
   }, py::arg("model"), py::arg("normalized"), py::arg("source"));

@@ -3,7 +3,9 @@
 #include <sstream>
 
 #include "arith/error.hpp"
+#include "lipschitz/lipschitz.hpp"
 #include "net/eval.hpp"
+#include "theorem/params.hpp"
 
 namespace rl {
 namespace {
@@ -178,6 +180,71 @@ std::string audit_report_text(const AuditReport& r, int digits) {
   o << "not checkable numerically:\n";
   for (const std::string& s : r.unverifiable) o << "  - " << s << "\n";
   return o.str();
+}
+
+namespace {
+
+std::optional<Rational> audit_value(const std::map<std::string, std::string>& values, const std::string& key) {
+  auto it = values.find(key);
+  if (it == values.end() || it->second.empty()) return std::nullopt;
+  return rational_parse(it->second, "--" + key);
+}
+
+Rational audit_required(const std::map<std::string, std::string>& values, const std::string& key) {
+  std::optional<Rational> q = audit_value(values, key);
+  if (!q) throw InputError("--" + key, "required");
+  return *q;
+}
+
+}  // namespace
+
+AuditSettings audit_settings_from_text(const std::string& edition, const std::map<std::string, std::string>& values, int digits) {
+  AuditSettings s;
+  s.edition = edition_parse(edition);
+  s.sigma = audit_required(values, "sigma");
+  s.delta = audit_required(values, "delta");
+  s.c = audit_required(values, "c");
+  s.k = audit_value(values, "k").value_or(Rational(1));
+  if (s.sigma <= 0 || s.sigma > 1) throw InputError("--sigma", "must lie in (0, 1]");
+  if (s.delta <= 0 || s.delta >= 1) throw InputError("--delta", "must lie in the open interval (0, 1)");
+  if (s.c <= 0) throw InputError("--c", "must be positive");
+  if (denominator(s.k) != 1 || s.k < 1) throw InputError("--k", "must be a positive integer");
+  s.epsilon = audit_value(values, "epsilon");
+  if (s.epsilon && (*s.epsilon <= 0 || *s.epsilon >= 1)) throw InputError("--epsilon", "must lie in the open interval (0, 1)");
+  s.W_inf = audit_value(values, "W");
+  s.J = audit_value(values, "J");
+  s.R = audit_value(values, "R");
+  s.C2 = audit_value(values, "C2");
+  const Rational Q = audit_value(values, "Q").value_or(Rational(1));
+  if (denominator(Q) != 1 || Q < 1) throw InputError("--Q", "must be a positive integer");
+  s.Q = numerator(Q);
+  s.digits = digits;
+  return s;
+}
+
+CertifiedLipschitz audit_certify_lipschitz(const Network& net, const Dataset& data, const AuditLipschitzOptions& o) {
+  LipschitzOptions lo;
+  lo.norm = Norm::L2;
+  lo.time_limit_seconds = o.time_limit_seconds;
+  lo.max_memory_bytes = o.max_memory_bytes;
+  lo.rel_gap = o.rel_gap;
+  lo.threads = 1;
+  lo.stop = o.stop;
+  if (data.x.empty()) throw InputError(data.source, "no samples");
+  if (o.on_data_box) {
+    lo.domain.lo = data.x.front();
+    lo.domain.hi = data.x.front();
+    for (const auto& row : data.x)
+      for (std::size_t i = 0; i < row.size(); ++i) {
+        lo.domain.lo[i] = std::min(lo.domain.lo[i], row[i]);
+        lo.domain.hi[i] = std::max(lo.domain.hi[i], row[i]);
+      }
+  } else {
+    lo.domain.global = true;
+  }
+  LipschitzResult r = lipschitz_bound(net, lo);
+  return {r.lower, r.upper, r.lower_method + " / " + r.upper_method + (o.on_data_box ? ", data bounding box" : ", global"),
+          search_status_name(r.status), o.on_data_box};
 }
 
 }  // namespace rl

@@ -9,6 +9,8 @@
 // by theorem_evaluate; the certified [lower, upper] of Lip(h) comes from the
 // caller (the Lipschitz engine). The verdict compares enclosures only.
 #pragma once
+#include <atomic>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -70,6 +72,24 @@ Rational audit_data_radius(const Dataset& data);
 // The theorem at eps = j/steps * min(sigma^2 - MSE, 0.999), j = 1..steps,
 // with the class of the report: one row per eps (fit, (8), bound).
 Json audit_epsilon_sweep(const AuditReport& r, const Dataset& data, const AuditSettings& s, int steps);
+
+// The settings from exact text values (decimal or a/b, as
+// rational_parse reads them) keyed by the command line's option names
+// without "--": sigma, delta and c required; k, epsilon, W, J, R, Q and C2
+// optional (an empty value is absent). Checked; InputError names "--<key>".
+AuditSettings audit_settings_from_text(const std::string& edition, const std::map<std::string, std::string>& values, int digits);
+
+struct AuditLipschitzOptions {
+  bool on_data_box = false;          // else globally
+  double time_limit_seconds = 10;
+  Rational rel_gap = Rational(1, 1000000);
+  std::size_t max_memory_bytes = 0;  // the engine's frontier cap (0: none)
+  const std::atomic<bool>* stop = nullptr;  // set asynchronously to stop the engine with its certified pair
+};
+
+// Lip(h) in l2, certified by the Lipschitz engine on one thread: globally,
+// or on the data's bounding box.
+CertifiedLipschitz audit_certify_lipschitz(const Network& net, const Dataset& data, const AuditLipschitzOptions& o);
 
 AuditReport audit_run(const Network& net, const Dataset& data, const AuditSettings& s, const CertifiedLipschitz& lip);
 Json audit_report_json(const AuditReport& r, int digits);

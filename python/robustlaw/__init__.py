@@ -23,8 +23,8 @@ from numbers import Integral, Real
 
 from . import _robustlaw
 
-__all__ = ["lipschitz", "certify", "theorem", "check", "InputError",
-           "LipschitzResult", "CertifyResult", "TheoremResult", "CheckResult"]
+__all__ = ["lipschitz", "certify", "theorem", "audit", "check", "InputError",
+           "LipschitzResult", "CertifyResult", "TheoremResult", "AuditResult", "CheckResult"]
 
 InputError = _robustlaw.InputError
 
@@ -329,6 +329,58 @@ def theorem(edition="neurips2021", n=None, d=None, p=None, epsilon=None, delta=N
                  sparsity=sparsity, L=L)
     values = {name: _exact_text(given[name], "--" + name) for name in _THEOREM_NAMES if given[name] is not None}
     return TheoremResult(_robustlaw.theorem(edition, values, int(digits)))
+
+
+# ---------------------------------------------------------------- audit
+
+class AuditResult(_Result):
+    """A trained scalar network against the theorem: the exact training MSE,
+    whether the theorem applies, its bound next to the certified Lipschitz pair."""
+
+    def __init__(self, out):
+        super().__init__(out["report"])
+        r = self._report
+        self.verdict = r["verdict"]  # does-not-apply | consistent | vacuous | contradicted | undetermined
+        self.reasons = r["reasons"]
+        self.mse = Fraction(out["mse_exact"])
+        self.lip_lower = Fraction(out["lip_lower_exact"])
+        self.lip_upper = Fraction(out["lip_upper_exact"])
+        self.lip_status = r["certified_lipschitz"]["status"]
+
+    def __repr__(self):
+        return (f"AuditResult(verdict={self.verdict!r}, mse={float(self.mse):.6g}, "
+                f"lip in [{float(self.lip_lower):.6g}, {float(self.lip_upper):.6g}])")
+
+
+_AUDIT_NAMES = ("sigma", "delta", "c", "k", "epsilon", "W", "J", "R", "Q", "C2")
+
+
+def audit(model, data, labels=None, *, sigma, delta, c, k=1, epsilon=None, W=None, J=None, R=None, Q=1, C2=None,
+          edition="neurips2021", labels_column=None, box_data=False, time_limit=10, rel_gap="1/1000000", digits=20):
+    """The universal law of robustness against a trained scalar network, as
+    `robustlaw audit --json`: data is a path (CSV, or a 2-D .npy array, the
+    label in labels_column, default the last column) or the feature rows,
+    with their labels in `labels`; every number is read exactly (a float is
+    its binary value). Lip(h) is certified in l2, globally or with box_data
+    on the data's bounding box, within time_limit seconds (Ctrl-C stops it
+    with its certified pair). The other parameters are the command line's."""
+    payload, source = _model(model)
+    given = dict(sigma=sigma, delta=delta, c=c, k=k, epsilon=epsilon, W=W, J=J, R=R, Q=Q, C2=C2)
+    values = {name: _exact_text(given[name], "--" + name) for name in _AUDIT_NAMES if given[name] is not None}
+    if isinstance(data, (str, os.PathLike)):
+        if labels is not None:
+            raise InputError("labels: give them only with feature rows, not with a data file")
+        data_file, x, y = os.fspath(data), [], []
+    else:
+        if labels is None:
+            raise InputError("labels: required with feature rows (one label per row)")
+        data_file = ""
+        x = [[_exact_text(v, f"data row {i} entry {j}") for j, v in enumerate(row)] for i, row in enumerate(data)]
+        y = [_exact_text(v, f"labels entry {i}") for i, v in enumerate(labels)]
+    limit = _seconds(time_limit, "time_limit")
+    return AuditResult(_robustlaw.audit(payload, False, source, data_file, "" if labels_column is None else str(labels_column),
+                                        x, y, edition, values, bool(box_data), limit, _exact_text(rel_gap, "rel_gap"),
+                                        int(digits)))
 
 
 # ---------------------------------------------------------------- check

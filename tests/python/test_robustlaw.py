@@ -342,3 +342,34 @@ def test_searches_release_the_gil():
     worker.join()
     assert results[0].status == "time-limit"
     assert spins > 200
+
+
+AUDIT_EXAMPLE = SOURCE_DIR / "proofs" / "theorem" / "audit_example"
+
+
+def test_audit_matches_the_cli_from_a_file_and_from_rows():
+    params = dict(sigma="0.8", delta="0.1", c="3/2")
+    expected, _ = cli("audit", str(AUDIT_EXAMPLE / "model.json"), "--data", str(AUDIT_EXAMPLE / "data.csv"), "--box-data",
+                      *[f"--{k}={v}" for k, v in params.items()], "--json")
+    expected = {k: v for k, v in expected.items() if k not in ("model", "data")}
+    from_file = robustlaw.audit(AUDIT_EXAMPLE / "model.json", AUDIT_EXAMPLE / "data.csv", box_data=True, **params)
+    assert from_file.to_dict() == expected
+    rows = [line.split(",") for line in (AUDIT_EXAMPLE / "data.csv").read_text().split("\n")[1:] if line]
+    from_rows = robustlaw.audit(AUDIT_EXAMPLE / "model.json", [r[:-1] for r in rows], [r[-1] for r in rows], box_data=True,
+                                **params)
+    assert from_rows.to_dict() == expected
+    assert from_rows.verdict == expected["verdict"] == "does-not-apply"
+    assert from_rows.mse == Fraction(expected["training_mse"]["exact"])
+    assert 0 < from_rows.lip_lower <= from_rows.lip_upper
+
+
+def test_audit_refuses_bad_input():
+    model = AUDIT_EXAMPLE / "model.json"
+    with pytest.raises(robustlaw.InputError, match="--sigma"):
+        robustlaw.audit(model, AUDIT_EXAMPLE / "data.csv", sigma=2, delta="0.1", c=1)
+    with pytest.raises(robustlaw.InputError, match="labels"):
+        robustlaw.audit(model, [[0, 0, 0]], sigma="0.8", delta="0.1", c=1)
+    with pytest.raises(robustlaw.InputError, match="y\\[0\\]"):
+        robustlaw.audit(model, [[0, 0, 0]], ["one"], sigma="0.8", delta="0.1", c=1)
+    with pytest.raises(robustlaw.InputError, match="feature columns"):
+        robustlaw.audit(model, [[0, 0]], [1], sigma="0.8", delta="0.1", c=1)
