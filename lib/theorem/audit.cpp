@@ -182,40 +182,24 @@ std::string audit_report_text(const AuditReport& r, int digits) {
   return o.str();
 }
 
-namespace {
-
-std::optional<Rational> audit_value(const std::map<std::string, std::string>& values, const std::string& key) {
-  auto it = values.find(key);
-  if (it == values.end() || it->second.empty()) return std::nullopt;
-  return rational_parse(it->second, "--" + key);
-}
-
-Rational audit_required(const std::map<std::string, std::string>& values, const std::string& key) {
-  std::optional<Rational> q = audit_value(values, key);
-  if (!q) throw InputError("--" + key, "required");
-  return *q;
-}
-
-}  // namespace
-
 AuditSettings audit_settings_from_text(const std::string& edition, const std::map<std::string, std::string>& values, int digits) {
   AuditSettings s;
   s.edition = edition_parse(edition);
-  s.sigma = audit_required(values, "sigma");
-  s.delta = audit_required(values, "delta");
-  s.c = audit_required(values, "c");
-  s.k = audit_value(values, "k").value_or(Rational(1));
+  s.sigma = params_text_required(values, "sigma");
+  s.delta = params_text_required(values, "delta");
+  s.c = params_text_required(values, "c");
+  s.k = params_text_value(values, "k").value_or(Rational(1));
   if (s.sigma <= 0 || s.sigma > 1) throw InputError("--sigma", "must lie in (0, 1]");
   if (s.delta <= 0 || s.delta >= 1) throw InputError("--delta", "must lie in the open interval (0, 1)");
   if (s.c <= 0) throw InputError("--c", "must be positive");
   if (denominator(s.k) != 1 || s.k < 1) throw InputError("--k", "must be a positive integer");
-  s.epsilon = audit_value(values, "epsilon");
+  s.epsilon = params_text_value(values, "epsilon");
   if (s.epsilon && (*s.epsilon <= 0 || *s.epsilon >= 1)) throw InputError("--epsilon", "must lie in the open interval (0, 1)");
-  s.W_inf = audit_value(values, "W");
-  s.J = audit_value(values, "J");
-  s.R = audit_value(values, "R");
-  s.C2 = audit_value(values, "C2");
-  const Rational Q = audit_value(values, "Q").value_or(Rational(1));
+  s.W_inf = params_text_value(values, "W");
+  s.J = params_text_value(values, "J");
+  s.R = params_text_value(values, "R");
+  s.C2 = params_text_value(values, "C2");
+  const Rational Q = params_text_value(values, "Q").value_or(Rational(1));
   if (denominator(Q) != 1 || Q < 1) throw InputError("--Q", "must be a positive integer");
   s.Q = numerator(Q);
   s.digits = digits;

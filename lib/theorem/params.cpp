@@ -21,18 +21,22 @@ void params_require_noise_level(const Rational& sigma, const std::string& option
   if (sigma > 1) throw InputError(option, "labels lie in [-1, 1], so sigma <= 1; got " + rational_to_string(sigma));
 }
 
-namespace {
-
-std::optional<Rational> value_of(const std::map<std::string, std::string>& values, const std::string& name) {
+std::optional<Rational> params_text_value(const std::map<std::string, std::string>& values, const std::string& name) {
   auto it = values.find(name);
   if (it == values.end() || it->second.empty()) return std::nullopt;
   return rational_parse(it->second, "--" + name);
 }
 
-Rational required_value(const std::map<std::string, std::string>& values, const std::string& name) {
-  std::optional<Rational> q = value_of(values, name);
-  if (!q) throw InputError("--" + name, "required (or use --report)");
+Rational params_text_required(const std::map<std::string, std::string>& values, const std::string& name, const std::string& hint) {
+  std::optional<Rational> q = params_text_value(values, name);
+  if (!q) throw InputError("--" + name, "required" + hint);
   return *q;
+}
+
+namespace {
+
+Rational required_value(const std::map<std::string, std::string>& values, const std::string& name) {
+  return params_text_required(values, name, " (or use --report)");
 }
 
 }  // namespace
@@ -43,9 +47,9 @@ TheoremParams theorem_params_from_text(const std::string& edition, const std::ma
   t.n = required_value(values, "n"); t.d = required_value(values, "d"); t.p = required_value(values, "p");
   t.epsilon = required_value(values, "epsilon"); t.delta = required_value(values, "delta"); t.c = required_value(values, "c");
   t.W = required_value(values, "W"); t.J = required_value(values, "J");
-  if (auto k = value_of(values, "k")) t.k = *k;
-  t.sigma = value_of(values, "sigma"); t.C1 = value_of(values, "C1"); t.C2 = value_of(values, "C2");
-  t.sparsity = value_of(values, "sparsity"); t.L = value_of(values, "L");
+  if (auto k = params_text_value(values, "k")) t.k = *k;
+  t.sigma = params_text_value(values, "sigma"); t.C1 = params_text_value(values, "C1"); t.C2 = params_text_value(values, "C2");
+  t.sparsity = params_text_value(values, "sparsity"); t.L = params_text_value(values, "L");
   return t;
 }
 

@@ -45,6 +45,12 @@ void params_require_positive(const Rational& q, const std::string& option);
 void params_require_open_unit(const Rational& q, const std::string& option);         // epsilon, delta
 void params_require_noise_level(const Rational& sigma, const std::string& option);   // sigma in (0, 1]
 
+// A value given as exact text (decimal or a/b), keyed by its option's name
+// without "--": absent when missing or empty; InputError names "--<name>".
+std::optional<Rational> params_text_value(const std::map<std::string, std::string>& values, const std::string& name);
+// The same, required: InputError "--<name>: required<hint>" when absent.
+Rational params_text_required(const std::map<std::string, std::string>& values, const std::string& name, const std::string& hint = "");
+
 // The constant A of condition (8), A k log(8k/delta) <= n eps^2:
 // 10^4 (seed) or 8^4 = 4096 (NeurIPS 2021).
 Rational edition_condition8_constant(Edition e);
