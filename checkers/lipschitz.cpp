@@ -94,8 +94,8 @@ void setup(CLI::App& app) {
   add_integer_option(*sub, "--digits", options->request.digits, "significant digits of the printed bounds", 1, 1000);
   sub->add_option("--lipsdp", options->request.lipsdp,
                   "auto|on|off (default auto; l2 only): the verified LipSDP-Neuron upper bound, run on a --global domain when "
-                  "the branch and bound stops unconverged on a limit (auto) or always (on); with a time limit the search leaves 1.25x the estimated "
-                  "solve time (at most 3/4) to it, and a solve still running at the limit is stopped");
+                  "the branch and bound stops unconverged on a limit (auto) or always (on; on --global before the search); with a time limit it gets "
+                  "1.25x the estimated solve time (at most 3/4), and a solve still running at the limit is stopped");
   sub->add_option("--engine", options->request.engine,
                   "auto|box-partition|box-activation|box-hybrid (default auto): on a box, split input boxes, branch on ReLU "
                   "states, or split input boxes until few neurons are unstable on a piece and branch on ReLU states there; "

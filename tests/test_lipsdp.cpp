@@ -190,6 +190,35 @@ TEST_CASE("lipsdp: lipschitz_bound reports the smaller upper, with a lipsdp cert
   CHECK_FALSE(box_auto.lipsdp_ran);
 }
 
+TEST_CASE("lipsdp: under On on R^d the SDP is solved first, and a search that beats it writes its own certificate") {
+  const std::string path = kSource + "/bench/nets/rand_2-16-16-1.json";
+  const Network net = network_load(path);
+  LipschitzOptions o = options_for(true, 2, 0);
+  o.node_limit = 0;
+  o.time_limit_seconds = 120;
+  o.lipsdp = LipschitzOptions::Lipsdp::On;
+  o.want_certificate = true;
+  const LipschitzResult r = lipschitz_bound(net, o);
+  REQUIRE(r.lipsdp_verified);
+  CHECK(r.status == SearchStatus::Converged);
+  CHECK(r.upper < r.lipsdp_upper);
+  CHECK(r.certificate["method"] != "lipsdp");
+  Json claim = json_read_file_exact(kGlobalClaim);
+  claim["certificate"] = r.certificate;
+  const ClaimOutcome v = verify(claim, kGlobalClaim);
+  INFO(v.detail);
+  CHECK(v.verdict == ClaimVerdict::Holds);
+}
+
+TEST_CASE("lipschitz_certificate_kept: a search keeps its certificate's time only while it beats the bound in hand") {
+  LipschitzOptions o;
+  CHECK(lipschitz_certificate_kept(o, 1e300, 2.5) == 2.5);
+  o.certificate_needed_below = 10;
+  CHECK(lipschitz_certificate_kept(o, 9.5, 2.5) == 2.5);
+  CHECK(lipschitz_certificate_kept(o, 10, 2.5) == 0);
+  CHECK(lipschitz_certificate_kept(o, 11, 2.5) == 0);
+}
+
 TEST_CASE("lipsdp: the canonical upper is the least double whose square is >= rho") {
   for (const Rational& rho : {Rational(4), Rational(2), Rational(1, 3), Rational(1000000007, 3)}) {
     const Rational u = lipsdp_upper_of(rho);

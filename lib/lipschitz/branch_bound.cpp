@@ -339,7 +339,7 @@ class BranchAndBound {
   }
 
   std::optional<SearchStatus> stop_reason() const {
-    return lipschitz_stop_reason(o_, elapsed() + certificate_reserve(), nodes_, memory_estimate());
+    return lipschitz_stop_reason(o_, elapsed() + lipschitz_certificate_kept(o_, current_upper(), certificate_reserve()), nodes_, memory_estimate());
   }
 
   // The certificate's reserve (certificate_canonical.hpp): every split adds two nodes and one leaf.
@@ -582,31 +582,57 @@ std::optional<Json> certificate_witness(const LipschitzResult& r) {
   return std::nullopt;
 }
 
-// Runs the verified LipSDP bound within `budget` seconds; when it beats r.upper
-// it becomes the reported upper (with a "lipsdp" certificate) and true is returned.
-bool lipschitz_apply_lipsdp(const LipProblem& p, const LipschitzOptions& options, double budget, LipschitzResult& r) {
+// One verified LipSDP solve: its bound, or nullopt with the reason in `note`.
+struct LipsdpRun {
+  std::optional<LipsdpBound> bound;
+  std::string note;
+  double seconds = 0;
+};
+
+LipsdpRun lipsdp_run(const LipProblem& p, const LipschitzOptions& options, double budget) {
   const auto start = Clock::now();
-  std::optional<LipsdpBound> b = lipschitz_upper_lipsdp(p, budget, options.stop, r.lipsdp_note);
+  LipsdpRun run;
+  run.bound = lipschitz_upper_lipsdp(p, budget, options.stop, run.note);
+  run.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  return run;
+}
+
+// Records the solve in r (its time, whether it verified and its bound).
+void lipsdp_record(const LipsdpRun& run, LipschitzResult& r) {
   r.lipsdp_ran = true;
-  r.lipsdp_seconds = std::chrono::duration<double>(Clock::now() - start).count();
-  r.seconds += r.lipsdp_seconds;
-  if (!b) return false;
-  r.lipsdp_verified = true;
-  r.lipsdp_upper = b->upper;
-  r.lipsdp_note.clear();
-  if (b->upper >= r.upper) return false;
-  r.upper = b->upper;
+  r.lipsdp_seconds = run.seconds;
+  r.seconds += run.seconds;
+  r.lipsdp_note = run.note;
+  r.lipsdp_verified = run.bound.has_value();
+  if (run.bound) r.lipsdp_upper = run.bound->upper;
+}
+
+// The verified bound b becomes r's upper, with a "lipsdp" certificate when one is wanted.
+void lipsdp_replace(const LipProblem& p, const LipschitzOptions& options, const LipsdpBound& b, LipschitzResult& r) {
+  r.upper = b.upper;
   r.upper_method = std::string("LipSDP-Neuron (") + (p.unbounded ? "global" : "local") +
                    " slopes), verified: exact PSD proof of the rounded LMI";
   if (r.upper <= r.lower * (1 + options.rel_gap)) r.status = SearchStatus::Converged;
-  if (options.want_certificate) {
-    Json cert{{"method", "lipsdp"}, {"norm", "l2"}, {"lower", rational_to_string(r.lower)}, {"upper", rational_to_string(r.upper)}};
-    if (std::optional<Json> w = certificate_witness(r)) cert["witness"] = *w;
-    cert.update(b->proof);
-    r.certificate = cert;
-    r.certificate_kind = CertificateKind::Lipschitz;
-  }
+  else if (r.status == SearchStatus::Converged) r.status = SearchStatus::NotConverged;
+  if (!options.want_certificate) return;
+  Json cert{{"method", "lipsdp"}, {"norm", "l2"}, {"lower", rational_to_string(r.lower)}, {"upper", rational_to_string(r.upper)}};
+  if (std::optional<Json> w = certificate_witness(r)) cert["witness"] = *w;
+  cert.update(b.proof);
+  r.certificate = cert;
+  r.certificate_kind = CertificateKind::Lipschitz;
+  r.certificate_error.clear();
+}
+
+// Records the solve; a verified bound below r.upper becomes the upper. True when it did.
+bool lipsdp_take(const LipProblem& p, const LipschitzOptions& options, const LipsdpRun& run, LipschitzResult& r) {
+  lipsdp_record(run, r);
+  if (!run.bound || run.bound->upper >= r.upper) return false;
+  lipsdp_replace(p, options, *run.bound, r);
   return true;
+}
+
+bool lipschitz_apply_lipsdp(const LipProblem& p, const LipschitzOptions& options, double budget, LipschitzResult& r) {
+  return lipsdp_take(p, options, lipsdp_run(p, options, budget), r);
 }
 
 }  // namespace
@@ -655,22 +681,47 @@ bool whole_domain_clarke_certificate(const Network& net, const LipschitzOptions&
 
 LipschitzResult lipschitz_bound(const Network& net, const LipschitzOptions& options) {
   const auto start = Clock::now();
-  LipschitzResult r = lipschitz_search(net, lipschitz_search_budget(net, options, start));
+  // Under On the SDP runs whatever the search finds. On a global domain, where
+  // it is usually the tighter bound, it runs first, within its reserve: the
+  // search then keeps time for its own certificate only while it beats it.
+  std::optional<LipsdpRun> sdp;
+  LipschitzOptions rest = options;
+  if (options.lipsdp == LipschitzOptions::Lipsdp::On && options.domain.global && lipsdp_asked(options)) {
+    const double budget = std::isfinite(options.time_limit_seconds) ? lipschitz_lipsdp_reserve(net, options)
+                                                                       : std::numeric_limits<double>::infinity();
+    sdp = lipsdp_run(lipschitz_problem(net, options), options, budget);
+    rest.lipsdp = LipschitzOptions::Lipsdp::Off;
+  }
+  LipschitzOptions search = lipschitz_search_budget(net, rest, start);
+  if (sdp && sdp->bound) search.certificate_needed_below = rational_to_double(sdp->bound->upper);
+  LipschitzResult r = lipschitz_search(net, search);
   if (options.baselines || r.status != SearchStatus::Converged) r.baselines = lipschitz_baselines(lipschitz_problem(net, options));
-  // LipSDP leaves the branch and bound's certificate the time it kept back.
-  const double left = options.time_limit_seconds - std::chrono::duration<double>(Clock::now() - start).count() -
-                      (options.want_certificate ? r.certificate_seconds : 0);
-  if (lipschitz_lipsdp_finish(net, options, left, r)) return r;
+  if (sdp) {
+    if (options.stop && options.stop->load() && r.status != SearchStatus::Converged) r.status = SearchStatus::Interrupted;
+    if (lipsdp_take(lipschitz_problem(net, options), options, *sdp, r)) return r;
+  } else {
+    // LipSDP leaves the branch and bound's certificate the time it kept back.
+    const double left = options.time_limit_seconds - std::chrono::duration<double>(Clock::now() - start).count() -
+                        (options.want_certificate ? r.certificate_seconds : 0);
+    if (lipschitz_lipsdp_finish(net, options, left, r)) return r;
+  }
   // A certificate states the canonical upper the checker requires, which
   // rises above the search's where the checker's leaf tests are weaker. When
   // a leaf's bound lies off the grid's range, or the time runs out first,
   // there is no certificate to state: the bounds stay (the search proved
   // them), and certificate_error says why. (A union of pieces is made
-  // canonical piece by piece by its search.)
+  // canonical piece by piece by its search.) A verified SDP bound solved
+  // first is the certificate instead when it is lower than the canonical
+  // upper or the search's certificate could not be made.
   if (options.want_certificate && r.certificate_kind == CertificateKind::Lipschitz) {
     const Rational searched = r.upper;
     const Canonical made = lipschitz_certificate_canonicalize(lipschitz_problem(net, options), r, lipschitz_out_of_time(options, start),
                                                               options.certificate_progress);
+    const bool sdp_instead = sdp && sdp->bound && (made != Canonical::Done || sdp->bound->upper < r.upper);
+    if (sdp_instead) {
+      lipsdp_replace(lipschitz_problem(net, options), options, *sdp->bound, r);
+      return r;
+    }
     const bool whole = made == Canonical::OutOfTime && whole_domain_clarke_certificate(net, options, r);
     if (made != Canonical::Done && !whole) {
       r.certificate = nullptr;

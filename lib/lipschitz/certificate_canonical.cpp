@@ -172,10 +172,9 @@ LipschitzOptions lipschitz_search_budget(const Network& net, const LipschitzOpti
                                          std::chrono::steady_clock::time_point start) {
   LipschitzOptions search = options;
   search.time_limit_seconds -= lipschitz_lipsdp_reserve(net, options);
-  if (options.want_certificate && std::isfinite(options.time_limit_seconds) && options.certificate_costs.leaf == 0) {
+  if (options.want_certificate && std::isfinite(options.time_limit_seconds) && options.certificate_costs.leaf == 0)
     search.certificate_costs = lipschitz_certificate_costs(net, options);
-    search.time_limit_seconds -= std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  }
+  search.time_limit_seconds -= std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return search;
 }
 

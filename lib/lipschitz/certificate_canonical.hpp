@@ -60,10 +60,10 @@ LipschitzOptions::CertificateCosts lipschitz_certificate_costs(const LipProblem&
 LipschitzOptions::CertificateCosts lipschitz_certificate_costs(const Network& net, const LipschitzOptions& options);
 
 // A search's options on `options`' domain, whose run began at `start`: the
-// LipSDP step's reserve (lipschitz_lipsdp_reserve) off the time limit and,
-// when a certificate is wanted under a finite limit and the options carry no
-// costs yet, the certificate's costs measured, their measurement's own time
-// off the limit too.
+// LipSDP step's reserve (lipschitz_lipsdp_reserve) and the time since `start`
+// off the time limit and, when a certificate is wanted under a finite limit
+// and the options carry no costs yet, the certificate's costs measured (their
+// measurement's time is then part of the time since `start`).
 LipschitzOptions lipschitz_search_budget(const Network& net, const LipschitzOptions& options,
                                          std::chrono::steady_clock::time_point start);
 

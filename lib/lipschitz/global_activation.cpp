@@ -662,7 +662,7 @@ class ActivationSearch {
   }
 
   std::optional<SearchStatus> stop_reason() const {
-    return lipschitz_stop_reason(o_, elapsed() + certificate_reserve(), nodes_, memory_estimate());
+    return lipschitz_stop_reason(o_, elapsed() + lipschitz_certificate_kept(o_, current_upper(), certificate_reserve()), nodes_, memory_estimate());
   }
 
   // Bytes held by the open nodes and the tree (estimate; the shared forms are not counted).

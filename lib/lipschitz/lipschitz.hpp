@@ -81,9 +81,15 @@ struct LipschitzOptions {
   // the SDP's time share would be taken from it. On always. With either and a finite time limit the search leaves 1.25 times
   // the estimated solve time (at most 3/4 of the limit) to the SDP; the solve
   // runs in a child process killed at the limit or on `stop`. The reported
-  // upper is the smaller of the two.
+  // upper is the smaller of the two. lipschitz_bound solves it first under On
+  // (it runs whatever the search finds), so that a search with a certificate
+  // can tell whether its own certificate will be needed.
   enum class Lipsdp { Off, Auto, On };
   Lipsdp lipsdp = Lipsdp::Off;
+  // With a certificate and a time limit: the search keeps time for its own
+  // certificate only while its upper bound is below this one (a verified bound
+  // already in hand, whose certificate is written otherwise).
+  double certificate_needed_below = std::numeric_limits<double>::infinity();
   // A lower bound on the constant over a domain that contains this one (the
   // best one another piece of a partition has certified): the search does not
   // split a node whose bound is at most prune_lower (1 + rel_gap), and its
@@ -120,6 +126,11 @@ struct LipschitzOptions {
   };
   CertificateCosts certificate_costs;
 };
+
+// The seconds a search with bound `upper` keeps for its certificate out of
+// `reserve` (its estimate of the certificate's cost): all of it, or none when
+// the certificate will be another bound's (certificate_needed_below).
+double lipschitz_certificate_kept(const LipschitzOptions& o, double upper, double reserve);
 
 // Why a search must stop now, if it must: Ctrl-C (o.stop), then the time,
 // node and memory limits (memory_bytes: the search's own estimate; 0 where it

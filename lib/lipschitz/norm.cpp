@@ -23,6 +23,10 @@ std::optional<SearchStatus> lipschitz_stop_reason(const LipschitzOptions& o, dou
   return std::nullopt;
 }
 
+double lipschitz_certificate_kept(const LipschitzOptions& o, double upper, double reserve) {
+  return upper < o.certificate_needed_below ? reserve : 0.0;
+}
+
 void lipschitz_result_settle(LipschitzResult& res, const LipschitzOptions& o, SearchStatus status, double upper_d,
                              const Rational& upper, const Rational& lower, std::string upper_method, bool has_witness) {
   res.upper = upper;
