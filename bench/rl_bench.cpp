@@ -3,6 +3,8 @@
 //   rl_bench bnb MODEL --box=... --arithmetic rigorous|float [--rel-gap G] [--time-limit S]
 //   rl_bench export MODEL [--normalized]      (robustlaw-net JSON on stdout)
 //   rl_bench stability MODEL --box=... [--parts P]   (unstable neurons on a P^d grid of pieces)
+//   rl_bench beam MODEL --box=... [--width W] [--rounds R] [--starts S] [--seed N] [--time-limit S]
+//                                             (the l2 lower bound's region beam search, certified at the end)
 // Every command prints one JSON object; bounds are outward-rounded decimals
 // when rigorous, and marked as float estimates otherwise.
 #include <CLI/CLI.hpp>
@@ -12,7 +14,13 @@
 #include "arith/error.hpp"
 #include "bench_baselines.hpp"
 #include "bench_bnb.hpp"
+#include <chrono>
+#include <random>
+
 #include "io/json_exact.hpp"
+#include "lipschitz/lipschitz.hpp"
+#include "lipschitz/problem.hpp"
+#include "lipschitz/witness.hpp"
 #include "net/load.hpp"
 
 namespace {
@@ -53,6 +61,38 @@ void parse_box(const Common& c, std::size_t dim, std::vector<Rational>& lo, std:
 
 std::string up(double x) { return rl::decimal_upper(rl::rational_from_double(x)); }
 
+struct BeamSettings {
+  std::size_t width = 128, starts = 8192;
+  int rounds = 40;
+  std::uint64_t seed = 1;
+  double time_limit = 600;
+};
+
+// The branch and bound's beam (witness_region_beam) on its own: the best
+// float estimate, and the best of its top points that witness_certify proves.
+Json beam_run(const rl::Network& net, const std::vector<Rational>& lo, const std::vector<Rational>& hi, const BeamSettings& b) {
+  rl::LipschitzOptions o;
+  o.norm = rl::Norm::L2;
+  o.domain.lo = lo;
+  o.domain.hi = hi;
+  const rl::LipProblem p = rl::lipschitz_problem(net, o);
+  const rl::DBox box = rl::lipschitz_problem_dbox(p);
+  const auto start = std::chrono::steady_clock::now();
+  const auto seconds = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(); };
+  std::mt19937_64 rng(b.seed);
+  std::vector<std::vector<double>> starts;
+  for (std::size_t k = 0; k < b.starts; ++k) starts.push_back(rl::witness_random_point(p, box, rng));
+  const auto best = rl::witness_region_beam(p, box, starts, b.width, b.rounds, [&] { return seconds() < b.time_limit; });
+  const double search_seconds = seconds();
+  Rational lower = 0;
+  for (std::size_t i = 0; i < best.size() && i < 16; ++i)
+    if (auto w = rl::witness_certify(p, best[i]); w && w->value > lower) lower = w->value;
+  return {{"best_estimate", best.empty() ? 0.0 : rl::witness_estimate(p, best.front())},
+          {"certified_lower", rl::decimal_lower(lower)}, {"search_seconds", search_seconds}, {"seconds", seconds()},
+          {"width", b.width}, {"rounds", b.rounds}, {"starts", b.starts}, {"seed", b.seed},
+          {"kind", "float search; certified_lower: exact Jacobian norm at a point proven inside one linear region"}};
+}
+
 void add_common(CLI::App* sub, Common& c, bool box) {
   sub->add_option("model", c.model, "network file (.nnet, .onnx, .json)")->required();
   sub->add_flag("--normalized", c.normalized, ".nnet: weights only, normalized coordinates");
@@ -85,6 +125,14 @@ int main(int argc, char** argv) {
   add_common(stab, c, true);
   stab->add_option("--parts", parts, "cut every side of the box into this many equal parts (pieces: parts^inputs)")
       ->check(CLI::Range(std::size_t(1), std::size_t(64)));
+  BeamSettings beam_settings;
+  CLI::App* beam = app.add_subcommand("beam", "the l2 lower bound's beam search over linear regions (witness_region_beam)");
+  add_common(beam, c, true);
+  beam->add_option("--width", beam_settings.width, "regions kept per round")->check(CLI::Range(std::size_t(1), std::size_t(100000)));
+  beam->add_option("--rounds", beam_settings.rounds, "rounds")->check(CLI::Range(1, 100000));
+  beam->add_option("--starts", beam_settings.starts, "random starting points")->check(CLI::Range(std::size_t(1), std::size_t(10000000)));
+  beam->add_option("--seed", beam_settings.seed, "random seed");
+  beam->add_option("--time-limit", beam_settings.time_limit, "seconds for the search (certifying the best points comes after)");
   CLI11_PARSE(app, argc, argv);
 
   try {
@@ -103,6 +151,8 @@ int main(int argc, char** argv) {
       j = {{"product", {{"upper", up(p.value)}, {"seconds", p.seconds}, {"kind", "rigorous"}}},
            {"clarke", {{"upper", up(k.value)}, {"seconds", k.seconds}, {"kind", "rigorous"}}},
            {"sampled", {{"value", s.value}, {"seconds", s.seconds}, {"samples", samples}, {"kind", "float (untrusted)"}}}};
+    } else if (beam->parsed()) {
+      j = beam_run(net, lo, hi, beam_settings);
     } else if (stab->parsed()) {
       auto s = rl::bench::baseline_stability(net, lo, hi, parts);
       j = {{"neurons", s.neurons}, {"pieces", s.pieces}, {"worst_unstable", s.worst_unstable},
