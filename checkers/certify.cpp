@@ -1,6 +1,9 @@
 // robustlaw certify MODEL --input x --radius R --norm linf|l2|l1 [--label C]
 // robustlaw certify MODEL --vnnlib FILE
 // Verified / refuted / unknown robustness claims, and VNN-LIB properties.
+#include <iomanip>
+#include <iostream>
+
 #include "arith/error.hpp"
 #include "cert/claim_path.hpp"
 #include "common.hpp"
@@ -40,12 +43,19 @@ ClaimConfirm claim_confirm(const CertifyCliOptions& o) {
   return [&o](const Json& claim) { return claim_replay(claim, o.certificate).passed; };
 }
 
+// A long search's progress, on standard error.
+void print_progress(const BranchProgress& p) {
+  std::cerr << "certify: nodes " << p.nodes << " (open " << p.open << ", proven leaves " << p.leaves << ")  " << std::fixed
+            << std::setprecision(1) << p.seconds << " s" << std::defaultfloat << std::endl;
+}
+
 void run_ball(const CertifyCliOptions& o, const Network& net, const std::atomic<bool>* stop) {
   RobustnessQuery q = robustness_query_parse(RobustnessRequest{o.input, o.radius, o.norm, o.label});
   CertifyOptions co;
   co.time_limit_seconds = o.time_limit;
   co.stop = stop;
   co.seed = o.seed;
+  co.progress = print_progress;
   if (o.max_memory) co.max_memory_bytes = memory_limit_parse(*o.max_memory, "--max-memory");
   const ClaimTarget target = claim_target(o);
   CertifyResult r = robustness_certify_confirmed(net, q, co, target, claim_confirm(o));
@@ -76,6 +86,7 @@ void run_vnnlib(const CertifyCliOptions& o, const Network& net, const std::atomi
   BranchOptions bo;
   bo.time_limit_seconds = o.time_limit;
   bo.stop = stop;
+  bo.progress = print_progress;
   if (o.max_memory) bo.max_memory_bytes = memory_limit_parse(*o.max_memory, "--max-memory");
   bo.seed = o.seed;
   bo.split = parse_split(o.split);

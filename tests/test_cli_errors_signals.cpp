@@ -103,3 +103,15 @@ TEST_CASE("cli: a Lipschitz run loads neither SDPA and OpenBLAS (a LipSDP solve'
   REQUIRE(WIFEXITED(status));
   CHECK(WEXITSTATUS(status) == 128 + SIGTERM);
 }
+
+TEST_CASE("cli: a long certify run reports its progress on standard error, and its JSON output stays one object") {
+  // The same open property as above, for 2.5 s: two or more progress lines.
+  const std::string net = kSource + "/data/nets/acasxu/ACASXU_run2a_3_3_batch_2000.nnet";
+  CliResult r = cli_run({"certify", net, "--vnnlib", kSource + "/bench/vnnlib/acasxu_prop2.vnnlib", "--time-limit=2.5", "--json"});
+  INFO("stdout: " << r.out << "\nstderr: " << r.err);
+  CHECK(r.exit_code == 0);
+  CHECK(r.err.find("certify: nodes ") != std::string::npos);
+  CHECK(r.err.find("proven leaves ") != std::string::npos);
+  rl::Json j = rl::Json::parse(r.out);
+  CHECK(j["result"] == "timeout");
+}

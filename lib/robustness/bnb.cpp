@@ -242,6 +242,14 @@ std::string unknown_reason_name(UnknownReason reason) {
   return "undecided-point";
 }
 
+void BranchProgressClock::tick(std::uint64_t nodes, std::uint64_t leaves, std::uint64_t open) {
+  if (!options_.progress) return;
+  const auto now = std::chrono::steady_clock::now();
+  if (now - last_ < std::chrono::seconds(1)) return;
+  last_ = now;
+  options_.progress({nodes, leaves, open, std::chrono::duration<double>(now - start_).count()});
+}
+
 BranchResult branch_and_bound(const Network& net, const SafetyProperty& property, const BranchOptions& options) {
   if (linear_search_applies(property, options)) return branch_and_bound_linear(net, property, options);
   const PropertyAtoms atoms = property_atoms(property);
@@ -265,7 +273,9 @@ BranchResult branch_and_bound(const Network& net, const SafetyProperty& property
   std::vector<Box> stack{Box{property.lo, property.hi}};
   std::size_t stack_bytes = box_bytes(stack.back());
   std::uint64_t unproven = 0;
+  BranchProgressClock progress(options);
   while (!stack.empty()) {
+    progress.tick(result.nodes, result.leaves, stack.size());
     if (s.out_of_time())
       return finish(PropertyVerdict::Unknown, options.stop && options.stop->load() ? UnknownReason::Interrupted : UnknownReason::TimeLimit);
     if (options.max_memory_bytes && stack_bytes + result.tree.size() * sizeof(Json) > options.max_memory_bytes)

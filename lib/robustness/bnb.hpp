@@ -30,7 +30,9 @@
 // S, M or L; "O" a leaf outside the ball.
 #pragma once
 #include <atomic>
+#include <chrono>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 
@@ -53,8 +55,16 @@ std::string unknown_reason_name(UnknownReason reason);
 // How the linear-bounds search splits a node (bnb_linear.hpp).
 enum class SplitMode : std::uint8_t { automatic, input, relu };
 
+// What a running search reports, about once a second (BranchOptions::progress).
+struct BranchProgress {
+  std::uint64_t nodes = 0, leaves = 0;  // evaluated nodes, and proven leaves among them
+  std::uint64_t open = 0;               // nodes waiting
+  double seconds = 0;
+};
+
 struct BranchOptions {
   double time_limit_seconds = 60;
+  std::function<void(const BranchProgress&)> progress;  // called about once a second while a search runs
   const std::atomic<bool>* stop = nullptr;
   std::uint64_t seed = 1;
   bool want_certificate = true;
@@ -66,6 +76,17 @@ struct BranchOptions {
   bool linear_bounds = true;
   SplitMode split = SplitMode::automatic;
   unsigned threads = 1;  // the linear search's worker threads; results do not depend on it
+};
+
+// Calls options.progress with a search's counts when a second has passed since its last call.
+class BranchProgressClock {
+ public:
+  explicit BranchProgressClock(const BranchOptions& options) : options_(options) {}
+  void tick(std::uint64_t nodes, std::uint64_t leaves, std::uint64_t open);
+
+ private:
+  const BranchOptions& options_;
+  std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now(), last_ = start_;
 };
 
 struct BranchResult {

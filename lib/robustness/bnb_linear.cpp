@@ -457,7 +457,9 @@ BranchResult branch_and_bound_linear(const Network& net, const SafetyProperty& p
   std::size_t queue_bytes = node_bytes(queue.top());
   std::uint64_t next_id = 1, unproven = 0, work = 0, next_attack = kLateAttackWork;
   tbb::task_arena arena(static_cast<int>(std::max(1u, options.threads)));
+  BranchProgressClock progress(options);
   while (!queue.empty()) {
+    progress.tick(result.nodes, result.leaves, queue.size());
     if (s.out_of_time())
       return finish(PropertyVerdict::Unknown, options.stop && options.stop->load() ? UnknownReason::Interrupted : UnknownReason::TimeLimit);
     if (options.max_memory_bytes && queue_bytes + entries.size() * (sizeof(TreeEntry) + 64) > options.max_memory_bytes)

@@ -79,6 +79,7 @@ CertifyResult robustness_certify(const Network& net, const RobustnessQuery& quer
     bo.seed = options.seed;
     bo.symbolic = options.symbolic;
     bo.max_memory_bytes = options.max_memory_bytes;
+    bo.progress = options.progress;
     BranchResult b = branch_and_bound(net, property, bo);
     r.verdict = b.status;
     r.reason = b.reason;

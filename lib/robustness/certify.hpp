@@ -33,6 +33,7 @@ struct CertifyOptions {
   std::uint64_t seed = 1;
   bool symbolic = true;
   std::size_t max_memory_bytes = 0;  // the branch and bound's cap (BranchOptions), 0: no limit
+  std::function<void(const BranchProgress&)> progress;  // the branch and bound's (BranchOptions)
 };
 
 struct Counterexample {
