@@ -46,29 +46,46 @@ constexpr double kMinSlack = 1e-12;
 
 std::optional<std::vector<double>> strict_system_point(const std::vector<StrictRow>& rows, std::size_t d) {
   thread_local GlpkEnvironment environment;
-  // maximize t subject to (a_t . x + c_t) / |a_t| >= t, t <= 1, |x_i| <= 1e9.
-  Lp p;
-  glp_set_obj_dir(p.lp, GLP_MAX);
-  glp_add_cols(p.lp, int(d) + 1);
-  for (std::size_t c = 0; c < d; ++c) glp_set_col_bnds(p.lp, int(c) + 1, GLP_DB, -1e9, 1e9);
-  glp_set_col_bnds(p.lp, int(d) + 1, GLP_UP, 0, 1);
-  glp_set_obj_coef(p.lp, int(d) + 1, 1);
-  int row = 0;
-  for (const StrictRow& r : rows) {
-    const double norm = row_norm(r);
-    if (!(norm > 0)) {
-      if (r.c > 0) continue;  // always satisfied
-      return std::nullopt;    // never satisfied
-    }
-    glp_add_rows(p.lp, 1);
-    ++row;
-    glp_set_row_bnds(p.lp, row, GLP_LO, -r.c / norm, 0);
-    for (std::size_t c = 0; c < d; ++c) p.add(row, int(c) + 1, r.a[c] / norm);
-    p.add(row, int(d) + 1, -1);
+  // The largest normalized slack, max t s.t. (a_t . x + c_t) / |a_t| >= t and
+  // t <= 1, solved as its dual: min sum_t y_t c_t / |a_t| + s over y, s >= 0
+  // with sum_t y_t a_t / |a_t| = 0 and sum_t y_t + s = 1. It has d + 1 rows
+  // whatever the number of constraints (the primal's basis grows with them:
+  // most of a box search's time on ACAS Xu went there); x is minus the
+  // duals of the first d rows.
+  std::vector<std::size_t> kept;
+  for (std::size_t t = 0; t < rows.size(); ++t) {
+    if (row_norm(rows[t]) > 0) kept.push_back(t);
+    else if (!(rows[t].c > 0)) return std::nullopt;  // 0 . x + c > 0 never holds
   }
-  if (!p.solve(false) || !(glp_get_obj_val(p.lp) > kMinSlack)) return std::nullopt;
+  Lp p;
+  glp_set_obj_dir(p.lp, GLP_MIN);
+  glp_add_rows(p.lp, int(d) + 1);
+  for (std::size_t c = 0; c < d; ++c) glp_set_row_bnds(p.lp, int(c) + 1, GLP_FX, 0, 0);
+  glp_set_row_bnds(p.lp, int(d) + 1, GLP_FX, 1, 1);
+  glp_add_cols(p.lp, int(kept.size()) + 1);
+  for (std::size_t k = 0; k < kept.size(); ++k) {
+    const StrictRow& r = rows[kept[k]];
+    const double scale = 1 / row_norm(r);
+    glp_set_col_bnds(p.lp, int(k) + 1, GLP_LO, 0, 0);
+    glp_set_obj_coef(p.lp, int(k) + 1, r.c * scale);
+    for (std::size_t c = 0; c < d; ++c) p.add(int(c) + 1, int(k) + 1, r.a[c] * scale);
+    p.add(int(d) + 1, int(k) + 1, 1);
+  }
+  const int cap = int(kept.size()) + 1;
+  glp_set_col_bnds(p.lp, cap, GLP_LO, 0, 0);
+  glp_set_obj_coef(p.lp, cap, 1);
+  p.add(int(d) + 1, cap, 1);
+  if (!p.solve(false)) return std::nullopt;
   std::vector<double> x(d);
-  for (std::size_t c = 0; c < d; ++c) x[c] = glp_get_col_prim(p.lp, int(c) + 1);
+  for (std::size_t c = 0; c < d; ++c) x[c] = -glp_get_row_dual(p.lp, int(c) + 1);
+  // The slack at x itself, not the LP's value: x is what the caller gets.
+  double slack = 1;
+  for (std::size_t t : kept) {
+    double v = rows[t].c;
+    for (std::size_t c = 0; c < d; ++c) v += rows[t].a[c] * x[c];
+    slack = std::fmin(slack, v / row_norm(rows[t]));
+  }
+  if (!(slack > kMinSlack)) return std::nullopt;
   return x;
 }
 
