@@ -85,7 +85,7 @@ class Net:
         c = self.first_jacobian()
         g = np.zeros((0,) + c.shape)
         for k, (l, u) in enumerate(pre):
-            unstable = (l < 0) & (u > 0)
+            unstable = (l <= 0) & (u > 0)  # a slope in [0, 1], as the interval product has it
             d0 = np.where(unstable, 0.5, (l > 0).astype(float))
             idx = np.nonzero(unstable)[0]
             n, m = c.shape

@@ -44,7 +44,8 @@ def main():
     curve = [(float(t), float(lo), float(up)) for lo, up, t in PROGRESS.findall(s_err)]
     curve.append((s["seconds"], float(s["lower"]), float(s["upper"])))
     with open(os.path.join(OUT, "acasxu_whole_box.dat"), "w") as f:
-        f.write("# seconds lower upper upper/lower (one thread: branch and bound progress; last row: with LipSDP-Neuron)\n")
+        f.write("# seconds lower upper upper/lower (one thread: branch and bound progress, which starts after the LipSDP-Neuron solve; "
+                "last row: the final pair, with LipSDP-Neuron)\n")
         for t, lo, up in curve:
             if lo > 0:
                 f.write(f"{t} {lo} {up} {up / lo}\n")
@@ -59,7 +60,7 @@ def main():
                     f"{r.get('nodes', '')} | {r['seconds']:.1f} | {r.get('upper_method', '')} |\n")
     plot.loglog_svg(os.path.join(OUT, "acasxu_whole_box.dat"), os.path.join(OUT, "acasxu_whole_box.svg"),
                     "ACAS Xu 1_1, whole input box, l2: certified upper/lower vs time", "seconds (one thread)",
-                    "upper / lower", "branch and bound, then LipSDP-Neuron (last point)")
+                    "upper / lower", "branch and bound (after the SDP solve); last point: with LipSDP-Neuron")
     print(open(os.path.join(OUT, "acasxu_whole_box.md")).read())
 
 

@@ -213,6 +213,7 @@ TEST_CASE("lipsdp: under On on R^d the SDP is solved first, and a search that be
 TEST_CASE("lipschitz_certificate_kept: a search keeps its certificate's time only while it beats the bound in hand") {
   LipschitzOptions o;
   CHECK(lipschitz_certificate_kept(o, 1e300, 2.5) == 2.5);
+  CHECK(lipschitz_certificate_kept(o, std::numeric_limits<double>::infinity(), 2.5) == 2.5);  // an overflowed bound
   o.certificate_needed_below = 10;
   CHECK(lipschitz_certificate_kept(o, 9.5, 2.5) == 2.5);
   CHECK(lipschitz_certificate_kept(o, 10, 2.5) == 0);

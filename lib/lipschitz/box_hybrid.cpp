@@ -172,7 +172,7 @@ class HybridSearch {
   }
 
   std::optional<SearchStatus> stop_reason() const {
-    return lipschitz_stop_reason(o_, elapsed() + lipschitz_certificate_kept(o_, current_upper(), certificate_reserve()), nodes_, 0);
+    return lipschitz_stop_reason(o_, elapsed() + certificate_reserve(), nodes_, 0);
   }
 
   double current_upper() const { return std::fmax(done_max_, open_.empty() ? 0.0 : open_.top().bound); }
@@ -213,8 +213,7 @@ class HybridSearch {
     o.domain.lo = n.box.lo;
     o.domain.hi = n.box.hi;
     o.prune_lower = lower_;
-    o.time_limit_seconds =
-        o_.time_limit_seconds - elapsed() - lipschitz_certificate_kept(o_, std::fmax(current_upper(), n.bound), certificate_reserve());
+    o.time_limit_seconds = o_.time_limit_seconds - elapsed() - certificate_reserve();
     o.seed = o_.seed + std::uint64_t(id);
     const bool budget = n.depth < kMaxDepth && std::isfinite(n.bound);
     o.node_limit = budget ? n.budget : 0;

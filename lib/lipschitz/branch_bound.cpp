@@ -597,12 +597,13 @@ LipsdpRun lipsdp_run(const LipProblem& p, const LipschitzOptions& options, doubl
   return run;
 }
 
-// Records the solve in r (its time, whether it verified and its bound).
+// Records the solve in r (its time, added to any earlier attempt's, whether
+// it verified and its bound, or why not).
 void lipsdp_record(const LipsdpRun& run, LipschitzResult& r) {
   r.lipsdp_ran = true;
-  r.lipsdp_seconds = run.seconds;
+  r.lipsdp_seconds += run.seconds;
   r.seconds += run.seconds;
-  r.lipsdp_note = run.note;
+  r.lipsdp_note = run.bound ? std::string() : run.note;
   r.lipsdp_verified = run.bound.has_value();
   if (run.bound) r.lipsdp_upper = run.bound->upper;
 }
@@ -694,11 +695,25 @@ LipschitzResult lipschitz_bound(const Network& net, const LipschitzOptions& opti
   }
   LipschitzOptions search = lipschitz_search_budget(net, rest, start);
   if (sdp && sdp->bound) search.certificate_needed_below = rational_to_double(sdp->bound->upper);
+  if (sdp && options.progress) {
+    // The search's clock starts after the SDP: progress counts from the command's start.
+    const double before = std::chrono::duration<double>(Clock::now() - start).count();
+    search.progress = [&options, before](const LipschitzProgress& q) {
+      LipschitzProgress shifted = q;
+      shifted.seconds += before;
+      options.progress(shifted);
+    };
+  }
   LipschitzResult r = lipschitz_search(net, search);
   if (options.baselines || r.status != SearchStatus::Converged) r.baselines = lipschitz_baselines(lipschitz_problem(net, options));
   if (sdp) {
     if (options.stop && options.stop->load() && r.status != SearchStatus::Converged) r.status = SearchStatus::Interrupted;
     if (lipsdp_take(lipschitz_problem(net, options), options, *sdp, r)) return r;
+    // Killed at its share: once more in the time the search left (a search
+    // that converged early leaves most of it).
+    const double left = options.time_limit_seconds - std::chrono::duration<double>(Clock::now() - start).count() -
+                        (options.want_certificate ? r.certificate_seconds : 0);
+    if (!sdp->bound && std::isfinite(left) && left > 0 && lipschitz_lipsdp_finish(net, options, left, r)) return r;
   } else {
     // LipSDP leaves the branch and bound's certificate the time it kept back.
     const double left = options.time_limit_seconds - std::chrono::duration<double>(Clock::now() - start).count() -

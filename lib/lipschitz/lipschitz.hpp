@@ -189,8 +189,10 @@ void lipschitz_result_settle(LipschitzResult& res, const LipschitzOptions& o, Se
 
 LipschitzResult lipschitz_bound(const Network& net, const LipschitzOptions& options);
 
-// The verified LipSDP-Neuron step that follows a search over the whole domain
-// (lipschitz_bound's, and the union of lipschitz-mpi's pieces). It is asked
+// The verified LipSDP-Neuron step over the whole domain, after a search
+// (lipschitz_bound's under Auto or on a box, and the union of lipschitz-mpi's
+// pieces; lipschitz_bound runs it before its search under On on a global
+// domain, and once more after it when that solve was stopped at its share). It is asked
 // for in l2 by lipsdp On, or Auto on a global domain. A search with a finite
 // time limit leaves it lipschitz_lipsdp_reserve seconds (1.25 times the
 // estimated solve, at most 3/4 of the limit). lipschitz_lipsdp_finish runs it

@@ -24,7 +24,8 @@ std::optional<SearchStatus> lipschitz_stop_reason(const LipschitzOptions& o, dou
 }
 
 double lipschitz_certificate_kept(const LipschitzOptions& o, double upper, double reserve) {
-  return upper < o.certificate_needed_below ? reserve : 0.0;
+  // No bound in hand (+inf) keeps the reserve even when the search's own bound overflowed.
+  return std::isinf(o.certificate_needed_below) || upper < o.certificate_needed_below ? reserve : 0.0;
 }
 
 void lipschitz_result_settle(LipschitzResult& res, const LipschitzOptions& o, SearchStatus status, double upper_d,
