@@ -75,7 +75,7 @@ using namespace test_strict_system;
 
 TEST_CASE("strict systems with box rows: certificates hold exactly, none for a system with a point, both kinds occur") {
   std::mt19937_64 rng(2026);
-  int refuted = 0, cheap = 0, normalized = 0, feasible = 0;
+  int refuted = 0, cheap = 0, normalized = 0, feasible = 0, from_slack = 0;
   for (int n = 0; n < 400; ++n) {
     CAPTURE(n);
     const BoxSystem s = random_box_system(rng);
@@ -85,6 +85,17 @@ TEST_CASE("strict systems with box rows: certificates hold exactly, none for a s
       const auto y = strict_system_refutation(s.rows, s.d, exact_row,
                                               with_box ? std::optional<std::size_t>(box_from) : std::nullopt);
       const auto x = strict_system_point(s.rows, s.d);
+      // The point's LP hands its multipliers to the refutation instead of a second solve.
+      const StrictSlack slack = strict_system_slack(s.rows, s.d);
+      CHECK(slack.point.has_value() == x.has_value());
+      if (!slack.point) {
+        const auto z = strict_system_refutation(s.rows, s.d, exact_row,
+                                                with_box ? std::optional<std::size_t>(box_from) : std::nullopt, &slack.multipliers);
+        if (z) {
+          CHECK(motzkin_holds(s, *z));
+          ++from_slack;
+        }
+      }
       if (x) {
         CHECK(satisfies_every_row(s, *x));  // its slack is checked at x itself
         ++feasible;
@@ -100,6 +111,7 @@ TEST_CASE("strict systems with box rows: certificates hold exactly, none for a s
   }
   CHECK(feasible > 50);
   CHECK(refuted > 50);
+  CHECK(from_slack > 50);
   CHECK(cheap > 10);
   CHECK(normalized > 10);
 }

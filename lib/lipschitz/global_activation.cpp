@@ -371,7 +371,8 @@ class ActivationSearch {
   }
 
   // A verified Motzkin certificate for the node (multipliers in path order), or nothing.
-  std::optional<std::vector<Rational>> refute(const Node& n, const System& s) const {
+  // multipliers: strict_system_slack's for s, when it found no point.
+  std::optional<std::vector<Rational>> refute(const Node& n, const System& s, const std::vector<double>* multipliers = nullptr) const {
     std::vector<bool> zero_inactive(s.rows.size(), false);
     auto y = strict_system_refutation(s.rows, d_, [&](std::size_t r) {
       if (s.row_of[r] >= n.path.size()) return box_row(s.row_of[r] - n.path.size());
@@ -386,7 +387,7 @@ class ActivationSearch {
         row.c = -row.c;
       }
       return row;
-    }, boxed_ ? std::optional<std::size_t>(s.rows.size() - 2 * d_) : std::nullopt);
+    }, boxed_ ? std::optional<std::size_t>(s.rows.size() - 2 * d_) : std::nullopt, multipliers);
     if (!y) return std::nullopt;
     std::vector<Rational> full(n.path.size() + (boxed_ ? 2 * d_ : 0), Rational(0));
     for (std::size_t r = 0; r < s.rows.size(); ++r) {
@@ -551,11 +552,12 @@ class ActivationSearch {
           trial.path.push_back(t);
           trial.path_stable.push_back(0);
           const System s = system(trial);
-          if (auto x = strict_system_point(s.rows, d_)) {
-            if (n.point.empty()) n.point = *x;
-            else other[t] = {side, std::move(*x)};
+          StrictSlack slack = strict_system_slack(s.rows, d_);
+          if (slack.point) {
+            if (n.point.empty()) n.point = *slack.point;
+            else other[t] = {side, std::move(*slack.point)};
           } else {
-            refuted[side] = refute(trial, s);
+            refuted[side] = refute(trial, s, &slack.multipliers);
           }
         }
         if (refuted[0] && refuted[1]) {
@@ -613,8 +615,9 @@ class ActivationSearch {
       else if (other.side == side) c.point = other.x;
       else {
         const System s = system(c);
-        if (auto x = strict_system_point(s.rows, d_)) c.point = std::move(*x);
-        else if (auto y = refute(c, s)) {
+        StrictSlack slack = strict_system_slack(s.rows, d_);
+        if (slack.point) c.point = std::move(*slack.point);
+        else if (auto y = refute(c, s, &slack.multipliers)) {
           refute_node(c.id, std::move(*y));
           continue;
         }

@@ -44,49 +44,80 @@ constexpr double kMinSlack = 1e-12;
 
 }  // namespace
 
-std::optional<std::vector<double>> strict_system_point(const std::vector<StrictRow>& rows, std::size_t d) {
+namespace {
+
+// The LP behind both questions, in the form whose basis has d + 1 rows
+// whatever the number of constraints (a box search's systems have up to a
+// few hundred; the primal, one row per constraint, took most of its time):
+//   min sum_t y_t c_t / |a_t| + s  over y, s >= 0,
+//   sum_t y_t a_t / |a_t| = 0,  sum_t y_t + s = 1
+// (a row with a = 0 enters unscaled). It is the dual of the largest
+// normalized slack, max t s.t. (a_t . x + c_t) / |a_t| >= t, t <= 1: x is
+// minus the duals of the first d rows. With `capped` false there is no s,
+// and y at the optimum is a refutation's candidate when its value is <= 0.
+struct SlackLp {
+  bool solved = false;
+  std::vector<double> x, y;  // y per row of the system
+};
+
+SlackLp solve_slack_lp(const std::vector<StrictRow>& rows, std::size_t d, bool capped) {
   thread_local GlpkEnvironment environment;
-  // The largest normalized slack, max t s.t. (a_t . x + c_t) / |a_t| >= t and
-  // t <= 1, solved as its dual: min sum_t y_t c_t / |a_t| + s over y, s >= 0
-  // with sum_t y_t a_t / |a_t| = 0 and sum_t y_t + s = 1. It has d + 1 rows
-  // whatever the number of constraints (the primal's basis grows with them:
-  // most of a box search's time on ACAS Xu went there); x is minus the
-  // duals of the first d rows.
-  std::vector<std::size_t> kept;
-  for (std::size_t t = 0; t < rows.size(); ++t) {
-    if (row_norm(rows[t]) > 0) kept.push_back(t);
-    else if (!(rows[t].c > 0)) return std::nullopt;  // 0 . x + c > 0 never holds
-  }
+  const std::size_t n = rows.size();
   Lp p;
   glp_set_obj_dir(p.lp, GLP_MIN);
   glp_add_rows(p.lp, int(d) + 1);
   for (std::size_t c = 0; c < d; ++c) glp_set_row_bnds(p.lp, int(c) + 1, GLP_FX, 0, 0);
   glp_set_row_bnds(p.lp, int(d) + 1, GLP_FX, 1, 1);
-  glp_add_cols(p.lp, int(kept.size()) + 1);
-  for (std::size_t k = 0; k < kept.size(); ++k) {
-    const StrictRow& r = rows[kept[k]];
-    const double scale = 1 / row_norm(r);
-    glp_set_col_bnds(p.lp, int(k) + 1, GLP_LO, 0, 0);
-    glp_set_obj_coef(p.lp, int(k) + 1, r.c * scale);
-    for (std::size_t c = 0; c < d; ++c) p.add(int(c) + 1, int(k) + 1, r.a[c] * scale);
-    p.add(int(d) + 1, int(k) + 1, 1);
+  glp_add_cols(p.lp, int(n) + (capped ? 1 : 0));
+  for (std::size_t t = 0; t < n; ++t) {
+    const double norm = row_norm(rows[t]), scale = norm > 0 ? 1 / norm : 1;
+    // A row 0 . x + c with c > 0 always holds: it neither bounds the slack nor refutes.
+    if (norm > 0 || !(rows[t].c > 0)) glp_set_col_bnds(p.lp, int(t) + 1, GLP_LO, 0, 0);
+    else glp_set_col_bnds(p.lp, int(t) + 1, GLP_FX, 0, 0);
+    glp_set_obj_coef(p.lp, int(t) + 1, rows[t].c * scale);
+    for (std::size_t c = 0; c < d; ++c) p.add(int(c) + 1, int(t) + 1, rows[t].a[c] * scale);
+    p.add(int(d) + 1, int(t) + 1, 1);
   }
-  const int cap = int(kept.size()) + 1;
-  glp_set_col_bnds(p.lp, cap, GLP_LO, 0, 0);
-  glp_set_obj_coef(p.lp, cap, 1);
-  p.add(int(d) + 1, cap, 1);
-  if (!p.solve(false)) return std::nullopt;
-  std::vector<double> x(d);
-  for (std::size_t c = 0; c < d; ++c) x[c] = -glp_get_row_dual(p.lp, int(c) + 1);
+  if (capped) {
+    glp_set_col_bnds(p.lp, int(n) + 1, GLP_LO, 0, 0);
+    glp_set_obj_coef(p.lp, int(n) + 1, 1);
+    p.add(int(d) + 1, int(n) + 1, 1);
+  }
+  SlackLp out;
+  // Without GLPK's presolver (it copies and rescales every small LP): 11 %
+  // less CPU on ACAS Xu boxes; a failed solve only leaves the node open.
+  if (!p.solve(false)) return out;
+  out.solved = true;
+  for (std::size_t c = 0; c < d; ++c) out.x.push_back(-glp_get_row_dual(p.lp, int(c) + 1));
+  for (std::size_t t = 0; t < n; ++t) out.y.push_back(glp_get_col_prim(p.lp, int(t) + 1));
+  return out;
+}
+
+// Whether x meets every row with a normalized slack > kMinSlack (doubles).
+bool strictly_inside(const std::vector<StrictRow>& rows, const std::vector<double>& x) {
+  for (const StrictRow& r : rows) {
+    double v = r.c;
+    for (std::size_t c = 0; c < x.size(); ++c) v += r.a[c] * x[c];
+    const double norm = row_norm(r);
+    if (!(norm > 0 ? v / norm > kMinSlack : r.c > 0)) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+StrictSlack strict_system_slack(const std::vector<StrictRow>& rows, std::size_t d) {
+  StrictSlack out;
+  SlackLp lp = solve_slack_lp(rows, d, true);
+  if (!lp.solved) return out;
   // The slack at x itself, not the LP's value: x is what the caller gets.
-  double slack = 1;
-  for (std::size_t t : kept) {
-    double v = rows[t].c;
-    for (std::size_t c = 0; c < d; ++c) v += rows[t].a[c] * x[c];
-    slack = std::fmin(slack, v / row_norm(rows[t]));
-  }
-  if (!(slack > kMinSlack)) return std::nullopt;
-  return x;
+  if (strictly_inside(rows, lp.x)) out.point = std::move(lp.x);
+  else out.multipliers = std::move(lp.y);
+  return out;
+}
+
+std::optional<std::vector<double>> strict_system_point(const std::vector<StrictRow>& rows, std::size_t d) {
+  return strict_system_slack(rows, d).point;
 }
 
 namespace {
@@ -123,35 +154,31 @@ std::optional<std::vector<Rational>> box_cancelled(const std::vector<double>& y,
 
 std::optional<std::vector<Rational>> strict_system_refutation(const std::vector<StrictRow>& rows, std::size_t d,
                                                               const std::function<ExactRow(std::size_t)>& exact_row,
-                                                              std::optional<std::size_t> box_rows_from) {
-  thread_local GlpkEnvironment environment;
+                                                              std::optional<std::size_t> box_rows_from,
+                                                              const std::vector<double>* multipliers) {
   const std::size_t n = rows.size();
   if (n == 0) return std::nullopt;
-  // Untrusted: minimize sum y_t c_t / |a_t| s.t. sum y_t a_t / |a_t| = 0, sum y_t = 1, y >= 0.
-  Lp p;
-  glp_set_obj_dir(p.lp, GLP_MIN);
-  glp_add_cols(p.lp, int(n));
-  glp_add_rows(p.lp, int(d) + 1);
+  // Untrusted: the LP's multipliers (minimize sum y_t c_t / |a_t| s.t.
+  // sum y_t a_t / |a_t| = 0, sum y_t = 1, y >= 0), or the capped LP's
+  // strict_system_slack already solved, which is the same LP when its value is <= 0.
+  std::vector<double> y;
+  if (multipliers) y = *multipliers;
+  else if (SlackLp lp = solve_slack_lp(rows, d, false); lp.solved) y = std::move(lp.y);
+  if (y.size() != n) return std::nullopt;
+  double value = 0;
   for (std::size_t t = 0; t < n; ++t) {
-    const double norm = row_norm(rows[t]), scale = norm > 0 ? 1 / norm : 1;
-    glp_set_col_bnds(p.lp, int(t) + 1, GLP_LO, 0, 0);
-    glp_set_obj_coef(p.lp, int(t) + 1, rows[t].c * scale);
-    for (std::size_t c = 0; c < d; ++c) p.add(int(c) + 1, int(t) + 1, rows[t].a[c] * scale);
-    p.add(int(d) + 1, int(t) + 1, 1);
+    const double norm = row_norm(rows[t]);
+    value += y[t] * rows[t].c / (norm > 0 ? norm : 1);
   }
-  for (std::size_t c = 0; c < d; ++c) glp_set_row_bnds(p.lp, int(c) + 1, GLP_FX, 0, 0);
-  glp_set_row_bnds(p.lp, int(d) + 1, GLP_FX, 1, 1);
   std::vector<std::size_t> support;
-  // Without GLPK's presolver (it copies and rescales every small LP): 11 %
-  // less CPU on ACAS Xu boxes; a failed solve only leaves the node open.
-  if (p.solve(false) && glp_get_obj_val(p.lp) <= 1e-9)
-    for (std::size_t t = 0; t < n; ++t) if (glp_get_col_prim(p.lp, int(t) + 1) > 1e-13) support.push_back(t);
+  if (value <= 1e-9)
+    for (std::size_t t = 0; t < n; ++t) if (y[t] > 1e-13) support.push_back(t);
   if (support.empty()) return std::nullopt;
   if (box_rows_from && *box_rows_from + 2 * d == n) {
-    std::vector<double> y(*box_rows_from, 0.0);
+    std::vector<double> scaled(*box_rows_from, 0.0);
     for (std::size_t t : support)
-      if (t < y.size()) y[t] = glp_get_col_prim(p.lp, int(t) + 1) / (row_norm(rows[t]) > 0 ? row_norm(rows[t]) : 1);
-    if (auto cancelled = box_cancelled(y, *box_rows_from, d, exact_row)) return cancelled;
+      if (t < scaled.size()) scaled[t] = y[t] / (row_norm(rows[t]) > 0 ? row_norm(rows[t]) : 1);
+    if (auto cancelled = box_cancelled(scaled, *box_rows_from, d, exact_row)) return cancelled;
   }
   // Exact: solve sum_{t in support} y_t a_t = 0, sum y_t = 1; then y >= 0 and c . y <= 0.
   std::vector<ExactRow> exact;
@@ -163,14 +190,14 @@ std::optional<std::vector<Rational>> strict_system_refutation(const std::vector<
     for (std::size_t c = 0; c < d; ++c) a[c][k] = exact[k].a[c];
     a[d][k] = 1;
   }
-  auto y = rational_solve(a, b);
-  if (!y) return std::nullopt;
+  const auto exact_y = rational_solve(a, b);
+  if (!exact_y) return std::nullopt;
   std::vector<Rational> full(n, Rational(0));
   Rational cy = 0;
   for (std::size_t k = 0; k < support.size(); ++k) {
-    if ((*y)[k] < 0) return std::nullopt;
-    full[support[k]] = (*y)[k];
-    cy += (*y)[k] * exact[k].c;
+    if ((*exact_y)[k] < 0) return std::nullopt;
+    full[support[k]] = (*exact_y)[k];
+    cy += (*exact_y)[k] * exact[k].c;
   }
   if (cy > 0) return std::nullopt;
   return full;

@@ -33,6 +33,15 @@ struct ExactRow {
 
 std::optional<std::vector<double>> strict_system_point(const std::vector<StrictRow>& rows, std::size_t d);
 
+// strict_system_point's LP, keeping what a refutation needs when it finds no
+// point: the LP's multipliers per row (empty when the LP failed), to hand to
+// strict_system_refutation instead of a second solve.
+struct StrictSlack {
+  std::optional<std::vector<double>> point;
+  std::vector<double> multipliers;
+};
+StrictSlack strict_system_slack(const std::vector<StrictRow>& rows, std::size_t d);
+
 // exact_row(t) returns row t exactly (called for the LP's support only).
 // box_rows_from: when given, rows box_rows_from + 2c and box_rows_from + 2c + 1
 // are the box rows x_c - lo_c > 0 and hi_c - x_c > 0 (c < d, the last 2d
@@ -42,9 +51,12 @@ std::optional<std::vector<double>> strict_system_point(const std::vector<StrictR
 // constant part the maximum over the box of the combination; it must be <= 0
 // (then y satisfies the conditions above up to normalization, which no
 // consumer needs). Otherwise, and without box rows, the exact solve.
+// multipliers: strict_system_slack's, when it found no point (its LP is then
+// this one's); without them the LP is solved here.
 std::optional<std::vector<Rational>> strict_system_refutation(const std::vector<StrictRow>& rows, std::size_t d,
                                                               const std::function<ExactRow(std::size_t)>& exact_row,
-                                                              std::optional<std::size_t> box_rows_from = std::nullopt);
+                                                              std::optional<std::size_t> box_rows_from = std::nullopt,
+                                                              const std::vector<double>* multipliers = nullptr);
 
 // Any solution of the exact linear system a y = b (free unknowns set to 0), or nothing.
 std::optional<std::vector<Rational>> rational_solve(std::vector<std::vector<Rational>> a, std::vector<Rational> b);
