@@ -42,10 +42,6 @@ struct Lp {
 // A smaller optimum is rounding noise as likely as a region.
 constexpr double kMinSlack = 1e-12;
 
-}  // namespace
-
-namespace {
-
 // The LP behind both questions, in the form whose basis has d + 1 rows
 // whatever the number of constraints (a box search's systems have up to a
 // few hundred; the primal, one row per constraint, took most of its time):
