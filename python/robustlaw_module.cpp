@@ -205,7 +205,7 @@ py::dict certify_ball(const py::object& model, bool normalized, const std::strin
 }
 
 py::dict certify_vnnlib(const py::object& model, bool normalized, const std::string& source, const std::string& vnnlib_path,
-                        double time_limit, std::uint64_t seed, int digits, const std::string& certificate_path,
+                        double time_limit, unsigned threads, std::uint64_t seed, int digits, const std::string& certificate_path,
                         const std::string& claim_network) {
   Network net = network_from_python(model, normalized, source);
   std::vector<SafetyProperty> cases = vnnlib_read_cases(vnnlib_path, net.input_dim, net.output_dim());
@@ -213,6 +213,7 @@ py::dict certify_vnnlib(const py::object& model, bool normalized, const std::str
   std::atomic<bool> stop{false};
   BranchOptions options;  // the command line's defaults
   options.time_limit_seconds = time_limit;
+  options.threads = threads;
   options.stop = &stop;
   options.seed = seed;
   const ClaimTarget target = claim_target(certificate_path, claim_network, normalized);
@@ -342,7 +343,8 @@ PYBIND11_MODULE(_robustlaw, m) {
   m.def("certify_ball", &certify_ball, py::arg("model"), py::arg("normalized"), py::arg("source"), py::arg("request"),
         py::arg("time_limit"), py::arg("seed"), py::arg("digits"), py::arg("certificate_path"), py::arg("claim_network"));
   m.def("certify_vnnlib", &certify_vnnlib, py::arg("model"), py::arg("normalized"), py::arg("source"), py::arg("vnnlib"),
-        py::arg("time_limit"), py::arg("seed"), py::arg("digits"), py::arg("certificate_path"), py::arg("claim_network"));
+        py::arg("time_limit"), py::arg("threads"), py::arg("seed"), py::arg("digits"), py::arg("certificate_path"),
+        py::arg("claim_network"));
   m.def("theorem", &rl::python::theorem, py::arg("edition"), py::arg("values"), py::arg("digits"));
   m.def("check", &rl::python::check, py::arg("paths"), py::arg("repo_root"));
   m.def("audit", &rl::python::audit, py::arg("model"), py::arg("normalized"), py::arg("source"), py::arg("data_file"),

@@ -263,12 +263,14 @@ class CertifyResult(_Result):
 
 
 def certify(model, input=None, radius=None, norm="linf", time_limit=None, *, vnnlib=None, label=None,
-            normalized=False, seed=1, digits=17, certificate=None):
+            normalized=False, seed=1, digits=17, certificate=None, threads=None):
     """Every input within `radius` of `input` (in `norm`) gets the same class
     (label, default the exact argmax at input): verified, refuted (with an
     exactly checked counterexample) or unknown. Or, with vnnlib=PATH, a
     VNN-LIB property: unsat, sat, timeout or unknown. time_limit: seconds
-    (None: the command line's 60). certificate: a path the claim of a
+    (None: the command line's 60). threads (vnnlib only): the branch and
+    bound's worker threads (None: the command line's 1; the answer does not
+    depend on it). certificate: a path the claim of a
     decided ball or property is written to and replayed by the checker, as
     `robustlaw certify --certificate` does (result.certificate,
     result.replayed; nothing is written for timeout or unknown; for an
@@ -281,11 +283,16 @@ def certify(model, input=None, radius=None, norm="linf", time_limit=None, *, vnn
     claim_network = source
     if path and not isinstance(payload, str):
         claim_network = _write_network_beside(payload, source, path)
+    if threads is not None and (isinstance(threads, bool) or not isinstance(threads, Integral) or threads < 1):
+        raise InputError(f"--threads: must be an integer >= 1, got {threads!r}")
     if vnnlib is not None:
         if input is not None or radius is not None:
             raise InputError("certify: give either --vnnlib FILE or --input and --radius")
-        return CertifyResult(_robustlaw.certify_vnnlib(payload, normalized, source, os.fspath(vnnlib), limit, int(seed),
-                                                       int(digits), path, claim_network))
+        workers = 1 if threads is None else int(threads)
+        return CertifyResult(_robustlaw.certify_vnnlib(payload, normalized, source, os.fspath(vnnlib), limit, workers,
+                                                       int(seed), int(digits), path, claim_network))
+    if threads is not None:
+        raise InputError("--threads: only with vnnlib (a ball's search runs on one thread)")
     request = _robustlaw.RobustnessRequest()
     request.input = "" if input is None else _exact_list(list(input), "--input")
     request.radius = "" if radius is None else _exact_text(radius, "--radius")

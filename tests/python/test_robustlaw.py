@@ -92,6 +92,20 @@ def test_certify_ball_and_vnnlib_match_the_cli(binary):
     assert result.status == expected["result"]
 
 
+def test_certify_vnnlib_threads_match_the_cli_and_bad_counts_are_refused(binary):
+    acas = SOURCE_DIR / "data" / "nets" / "acasxu" / "ACASXU_run2a_1_1_batch_2000.nnet"
+    vnnlib = SOURCE_DIR / "bench" / "vnnlib" / "acasxu_prop2.vnnlib"
+    expected, _ = cli("certify", acas, "--vnnlib", vnnlib, "--threads", "2", "--json")
+    result = robustlaw.certify(str(acas), vnnlib=vnnlib, threads=2)
+    assert without_timings(result.to_dict()) == without_timings(expected)
+    assert result.status == expected["result"] == "unsat"
+    for bad in (0, -1, 1.5, True):
+        with pytest.raises(robustlaw.InputError, match="--threads"):
+            robustlaw.certify(str(acas), vnnlib=vnnlib, threads=bad)
+    with pytest.raises(robustlaw.InputError, match="only with vnnlib"):
+        robustlaw.certify(str(SMALL_2D), input=["0.3", "0.1"], radius="0.1", threads=2)
+
+
 def test_certify_vnnlib_writes_a_certificate_the_checker_replays(tmp_path):
     vnnlib = SOURCE_DIR / "bench" / "vnnlib" / "small_2d_margin.vnnlib"
     claim_path = tmp_path / "margin.json"
