@@ -706,19 +706,16 @@ LipschitzResult lipschitz_bound(const Network& net, const LipschitzOptions& opti
   }
   LipschitzResult r = lipschitz_search(net, search);
   if (options.baselines || r.status != SearchStatus::Converged) r.baselines = lipschitz_baselines(lipschitz_problem(net, options));
+  // The SDP gets what the search left, less the time its certificate kept back.
+  const double left = options.time_limit_seconds - std::chrono::duration<double>(Clock::now() - start).count() -
+                      (options.want_certificate ? r.certificate_seconds : 0);
   if (sdp) {
     if (options.stop && options.stop->load() && r.status != SearchStatus::Converged) r.status = SearchStatus::Interrupted;
     if (lipsdp_take(lipschitz_problem(net, options), options, *sdp, r)) return r;
-    // Killed at its share: once more in the time the search left (a search
-    // that converged early leaves most of it).
-    const double left = options.time_limit_seconds - std::chrono::duration<double>(Clock::now() - start).count() -
-                        (options.want_certificate ? r.certificate_seconds : 0);
+    // Killed at its share: once more (a search that converged early leaves most of the limit).
     if (!sdp->bound && std::isfinite(left) && left > 0 && lipschitz_lipsdp_finish(net, options, left, r)) return r;
-  } else {
-    // LipSDP leaves the branch and bound's certificate the time it kept back.
-    const double left = options.time_limit_seconds - std::chrono::duration<double>(Clock::now() - start).count() -
-                        (options.want_certificate ? r.certificate_seconds : 0);
-    if (lipschitz_lipsdp_finish(net, options, left, r)) return r;
+  } else if (lipschitz_lipsdp_finish(net, options, left, r)) {
+    return r;
   }
   // A certificate states the canonical upper the checker requires, which
   // rises above the search's where the checker's leaf tests are weaker. When
