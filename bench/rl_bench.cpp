@@ -85,9 +85,12 @@ Json beam_run(const rl::Network& net, const std::vector<Rational>& lo, const std
   const auto best = rl::witness_region_beam(p, box, starts, b.width, b.rounds, [&] { return seconds() < b.time_limit; });
   const double search_seconds = seconds();
   Rational lower = 0;
-  for (std::size_t i = 0; i < best.size() && i < 16; ++i)
+  Json points = Json::array();
+  for (std::size_t i = 0; i < best.size() && i < 16; ++i) {
+    points.push_back(best[i]);
     if (auto w = rl::witness_certify(p, best[i]); w && w->value > lower) lower = w->value;
-  return {{"best_estimate", best.empty() ? 0.0 : rl::witness_estimate(p, best.front())},
+  }
+  return {{"best_estimate", best.empty() ? 0.0 : rl::witness_estimate(p, best.front())}, {"best_points", points},
           {"certified_lower", rl::decimal_lower(lower)}, {"search_seconds", search_seconds}, {"seconds", seconds()},
           {"width", b.width}, {"rounds", b.rounds}, {"starts", b.starts}, {"seed", b.seed},
           {"kind", "float search; certified_lower: exact Jacobian norm at a point proven inside one linear region"}};

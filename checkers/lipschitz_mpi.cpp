@@ -106,9 +106,9 @@ void setup(CLI::App& app) {
   sub->add_option("--certificate", o->certificate, "write a claim file the checker replays: for a box, kind lipschitz-box-union (the split tree and one certificate per piece)");
   add_integer_option(*sub, "--digits", o->digits, "significant digits of the printed bounds", 1, 1000);
   sub->add_option("--lipsdp", o->lipsdp,
-                  "auto|on|off (default auto; l2 only): the verified LipSDP-Neuron upper bound over the whole domain, run by "
-                  "rank 0 after the pieces, on a --global domain when they end unconverged (auto) or always (on); with a "
-                  "time limit the pieces leave 1.25x the estimated solve time (at most 3/4) to it");
+                  "auto|on|off (default auto; l2 only): the verified LipSDP-Neuron upper bound over the whole domain: on a box, "
+                  "run by rank 0 after the pieces when they end unconverged (auto) or always (on), the pieces leaving it 1.25x "
+                  "the estimated solve time (at most 3/4 of a time limit); on --global, by the one piece as `lipschitz` runs it");
   sub->add_flag("--json", o->json, "print one JSON object (rank 0)");
   sub->callback([o] {
     StopSignals stop;

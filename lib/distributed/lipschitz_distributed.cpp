@@ -41,8 +41,25 @@ void outcome_from_json(const Json& j, PieceOutcome& p) {
   p.certificate_seconds = j["certificate_seconds"].get<double>();
 }
 
+// The LipSDP step's report, as a global piece's outcome carries it to the master.
+Json lipsdp_to_json(const LipschitzResult& r) {
+  return Json{{"ran", r.lipsdp_ran}, {"verified", r.lipsdp_verified}, {"upper", rational_to_string(r.lipsdp_upper)},
+              {"seconds", r.lipsdp_seconds}, {"note", r.lipsdp_note}};
+}
+
+void lipsdp_from_json(const Json& j, LipschitzResult& r) {
+  if (j.is_null()) return;
+  r.lipsdp_ran = j["ran"].get<bool>();
+  r.lipsdp_verified = j["verified"].get<bool>();
+  r.lipsdp_upper = rational_parse(j["upper"].get<std::string>(), "worker LipSDP upper");
+  r.lipsdp_seconds = j["seconds"].get<double>();
+  r.lipsdp_note = j["note"].get<std::string>();
+}
+
 // Runs the engine on one piece with its share of the time budget, pruning
-// by the best lower bound certified on the other pieces.
+// by the best lower bound certified on the other pieces. A global domain is
+// one piece, run as `robustlaw lipschitz` runs it, its LipSDP step included
+// (under on, first: the search then keeps no certificate time it cannot use).
 Json run_piece(const Network& net, LipschitzOptions options, const RationalBox* box, double remaining,
                const Rational& best_lower) {
   try {
@@ -50,9 +67,9 @@ Json run_piece(const Network& net, LipschitzOptions options, const RationalBox* 
       options.domain.global = false;
       options.domain.lo = box->lo;
       options.domain.hi = box->hi;
+      options.lipsdp = LipschitzOptions::Lipsdp::Off;  // the master's, over the whole domain
     }
     options.time_limit_seconds = remaining;
-    options.lipsdp = LipschitzOptions::Lipsdp::Off;  // the master's, over the whole domain
     options.prune_lower = best_lower;
     options.progress = nullptr;
     LipschitzResult r = lipschitz_bound(net, options);
@@ -66,7 +83,9 @@ Json run_piece(const Network& net, LipschitzOptions options, const RationalBox* 
     p.seconds = r.seconds;
     p.certificate = r.certificate;
     p.certificate_seconds = r.certificate_seconds;
-    return outcome_to_json(p);
+    Json out = outcome_to_json(p);
+    if (!box) out["lipsdp"] = lipsdp_to_json(r);
+    return out;
   } catch (const std::exception& e) {
     return Json{{"error", e.what()}};
   }
@@ -83,6 +102,7 @@ struct Queue {
   Rational best_lower = 0;
   Clock::time_point deadline;
   bool global = false;
+  Json lipsdp;  // the global piece's LipSDP report (lipsdp_to_json)
 
   std::optional<std::size_t> pop() {
     while (next < order.size()) {
@@ -117,6 +137,7 @@ struct Queue {
   // later pieces' time gives up that half of its estimate (certificate_canonical.hpp).
   void record(std::size_t i, const Json& j) {
     outcome_from_json(j, outcomes[i]);
+    if (j.contains("lipsdp")) lipsdp = j["lipsdp"];
     best_lower = std::max(best_lower, outcomes[i].lower);
     deadline -= std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(outcomes[i].certificate_seconds / 2));
   }
@@ -266,8 +287,8 @@ DistributedResult lipschitz_distributed(const MpiSession& session, const Network
   out.ranks = session.size();
   // The pieces' time leaves the master its LipSDP step over the whole domain;
   // the certificate's costs are measured once on the whole domain (its most
-  // unstable leaf), not per piece.
-  const LipschitzOptions search = lipschitz_search_budget(net, options, start);
+  // unstable leaf), not per piece. The one global piece budgets its own.
+  const LipschitzOptions search = options.domain.global ? options : lipschitz_search_budget(net, options, start);
   Queue q = make_queue(net, search, distributed, session.size());
   if (session.size() == 1) {
     while (auto i = q.pop())
@@ -291,9 +312,13 @@ DistributedResult lipschitz_distributed(const MpiSession& session, const Network
   if (options.want_certificate) certify_missing(net, options, q);
   out.result = lipschitz_combine(q.outcomes, options.rel_gap);
   if (options.want_certificate) union_certificate(q, out.result);
-  // Its reserve at least, whatever the pieces used.
-  const double left = options.time_limit_seconds - std::chrono::duration<double>(Clock::now() - start).count();
-  lipschitz_lipsdp_finish(net, options, std::max(left, lipschitz_lipsdp_reserve(net, options)), out.result);
+  if (q.global) {
+    lipsdp_from_json(q.lipsdp, out.result);
+  } else {
+    // Its reserve at least, whatever the pieces used.
+    const double left = options.time_limit_seconds - std::chrono::duration<double>(Clock::now() - start).count();
+    lipschitz_lipsdp_finish(net, options, std::max(left, lipschitz_lipsdp_reserve(net, options)), out.result);
+  }
   out.result.seconds = std::chrono::duration<double>(Clock::now() - start).count();
   out.pieces = q.outcomes.size();
   out.pruned = q.pruned;

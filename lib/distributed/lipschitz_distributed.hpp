@@ -23,7 +23,8 @@
 // one certificate per piece; lipschitz_pieces_certificate), or for a global
 // domain the one piece's "lipschitz" certificate; null with certificate_error
 // when some piece has none.
-// When options ask for LipSDP (lipschitz_lipsdp_finish), the pieces' time
+// A global domain's one piece is run as lipschitz_bound runs it, LipSDP step
+// included. On a box, when options ask for LipSDP (lipschitz_lipsdp_finish), the pieces' time
 // leaves it its reserve and the master runs it last, over the whole domain:
 // a verified LipSDP-Neuron bound below the union's upper replaces it (and,
 // with want_certificate, its "lipsdp" certificate replaces the union's).
