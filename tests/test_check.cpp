@@ -336,3 +336,39 @@ TEST_CASE("the repository root is the folder above a claim that holds data/nets"
   std::string lone = dir.write("x/y/claim.json", "{}");
   CHECK(fs::equivalent(claim_repo_root_find(lone), dir.path / "x" / "y"));
 }
+
+// A Lipschitz claim's parameters are read strictly: an "output" or a
+// "domain" the checker does not recognise is an error naming it, never read
+// as another claim (an unknown output used to be read as "every output", so
+// a claim about output 3 could pass on the whole network's constant).
+TEST_CASE("lipschitz claims: malformed output and domain parameters are errors, not another claim") {
+  const std::string path = std::string(kSource) + "/proofs/lipschitz/sisl_testnetwork_box_linf.json";
+  const Json good = json_read_file_exact(path);
+  REQUIRE(good["parameters"]["output"].is_null());
+  CHECK(claim_check(good, path, kSource).passed);
+  const auto with = [&](const char* key, const Json& value) {
+    Json claim = good;
+    claim["parameters"][key] = value;
+    return claim_check(claim, path, kSource);
+  };
+  for (const Json& output : {Json(3), Json(-1), Json("abc"), Json(true), Json(1.5), Json::array(), Json::object(),
+                             Json{{"foo", 1}}, Json{{"index", -1}}, Json{{"index", "3"}}, Json{{"index", 1}, {"difference", {0, 1}}},
+                             Json{{"difference", {0}}}, Json{{"difference", {0, -2}}}}) {
+    const ClaimReport r = with("output", output);
+    INFO(output.dump() << ": " << r.detail);
+    CHECK(r.verdict == ClaimVerdict::Error);
+    CHECK(r.detail.find("output") != std::string::npos);
+  }
+  // Well formed: read, and checked against the certificate (made for every output, so refused for one).
+  const ClaimReport one = with("output", Json{{"index", 3}});
+  INFO(one.detail);
+  CHECK(one.verdict == ClaimVerdict::Rejected);
+  Json domain = good["parameters"]["domain"];
+  domain["global"] = true;
+  for (const Json& bad : {domain, Json{{"global", false}}, Json{{"global", "yes"}}, Json::object(), Json::array()}) {
+    const ClaimReport r = with("domain", bad);
+    INFO(bad.dump() << ": " << r.detail);
+    CHECK(r.verdict == ClaimVerdict::Error);
+    CHECK(r.detail.find("domain") != std::string::npos);
+  }
+}

@@ -76,20 +76,44 @@ const Json& pair_member(const Json& v, std::size_t i, const char* what) {
   return v[i];
 }
 
+std::size_t output_index(const Json& j) {
+  if (j.is_number_unsigned()) return j.get<std::size_t>();
+  if (j.is_number_integer() && j.get<std::int64_t>() >= 0) return static_cast<std::size_t>(j.get<std::int64_t>());
+  throw Rejected{"output: an output index must be an integer >= 0"};
+}
+
+// The output the claim is about: every output (absent or null), one
+// ({"index": i}) or a difference ({"difference": [i, j]}); anything else is
+// refused, since reading it as "every output" would check another claim.
+Network select_claimed_output(Network net, const Json& params) {
+  if (!params.contains("output") || params["output"].is_null()) return net;
+  const Json& out = params["output"];
+  if (out.is_object() && out.size() == 1 && out.contains("index")) return network_select_outputs(net, {output_index(out["index"])});
+  if (out.is_object() && out.size() == 1 && out.contains("difference"))
+    return network_output_difference(net, output_index(pair_member(out["difference"], 0, "output.difference")),
+                                     output_index(pair_member(out["difference"], 1, "output.difference")));
+  throw Rejected{"output must be null, {\"index\": i} or {\"difference\": [i, j]}"};
+}
+
+// The domain: exactly {"global": true} or {"box": [[lo, hi], ...]}.
+bool domain_is_global(const Json& dom) {
+  const bool global = dom.is_object() && dom.size() == 1 && dom.contains("global");
+  if (global && !(dom["global"].is_boolean() && dom["global"].get<bool>())) throw Rejected{"domain: global must be true"};
+  if (!global && !(dom.is_object() && dom.size() == 1 && dom.contains("box")))
+    throw Rejected{"domain must be {\"global\": true} or {\"box\": [[lo, hi], ...]}"};
+  return global;
+}
+
 Problem load_problem(const Json& params, const ClaimContext& ctx) {
   LoadOptions lo;
   lo.nnet_normalized = params.value("normalized", false);
-  Network net = network_load(claim_resolve_path(member(params, "network").get<std::string>(), ctx, "parameters.network"), lo);
-  const Json& out = params.contains("output") ? params["output"] : Json(nullptr);
-  if (out.is_object() && out.contains("index")) net = network_select_outputs(net, {out["index"].get<std::size_t>()});
-  else if (out.is_object() && out.contains("difference"))
-    net = network_output_difference(net, pair_member(out["difference"], 0, "output.difference").get<std::size_t>(),
-                                    pair_member(out["difference"], 1, "output.difference").get<std::size_t>());
+  Network net = select_claimed_output(
+      network_load(claim_resolve_path(member(params, "network").get<std::string>(), ctx, "parameters.network"), lo), params);
   Problem p;
   p.norm = norm_parse(member(params, "norm").get<std::string>());
   const std::size_t d = net.input_dim;
   const Json& dom = member(params, "domain");
-  if (dom.value("global", false)) {
+  if (domain_is_global(dom)) {
     if (net.clamp) { p.lo = net.clamp->lo; p.hi = net.clamp->hi; }
     else p.unbounded = true;
   } else {
