@@ -105,6 +105,22 @@ TEST_CASE("vnnlib: malformed properties are refused with the line and the reason
   CHECK(error_of("(declare-const X_5 Real)").find("out of range") != std::string::npos);
   CHECK(error_of(with_header(bounds + "(assert (<= Y_0 1.2.3))\n")).find("p.vnnlib:6") != std::string::npos);
   CHECK(error_of(with_header(bounds + "(assert (<= Y_0 1))\n")).empty());
+  // A name with a leading zero is another name, not X_1 / Y_1.
+  CHECK(error_of(with_header(bounds + "(assert (<= X_01 1))\n")).find("unknown symbol 'X_01'") != std::string::npos);
+  CHECK(error_of(with_header(bounds + "(assert (<= Y_01 1))\n")).find("unknown symbol 'Y_01'") != std::string::npos);
+  // A bound that is not a number says so; one past the double range is refused (it used to abort in GLPK).
+  for (const char* bad : {"inf", "nan", "one"}) {
+    const std::string err = error_of(with_header(bounds + "(assert (<= X_0 " + bad + "))\n"));
+    INFO(bad << ": " << err);
+    CHECK(err.find("p.vnnlib:6") != std::string::npos);
+    CHECK(err.find(std::string("'") + bad + "', not a number") != std::string::npos);
+  }
+  for (const char* far : {"-1e400", "1e309", "-179769313486231580793728971405303415079934132710037826936173778980444968292764750946649017977587207096330286416692887910946555547851940402630657488671505820681908902000708383676273854845817711531764475730270069855571366959622842914819860834936475292719074168444365510704342711559699508093042880177904174497792"}) {
+    const std::string err = error_of(with_header("(assert (>= X_0 " + std::string(far) + ")) (assert (<= X_0 1)) (assert (>= X_1 0)) (assert (<= X_1 1))\n"));
+    INFO(far << ": " << err);
+    CHECK(err.find("outside the double range") != std::string::npos);
+  }
+  CHECK(error_of(with_header("(assert (>= X_0 -1e300)) (assert (<= X_0 1)) (assert (>= X_1 0)) (assert (<= X_1 1))\n")).empty());
 }
 
 TEST_CASE("vnnlib: properties decided on a small network, with certificates") {

@@ -1,6 +1,7 @@
 #include "vnnlib/vnnlib.hpp"
 
 #include <algorithm>
+#include <limits>
 #include <optional>
 
 #include "arith/error.hpp"
@@ -34,9 +35,10 @@ struct Reader {
     throw InputError(source + ":" + std::to_string(e.line), reason);
   }
 
-  // "X_3" -> ('X', 3); anything else -> ('?', 0).
+  // "X_3" -> ('X', 3); anything else, "X_03" included (another name, not X_3), -> ('?', 0).
   std::pair<char, std::size_t> variable(const std::string& name) const {
     if (name.size() < 3 || (name[0] != 'X' && name[0] != 'Y') || name[1] != '_') return {'?', 0};
+    if (name.size() > 3 && name[2] == '0') return {'?', 0};
     std::size_t k = 0;
     for (std::size_t i = 2; i < name.size(); ++i) {
       if (name[i] < '0' || name[i] > '9' || k > 100000000) return {'?', 0};
@@ -71,10 +73,16 @@ struct Reader {
     if (op != "<=" && op != ">=") return std::nullopt;
     const SExpr &a = e.items[1], &b = e.items[2];
     bool a_var = !a.is_list && variable(a.atom).first == 'X', b_var = !b.is_list && variable(b.atom).first == 'X';
-    if (!(a_var && is_number(b)) && !(b_var && is_number(a))) return std::nullopt;
-    const SExpr& v = a_var ? a : b;
+    if (a_var == b_var) return std::nullopt;
+    const SExpr &v = a_var ? a : b, &bound = a_var ? b : a;
+    if (bound.is_list || variable(bound.atom).first != '?') return std::nullopt;
+    if (!is_number(bound)) fail(bound, "the bound of " + v.atom + " is '" + bound.atom + "', not a number");
     std::size_t k = checked_variable(v, 'X');
-    Rational c = rational_parse((a_var ? b : a).atom, source + ":" + std::to_string(e.line));
+    Rational c = rational_parse(bound.atom, source + ":" + std::to_string(e.line));
+    // The search bounds inputs in doubles; a bound past their range would reach it as an infinity.
+    const Rational most = rational_from_double(std::numeric_limits<double>::max());
+    if (c > most || c < -most)
+      fail(bound, "the bound " + bound.atom + " of " + v.atom + " lies outside the double range (magnitude above 1.8e308)");
     bool upper = (op == "<=") == a_var;  // X <= c, or c >= X
     Term t{std::vector<std::optional<Rational>>(input_dim), std::vector<std::optional<Rational>>(input_dim), {}};
     (upper ? t.hi : t.lo)[k] = c;
