@@ -7,6 +7,7 @@
 #include "arith/error.hpp"
 #include "common.hpp"
 #include "io/memory_limit.hpp"
+#include "lipschitz/request.hpp"
 #include "prob/mc_memory.hpp"
 #include "registry.hpp"
 #include "theorem/audit.hpp"
@@ -35,7 +36,7 @@ AuditLipschitzOptions lipschitz_options_from(const AuditOptions& o) {
   AuditLipschitzOptions lo;
   lo.on_data_box = o.box_data;
   lo.time_limit_seconds = o.time_limit;
-  lo.rel_gap = rational_parse(o.rel_gap, "--rel-gap");
+  lo.rel_gap = lipschitz_rel_gap_parse(o.rel_gap, "--rel-gap");
   if (o.max_memory) lo.max_memory_bytes = memory_limit_parse(*o.max_memory, "--max-memory");
   return lo;
 }
@@ -107,7 +108,7 @@ void setup(CLI::App& app) {
                   "MB (2^20 bytes): cap on the process's memory: a data file larger than it is refused before it is "
                   "read, the run is refused when the loaded data and network already exceed it, and the Lipschitz "
                   "engine's frontier is capped by it (status memory-limit, with the certified pair reached)");
-  sub->add_option("--rel-gap", o->rel_gap, "relative gap at which the Lipschitz engine stops (default 1/1000000)");
+  sub->add_option("--rel-gap", o->rel_gap, "relative gap at which the Lipschitz engine stops (default 1/1000000, at least 1e-12)");
   add_integer_option(*sub, "--digits", o->digits, "significant digits (default 20)", 5, 1000);
   sub->add_flag("--json", o->json, "print one JSON object");
   sub->callback([o] { run_audit(*o); });

@@ -83,7 +83,7 @@ void setup(CLI::App& app) {
   sub->add_option("--norm", options->request.norm, "l2, l1 or linf (the same on inputs and outputs)")->required();
   sub->add_flag("--global", options->request.global, "the whole input space (for .nnet: the clamp box)");
   sub->add_option("--box", options->request.box, "LO:HI[,LO:HI...]: one interval for every input, or one per input");
-  sub->add_option("--rel-gap", options->request.rel_gap, "stop when upper/lower - 1 <= G (default 1e-9)");
+  sub->add_option("--rel-gap", options->request.rel_gap, "stop when upper/lower - 1 <= G (default 1e-9, at least 1e-12)");
   add_real_option(*sub, "--time-limit", options->request.time_limit, "seconds; report the best certified pair when reached (with --certificate, making and replaying the certificate included)", 0);
   add_integer_option(*sub, "--threads", options->request.threads, "worker threads (default: all hardware threads); results do not depend on it");
   sub->add_option("--certificate", options->certificate, "write a claim file with a certificate the checker re-verifies");

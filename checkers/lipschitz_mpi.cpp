@@ -52,8 +52,7 @@ void run(const MpiOptions& o, const StopSignals& stop) {
     options.domain.lo = box.lo;
     options.domain.hi = box.hi;
   }
-  options.rel_gap = rational_parse(o.rel_gap, "--rel-gap");
-  if (options.rel_gap < 0) throw InputError("--rel-gap", "must be >= 0");
+  options.rel_gap = lipschitz_rel_gap_parse(o.rel_gap, "--rel-gap");
   if (o.time_limit > 0) options.time_limit_seconds = o.time_limit;
   options.threads = o.threads;
   if (o.max_memory) options.max_memory_bytes = memory_limit_parse(*o.max_memory, "--max-memory");
@@ -98,7 +97,7 @@ void setup(CLI::App& app) {
   sub->add_option("--norm", o->norm, "l2, l1 or linf (same norm on input and output)");
   sub->add_option("--box", o->box, "domain LO:HI[,LO:HI...]; one pair applies to every input");
   sub->add_flag("--global", o->global, "the whole input space (one piece, not split)");
-  sub->add_option("--rel-gap", o->rel_gap, "stop when upper/lower - 1 <= G (per piece)");
+  sub->add_option("--rel-gap", o->rel_gap, "stop when upper/lower - 1 <= G (per piece; default 1e-9, at least 1e-12)");
   add_real_option(*sub, "--time-limit", o->time_limit, "seconds for the whole run, shared equally among the pieces still to run (with --certificate, making and replaying it included); the best certified pair is reported", 0);
   add_integer_option(*sub, "--threads", o->threads, "threads per rank (default 1: one rank per core)");
   sub->add_option("--max-memory", o->max_memory, "MB (2^20 bytes) per rank: cap on each piece's search frontier (status memory-limit past it)");

@@ -269,7 +269,7 @@ py::dict audit(const py::object& model, bool normalized, const std::string& sour
   AuditLipschitzOptions lo;
   lo.on_data_box = box_data;
   lo.time_limit_seconds = time_limit;
-  lo.rel_gap = rational_parse(rel_gap, "rel_gap");
+  lo.rel_gap = lipschitz_rel_gap_parse(rel_gap, "rel_gap");
   std::atomic<bool> stop{false};
   lo.stop = &stop;
   CertifiedLipschitz lip;

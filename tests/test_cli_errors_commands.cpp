@@ -73,6 +73,7 @@ TEST_CASE("cli: lipschitz-mpi refuses malformed model files and options") {
       {{"lipschitz-mpi", tiny, "--norm=l2", "--box=0:1", "--threads=-1"}, {"--threads"}},
       {{"lipschitz-mpi", tiny, "--norm=l2", "--box=0:1", "--time-limit=-1"}, {"--time-limit"}},
       {{"lipschitz-mpi", tiny, "--norm=l2", "--box=0:1", "--rel-gap=-1"}, {"--rel-gap"}},
+      {{"lipschitz-mpi", tiny, "--norm=l2", "--box=0:1", "--rel-gap=0"}, {"--rel-gap", "at least 1e-12"}},
       {{"lipschitz-mpi", tiny, "--norm=l7", "--box=0:1"}, {"--norm", "l7"}},
       {{"lipschitz-mpi", tiny, "--norm=l2", "--box=0:1", "--lipsdp=maybe"}, {"--lipsdp", "maybe"}},
       {{"lipschitz-mpi", tiny, "--norm=l1", "--box=0:1", "--lipsdp=on"}, {"--lipsdp", "l2"}},

@@ -48,6 +48,9 @@ TEST_CASE("cli: lipschitz refuses malformed options") {
       {{"lipschitz", kSisl, "--norm=l2", "--box=0:1e999999"}, {"--box", "exponent out of range"}},
       {{"lipschitz", kSisl, "--norm=l2", "--box="}, {"--box"}},
       {{"lipschitz", kSisl, "--norm=l2", "--global", "--rel-gap=-1"}, {"--rel-gap"}},
+      // Unreachable in double precision: without a time limit the run never ended.
+      {{"lipschitz", kSisl, "--norm=l2", "--global", "--rel-gap=0"}, {"--rel-gap", "at least 1e-12"}},
+      {{"lipschitz", kSisl, "--norm=l2", "--global", "--rel-gap=1e-20"}, {"--rel-gap", "at least 1e-12"}},
       {{"lipschitz", kSisl, "--norm=l2", "--global", "--rel-gap=abc"}, {"--rel-gap", "not a number"}},
       {{"lipschitz", kSisl, "--norm=l2", "--global", "--time-limit=-1"}, {"--time-limit"}},
       {{"lipschitz", kSisl, "--norm=l2", "--global", "--time-limit=abc"}, {"--time-limit"}},

@@ -64,6 +64,13 @@ Json select_output(Network& net, const LipschitzRequest& request) {
 
 }  // namespace
 
+Rational lipschitz_rel_gap_parse(const std::string& text, const std::string& option) {
+  const Rational gap = rational_parse(text, option);
+  if (gap < rational_from_double(kLipschitzLeastRelGap))
+    throw InputError(option, "must be at least 1e-12: the searches bound in double precision, and a smaller gap is not reached");
+  return gap;
+}
+
 LipschitzDomain lipschitz_box_parse(const std::string& text, std::size_t d) {
   LipschitzDomain dom;
   std::vector<std::string> parts = split(text, ',');
@@ -91,8 +98,7 @@ LipschitzRun lipschitz_prepare(Network net, const LipschitzRequest& request) {
   if (request.global == !request.box.empty()) throw InputError("lipschitz", "give exactly one of --global and --box");
   if (request.global) opt.domain.global = true;
   else opt.domain = lipschitz_box_parse(request.box, run.net.input_dim);
-  opt.rel_gap = rational_parse(request.rel_gap, "--rel-gap");
-  if (opt.rel_gap < 0) throw InputError("--rel-gap", "must be >= 0");
+  opt.rel_gap = lipschitz_rel_gap_parse(request.rel_gap, "--rel-gap");
   if (request.time_limit < 0) throw InputError("--time-limit", "must be >= 0");
   if (request.time_limit > 0) opt.time_limit_seconds = request.time_limit;
   opt.threads = request.threads;

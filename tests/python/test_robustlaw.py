@@ -269,6 +269,8 @@ def test_option_numbers_keep_their_exact_value():
      ["lipschitz", NETS / "rand_2-8-1.json", "--norm", "l2", "--box=0:1,0:1,0:1"]),
     (lambda: robustlaw.lipschitz(str(NETS / "rand_2-8-1.json"), rel_gap="-1"),
      ["lipschitz", NETS / "rand_2-8-1.json", "--norm", "l2", "--global", "--rel-gap=-1"]),
+    (lambda: robustlaw.lipschitz(str(NETS / "rand_2-8-1.json"), rel_gap="0"),
+     ["lipschitz", NETS / "rand_2-8-1.json", "--norm", "l2", "--global", "--rel-gap=0"]),
     (lambda: robustlaw.certify(str(SMALL_2D), input=["0.3"], radius="0.1"),
      ["certify", SMALL_2D, "--input=0.3", "--radius=0.1"]),
     (lambda: robustlaw.certify(str(SMALL_2D), input=["0.3", "x"], radius="0.1"),
