@@ -39,7 +39,9 @@ class SecondDerivativeEnvelope {
       max_.push_back(running);
       if (hi >= lambda_max) break;
       lo = hi;
-      hi = std::min(lambda_max, hi * Rational(65, 64));
+      // Rounded up to 64 bits: exact powers of 65/64 grow by 7 bits a piece,
+      // and a Bernoulli with p = 1e-300 needs about 45 000 pieces.
+      hi = std::min(lambda_max, Interval(hi * Rational(65, 64), 64).upper());
     }
   }
   // An upper bound of K''-sum over [0, r] on this side, r <= Lambda.
