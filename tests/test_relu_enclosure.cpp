@@ -185,3 +185,42 @@ TEST_CASE("relu_enclosure: vertex Jacobians, l2 with signs kept, decided as the 
   }
   CHECK(tally.decided > 2 * tally.inconclusive);
 }
+
+// The exact l2 test in integers (fraction-free elimination), against exact
+// norms: diagonal matrices (the largest magnitude), zero rows and columns
+// (zero pivots), both orientations, and rank-one matrices a = v w^T, whose
+// norm |v| |w| is tested by its square: (|v| |w|)^2 is rational.
+TEST_CASE("relu_enclosure: norm_at_most in l2 is exact at the norm and just below it") {
+  const auto q = [](long a, long b = 1) { return Rational(a) / Rational(b); };
+  const Rational tiny = rational_pow2(-200);
+  const auto exactly = [&](const RMatrix& a, const Rational& norm) {
+    INFO(a.size() << "x" << a[0].size() << " at " << rational_to_string(norm));
+    CHECK(norm_at_most(a, OperatorNorm::L2, norm));
+    CHECK_FALSE(norm_at_most(a, OperatorNorm::L2, norm - tiny));
+  };
+  exactly({{q(3, 7), q(0)}, {q(0), q(-4, 7)}}, q(4, 7));
+  exactly({{q(0), q(0), q(0)}, {q(0), q(5), q(0)}, {q(0), q(0), q(-1, 3)}}, q(5));  // zero first row and column
+  exactly({{q(0), q(3)}, {q(0), q(0)}, {q(0), q(-4)}}, q(5));  // a zero column, as rows > cols
+  std::mt19937_64 rng(5);
+  std::uniform_int_distribution<long> digit(-9, 9), den(1, 64);
+  for (int trial = 0; trial < 200; ++trial) {
+    const std::size_t rows = 1 + trial % 4, cols = 1 + (trial / 4) % 4;
+    std::vector<Rational> v(rows), w(cols);
+    Rational vv = 0, ww = 0;
+    for (Rational& x : v) { x = q(digit(rng), den(rng)); vv += x * x; }
+    for (Rational& x : w) { x = q(digit(rng), den(rng)); ww += x * x; }
+    RMatrix a(rows, std::vector<Rational>(cols));
+    for (std::size_t r = 0; r < rows; ++r)
+      for (std::size_t c = 0; c < cols; ++c) a[r][c] = v[r] * w[c];
+    const Rational square = vv * ww;  // the norm's square
+    INFO("trial " << trial);
+    // u with u^2 just above / below the norm's square: from a rational square root bracket.
+    const double approx = std::sqrt(rational_to_double(square));
+    Rational above = rational_from_double(approx), below = above;
+    while (above * above < square) above += rational_pow2(-60);
+    while (below > 0 && below * below >= square) below -= rational_pow2(-60);
+    CHECK(norm_at_most(a, OperatorNorm::L2, above));
+    if (square > 0) CHECK_FALSE(norm_at_most(a, OperatorNorm::L2, below));
+    if (square == 0) CHECK(norm_at_most(a, OperatorNorm::L2, Rational(0)));
+  }
+}

@@ -111,24 +111,6 @@ Grid<P> jacobian_enclosure(const Network& g, const NeuronStates& states, const s
   return m;
 }
 
-// True when the symmetric matrix a is positive semidefinite (exact LDL^T).
-bool psd(RMatrix a) {
-  const std::size_t n = a.size();
-  for (std::size_t k = 0; k < n; ++k) {
-    if (a[k][k] < 0) return false;
-    if (a[k][k] == 0) {
-      for (std::size_t i = k + 1; i < n; ++i) if (a[i][k] != 0) return false;
-      continue;
-    }
-    for (std::size_t i = k + 1; i < n; ++i) {
-      if (a[i][k] == 0) continue;
-      Rational f = a[i][k] / a[k][k];
-      for (std::size_t j = k + 1; j < n; ++j) a[i][j] -= f * a[k][j];
-    }
-  }
-  return true;
-}
-
 // The exact rational matrix of finite doubles; false when one is not finite.
 bool to_rational(const Grid<double>& m, RMatrix& out) {
   out.assign(m.size(), {});
@@ -187,6 +169,60 @@ Grid<EndEnclosures> jacobian_enclosure_ends(const Network& g, const NeuronStates
   return jacobian_enclosure<EndEnclosures>(g, states, free);
 }
 
+namespace {
+
+// True when the symmetric integer matrix a is positive semidefinite:
+// fraction-free (Bareiss) elimination, so no rational is normalized. With
+// the earlier pivots positive, pivot k is the ratio of two leading minors'
+// signs times a positive factor: a negative one refutes; a zero one needs
+// its row zero, which then leaves the elimination (the divisor stays).
+bool psd_integer(std::vector<std::vector<Integer>> a) {
+  const std::size_t n = a.size();
+  Integer previous = 1;
+  for (std::size_t k = 0; k < n; ++k) {
+    const int pivot_sign = a[k][k].sign();
+    if (pivot_sign < 0) return false;
+    if (pivot_sign == 0) {
+      for (std::size_t i = k + 1; i < n; ++i) if (a[i][k] != 0) return false;
+      continue;
+    }
+    for (std::size_t i = k + 1; i < n; ++i)
+      for (std::size_t j = k + 1; j < n; ++j) {
+        Integer t = a[k][k] * a[i][j] - a[i][k] * a[k][j];
+        mpz_divexact(integer_mpz(a[i][j]), integer_mpz(t), integer_mpz(previous));
+      }
+    previous = a[k][k];
+  }
+  return true;
+}
+
+// ||a||_2 <= u for u >= 0: with a = N / D and u = p / q in lowest terms,
+// p^2 D^2 I - q^2 N^T N (or N N^T, the smaller) is positive semidefinite.
+// All in integers: the rational Gram matrix and elimination spent most of a
+// certificate's grid placement in gcds.
+bool spectral_norm_at_most(const RMatrix& a, const Rational& u) {
+  const std::size_t rows = a.size(), cols = a[0].size();
+  std::vector<const Rational*> entries;
+  for (const auto& row : a) for (const Rational& x : row) entries.push_back(&x);
+  std::vector<Integer> n;
+  const Integer d = rational_common_denominator(entries, n);
+  const Integer p = boost::multiprecision::numerator(u), q = boost::multiprecision::denominator(u);
+  const Integer diagonal = p * p * d * d, scale = q * q;
+  const bool by_cols = cols <= rows;
+  const std::size_t size = by_cols ? cols : rows, k = by_cols ? rows : cols;
+  const auto at = [&](std::size_t r, std::size_t c) -> const Integer& { return n[r * cols + c]; };
+  std::vector<std::vector<Integer>> m(size, std::vector<Integer>(size));
+  for (std::size_t i = 0; i < size; ++i)
+    for (std::size_t j = 0; j <= i; ++j) {
+      Integer s = 0;
+      for (std::size_t r = 0; r < k; ++r) s += by_cols ? at(r, i) * at(r, j) : at(i, r) * at(j, r);
+      m[i][j] = m[j][i] = (i == j ? diagonal : Integer(0)) - scale * s;
+    }
+  return psd_integer(std::move(m));
+}
+
+}  // namespace
+
 bool norm_at_most(const RMatrix& a, OperatorNorm norm, const Rational& u) {
   if (u < 0) return false;
   const std::size_t rows = a.size(), cols = rows ? a[0].size() : 0;
@@ -204,17 +240,7 @@ bool norm_at_most(const RMatrix& a, OperatorNorm norm, const Rational& u) {
     for (const auto& row : a) for (const Rational& x : row) s += x * x;
     return s <= u * u;
   }
-  // u^2 I - G >= 0 with G the smaller Gram matrix.
-  const bool by_cols = cols <= rows;
-  const std::size_t n = by_cols ? cols : rows, k = by_cols ? rows : cols;
-  RMatrix m(n, std::vector<Rational>(n));
-  for (std::size_t i = 0; i < n; ++i)
-    for (std::size_t j = 0; j <= i; ++j) {
-      Rational s = 0;
-      for (std::size_t r = 0; r < k; ++r) s += by_cols ? a[r][i] * a[r][j] : a[i][r] * a[j][r];
-      m[i][j] = m[j][i] = (i == j ? u * u : Rational(0)) - s;
-    }
-  return psd(m);
+  return spectral_norm_at_most(a, u);
 }
 
 RMatrix magnitude_matrix(const Grid<RInterval>& m) {
