@@ -112,6 +112,8 @@ TEST_CASE("cli: certify refuses malformed models, balls and VNN-LIB files") {
       {{"certify", kSisl, "--input=0,0,0,0", "--radius=1/10"}, {"--input", "has 4 coordinates", "expects 5"}},
       {{"certify", kSisl, "--input=0,0,0,0,0", "--radius=-1/10"}, {"--radius", "must be >= 0"}},
       {{"certify", kSisl, "--input=0,0,0,0,0", "--radius=nan"}, {"--radius", "not a number"}},
+      {{"certify", kSisl, "--input=0,1e400,0,0,0", "--radius=1"}, {"--input", "outside the double range", "coordinate 1"}},
+      {{"certify", kSisl, "--input=0,0,0,0,0", "--radius=1e400"}, {"--radius", "outside the double range"}},
       {{"certify", kSisl, "--input=0,0,0,0,0", "--radius=1/10", "--label=-1"}, {"--label", "class -1 does not exist"}},
       {{"certify", kSisl, "--input=0,0,0,0,0", "--radius=1/10", "--label=7"}, {"--label", "class 7 does not exist"}},
       {{"certify", kSisl, "--input=0,0,0,0,0", "--radius=1/10", "--time-limit=-3"}, {"--time-limit"}},

@@ -2,9 +2,13 @@
 #include <doctest/doctest.h>
 
 #include <cmath>
+#include <cstring>
+#include <limits>
 #include <filesystem>
 #include <fstream>
 #include <random>
+
+#include <onnx/onnx_pb.h>
 
 #include "arith/error.hpp"
 #include "net/eval.hpp"
@@ -360,5 +364,32 @@ TEST_CASE("layer_affine_double sums each row like the plain loop, bit for bit") 
       for (std::size_t j = 0; j < 13; ++j) s += l.weights_f[i * 13 + j] * x[j];
       CHECK(z[i] == s);
     }
+  }
+}
+
+TEST_CASE("a NaN or infinite ONNX weight is refused naming the file and the initializer") {
+  onnx::ModelProto model;
+  REQUIRE(model.ParseFromString(read(kNets + "/sisl/TestNetwork2.onnx")));
+  REQUIRE(model.graph().initializer_size() > 0);
+  for (const float bad : {std::numeric_limits<float>::quiet_NaN(), std::numeric_limits<float>::infinity()}) {
+    onnx::ModelProto copy = model;
+    onnx::TensorProto& t = *copy.mutable_graph()->mutable_initializer(0);
+    REQUIRE(t.data_type() == onnx::TensorProto::FLOAT);
+    if (!t.raw_data().empty()) {
+      std::string raw = t.raw_data();
+      std::memcpy(raw.data(), &bad, sizeof bad);
+      t.set_raw_data(raw);
+    } else {
+      t.set_float_data(0, bad);
+    }
+    std::string m;
+    try {
+      network_parse_onnx(copy.SerializeAsString(), "bad.onnx");
+    } catch (const InputError& e) {
+      m = e.what();
+    }
+    INFO(m);
+    CHECK(m.find("bad.onnx: initializer '" + t.name() + "'") != std::string::npos);
+    CHECK(m.find(std::isnan(bad) ? "NaN" : "infinite") != std::string::npos);
   }
 }

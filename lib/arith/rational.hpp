@@ -43,6 +43,10 @@ Integer rational_ceil(const Rational& q);
 
 Rational rational_abs(const Rational& q);
 
+// |q| <= the largest finite double: q converts to a double interval with
+// finite ends (the searches' float bounds need them).
+bool rational_in_double_range(const Rational& q);
+
 // The rationals *qs[i] as integers over one denominator: returns the least
 // common denominator d > 0 and sets numerators[i] = *qs[i] * d.
 Integer rational_common_denominator(const std::vector<const Rational*>& qs, std::vector<Integer>& numerators);

@@ -8,6 +8,7 @@
 // are no-ops on a vector. Any other operator is refused with its name.
 #include <onnx/onnx_pb.h>
 
+#include <cmath>
 #include <cstring>
 #include <map>
 
@@ -31,6 +32,12 @@ std::vector<T> raw_values(const std::string& raw, const std::string& where) {
   return out;
 }
 
+// A float or double element, read exactly; NaN and infinities are refused naming the tensor.
+Rational tensor_element(double x, const std::string& where) {
+  if (!std::isfinite(x)) throw InputError(where, std::isnan(x) ? "a value is NaN" : "a value is infinite");
+  return rational_from_double(x);
+}
+
 Tensor tensor_from_proto(const onnx::TensorProto& t, const std::string& where) {
   Tensor out;
   std::size_t expected = 1;
@@ -44,15 +51,15 @@ Tensor tensor_from_proto(const onnx::TensorProto& t, const std::string& where) {
   switch (t.data_type()) {
     case onnx::TensorProto::FLOAT:
       if (!t.raw_data().empty())
-        for (float f : raw_values<float>(t.raw_data(), where)) out.values.push_back(rational_from_float(f));
+        for (float f : raw_values<float>(t.raw_data(), where)) out.values.push_back(tensor_element(f, where));
       else
-        for (float f : t.float_data()) out.values.push_back(rational_from_float(f));
+        for (float f : t.float_data()) out.values.push_back(tensor_element(f, where));
       break;
     case onnx::TensorProto::DOUBLE:
       if (!t.raw_data().empty())
-        for (double f : raw_values<double>(t.raw_data(), where)) out.values.push_back(rational_from_double(f));
+        for (double f : raw_values<double>(t.raw_data(), where)) out.values.push_back(tensor_element(f, where));
       else
-        for (double f : t.double_data()) out.values.push_back(rational_from_double(f));
+        for (double f : t.double_data()) out.values.push_back(tensor_element(f, where));
       break;
     case onnx::TensorProto::INT64:
       if (!t.raw_data().empty())

@@ -56,6 +56,11 @@ CertifyResult robustness_certify(const Network& net, const RobustnessQuery& quer
   if (ball.center.size() != net.input_dim)
     throw InputError("--input", "has " + std::to_string(ball.center.size()) + " coordinates, the network expects " + std::to_string(net.input_dim));
   if (ball.radius < 0) throw InputError("--radius", "must be >= 0");
+  // The bounds run in doubles over the ball's box.
+  if (!rational_in_double_range(ball.radius)) throw InputError("--radius", "lies outside the double range (magnitude above 1.8e308)");
+  for (std::size_t i = 0; i < ball.center.size(); ++i)
+    if (!rational_in_double_range(ball.center[i] - ball.radius) || !rational_in_double_range(ball.center[i] + ball.radius))
+      throw InputError("--input", "the ball reaches outside the double range (magnitude above 1.8e308) in coordinate " + std::to_string(i));
   if (net.output_dim() < 2) throw InputError(net.source, "a classifier needs at least 2 outputs");
   CertifyResult r;
   r.label = query.label ? *query.label : robustness_label(net, ball.center);

@@ -1,7 +1,6 @@
 #include "vnnlib/vnnlib.hpp"
 
 #include <algorithm>
-#include <limits>
 #include <optional>
 
 #include "arith/error.hpp"
@@ -80,8 +79,7 @@ struct Reader {
     std::size_t k = checked_variable(v, 'X');
     Rational c = rational_parse(bound.atom, source + ":" + std::to_string(e.line));
     // The search bounds inputs in doubles; a bound past their range would reach it as an infinity.
-    const Rational most = rational_from_double(std::numeric_limits<double>::max());
-    if (c > most || c < -most)
+    if (!rational_in_double_range(c))
       fail(bound, "the bound " + bound.atom + " of " + v.atom + " lies outside the double range (magnitude above 1.8e308)");
     bool upper = (op == "<=") == a_var;  // X <= c, or c >= X
     Term t{std::vector<std::optional<Rational>>(input_dim), std::vector<std::optional<Rational>>(input_dim), {}};
