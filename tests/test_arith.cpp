@@ -235,6 +235,26 @@ TEST_CASE("decimal_round rounds outward") {
   }
 }
 
+// Past MPFR's exponent range (an interval's upper bound that underflowed to
+// 2^(-2^30), as Lemma 1's at sigma = 1e-8): one digit, still outward.
+// log10 2^(2^30) = 323 228 496.7...
+TEST_CASE("decimal_round rounds outward beyond MPFR's exponent range") {
+  const auto exponent_of = [](const std::string& s, const std::string& prefix) {
+    REQUIRE(s.rfind(prefix, 0) == 0);
+    return std::stol(s.substr(prefix.size()));
+  };
+  const Rational tiny = rational_pow2(-(1L << 30)), huge = rational_pow2(1L << 30);
+  const long up = exponent_of(decimal_upper(tiny), "1e-"), down = exponent_of(decimal_lower(tiny), "1e-");
+  CHECK(up <= 323228496);    // 10^-up >= 2^-(2^30)
+  CHECK(down >= 323228497);  // 10^-down <= 2^-(2^30)
+  CHECK(down - up <= 5);
+  const long hup = exponent_of(decimal_upper(huge), "1e+"), hdown = exponent_of(decimal_lower(huge), "1e+");
+  CHECK(hup >= 323228497);
+  CHECK(hdown <= 323228496);
+  CHECK(exponent_of(decimal_upper(-tiny), "-1e-") >= 323228497);  // -10^-e >= -2^-(2^30)
+  CHECK(exponent_of(decimal_lower(-tiny), "-1e-") <= 323228496);
+}
+
 namespace {
 
 Rational random_rational(std::mt19937_64& rng) {

@@ -68,3 +68,16 @@ TEST_CASE("cli: numeric options outside their type are refused, naming the optio
   };
   CHECK(cli_check_all_refused(cases) == cases.size());
 }
+
+// A tiny sigma makes Lemma 1's bound 2 exp(-t^2 / (2 sigma^2)) underflow
+// MPFR's exponent range (upper end 2^(-2^30)); printing it stopped the run
+// with "interval endpoint is not finite" (exit 3) instead of the verdict.
+TEST_CASE("cli: subgaussian --sigma 1e-8 reports Definition 5 and Lemma 1 violated") {
+  CliResult r = cli_run({"subgaussian", "--distribution=bernoulli:0.5", "--sigma=1e-8", "--json"});
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  const rl::Json j = rl::Json::parse(r.out);
+  CHECK(j["definition5"]["verdict"] == "violated");
+  CHECK(j["lemma1"]["verdict"] == "violated");
+  CHECK(j["lemma1"]["witness"]["bound"]["upper"].get<std::string>().rfind("1e-3232284", 0) == 0);
+}

@@ -73,12 +73,27 @@ std::string decimal_round_far(const Rational& q, int digits, Rounding dir) {
   return format_scaled(negative ? Integer(-n) : n, k);
 }
 
+// Past this decimal exponent |q| lies outside MPFR's default exponent range
+// (about 2^(+-2^30), 10^(+-3.2e8)), where decimal_round_far cannot enclose it.
+constexpr long kMpfrExponentLimit = 300000000;
+
+// |q| beyond MPFR's range (an underflowed upper bound such as 2^(-2^30), or
+// its reciprocal): one digit, a power of ten from the digit counts, which
+// mpz_sizeinbase gives exactly or one too many, so 10^(e - 2) < |q| < 10^(e + 2).
+std::string decimal_round_beyond(const Rational& q, Rounding dir) {
+  const bool negative = q < 0;
+  const bool down = (dir == Rounding::Down) != negative;  // the rounding of |q|
+  const long e = decimal_exponent_estimate(q) + (down ? -2 : 2);
+  return format_scaled(Integer(negative ? -1 : 1), -e);
+}
+
 }  // namespace
 
 std::string decimal_round(const Rational& q, int digits, Rounding dir) {
   if (digits < 1 || digits > 100000) throw std::invalid_argument("decimal_round: digits out of range");
   if (q == 0) return "0";
   const long estimate = decimal_exponent_estimate(q);
+  if (estimate > kMpfrExponentLimit || estimate < -kMpfrExponentLimit) return decimal_round_beyond(q, dir);
   if (estimate > kExactExponentLimit || estimate < -kExactExponentLimit) return decimal_round_far(q, digits, dir);
   long k = digits - 1 - decimal_exponent(q);
   Rational scaled = q * rational_pow10(k);
