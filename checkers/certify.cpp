@@ -133,7 +133,7 @@ void setup(CLI::App& app) {
   sub->add_option("--label", o->label, "class C to certify (default: the exact argmax at x; a tie is refused)");
   sub->add_option("--vnnlib", o->vnnlib, "VNN-LIB property file (input box + unsafe output region) instead of a ball");
   add_real_option(*sub, "--time-limit", o->time_limit, "seconds before answering unknown / timeout (default 60)", 0);
-  sub->add_option("--certificate", o->certificate, "write a claim file (kind robustness) that `robustlaw check` replays");
+  add_output_file_option(*sub, "--certificate", o->certificate, "write a claim file (kind robustness) that `robustlaw check` replays");
   add_integer_option(*sub, "--digits", o->digits, "significant digits of printed decimals", 1, 10000);
   sub->add_option("--max-memory", o->max_memory, "MB (2^20 bytes): cap on the branch and bound's stack and certificate tree; past it the answer is unknown (memory-limit)");
   sub->add_option("--split", o->split, "--vnnlib: what the branch and bound splits: auto (default), input or relu")

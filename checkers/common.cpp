@@ -79,6 +79,12 @@ std::string write_claim_replayed(const std::string& path, const Json& claim) {
   return claim_replay_written(path);
 }
 
+CLI::Option* add_output_file_option(CLI::App& app, const std::string& name, std::string& target, const std::string& help) {
+  const CLI::Validator non_empty([](std::string& path) { return path.empty() ? std::string("an empty path names no file") : std::string(); },
+                                 "FILE");
+  return app.add_option(name, target, help)->check(non_empty);
+}
+
 namespace {
 
 std::atomic<bool> g_stop{false};

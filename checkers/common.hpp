@@ -77,6 +77,10 @@ void write_file_atomic(const std::string& path, const std::string& text);
 // a folder), for commands to run before a long computation.
 void check_output_path(const std::string& path);
 
+// An output file option (--certificate, --plot, --output): refuses an empty
+// value, which would otherwise read as the option not given.
+CLI::Option* add_output_file_option(CLI::App& app, const std::string& name, std::string& target, const std::string& help);
+
 // Writes `claim` to `path` atomically, reads the file back and replays it
 // as `robustlaw check PATH` does. When it does not pass, the file is removed
 // and an InputError names it with the checker's verdict and detail.

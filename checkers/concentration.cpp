@@ -320,7 +320,7 @@ void setup(CLI::App& app) {
   add_integer_option(*sub, "--grid", o->grid, "uniform grid points on [0, t_end] for the exact check (default 64)");
   add_integer_option(*sub, "--precision", o->precision, "bits for MPFI/Arb (default 128)");
   add_integer_option(*sub, "--digits", o->digits, "significant digits printed (outward rounded)", 1, 1000);
-  sub->add_option("--plot", o->plot, "draw the tail against the bound with gnuplot into FILE.svg or FILE.png");
+  add_output_file_option(*sub, "--plot", o->plot, "draw the tail against the bound with gnuplot into FILE.svg or FILE.png");
   sub->add_flag("--progress", o->progress, "show Monte Carlo progress on stderr");
   add_real_option(*sub, "--time-limit", o->time_limit,
                   "seconds of Monte Carlo sampling; past it the intervals of the samples drawn so far are reported with "

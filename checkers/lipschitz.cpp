@@ -86,7 +86,7 @@ void setup(CLI::App& app) {
   sub->add_option("--rel-gap", options->request.rel_gap, "stop when upper/lower - 1 <= G (default 1e-9, at least 1e-12)");
   add_real_option(*sub, "--time-limit", options->request.time_limit, "seconds; report the best certified pair when reached (with --certificate, making and replaying the certificate included)", 0);
   add_integer_option(*sub, "--threads", options->request.threads, "worker threads (default: all hardware threads); results do not depend on it");
-  sub->add_option("--certificate", options->certificate, "write a claim file with a certificate the checker re-verifies");
+  add_output_file_option(*sub, "--certificate", options->certificate, "write a claim file with a certificate the checker re-verifies");
   add_integer_option(*sub, "--output", options->output, "analyse output i alone (numbered from 0)", 0, std::numeric_limits<int>::max());
   sub->add_option("--output-diff", options->request.output_diff, "analyse the margin f_i - f_j, given as i,j");
   sub->add_option("--max-memory", options->request.max_memory, "MB (2^20 bytes): cap on the search frontier; past it the run stops with status memory-limit and the certified pair it has");

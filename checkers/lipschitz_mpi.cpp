@@ -102,7 +102,7 @@ void setup(CLI::App& app) {
   add_integer_option(*sub, "--threads", o->threads, "threads per rank (default 1: one rank per core)");
   sub->add_option("--max-memory", o->max_memory, "MB (2^20 bytes) per rank: cap on each piece's search frontier (status memory-limit past it)");
   add_integer_option(*sub, "--pieces", o->pieces, "sub-boxes to split the box into (default 8 per worker)", std::size_t(0), std::size_t(100000));
-  sub->add_option("--certificate", o->certificate, "write a claim file the checker replays: for a box, kind lipschitz-box-union (the split tree and one certificate per piece)");
+  add_output_file_option(*sub, "--certificate", o->certificate, "write a claim file the checker replays: for a box, kind lipschitz-box-union (the split tree and one certificate per piece)");
   add_integer_option(*sub, "--digits", o->digits, "significant digits of the printed bounds", 1, 1000);
   sub->add_option("--lipsdp", o->lipsdp,
                   "auto|on|off (default auto; l2 only): the verified LipSDP-Neuron upper bound over the whole domain: on a box, "

@@ -49,7 +49,7 @@ void setup(CLI::App& app) {
   sub->add_option("--sizes", o->sizes, "layer sizes d,n1,...,nL")->required();
   add_integer_option(*sub, "--seed", o->seed, "seed of std::mt19937_64");
   add_real_option(*sub, "--bias-std", o->bias_std, "standard deviation of the biases (default 0.5)", 0);
-  sub->add_option("--output", o->output, "write the network to FILE (atomically) instead of stdout");
+  add_output_file_option(*sub, "--output", o->output, "write the network to FILE (atomically) instead of stdout");
   sub->callback([o] { run_random_net(*o); });
 }
 

@@ -332,7 +332,7 @@ void setup(CLI::App& app) {
   sub->add_option("--tolerance", o->tolerance, "relative width at which branch and bound stops (default 1e-11)");
   add_integer_option(*sub, "--budget", o->budget, "maximum number of lambda boxes", std::size_t(1), std::size_t(100000000));
   add_integer_option(*sub, "--digits", o->digits, "significant digits printed (outward rounded)", 1, 1000);
-  sub->add_option("--plot", o->plot, "draw 2K(l)/l^2 against the proxy and Hoeffding with gnuplot into FILE.svg or FILE.png");
+  add_output_file_option(*sub, "--plot", o->plot, "draw 2K(l)/l^2 against the proxy and Hoeffding with gnuplot into FILE.svg or FILE.png");
   sub->add_flag("--mc", o->mc, "also estimate the MGF by Monte Carlo with Hoeffding / empirical-Bernstein intervals");
   add_integer_option(*sub, "--samples", o->samples, "Monte Carlo samples for --mc (default 100000)");
   add_integer_option(*sub, "--seed", o->seed, "RNG seed for --mc (std::mt19937_64)");

@@ -382,3 +382,24 @@ TEST_CASE("cli: check refuses empty, garbage, huge and malformed claim files") {
   cli_check_refused({{"check", s.path("no-such-claim.json")}, {"no-such-claim.json", "no such file"}});
   cli_check_refused({{"check"}, {"check", "at least one claim file"}});
 }
+
+TEST_CASE("cli: an empty output path is refused, naming the option (it read as the option not given)") {
+  const std::string net = std::string(ROBUSTLAW_SOURCE_DIR) + "/bench/nets/rand_2-8-1.json";
+  const std::vector<std::pair<std::vector<std::string>, std::string>> runs{
+      {{"lipschitz", net, "--global"}, "--certificate"},
+      {{"certify", net, "--input=0,0", "--radius=1/10"}, "--certificate"},
+      {{"subgaussian", "--distribution=rademacher"}, "--plot"},
+      {{"concentration", "--measure=sphere", "--function=coordinate", "--d=3", "--form=definition2", "--c=1"}, "--plot"}};
+  for (const auto& [args, option] : runs)
+    for (const bool attached : {false, true}) {
+      std::vector<std::string> a = args;
+      if (attached) a.push_back(option + "=");
+      else a.insert(a.end(), {option, ""});
+      CliResult r = cli_run(a);
+      INFO(a[0] << " " << option << (attached ? "=" : " ''") << ": " << r.err);
+      CHECK(r.exit_code != 0);
+      CHECK_FALSE(r.signaled);
+      CHECK(r.err.find(option + ":") != std::string::npos);
+      CHECK(r.out.empty());
+    }
+}
