@@ -280,6 +280,15 @@ TEST_CASE("malformed networks are refused with the file, the place and the reaso
   auto pos = header.find("\n", header.find_first_not_of("/", header.rfind("//"))) + 1;
   header.replace(pos, 1, "9");
   expect_error([&] { network_parse_nnet(header, "layers.nnet"); }, "layers.nnet");
+  // A maxLayerSize other than the largest layer, and a negative normalization range (which flipped the input's scaling).
+  for (const char* wrong : {"7,5,5,5,", "7,5,5,-50,", "7,5,5,99999999999999999999,"}) {
+    std::string bad = good;
+    bad.replace(bad.find("7,5,5,50,"), 9, wrong);
+    expect_error([&] { network_parse_nnet(bad, "max.nnet"); }, "max.nnet:2: maxLayerSize");
+  }
+  std::string flipped = good;
+  flipped.replace(flipped.find("60261.0,6.28318530718"), 7, "-60261.0");
+  expect_error([&] { network_parse_nnet(flipped, "range.nnet"); }, "range.nnet:8: a normalization range is negative");
   expect_error([&] { network_load("/nonexistent/net.nnet"); }, "no such file");
   expect_error([&] { network_parse_nnet("", "empty.nnet"); }, "empty.nnet");
   expect_error([&] { network_parse_onnx("\x01\x02garbage\xff", "garbage.onnx"); }, "garbage.onnx");

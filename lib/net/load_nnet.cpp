@@ -77,6 +77,8 @@ Network network_parse_nnet(const std::string& text, const std::string& source, c
   for (const Rational& s : size_q) sizes.push_back(r.count(s, "layer size", sizes_line));
   if (sizes.front() != num_inputs || sizes.back() != num_outputs)
     throw InputError(source + ":" + std::to_string(sizes_line), "layer sizes disagree with numInputs/numOutputs");
+  if (r.count(head[3], "maxLayerSize", header_line) != *std::max_element(sizes.begin(), sizes.end()))
+    throw InputError(source + ":" + std::to_string(header_line), "maxLayerSize is not the largest layer size");
   r.next("the unused flag", 0);
   std::vector<Rational> mins = r.next("input minimums", num_inputs);
   std::vector<Rational> maxs = r.next("input maximums", num_inputs);
@@ -84,7 +86,8 @@ Network network_parse_nnet(const std::string& text, const std::string& source, c
   std::size_t ranges_line = r.current_line();
   std::vector<Rational> ranges = r.next("ranges", num_inputs + 1);
   for (const Rational& q : ranges)
-    if (q == 0 && !options.nnet_normalized) throw InputError(source + ":" + std::to_string(ranges_line), "a normalization range is 0");
+    if (q <= 0 && !options.nnet_normalized)
+      throw InputError(source + ":" + std::to_string(ranges_line), "a normalization range is " + std::string(q == 0 ? "0" : "negative"));
 
   Network net;
   net.source = source;
