@@ -289,6 +289,10 @@ TEST_CASE("malformed networks are refused with the file, the place and the reaso
   std::string flipped = good;
   flipped.replace(flipped.find("60261.0,6.28318530718"), 7, "-60261.0");
   expect_error([&] { network_parse_nnet(flipped, "range.nnet"); }, "range.nnet:8: a normalization range is negative");
+  // Control bytes from the file are escaped: a NUL ended the message before its reason.
+  std::string nul = good;
+  nul.replace(nul.find("7,5,5,50,") + 1, 1, std::string("\0", 1));
+  expect_error([&] { network_parse_nnet(nul, "nul.nnet"); }, "\\x005' is not a number");
   expect_error([&] { network_load("/nonexistent/net.nnet"); }, "no such file");
   expect_error([&] { network_parse_nnet("", "empty.nnet"); }, "empty.nnet");
   expect_error([&] { network_parse_onnx("\x01\x02garbage\xff", "garbage.onnx"); }, "garbage.onnx");
