@@ -60,7 +60,8 @@ std::optional<NeuronStates> preactivation_states_decide(const Network& g, const 
 Grid<RInterval> jacobian_enclosure_exact(const Network& g, const NeuronStates& states, const std::vector<bool>& free);
 Grid<EndEnclosures> jacobian_enclosure_ends(const Network& g, const NeuronStates& states, const std::vector<bool>& free);
 
-// ||A|| <= u, exactly (l2 by an exact LDL^T test of u^2 I - A^T A).
+// ||A|| <= u, exactly (l2: u^2 I - A^T A, or A A^T when smaller, is positive
+// semidefinite, decided in integers by fraction-free elimination).
 bool norm_at_most(const RMatrix& a, OperatorNorm norm, const Rational& u);
 
 // The interval Clarke test: ||M|| <= u for the magnitude matrix M_rc =
