@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <fstream>
 #include <random>
+#include <tuple>
 
 #include "arith/error.hpp"
 #include "cert/cert_expr.hpp"
@@ -341,7 +342,7 @@ TEST_CASE("the repository root is the folder above a claim that holds data/nets"
 // "domain" the checker does not recognise is an error naming it, never read
 // as another claim (an unknown output used to be read as "every output", so
 // a claim about output 3 could pass on the whole network's constant).
-TEST_CASE("lipschitz claims: malformed output and domain parameters are errors, not another claim") {
+TEST_CASE("lipschitz claims: malformed parameters are errors naming the member, never another claim") {
   const std::string path = std::string(kSource) + "/proofs/lipschitz/sisl_testnetwork_box_linf.json";
   const Json good = json_read_file_exact(path);
   REQUIRE(good["parameters"]["output"].is_null());
@@ -363,6 +364,14 @@ TEST_CASE("lipschitz claims: malformed output and domain parameters are errors, 
   const ClaimReport one = with("output", Json{{"index", 3}});
   INFO(one.detail);
   CHECK(one.verdict == ClaimVerdict::Rejected);
+  // Other members of the wrong type are named too (they were a bare JSON type error).
+  for (const auto& [key, value, needle] : {std::tuple<const char*, Json, const char*>{"normalized", "true", "normalized must be true or false"},
+                                           {"network", 5, "network must be a string"}, {"norm", 2, "norm must be a string"}}) {
+    const ClaimReport r = with(key, value);
+    INFO(key << ": " << r.detail);
+    CHECK(r.verdict == ClaimVerdict::Error);
+    CHECK(r.detail.find(needle) != std::string::npos);
+  }
   Json domain = good["parameters"]["domain"];
   domain["global"] = true;
   for (const Json& bad : {domain, Json{{"global", false}}, Json{{"global", "yes"}}, Json::object(), Json::array()}) {

@@ -104,13 +104,20 @@ bool domain_is_global(const Json& dom) {
   return global;
 }
 
+const std::string& text_member(const Json& j, const char* key) {
+  const Json& v = member(j, key);
+  if (!v.is_string()) throw Rejected{std::string(key) + " must be a string"};
+  return v.get_ref<const std::string&>();
+}
+
 Problem load_problem(const Json& params, const ClaimContext& ctx) {
   LoadOptions lo;
+  if (params.contains("normalized") && !params["normalized"].is_boolean()) throw Rejected{"normalized must be true or false"};
   lo.nnet_normalized = params.value("normalized", false);
   Network net = select_claimed_output(
-      network_load(claim_resolve_path(member(params, "network").get<std::string>(), ctx, "parameters.network"), lo), params);
+      network_load(claim_resolve_path(text_member(params, "network"), ctx, "parameters.network"), lo), params);
   Problem p;
-  p.norm = norm_parse(member(params, "norm").get<std::string>());
+  p.norm = norm_parse(text_member(params, "norm"));
   const std::size_t d = net.input_dim;
   const Json& dom = member(params, "domain");
   if (domain_is_global(dom)) {
