@@ -381,3 +381,15 @@ TEST_CASE("lipschitz claims: malformed parameters are errors naming the member, 
     CHECK(r.detail.find("domain") != std::string::npos);
   }
 }
+
+TEST_CASE("lipschitz-box-union claims: a domain other than exactly {\"box\": ...} is an error") {
+  const std::string path = std::string(kSource) + "/proofs/lipschitz/two_layer_net_box_l2_union.json";
+  const Json good = json_read_file_exact(path);
+  CHECK(claim_check(good, path, kSource).passed);
+  Json both = good;
+  both["parameters"]["domain"]["global"] = true;
+  const ClaimReport r = claim_check(both, path, kSource);
+  INFO(r.detail);
+  CHECK(r.verdict == ClaimVerdict::Error);
+  CHECK(r.detail.find("parameters.domain") != std::string::npos);
+}

@@ -279,13 +279,13 @@ Integer rational_ceil(const Rational& q) {
 
 Rational rational_abs(const Rational& q) { return q < 0 ? Rational(-q) : q; }
 
-// Decimal weights share few denominators, so a small cache of recent
-// denominators and their quotients d / den skips most divisions.
 bool rational_in_double_range(const Rational& q) {
   static const Rational most = rational_from_double(std::numeric_limits<double>::max());
   return q <= most && q >= -most;
 }
 
+// Decimal weights share few denominators, so a small cache of recent
+// denominators and their quotients d / den skips most divisions.
 Integer rational_common_denominator(const std::vector<const Rational*>& qs, std::vector<Integer>& out) {
   Integer d = 1;
   for (const Rational* q : qs) {

@@ -41,7 +41,8 @@ struct Box {
 };
 
 Box domain_box(const Json& params, const std::string& where) {
-  const Json* box = params.contains("domain") && params["domain"].is_object() && params["domain"].contains("box")
+  const Json* box = params.contains("domain") && params["domain"].is_object() && params["domain"].size() == 1 &&
+                            params["domain"].contains("box")
                         ? &params["domain"]["box"] : nullptr;
   if (!box || !box->is_array()) throw InputError(where, "parameters.domain must be {\"box\": [[lo, hi], ...]} for a union of pieces");
   Box b;

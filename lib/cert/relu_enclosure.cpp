@@ -201,6 +201,7 @@ bool psd_integer(std::vector<std::vector<Integer>> a) {
 // All in integers: the rational Gram matrix and elimination spent most of a
 // certificate's grid placement in gcds.
 bool spectral_norm_at_most(const RMatrix& a, const Rational& u) {
+  if (a.empty() || a[0].empty()) return true;  // the empty map, norm 0
   const std::size_t rows = a.size(), cols = a[0].size();
   std::vector<const Rational*> entries;
   for (const auto& row : a) for (const Rational& x : row) entries.push_back(&x);

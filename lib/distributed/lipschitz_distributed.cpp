@@ -69,7 +69,9 @@ Json run_piece(const Network& net, LipschitzOptions options, const RationalBox* 
       options.domain.hi = box->hi;
       options.lipsdp = LipschitzOptions::Lipsdp::Off;  // the master's, over the whole domain
     }
-    options.time_limit_seconds = remaining;
+    // The queue caps an infinite limit at 1e9 s; the global piece's own
+    // LipSDP budgeting needs to see it infinite (as `lipschitz` does).
+    if (box || std::isfinite(options.time_limit_seconds)) options.time_limit_seconds = remaining;
     options.prune_lower = best_lower;
     options.progress = nullptr;
     LipschitzResult r = lipschitz_bound(net, options);

@@ -44,7 +44,6 @@ LipschitzRun lipschitz_prepare(Network net, const LipschitzRequest& request);
 // lipschitz_prepare, then the search.
 void lipschitz_run(LipschitzRun& run);
 
-// The box option: one interval LO:HI for every input, or one per input.
 // A relative gap at which a search stops: a rational of at least
 // kLipschitzLeastRelGap. The searches bound in double precision, so their
 // upper stays a few thousand ulps above the exact lower at best; a smaller
@@ -52,6 +51,7 @@ void lipschitz_run(LipschitzRun& run);
 inline constexpr double kLipschitzLeastRelGap = 1e-12;
 Rational lipschitz_rel_gap_parse(const std::string& text, const std::string& option);
 
+// The box option: one interval LO:HI for every input, or one per input.
 LipschitzDomain lipschitz_box_parse(const std::string& text, std::size_t input_dim);
 
 // The JSON report (the keys of `robustlaw lipschitz --json`).

@@ -235,7 +235,10 @@ class OnnxChain {
   void gemm(const onnx::NodeProto& n, const std::string& w) {
     if (n.input_size() < 2 || n.input(0) != current_) throw InputError(w, "Gemm's first operand must be the data tensor");
     auto geti = [&](const char* name, long dflt) { auto* a = attribute(n, name); return a ? a->i() : dflt; };
-    auto getf = [&](const char* name) { auto* a = attribute(n, name); return a ? rational_from_float(a->f()) : Rational(1); };
+    auto getf = [&](const char* name) {
+      auto* a = attribute(n, name);
+      return a ? tensor_element(a->f(), w + ": attribute " + name) : Rational(1);
+    };
     if (geti("transA", 0) != 0) throw InputError(w, "Gemm with transA=1 is not supported");
     // Y = alpha * X B' + beta C with X a row vector: as a column map, W = alpha * B'^T.
     RationalMatrix W = matrix(constant(n.input(1), w), geti("transB", 0) == 0, w);
