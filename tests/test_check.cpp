@@ -365,12 +365,14 @@ TEST_CASE("lipschitz claims: malformed parameters are errors naming the member, 
   INFO(one.detail);
   CHECK(one.verdict == ClaimVerdict::Rejected);
   // Other members of the wrong type are named too (they were a bare JSON type error).
-  for (const auto& [key, value, needle] : {std::tuple<const char*, Json, const char*>{"normalized", "true", "normalized must be true or false"},
-                                           {"network", 5, "network must be a string"}, {"norm", 2, "norm must be a string"}}) {
-    const ClaimReport r = with(key, value);
+  // (No structured bindings: clang's C++17 does not capture them in INFO's lambda.)
+  for (const auto& wrong : {std::tuple<const char*, Json, const char*>{"normalized", "true", "normalized must be true or false"},
+                            {"network", 5, "network must be a string"}, {"norm", 2, "norm must be a string"}}) {
+    const char* key = std::get<0>(wrong);
+    const ClaimReport r = with(key, std::get<1>(wrong));
     INFO(key << ": " << r.detail);
     CHECK(r.verdict == ClaimVerdict::Error);
-    CHECK(r.detail.find(needle) != std::string::npos);
+    CHECK(r.detail.find(std::get<2>(wrong)) != std::string::npos);
   }
   Json domain = good["parameters"]["domain"];
   domain["global"] = true;

@@ -390,9 +390,10 @@ TEST_CASE("cli: an empty output path is refused, naming the option (it read as t
       {{"certify", net, "--input=0,0", "--radius=1/10"}, "--certificate"},
       {{"subgaussian", "--distribution=rademacher"}, "--plot"},
       {{"concentration", "--measure=sphere", "--function=coordinate", "--d=3", "--form=definition2", "--c=1"}, "--plot"}};
-  for (const auto& [args, option] : runs)
+  for (const auto& run : runs)
     for (const bool attached : {false, true}) {
-      std::vector<std::string> a = args;
+      const std::string& option = run.second;
+      std::vector<std::string> a = run.first;
       if (attached) a.push_back(option + "=");
       else a.insert(a.end(), {option, ""});
       CliResult r = cli_run(a);
