@@ -32,6 +32,7 @@
 //     copies has log-MGF n K(lambda/n) (MGF product), so its ratio at
 //     n lambda* equals the single ratio at lambda* divided by n; both the
 //     product evaluation and proxy/n are enclosed and must meet.
+#include <algorithm>
 #include <arb_hypgeom.h>
 
 #include <string>
@@ -125,24 +126,38 @@ bool support_end(const std::function<Interval(const Rational&)>& tail, const Rat
   return tail(t_end).upper() <= 0 && tail(t_end * Rational(cells - 1, cells)).lower() > 0;
 }
 
+// One of `allowed`, else an error naming the member: a value read as a
+// default would check another claim than the file states.
+std::string param_choice(const Json& p, const char* key, const std::vector<std::string>& allowed) {
+  const std::string v = param_string(p, key);
+  if (std::find(allowed.begin(), allowed.end(), v) == allowed.end())
+    throw InputError(std::string("parameters.") + key, "unknown value '" + v + "'");
+  return v;
+}
+
 ClaimOutcome verify_concentration(const Json& claim, const ClaimContext& context) {
   const Json& p = claim.at("parameters");
   const ClaimVerdict expected = claim_expected_parse(claim.at("expected").get<std::string>(), context.claim_path);
-  const std::string measure = param_string(p, "measure");
-  const std::size_t d = static_cast<std::size_t>(p.at("d").get<long>());
-  if (d < 2) throw InputError("parameters.d", "must be >= 2");
-  BoundSpec b{param_string(p, "form"), constant_parse(param_string(p, "c"), "parameters.c"), d};
-  const std::string quantity = p.value("quantity", "tail");
+  const std::string measure = param_choice(p, "measure", {"sphere", "gaussian", "cube", "discrete-cube"});
+  // At most 2^62, so that the products below stay exact in 64 bits.
+  if (!p.contains("d") || !p["d"].is_number_unsigned() || p["d"].get<std::uint64_t>() < 2 || p["d"].get<std::uint64_t>() > (1ULL << 62))
+    throw InputError("parameters.d", "must be an integer in [2, 2^62]");
+  const std::size_t d = p["d"].get<std::size_t>();
+  BoundSpec b{param_choice(p, "form", {"definition2", "isoperimetry"}), constant_parse(param_string(p, "c"), "parameters.c"), d};
+  if (p.contains("function") && param_string(p, "function") != "coordinate")
+    throw InputError("parameters.function", "only coordinate (phi = x_1) is checked");
+  const std::string quantity = p.contains("quantity") ? param_choice(p, "quantity", {"tail", "variance_of_x1", "least_c_sqrt_d"}) : "tail";
   auto tail = [&](const Rational& t) { return verifier_tail(measure, d, t); };
   auto bound = [&](const Rational& t) { return verifier_bound(b, t); };
   const Json cert = claim.value("certificate", Json::object());
 
   if (quantity == "variance_of_x1") {  // E X_1 = 0 or a/2; Var = 1/d (sphere, gaussian), 1/(12d) (cube)
-    Rational var = measure == "cube" ? Rational(1, 12 * d) : measure == "discrete-cube" ? Rational(1, 4 * d) : Rational(1, d);
+    const Rational rd(d);
+    const Rational var = measure == "cube" ? 1 / (12 * rd) : measure == "discrete-cube" ? 1 / (4 * rd) : 1 / rd;
     std::string relation = param_string(p, "relation");
     bool ok;
     if (relation == "equals_c") ok = b.c.square() == var * var && var > 0;  // c = Var exactly
-    else if (relation == "at_most_4c_over_d") ok = var * var * Rational(d * d) <= 16 * b.c.square();  // Var <= 4c/d
+    else if (relation == "at_most_4c_over_d") ok = var * var * rd * rd <= 16 * b.c.square();  // Var <= 4c/d
     else throw InputError("parameters.relation", "expected equals_c or at_most_4c_over_d");
     return {ok ? ClaimVerdict::Holds : ClaimVerdict::Violated,
             "Var x_1 = " + rational_to_string(var) + ", c = " + b.c.text + ", relation " + relation};
@@ -167,9 +182,13 @@ ClaimOutcome verify_concentration(const Json& claim, const ClaimContext& context
                 (fail.empty() ? ", <= " + decimal_upper(upper, 12) + " on every cell" : ", upper fails at t = " + fail)};
   }
   if (expected == ClaimVerdict::Violated || cert.contains("t")) {
+    // One point t >= 0 where the tail exceeds the bound refutes the claim;
+    // it proves nothing when the bound holds there.
     Rational t = certificate_rational(cert, "t");
+    if (t < 0) throw CertificateInvalid("certificate.t must be >= 0 (the claim is about t >= 0)");
     Interval pt = tail(t), bt = bound(t);
-    return {claim_verdict_of(verdict_of(pt, bt)),
+    const ClaimVerdict at_t = claim_verdict_of(verdict_of(pt, bt));
+    return {at_t == ClaimVerdict::Violated ? at_t : ClaimVerdict::Rejected,
             "t = " + rational_to_string(t) + ": tail in [" + pt.lower_decimal(12) + ", " + pt.upper_decimal(12) +
                 "], bound in [" + bt.lower_decimal(12) + ", " + bt.upper_decimal(12) + "]"};
   }
@@ -268,18 +287,28 @@ ClaimOutcome verify_subgaussian(const Json& claim, const ClaimContext&) {
   const Json cert = claim.value("certificate", Json::object());
   const Interval proxy = closed_form_proxy(x);
   auto in_range = [](const Interval& v, const Rational& lo, const Rational& hi) { return v.lower() >= lo && v.upper() <= hi; };
+  // A proxy enclosure against [lo, hi], with a ratio attained at the
+  // certificate's lambda (a lower bound of the proxy): outside the range it
+  // refutes; a ratio below the range proves nothing, so the certificate fails.
+  auto range_verdict = [&](const Interval& exact, const Interval& attained, const Rational& lo, const Rational& hi) {
+    if (exact.upper() < lo || exact.lower() > hi || attained.lower() > hi) return ClaimVerdict::Violated;
+    return in_range(exact, lo, hi) && in_range(attained, lo, hi) ? ClaimVerdict::BoundInRange : ClaimVerdict::Rejected;
+  };
   if (check == "optimal_proxy") {
     Rational lo = param_rational(p, "lower"), hi = param_rational(p, "upper");
     Rational ls = certificate_rational(cert, "lambda_star");
     Interval attained = ratio_at(x, ls);
-    bool ok = in_range(proxy, lo, hi) && in_range(attained, lo, hi);
-    return {ok ? ClaimVerdict::BoundInRange : ClaimVerdict::Violated,
+    return {range_verdict(proxy, attained, lo, hi),
             "closed form in [" + proxy.lower_decimal(15) + ", " + proxy.upper_decimal(15) + "], 2K(l*)/l*^2 in [" +
                 attained.lower_decimal(15) + ", " + attained.upper_decimal(15) + "]"};
   }
   if (check == "definition5" || check == "hoeffding") {
     Rational s2;
-    if (check == "definition5") { Rational s = param_rational(p, "sigma"); s2 = s * s; }
+    if (check == "definition5") {
+      Rational s = param_rational(p, "sigma");
+      if (s <= 0) throw InputError("parameters.sigma", "must be positive");
+      s2 = s * s;
+    }
     else s2 = x.name == "bernoulli" ? Rational(1, 4) : Rational(1);  // (b-a)^2/4: [0,1] or [-1,1]
     if (x.name == "gaussian" && check == "hoeffding") throw InputError("parameters.distribution", "Hoeffding needs a bounded variable");
     return {claim_verdict_of(verdict_of(proxy.lower(), proxy.upper(), s2)),
@@ -287,6 +316,7 @@ ClaimOutcome verify_subgaussian(const Json& claim, const ClaimContext&) {
   }
   if (check == "lemma1") {
     Rational s2 = param_rational(p, "sigma_squared");
+    if (s2 <= 0) throw InputError("parameters.sigma_squared", "must be positive");
     Rational m = x.name == "bernoulli" ? std::max(x.p, 1 - x.p) : Rational(1);
     std::string fail = staircase_failure(
         [&](const Rational& t) { return abs_tail(x, t); },
@@ -304,8 +334,7 @@ ClaimOutcome verify_subgaussian(const Json& claim, const ClaimContext&) {
     Interval product = Interval::from_int(2 * n, kPrec) * verifier_log_mgf(x, ls) / Interval(Rational(n * n) * ls * ls, kPrec);
     Interval lemma = proxy / Interval::from_int(n, kPrec);
     Rational lo = param_rational(p, "lower"), hi = param_rational(p, "upper");
-    bool ok = in_range(product, lo, hi) && in_range(lemma, lo, hi);
-    return {ok ? ClaimVerdict::BoundInRange : ClaimVerdict::Violated,
+    return {range_verdict(lemma, product, lo, hi),
             "mean of " + std::to_string(n) + ": ratio at n l* in [" + product.lower_decimal(15) + ", " + product.upper_decimal(15) +
                 "], proxy/n in [" + lemma.lower_decimal(15) + ", " + lemma.upper_decimal(15) + "]"};
   }
