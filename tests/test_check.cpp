@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include <filesystem>
+#include <functional>
 #include <fstream>
 #include <random>
 #include <tuple>
@@ -394,4 +395,34 @@ TEST_CASE("lipschitz-box-union claims: a domain other than exactly {\"box\": ...
   INFO(r.detail);
   CHECK(r.verdict == ClaimVerdict::Error);
   CHECK(r.detail.find("parameters.domain") != std::string::npos);
+}
+
+// Robustness claims: members the checker would not read are errors, so a
+// claim cannot carry a second, unchecked statement (a ball with a box, a top
+// level ball beside cases, an atom's misspelled "strict", unsafe: null read
+// as nothing unsafe).
+TEST_CASE("robustness claims: unread or malformed parameters are errors, not passes") {
+  const std::string ball_path = std::string(kSource) + "/proofs/robustness/small_2d_l2_verified.json";
+  const std::string box_path = std::string(kSource) + "/proofs/robustness/small_2d_vnnlib_unsat_verified.json";
+  const Json ball = json_read_file_exact(ball_path), box = json_read_file_exact(box_path);
+  REQUIRE(claim_check(ball, ball_path, kSource).passed);
+  REQUIRE(claim_check(box, box_path, kSource).passed);
+  const auto error_with = [&](const Json& good, const std::string& path, const std::function<void(Json&)>& change) {
+    Json claim = good;
+    change(claim["parameters"]);
+    const ClaimReport r = claim_check(claim, path, kSource);
+    INFO(claim["parameters"].dump().substr(0, 300) << ": " << r.detail);
+    CHECK(r.verdict == ClaimVerdict::Error);
+  };
+  error_with(ball, ball_path, [&](Json& p) { p["box"] = box["parameters"]["box"]; p["unsafe"] = box["parameters"]["unsafe"]; });
+  error_with(ball, ball_path, [](Json& p) { p["labels"] = 1; });
+  error_with(box, box_path, [](Json& p) { p["unsafe"] = nullptr; });
+  error_with(box, box_path, [](Json& p) { p["unsafe"] = Json::object(); });
+  error_with(box, box_path, [](Json& p) { p["unsafe"][0][0]["strct"] = true; });
+  error_with(box, box_path, [](Json& p) { p["unsafe"][0][0]["strict"] = "yes"; });
+  error_with(box, box_path, [](Json& p) { p["box"]["mid"] = Json::array(); });
+  error_with(box, box_path, [&](Json& p) {
+    p["cases"] = Json::array({Json{{"box", p["box"]}, {"unsafe", p["unsafe"]}}});
+    p["input"] = ball["parameters"]["input"];
+  });
 }

@@ -50,7 +50,9 @@
 // network loader and exact evaluation from lib/net, and the header-only
 // bounds core lib/bounds/linear_bounds.hpp (lib/net and lib/arith only).
 
+#include <algorithm>
 #include <cmath>
+#include <initializer_list>
 #include <memory>
 #include <optional>
 
@@ -567,6 +569,16 @@ struct TreeCheck {
   }
 };
 
+// Refuses members other than `keys`: one the checker would not read could
+// change the claim's meaning unseen (a ball claim with a box, an atom with a
+// misspelled "strict").
+void require_only(const Json& object, std::initializer_list<const char*> keys, const std::string& where, const std::string& what) {
+  if (!object.is_object()) throw InputError(where, what + " must be an object");
+  for (auto it = object.begin(); it != object.end(); ++it)
+    if (std::none_of(keys.begin(), keys.end(), [&](const char* k) { return it.key() == k; }))
+      throw InputError(where, what + " has an unknown member \"" + it.key() + "\"");
+}
+
 Problem problem_from_claim(const Json& claim, const ClaimContext& ctx) {
   const std::string where = ctx.claim_path.empty() ? "claim" : ctx.claim_path;
   if (!claim.contains("parameters") || !claim["parameters"].is_object()) throw InputError(where, "missing \"parameters\"");
@@ -581,6 +593,7 @@ Problem problem_from_claim(const Json& claim, const ClaimContext& ctx) {
   Problem p{network_load(claim_resolve_path(par["model"].get<std::string>(), ctx, "parameters.model"), load), {}, {}, {}};
   const std::size_t d = p.net.input_dim, n = p.net.output_dim();
   if (par.contains("input")) {
+    require_only(par, {"model", "normalized", "input", "radius", "norm", "label"}, where, "parameters (a ball)");
     Region& r = p.region;
     r.has_ball = true;
     r.center = rational_vector_from_json(par["input"], where + ": parameters.input");
@@ -600,13 +613,20 @@ Problem problem_from_claim(const Json& claim, const ClaimContext& ctx) {
     }
     return p;
   }
+  require_only(par, {"model", "normalized", "box", "unsafe"}, where, "parameters (a box)");
+  require_only(par.at("box"), {"lo", "hi"}, where, "parameters.box");
+  // An empty list is the empty unsafe region (a property with no output constraint), which holds.
+  if (!par.at("unsafe").is_array()) throw InputError(where, "parameters.unsafe must be a list of conjunctions");
   p.region.lo = rational_vector_from_json(par.at("box").at("lo"), where + ": parameters.box.lo");
   p.region.hi = rational_vector_from_json(par.at("box").at("hi"), where + ": parameters.box.hi");
   if (p.region.lo.size() != d || p.region.hi.size() != d) throw InputError(where, "the box does not fit the network");
   for (std::size_t i = 0; i < d; ++i) if (p.region.lo[i] > p.region.hi[i]) throw InputError(where, "the box is empty");
   for (const Json& conj : par.at("unsafe")) {
+    if (!conj.is_array() || conj.empty()) throw InputError(where, "each conjunction of parameters.unsafe is a non-empty list of atoms");
     std::vector<Atom> atoms;
     for (const Json& a : conj) {
+      require_only(a, {"coefficients", "constant", "strict"}, where, "an atom of parameters.unsafe");
+      if (a.contains("strict") && !a["strict"].is_boolean()) throw InputError(where, "an atom's strict must be true or false");
       std::vector<Rational> coef = rational_vector_from_json(a.at("coefficients"), where + ": coefficients");
       if (coef.size() != n) throw InputError(where, "an atom does not fit the network's outputs");
       Rational b = rational_from_json(a.at("constant"), where + ": constant");
@@ -665,8 +685,16 @@ ClaimOutcome verify_cases(const Json& claim, const ClaimContext& ctx) {
   const std::string where = ctx.claim_path.empty() ? "claim" : ctx.claim_path;
   const Json& cases = claim["parameters"]["cases"];
   if (!cases.is_array() || cases.empty()) throw InputError(where, "parameters.cases must be a non-empty list");
-  for (const Json& c : cases)
-    if (!c.is_object() || c.contains("model") || c.contains("normalized")) throw InputError(where, "each of parameters.cases is {box, unsafe}");
+  require_only(claim["parameters"], {"model", "normalized", "cases"}, where, "parameters (several cases)");
+  for (std::size_t k = 0; k < cases.size(); ++k) {
+    require_only(cases[k], {"box", "unsafe"}, where, "each of parameters.cases, {box, unsafe},");
+    // Every case is read before any certificate: a malformed one is an error even after a refuted case.
+    try {
+      (void)problem_from_claim(case_claim(claim, k, Json()), ctx);
+    } catch (const nlohmann::json::exception& e) {
+      throw InputError(where, "parameters.cases[" + std::to_string(k) + "]: " + e.what());
+    }
+  }
   if (!claim.contains("certificate") || !claim["certificate"].is_object()) return {ClaimVerdict::Rejected, "no certificate"};
   const Json& cert = claim["certificate"];
   if (cert.contains("counterexample")) {
