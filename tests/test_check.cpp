@@ -426,3 +426,31 @@ TEST_CASE("robustness claims: unread or malformed parameters are errors, not pas
     p["input"] = ball["parameters"]["input"];
   });
 }
+
+// Nesting that once overflowed the stack (exit 139) is refused instead.
+TEST_CASE("check: deeply nested expressions and split trees are refused, not a crash") {
+  const std::string deep = std::string(5000, '(') + "1" + std::string(5000, ')') + " > 0";
+  CHECK(verdict_of("inequality", {{"assert", deep}}) == ClaimVerdict::Error);
+  CHECK(verdict_of("inequality", {{"assert", std::string(100000, '-') + "1 < 2"}}) == ClaimVerdict::Error);
+  CHECK(verdict_of("inequality", {{"assert", std::string(500, '(') + "1" + std::string(500, ')') + " > 0"}}) == ClaimVerdict::Holds);
+  const std::string path = std::string(kSource) + "/proofs/robustness/small_2d_linf_verified.json";
+  Json claim = json_read_file_exact(path);
+  REQUIRE(claim_check(claim, path, kSource).passed);
+  Json tree = Json::array();
+  for (int i = 0; i < 200000; ++i) tree.push_back(0);
+  claim["certificate"]["tree"] = tree;
+  const ClaimReport r = claim_check(claim, path, kSource);
+  INFO(r.detail);
+  CHECK(r.verdict == ClaimVerdict::Rejected);
+  CHECK(r.detail.find("deeper than 4096") != std::string::npos);
+}
+
+// JSON with a key twice in one object is refused (the last one used to win
+// silently: a robustness claim with "label": 1 then "label": 0 passed as the
+// label-0 claim, which the file also states as label 1).
+TEST_CASE("exact JSON: a key given twice in one object is an error naming it") {
+  CHECK_THROWS_WITH_AS(json_parse_exact(R"({"a": 1, "b": {"c": 2, "c": 3}})", "dup.json"),
+                       doctest::Contains("dup.json:1: the key \"c\" appears twice in one object"), InputError);
+  CHECK_THROWS_AS(json_parse_exact(R"({"label": 1, "label": 0})", "dup.json"), InputError);
+  CHECK(json_parse_exact(R"({"a": {"c": 2}, "b": {"c": 3}})", "ok.json")["b"]["c"] == 3);  // the same key in two objects
+}

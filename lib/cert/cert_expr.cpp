@@ -54,6 +54,10 @@ class Parser {
   const ExprScope& scope_;
   const std::string& where_;
   std::size_t pos_ = 0;
+  // Nesting (parentheses, unary minus, exponents) past this depth is refused:
+  // the parser recurses once per level, and 10^5 levels overflowed the stack.
+  static constexpr std::size_t kMaxDepth = 1000;
+  std::size_t depth_ = 0;
 
   [[noreturn]] void fail(const std::string& reason) const {
     throw InputError(where_, "expression \"" + text_ + "\" at column " + std::to_string(pos_ + 1) + ": " + reason);
@@ -94,6 +98,11 @@ class Parser {
   }
 
   ExprValue parse_unary() {
+    struct Level {
+      std::size_t& depth;
+      ~Level() { --depth; }
+    } level{++depth_};
+    if (depth_ > kMaxDepth) fail("nested more than 1000 deep");
     if (accept("-")) {
       ExprValue v = parse_unary();
       return v.exact ? value_exact(-*v.exact, scope_.precision) : value_enclosure(-v.enclosure);

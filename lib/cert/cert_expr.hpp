@@ -9,6 +9,7 @@
 //                                          be an exact integer, |e| <= 100000
 //   atom     := number | name | name "(" expr ("," expr)* ")" | "(" expr ")"
 //   number   := decimal literal as in rational_parse ("12", "0.125", "1e-3")
+// Unary, power and parenthesis nesting deeper than 1000 is refused.
 // Functions: sqrt, log (natural), exp, abs, min, max, pi(), and
 // interval(lo, hi) which stands for every real in [lo, hi] (lo, hi exact).
 //

@@ -140,7 +140,8 @@ ClaimOutcome verify_concentration(const Json& claim, const ClaimContext& context
   const ClaimVerdict expected = claim_expected_parse(claim.at("expected").get<std::string>(), context.claim_path);
   const std::string measure = param_choice(p, "measure", {"sphere", "gaussian", "cube", "discrete-cube"});
   // At most 2^62, so that the products below stay exact in 64 bits.
-  if (!p.contains("d") || !p["d"].is_number_unsigned() || p["d"].get<std::uint64_t>() < 2 || p["d"].get<std::uint64_t>() > (1ULL << 62))
+  const bool nonnegative = p.contains("d") && (p["d"].is_number_unsigned() || (p["d"].is_number_integer() && p["d"].get<std::int64_t>() >= 0));
+  if (!nonnegative || p["d"].get<std::uint64_t>() < 2 || p["d"].get<std::uint64_t>() > (1ULL << 62))
     throw InputError("parameters.d", "must be an integer in [2, 2^62]");
   const std::size_t d = p["d"].get<std::size_t>();
   BoundSpec b{param_choice(p, "form", {"definition2", "isoperimetry"}), constant_parse(param_string(p, "c"), "parameters.c"), d};

@@ -23,7 +23,16 @@ class ExactSax {
   bool string(Json::string_t& s) { return put(Json(s)); }
   bool binary(Json::binary_t&) { return false; }
   bool start_object(std::size_t) { return open(Json::object()); }
-  bool key(Json::string_t& k) { pending_key_ = k; return true; }
+  // A key given twice in one object is an error: keeping either silently
+  // would read a claim other than half its text says.
+  bool key(Json::string_t& k) {
+    if (stack_.back()->contains(k)) {
+      error_ = "the key \"" + k + "\" appears twice in one object";
+      return false;
+    }
+    pending_key_ = k;
+    return true;
+  }
   bool end_object() { stack_.pop_back(); return true; }
   bool start_array(std::size_t) { return open(Json::array()); }
   bool end_array() { stack_.pop_back(); return true; }
