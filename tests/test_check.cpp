@@ -442,7 +442,7 @@ TEST_CASE("check: deeply nested expressions and split trees are refused, not a c
   const ClaimReport r = claim_check(claim, path, kSource);
   INFO(r.detail);
   CHECK(r.verdict == ClaimVerdict::Rejected);
-  CHECK(r.detail.find("deeper than 4096") != std::string::npos);
+  CHECK(r.detail.find("deeper than 2048") != std::string::npos);
 }
 
 // JSON with a key twice in one object is refused (the last one used to win
