@@ -138,9 +138,11 @@ Rational power(const Rational& base, const Rational& e, const std::string& where
   // The result has about e times the bits of the base: keep it below 2^22 bits (~1.26 million digits).
   const std::size_t base_bits = mpz_sizeinbase(numerator(base).backend().data(), 2) + mpz_sizeinbase(denominator(base).backend().data(), 2);
   if (Rational(base_bits) * e > Rational(1 << 22)) throw InputError(where, "the power would exceed 2^22 bits");
-  Rational r = 1;
-  for (Rational i = 0; i < e; i += 1) r *= base;
-  return r;
+  // Numerator and denominator by GMP's powering (coprime, so the quotient is
+  // in lowest terms): e exact products of growing rationals, each with its
+  // gcd, took seconds and, in the sanitized fuzz run, 2.6 GB.
+  const unsigned n = numerator(e).convert_to<unsigned>();
+  return Rational(boost::multiprecision::pow(numerator(base), n), boost::multiprecision::pow(denominator(base), n));
 }
 
 ClaimOutcome verify_interpolation(const Reader& r) {
