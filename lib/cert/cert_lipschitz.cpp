@@ -11,6 +11,7 @@
 #include "cert/relu_enclosure.hpp"
 #include "cert/claim_path.hpp"
 #include "cert/producer_api.hpp"
+#include "io/json_exact.hpp"
 #include "net/eval_exact.hpp"
 #include "net/load.hpp"
 
@@ -77,8 +78,7 @@ const Json& pair_member(const Json& v, std::size_t i, const char* what) {
 }
 
 std::size_t output_index(const Json& j) {
-  if (j.is_number_unsigned()) return j.get<std::size_t>();
-  if (j.is_number_integer() && j.get<std::int64_t>() >= 0) return static_cast<std::size_t>(j.get<std::int64_t>());
+  if (const auto index = json_nonnegative_integer(j)) return static_cast<std::size_t>(*index);
   throw Rejected{"output: an output index must be an integer >= 0"};
 }
 

@@ -42,6 +42,7 @@
 #include "arith/error.hpp"
 #include "arith/verdict.hpp"
 #include "cert/claim.hpp"
+#include "io/json_exact.hpp"
 
 namespace rl {
 namespace {
@@ -140,10 +141,9 @@ ClaimOutcome verify_concentration(const Json& claim, const ClaimContext& context
   const ClaimVerdict expected = claim_expected_parse(claim.at("expected").get<std::string>(), context.claim_path);
   const std::string measure = param_choice(p, "measure", {"sphere", "gaussian", "cube", "discrete-cube"});
   // At most 2^62, so that the products below stay exact in 64 bits.
-  const bool nonnegative = p.contains("d") && (p["d"].is_number_unsigned() || (p["d"].is_number_integer() && p["d"].get<std::int64_t>() >= 0));
-  if (!nonnegative || p["d"].get<std::uint64_t>() < 2 || p["d"].get<std::uint64_t>() > (1ULL << 62))
-    throw InputError("parameters.d", "must be an integer in [2, 2^62]");
-  const std::size_t d = p["d"].get<std::size_t>();
+  const std::optional<std::uint64_t> d_read = p.contains("d") ? json_nonnegative_integer(p["d"]) : std::nullopt;
+  if (!d_read || *d_read < 2 || *d_read > (1ULL << 62)) throw InputError("parameters.d", "must be an integer in [2, 2^62]");
+  const std::size_t d = static_cast<std::size_t>(*d_read);
   BoundSpec b{param_choice(p, "form", {"definition2", "isoperimetry"}), constant_parse(param_string(p, "c"), "parameters.c"), d};
   if (p.contains("function") && param_string(p, "function") != "coordinate")
     throw InputError("parameters.function", "only coordinate (phi = x_1) is checked");

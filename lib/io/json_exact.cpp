@@ -115,6 +115,12 @@ Rational rational_from_json(const Json& value, const std::string& where) {
   throw InputError(where, "expected a number, found " + std::string(value.type_name()));
 }
 
+std::optional<std::uint64_t> json_nonnegative_integer(const Json& value) {
+  if (value.is_number_unsigned()) return value.get<std::uint64_t>();
+  if (value.is_number_integer() && value.get<std::int64_t>() >= 0) return static_cast<std::uint64_t>(value.get<std::int64_t>());
+  return std::nullopt;
+}
+
 std::vector<Rational> rational_vector_from_json(const Json& value, const std::string& where) {
   if (!value.is_array()) throw InputError(where, "expected an array of numbers");
   std::vector<Rational> out;

@@ -4,8 +4,11 @@
 // non-integer number is kept as its literal text (a JSON string), so that
 // rational_from_json reads the exact decimal that was written.
 #pragma once
-#include <nlohmann/json.hpp>
+#include <cstdint>
+#include <optional>
 #include <string>
+
+#include <nlohmann/json.hpp>
 
 #include "arith/rational.hpp"
 
@@ -20,6 +23,10 @@ Json json_read_file_exact(const std::string& path);
 // A number given as an integer or as a string ("0.1", "1e-3", "2/3").
 Rational rational_from_json(const Json& value, const std::string& where);
 std::vector<Rational> rational_vector_from_json(const Json& value, const std::string& where);
+
+// A JSON integer >= 0, whether stored signed (built in code) or unsigned
+// (parsed); nullopt for anything else.
+std::optional<std::uint64_t> json_nonnegative_integer(const Json& value);
 
 // Reads a whole file; throws InputError when missing, unreadable or larger than max_bytes.
 std::string file_read_text(const std::string& path, size_t max_bytes = size_t(1) << 30);
