@@ -1,5 +1,6 @@
 #include "common.hpp"
 
+#include <algorithm>
 #include <filesystem>
 #include <cmath>
 
@@ -43,7 +44,9 @@ std::optional<std::string> width_note(const Rational& lower, const Rational& upp
   if (upper <= lower || magnitude == 0) return std::nullopt;
   const Rational relative = (upper - lower) / magnitude;
   if (relative <= rational_pow10(-digits)) return std::nullopt;
-  const long certain = relative >= 1 ? 0 : -decimal_exponent(relative);
+  // floor(-log10 relative): decimal_exponent is floor(log10), one less unless relative is a power of ten.
+  const long e = decimal_exponent(relative);
+  const long certain = std::max(0L, rational_pow10(e) == relative ? -e : -e - 1);
   return "wider than the " + std::to_string(digits) + " significant digits asked for: about " + std::to_string(certain) +
          " are certain";
 }

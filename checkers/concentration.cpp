@@ -32,7 +32,7 @@ struct ConcentrationOptions {
   int digits = 12;
   long precision = 128;
   bool find_c = false, json = false, progress = false;
-  double time_limit = 0;  // seconds of Monte Carlo sampling, 0: none
+  double time_limit = 0;  // seconds, 0: none
   std::optional<std::string> max_memory;
 };
 
@@ -58,6 +58,20 @@ void print_table_header() {
 }
 
 std::string point_verdict(const Interval& tail, const Interval& bound) { return verdict_name(verdict_of(tail, bound)); }
+
+// The exact paths poll the same stop as Monte Carlo (a signal, --time-limit)
+// between tail evaluations.
+McStop exact_stop(const ConcentrationOptions& o, const std::atomic<bool>* stop_flag) {
+  McStop stop;
+  stop.flag = stop_flag;
+  if (o.time_limit > 0) stop.time_limit_seconds = o.time_limit;
+  return stop;
+}
+StaircaseStop staircase_stop(const McStop& stop) {
+  return [&stop] { return mc_stop_requested(stop); };
+}
+// "complete", or why the exact path ended early.
+std::string exact_status(bool stopped, const McStop& stop) { return mc_status_name(mc_stop_status(stop, stopped ? 0 : 1, 1)); }
 
 // --max-memory with network:FILE: the file is refused before it is read when larger than the cap.
 void network_file_check_size(const std::string& path, const ConcentrationOptions& o) {
@@ -90,11 +104,12 @@ void add_bound_series(Plot& plot, const ConcentrationBound& b, const std::vector
 
 // Exact path: phi = x_1.
 void run_exact(const ConcentrationOptions& o, const Measure& m, const ConcentrationBound& b,
-               const std::optional<Rational>& t, Json& j, std::optional<Plot>& plot_out) {
+               const std::optional<Rational>& t, Json& j, std::optional<Plot>& plot_out, const McStop& stop) {
   const mpfr_prec_t prec = std::max<mpfr_prec_t>(o.precision, 4 * o.digits + 64);  // enough bits for --digits
   j["method"] = "exact tail enclosure (odd-d sphere: exact rational; else Arb incomplete beta / erfc; MPFI)";
-  CoordinateCheck r = concentration_check_coordinate(m, b, t, o.grid, prec);
+  CoordinateCheck r = concentration_check_coordinate(m, b, t, o.grid, prec, staircase_stop(stop));
   j["verdict"] = verdict_name(r.result.verdict);
+  j["status"] = exact_status(r.result.stopped, stop);
   j["scope"] = r.scope;
   j["cells_proved"] = r.result.cells;
   j["cells_unresolved"] = r.result.failed_cells;
@@ -144,7 +159,7 @@ void run_exact(const ConcentrationOptions& o, const Measure& m, const Concentrat
               << point_verdict(p.tail, p.bound) << "\n";
   }
   std::cout << "verdict: " << verdict_name(r.result.verdict) << (r.result.verdict == Verdict::Violated ? " (certified)" : "")
-            << "\nscope:   " << r.scope << "\n";
+            << "\nscope:   " << r.scope << "\nstatus:  " << j["status"].get<std::string>() << "\n";
   if (j.contains("witness"))
     std::cout << "witness (" << j["witness"]["role"].get<std::string>() << "): t = " << j["witness"]["t"].get<std::string>()
               << ", tail in [" << j["witness"]["tail"]["lower"].get<std::string>() << ", "
@@ -229,9 +244,9 @@ void run_monte_carlo(const ConcentrationOptions& o, const Measure& m, const Test
 
 // --digits drives the refinement: relative tolerance 10^-digits, with the
 // working precision raised to carry that many digits.
-void run_find_c(const ConcentrationOptions& o, const Measure& m, ConcentrationForm form, Json& j) {
+void run_find_c(const ConcentrationOptions& o, const Measure& m, ConcentrationForm form, Json& j, const McStop& stop) {
   const mpfr_prec_t prec = std::max<mpfr_prec_t>(o.precision, 4 * o.digits + 64);
-  CriticalConstant r = concentration_find_c(m, form, rational_pow10(-o.digits), prec);
+  CriticalConstant r = concentration_find_c(m, form, rational_pow10(-o.digits), prec, staircase_stop(stop));
   const Interval c_sqrt_d = r.c * interval_sqrt(Interval(Rational(o.d), prec));
   Json c = json_interval(r.c, o.digits), scaled = json_interval(c_sqrt_d, o.digits);
   const std::string c_note = add_width_note(c, r.c.lower(), r.c.upper(), o.digits);
@@ -240,11 +255,15 @@ void run_find_c(const ConcentrationOptions& o, const Measure& m, ConcentrationFo
   j["find_c"] = Json{{"c", c}, {"c_sqrt_d", scaled}, {"evaluations", r.evaluations}, {"tail_end", r.tail_end},
                      {"meaning", "the least c for which phi = x_1 satisfies the " + o.form + " bound at every t >= 0"}};
   if (!gaussian) j["find_c"]["argmax_t"] = rational_to_string(r.argmax);
+  j["find_c"]["status"] = exact_status(r.stopped, stop);
   if (o.json) return;
   std::cout << "least c for phi = x_1 (" << o.form << "): c in [" << r.c.lower_decimal(o.digits) << ", "
             << r.c.upper_decimal(o.digits) << "], c sqrt(d) in [" << c_sqrt_d.lower_decimal(o.digits) << ", "
             << c_sqrt_d.upper_decimal(o.digits) << "]" << c_note << "\n  "
-            << (gaussian ? "" : "tightest near t = " + decimal_lower(r.argmax, 8) + "; ") << r.tail_end << "\n";
+            << (gaussian ? "" : "tightest near t = " + decimal_lower(r.argmax, 8) + "; ") << r.tail_end << "\n"
+            << "status: " << j["find_c"]["status"].get<std::string>()
+            << (r.stopped ? " (the enclosure reached when it stopped, after " + std::to_string(r.evaluations) + " tail evaluations)" : "")
+            << "\n";
 }
 
 void run_concentration(const ConcentrationOptions& o, const std::atomic<bool>* stop_flag) {
@@ -258,9 +277,10 @@ void run_concentration(const ConcentrationOptions& o, const std::atomic<bool>* s
   ConcentrationForm form = concentration_form_parse(o.form, "--form");
   if (!o.plot.empty()) plot_format(o.plot, "--plot");
   Json j{{"command", "concentration"}, {"measure", o.measure}, {"d", json_integer(o.d)}, {"function", o.function}, {"form", o.form}};
+  const McStop stop = exact_stop(o, stop_flag);
   if (o.find_c) {
     if (o.function != "coordinate") throw InputError("--find-c", "only for --function coordinate (exact tail)");
-    run_find_c(o, m, form, j);
+    run_find_c(o, m, form, j, stop);
     if (o.c.empty()) { if (o.json) print_json(j); return; }
   }
   if (o.c.empty()) throw InputError("--c", "required (unless only --find-c is asked)");
@@ -284,7 +304,7 @@ void run_concentration(const ConcentrationOptions& o, const std::atomic<bool>* s
     throw InputError("--method", "expected auto, exact or mc");
   if (exact) {
     j["lipschitz"] = "1 (exact)";
-    run_exact(o, m, b, t, j, plot);
+    run_exact(o, m, b, t, j, plot, stop);
   } else {
     if (o.max_memory && o.function.rfind("network:", 0) == 0) network_file_check_size(o.function.substr(8), o);
     const std::size_t dim = measure_sample_dimension(m, "--d");
@@ -323,8 +343,8 @@ void setup(CLI::App& app) {
   add_output_file_option(*sub, "--plot", o->plot, "draw the tail against the bound with gnuplot into FILE.svg or FILE.png");
   sub->add_flag("--progress", o->progress, "show Monte Carlo progress on stderr");
   add_real_option(*sub, "--time-limit", o->time_limit,
-                  "seconds of Monte Carlo sampling; past it the intervals of the samples drawn so far are reported with "
-                  "status time-limit (0: none)",
+                  "seconds; past it Monte Carlo reports the intervals of the samples drawn so far, the exact paths "
+                  "(--find-c, the grid check) what they proved so far, with status time-limit (0: none)",
                   0);
   sub->add_option("--max-memory", o->max_memory,
                   "MB (2^20 bytes): cap on the process's memory. Monte Carlo memory does not grow with --samples; what "
@@ -332,12 +352,11 @@ void setup(CLI::App& app) {
                   "larger than the cap, or resident memory plus buffers above it, is refused");
   sub->add_flag("--json", o->json, "print one JSON object");
   sub->callback([o] {
-    // SIGINT / SIGTERM end the Monte Carlo sampling with the intervals of the samples drawn.
-    // The exact path has no stop point: it keeps the default signal actions.
-    std::optional<StopSignals> signals;
-    if (o->function != "coordinate" || o->method == "mc") signals.emplace();
-    run_concentration(*o, signals ? signals->flag() : nullptr);
-    if (signals) signals->finish();
+    // SIGINT / SIGTERM end the Monte Carlo sampling with the intervals of the
+    // samples drawn, and the exact paths at their next tail evaluation.
+    StopSignals signals;
+    run_concentration(*o, signals.flag());
+    signals.finish();
   });
 }
 

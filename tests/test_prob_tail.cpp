@@ -174,3 +174,60 @@ TEST_CASE("prob tail: the Gaussian least c is exactly the t -> infinity limit, i
     }
   }
 }
+
+namespace prob_tail_stop {
+
+// A stop raised before the (k+1)-th poll: the staircase polls before every new evaluation but the first.
+StaircaseStop after_polls(std::size_t k, std::size_t& polls) {
+  return [k, &polls] { return ++polls > k; };
+}
+
+}  // namespace prob_tail_stop
+
+TEST_CASE("prob tail: find-c stopped after k evaluations still encloses the least c of the complete run") {
+  const Measure m = measure_parse("sphere", 101, "test");
+  const CriticalConstant full = concentration_find_c(m, ConcentrationForm::Definition2, Rational(1, 1000000), 128);
+  REQUIRE_FALSE(full.stopped);
+  for (std::size_t k : {0, 1, 5, 40, 150, 190, 191, 192, 193, 250, 400}) {
+    std::size_t polls = 0;
+    const CriticalConstant part = concentration_find_c(m, ConcentrationForm::Definition2, Rational(1, 1000000), 128,
+                                                       prob_tail_stop::after_polls(k, polls));
+    INFO("k = " << k << ", evaluations " << part.evaluations << " of " << full.evaluations);
+    CHECK(part.stopped == (k + 1 < full.evaluations));
+    if (part.stopped) CHECK(part.evaluations == k + 1);
+    // The least c lies in both enclosures.
+    CHECK(part.c.lower() <= full.c.upper());
+    CHECK(full.c.lower() <= part.c.upper());
+    CHECK(part.c.lower() <= part.c.upper());
+  }
+}
+
+TEST_CASE("prob tail: a stopped grid check is inconclusive, never holds, and a violation reached first stands") {
+  const std::size_t d = 100;
+  const Measure m = measure_parse("sphere", d, "test");
+  const ConcentrationBound holds = def2(d, "sqrt(2/99)"), violated = def2(d, "1/sqrt(100)");
+  const CoordinateCheck full = concentration_check_coordinate(m, holds, std::nullopt, 64, 128);
+  REQUIRE(full.result.verdict == Verdict::Holds);
+  const std::size_t evaluations = full.result.points.size();
+  const CoordinateCheck full_violated = concentration_check_coordinate(m, violated, std::nullopt, 64, 128);
+  REQUIRE(full_violated.result.verdict == Verdict::Violated);
+  const std::size_t to_violation = full_violated.result.points.size();  // the pass ends at the first violation
+  REQUIRE(to_violation > 4);
+  for (std::size_t k : {0, 3, 20, 100, 150, 400}) {
+    std::size_t polls = 0;
+    const CoordinateCheck h = concentration_check_coordinate(m, holds, std::nullopt, 64, 128, prob_tail_stop::after_polls(k, polls));
+    INFO("k = " << k);
+    CHECK(h.result.stopped == (k + 1 < evaluations));
+    CHECK(h.result.verdict == (h.result.stopped ? Verdict::Inconclusive : Verdict::Holds));
+    if (h.result.stopped) CHECK(h.result.points.size() == k + 1);
+    polls = 0;
+    const CoordinateCheck v = concentration_check_coordinate(m, violated, std::nullopt, 64, 128, prob_tail_stop::after_polls(k, polls));
+    // The violation (near t = 0.2) ends the grid pass, so a stop after it is never polled.
+    CHECK(v.result.verdict == (v.result.stopped ? Verdict::Inconclusive : Verdict::Violated));
+    CHECK(v.result.stopped == (k + 1 < to_violation));
+    if (v.result.verdict == Verdict::Violated) {
+      REQUIRE(v.result.witness);
+      CHECK(v.result.witness->tail.lower() > v.result.witness->bound.upper());
+    }
+  }
+}

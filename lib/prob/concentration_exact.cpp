@@ -33,7 +33,7 @@ std::vector<Rational> coordinate_grid(const Measure& m, std::size_t grid_points,
 
 CoordinateCheck concentration_check_coordinate(const Measure& m, const ConcentrationBound& b,
                                                const std::optional<Rational>& t, std::size_t grid_points,
-                                               mpfr_prec_t prec) {
+                                               mpfr_prec_t prec, const StaircaseStop& stop) {
   TailFunction tail = [&](const Rational& s) { return coordinate_deviation_tail(m, s, prec); };
   TailFunction bound = [&](const Rational& s) { return concentration_bound(b, s, prec); };
   CoordinateCheck out;
@@ -48,7 +48,7 @@ CoordinateCheck concentration_check_coordinate(const Measure& m, const Concentra
     return out;
   }
   std::vector<Rational> grid = coordinate_grid(m, grid_points, out.t_end);
-  out.result = tail_staircase_check(tail, bound, grid, 24);
+  out.result = tail_staircase_check(tail, bound, grid, 24, stop);
   const std::string range = "every t in [0, " + decimal_upper(out.t_end, 6) + "] (grid + monotone staircase)";
   if (m.is_bounded()) {
     out.scope = "every t >= 0: " + range + "; beyond, |x_1 - E x_1| <= t_end so the tail is 0";
@@ -65,6 +65,7 @@ CoordinateCheck concentration_check_coordinate(const Measure& m, const Concentra
     out.scope = range + " only (unbounded mixture)";
   }
   if (out.result.verdict == Verdict::Violated) out.scope = "a certified violation at the witness t (one t suffices)";
+  else if (out.result.stopped) out.scope = "stopped before every cell of " + range + " was settled";
   return out;
 }
 
@@ -92,7 +93,7 @@ std::size_t find_c_budget(const Rational& rel_tol) {
 }  // namespace
 
 CriticalConstant concentration_find_c(const Measure& m, ConcentrationForm form, const Rational& rel_tol,
-                                      mpfr_prec_t prec) {
+                                      mpfr_prec_t prec, const StaircaseStop& stop) {
   if (m.is_single(MeasureKind::Gaussian)) return gaussian_least_c(m, form, prec);
   if (!m.is_bounded()) throw InputError("--find-c", "needs a bounded measure or the pure Gaussian");
   Rational t_end;
@@ -101,8 +102,9 @@ CriticalConstant concentration_find_c(const Measure& m, ConcentrationForm form, 
   CriticalFunction crit = [&](const Rational& s, const Interval& p) {
     return concentration_critical_c(form, m.d, Rational(1), s, p, prec);
   };
-  SupResult sup = tail_staircase_sup(tail, crit, grid, rel_tol, find_c_budget(rel_tol));
+  SupResult sup = tail_staircase_sup(tail, crit, grid, rel_tol, find_c_budget(rel_tol), stop);
   CriticalConstant out;
+  out.stopped = sup.stopped;
   out.argmax = sup.argmax;
   out.evaluations = sup.evaluations;
   out.tail_end = "beyond t_end the tail is 0, so no larger c is needed";

@@ -8,6 +8,8 @@
 //    [0, t_end] proves or refutes the bound for every t in [0, t_end];
 //    beyond t_end the scope says what is known (bounded support: the tail is
 //    0; pure Gaussian: erfc(x) <= exp(-x^2) compared with the bound's rate).
+//  - a stop (tail_staircase.hpp) ends the grid check inconclusive unless a
+//    violation was already certified, and find-c with the enclosure reached;
 //  - find-c: a certified enclosure of the least c for which the bound holds
 //    for phi = x_1 at every t >= 0. Bounded measures: the staircase sup,
 //    refined until its relative width is rel_tol (or a budget that grows with
@@ -32,7 +34,7 @@ struct CoordinateCheck {
 
 CoordinateCheck concentration_check_coordinate(const Measure& m, const ConcentrationBound& b,
                                                const std::optional<Rational>& t, std::size_t grid_points,
-                                               mpfr_prec_t prec);
+                                               mpfr_prec_t prec, const StaircaseStop& stop = {});
 
 // The grid used without --t: N uniform points on [0, t_end] plus points
 // k/(8 floor(sqrt d)) on the 1/sqrt(d) scale where the tails live.
@@ -43,8 +45,9 @@ struct CriticalConstant {
   Rational argmax;       // where the tail is tightest
   std::string tail_end;  // the argument beyond the grid
   std::size_t evaluations = 0;
+  bool stopped = false;  // a stop ended the refinement early
 };
 CriticalConstant concentration_find_c(const Measure& m, ConcentrationForm form, const Rational& rel_tol,
-                                      mpfr_prec_t prec);
+                                      mpfr_prec_t prec, const StaircaseStop& stop = {});
 
 }  // namespace rl

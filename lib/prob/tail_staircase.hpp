@@ -5,6 +5,11 @@
 // so upper(P(t_i)) <= lower(B(t_{i+1})) proves P <= B on the whole cell.
 // Cells that fail are bisected up to max_depth times. A grid point with
 // lower(P) > upper(B) is a certified violation.
+//
+// A stop (StaircaseStop: a signal or the clock) is polled before every new
+// evaluation but the first. A stopped run keeps what it has proved: a
+// violation found stays a violation, anything else is inconclusive, and the
+// sup's enclosure still covers the whole range (its last cell reaches t_N).
 #pragma once
 #include <functional>
 #include <optional>
@@ -17,6 +22,8 @@
 namespace rl {
 
 using TailFunction = std::function<Interval(const Rational& t)>;
+// True when the computation should end now; empty: never.
+using StaircaseStop = std::function<bool()>;
 
 struct TailPoint {
   Rational t;
@@ -29,10 +36,11 @@ struct StaircaseResult {
   std::optional<TailPoint> witness;  // the violation, or else the point closest to violating
   std::size_t cells = 0;             // cells proved
   std::size_t failed_cells = 0;      // cells neither proved nor refuted at max depth
+  bool stopped = false;              // the stop ended it before every cell was settled
 };
 
 StaircaseResult tail_staircase_check(const TailFunction& tail, const TailFunction& bound, std::vector<Rational> grid,
-                                     int max_depth);
+                                     int max_depth, const StaircaseStop& stop = {});
 
 // Certified sup over t in [t_0, t_N] of crit(t, P(t)) where crit is
 // non-decreasing in t and in P: the enclosure [lower, upper] of the sup.
@@ -43,8 +51,9 @@ struct SupResult {
   Rational lower, upper;
   Rational argmax;          // the grid point giving `lower`
   std::size_t evaluations = 0;
+  bool stopped = false;     // the stop ended it before rel_tol or the budget
 };
 SupResult tail_staircase_sup(const TailFunction& tail, const CriticalFunction& crit, std::vector<Rational> grid,
-                             const Rational& rel_tol, std::size_t budget);
+                             const Rational& rel_tol, std::size_t budget, const StaircaseStop& stop = {});
 
 }  // namespace rl
