@@ -375,6 +375,13 @@ TEST_CASE("lipschitz claims: malformed parameters are errors naming the member, 
     CHECK(r.verdict == ClaimVerdict::Error);
     CHECK(r.detail.find(std::get<2>(wrong)) != std::string::npos);
   }
+  // A member the checker would not read (a misspelled "output") is an error naming it.
+  for (const char* unread : {"outputs", "ouput", "radius"}) {
+    const ClaimReport r = with(unread, Json{{"index", 0}});
+    INFO(unread << ": " << r.detail);
+    CHECK(r.verdict == ClaimVerdict::Error);
+    CHECK(r.detail.find(std::string("unknown member '") + unread + "'") != std::string::npos);
+  }
   Json domain = good["parameters"]["domain"];
   domain["global"] = true;
   for (const Json& bad : {domain, Json{{"global", false}}, Json{{"global", "yes"}}, Json::object(), Json::array()}) {

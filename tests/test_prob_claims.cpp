@@ -108,3 +108,74 @@ TEST_CASE("prob claims: misread parameters and one-point certificates never pass
   sigma["parameters"]["sigma"] = "-1";
   CHECK(verdict(sigma) == rl::ClaimVerdict::Error);
 }
+
+// Members a verifier would not read were ignored: a least c claim carried an
+// unused c, a variance claim's form was never compared with its relation, a
+// misspelled "quantity" read as a tail claim, and an assertion after a false
+// one was never parsed.
+TEST_CASE("prob claims: every member is read; unread or mismatched ones are refused") {
+  const fs::path dir = fs::path(ROBUSTLAW_SOURCE_DIR) / "proofs";
+  auto& registry = rl::claim_kind_registry();
+  const auto load = [&](const char* name) { return rl::json_read_file_exact((dir / name).string()); };
+  const auto verdict = [&](const rl::Json& claim) {
+    try {
+      return registry.at(claim.at("kind").get<std::string>())(claim, {}).verdict;
+    } catch (const rl::InputError&) {
+      return rl::ClaimVerdict::Error;
+    } catch (const rl::CertificateInvalid&) {
+      return rl::ClaimVerdict::Rejected;
+    }
+  };
+  struct Change {
+    const char* file;
+    const char* where;  // "parameters" or "certificate"
+    const char* key;
+    rl::Json value;
+    rl::ClaimVerdict expected;
+  };
+  const std::vector<Change> changes{
+      {"prob/sphere-least-c-sqrt-d-d100.json", "parameters", "c", "1", rl::ClaimVerdict::Error},
+      {"prob/sphere-least-c-sqrt-d-d100.json", "parameters", "form", "isoperimetry", rl::ClaimVerdict::Error},
+      {"prob/sphere-least-c-sqrt-d-d100.json", "certificate", "cells_extra", 4, rl::ClaimVerdict::Rejected},
+      {"prob/erratum-variance-at-most-4c-over-d.json", "parameters", "form", "definition2", rl::ClaimVerdict::Error},
+      {"prob/erratum-c-is-not-the-variance.json", "parameters", "form", "isoperimetry", rl::ClaimVerdict::Error},
+      {"prob/erratum-c-is-not-the-variance.json", "parameters", "relation", "equal_c", rl::ClaimVerdict::Error},
+      {"prob/sphere-log-sobolev-holds-d10.json", "parameters", "quantiy", "least_c_sqrt_d", rl::ClaimVerdict::Error},
+      {"prob/sphere-log-sobolev-holds-d10.json", "parameters", "relation", "equals_c", rl::ClaimVerdict::Error},
+      {"prob/sphere-log-sobolev-holds-d10.json", "certificate", "t", "1/10", rl::ClaimVerdict::Rejected},
+      {"prob/sphere-seed-1-over-sqrt-d-violated-d100.json", "certificate", "cells", 4, rl::ClaimVerdict::Rejected},
+      {"prob/kearns-saul-bernoulli-1_10.json", "parameters", "sigma", "1", rl::ClaimVerdict::Error},
+      {"prob/kearns-saul-bernoulli-1_10.json", "certificate", "cells", 4, rl::ClaimVerdict::Rejected},
+      {"prob/lemma2-mean-of-10-bernoulli-1_10.json", "parameters", "n", "10", rl::ClaimVerdict::Error},
+      {"prob/lemma2-mean-of-10-bernoulli-1_10.json", "parameters", "n", 0, rl::ClaimVerdict::Error},
+      {"prob/hoeffding-lemma-uniform.json", "parameters", "sigma", "1", rl::ClaimVerdict::Error},
+      {"prob/definition5-rademacher-sigma-1.json", "certificate", "lambda_star", "1", rl::ClaimVerdict::Rejected},
+      {"prob/lemma1-uniform.json", "parameters", "sigma", "1", rl::ClaimVerdict::Error},
+      {"arith/hoeffding-proxies.json", "parameters", "asert", "1 == 2", rl::ClaimVerdict::Error},
+  };
+  for (const Change& c : changes) {
+    rl::Json claim = load(c.file);
+    REQUIRE(verdict(claim) == rl::claim_expected_parse(claim.at("expected").get<std::string>(), c.file));
+    if (!claim.contains(c.where)) claim[c.where] = rl::Json::object();
+    claim[c.where][c.key] = c.value;
+    const std::string label = std::string(c.file) + " " + c.where + "." + c.key;
+    CHECK_MESSAGE(verdict(claim) == c.expected, label);
+  }
+  // An exact-identity whose first assertion is false still reads the rest: a
+  // malformed one, or an inequality in an exact-identity, is an error.
+  rl::Json identity = load("arith/hoeffding-proxies.json");
+  identity["expected"] = "violated";
+  identity["parameters"]["assert"] = {"(b-a)^2/4 == 2", "(b-a)^2/4 == 1"};
+  CHECK(verdict(identity) == rl::ClaimVerdict::Violated);
+  for (const char* later : {"(b-a)^2/4 <= 1", "(b-a)^2/4 == (", "(b-a)^2/4 == c"}) {
+    identity["parameters"]["assert"] = {"(b-a)^2/4 == 2", later};
+    CHECK_MESSAGE(verdict(identity) == rl::ClaimVerdict::Error, later);
+  }
+  // The same across cases: a later malformed case is an error after a violated one.
+  identity["parameters"]["assert"] = "(b-a)^2/4 == 1";
+  identity["parameters"]["cases"] = {{{"b", "3"}}, {{"b", "1"}}};
+  identity["parameters"]["let"] = rl::Json::array({rl::Json::array({"a", -1})});
+  CHECK(verdict(identity) == rl::ClaimVerdict::Violated);
+  identity["parameters"]["cases"] = {{{"b", "3"}}, {{"b", "1/"}}};
+  CHECK(verdict(identity) == rl::ClaimVerdict::Error);
+}

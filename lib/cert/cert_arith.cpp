@@ -18,11 +18,13 @@
 // enclosures still overlap at max_precision. "exact-identity" additionally
 // requires every assertion to be an "==" between exact rationals, so its
 // verdict involves no enclosure at all.
+#include <optional>
 #include <sstream>
 
 #include "arith/error.hpp"
 #include "cert/cert_expr.hpp"
 #include "cert/claim.hpp"
+#include "io/json_exact.hpp"
 
 namespace rl {
 namespace {
@@ -123,8 +125,11 @@ struct CaseResult {
   std::string detail;  // the decisive (or last undecided) assertion
 };
 
+// Every assertion is read, even after a false one: a malformed one (or a
+// non-"==" in an exact-identity) is an error wherever it stands.
 CaseResult case_decide(const ExprScope& scope, const ArithSettings& s, const std::string& where) {
   CaseResult result;
+  std::optional<CaseResult> first_false;
   for (std::size_t i = 0; i < s.assertions.size(); ++i) {
     std::string at = where + ": parameters.assert[" + std::to_string(i) + "]";
     Truth t = Truth::Unknown;
@@ -137,17 +142,18 @@ CaseResult case_decide(const ExprScope& scope, const ArithSettings& s, const std
       shown = s.assertions[i] + ": " + value_text(r.lhs) + " " + r.op + " " + value_text(r.rhs);
     } catch (const ExprUndecided&) {
     }
-    if (t == Truth::False) return {Truth::False, shown};
+    if (t == Truth::False && !first_false) first_false = CaseResult{Truth::False, shown};
     if (t == Truth::Unknown) result = {Truth::Unknown, shown};
     else if (result.truth == Truth::True) result.detail = shown;
   }
-  return result;
+  return first_false ? *first_false : result;
 }
 
-// One case at doubling precisions until it is decided or max_precision is passed.
-CaseResult case_refine(const Json& claim, const Json& bindings, const ArithSettings& s, const std::string& where, mpfr_prec_t& used) {
+// One case at doubling precisions until it is decided or `max_precision` is passed.
+CaseResult case_refine(const Json& claim, const Json& bindings, const ArithSettings& s, mpfr_prec_t max_precision,
+                       const std::string& where, mpfr_prec_t& used) {
   CaseResult result;
-  for (mpfr_prec_t prec = s.precision; prec <= s.max_precision; prec *= 2) {
+  for (mpfr_prec_t prec = s.precision; prec <= max_precision; prec *= 2) {
     used = prec;
     try {
       ExprScope scope = scope_base(claim, prec, where);
@@ -165,22 +171,27 @@ CaseResult case_refine(const Json& claim, const Json& bindings, const ArithSetti
 ClaimOutcome arith_verify(const Json& claim, const ClaimContext& context, bool exact_only) {
   const std::string& where = context.claim_path;
   const Json params = claim.value("parameters", Json::object());
+  json_require_only(params, {"let", "witness", "cases", "assert", "precision", "max_precision"}, where, "parameters");
   ArithSettings s = settings_read(params, exact_only, where);
   Json cases = params.value("cases", Json::array({Json::object()}));
   if (!cases.is_array() || cases.empty()) throw InputError(where, "parameters.cases must be a non-empty list of objects");
   Json claim_with_params = claim;
   claim_with_params["parameters"] = params;
   CaseResult overall;
+  std::optional<std::string> violated;
   mpfr_prec_t used = s.precision, most = s.precision;
   for (std::size_t c = 0; c < cases.size(); ++c) {
     if (!cases[c].is_object()) throw InputError(where, "parameters.cases[" + std::to_string(c) + "] must be an object");
-    CaseResult r = case_refine(claim_with_params, cases[c], s, where, used);
+    // After a violation the remaining cases are only read (one precision), so a malformed one is still an error.
+    CaseResult r = case_refine(claim_with_params, cases[c], s, violated ? s.precision : s.max_precision, where, used);
+    if (violated) continue;
     most = std::max(most, used);
     std::string label = cases.size() > 1 ? "case " + std::to_string(c) + ": " : "";
-    if (r.truth == Truth::False) return {ClaimVerdict::Violated, label + r.detail + " is false (" + std::to_string(used) + " bits)"};
-    if (r.truth == Truth::Unknown) overall = {Truth::Unknown, label + r.detail};
+    if (r.truth == Truth::False) violated = label + r.detail + " is false (" + std::to_string(used) + " bits)";
+    else if (r.truth == Truth::Unknown) overall = {Truth::Unknown, label + r.detail};
     else if (overall.truth == Truth::True) overall.detail = label + r.detail;
   }
+  if (violated) return {ClaimVerdict::Violated, *violated};
   std::ostringstream out;
   if (overall.truth == Truth::Unknown) {
     out << overall.detail << " (up to " << s.max_precision << " bits)";

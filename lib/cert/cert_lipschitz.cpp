@@ -111,6 +111,8 @@ const std::string& text_member(const Json& j, const char* key) {
 }
 
 Problem load_problem(const Json& params, const ClaimContext& ctx) {
+  if (std::optional<std::string> key = json_unknown_member(params, {"network", "norm", "domain", "output", "normalized"}))
+    throw Rejected{"unknown member '" + *key + "'"};
   LoadOptions lo;
   if (params.contains("normalized") && !params["normalized"].is_boolean()) throw Rejected{"normalized must be true or false"};
   lo.nnet_normalized = params.value("normalized", false);
@@ -954,8 +956,8 @@ void check_members(const Json& cert, const Problem& p) {
   if (method == "box-partition") allowed.insert("bounds");
   if (method != "unbounded-all-unstable") allowed.insert("argmax_leaf");
   if (method == "lipsdp") allowed = {"method", "norm", "lower", "upper", "witness", "rho", "t", "sigma", "scale", "R", "slopes"};
-  for (const auto& [key, value] : cert.items())
-    if (!allowed.count(key)) throw Rejected{"unexpected member '" + key + "' in the certificate"};
+  if (std::optional<std::string> key = json_unknown_member(cert, allowed))
+    throw Rejected{"unexpected member '" + *key + "' in the certificate"};
   if (!cert.contains("witness")) return;
   const Json& w = cert["witness"];
   const bool needs_vector = p.norm == OperatorNorm::L2 && p.g.output_dim() > 1 && p.g.input_dim > 1;

@@ -5,8 +5,10 @@
 // form: a power-of-two number of cells, and for a bounded support t_end its
 // end on the grid (the tail is 0 at t_end and positive one cell before).
 //
+// Every parameter and certificate member is read; any other is refused.
+//
 // concentration, parameters {measure: sphere|gaussian|cube|discrete-cube, d,
-// form: definition2|isoperimetry, c, quantity?}:
+// function?: coordinate, quantity?: tail (default), form: definition2|isoperimetry, c}:
 //   expected "violated":  certificate {t}: lower(tail(t)) > upper(bound(t));
 //   expected "holds":     certificate {t_end, cells}: on the uniform cells of
 //                         [0, t_end], upper(tail(t_i)) <= lower(bound(t_{i+1}))
@@ -14,12 +16,14 @@
 //                         0 (bounded support); Gaussian: no certificate, the
 //                         bound holds analytically for every t when its rate
 //                         is <= d/2 (erfc(x) <= exp(-x^2));
-//   quantity "least_c_sqrt_d" (definition2), expected "bound-in-range":
-//                         parameters {lower, upper}; certificate {t, t_end,
+//   quantity "least_c_sqrt_d", expected "bound-in-range": parameters {form?:
+//                         definition2, lower, upper}, no c; certificate {t, t_end,
 //                         cells}: the critical c at t proves c* sqrt(d) >= lower,
 //                         the cells prove c* sqrt(d) <= upper;
-//   quantity "variance_of_x1" with relation "equals_c" or "at_most_4c_over_d"
-//                         (docs/math.md errata: c is not the variance): exact.
+//   quantity "variance_of_x1", parameters {c, relation: equals_c with form
+//                         definition2, or at_most_4c_over_d with form
+//                         isoperimetry} (docs/math.md errata: c is not the
+//                         variance): exact, no certificate.
 // subgaussian, parameters {distribution, check}:
 //   optimal_proxy (bound-in-range, {lower, upper, lambda_star}): the closed
 //     form (1, 1/3, 1, Kearns-Saul) and 2K(lambda*)/lambda*^2 both lie in
@@ -35,6 +39,7 @@
 #include <algorithm>
 #include <arb_hypgeom.h>
 
+#include <set>
 #include <string>
 
 #include "arith/arb_bridge.hpp"
@@ -136,6 +141,22 @@ std::string param_choice(const Json& p, const char* key, const std::vector<std::
   return v;
 }
 
+// The members each quantity's statement has; any other is refused.
+std::set<std::string> concentration_members(const std::string& quantity) {
+  std::set<std::string> m{"measure", "d", "function", "quantity"};
+  if (quantity == "tail") m.insert({"form", "c"});
+  if (quantity == "variance_of_x1") m.insert({"form", "c", "relation"});
+  if (quantity == "least_c_sqrt_d") m.insert({"form", "lower", "upper"});
+  return m;
+}
+
+// A certificate member the verifier would not read is refused.
+void certificate_only(const Json& cert, const std::set<std::string>& allowed) {
+  if (!cert.is_object()) throw CertificateInvalid("the certificate must be an object");
+  if (std::optional<std::string> key = json_unknown_member(cert, allowed))
+    throw CertificateInvalid("unexpected member '" + *key + "' in the certificate");
+}
+
 ClaimOutcome verify_concentration(const Json& claim, const ClaimContext& context) {
   const Json& p = claim.at("parameters");
   const ClaimVerdict expected = claim_expected_parse(claim.at("expected").get<std::string>(), context.claim_path);
@@ -144,26 +165,33 @@ ClaimOutcome verify_concentration(const Json& claim, const ClaimContext& context
   const std::optional<std::uint64_t> d_read = p.contains("d") ? json_nonnegative_integer(p["d"]) : std::nullopt;
   if (!d_read || *d_read < 2 || *d_read > (1ULL << 62)) throw InputError("parameters.d", "must be an integer in [2, 2^62]");
   const std::size_t d = static_cast<std::size_t>(*d_read);
-  BoundSpec b{param_choice(p, "form", {"definition2", "isoperimetry"}), constant_parse(param_string(p, "c"), "parameters.c"), d};
+  const std::string quantity = p.contains("quantity") ? param_choice(p, "quantity", {"tail", "variance_of_x1", "least_c_sqrt_d"}) : "tail";
+  json_require_only(p, concentration_members(quantity), "parameters", "the " + quantity + " claim");
   if (p.contains("function") && param_string(p, "function") != "coordinate")
     throw InputError("parameters.function", "only coordinate (phi = x_1) is checked");
-  const std::string quantity = p.contains("quantity") ? param_choice(p, "quantity", {"tail", "variance_of_x1", "least_c_sqrt_d"}) : "tail";
-  auto tail = [&](const Rational& t) { return verifier_tail(measure, d, t); };
-  auto bound = [&](const Rational& t) { return verifier_bound(b, t); };
   const Json cert = claim.value("certificate", Json::object());
+  auto tail = [&](const Rational& t) { return verifier_tail(measure, d, t); };
 
   if (quantity == "variance_of_x1") {  // E X_1 = 0 or a/2; Var = 1/d (sphere, gaussian), 1/(12d) (cube)
+    certificate_only(cert, {});
+    const Constant c = constant_parse(param_string(p, "c"), "parameters.c");
     const Rational rd(d);
     const Rational var = measure == "cube" ? 1 / (12 * rd) : measure == "discrete-cube" ? 1 / (4 * rd) : 1 / rd;
-    std::string relation = param_string(p, "relation");
-    bool ok;
-    if (relation == "equals_c") ok = b.c.square() == var * var && var > 0;  // c = Var exactly
-    else if (relation == "at_most_4c_over_d") ok = var * var * rd * rd <= 16 * b.c.square();  // Var <= 4c/d
-    else throw InputError("parameters.relation", "expected equals_c or at_most_4c_over_d");
+    const std::string relation = param_choice(p, "relation", {"equals_c", "at_most_4c_over_d"});
+    // Each relation is about one form's c: the seed's reading of Definition 2,
+    // the bound Var <= 4c/d of Definition 6 (isoperimetry).
+    const std::string form = relation == "equals_c" ? "definition2" : "isoperimetry";
+    if (param_string(p, "form") != form) throw InputError("parameters.form", "relation " + relation + " is about the c of " + form);
+    const bool ok = relation == "equals_c" ? c.square() == var * var && var > 0  // c = Var exactly
+                                           : var * var * rd * rd <= 16 * c.square();  // Var <= 4c/d
     return {ok ? ClaimVerdict::Holds : ClaimVerdict::Violated,
-            "Var x_1 = " + rational_to_string(var) + ", c = " + b.c.text + ", relation " + relation};
+            "Var x_1 = " + rational_to_string(var) + ", c = " + c.text + ", relation " + relation};
   }
   if (quantity == "least_c_sqrt_d") {
+    // The least c of Definition 2; the claim carries no c of its own.
+    if (p.contains("form") && param_string(p, "form") != "definition2")
+      throw InputError("parameters.form", "least_c_sqrt_d is the least c of definition2");
+    certificate_only(cert, {"t", "t_end", "cells"});
     Rational lower = param_rational(p, "lower"), upper = param_rational(p, "upper");
     Rational t = certificate_rational(cert, "t");
     // c(t) = t / sqrt(log(2/P)): c* sqrt d >= t sqrt(d / log(2/P(t))) with P at its lower end.
@@ -182,7 +210,10 @@ ClaimOutcome verify_concentration(const Json& claim, const ClaimContext& context
             "least c sqrt(d) for x_1: >= " + lo.lower_decimal(12) + " (at t = " + rational_to_string(t) + ")" +
                 (fail.empty() ? ", <= " + decimal_upper(upper, 12) + " on every cell" : ", upper fails at t = " + fail)};
   }
+  const BoundSpec b{param_choice(p, "form", {"definition2", "isoperimetry"}), constant_parse(param_string(p, "c"), "parameters.c"), d};
+  auto bound = [&](const Rational& t) { return verifier_bound(b, t); };
   if (expected == ClaimVerdict::Violated || cert.contains("t")) {
+    certificate_only(cert, {"t"});
     // One point t >= 0 where the tail exceeds the bound refutes the claim;
     // it proves nothing when the bound holds there.
     Rational t = certificate_rational(cert, "t");
@@ -202,6 +233,7 @@ ClaimOutcome verify_concentration(const Json& claim, const ClaimContext& context
     return {analytic ? ClaimVerdict::Holds : ClaimVerdict::Inconclusive,
             analytic ? "every t >= 0: erfc(x) <= exp(-x^2) and the bound's rate <= d/2" : "the bound's rate exceeds d/2"};
   }
+  certificate_only(cert, {"t_end", "cells"});
   Rational t_end = certificate_rational(cert, "t_end");
   const long long cells = certificate_integer(cert, "cells");
   std::string fail = staircase_failure(tail, bound, t_end, cells);
@@ -281,11 +313,28 @@ Interval abs_tail(const Dist& x, const Rational& t) {
   throw InputError("parameters.distribution", "lemma1 claims need a bounded distribution");
 }
 
+// The parameters and certificate members of each check; any other is refused.
+struct CheckMembers {
+  std::set<std::string> parameters, certificate;
+};
+CheckMembers subgaussian_members(const std::string& check) {
+  if (check == "optimal_proxy") return {{"lower", "upper"}, {"lambda_star"}};
+  if (check == "definition5") return {{"sigma"}, {}};
+  if (check == "hoeffding") return {{}, {}};
+  if (check == "lemma1") return {{"sigma_squared"}, {"cells"}};
+  if (check == "lemma2") return {{"n", "lower", "upper"}, {"lambda_star"}};
+  throw InputError("parameters.check", "unknown check '" + check + "'");
+}
+
 ClaimOutcome verify_subgaussian(const Json& claim, const ClaimContext&) {
   const Json& p = claim.at("parameters");
   const Dist x = dist_parse(param_string(p, "distribution"));
   const std::string check = param_string(p, "check");
+  CheckMembers members = subgaussian_members(check);
+  members.parameters.insert({"distribution", "check"});
+  json_require_only(p, members.parameters, "parameters", "the " + check + " claim");
   const Json cert = claim.value("certificate", Json::object());
+  certificate_only(cert, members.certificate);
   const Interval proxy = closed_form_proxy(x);
   auto in_range = [](const Interval& v, const Rational& lo, const Rational& hi) { return v.lower() >= lo && v.upper() <= hi; };
   // A proxy enclosure against [lo, hi], with a ratio attained at the
@@ -328,8 +377,9 @@ ClaimOutcome verify_subgaussian(const Json& claim, const ClaimContext&) {
                          : "cell ending at t = " + fail + " not proved"};
   }
   if (check == "lemma2") {
-    long n = p.at("n").get<long>();
-    if (n < 1 || n > 1000000) throw InputError("parameters.n", "must be in [1, 10^6]");
+    const std::optional<std::uint64_t> n_read = json_nonnegative_integer(p.value("n", Json()));
+    if (!n_read || *n_read < 1 || *n_read > 1000000) throw InputError("parameters.n", "must be an integer in [1, 10^6]");
+    const long n = static_cast<long>(*n_read);
     Rational ls = certificate_rational(cert, "lambda_star");
     // Mean of n copies at Lambda = n l*: log-MGF = n K(l*) (MGF product), ratio = 2 n K(l*) / (n l*)^2.
     Interval product = Interval::from_int(2 * n, kPrec) * verifier_log_mgf(x, ls) / Interval(Rational(n * n) * ls * ls, kPrec);
@@ -339,7 +389,7 @@ ClaimOutcome verify_subgaussian(const Json& claim, const ClaimContext&) {
             "mean of " + std::to_string(n) + ": ratio at n l* in [" + product.lower_decimal(15) + ", " + product.upper_decimal(15) +
                 "], proxy/n in [" + lemma.lower_decimal(15) + ", " + lemma.upper_decimal(15) + "]"};
   }
-  throw InputError("parameters.check", "unknown check '" + check + "'");
+  throw InputError("parameters.check", "unknown check '" + check + "'");  // subgaussian_members refused it first
 }
 
 const ClaimKindRegistrar concentration_registrar("concentration", verify_concentration);

@@ -574,16 +574,6 @@ struct TreeCheck {
   }
 };
 
-// Refuses members other than `keys`: one the checker would not read could
-// change the claim's meaning unseen (a ball claim with a box, an atom with a
-// misspelled "strict").
-void require_only(const Json& object, std::initializer_list<const char*> keys, const std::string& where, const std::string& what) {
-  if (!object.is_object()) throw InputError(where, what + " must be an object");
-  for (auto it = object.begin(); it != object.end(); ++it)
-    if (std::none_of(keys.begin(), keys.end(), [&](const char* k) { return it.key() == k; }))
-      throw InputError(where, what + " has an unknown member \"" + it.key() + "\"");
-}
-
 Problem problem_from_claim(const Json& claim, const ClaimContext& ctx) {
   const std::string where = ctx.claim_path.empty() ? "claim" : ctx.claim_path;
   if (!claim.contains("parameters") || !claim["parameters"].is_object()) throw InputError(where, "missing \"parameters\"");
@@ -598,7 +588,7 @@ Problem problem_from_claim(const Json& claim, const ClaimContext& ctx) {
   Problem p{network_load(claim_resolve_path(par["model"].get<std::string>(), ctx, "parameters.model"), load), {}, {}, {}};
   const std::size_t d = p.net.input_dim, n = p.net.output_dim();
   if (par.contains("input")) {
-    require_only(par, {"model", "normalized", "input", "radius", "norm", "label"}, where, "parameters (a ball)");
+    json_require_only(par, {"model", "normalized", "input", "radius", "norm", "label"}, where, "parameters (a ball)");
     Region& r = p.region;
     r.has_ball = true;
     r.center = rational_vector_from_json(par["input"], where + ": parameters.input");
@@ -618,8 +608,8 @@ Problem problem_from_claim(const Json& claim, const ClaimContext& ctx) {
     }
     return p;
   }
-  require_only(par, {"model", "normalized", "box", "unsafe"}, where, "parameters (a box)");
-  require_only(par.at("box"), {"lo", "hi"}, where, "parameters.box");
+  json_require_only(par, {"model", "normalized", "box", "unsafe"}, where, "parameters (a box)");
+  json_require_only(par.at("box"), {"lo", "hi"}, where, "parameters.box");
   // An empty list is the empty unsafe region (a property with no output constraint), which holds.
   if (!par.at("unsafe").is_array()) throw InputError(where, "parameters.unsafe must be a list of conjunctions");
   p.region.lo = rational_vector_from_json(par.at("box").at("lo"), where + ": parameters.box.lo");
@@ -630,7 +620,7 @@ Problem problem_from_claim(const Json& claim, const ClaimContext& ctx) {
     if (!conj.is_array() || conj.empty()) throw InputError(where, "each conjunction of parameters.unsafe is a non-empty list of atoms");
     std::vector<Atom> atoms;
     for (const Json& a : conj) {
-      require_only(a, {"coefficients", "constant", "strict"}, where, "an atom of parameters.unsafe");
+      json_require_only(a, {"coefficients", "constant", "strict"}, where, "an atom of parameters.unsafe");
       if (a.contains("strict") && !a["strict"].is_boolean()) throw InputError(where, "an atom's strict must be true or false");
       std::vector<Rational> coef = rational_vector_from_json(a.at("coefficients"), where + ": coefficients");
       if (coef.size() != n) throw InputError(where, "an atom does not fit the network's outputs");
@@ -690,9 +680,9 @@ ClaimOutcome verify_cases(const Json& claim, const ClaimContext& ctx) {
   const std::string where = ctx.claim_path.empty() ? "claim" : ctx.claim_path;
   const Json& cases = claim["parameters"]["cases"];
   if (!cases.is_array() || cases.empty()) throw InputError(where, "parameters.cases must be a non-empty list");
-  require_only(claim["parameters"], {"model", "normalized", "cases"}, where, "parameters (several cases)");
+  json_require_only(claim["parameters"], {"model", "normalized", "cases"}, where, "parameters (several cases)");
   for (std::size_t k = 0; k < cases.size(); ++k) {
-    require_only(cases[k], {"box", "unsafe"}, where, "each of parameters.cases, {box, unsafe},");
+    json_require_only(cases[k], {"box", "unsafe"}, where, "each of parameters.cases, {box, unsafe},");
     // Every case is read before any certificate: a malformed one is an error even after a refuted case.
     try {
       (void)problem_from_claim(case_claim(claim, k, Json()), ctx);

@@ -121,6 +121,19 @@ std::optional<std::uint64_t> json_nonnegative_integer(const Json& value) {
   return std::nullopt;
 }
 
+std::optional<std::string> json_unknown_member(const Json& object, const std::set<std::string>& allowed) {
+  for (auto it = object.begin(); it != object.end(); ++it)
+    if (!allowed.count(it.key())) return it.key();
+  return std::nullopt;
+}
+
+void json_require_only(const Json& object, const std::set<std::string>& allowed, const std::string& where,
+                       const std::string& what) {
+  if (!object.is_object()) throw InputError(where, what + " must be an object");
+  if (std::optional<std::string> key = json_unknown_member(object, allowed))
+    throw InputError(where, what + " has an unknown member \"" + *key + "\"");
+}
+
 std::vector<Rational> rational_vector_from_json(const Json& value, const std::string& where) {
   if (!value.is_array()) throw InputError(where, "expected an array of numbers");
   std::vector<Rational> out;

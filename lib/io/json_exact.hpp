@@ -6,6 +6,7 @@
 #pragma once
 #include <cstdint>
 #include <optional>
+#include <set>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -27,6 +28,16 @@ std::vector<Rational> rational_vector_from_json(const Json& value, const std::st
 // A JSON integer >= 0, whether stored signed (built in code) or unsigned
 // (parsed); nullopt for anything else.
 std::optional<std::uint64_t> json_nonnegative_integer(const Json& value);
+
+// Claim readers refuse members they would not read: an unread member could
+// change the claim's meaning unseen (a ball claim with a box, a misspelled
+// "strict" or "quantity").
+// The first member of `object` (an object) outside `allowed`, if any.
+std::optional<std::string> json_unknown_member(const Json& object, const std::set<std::string>& allowed);
+// Throws InputError(where, ...) naming `what` when `object` is not an object
+// or has a member outside `allowed`.
+void json_require_only(const Json& object, const std::set<std::string>& allowed, const std::string& where,
+                       const std::string& what);
 
 // Reads a whole file; throws InputError when missing, unreadable or larger than max_bytes.
 std::string file_read_text(const std::string& path, size_t max_bytes = size_t(1) << 30);
