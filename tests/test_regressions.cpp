@@ -88,6 +88,9 @@ TEST_CASE("regression: JSON text with a NUL byte is refused") {
 TEST_CASE("regression: a Lipschitz claim with a short box interval is an error, not undefined") {
   Json claim = json_parse_exact(reproducer("cert_lipschitz", "regress_short_box_interval.json"), "short.json");
   ClaimContext context{"short.json", std::string(ROBUSTLAW_SOURCE_DIR) + "/tests/fuzz/nets", std::string(ROBUSTLAW_SOURCE_DIR) + "/tests/fuzz/nets"};
+  // The fuzzer's file also has a mangled member, refused first since the parameters are read strictly.
+  CHECK(input_error_of([&] { cert_lipschitz_verify(claim, context); }).find("unknown member 'normaldput'") != std::string::npos);
+  claim["parameters"].erase("normaldput");
   std::string message;
   try {
     cert_lipschitz_verify(claim, context);
