@@ -35,6 +35,17 @@ std::vector<char*> arguments_with_implied_subcommand(int argc, char** argv) {
   return args;
 }
 
+// CLI11 reads "--box=" followed by "--norm l2" as --box taking "--norm" (the
+// next argument) and then reports the missing --norm: refused here instead,
+// naming the option.
+void refuse_empty_option_values(const std::vector<char*>& args) {
+  for (std::size_t i = 1; i < args.size(); ++i) {
+    const std::string a = args[i];
+    if (a.size() > 3 && a.rfind("--", 0) == 0 && a.back() == '=' && a.find('=') == a.size() - 1)
+      throw rl::InputError(a.substr(0, a.size() - 1), "an empty value after '='");
+  }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -44,9 +55,11 @@ int main(int argc, char** argv) {
   for (auto& entry : rl::cli::subcommand_registry()) entry.setup(app);
   try {
     std::vector<char*> args = arguments_with_implied_subcommand(argc, argv);
+    refuse_empty_option_values(args);
     app.parse(static_cast<int>(args.size()), args.data());
   } catch (const CLI::ParseError& e) {
-    return app.exit(e);
+    // --help and --version exit 0; a malformed command line exits 2, as bad input does.
+    return app.exit(e) == 0 ? 0 : 2;
   } catch (const rl::InputError& e) {
     std::cerr << "robustlaw: error: " << e.what() << std::endl;
     return 2;

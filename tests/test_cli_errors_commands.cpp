@@ -404,3 +404,33 @@ TEST_CASE("cli: an empty output path is refused, naming the option (it read as t
       CHECK(r.out.empty());
     }
 }
+
+// "--box=" followed by another option: CLI11 took the next option as the
+// value and reported that one missing. And a malformed command line exited
+// with CLI11's own codes (105-110) where every other bad input exits 2.
+TEST_CASE("cli: an empty '--option=' before another option is refused naming it; command-line errors exit 2") {
+  const std::string net = std::string(ROBUSTLAW_SOURCE_DIR) + "/bench/nets/rand_2-8-1.json";
+  const std::vector<std::pair<std::string, std::vector<std::string>>> empties{
+      {"--box", {"lipschitz", net, "--box=", "--norm", "l2"}},
+      {"--box", {"lipschitz", net, "--norm=l2", "--box=", "--global"}},
+      {"--d", {"concentration", "--d=", "--measure=sphere", "--c=1"}},
+      {"--radius", {"certify", net, "--radius=", "--input=0,0"}}};
+  for (const auto& empty : empties) {
+    const std::string& option = empty.first;
+    CliResult r = cli_run(empty.second);
+    INFO(option << ": " << r.err);
+    CHECK(r.exit_code == 2);
+    CHECK(r.err.find(option + ": an empty value") != std::string::npos);
+    CHECK(r.out.empty());
+  }
+  for (const std::vector<std::string>& args : {std::vector<std::string>{"lipschitz", "--no-such-option"}, {"no-such-command"},
+                                               {"lipschitz", net, "--norm", "l2", "extra"}, {"concentration", "--d"}}) {
+    CliResult r = cli_run(args);
+    INFO(args.back() << ": " << r.err);
+    CHECK(r.exit_code == 2);
+    CHECK_FALSE(r.err.empty());
+    CHECK(r.out.empty());
+  }
+  CHECK(cli_run({"lipschitz", "--help"}).exit_code == 0);
+  CHECK(cli_run({"--version"}).exit_code == 0);
+}
