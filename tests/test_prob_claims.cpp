@@ -25,6 +25,21 @@ rl::ClaimOutcome replay(const fs::path& path) {
 
 }  // namespace
 
+namespace prob_claims_test {
+
+// The registered verifier's verdict, with its exceptions read as the checker reads them.
+rl::ClaimVerdict verdict_of(const rl::Json& claim) {
+  try {
+    return rl::claim_kind_registry().at(claim.at("kind").get<std::string>())(claim, {}).verdict;
+  } catch (const rl::InputError&) {
+    return rl::ClaimVerdict::Error;
+  } catch (const rl::CertificateInvalid&) {
+    return rl::ClaimVerdict::Rejected;
+  }
+}
+
+}  // namespace prob_claims_test
+
 TEST_CASE("prob claims: every proofs/prob claim verifies with its expected verdict") {
   fs::path dir = fs::path(ROBUSTLAW_SOURCE_DIR) / "proofs" / "prob";
   std::size_t count = 0;
@@ -66,17 +81,8 @@ TEST_CASE("prob claims: a tampered certificate is not accepted") {
 // lambda* read as a refutation.
 TEST_CASE("prob claims: misread parameters and one-point certificates never pass") {
   const fs::path dir = fs::path(ROBUSTLAW_SOURCE_DIR) / "proofs" / "prob";
-  auto& registry = rl::claim_kind_registry();
   const auto load = [&](const char* name) { return rl::json_read_file_exact((dir / name).string()); };
-  const auto verdict = [&](const rl::Json& claim) {
-    try {
-      return registry.at(claim.at("kind").get<std::string>())(claim, {}).verdict;
-    } catch (const rl::InputError&) {
-      return rl::ClaimVerdict::Error;
-    } catch (const rl::CertificateInvalid&) {
-      return rl::ClaimVerdict::Rejected;
-    }
-  };
+  const auto verdict = prob_claims_test::verdict_of;
   // A violated claim with expected "holds" and one point: no proof of holds.
   rl::Json one = load("sphere-seed-1-over-sqrt-d-violated-d100.json");
   one["expected"] = "holds";
@@ -115,17 +121,8 @@ TEST_CASE("prob claims: misread parameters and one-point certificates never pass
 // one was never parsed.
 TEST_CASE("prob claims: every member is read; unread or mismatched ones are refused") {
   const fs::path dir = fs::path(ROBUSTLAW_SOURCE_DIR) / "proofs";
-  auto& registry = rl::claim_kind_registry();
   const auto load = [&](const char* name) { return rl::json_read_file_exact((dir / name).string()); };
-  const auto verdict = [&](const rl::Json& claim) {
-    try {
-      return registry.at(claim.at("kind").get<std::string>())(claim, {}).verdict;
-    } catch (const rl::InputError&) {
-      return rl::ClaimVerdict::Error;
-    } catch (const rl::CertificateInvalid&) {
-      return rl::ClaimVerdict::Rejected;
-    }
-  };
+  const auto verdict = prob_claims_test::verdict_of;
   struct Change {
     const char* file;
     const char* where;  // "parameters" or "certificate"
