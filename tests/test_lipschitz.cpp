@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 #include <glpk.h>
 
+#include <chrono>
 #include <cmath>
 #include <random>
 
@@ -365,4 +366,68 @@ TEST_CASE("lipschitz refuses a box of the wrong dimension or with LO > HI") {
   CHECK_THROWS_AS(lipschitz_bound(net, box_options(Norm::L2, {0}, {1})), InputError);
   CHECK_THROWS_AS(lipschitz_bound(net, box_options(Norm::L2, {0, 1}, {1, 0})), InputError);
   CHECK_THROWS_AS(norm_parse("l3"), InputError);
+}
+
+// A deep network over R^d: the search's Clarke bound multiplies interval
+// widths layer by layer, and the product of layer norms is far below it.
+// Without a certificate the product is the upper; with one the search's
+// stays (the checker has no product certificate). Past the time limit the
+// layers' LDL^T refinement is skipped: a looser product, still an upper.
+TEST_CASE("lipschitz on a deep network over R^d: the product of layer norms is the upper when lower") {
+  std::vector<std::size_t> sizes{6};
+  for (int k = 0; k < 8; ++k) sizes.push_back(40);
+  sizes.push_back(1);
+  const Network net = random_network(sizes, 4242);
+  LipschitzOptions o;
+  o.norm = Norm::L2;
+  o.domain.global = true;
+  o.threads = 1;
+  o.lipsdp = LipschitzOptions::Lipsdp::Off;
+  o.node_limit = 1;
+  const LipschitzResult r = lipschitz_bound(net, o);
+  REQUIRE(r.baselines);
+  INFO("upper " << to_d(r.upper) << " (" << r.upper_method << "), product " << to_d(r.baselines->product_upper) << ", Clarke "
+                << to_d(r.baselines->clarke_upper));
+  REQUIRE(r.baselines->product_upper < r.baselines->clarke_upper);
+  CHECK(r.upper == r.baselines->product_upper);
+  CHECK(r.upper_method.find("product of layer operator norms") == 0);
+  CHECK(r.lower <= r.upper);
+
+  LipschitzOptions with_certificate = o;
+  with_certificate.want_certificate = true;
+  const LipschitzResult c = lipschitz_bound(net, with_certificate);
+  CHECK(c.upper > c.baselines->product_upper);
+  CHECK(c.upper_method.find("product") == std::string::npos);
+
+  // Out of time: every layer keeps its Frobenius / magnitude bound, which the refined one undercuts.
+  const LipProblem p = lipschitz_problem(net, o);
+  const Rational refined = lipschitz_upper_product(p), skipped = lipschitz_upper_product(p, [] { return true; });
+  CHECK(refined == r.baselines->product_upper);
+  CHECK(refined < skipped);
+  CHECK(skipped <= lipschitz_upper_magnitude(p));
+}
+
+// The time limit covers the whole run on a deep, wide network: the region
+// beam's steps (one per neuron, each a Jacobian) and the product's LDL^T
+// steps ran unchecked, and a 3 s limit on 20 layers of 200 took 15.5 s.
+TEST_CASE("lipschitz on a deep, wide network over R^d stops near its time limit") {
+  std::vector<std::size_t> sizes{16};
+  for (int k = 0; k < 14; ++k) sizes.push_back(160);
+  sizes.push_back(1);
+  const Network net = random_network(sizes, 7);
+  LipschitzOptions o;
+  o.norm = Norm::L2;
+  o.domain.global = true;
+  o.threads = 1;
+  o.lipsdp = LipschitzOptions::Lipsdp::Off;
+  o.time_limit_seconds = 2;
+  const auto start = std::chrono::steady_clock::now();
+  const LipschitzResult r = lipschitz_bound(net, o);
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  INFO(seconds << " s, upper " << to_d(r.upper) << " (" << r.upper_method << ")");
+  CHECK(seconds < o.time_limit_seconds + 3);
+  CHECK(r.status != SearchStatus::Converged);
+  REQUIRE(r.baselines);
+  CHECK(r.upper <= r.baselines->clarke_upper);
+  CHECK(r.lower <= r.upper);
 }

@@ -526,9 +526,19 @@ bool box_hybrid_wanted(const LipProblem& p, const LipschitzOptions& options) {
 }
 
 // The product of layer norms and the Clarke bound over the whole domain.
-LipschitzBaselines lipschitz_baselines(const LipProblem& p) {
+LipschitzBaselines lipschitz_baselines(const LipProblem& p, const std::function<bool()>& out_of_time) {
   const double clarke = lipschitz_upper_clarke(p, net_ibp(p.net, lipschitz_problem_dbox(p)));
-  return {lipschitz_upper_product(p), std::isfinite(clarke) ? rational_from_double(clarke) : lipschitz_upper_magnitude(p)};
+  return {lipschitz_upper_product(p, out_of_time), std::isfinite(clarke) ? rational_from_double(clarke) : lipschitz_upper_magnitude(p)};
+}
+
+// A product of layer norms below the search's upper is the upper, when no
+// certificate is to state the search's (the checker has no product
+// certificate): deep networks over R^d, where the Clarke bound multiplies
+// interval widths layer after layer (20 layers of 200: 4.6e20 against 3.6e6).
+void lipschitz_take_product(const LipschitzOptions& options, LipschitzResult& r) {
+  if (options.want_certificate || !r.baselines || !(r.baselines->product_upper < r.upper)) return;
+  r.upper = r.baselines->product_upper;
+  r.upper_method = "product of layer operator norms (outward-rounded; below the search's " + r.upper_method + ")";
 }
 
 LipschitzResult lipschitz_search(const Network& net, const LipschitzOptions& options) {
@@ -643,6 +653,19 @@ double lipschitz_lipsdp_reserve(const Network& net, const LipschitzOptions& opti
   return std::min(options.time_limit_seconds * kLipsdpShareMax, kLipsdpReserve * lipschitz_lipsdp_estimated_seconds(net));
 }
 
+// Measured: 20 layers of 200 (1.5e8 units of min(in, out)^2 max(in, out)) in about 10 s.
+constexpr double kLdltSecondsPerUnit = 7e-8, kProductShareMax = 0.1;
+
+double lipschitz_product_reserve(const Network& net, const LipschitzOptions& options) {
+  if (options.norm != Norm::L2 || !std::isfinite(options.time_limit_seconds)) return 0;
+  double units = 0;
+  for (const Layer& l : net.layers) {
+    const double small = double(std::min(l.in_dim(), l.out_dim())), large = double(std::max(l.in_dim(), l.out_dim()));
+    if (small > 1) units += small * small * large;  // a vector's norm needs no LDL^T
+  }
+  return std::min(options.time_limit_seconds * kProductShareMax, 2 * kLdltSecondsPerUnit * units);
+}
+
 bool lipschitz_lipsdp_finish(const Network& net, const LipschitzOptions& options, double seconds, LipschitzResult& r) {
   const bool stopped = options.stop && options.stop->load();
   if (!lipsdp_asked(options) || stopped || !(options.lipsdp == LipschitzOptions::Lipsdp::On || lipsdp_wanted(r.status)))
@@ -705,7 +728,15 @@ LipschitzResult lipschitz_bound(const Network& net, const LipschitzOptions& opti
     };
   }
   LipschitzResult r = lipschitz_search(net, search);
-  if (options.baselines || r.status != SearchStatus::Converged) r.baselines = lipschitz_baselines(lipschitz_problem(net, options));
+  if (options.baselines || r.status != SearchStatus::Converged) {
+    // Within the limit and Ctrl-C: past them, the layers' LDL^T refinement is skipped.
+    const auto out_of_time = [&options, start] {
+      return (options.stop && options.stop->load()) ||
+             std::chrono::duration<double>(Clock::now() - start).count() >= options.time_limit_seconds;
+    };
+    r.baselines = lipschitz_baselines(lipschitz_problem(net, options), out_of_time);
+    lipschitz_take_product(options, r);
+  }
   // The SDP gets what the search left, less the time its certificate kept back.
   const double left = options.time_limit_seconds - std::chrono::duration<double>(Clock::now() - start).count() -
                       (options.want_certificate ? r.certificate_seconds : 0);

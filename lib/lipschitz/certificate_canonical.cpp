@@ -171,7 +171,7 @@ LipschitzOptions::CertificateCosts lipschitz_certificate_costs(const Network& ne
 LipschitzOptions lipschitz_search_budget(const Network& net, const LipschitzOptions& options,
                                          std::chrono::steady_clock::time_point start) {
   LipschitzOptions search = options;
-  search.time_limit_seconds -= lipschitz_lipsdp_reserve(net, options);
+  search.time_limit_seconds -= lipschitz_lipsdp_reserve(net, options) + lipschitz_product_reserve(net, options);
   if (options.want_certificate && std::isfinite(options.time_limit_seconds) && options.certificate_costs.leaf == 0)
     search.certificate_costs = lipschitz_certificate_costs(net, options);
   search.time_limit_seconds -= std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

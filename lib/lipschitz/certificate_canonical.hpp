@@ -60,7 +60,8 @@ LipschitzOptions::CertificateCosts lipschitz_certificate_costs(const LipProblem&
 LipschitzOptions::CertificateCosts lipschitz_certificate_costs(const Network& net, const LipschitzOptions& options);
 
 // A search's options on `options`' domain, whose run began at `start`: the
-// LipSDP step's reserve (lipschitz_lipsdp_reserve) and the time since `start`
+// LipSDP step's and the product's reserves (lipschitz_lipsdp_reserve,
+// lipschitz_product_reserve) and the time since `start`
 // off the time limit and, when a certificate is wanted under a finite limit
 // and the options carry no costs yet, the certificate's costs measured (their
 // measurement's time is then part of the time since `start`).

@@ -55,8 +55,11 @@ double rayleigh(const std::vector<double>& g, std::size_t n, const std::vector<d
   return den > 0 ? num / den : 0;
 }
 
-// Spectral bound through t I - G > 0 with G = A^T A (or A A^T, the smaller).
-double spectral_upper_ldlt(const IntervalMatrix& m) {
+// Spectral bound through t I - G > 0 with G = A^T A (or A A^T, the smaller);
+// +inf when no attempt succeeds or time runs out first.
+double spectral_upper_ldlt(const IntervalMatrix& m, const std::function<bool()>& out_of_time) {
+  constexpr double kNone = std::numeric_limits<double>::infinity();
+  if (out_of_time && out_of_time()) return kNone;
   const bool gram_cols = m.cols <= m.rows;
   const std::size_t n = gram_cols ? m.cols : m.rows, k = gram_cols ? m.rows : m.cols;
   auto at = [&](std::size_t inner, std::size_t outer) -> const DInterval& {
@@ -75,13 +78,14 @@ double spectral_upper_ldlt(const IntervalMatrix& m) {
   double scale = 0;
   for (const DInterval& x : g) scale = std::fmax(scale, x.mag());
   for (double eps : {1e-13, 1e-10, 1e-7, 1e-4, 1e-1}) {
+    if (out_of_time && out_of_time()) return kNone;
     double t = lambda * (1 + eps) + eps * scale + std::numeric_limits<double>::min();
     std::vector<DInterval> a(n * n);
     for (std::size_t i = 0; i < n * n; ++i) a[i] = -g[i];
     for (std::size_t i = 0; i < n; ++i) a[i * n + i] = tight_sub(DInterval::point(t), g[i * n + i]);
     if (dinterval_symmetric_positive_definite(a, n)) return up_sqrt(t);
   }
-  return std::numeric_limits<double>::infinity();
+  return kNone;
 }
 
 // ||A||_2 <= || |A| ||_2 = sqrt(rho(M^T M)), M = |A| entrywise magnitudes.
@@ -134,14 +138,14 @@ bool dinterval_symmetric_positive_definite(const std::vector<DInterval>& a, std:
   return true;
 }
 
-double imatrix_spectral_upper(const IntervalMatrix& m) {
+double imatrix_spectral_upper(const IntervalMatrix& m, const std::function<bool()>& out_of_time) {
   double best = frobenius_upper(m);
   if (best == 0 || m.rows == 1 || m.cols == 1) return best;
   best = std::fmin(best, spectral_upper_magnitude(m));
   double width = 0, scale = 0;
   for (const DInterval& x : m.entries) { width = std::fmax(width, x.hi - x.lo); scale = std::fmax(scale, x.mag()); }
   // For thin intervals the LDL^T bound is nearly exact; wide ones would make it fail.
-  if (width <= 1e-6 * scale) best = std::fmin(best, spectral_upper_ldlt(m));
+  if (width <= 1e-6 * scale) best = std::fmin(best, spectral_upper_ldlt(m, out_of_time));
   return best;
 }
 

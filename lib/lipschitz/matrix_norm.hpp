@@ -12,6 +12,7 @@
 //   ||A v|| / ||v|| with the given vector v).
 // - dmatrix_* are plain floating point, for untrusted searches only.
 #pragma once
+#include <functional>
 #include <vector>
 
 #include "arith/dinterval.hpp"
@@ -27,8 +28,11 @@ double imatrix_norm_lower(const IntervalMatrix& m, Norm norm, const std::vector<
 // row-major) is positive definite: the interval LDL^T has positive pivots.
 bool dinterval_symmetric_positive_definite(const std::vector<DInterval>& a, std::size_t n);
 
-// Upper bound on the spectral norm of every matrix in m (any widths).
-double imatrix_spectral_upper(const IntervalMatrix& m);
+// Upper bound on the spectral norm of every matrix in m (any widths). The
+// interval LDL^T refinement, O(n^3) per attempt, is skipped once
+// `out_of_time` answers true (checked before each attempt): the Frobenius and
+// magnitude bounds remain.
+double imatrix_spectral_upper(const IntervalMatrix& m, const std::function<bool()>& out_of_time = {});
 
 // Untrusted: the norm of a double matrix, and for l2 its top right singular vector.
 double dmatrix_norm(const std::vector<double>& a, std::size_t rows, std::size_t cols, Norm norm,

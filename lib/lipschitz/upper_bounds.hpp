@@ -3,7 +3,8 @@
 // Semantics (each is >= the exact constant, by outward rounding):
 // - lipschitz_upper_product: prod_k ||W_k|| over the layers (ReLU is
 //   1-Lipschitz coordinatewise in every lp norm); l1/linf layer norms are exact
-//   rational sums, l2 layer norms are certified by interval LDL^T. Valid on any
+//   rational sums, l2 layer norms are certified by interval LDL^T (skipped,
+//   for the Frobenius and magnitude bounds, once `out_of_time`). Valid on any
 //   domain, fixed coordinates dropped. A layer whose double spectral bound
 //   overflows uses its Frobenius norm instead (exact, see below).
 // - lipschitz_upper_magnitude: prod_k N(|W_k|), N the exact l1/linf norm or,
@@ -28,6 +29,7 @@
 #pragma once
 #include <cmath>
 #include <cstdint>
+#include <functional>
 #include <mutex>
 #include <vector>
 
@@ -36,7 +38,7 @@
 
 namespace rl {
 
-Rational lipschitz_upper_product(const LipProblem& p);
+Rational lipschitz_upper_product(const LipProblem& p, const std::function<bool()>& out_of_time = {});
 Rational lipschitz_upper_magnitude(const LipProblem& p);
 
 // A search's bound as a rational: the double itself, or the magnitude product

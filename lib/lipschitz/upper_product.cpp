@@ -53,14 +53,14 @@ Rational lipschitz_upper_magnitude(const LipProblem& p) {
   return product;
 }
 
-Rational lipschitz_upper_product(const LipProblem& p) {
+Rational lipschitz_upper_product(const LipProblem& p, const std::function<bool()>& out_of_time) {
   Rational product = 1;
   for (std::size_t k = 0; k < p.net.layers.size(); ++k) {
     const Layer& l = p.net.layers[k];
     const std::vector<bool>* free = k == 0 ? &p.free : nullptr;
     if (p.norm != Norm::L2) { product *= layer_norm_exact(l, p.norm, free); continue; }
     IntervalMatrix m{l.out_dim(), l.in_dim(), k == 0 ? p.first_weights_free : l.weights_i};
-    double s = imatrix_spectral_upper(m);
+    double s = imatrix_spectral_upper(m, out_of_time);
     product *= std::isfinite(s) ? rational_from_double(s) : layer_frobenius_upper(l, k == 0 ? &p.free : nullptr);
   }
   return product;

@@ -192,7 +192,9 @@ std::vector<std::vector<double>> witness_region_beam(const LipProblem& p, const 
   for (int round = 0; round < rounds && !beam.empty() && keep_going(); ++round) {
     std::vector<Scored> next;
     for (const Scored& s : beam) {
+      // Polled per step: one Jacobian of a deep network takes milliseconds, and a beam entry has one step per neuron.
       for (const Preactivation& z : preactivations_double(p, s.x)) {
+        if (!keep_going()) break;
         std::optional<std::vector<double>> y = step_across(z, s.x, box);
         if (!y) continue;
         const double v = witness_estimate(p, *y);
