@@ -32,8 +32,9 @@ AuditSettings settings_from(const AuditOptions& o) {
                                   o.digits);
 }
 
-AuditLipschitzOptions lipschitz_options_from(const AuditOptions& o) {
+AuditLipschitzOptions lipschitz_options_from(const AuditOptions& o, const std::atomic<bool>* stop) {
   AuditLipschitzOptions lo;
+  lo.stop = stop;
   lo.on_data_box = o.box_data;
   lo.time_limit_seconds = o.time_limit;
   lo.rel_gap = lipschitz_rel_gap_parse(o.rel_gap, "--rel-gap");
@@ -55,7 +56,7 @@ void check_data_memory(const AuditOptions& o, bool loaded) {
                                  std::to_string(cap) + " bytes)");
 }
 
-void run_audit(const AuditOptions& o) {
+void run_audit(const AuditOptions& o, const std::atomic<bool>* stop) {
   AuditSettings s = settings_from(o);
   check_data_memory(o, false);
   Network net = load_model(o.model);
@@ -63,7 +64,7 @@ void run_audit(const AuditOptions& o) {
   check_data_memory(o, true);
   if (data.d() != net.input_dim)
     throw InputError(o.data, std::to_string(data.d()) + " feature columns, the network has " + std::to_string(net.input_dim) + " inputs");
-  AuditReport r = audit_run(net, data, s, audit_certify_lipschitz(net, data, lipschitz_options_from(o)));
+  AuditReport r = audit_run(net, data, s, audit_certify_lipschitz(net, data, lipschitz_options_from(o, stop)));
   if (o.json) {
     Json j = audit_report_json(r, o.digits);
     j["model"] = net.source;
@@ -111,7 +112,12 @@ void setup(CLI::App& app) {
   sub->add_option("--rel-gap", o->rel_gap, "relative gap at which the Lipschitz engine stops (default 1/1000000, at least 1e-12)");
   add_integer_option(*sub, "--digits", o->digits, "significant digits (default 20)", 5, 1000);
   sub->add_flag("--json", o->json, "print one JSON object");
-  sub->callback([o] { run_audit(*o); });
+  sub->callback([o] {
+    // SIGINT / SIGTERM end the Lipschitz engine with its certified pair; the report follows.
+    StopSignals signals;
+    run_audit(*o, signals.flag());
+    signals.finish();
+  });
 }
 
 const SubcommandRegistrar registrar("audit", setup);

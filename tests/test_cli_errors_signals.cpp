@@ -7,6 +7,8 @@
 
 #include <chrono>
 #include <cstdlib>
+#include <fstream>
+#include <random>
 #include <string>
 #include <thread>
 
@@ -114,4 +116,29 @@ TEST_CASE("cli: a long certify run reports its progress on standard error, and i
   CHECK(r.err.find("proven leaves ") != std::string::npos);
   rl::Json j = rl::Json::parse(r.out);
   CHECK(j["result"] == "timeout");
+}
+
+// audit had no signal handling: Ctrl-C killed it with nothing printed, though
+// its Lipschitz engine stops with a certified pair on a flag.
+TEST_CASE("cli: SIGINT stops audit's Lipschitz engine and the report is printed with its pair") {
+  const std::string net = cli_scratch().path("audit-net.json"), data = cli_scratch().path("audit-data.csv");
+  REQUIRE(cli_run({"random-net", "--sizes=20,64,64,64,1", "--seed=3", "--output=" + net}).exit_code == 0);
+  {
+    std::ofstream csv(data);
+    std::mt19937_64 rng(11);
+    std::uniform_int_distribution<int> u(-999, 999);
+    for (int row = 0; row < 200; ++row)
+      for (int c = 0; c <= 20; ++c) csv << u(rng) / 1000.0 << (c == 20 ? "\n" : ",");
+  }
+  Interrupted r = run_and_signal({"audit", net, "--data=" + data, "--sigma=1", "--delta=1/100", "--c=1", "--box-data",
+                                  "--time-limit=60", "--json"},
+                                 SIGINT, std::chrono::milliseconds(1500), std::chrono::seconds(60));
+  INFO("stdout: " << r.out.substr(0, 2000) << "\nstderr: " << r.err);
+  REQUIRE(WIFEXITED(r.status));
+  CHECK(WEXITSTATUS(r.status) == 128 + SIGINT);
+  CHECK(r.seconds_after < 10);
+  CHECK(r.err.find("stopped by SIGINT") != std::string::npos);
+  const rl::Json j = rl::Json::parse(r.out)["certified_lipschitz"];
+  CHECK(j["status"] == "interrupted");
+  CHECK(rl::rational_parse(j["lower"].get<std::string>(), "lower") <= rl::rational_parse(j["upper"].get<std::string>(), "upper"));
 }
