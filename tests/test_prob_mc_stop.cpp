@@ -129,3 +129,34 @@ TEST_CASE("prob mc stop: events stop between data sets, never inside one") {
   // the run of ten cannot contradict.
   for (int e = 0; e < 4; ++e) CHECK(stopped[e].failures <= ten[e].failures);
 }
+
+// In high dimension a block of 2^14 samples was the first stop point: at
+// d = 10^6 that block alone ran over 40 s past a 3 s limit. A block now draws
+// at most 2^24 coordinates.
+TEST_CASE("prob mc stop: in high dimension the blocks are smaller and a stop keeps the first") {
+  CHECK(sampler_block_size(1) == kSamplerBlock);
+  CHECK(sampler_block_size(1024) == kSamplerBlock);
+  CHECK(sampler_block_size(1025) == (std::uint64_t(1) << 24) / 1025);
+  CHECK(sampler_block_size(std::size_t(1) << 20) == 16);
+  CHECK(sampler_block_size(std::size_t(1) << 30) == 1);
+  const std::size_t d = std::size_t(1) << 18;  // 64 samples a block
+  const Measure sphere = measure_parse("sphere", d, "test");
+  const TestFunction x1 = test_function_parse("coordinate", d, "test");
+  std::atomic<bool> flag{true};
+  const std::vector<DInterval> drawn = measure_function_samples(sphere, x1, 1000, 2, 3, raised(flag));
+  REQUIRE(drawn.size() == 64);
+  // The prefix of the unstopped run, sample for sample.
+  const std::vector<DInterval> full = measure_function_samples(sphere, x1, 200, 2, 3);
+  for (std::size_t i = 0; i < drawn.size(); ++i) CHECK((drawn[i].lo == full[i].lo && drawn[i].hi == full[i].hi));
+  // A concentration run stopped at once draws one block per batch (x_1 is odd on the sphere: no mean batch).
+  ConcentrationBound b;
+  b.c = constant_parse("1", "test");
+  b.d = d;
+  McOptions o;
+  o.samples = 100000;
+  o.threads = 2;
+  o.stop = raised(flag);
+  const McResult r = concentration_check_mc(sphere, x1, b, {Rational(1, 100)}, o);
+  CHECK(r.status == McStatus::Interrupted);
+  CHECK(r.samples_drawn == 64);
+}

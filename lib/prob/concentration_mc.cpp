@@ -15,21 +15,21 @@ namespace {
 
 constexpr std::uint64_t kMeanStream = 1, kEventStream = 2;
 
-// Runs body(rng, count, worker) over the blocks of `n` samples on `threads`
-// workers; block b uses sampler_stream(seed, stream, b). A stop request is
+// Runs body(rng, count, worker) over the blocks of `n` samples (`block` each)
+// on `threads` workers; block b uses sampler_stream(seed, stream, b). A stop request is
 // seen before a block is taken (never before block 0), so the blocks run are
 // a prefix of the planned ones. Returns the number of samples drawn.
 template <class Body>
-std::uint64_t parallel_blocks(std::uint64_t n, std::uint64_t seed, std::uint64_t stream, unsigned threads,
+std::uint64_t parallel_blocks(std::uint64_t n, std::uint64_t block, std::uint64_t seed, std::uint64_t stream, unsigned threads,
                               const McStop& stop, Body body) {
-  const std::uint64_t blocks = (n + kSamplerBlock - 1) / kSamplerBlock;
+  const std::uint64_t blocks = (n + block - 1) / block;
   std::atomic<std::uint64_t> next{0}, drawn{0};
   auto worker = [&](unsigned w) {
     while (!(next.load() > 0 && mc_stop_requested(stop))) {
       const std::uint64_t b = next.fetch_add(1);
       if (b >= blocks) return;
       std::mt19937_64 rng = sampler_stream(seed, stream, b);
-      const std::uint64_t count = std::min(kSamplerBlock, n - b * kSamplerBlock);
+      const std::uint64_t count = std::min(block, n - b * block);
       body(rng, count, w);
       drawn += count;
     }
@@ -113,7 +113,7 @@ McResult concentration_check_mc(const Measure& m, const TestFunction& phi, const
     n_i[i] = rational_ceil(c.weight * options.samples).convert_to<std::uint64_t>();
     if (symmetric) continue;
     std::vector<DInterval> sums(out.threads, DInterval::point(0));
-    const std::uint64_t n = parallel_blocks(n_i[i], options.seed, kMeanStream * 64 + i, out.threads, options.stop,
+    const std::uint64_t n = parallel_blocks(n_i[i], sampler_block_size(dim), options.seed, kMeanStream * 64 + i, out.threads, options.stop,
                     [&](std::mt19937_64& rng, std::uint64_t count, unsigned w) {
                       std::vector<double> x;
                       DInterval s = DInterval::point(0);
@@ -143,7 +143,7 @@ McResult concentration_check_mc(const Measure& m, const TestFunction& phi, const
     const auto& c = m.components[i];
     std::vector<std::vector<std::uint64_t>> inner(out.threads, std::vector<std::uint64_t>(K)),
         outer(out.threads, std::vector<std::uint64_t>(K));
-    const std::uint64_t n = parallel_blocks(n_i[i], options.seed, kEventStream * 64 + i, out.threads, options.stop,
+    const std::uint64_t n = parallel_blocks(n_i[i], sampler_block_size(dim), options.seed, kEventStream * 64 + i, out.threads, options.stop,
                     [&](std::mt19937_64& rng, std::uint64_t count, unsigned w) {
                       std::vector<double> x;
                       for (std::uint64_t j = 0; j < count; ++j) {

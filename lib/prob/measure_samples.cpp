@@ -27,13 +27,14 @@ std::vector<DInterval> measure_function_samples(const Measure& m, const TestFunc
   const std::size_t dim = measure_sample_dimension(m, "--d");
   std::vector<DInterval> out(n);
   std::vector<double> x(dim);
-  for (std::uint64_t first = 0; first < n; first += kSamplerBlock) {
+  const std::uint64_t block = sampler_block_size(dim);
+  for (std::uint64_t first = 0; first < n; first += block) {
     if (first > 0 && mc_stop_requested(stop)) {
       out.resize(first);
       break;
     }
-    std::mt19937_64 rng = sampler_stream(seed, stream, first / kSamplerBlock);
-    for (std::uint64_t i = first; i < std::min(n, first + kSamplerBlock); ++i) {
+    std::mt19937_64 rng = sampler_stream(seed, stream, first / block);
+    for (std::uint64_t i = first; i < std::min(n, first + block); ++i) {
       std::size_t k = 0;
       if (m.components.size() > 1) {
         const Integer u(rng());

@@ -31,7 +31,7 @@ namespace rl {
 std::pair<Rational, Rational> measure_function_support(const Measure& m, const TestFunction& phi,
                                                         const std::string& where);
 
-// A stop request (mc_stop.hpp), seen between blocks of kSamplerBlock samples
+// A stop request (mc_stop.hpp), seen between blocks of sampler_block_size(d) samples
 // (never before the first), ends the draws: the result is then the prefix drawn.
 std::vector<DInterval> measure_function_samples(const Measure& m, const TestFunction& phi, std::uint64_t n,
                                                 std::uint64_t seed, std::uint64_t stream, const McStop& stop = {});

@@ -1,8 +1,15 @@
 #include "prob/sampler.hpp"
 
+#include <algorithm>
+
 #include <cmath>
 
 namespace rl {
+
+std::uint64_t sampler_block_size(std::size_t dimension) {
+  constexpr std::uint64_t kCoordinates = std::uint64_t(1) << 24;
+  return std::max<std::uint64_t>(1, std::min<std::uint64_t>(kSamplerBlock, kCoordinates / std::max<std::size_t>(dimension, 1)));
+}
 
 std::mt19937_64 sampler_stream(std::uint64_t seed, std::uint64_t stream, std::uint64_t block) {
   std::seed_seq seq{static_cast<std::uint32_t>(seed), static_cast<std::uint32_t>(seed >> 32),

@@ -20,6 +20,13 @@ namespace rl {
 
 constexpr std::uint64_t kSamplerBlock = 1 << 14;
 
+// Samples per block for samples of `dimension` coordinates: kSamplerBlock,
+// fewer in high dimension so that a block draws at most 2^24 coordinates
+// (a stop is seen between blocks only: at d = 10^6 a block of 2^14 samples
+// took over 40 s). A function of the dimension alone, so results still do
+// not depend on the thread count.
+std::uint64_t sampler_block_size(std::size_t dimension);
+
 std::mt19937_64 sampler_stream(std::uint64_t seed, std::uint64_t stream, std::uint64_t block);
 
 // Fills x (size d) with one sample of the component measure.
