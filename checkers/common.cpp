@@ -1,8 +1,11 @@
 #include "common.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <filesystem>
+#include <future>
 #include <cmath>
+#include <thread>
 
 #include "arith/error.hpp"
 #include "io/file_atomic.hpp"
@@ -80,6 +83,31 @@ void write_file_atomic(const std::string& path, const std::string& text) { file_
 std::string write_claim_replayed(const std::string& path, const Json& claim) {
   file_write_atomic(path, claim.dump(1) + "\n");
   return claim_replay_written(path);
+}
+
+std::optional<std::string> write_claim_replayed_watched(const std::string& path, const Json& claim, const StopSignals& signals) {
+  using Clock = std::chrono::steady_clock;
+  file_write_atomic(path, claim.dump(1) + "\n");
+  auto result = std::make_shared<std::promise<std::string>>();
+  std::future<std::string> replayed = result->get_future();
+  std::thread([path, result] {
+    try {
+      result->set_value(claim_replay_written(path));
+    } catch (...) {
+      result->set_exception(std::current_exception());
+    }
+  }).detach();
+  std::optional<Clock::time_point> stopped_at;
+  while (replayed.wait_for(std::chrono::milliseconds(50)) != std::future_status::ready) {
+    if (!signals.received()) continue;
+    if (!stopped_at) stopped_at = Clock::now();
+    if (std::chrono::duration<double>(Clock::now() - *stopped_at).count() >= kReplaySecondsAfterStop) {
+      std::error_code ignored;
+      std::filesystem::remove(path, ignored);
+      return std::nullopt;
+    }
+  }
+  return replayed.get();  // the replay's InputError, when it did not pass
 }
 
 CLI::Option* add_output_file_option(CLI::App& app, const std::string& name, std::string& target, const std::string& help) {

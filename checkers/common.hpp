@@ -111,4 +111,12 @@ class StopSignals {
   struct sigaction previous_int_ {}, previous_term_ {};
 };
 
+// write_claim_replayed, for a command that a signal may stop: the replay
+// runs on a thread, and when it is still running kReplaySecondsAfterStop
+// after this call first saw the signal, the file is removed and nullopt is
+// returned. The replay thread is then still running (a claim's check has no
+// stop point): the caller prints its result and ends with std::_Exit.
+constexpr double kReplaySecondsAfterStop = 5;
+std::optional<std::string> write_claim_replayed_watched(const std::string& path, const Json& claim, const StopSignals& signals);
+
 }  // namespace rl::cli

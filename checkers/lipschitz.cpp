@@ -1,5 +1,6 @@
 // robustlaw lipschitz MODEL --norm N (--global | --box LO:HI[,...]): certified
 // bounds lower <= L <= upper on the Lipschitz constant, optionally a certificate.
+#include <cstdlib>
 #include <optional>
 
 #include "arith/error.hpp"
@@ -56,12 +57,16 @@ void run_lipschitz(LipschitzCliOptions o, const StopSignals& stop) {
 
   std::optional<std::string> replayed;  // the checker's detail, once the written claim replays
   std::string certificate_failure = r.certificate_error;
+  bool replay_abandoned = false;  // stopped by a signal while the replay ran on
   if (!o.certificate.empty() && !r.certificate.is_null()) {
     const Json claim = lipschitz_claim_json(run, claim_id_for(o.certificate), claim_path_for(o.model.path, o.certificate),
                                             o.model.normalized);
     try {
       std::cerr << "lipschitz: replaying the certificate through the checker" << std::endl;
-      replayed = write_claim_replayed(o.certificate, claim);
+      replayed = write_claim_replayed_watched(o.certificate, claim, stop);
+      replay_abandoned = !replayed;
+      if (replay_abandoned) certificate_failure = "the checker's replay was still running " + std::to_string(int(kReplaySecondsAfterStop)) +
+                                                  " s after the signal; the bounds above stand, unchecked by the checker";
     } catch (const InputError& e) {
       certificate_failure = e.what();
     }
@@ -71,9 +76,16 @@ void run_lipschitz(LipschitzCliOptions o, const StopSignals& stop) {
   if (o.json) print_json(j);
   else print_text(o, r, replayed);
   // The bounds above stand (the search proved them); the certificate asked
-  // for could not be made, which is a failure of the command.
-  if (!o.certificate.empty() && !replayed)
-    throw InputError("--certificate", "no certificate written to " + o.certificate + ": " + certificate_failure);
+  // for could not be made, which is a failure of the command, or, after a
+  // signal, what the signal cut short (the exit status is the signal's).
+  if (o.certificate.empty() || replayed) return;
+  const std::string failure = "no certificate written to " + o.certificate + ": " + certificate_failure;
+  if (!stop.received()) throw InputError("--certificate", failure);
+  std::cerr << "robustlaw: --certificate: " << failure << std::endl;
+  if (!replay_abandoned) return;
+  std::cout.flush();  // the replay thread still runs: end here, with the signal's status
+  stop.finish();
+  std::_Exit(exit_status());
 }
 
 void setup(CLI::App& app) {

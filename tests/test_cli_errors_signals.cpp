@@ -142,3 +142,22 @@ TEST_CASE("cli: SIGINT stops audit's Lipschitz engine and the report is printed 
   CHECK(j["status"] == "interrupted");
   CHECK(rl::rational_parse(j["lower"].get<std::string>(), "lower") <= rl::rational_parse(j["upper"].get<std::string>(), "upper"));
 }
+
+// After Ctrl-C a certificate was still made in full: 43 s of leaf tests, and
+// the pieces' exact Clarke certificates, then a replay with no limit (over a
+// minute on this box). Now the leaf tests and the replay get 5 s each after
+// the signal; what does not finish in them is not written.
+TEST_CASE("cli: SIGINT during a long certificate: the pair is printed promptly, the certificate only if it checks") {
+  const std::string cert = cli_scratch().path("sigint-hybrid.json");
+  Interrupted r = run_and_signal({"lipschitz", kAcas, "--norm=linf", "--normalized", "--box=-0.5:0.5", "--threads=1",
+                                  "--certificate=" + cert},
+                                 SIGINT, std::chrono::milliseconds(4000), std::chrono::seconds(120));
+  INFO("stdout: " << r.out << "\nstderr: " << r.err);
+  REQUIRE(WIFEXITED(r.status));
+  CHECK(WEXITSTATUS(r.status) == 128 + SIGINT);
+  CHECK(r.seconds_after < 20);
+  CHECK(r.out.find("L (linf) in [") != std::string::npos);
+  CHECK(r.out.find("status interrupted") != std::string::npos);
+  if (std::filesystem::exists(cert)) CHECK(cli_run({"check", cert}).exit_code == 0);
+  else CHECK(r.err.find("no certificate written to") != std::string::npos);
+}

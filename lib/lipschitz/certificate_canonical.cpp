@@ -147,9 +147,16 @@ Canonical lipschitz_certificate_canonicalize(const LipProblem& p, LipschitzResul
 std::function<bool()> lipschitz_out_of_time(const LipschitzOptions& o, std::chrono::steady_clock::time_point start) {
   using Clock = std::chrono::steady_clock;
   const double limit = o.time_limit_seconds;
-  return [limit, start, since = Clock::now()] {
+  const std::atomic<bool>* stop = o.stop;
+  auto stopped_at = std::make_shared<std::optional<Clock::time_point>>();  // when a poll first saw the stop
+  return [limit, start, stop, stopped_at, since = Clock::now()] {
     const auto now = Clock::now();
-    return std::chrono::duration<double>(now - start).count() + std::chrono::duration<double>(now - since).count() >= limit;
+    const auto seconds = [now](Clock::time_point t) { return std::chrono::duration<double>(now - t).count(); };
+    if (stop && stop->load()) {
+      if (!*stopped_at) *stopped_at = now;
+      if (seconds(**stopped_at) >= kCertificateSecondsAfterStop) return true;
+    }
+    return seconds(start) + seconds(since) >= limit;
   };
 }
 
