@@ -76,7 +76,7 @@ struct ToolOptions {
 Rational tool_value(const ToolOptions& o, const std::string& name) {
   auto it = o.values.find(name);
   if (it == o.values.end() || it->second.empty()) throw InputError("--" + name, "required by this tool");
-  return rational_parse(it->second, "--" + name);
+  return params_text_parse(it->second, "--" + name);
 }
 
 Integer tool_integer(const ToolOptions& o, const std::string& name) {

@@ -21,10 +21,17 @@ void params_require_noise_level(const Rational& sigma, const std::string& option
   if (sigma > 1) throw InputError(option, "labels lie in [-1, 1], so sigma <= 1; got " + rational_to_string(sigma));
 }
 
+Rational params_text_parse(const std::string& text, const std::string& option) {
+  if (text.size() > kParamsMaxCharacters)
+    throw InputError(option, "has " + std::to_string(text.size()) + " characters, more than " + std::to_string(kParamsMaxCharacters) +
+                                 " (the constants are evaluated exactly: 14 000-digit values took 20 s)");
+  return rational_parse(text, option);
+}
+
 std::optional<Rational> params_text_value(const std::map<std::string, std::string>& values, const std::string& name) {
   auto it = values.find(name);
   if (it == values.end() || it->second.empty()) return std::nullopt;
-  return rational_parse(it->second, "--" + name);
+  return params_text_parse(it->second, "--" + name);
 }
 
 Rational params_text_required(const std::map<std::string, std::string>& values, const std::string& name, const std::string& hint) {

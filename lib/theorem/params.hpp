@@ -47,6 +47,10 @@ void params_require_noise_level(const Rational& sigma, const std::string& option
 
 // A value given as exact text (decimal or a/b), keyed by its option's name
 // without "--": absent when missing or empty; InputError names "--<name>".
+// A value as text, at most kParamsMaxCharacters long (4 000-digit values take
+// 1.6 s through the theorem's exact formulas, the time growing as the square).
+constexpr std::size_t kParamsMaxCharacters = 4096;
+Rational params_text_parse(const std::string& text, const std::string& option);
 std::optional<Rational> params_text_value(const std::map<std::string, std::string>& values, const std::string& name);
 // The same, required: InputError "--<name>: required<hint>" when absent.
 Rational params_text_required(const std::map<std::string, std::string>& values, const std::string& name, const std::string& hint = "");
