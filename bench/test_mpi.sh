@@ -34,3 +34,21 @@ assert d["pieces"] == 4 and d["pieces_not_run"] == 0, d
 assert d["status"] in ("time-limit", "converged") and d["seconds"] < 7, d
 print(f"time limit shared: 4 pieces run in {d['seconds']:.1f} s, [{d['lower']}, {d['upper']}]")
 PY
+# Ctrl-C in a terminal (SIGINT to mpirun and its ranks, one process group)
+# with --certificate: mpirun ends the ranks about 2 s after its own SIGINT,
+# and they were still making certificates, so nothing was printed. The pair
+# is printed now, and no certificate is written.
+out=$(mktemp); err=$(mktemp); cert=$(mktemp -u --suffix=.json)
+setsid mpirun -np 2 --oversubscribe $root "$rl" lipschitz-mpi "$acas" --normalized --norm=linf --box=-0.5:0.5 \
+  --certificate="$cert" >"$out" 2>"$err" &
+group=$!
+sleep 5
+kill -INT -- -"$group"
+wait "$group" || true
+if ! grep -q "<= L <=" "$out" || ! grep -q "status interrupted" "$out"; then
+  echo "Ctrl-C: no pair printed"; cat "$out" "$err"; exit 1
+fi
+grep -q "no certificate written" "$err" || { echo "Ctrl-C: the certificate's fate is not reported"; cat "$err"; exit 1; }
+[ ! -e "$cert" ] || { echo "Ctrl-C: a certificate was written without its replay"; exit 1; }
+echo "Ctrl-C: $(grep '<= L <=' "$out" | tr -s ' ') printed, no certificate"
+rm -f "$out" "$err"

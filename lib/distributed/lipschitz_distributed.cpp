@@ -175,6 +175,7 @@ Queue make_queue(const Network& net, const LipschitzOptions& options, const Dist
 void certify_missing(const Network& net, const LipschitzOptions& options, Queue& q) {
   if (q.global) return;  // R^d: no Clarke bound (union_certificate says so)
   for (std::size_t i = 0; i < q.outcomes.size(); ++i) {
+    if (options.stop && options.stop->load()) return;  // stopped: each is exact work, and mpirun kills the ranks soon
     PieceOutcome& p = q.outcomes[i];
     if (!p.certificate.is_null()) continue;
     if (p.run == PieceRun::Searched) {

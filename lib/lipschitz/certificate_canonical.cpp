@@ -148,13 +148,14 @@ std::function<bool()> lipschitz_out_of_time(const LipschitzOptions& o, std::chro
   using Clock = std::chrono::steady_clock;
   const double limit = o.time_limit_seconds;
   const std::atomic<bool>* stop = o.stop;
+  const double after_stop = o.certificate_seconds_after_stop;
   auto stopped_at = std::make_shared<std::optional<Clock::time_point>>();  // when a poll first saw the stop
-  return [limit, start, stop, stopped_at, since = Clock::now()] {
+  return [limit, start, stop, after_stop, stopped_at, since = Clock::now()] {
     const auto now = Clock::now();
     const auto seconds = [now](Clock::time_point t) { return std::chrono::duration<double>(now - t).count(); };
     if (stop && stop->load()) {
       if (!*stopped_at) *stopped_at = now;
-      if (seconds(**stopped_at) >= kCertificateSecondsAfterStop) return true;
+      if (seconds(**stopped_at) >= after_stop) return true;
     }
     return seconds(start) + seconds(since) >= limit;
   };

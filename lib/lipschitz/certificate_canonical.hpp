@@ -36,12 +36,11 @@ enum class Canonical { Done, Refused, OutOfTime };
 // For the leaf tests that make a certificate canonical, started now: true once
 // the run's time since `start` plus the time since now reaches o's time limit
 // (the time since now counts twice: the checker's replay of the written claim
-// repeats the same leaf tests), or kCertificateSecondsAfterStop after a poll
-// first saw o.stop. A stopped search still writes its certificate when that
+// repeats the same leaf tests), or o.certificate_seconds_after_stop after a
+// poll first saw o.stop. A stopped search still writes its certificate when that
 // is quick; otherwise the fallbacks apply (a box's whole-domain Clarke
 // certificate, a piece's one-leaf one; none on R^d), where an unbounded wait
 // took 43 s after Ctrl-C on ACAS Xu. A second signal ends the process.
-constexpr double kCertificateSecondsAfterStop = 5;
 std::function<bool()> lipschitz_out_of_time(const LipschitzOptions& o, std::chrono::steady_clock::time_point start);
 
 // Why a certificate could not be made canonical (for certificate_error).

@@ -63,6 +63,9 @@ struct LipschitzOptions {
   unsigned threads = 0;                      // 0: all hardware threads
   bool want_certificate = false;
   const std::atomic<bool>* stop = nullptr;   // set asynchronously (SIGINT) to stop early
+  // After a stop, the certificate's leaf tests may run this long more
+  // (lipschitz_out_of_time); 0 under mpirun, which kills the ranks soon after its own SIGINT.
+  double certificate_seconds_after_stop = 5;
   std::function<void(const LipschitzProgress&)> progress;  // called about once a second
   // Called about once a second while the certificate is made canonical: the
   // leaves tested so far, of all.
