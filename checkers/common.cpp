@@ -90,23 +90,25 @@ std::optional<std::string> write_claim_replayed_watched(const std::string& path,
   file_write_atomic(path, claim.dump(1) + "\n");
   auto result = std::make_shared<std::promise<std::string>>();
   std::future<std::string> replayed = result->get_future();
-  std::thread([path, result] {
+  std::thread replay([path, result] {
     try {
       result->set_value(claim_replay_written(path));
     } catch (...) {
       result->set_exception(std::current_exception());
     }
-  }).detach();
+  });
   std::optional<Clock::time_point> stopped_at;
   while (replayed.wait_for(std::chrono::milliseconds(50)) != std::future_status::ready) {
     if (!signals.received()) continue;
     if (!stopped_at) stopped_at = Clock::now();
     if (std::chrono::duration<double>(Clock::now() - *stopped_at).count() >= kReplaySecondsAfterStop) {
+      replay.detach();  // given up: the caller ends the process
       std::error_code ignored;
       std::filesystem::remove(path, ignored);
       return std::nullopt;
     }
   }
+  replay.join();
   return replayed.get();  // the replay's InputError, when it did not pass
 }
 

@@ -353,10 +353,14 @@ void setup(CLI::App& app) {
   sub->add_flag("--json", o->json, "print one JSON object");
   sub->callback([o] {
     // SIGINT / SIGTERM end the Monte Carlo sampling with the intervals of the
-    // samples drawn, and the exact paths at their next tail evaluation.
-    StopSignals signals;
-    run_concentration(*o, signals.flag());
-    signals.finish();
+    // samples drawn, and the exact grid check and --find-c at their next tail
+    // evaluation. The exact check at one --t has no stop point: it keeps the
+    // default actions (a caught signal there was only swallowed).
+    const bool exact_one_point = o->function == "coordinate" && o->method != "mc" && !o->t.empty() && !o->find_c;
+    std::optional<StopSignals> signals;
+    if (!exact_one_point) signals.emplace();
+    run_concentration(*o, signals ? signals->flag() : nullptr);
+    if (signals) signals->finish();
   });
 }
 

@@ -149,6 +149,7 @@ TEST_CASE("prob claims: every member is read; unread or mismatched ones are refu
       {"prob/definition5-rademacher-sigma-1.json", "certificate", "lambda_star", "1", rl::ClaimVerdict::Rejected},
       {"prob/lemma1-uniform.json", "parameters", "sigma", "1", rl::ClaimVerdict::Error},
       {"arith/hoeffding-proxies.json", "parameters", "asert", "1 == 2", rl::ClaimVerdict::Error},
+      {"arith/least-n-condition8-seed.json", "certificate", "note_unread", "x", rl::ClaimVerdict::Error},
   };
   for (const Change& c : changes) {
     rl::Json claim = load(c.file);

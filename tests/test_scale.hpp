@@ -14,4 +14,14 @@ inline std::size_t scaled(std::size_t normal) {
 #endif
 }
 
+// Seconds of slack for a test that a run stops near its time limit: the
+// sanitized build runs several times slower, and CI shares its 2 cores.
+inline double time_limit_slack(double release) {
+#if defined(ROBUSTLAW_SANITIZED)
+  return 3 * release;
+#else
+  return release;
+#endif
+}
+
 }  // namespace rl::test

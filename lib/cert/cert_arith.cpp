@@ -86,6 +86,7 @@ ExprScope scope_base(const Json& claim, mpfr_prec_t precision, const std::string
     if (!claim.contains("certificate") || !claim["certificate"].is_object() || !claim["certificate"].contains("witness") ||
         !claim["certificate"]["witness"].is_object())
       throw CertificateInvalid(where + ": parameters.witness needs certificate.witness, an object of values");
+    json_require_only(claim["certificate"], {"witness"}, where, "the certificate");
     const Json& values = claim["certificate"]["witness"];
     if (values.size() != names.size())
       throw CertificateInvalid(where + ": certificate.witness must give exactly the names of parameters.witness");

@@ -1072,6 +1072,23 @@ void check_lower(const Problem& p, const Json& cert, const Rational& lower) {
 
 }  // namespace
 
+namespace {
+
+// The exact l1 (largest column sum) or linf (largest row sum) norm of a.
+Rational norm_l1_linf_exact(const RMatrix& a, OperatorNorm norm) {
+  const std::size_t rows = a.size(), cols = rows ? a[0].size() : 0;
+  const std::size_t outer = norm == OperatorNorm::Linf ? rows : cols, inner = norm == OperatorNorm::Linf ? cols : rows;
+  Rational largest = 0;
+  for (std::size_t i = 0; i < outer; ++i) {
+    Rational sum = 0;
+    for (std::size_t j = 0; j < inner; ++j) sum += rational_abs(norm == OperatorNorm::Linf ? a[i][j] : a[j][i]);
+    largest = std::max(largest, sum);
+  }
+  return largest;
+}
+
+}  // namespace
+
 struct CertLipschitzLeaves::Impl {
   Problem p;
   // The last leaf's Clarke enclosure and vertex Jacobians (at most
@@ -1081,6 +1098,9 @@ struct CertLipschitzLeaves::Impl {
   std::size_t clarke_leaf = SIZE_MAX, cached_leaf = SIZE_MAX;
   ClarkeEnclosure clarke;
   std::vector<RMatrix> cached;
+  // l1 / linf: the largest norm over `cached`, exact, so that each step of
+  // the bisection is one comparison (an open leaf has up to 2^16 vertices).
+  std::optional<Rational> cached_largest;
   std::vector<NeuronStates> boxes;     // box-partition / unbounded: each leaf's neuron states
   std::vector<std::vector<Exclusion>> excluded;  // box-partition: the exclusions that apply to each leaf
   std::vector<RMatrix> regions;  // one-layer-regions: each region's Jacobian
@@ -1142,7 +1162,14 @@ bool CertLipschitzLeaves::leaf_at_most(std::size_t i, const Rational& u) const {
     m.cached.clear();
     vertex_patterns(s, excluded, [&](const NeuronStates& vertex) { m.cached.push_back(vertex_jacobian(m.p, vertex)); return true; });
     m.cached_leaf = i;
+    m.cached_largest.reset();
+    if (m.p.norm != OperatorNorm::L2) {
+      Rational largest = 0;
+      for (const RMatrix& j : m.cached) largest = std::max(largest, norm_l1_linf_exact(j, m.p.norm));
+      m.cached_largest = largest;
+    }
   }
+  if (m.cached_largest) return *m.cached_largest <= u;
   return std::all_of(m.cached.begin(), m.cached.end(), [&](const RMatrix& j) { return norm_at_most(j, m.p.norm, u); });
 }
 

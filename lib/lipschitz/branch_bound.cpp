@@ -536,7 +536,7 @@ LipschitzBaselines lipschitz_baselines(const LipProblem& p, const std::function<
 // certificate): deep networks over R^d, where the Clarke bound multiplies
 // interval widths layer after layer (20 layers of 200: 4.6e20 against 3.6e6).
 void lipschitz_take_product(const LipschitzOptions& options, LipschitzResult& r) {
-  if (options.want_certificate || !r.baselines || !(r.baselines->product_upper < r.upper)) return;
+  if (options.want_certificate || r.status == SearchStatus::Converged || !r.baselines || !(r.baselines->product_upper < r.upper)) return;
   r.upper = r.baselines->product_upper;
   r.upper_method = "product of layer operator norms (outward-rounded; below the search's " + r.upper_method + ")";
 }
@@ -657,7 +657,8 @@ double lipschitz_lipsdp_reserve(const Network& net, const LipschitzOptions& opti
 constexpr double kLdltSecondsPerUnit = 7e-8, kProductShareMax = 0.1;
 
 double lipschitz_product_reserve(const Network& net, const LipschitzOptions& options) {
-  if (options.norm != Norm::L2 || !std::isfinite(options.time_limit_seconds)) return 0;
+  // With a certificate the product cannot become the upper: no reserve.
+  if (options.norm != Norm::L2 || options.want_certificate || !std::isfinite(options.time_limit_seconds)) return 0;
   double units = 0;
   for (const Layer& l : net.layers) {
     const double small = double(std::min(l.in_dim(), l.out_dim())), large = double(std::max(l.in_dim(), l.out_dim()));

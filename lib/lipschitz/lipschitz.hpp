@@ -204,10 +204,13 @@ LipschitzResult lipschitz_bound(const Network& net, const LipschitzOptions& opti
 // bound below r.upper becomes the upper (with a "lipsdp" certificate when one
 // is wanted). True when it did.
 double lipschitz_lipsdp_reserve(const Network& net, const LipschitzOptions& options);
-// The l2 product of layer norms after an unconverged search (its layers'
-// LDL^T steps, skipped past the limit or after Ctrl-C): a search with a finite
-// time limit leaves it twice their estimated time, at most a tenth of the limit.
-double lipschitz_product_reserve(const Network& net, const LipschitzOptions& options);
 bool lipschitz_lipsdp_finish(const Network& net, const LipschitzOptions& options, double seconds, LipschitzResult& r);
+
+// The l2 product of layer norms, computed after an unconverged search (its
+// layers' LDL^T steps are skipped past the limit or after Ctrl-C), becomes
+// the upper when lower and no certificate is wanted. A search with a finite
+// time limit leaves it twice their estimated time, at most a tenth of the
+// limit (none with a certificate).
+double lipschitz_product_reserve(const Network& net, const LipschitzOptions& options);
 
 }  // namespace rl
