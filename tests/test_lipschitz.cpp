@@ -368,21 +368,36 @@ TEST_CASE("lipschitz refuses a box of the wrong dimension or with LO > HI") {
   CHECK_THROWS_AS(norm_parse("l3"), InputError);
 }
 
+namespace lipschitz_test {
+
+// inputs -> `layers` hidden layers of `width` -> 1 output, random weights.
+Network deep_network(std::size_t inputs, int layers, std::size_t width, std::uint64_t seed) {
+  std::vector<std::size_t> sizes{inputs};
+  for (int k = 0; k < layers; ++k) sizes.push_back(width);
+  sizes.push_back(1);
+  return random_network(sizes, seed);
+}
+
+// l2 over R^d, one thread, the search and baselines only (no LipSDP step).
+LipschitzOptions global_l2_search_only() {
+  LipschitzOptions o;
+  o.norm = Norm::L2;
+  o.domain.global = true;
+  o.threads = 1;
+  o.lipsdp = LipschitzOptions::Lipsdp::Off;
+  return o;
+}
+
+}  // namespace lipschitz_test
+
 // A deep network over R^d: the search's Clarke bound multiplies interval
 // widths layer by layer, and the product of layer norms is far below it.
 // Without a certificate the product is the upper; with one the search's
 // stays (the checker has no product certificate). Past the time limit the
 // layers' LDL^T refinement is skipped: a looser product, still an upper.
 TEST_CASE("lipschitz on a deep network over R^d: the product of layer norms is the upper when lower") {
-  std::vector<std::size_t> sizes{6};
-  for (int k = 0; k < 8; ++k) sizes.push_back(40);
-  sizes.push_back(1);
-  const Network net = random_network(sizes, 4242);
-  LipschitzOptions o;
-  o.norm = Norm::L2;
-  o.domain.global = true;
-  o.threads = 1;
-  o.lipsdp = LipschitzOptions::Lipsdp::Off;
+  const Network net = lipschitz_test::deep_network(6, 8, 40, 4242);
+  LipschitzOptions o = lipschitz_test::global_l2_search_only();
   o.node_limit = 1;
   const LipschitzResult r = lipschitz_bound(net, o);
   REQUIRE(r.baselines);
@@ -411,15 +426,8 @@ TEST_CASE("lipschitz on a deep network over R^d: the product of layer norms is t
 // beam's steps (one per neuron, each a Jacobian) and the product's LDL^T
 // steps ran unchecked, and a 3 s limit on 20 layers of 200 took 15.5 s.
 TEST_CASE("lipschitz on a deep, wide network over R^d stops near its time limit") {
-  std::vector<std::size_t> sizes{16};
-  for (int k = 0; k < 14; ++k) sizes.push_back(160);
-  sizes.push_back(1);
-  const Network net = random_network(sizes, 7);
-  LipschitzOptions o;
-  o.norm = Norm::L2;
-  o.domain.global = true;
-  o.threads = 1;
-  o.lipsdp = LipschitzOptions::Lipsdp::Off;
+  const Network net = lipschitz_test::deep_network(16, 14, 160, 7);
+  LipschitzOptions o = lipschitz_test::global_l2_search_only();
   o.time_limit_seconds = 2;
   const auto start = std::chrono::steady_clock::now();
   const LipschitzResult r = lipschitz_bound(net, o);
