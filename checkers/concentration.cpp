@@ -71,7 +71,7 @@ StaircaseStop staircase_stop(const McStop& stop) {
   return [&stop] { return mc_stop_requested(stop); };
 }
 // "complete", or why the exact path ended early.
-std::string exact_status(bool stopped, const McStop& stop) { return mc_status_name(mc_stop_status(stop, stopped ? 0 : 1, 1)); }
+std::string exact_status(bool stopped, const McStop& stop) { return mc_status_name(mc_stop_status(stop, stopped)); }
 
 // --max-memory with network:FILE: the file is refused before it is read when larger than the cap.
 void network_file_check_size(const std::string& path, const ConcentrationOptions& o) {

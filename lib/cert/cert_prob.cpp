@@ -376,20 +376,18 @@ ClaimOutcome verify_subgaussian(const Json& claim, const ClaimContext&) {
             fail.empty() ? "P(|X-EX| >= t) <= 2exp(-t^2/(2 sigma^2)) for every t (tail 0 beyond " + rational_to_string(m) + ")"
                          : "cell ending at t = " + fail + " not proved"};
   }
-  if (check == "lemma2") {
-    const std::optional<std::uint64_t> n_read = json_nonnegative_integer(p.value("n", Json()));
-    if (!n_read || *n_read < 1 || *n_read > 1000000) throw InputError("parameters.n", "must be an integer in [1, 10^6]");
-    const long n = static_cast<long>(*n_read);
-    Rational ls = certificate_rational(cert, "lambda_star");
-    // Mean of n copies at Lambda = n l*: log-MGF = n K(l*) (MGF product), ratio = 2 n K(l*) / (n l*)^2.
-    Interval product = Interval::from_int(2 * n, kPrec) * verifier_log_mgf(x, ls) / Interval(Rational(n * n) * ls * ls, kPrec);
-    Interval lemma = proxy / Interval::from_int(n, kPrec);
-    Rational lo = param_rational(p, "lower"), hi = param_rational(p, "upper");
-    return {range_verdict(lemma, product, lo, hi),
-            "mean of " + std::to_string(n) + ": ratio at n l* in [" + product.lower_decimal(15) + ", " + product.upper_decimal(15) +
-                "], proxy/n in [" + lemma.lower_decimal(15) + ", " + lemma.upper_decimal(15) + "]"};
-  }
-  throw InputError("parameters.check", "unknown check '" + check + "'");  // subgaussian_members refused it first
+  // lemma2: subgaussian_members admits no other check.
+  const std::optional<std::uint64_t> n_read = json_nonnegative_integer(p.value("n", Json()));
+  if (!n_read || *n_read < 1 || *n_read > 1000000) throw InputError("parameters.n", "must be an integer in [1, 10^6]");
+  const long n = static_cast<long>(*n_read);
+  Rational ls = certificate_rational(cert, "lambda_star");
+  // Mean of n copies at Lambda = n l*: log-MGF = n K(l*) (MGF product), ratio = 2 n K(l*) / (n l*)^2.
+  Interval product = Interval::from_int(2 * n, kPrec) * verifier_log_mgf(x, ls) / Interval(Rational(n * n) * ls * ls, kPrec);
+  Interval lemma = proxy / Interval::from_int(n, kPrec);
+  Rational lo = param_rational(p, "lower"), hi = param_rational(p, "upper");
+  return {range_verdict(lemma, product, lo, hi),
+          "mean of " + std::to_string(n) + ": ratio at n l* in [" + product.lower_decimal(15) + ", " + product.upper_decimal(15) +
+              "], proxy/n in [" + lemma.lower_decimal(15) + ", " + lemma.upper_decimal(15) + "]"};
 }
 
 const ClaimKindRegistrar concentration_registrar("concentration", verify_concentration);

@@ -17,9 +17,13 @@ std::string mc_status_name(McStatus status) {
   return "time-limit";
 }
 
-McStatus mc_stop_status(const McStop& stop, std::uint64_t drawn, std::uint64_t planned) {
-  if (drawn >= planned) return McStatus::Complete;
+McStatus mc_stop_status(const McStop& stop, bool stopped) {
+  if (!stopped) return McStatus::Complete;
   return stop.flag && stop.flag->load() ? McStatus::Interrupted : McStatus::TimeLimit;
+}
+
+McStatus mc_stop_status(const McStop& stop, std::uint64_t drawn, std::uint64_t planned) {
+  return mc_stop_status(stop, drawn < planned);
 }
 
 }  // namespace rl

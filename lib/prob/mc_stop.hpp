@@ -40,5 +40,7 @@ std::string mc_status_name(McStatus status);
 
 // The status of a run that drew `drawn` of `planned` samples.
 McStatus mc_stop_status(const McStop& stop, std::uint64_t drawn, std::uint64_t planned);
+// The status of a run that stopped early (`stopped`) or not: why, from the flag.
+McStatus mc_stop_status(const McStop& stop, bool stopped);
 
 }  // namespace rl
