@@ -1087,6 +1087,32 @@ Rational norm_l1_linf_exact(const RMatrix& a, OperatorNorm norm) {
   return largest;
 }
 
+// Sorts `jacobians` by their squared Frobenius norm, decreasing, and gives
+// each [Frobenius^2, largest column norm^2]: ||J||_2^2 lies between them.
+void sort_by_l2_squared_bounds(std::vector<RMatrix>& jacobians, std::vector<std::pair<Rational, Rational>>& bounds) {
+  std::vector<std::pair<std::pair<Rational, Rational>, std::size_t>> keyed;
+  for (std::size_t k = 0; k < jacobians.size(); ++k) {
+    const RMatrix& a = jacobians[k];
+    const std::size_t cols = a.empty() ? 0 : a[0].size();
+    Rational frobenius = 0, column_most = 0;
+    for (std::size_t c = 0; c < cols; ++c) {
+      Rational column = 0;
+      for (const auto& row : a) column += row[c] * row[c];
+      frobenius += column;
+      column_most = std::max(column_most, column);
+    }
+    keyed.push_back({{frobenius, column_most}, k});
+  }
+  std::stable_sort(keyed.begin(), keyed.end(), [](const auto& x, const auto& y) { return x.first.first > y.first.first; });
+  std::vector<RMatrix> sorted;
+  bounds.clear();
+  for (auto& [b, k] : keyed) {
+    sorted.push_back(std::move(jacobians[k]));
+    bounds.push_back(b);
+  }
+  jacobians = std::move(sorted);
+}
+
 }  // namespace
 
 struct CertLipschitzLeaves::Impl {
@@ -1101,6 +1127,10 @@ struct CertLipschitzLeaves::Impl {
   // l1 / linf: the largest norm over `cached`, exact, so that each step of
   // the bisection is one comparison (an open leaf has up to 2^16 vertices).
   std::optional<Rational> cached_largest;
+  // l2: per vertex of `cached` (sorted by the first, decreasing), exact
+  // bounds on ||J||_2^2: the Frobenius norm squared above and the largest
+  // column norm squared below, so that most steps skip the exact test.
+  std::vector<std::pair<Rational, Rational>> cached_l2_squared;
   std::vector<NeuronStates> boxes;     // box-partition / unbounded: each leaf's neuron states
   std::vector<std::vector<Exclusion>> excluded;  // box-partition: the exclusions that apply to each leaf
   std::vector<RMatrix> regions;  // one-layer-regions: each region's Jacobian
@@ -1167,10 +1197,18 @@ bool CertLipschitzLeaves::leaf_at_most(std::size_t i, const Rational& u) const {
       Rational largest = 0;
       for (const RMatrix& j : m.cached) largest = std::max(largest, norm_l1_linf_exact(j, m.p.norm));
       m.cached_largest = largest;
+    } else {
+      sort_by_l2_squared_bounds(m.cached, m.cached_l2_squared);
     }
   }
   if (m.cached_largest) return *m.cached_largest <= u;
-  return std::all_of(m.cached.begin(), m.cached.end(), [&](const RMatrix& j) { return norm_at_most(j, m.p.norm, u); });
+  if (u < 0) return false;
+  const Rational u2 = u * u;
+  for (std::size_t k = 0; k < m.cached.size(); ++k) {
+    if (m.cached_l2_squared[k].first <= u2) return true;  // this one and every later one: Frobenius <= u
+    if (m.cached_l2_squared[k].second > u2 || !norm_at_most(m.cached[k], m.p.norm, u)) return false;
+  }
+  return true;
 }
 
 std::vector<std::pair<int, int>> cert_lipsdp_slopes(const Network& g, bool unbounded, const std::vector<Rational>& lo,
