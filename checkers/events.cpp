@@ -93,8 +93,8 @@ void setup(CLI::App& app) {
   add_integer_option(*sub, "--seed", o->seed, "RNG seed (std::mt19937_64)");
   sub->add_option("--confidence", o->confidence, "simultaneous confidence (default 0.99)");
   add_real_option(*sub, "--time-limit", o->time_limit,
-                  "seconds; past it the intervals of the data sets simulated so far (at least one; a data set is never cut) are reported with "
-                  "status time-limit (0: none)",
+                  "seconds; past it the intervals of the whole data sets simulated so far are reported with status time-limit "
+                  "(the data set being drawn is dropped; none gives [0, 1]) (0: none)",
                   0);
   sub->add_option("--max-memory", o->max_memory,
                   "MB (2^20 bytes): cap on the process's memory; memory does not grow with --n or --trials (one sample "

@@ -82,8 +82,7 @@ TEST_CASE("cli: SIGINT stops events with Clopper-Pearson intervals over the data
   check_stopped_by(r, SIGINT);
   rl::Json j = rl::Json::parse(r.out);
   CHECK(j["status"] == "interrupted");
-  const std::uint64_t run = j["trials_run"];
-  CHECK(run >= 1);
+  const std::uint64_t run = j["trials_run"];  // whole data sets only: 0 when the first was interrupted
   CHECK(run < 1000000);
   const rl::Rational alpha = rl::Rational(1, 100) / 8;
   REQUIRE(j["events"].size() == 4);

@@ -13,9 +13,10 @@
 // 2 a G for B and 2 a H for C_h with G, H bounds on |g|, |h| (bounded
 // measures only), 2a for D. Each failure probability gets a Clopper-Pearson
 // interval from `trials` independent data sets; Bonferroni over the four.
-// A stop request (EventsSetup::stop, see mc_stop.hpp) is seen between data
-// sets, after the first (a data set is never cut): the intervals are then those of the data sets
-// simulated (`trials` of each estimate), at the same confidence.
+// A stop request (EventsSetup::stop, see mc_stop.hpp) is seen every few
+// points; the data set it interrupts is dropped, and the intervals are those
+// of the whole data sets simulated (`trials` of each estimate, possibly 0,
+// which gives [0, 1]), at the same confidence.
 #pragma once
 #include <cstdint>
 #include <optional>
