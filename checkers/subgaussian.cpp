@@ -104,9 +104,10 @@ void run_sample_file(const SubgaussianOptions& o, const McStop& stop) {
   r.options = mgf_options(o, ab[0], ab[1], o.center.empty() ? (ab[0] + ab[1]) / 2 : rational_parse(o.center, "--center"), stop);
   r.center_meaning = o.center.empty() ? "the midpoint of the support; E X is unknown"
                                       : "given by --center; Definition 5 needs c = E X";
-  r.source = path;
   r.sigma = sigma_option(o);
-  r.result = mgf_monte_carlo(sample_file_read(path, ab[0], ab[1], memory_cap(o)), r.options, path);
+  const SampleFileRead read = sample_file_read(path, ab[0], ab[1], memory_cap(o), stop);
+  r.source = read.stopped ? path + " (its first " + std::to_string(read.samples.size()) + " values, read before the stop)" : path;
+  r.result = mgf_monte_carlo(read.samples, r.options, path);
   Json j{{"command", "subgaussian"}, {"distribution", o.distribution}, {"mgf_monte_carlo", mgf_mc_json(r, o.digits)}};
   if (!o.plot.empty()) j["plot"] = o.plot;
   if (o.json) print_json(j);

@@ -3,6 +3,7 @@
 // and the sample-file reader.
 #include <doctest/doctest.h>
 
+#include <atomic>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -13,6 +14,7 @@
 #include "prob/measure_samples.hpp"
 #include "prob/mgf_monte_carlo.hpp"
 #include "prob/sample_file.hpp"
+#include "prob/sampler.hpp"
 #include "test_scale.hpp"
 
 using namespace rl;
@@ -135,7 +137,7 @@ TEST_CASE("prob mgf mc: the sample file is read exactly, with comments, and bad 
   const auto dir = std::filesystem::temp_directory_path();
   const std::string path = (dir / ("robustlaw-samples-" + std::to_string(getpid()) + ".csv")).string();
   { std::ofstream(path) << "# x\n0.1\n\n-3/7, ignored\n1e-3\n1\n"; }
-  std::vector<DInterval> s = sample_file_read(path, -1, 1);
+  std::vector<DInterval> s = sample_file_read(path, -1, 1).samples;
   REQUIRE(s.size() == 4);
   CHECK(s[0].contains(Rational(1, 10)));
   CHECK(s[1].contains(Rational(-3, 7)));
@@ -182,4 +184,25 @@ TEST_CASE("prob mgf mc: x_1 on S^2 is U[-1, 1] (Archimedes), and its Monte Carlo
   std::size_t on_sphere = 0;
   for (const DInterval& v : s) on_sphere += v.contains(1.0);
   CHECK(std::fabs(on_sphere / 20000.0 - 0.25) < 0.02);
+}
+
+TEST_CASE("prob mgf mc: a stop while the sample file is read keeps its first block, in order") {
+  const auto dir = std::filesystem::temp_directory_path();
+  const std::string path = (dir / ("robustlaw-samples-stop-" + std::to_string(getpid()) + ".csv")).string();
+  const std::uint64_t lines = 3 * kSamplerBlock + 7;
+  {
+    std::ofstream out(path);
+    for (std::uint64_t i = 0; i < lines; ++i) out << i % 1000 << "/1000\n";
+  }
+  std::atomic<bool> raised{true};
+  McStop stop;
+  stop.flag = &raised;
+  const SampleFileRead cut = sample_file_read(path, 0, 1, SIZE_MAX, stop);
+  CHECK(cut.stopped);
+  REQUIRE(cut.samples.size() == kSamplerBlock);
+  for (std::uint64_t i = 0; i < kSamplerBlock; i += 997) CHECK(cut.samples[i].contains(Rational(long(i % 1000), 1000)));
+  const SampleFileRead whole = sample_file_read(path, 0, 1);
+  CHECK_FALSE(whole.stopped);
+  CHECK(whole.samples.size() == lines);
+  std::filesystem::remove(path);
 }

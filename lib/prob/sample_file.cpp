@@ -4,11 +4,12 @@
 #include <fstream>
 
 #include "arith/error.hpp"
+#include "prob/sampler.hpp"
 
 namespace rl {
 
-std::vector<DInterval> sample_file_read(const std::string& path, const Rational& a, const Rational& b,
-                                        std::size_t max_bytes) {
+SampleFileRead sample_file_read(const std::string& path, const Rational& a, const Rational& b, std::size_t max_bytes,
+                                const McStop& stop) {
   std::error_code ec;
   if (std::filesystem::is_directory(path, ec)) throw InputError(path, "is a directory, not a sample file");
   const std::uintmax_t size = std::filesystem::file_size(path, ec);
@@ -17,7 +18,8 @@ std::vector<DInterval> sample_file_read(const std::string& path, const Rational&
                                std::to_string(max_bytes) + " bytes)");
   std::ifstream in(path);
   if (!in) throw InputError(path, "cannot open the sample file");
-  std::vector<DInterval> out;
+  SampleFileRead read;
+  std::vector<DInterval>& out = read.samples;
   std::string line;
   for (std::size_t number = 1; std::getline(in, line); ++number) {
     std::size_t start = line.find_first_not_of(" \t\r");
@@ -33,9 +35,13 @@ std::vector<DInterval> sample_file_read(const std::string& path, const Rational&
     if ((out.size() + 1) > max_bytes / sizeof(DInterval))
       throw InputError(where, "the samples read so far exceed --max-memory (" + std::to_string(max_bytes) + " bytes)");
     out.push_back(DInterval::from_rational(x));
+    if (out.size() % kSamplerBlock == 0 && mc_stop_requested(stop)) {
+      read.stopped = true;
+      break;
+    }
   }
   if (in.bad()) throw InputError(path, "read error");
-  return out;
+  return read;
 }
 
 }  // namespace rl
