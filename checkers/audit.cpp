@@ -56,6 +56,18 @@ void check_data_memory(const AuditOptions& o, bool loaded) {
                                  std::to_string(cap) + " bytes)");
 }
 
+void print_mse_interrupted(const AuditOptions& o, const Network& net, const Dataset& data, const CertifiedLipschitz& lip) {
+  const char* what = "interrupted during the exact training MSE: no report (the theorem's hypotheses need the MSE)";
+  if (o.json) {
+    print_json(Json{{"command", "audit"}, {"model", net.source}, {"data", Json{{"file", data.source}, {"n", data.n()}, {"d", data.d()}}},
+                    {"status", "interrupted"}, {"note", what}, {"certified_lipschitz", certified_lipschitz_json(lip, o.digits)}});
+    return;
+  }
+  std::cout << "model " << net.source << ", data " << data.source << " (n = " << data.n() << ", d = " << data.d() << ")\n"
+            << what << "\ncertified Lip  [" << decimal_lower(lip.lower, o.digits) << ", " << decimal_upper(lip.upper, o.digits)
+            << "]  (" << lip.status << ")\n";
+}
+
 void run_audit(const AuditOptions& o, const std::atomic<bool>* stop) {
   AuditSettings s = settings_from(o);
   check_data_memory(o, false);
@@ -64,7 +76,17 @@ void run_audit(const AuditOptions& o, const std::atomic<bool>* stop) {
   check_data_memory(o, true);
   if (data.d() != net.input_dim)
     throw InputError(o.data, std::to_string(data.d()) + " feature columns, the network has " + std::to_string(net.input_dim) + " inputs");
-  AuditReport r = audit_run(net, data, s, audit_certify_lipschitz(net, data, lipschitz_options_from(o, stop)));
+  const CertifiedLipschitz lip = audit_certify_lipschitz(net, data, lipschitz_options_from(o, stop));
+  // A signal during the engine ended the engine, and the report still needs
+  // the MSE: it then runs to the end (a second signal ends the process).
+  // A signal during the MSE ends it, and the engine's pair is all there is.
+  const bool engine_stopped = stop && stop->load();
+  const std::optional<Rational> mse = audit_training_mse(net, data, engine_stopped ? nullptr : stop);
+  if (!mse) {
+    print_mse_interrupted(o, net, data, lip);
+    return;
+  }
+  AuditReport r = audit_run(net, data, s, lip, *mse);
   if (o.json) {
     Json j = audit_report_json(r, o.digits);
     j["model"] = net.source;
@@ -104,7 +126,7 @@ void setup(CLI::App& app) {
   sub->add_option("--C2", o->C2, "seed edition's constant C2");
   add_integer_option(*sub, "--sweep", o->sweep, "also evaluate the theorem at eps = j/N (sigma^2 - MSE), j = 1..N", 0, 1000);
   sub->add_flag("--box-data", o->box_data, "certify Lip(h) on the data's bounding box instead of globally");
-  add_real_option(*sub, "--time-limit", o->time_limit, "seconds for the Lipschitz engine (default 10)", 0);
+  add_real_option(*sub, "--time-limit", o->time_limit, "seconds for the Lipschitz engine (default 10); the exact training MSE after it has no limit, but SIGINT ends it with the engine's pair", 0);
   sub->add_option("--max-memory", o->max_memory,
                   "MB (2^20 bytes): cap on the process's memory: a data file larger than it is refused before it is "
                   "read, the run is refused when the loaded data and network already exceed it, and the Lipschitz "

@@ -2,13 +2,17 @@
 // its errors, and each verdict on constructed cases.
 #include <doctest/doctest.h>
 
+#include <atomic>
 #include <filesystem>
 #include <fstream>
 #include <limits>
 #include <ostream>
+#include <random>
 
 #include "arith/error.hpp"
 #include "lipschitz/lipschitz.hpp"
+#include "net/eval.hpp"
+#include "net/random_network.hpp"
 #include "theorem/audit.hpp"
 
 using namespace rl;
@@ -69,6 +73,32 @@ TEST_CASE("audit: the exact training MSE equals a brute-force rational sum") {
   Dataset by_index = dataset_read_csv(path, "0");
   CHECK(by_index.y[0] == Rational(1) / 2);
   CHECK(by_index.x[0][1] == 1);
+}
+
+// The MSE is summed on TBB's threads: the exact sum must not depend on the
+// order, and a raised stop gives no value.
+TEST_CASE("audit: the parallel exact MSE equals the row-by-row sum, and a stop gives none") {
+  const Network net = random_network({3, 8, 8, 1}, 5);
+  Dataset data;
+  data.source = "generated";
+  std::mt19937_64 rng(3);
+  std::uniform_int_distribution<int> u(-999, 999);
+  for (int row = 0; row < 3000; ++row) {
+    data.x.push_back({Rational(u(rng), 1000), Rational(u(rng), 7), Rational(u(rng), 1000)});
+    data.y.push_back(Rational(u(rng), 999));
+  }
+  Rational serial = 0;
+  for (std::size_t i = 0; i < data.n(); ++i) {
+    const Rational r = net_eval_exact(net, data.x[i])[0] - data.y[i];
+    serial += r * r;
+  }
+  std::atomic<bool> flag{false};
+  const std::optional<Rational> mse = audit_training_mse(net, data, &flag);
+  REQUIRE(mse);
+  CHECK(*mse == serial / 3000);
+  CHECK(audit_training_mse(net, data) == *mse);
+  flag = true;
+  CHECK_FALSE(audit_training_mse(net, data, &flag));
 }
 
 TEST_CASE("audit: CSV errors name the file and line") {

@@ -1,6 +1,10 @@
 #include "theorem/audit.hpp"
 
+#include <functional>
 #include <sstream>
+
+#include <oneapi/tbb/blocked_range.h>
+#include <oneapi/tbb/parallel_reduce.h>
 
 #include "arith/error.hpp"
 #include "lipschitz/lipschitz.hpp"
@@ -80,17 +84,26 @@ std::string audit_verdict_name(AuditVerdict verdict) {
   return "undetermined";
 }
 
-Rational audit_training_mse(const Network& net, const Dataset& data) {
+std::optional<Rational> audit_training_mse(const Network& net, const Dataset& data, const std::atomic<bool>* stop) {
   if (net.output_dim() != 1) throw InputError(net.source, "the audit needs a scalar-output network, this one has " + std::to_string(net.output_dim()) + " outputs");
   if (net.input_dim != data.d())
     throw InputError(data.source, "has " + std::to_string(data.d()) + " features, the network " + std::to_string(net.input_dim) + " inputs");
-  Rational sum = 0;
-  for (std::size_t i = 0; i < data.n(); ++i) {
-    Rational r = net_eval_exact(net, data.x[i])[0] - data.y[i];
-    sum += r * r;
-  }
+  const auto stopped = [stop] { return stop && stop->load(std::memory_order_relaxed); };
+  const Rational sum = tbb::parallel_reduce(
+      tbb::blocked_range<std::size_t>(0, data.n()), Rational(0),
+      [&](const tbb::blocked_range<std::size_t>& rows, Rational partial) {
+        for (std::size_t i = rows.begin(); i != rows.end() && !stopped(); ++i) {
+          const Rational r = net_eval_exact(net, data.x[i])[0] - data.y[i];
+          partial += r * r;
+        }
+        return partial;
+      },
+      std::plus<Rational>());
+  if (stopped()) return std::nullopt;
   return sum / Rational(data.n());
 }
+
+Rational audit_training_mse(const Network& net, const Dataset& data) { return *audit_training_mse(net, data, nullptr); }
 
 Rational audit_data_radius(const Dataset& data) {
   Rational best = 0;
@@ -103,9 +116,14 @@ Rational audit_data_radius(const Dataset& data) {
 }
 
 AuditReport audit_run(const Network& net, const Dataset& data, const AuditSettings& s, const CertifiedLipschitz& lip) {
+  return audit_run(net, data, s, lip, audit_training_mse(net, data));
+}
+
+AuditReport audit_run(const Network& net, const Dataset& data, const AuditSettings& s, const CertifiedLipschitz& lip,
+                      const Rational& mse) {
   AuditReport r;
   r.lip = lip;
-  r.mse = audit_training_mse(net, data);
+  r.mse = mse;
   r.gap = s.sigma * s.sigma - r.mse;
   for (const Rational& y : data.y) if (y < -1 || y > 1) r.labels_in_range = false;
   choose_epsilon(r, s);
@@ -143,6 +161,11 @@ Json audit_epsilon_sweep(const AuditReport& r, const Dataset& data, const AuditS
   return rows;
 }
 
+Json certified_lipschitz_json(const CertifiedLipschitz& lip, int digits) {
+  return Json{{"lower", decimal_lower(lip.lower, digits)}, {"upper", decimal_upper(lip.upper, digits)}, {"method", lip.method},
+              {"status", lip.status}, {"norm", lip.on_data_box ? "l2, on the data's bounding box" : "l2, global"}};
+}
+
 Json audit_report_json(const AuditReport& r, int digits) {
   Json j{{"training_mse", Json{{"exact", rational_to_string(r.mse)}, {"lower", decimal_lower(r.mse, digits)}, {"upper", decimal_upper(r.mse, digits)}}},
          {"sigma2_minus_mse_exact", rational_to_string(r.gap)},
@@ -152,8 +175,7 @@ Json audit_report_json(const AuditReport& r, int digits) {
          {"network", Json{{"p", r.corollary.p.str()}, {"D", r.corollary.depth.str()}, {"W_inf", rational_to_string(r.corollary.W)},
                           {"R", decimal_upper(r.corollary.R, digits)}, {"diameter_W", decimal_upper(r.W_diam, digits)},
                           {"J", decimal_upper(r.J, digits)}}},
-         {"certified_lipschitz", Json{{"lower", decimal_lower(r.lip.lower, digits)}, {"upper", decimal_upper(r.lip.upper, digits)},
-                                      {"method", r.lip.method}, {"status", r.lip.status}, {"norm", "l2, global"}}},
+         {"certified_lipschitz", certified_lipschitz_json(r.lip, digits)},
          {"verdict", audit_verdict_name(r.verdict)}, {"reasons", r.reasons}, {"hypotheses_not_checkable", r.unverifiable}};
   if (r.theorem) {
     Json t = theorem_evaluation_json(*r.theorem);

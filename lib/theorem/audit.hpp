@@ -63,7 +63,12 @@ struct AuditReport {
   std::vector<std::string> unverifiable;
 };
 
-// (1/n) sum (h(x_i) - y_i)^2, exact; the network must have one output.
+// (1/n) sum (h(x_i) - y_i)^2, exact; the network must have one output. The
+// rows are evaluated on TBB's threads (an exact sum does not depend on their
+// order); `stop` is polled per row, and a raised stop gives nullopt. One
+// exact evaluation costs tens of microseconds to milliseconds, so 60 000 rows
+// take seconds.
+std::optional<Rational> audit_training_mse(const Network& net, const Dataset& data, const std::atomic<bool>* stop);
 Rational audit_training_mse(const Network& net, const Dataset& data);
 // The least rational upper bound we use for max_i ||x_i||: sqrt of the exact
 // maximum squared norm, rounded up (MPFI).
@@ -91,7 +96,13 @@ struct AuditLipschitzOptions {
 // or on the data's bounding box.
 CertifiedLipschitz audit_certify_lipschitz(const Network& net, const Dataset& data, const AuditLipschitzOptions& o);
 
+// The report, from the certified pair and the exact training MSE (computed
+// here when not given).
+AuditReport audit_run(const Network& net, const Dataset& data, const AuditSettings& s, const CertifiedLipschitz& lip,
+                      const Rational& mse);
 AuditReport audit_run(const Network& net, const Dataset& data, const AuditSettings& s, const CertifiedLipschitz& lip);
+// The certified pair as the report shows it.
+Json certified_lipschitz_json(const CertifiedLipschitz& lip, int digits);
 Json audit_report_json(const AuditReport& r, int digits);
 std::string audit_report_text(const AuditReport& r, int digits);
 
