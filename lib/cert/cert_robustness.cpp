@@ -574,6 +574,8 @@ struct TreeCheck {
   }
 };
 
+Problem problem_on_network(Network net, const Json& par, const std::string& where);
+
 Problem problem_from_claim(const Json& claim, const ClaimContext& ctx) {
   const std::string where = ctx.claim_path.empty() ? "claim" : ctx.claim_path;
   if (!claim.contains("parameters") || !claim["parameters"].is_object()) throw InputError(where, "missing \"parameters\"");
@@ -585,7 +587,14 @@ Problem problem_from_claim(const Json& claim, const ClaimContext& ctx) {
   if (par.contains("normalized") && !par["normalized"].is_boolean()) throw InputError(where, "parameters.normalized must be true or false");
   LoadOptions load;
   load.nnet_normalized = par.value("normalized", false);
-  Problem p{network_load(claim_resolve_path(par["model"].get<std::string>(), ctx, "parameters.model"), load), {}, {}, {}};
+  return problem_on_network(network_load(claim_resolve_path(par["model"].get<std::string>(), ctx, "parameters.model"), load), par,
+                            where);
+}
+
+// The region and unsafe set of `par` over `net`, already loaded from
+// par.model (a claim of several cases loads it once).
+Problem problem_on_network(Network net, const Json& par, const std::string& where) {
+  Problem p{std::move(net), {}, {}, {}};
   const std::size_t d = p.net.input_dim, n = p.net.output_dim();
   if (par.contains("input")) {
     json_require_only(par, {"model", "normalized", "input", "radius", "norm", "label"}, where, "parameters (a ball)");
@@ -661,6 +670,8 @@ ClaimOutcome check_counterexample(const Problem& p, const Json& point_json, cons
 
 ClaimOutcome verify_robustness(const Json& claim, const ClaimContext& ctx);
 ClaimOutcome verify_certificate(const Problem& p, const Json& claim, const std::string& where);
+// verify_certificate, with a malformed certificate member a "rejected".
+ClaimOutcome verify_case(const Problem& p, const Json& claim, const std::string& where);
 
 // The claim restricted to case k of parameters.cases, with certificate `cert`.
 Json case_claim(const Json& claim, std::size_t k, const Json& cert) {
@@ -681,11 +692,14 @@ ClaimOutcome verify_cases(const Json& claim, const ClaimContext& ctx) {
   const Json& cases = claim["parameters"]["cases"];
   if (!cases.is_array() || cases.empty()) throw InputError(where, "parameters.cases must be a non-empty list");
   json_require_only(claim["parameters"], {"model", "normalized", "cases"}, where, "parameters (several cases)");
+  // Every case is read before any certificate: a malformed one is an error
+  // even after a refuted case. The network is loaded once, with the first.
+  std::vector<Problem> problems;
   for (std::size_t k = 0; k < cases.size(); ++k) {
     json_require_only(cases[k], {"box", "unsafe"}, where, "each of parameters.cases, {box, unsafe},");
-    // Every case is read before any certificate: a malformed one is an error even after a refuted case.
     try {
-      (void)problem_from_claim(case_claim(claim, k, Json()), ctx);
+      const Json one = case_claim(claim, k, Json());
+      problems.push_back(k == 0 ? problem_from_claim(one, ctx) : problem_on_network(problems.front().net, one["parameters"], where));
     } catch (const nlohmann::json::exception& e) {
       throw InputError(where, "parameters.cases[" + std::to_string(k) + "]: " + e.what());
     }
@@ -695,7 +709,7 @@ ClaimOutcome verify_cases(const Json& claim, const ClaimContext& ctx) {
   if (cert.contains("counterexample")) {
     std::string last;
     for (std::size_t k = 0; k < cases.size(); ++k) {
-      ClaimOutcome o = verify_robustness(case_claim(claim, k, cert), ctx);
+      ClaimOutcome o = verify_case(problems[k], case_claim(claim, k, cert), where);
       if (o.verdict == ClaimVerdict::Violated) return {ClaimVerdict::Violated, "case " + std::to_string(k) + ": " + o.detail};
       last = o.detail;
     }
@@ -706,7 +720,7 @@ ClaimOutcome verify_cases(const Json& claim, const ClaimContext& ctx) {
     return {ClaimVerdict::Rejected, "a certificate for several cases is {method: cases, cases: [one per case]}"};
   std::size_t leaves = 0;
   for (std::size_t k = 0; k < cases.size(); ++k) {
-    ClaimOutcome o = verify_robustness(case_claim(claim, k, cert["cases"][k]), ctx);
+    ClaimOutcome o = verify_case(problems[k], case_claim(claim, k, cert["cases"][k]), where);
     if (o.verdict != ClaimVerdict::Holds) return {ClaimVerdict::Rejected, "case " + std::to_string(k) + ": " + o.detail};
     const Json& case_leaves = cert["cases"][k].value("leaves", Json(0));
     if (!case_leaves.is_number_unsigned()) return {ClaimVerdict::Rejected, "case " + std::to_string(k) + ": leaves must be a count"};
@@ -727,6 +741,10 @@ ClaimOutcome verify_robustness(const Json& claim, const ClaimContext& ctx) {
   } catch (const nlohmann::json::exception& e) {
     throw InputError(where, std::string("parameters: ") + e.what());
   }
+  return verify_case(p, claim, where);
+}
+
+ClaimOutcome verify_case(const Problem& p, const Json& claim, const std::string& where) {
   try {
     return verify_certificate(p, claim, where);
   } catch (const std::exception& e) {  // a malformed certificate member
