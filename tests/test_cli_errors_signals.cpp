@@ -11,6 +11,7 @@
 #include <random>
 #include <string>
 #include <thread>
+#include <utility>
 
 #include "arith/rational.hpp"
 #include "io/json_exact.hpp"
@@ -118,18 +119,28 @@ TEST_CASE("cli: a long certify run reports its progress on standard error, and i
   CHECK(j["result"] == "timeout");
 }
 
+namespace audit_signals {
+
+// A 20-64-64-64-1 network and `rows` rows of 20 features and a label in
+// [-1, 1], written to the scratch folder as NAME-net.json and NAME-data.csv.
+std::pair<std::string, std::string> audit_case(const std::string& name, int rows) {
+  const std::string net = cli_scratch().path(name + "-net.json"), data = cli_scratch().path(name + "-data.csv");
+  REQUIRE(cli_run({"random-net", "--sizes=20,64,64,64,1", "--seed=3", "--output=" + net}).exit_code == 0);
+  std::ofstream csv(data);
+  std::mt19937_64 rng(11);
+  std::uniform_int_distribution<int> u(-999, 999);
+  for (int row = 0; row < rows; ++row)
+    for (int c = 0; c <= 20; ++c) csv << u(rng) / 1000.0 << (c == 20 ? "\n" : ",");
+  return {net, data};
+}
+
+}  // namespace audit_signals
+using audit_signals::audit_case;
+
 // audit had no signal handling: Ctrl-C killed it with nothing printed, though
 // its Lipschitz engine stops with a certified pair on a flag.
 TEST_CASE("cli: SIGINT stops audit's Lipschitz engine and the report is printed with its pair") {
-  const std::string net = cli_scratch().path("audit-net.json"), data = cli_scratch().path("audit-data.csv");
-  REQUIRE(cli_run({"random-net", "--sizes=20,64,64,64,1", "--seed=3", "--output=" + net}).exit_code == 0);
-  {
-    std::ofstream csv(data);
-    std::mt19937_64 rng(11);
-    std::uniform_int_distribution<int> u(-999, 999);
-    for (int row = 0; row < 200; ++row)
-      for (int c = 0; c <= 20; ++c) csv << u(rng) / 1000.0 << (c == 20 ? "\n" : ",");
-  }
+  const auto [net, data] = audit_case("audit", 200);
   Interrupted r = run_and_signal({"audit", net, "--data=" + data, "--sigma=1", "--delta=1/100", "--c=1", "--box-data",
                                   "--time-limit=60", "--json"},
                                  SIGINT, std::chrono::milliseconds(1500), std::chrono::seconds(60));
@@ -147,15 +158,7 @@ TEST_CASE("cli: SIGINT stops audit's Lipschitz engine and the report is printed 
 // a 20-64-64-64-1 network take about 10 s on 2 cores, and Ctrl-C waited for
 // them. A signal during the MSE now ends it with the engine's pair.
 TEST_CASE("cli: SIGINT during audit's exact training MSE prints the engine's pair promptly") {
-  const std::string net = cli_scratch().path("audit-mse-net.json"), data = cli_scratch().path("audit-mse-data.csv");
-  REQUIRE(cli_run({"random-net", "--sizes=20,64,64,64,1", "--seed=3", "--output=" + net}).exit_code == 0);
-  {
-    std::ofstream csv(data);
-    std::mt19937_64 rng(11);
-    std::uniform_int_distribution<int> u(-999, 999);
-    for (int row = 0; row < 100000; ++row)
-      for (int c = 0; c <= 20; ++c) csv << u(rng) / 1000.0 << (c == 20 ? "\n" : ",");
-  }
+  const auto [net, data] = audit_case("audit-mse", 100000);
   Interrupted r = run_and_signal({"audit", net, "--data=" + data, "--sigma=1", "--delta=1/100", "--c=1", "--box-data",
                                   "--time-limit=0.2", "--json"},
                                  SIGINT, std::chrono::milliseconds(3000), std::chrono::seconds(120));

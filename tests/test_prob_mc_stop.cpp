@@ -26,6 +26,17 @@ McStop raised(const std::atomic<bool>& flag) {
   return s;
 }
 
+// Events on the sphere in R^d with h = x_1, stopped by `flag`.
+EventsSetup sphere_events(std::size_t d, std::uint64_t n, std::uint64_t trials, const std::atomic<bool>& flag) {
+  EventsSetup s;
+  s.measure = measure_parse("sphere", d, "test");
+  s.h = test_function_parse("coordinate", d, "test");
+  s.n = n;
+  s.trials = trials;
+  s.stop = raised(flag);
+  return s;
+}
+
 }  // namespace
 
 TEST_CASE("prob mc stop: requested and status follow the flag and the clock") {
@@ -113,13 +124,8 @@ TEST_CASE("prob mc stop: MGF sums and the samplers stop at a block boundary") {
 }
 
 TEST_CASE("prob mc stop: a stopped events run keeps its whole data sets only") {
-  EventsSetup s;
-  s.measure = measure_parse("sphere", 6, "test");
-  s.h = test_function_parse("coordinate", 6, "test");
-  s.n = 50;
-  s.trials = 500;
   std::atomic<bool> flag{true};
-  s.stop = raised(flag);
+  EventsSetup s = sphere_events(6, 50, 500, flag);
   std::vector<EventEstimate> stopped = proof_events_simulate(s);
   REQUIRE(stopped.size() == 4);
   for (const auto& e : stopped) {
@@ -139,13 +145,8 @@ TEST_CASE("prob mc stop: a stopped events run keeps its whole data sets only") {
 // One data set of 10^12 points would take days: the stop raised while it is
 // drawn must end it (before, a stop was seen only between data sets).
 TEST_CASE("prob mc stop: events see a stop inside a data set") {
-  EventsSetup s;
-  s.measure = measure_parse("sphere", 1000, "test");
-  s.h = test_function_parse("coordinate", 1000, "test");
-  s.n = 1000000000000;
-  s.trials = 10;
   std::atomic<bool> flag{false};
-  s.stop = raised(flag);
+  EventsSetup s = sphere_events(1000, 1000000000000, 10, flag);
   std::thread raiser([&flag] {
     std::this_thread::sleep_for(std::chrono::milliseconds(200));
     flag = true;
