@@ -134,19 +134,28 @@ std::pair<std::string, std::string> audit_case(const std::string& name, int rows
   return {net, data};
 }
 
+// `audit --box-data --json` on audit_case(name, rows), SIGINT after `delay`:
+// it must exit 130.
+Interrupted audit_interrupted(const std::string& name, int rows, const std::string& time_limit,
+                              std::chrono::milliseconds delay) {
+  const std::pair<std::string, std::string> files = audit_case(name, rows);
+  Interrupted r = run_and_signal({"audit", files.first, "--data=" + files.second, "--sigma=1", "--delta=1/100", "--c=1",
+                                  "--box-data", "--time-limit=" + time_limit, "--json"},
+                                 SIGINT, delay, std::chrono::seconds(120));
+  INFO("stdout: " << r.out.substr(0, 2000) << "\nstderr: " << r.err);
+  REQUIRE(WIFEXITED(r.status));
+  CHECK(WEXITSTATUS(r.status) == 128 + SIGINT);
+  return r;
+}
+
 }  // namespace audit_signals
-using audit_signals::audit_case;
+using audit_signals::audit_interrupted;
 
 // audit had no signal handling: Ctrl-C killed it with nothing printed, though
 // its Lipschitz engine stops with a certified pair on a flag.
 TEST_CASE("cli: SIGINT stops audit's Lipschitz engine and the report is printed with its pair") {
-  const auto [net, data] = audit_case("audit", 200);
-  Interrupted r = run_and_signal({"audit", net, "--data=" + data, "--sigma=1", "--delta=1/100", "--c=1", "--box-data",
-                                  "--time-limit=60", "--json"},
-                                 SIGINT, std::chrono::milliseconds(1500), std::chrono::seconds(60));
+  const Interrupted r = audit_interrupted("audit", 200, "60", std::chrono::milliseconds(1500));
   INFO("stdout: " << r.out.substr(0, 2000) << "\nstderr: " << r.err);
-  REQUIRE(WIFEXITED(r.status));
-  CHECK(WEXITSTATUS(r.status) == 128 + SIGINT);
   CHECK(r.seconds_after < 10);
   CHECK(r.err.find("stopped by SIGINT") != std::string::npos);
   const rl::Json j = rl::Json::parse(r.out)["certified_lipschitz"];
@@ -158,13 +167,8 @@ TEST_CASE("cli: SIGINT stops audit's Lipschitz engine and the report is printed 
 // a 20-64-64-64-1 network take about 10 s on 2 cores, and Ctrl-C waited for
 // them. A signal during the MSE now ends it with the engine's pair.
 TEST_CASE("cli: SIGINT during audit's exact training MSE prints the engine's pair promptly") {
-  const auto [net, data] = audit_case("audit-mse", 100000);
-  Interrupted r = run_and_signal({"audit", net, "--data=" + data, "--sigma=1", "--delta=1/100", "--c=1", "--box-data",
-                                  "--time-limit=0.2", "--json"},
-                                 SIGINT, std::chrono::milliseconds(3000), std::chrono::seconds(120));
+  const Interrupted r = audit_interrupted("audit-mse", 100000, "0.2", std::chrono::milliseconds(3000));
   INFO("stdout: " << r.out.substr(0, 2000) << "\nstderr: " << r.err);
-  REQUIRE(WIFEXITED(r.status));
-  CHECK(WEXITSTATUS(r.status) == 128 + SIGINT);
   CHECK(r.seconds_after < 3);
   const rl::Json j = rl::Json::parse(r.out);
   CHECK(j["status"] == "interrupted");
