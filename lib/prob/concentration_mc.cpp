@@ -16,22 +16,29 @@ namespace {
 constexpr std::uint64_t kMeanStream = 1, kEventStream = 2;
 
 // Runs body(rng, count, worker) over the blocks of `n` samples (`block` each)
-// on `threads` workers; block b uses sampler_stream(seed, stream, b). A stop request is
-// seen before a block is taken (never before block 0), so the blocks run are
-// a prefix of the planned ones. Returns the number of samples drawn.
+// on `threads` workers; block b uses sampler_stream(seed, stream, b). Block 0
+// is drawn before the workers start, so a stop raised before the run draws
+// exactly it whatever the thread count (two workers could both see no block
+// taken yet and both draw); after it a stop request is seen before a block is
+// taken, so the blocks run are a prefix of the planned ones. Returns the
+// number of samples drawn.
 template <class Body>
 std::uint64_t parallel_blocks(std::uint64_t n, std::uint64_t block, std::uint64_t seed, std::uint64_t stream, unsigned threads,
                               const McStop& stop, Body body) {
   const std::uint64_t blocks = (n + block - 1) / block;
   std::atomic<std::uint64_t> next{0}, drawn{0};
+  const auto draw = [&](std::uint64_t b, unsigned w) {
+    std::mt19937_64 rng = sampler_stream(seed, stream, b);
+    const std::uint64_t count = std::min(block, n - b * block);
+    body(rng, count, w);
+    drawn += count;
+  };
+  if (blocks > 0) draw(next++, 0);
   auto worker = [&](unsigned w) {
-    while (!(next.load() > 0 && mc_stop_requested(stop))) {
+    while (!mc_stop_requested(stop)) {
       const std::uint64_t b = next.fetch_add(1);
       if (b >= blocks) return;
-      std::mt19937_64 rng = sampler_stream(seed, stream, b);
-      const std::uint64_t count = std::min(block, n - b * block);
-      body(rng, count, w);
-      drawn += count;
+      draw(b, w);
     }
   };
   std::vector<std::thread> pool;
