@@ -25,7 +25,8 @@ using Clock = std::chrono::steady_clock;
 Json outcome_to_json(const PieceOutcome& p) {
   return Json{{"lower", rational_to_string(p.lower)}, {"upper", rational_to_string(p.upper)},
               {"lower_method", p.lower_method}, {"upper_method", p.upper_method}, {"status", search_status_name(p.status)},
-              {"nodes", p.nodes}, {"seconds", p.seconds}, {"certificate", p.certificate}, {"certificate_seconds", p.certificate_seconds}};
+              {"nodes", p.nodes}, {"seconds", p.seconds}, {"certificate", p.certificate}, {"certificate_error", p.certificate_error},
+              {"certificate_seconds", p.certificate_seconds}};
 }
 
 void outcome_from_json(const Json& j, PieceOutcome& p) {
@@ -38,6 +39,7 @@ void outcome_from_json(const Json& j, PieceOutcome& p) {
   p.nodes = j["nodes"].get<std::uint64_t>();
   p.seconds = j["seconds"].get<double>();
   p.certificate = j["certificate"];
+  p.certificate_error = j["certificate_error"].get<std::string>();
   p.certificate_seconds = j["certificate_seconds"].get<double>();
 }
 
@@ -84,6 +86,7 @@ Json run_piece(const Network& net, LipschitzOptions options, const RationalBox* 
     p.nodes = r.nodes;
     p.seconds = r.seconds;
     p.certificate = r.certificate;
+    p.certificate_error = r.certificate_error;
     p.certificate_seconds = r.certificate_seconds;
     Json out = outcome_to_json(p);
     if (!box) out["lipsdp"] = lipsdp_to_json(r);
@@ -190,8 +193,10 @@ void certify_missing(const Network& net, const LipschitzOptions& options, Queue&
 // union certificate, or certificate_error naming a piece without one.
 void union_certificate(const Queue& q, LipschitzResult& r) {
   if (q.global) {
-    r.certificate = q.outcomes.front().certificate;
-    if (r.certificate.is_null()) r.certificate_error = "the search made no certificate";
+    const PieceOutcome& only = q.outcomes.front();
+    r.certificate = only.certificate;
+    if (r.certificate.is_null())
+      r.certificate_error = only.certificate_error.empty() ? "the search made no certificate" : only.certificate_error;
     return;
   }
   r.certificate = lipschitz_pieces_certificate(q.tree, q.outcomes);
@@ -199,7 +204,8 @@ void union_certificate(const Queue& q, LipschitzResult& r) {
   for (std::size_t i = 0; i < q.outcomes.size() && r.certificate.is_null(); ++i)
     if (q.outcomes[i].certificate.is_null())
       r.certificate_error = "piece " + std::to_string(i) + (q.outcomes[i].run == PieceRun::Searched ? " (searched)" : " (Clarke bound only)") +
-                            " has no certificate";
+                            " has no certificate" +
+                            (q.outcomes[i].certificate_error.empty() ? "" : ": " + q.outcomes[i].certificate_error);
 }
 
 #ifdef ROBUSTLAW_HAVE_MPI

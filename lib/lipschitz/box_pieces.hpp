@@ -31,6 +31,7 @@ struct PieceOutcome {
   std::uint64_t nodes = 0;
   double seconds = 0;
   Json certificate;
+  std::string certificate_error;   // why there is none, from its search (LipschitzResult)
   double certificate_seconds = 0;  // its search's estimate for its certificate (LipschitzResult)
 };
 
