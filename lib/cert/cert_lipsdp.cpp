@@ -2,6 +2,8 @@
 // and integer arithmetic only, no floating point, no search.
 #include "cert/cert_lipsdp.hpp"
 
+#include <algorithm>
+
 #include "arith/error.hpp"
 #include "cert/producer_api.hpp"
 
@@ -78,49 +80,88 @@ LipsdpProof proof_parse(const Json& cert, std::size_t n, std::size_t hidden) {
 
 }  // namespace
 
+LipsdpReduction cert_lipsdp_reduction(const Network& g, const std::vector<std::pair<int, int>>& slopes) {
+  LipsdpReduction red;
+  red.size = g.input_dim;
+  for (const auto& [alpha, beta] : slopes) red.position.push_back(alpha == beta ? -1 : static_cast<long>(red.size++));
+  // The difference of each input coordinate of the current layer, over the reduced coordinates.
+  std::vector<LipsdpRow> in(g.input_dim);
+  for (std::size_t j = 0; j < g.input_dim; ++j) in[j] = {{j, Rational(1)}};
+  std::vector<Rational> dense(red.size);
+  std::vector<char> touched(red.size, 0);
+  const auto combine = [&](const std::vector<Rational>& w) {
+    std::vector<std::size_t> used;
+    for (std::size_t j = 0; j < w.size(); ++j) {
+      if (w[j] == 0) continue;
+      for (const auto& [c, v] : in[j]) {
+        if (!touched[c]) { touched[c] = 1; used.push_back(c); }
+        dense[c] += w[j] * v;
+      }
+    }
+    std::sort(used.begin(), used.end());
+    LipsdpRow row;
+    for (std::size_t c : used) {
+      if (dense[c] != 0) row.emplace_back(c, dense[c]);
+      dense[c] = 0;
+      touched[c] = 0;
+    }
+    return row;
+  };
+  std::size_t neuron = 0;
+  for (std::size_t k = 0; k + 1 < g.layers.size(); ++k) {
+    std::vector<LipsdpRow> next;
+    for (const auto& w : g.layers[k].weights) {
+      red.rows.push_back(combine(w));
+      const long p = red.position[neuron];
+      LipsdpRow out;
+      if (p >= 0) out = {{static_cast<std::size_t>(p), Rational(1)}};
+      else if (slopes[neuron].first != 0)
+        for (const auto& [c, v] : red.rows.back()) out.emplace_back(c, slopes[neuron].first * v);
+      next.push_back(std::move(out));
+      ++neuron;
+    }
+    in = std::move(next);
+  }
+  for (const auto& w : g.layers.back().weights) red.outputs.push_back(combine(w));
+  return red;
+}
+
 RMatrix cert_lipsdp_negated_lmi(const Network& g, const std::vector<std::pair<int, int>>& slopes, const Rational& rho,
                                 const std::vector<Rational>& t) {
-  const std::size_t d0 = g.input_dim, n = d0 + g.hidden_neuron_count();
-  RMatrix a(n, std::vector<Rational>(n));
-  for (std::size_t i = 0; i < d0; ++i) a[i][i] = rho;
-  std::size_t prev = 0, pos = d0, neuron = 0;
-  for (std::size_t k = 0; k + 1 < g.layers.size(); ++k) {
-    const Layer& l = g.layers[k];
-    for (std::size_t r = 0; r < l.out_dim(); ++r, ++neuron) {
-      const Rational& ti = t[neuron];
-      if (ti == 0) continue;
-      const Rational both = 2 * slopes[neuron].first * slopes[neuron].second * ti, sum = (slopes[neuron].first + slopes[neuron].second) * ti;
-      const std::size_t p = pos + r;
-      const auto& w = l.weights[r];
-      for (std::size_t i = 0; i < w.size(); ++i) {
-        if (w[i] == 0) continue;
-        if (both != 0)
-          for (std::size_t j = 0; j < w.size(); ++j) if (w[j] != 0) a[prev + i][prev + j] += both * w[i] * w[j];
-        a[prev + i][p] -= sum * w[i];
-        a[p][prev + i] -= sum * w[i];
-      }
-      a[p][p] += 2 * ti;
+  const LipsdpReduction red = cert_lipsdp_reduction(g, slopes);
+  RMatrix a(red.size, std::vector<Rational>(red.size));
+  for (std::size_t i = 0; i < g.input_dim; ++i) a[i][i] = rho;
+  for (std::size_t neuron = 0; neuron < slopes.size(); ++neuron) {
+    const long pos = red.position[neuron];
+    const Rational& ti = t[neuron];
+    if (pos < 0 || ti == 0) continue;
+    const std::size_t p = static_cast<std::size_t>(pos);
+    const Rational both = 2 * slopes[neuron].first * slopes[neuron].second * ti, sum = (slopes[neuron].first + slopes[neuron].second) * ti;
+    const LipsdpRow& row = red.rows[neuron];
+    for (const auto& [i, wi] : row) {
+      if (both != 0)
+        for (const auto& [j, wj] : row) a[i][j] += both * wi * wj;
+      a[i][p] -= sum * wi;
+      a[p][i] -= sum * wi;
     }
-    prev = pos;
-    pos += l.out_dim();
+    a[p][p] += 2 * ti;
   }
-  const Layer& out = g.layers.back();
-  for (std::size_t i = 0; i < out.in_dim(); ++i)
-    for (std::size_t j = 0; j < out.in_dim(); ++j) {
-      Rational s = 0;
-      for (std::size_t o = 0; o < out.out_dim(); ++o) s += out.weights[o][i] * out.weights[o][j];
-      a[prev + i][prev + j] -= s;
-    }
+  for (const LipsdpRow& out : red.outputs)
+    for (const auto& [i, wi] : out)
+      for (const auto& [j, wj] : out) a[i][j] -= wi * wj;
   return a;
 }
 
 std::optional<std::string> cert_lipsdp_refutation(const Network& g, const std::vector<std::pair<int, int>>& slopes,
                                                   const LipsdpProof& proof) {
-  const std::size_t n = g.input_dim + g.hidden_neuron_count();
-  if (n > kMaxDimension) return "the LMI has more than 4096 rows";
-  if (proof.t.size() + g.input_dim != n || proof.scale.size() != n || proof.r.size() != n || slopes.size() + g.input_dim != n)
-    return "the proof's sizes do not match the network";
+  if (g.input_dim + g.hidden_neuron_count() > kMaxDimension) return "the LMI has more than 4096 rows";
+  if (slopes.size() != g.hidden_neuron_count() || proof.t.size() != slopes.size()) return "the proof's sizes do not match the network";
+  const std::size_t n = cert_lipsdp_reduction(g, slopes).size;
+  if (proof.scale.size() != n || proof.r.size() != n) return "the proof's sizes do not match the reduced LMI";
   for (const Rational& ti : proof.t) if (ti < 0) return "a negative multiplier t";
+  for (std::size_t i = 0; i < slopes.size(); ++i)
+    if (slopes[i].first == slopes[i].second && proof.t[i] != 0)
+      return "a multiplier on an eliminated neuron (equal slope bounds) must be 0";
   if (proof.sigma <= 0) return "sigma must be positive";
   for (std::size_t i = 0; i < n; ++i) {
     if (proof.r[i].size() != n - i) return "R is not upper triangular";
@@ -145,13 +186,17 @@ std::optional<std::string> cert_lipsdp_refutation(const Network& g, const std::v
 
 Rational cert_lipsdp_check(const Network& g, bool unbounded, const std::vector<Rational>& lo, const std::vector<Rational>& hi,
                            const Json& cert) {
-  const std::vector<std::pair<int, int>> slopes = cert_lipsdp_slopes(g, unbounded, lo, hi);
+  std::vector<std::pair<int, int>> slopes = cert_lipsdp_slopes(g, unbounded, lo, hi);
   const Json& s = member(cert, "slopes");
   if (!s.is_array() || s.size() != slopes.size()) fail("'slopes' needs one [alpha, beta] per hidden neuron");
-  for (std::size_t i = 0; i < slopes.size(); ++i)
-    if (s[i] != Json::array({slopes[i].first, slopes[i].second}))
-      fail("the slope bounds of hidden neuron " + std::to_string(i) + " differ from exact interval propagation's");
-  const LipsdpProof proof = proof_parse(cert, g.input_dim + slopes.size(), slopes.size());
+  // [0, 1] holds for every ReLU: a certificate may keep a stable neuron in the LMI.
+  const Json any = Json::array({0, 1});
+  for (std::size_t i = 0; i < slopes.size(); ++i) {
+    if (s[i] == any) slopes[i] = {0, 1};
+    else if (s[i] != Json::array({slopes[i].first, slopes[i].second}))
+      fail("the slope bounds of hidden neuron " + std::to_string(i) + " are neither [0, 1] nor exact interval propagation's");
+  }
+  const LipsdpProof proof = proof_parse(cert, cert_lipsdp_reduction(g, slopes).size, slopes.size());
   if (auto why = cert_lipsdp_refutation(g, slopes, proof)) fail(*why);
   return proof.rho;
 }

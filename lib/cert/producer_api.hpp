@@ -67,7 +67,20 @@ std::optional<Rational> cert_lipschitz_witness_floor(const std::vector<std::vect
 std::vector<std::pair<int, int>> cert_lipsdp_slopes(const Network& g, bool unbounded, const std::vector<Rational>& lo,
                                                     const std::vector<Rational>& hi);
 
-// -M(rho, t) exactly (N x N, dense).
+// The reduced coordinates of the LMI (cert/cert_lipsdp.hpp): the inputs, then
+// the hidden neurons whose slope bounds differ, in layer order; a neuron with
+// alpha = beta is eliminated (position -1). rows[i] is hidden neuron i's
+// pre-activation difference and outputs[o] output o's difference, as sparse
+// rows over the reduced coordinates (sorted, no zeros).
+using LipsdpRow = std::vector<std::pair<std::size_t, Rational>>;
+struct LipsdpReduction {
+  std::size_t size = 0;
+  std::vector<long> position;
+  std::vector<LipsdpRow> rows, outputs;
+};
+LipsdpReduction cert_lipsdp_reduction(const Network& g, const std::vector<std::pair<int, int>>& slopes);
+
+// -M(rho, t) exactly, over the reduced coordinates (dense).
 std::vector<std::vector<Rational>> cert_lipsdp_negated_lmi(const Network& g, const std::vector<std::pair<int, int>>& slopes,
                                                            const Rational& rho, const std::vector<Rational>& t);
 

@@ -5,9 +5,11 @@
 // L the l2 constant of p.net on p's domain (spectral norm for a vector output),
 // proved in exact rationals by cert_lipsdp_refutation (lib/cert): the SDP
 // solve, the rounding and the floating Cholesky factor are untrusted search.
-// upper is the least double whose square is >= rho. The local variant (slope
-// bounds [1, 1] / [0, 0] for neurons stable on a bounded domain) applies
-// whenever the domain is bounded.
+// upper is the least double whose square is >= rho. The local variant (the
+// neurons stable on a bounded domain eliminated from the LMI) applies
+// whenever the domain is bounded; when SDPA does not reach pdOPT on it, the
+// form with every neuron kept at slopes [0, 1] is solved too and the smaller
+// bound returned.
 #pragma once
 #include <atomic>
 #include <optional>

@@ -15,6 +15,7 @@
 #include <map>
 #include <stdexcept>
 
+#include "cert/producer_api.hpp"
 #include "io/plugin.hpp"
 #include "lipschitz/sdpa_plugin.hpp"
 
@@ -80,77 +81,90 @@ std::vector<double> layer_scales(const Network& g) {
   return c;
 }
 
-// The SDPA data, in scaled unknowns rho = c_0 r and t_i = c_k tau_i, and rows
-// scaled by S = diag(c_k^-1/2) so that every block is of size about 1:
-// F_0 = S M0 S + eta I and, per unknown (r, tau_1, ...), F_k with
-// X = sum_k F_k x_k - F_0 = S (-M(rho, t)) S - eta I (block 1), X = diag(tau) (block 2).
-SdpData sdp_data(const Network& g, const std::vector<std::pair<int, int>>& slopes, const std::vector<double>& c, double eta) {
+using DoubleRow = std::vector<std::pair<int, double>>;
+
+DoubleRow double_row(const LipsdpRow& row) {
+  DoubleRow out;
+  for (const auto& [c, v] : row) out.emplace_back(static_cast<int>(c), rational_to_double(v));
+  return out;
+}
+
+// The SDPA data over the reduced coordinates (cert/cert_lipsdp.hpp: the
+// neurons with equal slope bounds are eliminated, and have no unknown), in
+// scaled unknowns rho = c_0 r and t_i = c_k tau_i, and rows scaled by
+// S = diag(c_k^-1/2) (c_k of the layer a coordinate belongs to) so that every
+// block is of size about 1: F_0 = S M0 S + eta I and, per unknown (r, then
+// tau of each neuron kept), F_k with X = sum_k F_k x_k - F_0 = S (-M(rho, t)) S
+// - eta I (block 1), X = diag(tau) (block 2).
+struct ReducedSdp {
+  SdpData data;
+  int rows = 0;                             // the reduced coordinates
+  std::vector<std::size_t> unknown_neuron;  // the hidden neuron of each tau
+  std::vector<double> unknown_scale;        // its t = unknown_scale tau
+};
+
+ReducedSdp sdp_data(const Network& g, const std::vector<std::pair<int, int>>& slopes, const std::vector<double>& c, double eta) {
+  const LipsdpReduction red = cert_lipsdp_reduction(g, slopes);
   const int d0 = static_cast<int>(g.input_dim);
-  const int n = d0 + static_cast<int>(slopes.size());
-  std::vector<double> row_scale(n);
-  SdpData s;
-  s.f.resize(1 + slopes.size());
-  int pos = 0;
-  for (std::size_t k = 0; k < g.layers.size(); ++k) {
-    const int width = k == 0 ? d0 : static_cast<int>(g.layers[k - 1].out_dim());
-    for (int i = 0; i < width; ++i) row_scale[pos + i] = 1 / std::sqrt(c[k]);
-    pos += width;
-  }
-  for (int i = 0; i < d0; ++i) add(s.f[0], i, i, 1.0);
-  for (int i = 0; i < n; ++i) add(s.f0, i, i, eta);
-  int prev = 0;
-  pos = d0;
-  std::size_t neuron = 0;
-  for (std::size_t k = 0; k + 1 < g.layers.size(); ++k) {
-    const Layer& l = g.layers[k];
-    const int in = static_cast<int>(l.in_dim());
-    for (int r = 0; r < static_cast<int>(l.out_dim()); ++r, ++neuron) {
-      Entries& e = s.f[1 + neuron];
-      const double both = 2.0 * slopes[neuron].first * slopes[neuron].second, sum = slopes[neuron].first + slopes[neuron].second;
-      const double* w = &l.weights_f[std::size_t(r) * std::size_t(in)];
-      const double ck = c[k + 1];
-      const int p = pos + r;
-      for (int i = 0; i < in; ++i) {
-        if (both != 0)
-          for (int j = i; j < in; ++j) add(e, prev + i, prev + j, ck * row_scale[prev + i] * row_scale[prev + j] * both * w[i] * w[j]);
-        add(e, prev + i, p, -ck * row_scale[prev + i] * row_scale[p] * sum * w[i]);
-      }
-      add(e, p, p, 2.0 * ck * row_scale[p] * row_scale[p]);
+  std::vector<double> row_scale(red.size, 1 / std::sqrt(c[0])), neuron_scale;
+  for (std::size_t k = 0; k + 1 < g.layers.size(); ++k)
+    for (std::size_t r = 0; r < g.layers[k].out_dim(); ++r) {
+      const long p = red.position[neuron_scale.size()];
+      if (p >= 0) row_scale[static_cast<std::size_t>(p)] = 1 / std::sqrt(c[k + 1]);
+      neuron_scale.push_back(c[k + 1]);
     }
-    prev = pos;
-    pos += static_cast<int>(l.out_dim());
-  }
-  const Layer& out = g.layers.back();
-  const int in = static_cast<int>(out.in_dim());
-  for (int i = 0; i < in; ++i)
-    for (int j = i; j < in; ++j) {
-      double v = 0;
-      for (std::size_t o = 0; o < out.out_dim(); ++o) v += out.weights_f[o * in + i] * out.weights_f[o * in + j];
-      add(s.f0, prev + i, prev + j, row_scale[prev + i] * row_scale[prev + j] * v);
+  ReducedSdp s;
+  s.rows = static_cast<int>(red.size);
+  s.data.f.emplace_back();
+  for (int i = 0; i < d0; ++i) add(s.data.f[0], i, i, 1.0);
+  for (int i = 0; i < static_cast<int>(red.size); ++i) add(s.data.f0, i, i, eta);
+  for (std::size_t neuron = 0; neuron < slopes.size(); ++neuron) {
+    if (red.position[neuron] < 0) continue;
+    s.unknown_neuron.push_back(neuron);
+    s.unknown_scale.push_back(neuron_scale[neuron]);
+    Entries& e = s.data.f.emplace_back();
+    const int p = static_cast<int>(red.position[neuron]);
+    const double both = 2.0 * slopes[neuron].first * slopes[neuron].second, sum = slopes[neuron].first + slopes[neuron].second;
+    const double ck = neuron_scale[neuron];
+    const DoubleRow row = double_row(red.rows[neuron]);
+    for (const auto& [i, wi] : row) {
+      if (both != 0)
+        for (const auto& [j, wj] : row)
+          if (j >= i) add(e, i, j, ck * row_scale[i] * row_scale[j] * both * wi * wj);
+      add(e, i, p, -ck * row_scale[i] * row_scale[p] * sum * wi);
     }
+    add(e, p, p, 2.0 * ck * row_scale[p] * row_scale[p]);
+  }
+  for (const LipsdpRow& out : red.outputs) {
+    const DoubleRow row = double_row(out);
+    for (const auto& [i, wi] : row)
+      for (const auto& [j, wj] : row)
+        if (j >= i) add(s.data.f0, i, j, row_scale[i] * row_scale[j] * wi * wj);
+  }
   return s;
 }
 
 // The solve itself, in the calling process.
 LipsdpSolution solve_here(const Network& g, const std::vector<std::pair<int, int>>& slopes, double eta) {
   const std::vector<double> c = layer_scales(g);
-  const SdpData data = sdp_data(g, slopes, c, eta);
-  const int n = static_cast<int>(g.input_dim + slopes.size()), hidden = static_cast<int>(slopes.size());
+  const ReducedSdp reduced = sdp_data(g, slopes, c, eta);
+  const SdpData& data = reduced.data;
+  const int n = reduced.rows;
+  const int unknowns = static_cast<int>(reduced.unknown_neuron.size());
   std::vector<RlSdpEntry> entries;
   for (const auto& [ij, v] : data.f0) entries.push_back({0, 1, ij.first, ij.second, v});
   for (std::size_t k = 0; k < data.f.size(); ++k)
     for (const auto& [ij, v] : data.f[k]) entries.push_back({static_cast<int>(k) + 1, 1, ij.first, ij.second, v});
-  for (int i = 0; i < hidden; ++i) entries.push_back({i + 2, 2, i + 1, i + 1, 1.0});
-  std::vector<double> cost(1 + hidden, 0.0), x(1 + hidden, 0.0);
+  for (int i = 0; i < unknowns; ++i) entries.push_back({i + 2, 2, i + 1, i + 1, 1.0});
+  std::vector<double> cost(1 + unknowns, 0.0), x(1 + unknowns, 0.0);
   cost[0] = 1.0;
-  const RlSdpProblem problem{1 + hidden, n, hidden, cost.data(), entries.data(), entries.size()};
+  const RlSdpProblem problem{1 + unknowns, n, unknowns, cost.data(), entries.data(), entries.size()};
   const int phase = sdpa_plugin().solve(&problem, x.data());
   if (phase < 0) throw std::runtime_error("the SDPA solve failed");
   LipsdpSolution sol;
   sol.rho = c[0] * x[0];
-  std::size_t neuron = 0;
-  for (std::size_t k = 0; k + 1 < g.layers.size(); ++k)
-    for (std::size_t r = 0; r < g.layers[k].out_dim(); ++r, ++neuron) sol.t.push_back(c[k + 1] * x[1 + neuron]);
+  sol.t.assign(slopes.size(), 0.0);  // the eliminated neurons' stay 0
+  for (int i = 0; i < unknowns; ++i) sol.t[reduced.unknown_neuron[i]] = reduced.unknown_scale[i] * x[1 + i];
   sol.phase = phase_name(phase);
   return sol;
 }

@@ -2,8 +2,9 @@
 //
 // Semantics: none certified. lipsdp_solve asks SDPA for
 //   minimize rho  subject to  -M(rho, t) - eta I >= 0,  t >= 0,
-// with M as in cert/cert_lipsdp.hpp built from the nearest-double weights, and
-// returns SDPA's last iterate. The LMI is solved with its rows and unknowns
+// with M as in cert/cert_lipsdp.hpp built from the nearest-double weights over
+// the reduced coordinates (the neurons with equal slope bounds eliminated;
+// their t is 0), and returns SDPA's last iterate. The LMI is solved with its rows and unknowns
 // scaled layer by layer (the margin applies to the scaled matrix, so eta is
 // relative). The margin eta leaves room for rounding t and
 // rho to short dyadic rationals; the caller proves the rounded LMI exactly.
