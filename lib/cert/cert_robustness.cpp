@@ -574,7 +574,7 @@ struct TreeCheck {
   }
 };
 
-Problem problem_on_network(Network net, const Json& par, const std::string& where);
+void read_region(Problem& p, const Json& par, const std::string& where);
 
 Problem problem_from_claim(const Json& claim, const ClaimContext& ctx) {
   const std::string where = ctx.claim_path.empty() ? "claim" : ctx.claim_path;
@@ -587,14 +587,17 @@ Problem problem_from_claim(const Json& claim, const ClaimContext& ctx) {
   if (par.contains("normalized") && !par["normalized"].is_boolean()) throw InputError(where, "parameters.normalized must be true or false");
   LoadOptions load;
   load.nnet_normalized = par.value("normalized", false);
-  return problem_on_network(network_load(claim_resolve_path(par["model"].get<std::string>(), ctx, "parameters.model"), load), par,
-                            where);
+  Problem p{network_load(claim_resolve_path(par["model"].get<std::string>(), ctx, "parameters.model"), load), {}, {}, {}};
+  read_region(p, par, where);
+  return p;
 }
 
-// The region and unsafe set of `par` over `net`, already loaded from
-// par.model (a claim of several cases loads it once).
-Problem problem_on_network(Network net, const Json& par, const std::string& where) {
-  Problem p{std::move(net), {}, {}, {}};
+// Reads the region and unsafe set of `par` into p, over p.net, already
+// loaded from par.model (a claim of several cases loads it once).
+void read_region(Problem& p, const Json& par, const std::string& where) {
+  p.region = Region{};
+  p.unsafe.clear();
+  p.atoms_net.reset();
   const std::size_t d = p.net.input_dim, n = p.net.output_dim();
   if (par.contains("input")) {
     json_require_only(par, {"model", "normalized", "input", "radius", "norm", "label"}, where, "parameters (a ball)");
@@ -615,7 +618,7 @@ Problem problem_on_network(Network net, const Json& par, const std::string& wher
       a[label] = -1;
       p.unsafe.push_back({Atom{false, a, 0, nullptr}});
     }
-    return p;
+    return;
   }
   json_require_only(par, {"model", "normalized", "box", "unsafe"}, where, "parameters (a box)");
   json_require_only(par.at("box"), {"lo", "hi"}, where, "parameters.box");
@@ -638,7 +641,6 @@ Problem problem_on_network(Network net, const Json& par, const std::string& wher
     }
     p.unsafe.push_back(std::move(atoms));
   }
-  return p;
 }
 
 ClaimOutcome check_counterexample(const Problem& p, const Json& point_json, const Json& output_json, const std::string& where) {
@@ -693,23 +695,34 @@ ClaimOutcome verify_cases(const Json& claim, const ClaimContext& ctx) {
   if (!cases.is_array() || cases.empty()) throw InputError(where, "parameters.cases must be a non-empty list");
   json_require_only(claim["parameters"], {"model", "normalized", "cases"}, where, "parameters (several cases)");
   // Every case is read before any certificate: a malformed one is an error
-  // even after a refuted case. The network is loaded once, with the first.
-  std::vector<Problem> problems;
+  // even after a refuted case. The network is loaded once, with the first,
+  // and one Problem serves every case in turn (a copy of the network per
+  // case would multiply the check's memory by the number of cases).
+  Problem p;
+  std::vector<std::pair<Region, std::vector<std::vector<Atom>>>> regions;
   for (std::size_t k = 0; k < cases.size(); ++k) {
     json_require_only(cases[k], {"box", "unsafe"}, where, "each of parameters.cases, {box, unsafe},");
     try {
       const Json one = case_claim(claim, k, Json());
-      problems.push_back(k == 0 ? problem_from_claim(one, ctx) : problem_on_network(problems.front().net, one["parameters"], where));
+      if (k == 0) p = problem_from_claim(one, ctx);
+      else read_region(p, one["parameters"], where);
     } catch (const nlohmann::json::exception& e) {
       throw InputError(where, "parameters.cases[" + std::to_string(k) + "]: " + e.what());
     }
+    regions.emplace_back(std::move(p.region), std::move(p.unsafe));
   }
+  const auto verify_case_k = [&](std::size_t k, const Json& case_cert) {
+    p.region = regions[k].first;
+    p.unsafe = regions[k].second;
+    p.atoms_net.reset();
+    return verify_case(p, case_claim(claim, k, case_cert), where);
+  };
   if (!claim.contains("certificate") || !claim["certificate"].is_object()) return {ClaimVerdict::Rejected, "no certificate"};
   const Json& cert = claim["certificate"];
   if (cert.contains("counterexample")) {
     std::string last;
     for (std::size_t k = 0; k < cases.size(); ++k) {
-      ClaimOutcome o = verify_case(problems[k], case_claim(claim, k, cert), where);
+      ClaimOutcome o = verify_case_k(k, cert);
       if (o.verdict == ClaimVerdict::Violated) return {ClaimVerdict::Violated, "case " + std::to_string(k) + ": " + o.detail};
       last = o.detail;
     }
@@ -720,7 +733,7 @@ ClaimOutcome verify_cases(const Json& claim, const ClaimContext& ctx) {
     return {ClaimVerdict::Rejected, "a certificate for several cases is {method: cases, cases: [one per case]}"};
   std::size_t leaves = 0;
   for (std::size_t k = 0; k < cases.size(); ++k) {
-    ClaimOutcome o = verify_case(problems[k], case_claim(claim, k, cert["cases"][k]), where);
+    ClaimOutcome o = verify_case_k(k, cert["cases"][k]);
     if (o.verdict != ClaimVerdict::Holds) return {ClaimVerdict::Rejected, "case " + std::to_string(k) + ": " + o.detail};
     const Json& case_leaves = cert["cases"][k].value("leaves", Json(0));
     if (!case_leaves.is_number_unsigned()) return {ClaimVerdict::Rejected, "case " + std::to_string(k) + ": leaves must be a count"};
