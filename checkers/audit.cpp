@@ -126,7 +126,7 @@ void setup(CLI::App& app) {
   sub->add_option("--C2", o->C2, "seed edition's constant C2");
   add_integer_option(*sub, "--sweep", o->sweep, "also evaluate the theorem at eps = j/N (sigma^2 - MSE), j = 1..N", 0, 1000);
   sub->add_flag("--box-data", o->box_data, "certify Lip(h) on the data's bounding box instead of globally");
-  add_real_option(*sub, "--time-limit", o->time_limit, "seconds for the Lipschitz engine (default 10); the exact training MSE after it has no limit, but SIGINT ends it with the engine's pair", 0);
+  add_real_option(*sub, "--time-limit", o->time_limit, "seconds for the Lipschitz engine (default 10); the exact training MSE after it has no limit, but SIGINT or SIGTERM ends it with the engine's pair", 0);
   sub->add_option("--max-memory", o->max_memory,
                   "MB (2^20 bytes): cap on the process's memory: a data file larger than it is refused before it is "
                   "read, the run is refused when the loaded data and network already exceed it, and the Lipschitz "

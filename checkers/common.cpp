@@ -126,6 +126,14 @@ std::atomic<int> g_stop_signal{0};
 extern "C" void stop_signals_handle(int signal) {
   g_stop_signal.store(signal);
   g_stop.store(true);
+  // One-shot for both: a second SIGINT or SIGTERM, of either kind, ends the
+  // process (SA_RESETHAND resets only the signal caught, so a SIGTERM after a
+  // SIGINT was swallowed). sigaction is async-signal-safe.
+  struct sigaction default_action {};
+  default_action.sa_handler = SIG_DFL;
+  sigemptyset(&default_action.sa_mask);
+  sigaction(SIGINT, &default_action, nullptr);
+  sigaction(SIGTERM, &default_action, nullptr);
 }
 
 struct sigaction stop_signals_install(int signal) {

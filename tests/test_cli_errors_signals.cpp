@@ -178,6 +178,28 @@ TEST_CASE("cli: SIGINT during audit's exact training MSE prints the engine's pai
   CHECK(j["certified_lipschitz"]["norm"] == "l2, on the data's bounding box");
 }
 
+// SA_RESETHAND resets only the signal caught: after a SIGINT had stopped
+// audit's engine, a SIGTERM during the exact MSE (which then runs to its
+// end) was swallowed, and the run went on for 22 s. Either signal now resets
+// both.
+TEST_CASE("cli: a SIGTERM after a SIGINT ends the process") {
+  const std::pair<std::string, std::string> files = audit_signals::audit_case("audit-twice", 100000);
+  pid_t pid = spawn({"audit", files.first, "--data=" + files.second, "--sigma=1", "--delta=1/100", "--c=1", "--box-data",
+                     "--time-limit=60", "--json"},
+                    "/dev/null", "/dev/null");
+  REQUIRE(pid > 0);
+  REQUIRE(wait_for_handler(pid, SIGINT));
+  ::kill(pid, SIGINT);
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  const auto sent = std::chrono::steady_clock::now();
+  ::kill(pid, SIGTERM);
+  int status = 0;
+  REQUIRE(wait_for(pid, status, std::chrono::seconds(60)));
+  CHECK(std::chrono::steady_clock::now() - sent < std::chrono::seconds(5));
+  CHECK(WIFSIGNALED(status));
+  CHECK(WTERMSIG(status) == SIGTERM);
+}
+
 // After Ctrl-C a certificate was still made in full: 43 s of leaf tests, and
 // the pieces' exact Clarke certificates, then a replay with no limit (over a
 // minute on this box). Now the leaf tests and the replay get 5 s each after
