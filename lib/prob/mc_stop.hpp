@@ -1,11 +1,13 @@
 // When a Monte Carlo run ends before its planned sample count: a stop flag
 // (raised by SIGINT or SIGTERM) or a time limit.
 //
-// Semantics of a stopped run: the engines check mc_stop_requested before each
-// block of samples except the first block of every stage, so at least one
-// block is always drawn and every stage has a result. The blocks drawn are a
-// prefix of the planned ones (each block has its own RNG stream), and the
-// intervals are computed over the n samples actually drawn.
+// Semantics of a stopped run: the samplers and sums check mc_stop_requested
+// before each block of samples except the first block of every stage, so at
+// least one block is always drawn and every stage has a result. The blocks
+// drawn are a prefix of the planned ones (each block has its own RNG stream),
+// and the intervals are computed over the n samples actually drawn. (`events`
+// is the exception: it polls inside a data set and drops the one a stop
+// interrupts, so it may end with none; proof_events.hpp.)
 //
 // Why the intervals stay valid: the decision to stop comes from outside (a
 // signal, the clock), not from the sample values, so n is independent of the
