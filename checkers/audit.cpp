@@ -81,6 +81,7 @@ void run_audit(const AuditOptions& o, const std::atomic<bool>* stop) {
   // the MSE: it then runs to the end (a second signal ends the process).
   // A signal during the MSE ends it, and the engine's pair is all there is.
   const bool engine_stopped = stop && stop->load();
+  std::cerr << "audit: the exact training MSE over " << data.n() << " rows" << std::endl;
   const std::optional<Rational> mse = audit_training_mse(net, data, engine_stopped ? nullptr : stop);
   if (!mse) {
     print_mse_interrupted(o, net, data, lip);

@@ -137,11 +137,11 @@ std::pair<std::string, std::string> audit_case(const std::string& name, int rows
 // `audit --box-data --json` on audit_case(name, rows), SIGINT after `delay`:
 // it must exit 130.
 Interrupted audit_interrupted(const std::string& name, int rows, const std::string& time_limit,
-                              std::chrono::milliseconds delay) {
+                              std::chrono::milliseconds delay, const std::string& marker = "") {
   const std::pair<std::string, std::string> files = audit_case(name, rows);
   Interrupted r = run_and_signal({"audit", files.first, "--data=" + files.second, "--sigma=1", "--delta=1/100", "--c=1",
                                   "--box-data", "--time-limit=" + time_limit, "--json"},
-                                 SIGINT, delay, std::chrono::seconds(120));
+                                 SIGINT, delay, std::chrono::seconds(120), marker);
   INFO("stdout: " << r.out.substr(0, 2000) << "\nstderr: " << r.err);
   REQUIRE(WIFEXITED(r.status));
   CHECK(WEXITSTATUS(r.status) == 128 + SIGINT);
@@ -167,7 +167,7 @@ TEST_CASE("cli: SIGINT stops audit's Lipschitz engine and the report is printed 
 // a 20-64-64-64-1 network take about 10 s on 2 cores, and Ctrl-C waited for
 // them. A signal during the MSE now ends it with the engine's pair.
 TEST_CASE("cli: SIGINT during audit's exact training MSE prints the engine's pair promptly") {
-  const Interrupted r = audit_interrupted("audit-mse", 100000, "0.2", std::chrono::milliseconds(3000));
+  const Interrupted r = audit_interrupted("audit-mse", 100000, "0.2", std::chrono::milliseconds(300), "audit: the exact training MSE");
   INFO("stdout: " << r.out.substr(0, 2000) << "\nstderr: " << r.err);
   CHECK(r.seconds_after < 3);
   const rl::Json j = rl::Json::parse(r.out);

@@ -70,15 +70,20 @@ inline bool wait_for_handler(pid_t pid, int signal) {
   return false;
 }
 
-// Runs `robustlaw args...` and sends `signal` `delay` after its handler is installed.
+// Runs `robustlaw args...` and sends `signal` `delay` after its handler is
+// installed and, when `marker` is given, after its stderr shows the marker
+// (a stage reached whatever the machine's speed).
 inline Interrupted run_and_signal(const std::vector<std::string>& args, int signal, std::chrono::milliseconds delay,
-                           std::chrono::seconds patience) {
+                           std::chrono::seconds patience, const std::string& marker = "") {
   static int counter = 0;
   std::string out = cli_scratch().path("signal-out" + std::to_string(counter));
   std::string err = cli_scratch().path("signal-err" + std::to_string(counter++));
   pid_t pid = spawn(args, out, err);
   REQUIRE(pid > 0);
   CHECK(wait_for_handler(pid, signal));
+  const auto give_up = std::chrono::steady_clock::now() + patience;
+  while (!marker.empty() && cli_slurp(err).find(marker) == std::string::npos && std::chrono::steady_clock::now() < give_up)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
   std::this_thread::sleep_for(delay);
   ::kill(pid, signal);
   auto sent = std::chrono::steady_clock::now();

@@ -136,10 +136,31 @@ TEST_CASE("prob mc stop: a stopped events run keeps its whole data sets only") {
     // [0, 1] proves only a vacuous bound (D's twice-Hoeffding can exceed 1).
     CHECK(e.verdict == (e.hoeffding && *e.hoeffding >= 1 ? Verdict::Holds : Verdict::Inconclusive));
   }
-  s.stop = McStop{};
-  s.trials = 10;
-  std::vector<EventEstimate> ten = proof_events_simulate(s);
-  for (const auto& e : ten) CHECK(e.trials == 10);
+  // Stopped mid-run: the whole data sets kept are those a run planned with
+  // that many draws (each data set has its own stream), count for count.
+  std::atomic<bool> later{false};
+  EventsSetup mid = sphere_events(6, 2000, 1000000, later);
+  mid.epsilon = Rational(1, 10);  // eps' = 1/100: D fails in about 4 data sets of 10
+  std::thread raiser([&later] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(150));
+    later = true;
+  });
+  const std::vector<EventEstimate> cut = proof_events_simulate(mid);
+  raiser.join();
+  const std::uint64_t kept = cut.front().trials;
+  INFO("data sets kept: " << kept);
+  REQUIRE(kept >= 10);
+  REQUIRE(kept < 1000000);
+  mid.stop = McStop{};
+  mid.trials = kept;
+  const std::vector<EventEstimate> planned = proof_events_simulate(mid);
+  for (int e = 0; e < 4; ++e) {
+    CHECK(cut[e].trials == kept);
+    CHECK(planned[e].failures == cut[e].failures);
+    CHECK(planned[e].lower == cut[e].lower);
+    CHECK(planned[e].upper == cut[e].upper);
+  }
+  CHECK(cut[3].failures > 0);
 }
 
 // One data set of 10^12 points would take days: the stop raised while it is
