@@ -22,6 +22,13 @@ SampleFileRead sample_file_read(const std::string& path, const Rational& a, cons
   std::vector<DInterval>& out = read.samples;
   std::string line;
   for (std::size_t number = 1; std::getline(in, line); ++number) {
+    // Polled at each whole block of values, and every block of lines (long
+    // runs of comments), once the first block is read.
+    const bool poll = out.size() >= kSamplerBlock && (out.size() % kSamplerBlock == 0 || number % kSamplerBlock == 0);
+    if (poll && mc_stop_requested(stop)) {
+      read.stopped = true;
+      break;
+    }
     std::size_t start = line.find_first_not_of(" \t\r");
     if (start == std::string::npos || line[start] == '#') continue;
     std::size_t end = line.find(',', start);
@@ -35,10 +42,6 @@ SampleFileRead sample_file_read(const std::string& path, const Rational& a, cons
     if ((out.size() + 1) > max_bytes / sizeof(DInterval))
       throw InputError(where, "the samples read so far exceed --max-memory (" + std::to_string(max_bytes) + " bytes)");
     out.push_back(DInterval::from_rational(x));
-    if (out.size() % kSamplerBlock == 0 && mc_stop_requested(stop)) {
-      read.stopped = true;
-      break;
-    }
   }
   if (in.bad()) throw InputError(path, "read error");
   return read;

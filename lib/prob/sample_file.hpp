@@ -23,7 +23,7 @@ struct SampleFileRead {
 // value, or a value outside [a, b]. `max_bytes` caps the memory the samples
 // take (sizeof(DInterval) each): a file larger than it is refused before it
 // is read, and reading stops with an InputError once the samples exceed it.
-// `stop` is polled every kSamplerBlock values after the first block (see
+// `stop` is polled every kSamplerBlock lines once a block of values is read (see
 // mc_stop.hpp): the values read until then are a prefix of the file, whose
 // length the stop, not the values, decided. Exact parsing costs about a
 // microsecond a value, so a file of 10^9 lines would otherwise hold a stop
