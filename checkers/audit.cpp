@@ -68,7 +68,7 @@ void print_mse_interrupted(const AuditOptions& o, const Network& net, const Data
             << "]  (" << lip.status << ")\n";
 }
 
-void run_audit(const AuditOptions& o, const std::atomic<bool>* stop) {
+void run_audit(const AuditOptions& o, const StopSignals& signals) {
   AuditSettings s = settings_from(o);
   check_data_memory(o, false);
   Network net = load_model(o.model);
@@ -76,13 +76,13 @@ void run_audit(const AuditOptions& o, const std::atomic<bool>* stop) {
   check_data_memory(o, true);
   if (data.d() != net.input_dim)
     throw InputError(o.data, std::to_string(data.d()) + " feature columns, the network has " + std::to_string(net.input_dim) + " inputs");
-  const CertifiedLipschitz lip = audit_certify_lipschitz(net, data, lipschitz_options_from(o, stop));
+  const CertifiedLipschitz lip = audit_certify_lipschitz(net, data, lipschitz_options_from(o, signals.flag()));
   // A signal during the engine ended the engine, and the report still needs
-  // the MSE: it then runs to the end (a second signal ends the process).
-  // A signal during the MSE ends it, and the engine's pair is all there is.
-  const bool engine_stopped = stop && stop->load();
+  // the MSE: only a second signal ends it. A signal during the MSE ends it,
+  // and the engine's pair is all there is.
+  const bool engine_stopped = signals.flag()->load();
   std::cerr << "audit: the exact training MSE over " << data.n() << " rows" << std::endl;
-  const std::optional<Rational> mse = audit_training_mse(net, data, engine_stopped ? nullptr : stop);
+  const std::optional<Rational> mse = audit_training_mse(net, data, engine_stopped ? signals.second_flag() : signals.flag());
   if (!mse) {
     print_mse_interrupted(o, net, data, lip);
     return;
@@ -138,7 +138,7 @@ void setup(CLI::App& app) {
   sub->callback([o] {
     // SIGINT / SIGTERM end the Lipschitz engine with its certified pair; the report follows.
     StopSignals signals;
-    run_audit(*o, signals.flag());
+    run_audit(*o, signals);
     signals.finish();
   });
 }

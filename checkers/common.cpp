@@ -120,20 +120,13 @@ CLI::Option* add_output_file_option(CLI::App& app, const std::string& name, std:
 
 namespace {
 
-std::atomic<bool> g_stop{false};
+std::atomic<bool> g_stop{false}, g_second{false};
 std::atomic<int> g_stop_signal{0};
 
 extern "C" void stop_signals_handle(int signal) {
+  if (g_stop.load()) g_second.store(true);
   g_stop_signal.store(signal);
   g_stop.store(true);
-  // One-shot for both: a second SIGINT or SIGTERM, of either kind, ends the
-  // process (SA_RESETHAND resets only the signal caught, so a SIGTERM after a
-  // SIGINT was swallowed). sigaction is async-signal-safe.
-  struct sigaction default_action {};
-  default_action.sa_handler = SIG_DFL;
-  sigemptyset(&default_action.sa_mask);
-  sigaction(SIGINT, &default_action, nullptr);
-  sigaction(SIGTERM, &default_action, nullptr);
 }
 
 struct sigaction stop_signals_install(int signal) {
@@ -152,6 +145,7 @@ StopSignals::StopSignals() {
   static_assert(std::atomic<bool>::is_always_lock_free && std::atomic<int>::is_always_lock_free,
                 "the signal handler needs lock-free atomics");
   g_stop.store(false);
+  g_second.store(false);
   g_stop_signal.store(0);
   previous_int_ = stop_signals_install(SIGINT);
   previous_term_ = stop_signals_install(SIGTERM);
@@ -163,6 +157,8 @@ StopSignals::~StopSignals() {
 }
 
 const std::atomic<bool>* StopSignals::flag() const { return &g_stop; }
+
+const std::atomic<bool>* StopSignals::second_flag() const { return &g_second; }
 
 int StopSignals::received() const { return g_stop_signal.load(); }
 

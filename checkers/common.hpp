@@ -101,6 +101,11 @@ class StopSignals {
   StopSignals& operator=(const StopSignals&) = delete;
 
   const std::atomic<bool>* flag() const;
+  // Raised by a signal after the first: SA_RESETHAND resets only the signal
+  // caught, so a SIGTERM after a SIGINT reaches the handler again. (It is not
+  // reset for both: mpirun follows its SIGINT to the ranks with a SIGTERM,
+  // which must not kill a rank that is printing its result.)
+  const std::atomic<bool>* second_flag() const;
   // SIGINT or SIGTERM once one was received, else 0.
   int received() const;
   // After the result is printed: when a signal stopped the command, says so on
