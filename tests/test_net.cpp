@@ -300,6 +300,15 @@ TEST_CASE("malformed networks are refused with the file, the place and the reaso
   expect_error([&] { network_parse_json("{\"format\":\"robustlaw-net\",\"version\":1,\"input_dim\":2,\"layers\":[{\"weights\":[[1]],\"bias\":[0]}]}", "dim.json"); },
                "expected 2");
   expect_error([&] { network_parse_json("{\"format\": ", "broken.json"); }, "broken.json:1");
+  // An activation other than ReLU was ignored and analysed as ReLU.
+  expect_error([&] {
+    network_parse_json(R"({"format":"robustlaw-net","version":1,"input_dim":1,"layers":[
+        {"weights":[[1]],"bias":[0],"activation":"sigmoid"},{"weights":[[1]],"bias":[0]}]})", "sigmoid.json");
+  }, "unknown member \"activation\"");
+  expect_error([&] {
+    network_parse_json(R"({"format":"robustlaw-net","version":1,"input_dim":1,"layers":[{"weights":[[1]],"bias":[0]}],
+        "output_scale":2})", "extra.json");
+  }, "unknown member \"output_scale\"");
   expect_error([&] { network_load("net.txt"); }, "unknown network format");
 }
 

@@ -3,7 +3,8 @@
 //    "layers": [{"weights": [["0.5", "-1/3"], ...], "bias": ["0", ...]}, ...],
 //    "input_clamp": {"lo": [...], "hi": [...]}}          (optional)
 // Numbers are integers, decimal literals or strings ("0.1", "2/3"); all are
-// read exactly. ReLU follows every layer except the last.
+// read exactly. ReLU follows every layer except the last. Any other member is
+// refused: an "activation": "sigmoid" would otherwise be analysed as ReLU.
 #include "arith/error.hpp"
 #include "io/json_exact.hpp"
 #include "net/load.hpp"
@@ -21,6 +22,7 @@ const Json& member(const Json& obj, const char* key, const std::string& where) {
 Network network_parse_json(const std::string& text, const std::string& source) {
   Json doc = json_parse_exact(text, source);
   if (!doc.is_object()) throw InputError(source, "expected a JSON object");
+  json_require_only(doc, {"format", "version", "input_dim", "layers", "input_clamp"}, source, "a robustlaw-net network");
   auto format = doc.find("format");
   if (format == doc.end() || !format->is_string() || *format != "robustlaw-net")
     throw InputError(source, "key 'format' must be \"robustlaw-net\"");
@@ -37,6 +39,7 @@ Network network_parse_json(const std::string& text, const std::string& source) {
   if (!layers.is_array()) throw InputError(source, "'layers' must be an array");
   for (std::size_t k = 0; k < layers.size(); ++k) {
     std::string where = source + ": layers[" + std::to_string(k) + "]";
+    json_require_only(layers[k], {"weights", "bias"}, where, "a layer (ReLU after every layer but the last)");
     const Json& w = member(layers[k], "weights", where);
     if (!w.is_array()) throw InputError(where, "'weights' must be an array of rows");
     Layer layer;
@@ -47,6 +50,7 @@ Network network_parse_json(const std::string& text, const std::string& source) {
   }
   if (doc.contains("input_clamp")) {
     const Json& c = doc["input_clamp"];
+    json_require_only(c, {"lo", "hi"}, source, "input_clamp");
     net.clamp = InputClamp{rational_vector_from_json(member(c, "lo", source), source + ": input_clamp.lo"),
                            rational_vector_from_json(member(c, "hi", source), source + ": input_clamp.hi")};
   }
