@@ -22,10 +22,10 @@ const Json& member(const Json& obj, const char* key, const std::string& where) {
 Network network_parse_json(const std::string& text, const std::string& source) {
   Json doc = json_parse_exact(text, source);
   if (!doc.is_object()) throw InputError(source, "expected a JSON object");
-  json_require_only(doc, {"format", "version", "input_dim", "layers", "input_clamp"}, source, "a robustlaw-net network");
   auto format = doc.find("format");
   if (format == doc.end() || !format->is_string() || *format != "robustlaw-net")
     throw InputError(source, "key 'format' must be \"robustlaw-net\"");
+  json_require_only(doc, {"format", "version", "input_dim", "layers", "input_clamp"}, source, "a robustlaw-net network");
   const Json& version = member(doc, "version", source);
   if (!version.is_number_integer() || version.get<long>() != 1) throw InputError(source, "unsupported version (expected 1)");
   const Json& dim = member(doc, "input_dim", source);
