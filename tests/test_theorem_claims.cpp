@@ -81,3 +81,22 @@ TEST_CASE("theorem claims: malformed claims raise InputError") {
   CHECK_THROWS_AS(run(c), CertificateInvalid);
   CHECK(claim_verify(c, ClaimContext{"memory", kTheoremProofs, ROBUSTLAW_SOURCE_DIR}).verdict == ClaimVerdict::Rejected);
 }
+
+// Out-of-domain parameters were evaluated: "c": -1 with "expected":
+// "violated" passed, and an unused "k": null was ignored.
+TEST_CASE("theorem claims: a parameter outside the theorem's domain, or unknown, is an error") {
+  const Json good = load("bound_mnist_seed.json");
+  REQUIRE(run(good).verdict != ClaimVerdict::Violated);
+  const std::vector<std::pair<std::string, Json>> bad{
+      {"c", -1}, {"c", 0}, {"epsilon", 2}, {"epsilon", 0}, {"delta", 1}, {"sigma", "3/2"}, {"p", -5},
+      {"p", "1/2"}, {"n", 0}, {"k", nullptr}, {"k", "nan"}, {"W", 0}, {"colour", 1}};
+  for (const auto& [key, value] : bad) {
+    Json claim = good;
+    claim["parameters"][key] = value;
+    INFO(key << " = " << value.dump());
+    CHECK_THROWS_AS(run(claim), InputError);
+  }
+  Json least_n = load("least_n_seed.json");
+  least_n["parameters"]["epsilon"] = "-1/10";
+  CHECK_THROWS_AS(run(least_n), InputError);
+}

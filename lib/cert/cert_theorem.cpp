@@ -22,7 +22,13 @@
 //   editions_condition_8_agree         seed (10^4) and NeurIPS (8^4) verdicts of (8) coincide
 //   editions_bound_agree               seed bound with sigma = 1, C2 = 2^18 equals the NeurIPS bound
 //   interpolation_lipschitz_at_least   every interpolant of (points, labels) has Lip^2 >= claimed_squared
+//
+// Every parameter present must lie in the theorem's domain (0 < epsilon,
+// delta < 1, 0 < sigma <= 1, c, C2, W, J, R, Q, L > 0, k, n, d, p, D and
+// sparsity positive integers, sign = +-1), used by the quantity or not; any
+// other member is an error.
 #include <functional>
+#include <map>
 
 #include "arith/error.hpp"
 #include "arith/interval.hpp"
@@ -171,8 +177,58 @@ ClaimOutcome verify_interpolation(const Reader& r) {
   return outcome(best >= claimed, "least interpolating Lip^2 = " + rational_to_string(best) + " vs claimed >= " + rational_to_string(claimed));
 }
 
+// The theorem's domain of each parameter, checked wherever it appears (the
+// `theorem` command refuses the same values): a claim about c = -1 or
+// epsilon = 2 is no statement about the theorem, whatever its verdict.
+enum class Domain { Any, Positive, PositiveInteger, OpenUnit, HalfOpenUnit, Sign, NotRead };
+
+const std::map<std::string, Domain>& parameter_domains() {
+  static const std::map<std::string, Domain> domains{
+      {"epsilon", Domain::OpenUnit}, {"delta", Domain::OpenUnit}, {"sigma", Domain::HalfOpenUnit},
+      {"c", Domain::Positive}, {"C2", Domain::Positive}, {"W", Domain::Positive}, {"J", Domain::Positive},
+      {"R", Domain::Positive}, {"Q", Domain::Positive}, {"L", Domain::Positive},
+      {"k", Domain::PositiveInteger}, {"n", Domain::PositiveInteger}, {"d", Domain::PositiveInteger},
+      {"p", Domain::PositiveInteger}, {"D", Domain::PositiveInteger}, {"sparsity", Domain::PositiveInteger},
+      {"sign", Domain::Sign}, {"claimed", Domain::Any}, {"claimed_squared", Domain::Any}, {"base1", Domain::Any},
+      {"base2", Domain::Any}, {"exp1", Domain::Any}, {"exp2", Domain::Any},
+      {"quantity", Domain::NotRead}, {"edition", Domain::NotRead}, {"points", Domain::NotRead}, {"labels", Domain::NotRead}};
+  return domains;
+}
+
+void check_parameter_domains(const Json& params, const std::string& where) {
+  if (!params.is_object()) throw InputError(where, "parameters must be an object");
+  for (const auto& [key, value] : params.items()) {
+    const auto found = parameter_domains().find(key);
+    if (found == parameter_domains().end()) throw InputError(where, "parameters." + key + " is not a parameter of the theorem");
+    if (found->second == Domain::NotRead) continue;
+    const Rational x = rational_from_json(value, where + ": parameters." + key);
+    const std::string name = "parameters." + key;
+    switch (found->second) {
+      case Domain::Positive:
+        if (x <= 0) throw InputError(where, name + " must be positive");
+        break;
+      case Domain::PositiveInteger:
+        if (x < 1 || denominator(x) != 1) throw InputError(where, name + " must be a positive integer");
+        break;
+      case Domain::OpenUnit:
+        if (x <= 0 || x >= 1) throw InputError(where, name + " must lie in (0, 1)");
+        break;
+      case Domain::HalfOpenUnit:
+        if (x <= 0 || x > 1) throw InputError(where, name + " must lie in (0, 1]");
+        break;
+      case Domain::Sign:
+        if (x != 1 && x != -1) throw InputError(where, name + " must be 1 or -1");
+        break;
+      case Domain::Any:
+      case Domain::NotRead:
+        break;
+    }
+  }
+}
+
 ClaimOutcome verify(const Json& claim, const ClaimContext& context) {
   const Json& params = claim.at("parameters");
+  check_parameter_domains(params, context.claim_path);
   Reader r{params, context.claim_path};
   std::string q = params.value("quantity", "");
   if (q == "bound") return verify_bound(r, claim);
