@@ -39,6 +39,7 @@ CoordinateCheck concentration_check_coordinate(const Measure& m, const Concentra
   CoordinateCheck out;
   if (t) {
     if (*t < 0) throw InputError("--t", "t must be >= 0");
+    coordinate_tail_check_size(m, {*t}, "--d");
     TailPoint p{*t, tail(*t), bound(*t)};
     out.result.points = {p};
     out.result.witness = p;
@@ -48,6 +49,7 @@ CoordinateCheck concentration_check_coordinate(const Measure& m, const Concentra
     return out;
   }
   std::vector<Rational> grid = coordinate_grid(m, grid_points, out.t_end);
+  coordinate_tail_check_size(m, grid, "--d");
   out.result = tail_staircase_check(tail, bound, grid, 24, stop);
   const std::string range = "every t in [0, " + decimal_upper(out.t_end, 6) + "] (grid + monotone staircase)";
   if (m.is_bounded()) {
@@ -98,6 +100,7 @@ CriticalConstant concentration_find_c(const Measure& m, ConcentrationForm form, 
   if (!m.is_bounded()) throw InputError("--find-c", "needs a bounded measure or the pure Gaussian");
   Rational t_end;
   std::vector<Rational> grid = coordinate_grid(m, 64, t_end);
+  coordinate_tail_check_size(m, grid, "--d");
   TailFunction tail = [&](const Rational& s) { return coordinate_deviation_tail(m, s, prec); };
   CriticalFunction crit = [&](const Rational& s, const Interval& p) {
     return concentration_critical_c(form, m.d, Rational(1), s, p, prec);

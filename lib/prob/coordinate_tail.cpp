@@ -3,9 +3,11 @@
 #include <arb_hypgeom.h>
 
 #include <algorithm>
+#include <cmath>
 #include <stdexcept>
 
 #include "arith/arb_bridge.hpp"
+#include "arith/error.hpp"
 
 namespace rl {
 namespace {
@@ -164,6 +166,26 @@ Rational coordinate_deviation_radius(const Measure& m) {
     return Rational(1) / (2 * Rational(r));
   }
   return Rational(3, 2);
+}
+
+double coordinate_tail_exponent_bits(const Measure& m, const Rational& t) {
+  const double d = m.d.convert_to<double>(), x = rational_to_double(t);
+  double bits = 0;
+  for (const MeasureComponent& c : m.components) {
+    if (c.kind == MeasureKind::Sphere && x < 1) bits = std::max(bits, (d - 1) / 2 * -std::log2(1 - x * x));
+    if (c.kind == MeasureKind::Gaussian) bits = std::max(bits, d * x * x / (2 * std::log(2.0)));
+  }
+  return bits;
+}
+
+void coordinate_tail_check_size(const Measure& m, const std::vector<Rational>& ts, const std::string& option) {
+  for (const Rational& t : ts) {
+    const double bits = coordinate_tail_exponent_bits(m, t);
+    if (bits > kCoordinateTailMaxBits)
+      throw InputError(option, "at d = " + m.d.str() + " the exact tail at t = " + decimal_upper(t, 6) + " is near 2^-" +
+                                   std::to_string(static_cast<long long>(std::min(bits, 9e18))) +
+                                   ": its exact enclosure would take over 2^33 bits a number (a smaller d, or a smaller --t)");
+  }
 }
 
 }  // namespace rl
