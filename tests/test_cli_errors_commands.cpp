@@ -173,10 +173,12 @@ TEST_CASE("cli: theorem-tools refuse negative sizes, bad epsilon and malformed n
   std::vector<BadInput> cases;
   add_model_file_cases(cases, {"theorem-tools", "network"}, {"--R=1"});
   cases.insert(cases.end(), {
-      {{"theorem-tools", "two-layer-p", "--k=-3", "--d=10"}, {"k:", "positive integer"}},
-      {{"theorem-tools", "two-layer-p", "--k=3", "--d=0"}, {"d:", "positive integer"}},
+      {{"theorem-tools", "two-layer-p", "--k=-3", "--d=10"}, {"--k:", "positive integer"}},
+      {{"theorem-tools", "two-layer-p", "--k=3", "--d=0"}, {"--d:", "positive integer"}},
       {{"theorem-tools", "two-layer-p", "--k=3"}, {"--d", "required"}},
-      {{"theorem-tools", "corollary-J", "--R=1", "--W=1", "--Q=1", "--p=-5", "--D=2"}, {"Q/p:", "positive integers"}},
+      {{"theorem-tools", "corollary-J", "--R=1", "--W=1", "--Q=1", "--p=-5", "--D=2"}, {"--p:", "positive integer"}},
+      // About 2.7e9 bits: it ran for minutes without output.
+      {{"theorem-tools", "corollary-J", "--R=1", "--W=1", "--Q=1", "--p=1e80000", "--D=10000"}, {"--D:", "more than 2^26"}},
       {{"theorem-tools", "theorem1", "--constant=1", "--epsilon=2", "--sigma=1", "--n=10", "--d=10", "--p=10"},
        {"--epsilon:", "(0, 1)"}},
       {{"theorem-tools", "theorem1", "--constant=1", "--epsilon=0", "--sigma=1", "--n=10", "--d=10", "--p=10"},
@@ -188,9 +190,9 @@ TEST_CASE("cli: theorem-tools refuse negative sizes, bad epsilon and malformed n
       {{"theorem-tools", "no-free-prune", "--epsilon=1/2", "--n=10", "--d=1/3", "--mutual-information=1", "--mask-l1=1"},
        {"--d:", "must be an integer"}},
       {{"theorem-tools", "no-free-prune", "--epsilon=1/2", "--n=10", "--d=10", "--mutual-information=-1", "--mask-l1=1"},
-       {"mutual information", ">= 0"}},
-      {{"theorem-tools", "network", kSisl, "--R=-1"}, {"R:", "positive"}},
-      {{"theorem-tools", "network", kSisl, "--R=1", "--Q=0"}, {"Q/p:", "positive integers"}},
+       {"--mutual-information:", ">= 0"}},
+      {{"theorem-tools", "network", kSisl, "--R=-1"}, {"--R:", "positive"}},
+      {{"theorem-tools", "network", kSisl, "--R=1", "--Q=0"}, {"--Q:", "positive integer"}},
       {{"theorem-tools", "network", kSisl}, {"--R", "required"}},
       {{"theorem-tools"}, {"subcommand is required"}},
   });

@@ -12,7 +12,9 @@ Integer two_layer_parameter_count(const Integer& k, const Integer& d);
 
 // J = R (W Q p)^D (docs/math.md, network corollary): the parametrization of a depth-D
 // network with ||x|| <= R, weights in [-W, W]^p, W >= 1, at most Q entries tied
-// to one parameter, is J-Lipschitz. Exact. Throws InputError on bad ranges.
+// to one parameter, is J-Lipschitz. Exact. Throws InputError on bad ranges,
+// and when J would take more than kCorollaryMaxBits bits.
+constexpr double kCorollaryMaxBits = 67108864.0;  // 2^26: 20 million digits
 Rational corollary_lipschitz_J(const Rational& R, const Rational& W, const Integer& Q, const Integer& p, const Integer& D);
 
 // Theorem 1 (seed 1.2): Lip(h) >= Omega~((eps/sigma) sqrt(nd/p)). With the

@@ -103,8 +103,8 @@ SquaredEnclosure spectral_squared_refine(const Layer& layer, SquaredEnclosure e,
 NetworkCorollary network_corollary(const Network& net, const Rational& R, const Integer& Q, const std::optional<Rational>& W_inf,
                                    int digits) {
   // Bad options are refused before the layer norms, which take seconds.
-  params_require_positive(R, "R");
-  if (Q < 1) throw InputError("Q/p", "Q and p must be positive integers");
+  params_require_positive(R, "--R");
+  if (Q < 1) throw InputError("--Q", "must be a positive integer");
   NetworkCorollary out;
   out.p = Integer(net.parameter_count());
   out.depth = Integer(net.layers.size());
