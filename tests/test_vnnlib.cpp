@@ -121,6 +121,18 @@ TEST_CASE("vnnlib: malformed properties are refused with the line and the reason
     CHECK(err.find("outside the double range") != std::string::npos);
   }
   CHECK(error_of(with_header("(assert (>= X_0 -1e300)) (assert (<= X_0 1)) (assert (>= X_1 0)) (assert (<= X_1 1))\n")).empty());
+  // Output terms too: a product of 600 factors 1e89999 took 101 s to build
+  // exactly, past --time-limit and SIGINT.
+  std::string product = "(*";
+  for (int i = 0; i < 600; ++i) product += " 1e89999";
+  for (const std::string& far : {product + " Y_0)", std::string("(* 1e200 1e200 Y_0)"), std::string("1e400"),
+                                 std::string("(- Y_0 1e309)")}) {
+    const std::string err = error_of(with_header(bounds + "(assert (<= " + far + " 1))\n"));
+    INFO(far.substr(0, 40) << ": " << err);
+    CHECK(err.find("p.vnnlib:6") != std::string::npos);
+    CHECK(err.find("outside the double range") != std::string::npos);
+  }
+  CHECK(error_of(with_header(bounds + "(assert (<= (* 1e200 1e-200 Y_0) 1e300))\n")).empty());
 }
 
 TEST_CASE("vnnlib: properties decided on a small network, with certificates") {

@@ -98,7 +98,19 @@ struct Reader {
     return k;
   }
 
-  Linear linear(const SExpr& e) const {
+  // The search reads output coefficients and constants as doubles, and a
+  // product of 600 factors 1e89999 took 101 s to build exactly (past
+  // --time-limit and SIGINT): each term stays in the double range.
+  const Linear& in_double_range(const SExpr& e, const Linear& l) const {
+    bool ok = rational_in_double_range(l.constant);
+    for (const Rational& c : l.coefficients) ok = ok && rational_in_double_range(c);
+    if (!ok) fail(e, "a coefficient or constant of this term lies outside the double range (magnitude above 1.8e308)");
+    return l;
+  }
+
+  Linear linear(const SExpr& e) const { return in_double_range(e, linear_term(e)); }
+
+  Linear linear_term(const SExpr& e) const {
     Linear out{std::vector<Rational>(output_dim, Rational(0)), Rational(0)};
     if (!e.is_list) {
       if (is_number(e)) out.constant = rational_parse(e.atom, source + ":" + std::to_string(e.line));
@@ -137,6 +149,7 @@ struct Reader {
           for (Rational& c : prod.coefficients) c *= a.constant;
           prod.constant *= a.constant;
         }
+        in_double_range(e, prod);
       }
       return prod;
     }
