@@ -205,6 +205,17 @@ TEST_CASE("audit: verdicts on a perfectly fitted line") {
   s.sigma = Rational(1) / 1000;
   Network off = network_from_layers(1, {{{{Rational(2)}}, {Rational(0)}}});  // MSE 1
   CHECK(audit_run(off, line_data(100), s, certified).verdict == AuditVerdict::DoesNotApply);
+  // A label outside [-1, 1] is a reason whatever else fails (a fit too poor
+  // for any eps ended the report before the labels were named).
+  Dataset far = line_data(100);
+  far.y[3] = 3;
+  for (const AuditSettings& with : {settings(), s}) {
+    const AuditReport r = audit_run(net, far, with, certified);
+    CHECK(r.verdict == AuditVerdict::DoesNotApply);
+    CHECK_FALSE(r.labels_in_range);
+    REQUIRE_FALSE(r.reasons.empty());
+    CHECK(r.reasons.front().find("labels outside [-1, 1]") != std::string::npos);
+  }
   // A class bound below the network's weights is refused.
   s = settings();
   s.W_inf = Rational(1);

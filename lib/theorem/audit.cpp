@@ -48,7 +48,6 @@ TheoremParams theorem_params_at(const AuditReport& r, const Dataset& data, const
 void decide_verdict(AuditReport& r, const AuditSettings& s) {
   const TheoremEvaluation& e = *r.theorem;
   bool applies = r.labels_in_range && r.fits_below_noise && e.condition8.holds.value_or(false) && !e.log_defect;
-  if (!r.labels_in_range) r.reasons.push_back("labels outside [-1, 1]: the theorem assumes y in [-1, 1]");
   if (!r.fits_below_noise) r.reasons.push_back("the training MSE is not <= sigma^2 - eps for an eps in (0, 1)");
   if (!e.condition8.holds.value_or(false))
     r.reasons.push_back("condition (8) fails at n = " + std::to_string(r.theorem->params.n.convert_to<long>()) + " (least n " +
@@ -126,6 +125,8 @@ AuditReport audit_run(const Network& net, const Dataset& data, const AuditSettin
   r.mse = mse;
   r.gap = s.sigma * s.sigma - r.mse;
   for (const Rational& y : data.y) if (y < -1 || y > 1) r.labels_in_range = false;
+  // Listed first, whatever else fails (a fit that is also too poor ended the report before it).
+  if (!r.labels_in_range) r.reasons.push_back("labels outside [-1, 1]: the theorem assumes y in [-1, 1]");
   choose_epsilon(r, s);
   r.corollary = network_corollary(net, s.R ? *s.R : audit_data_radius(data), s.Q, s.W_inf);
   r.W_diam = r.corollary.diameter_upper;
