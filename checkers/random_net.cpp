@@ -38,6 +38,8 @@ std::vector<std::size_t> checked_sizes(const std::string& text) {
 }
 
 void run_random_net(const RandomNetOptions& o) {
+  // A bias of ten standard deviations must stay a finite double.
+  if (o.bias_std > 1e300) throw InputError("--bias-std", "must be at most 1e300 (the biases must stay finite doubles)");
   std::string text = network_to_json(random_network(checked_sizes(o.sizes), o.seed, o.bias_std)) + "\n";
   if (o.output.empty()) std::cout << text;
   else write_file_atomic(o.output, text);

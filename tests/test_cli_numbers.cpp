@@ -54,6 +54,8 @@ TEST_CASE("cli: numeric options outside their type are refused, naming the optio
       {with(lipschitz, "--output-diff=1.5,0"), {"--output-diff", "not an integer"}},
       {with(lipschitz, "--output-diff=-1,0"), {"--output-diff", "below"}},
       {with(lipschitz, "--time-limit=1e-400"), {"--time-limit", "range of a double"}},
+      {{"lipschitz", kSource + "/bench/nets/rand_2-8-1.json", "--norm=l2", "--box=-1e400:1e400"}, {"--box interval 1", "double range"}},
+      {{"random-net", "--sizes=2,3,1", "--bias-std=1e308"}, {"--bias-std", "at most 1e300"}},
       {with(lipschitz, "--threads=4294967296"), {"--threads", "above"}},
       {with(lipschitz, "--node-limit=18446744073709551616"), {"--node-limit", "above"}},
       {with(lipschitz, "--digits=4294967301"), {"--digits", "above"}},

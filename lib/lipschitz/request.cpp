@@ -82,6 +82,9 @@ LipschitzDomain lipschitz_box_parse(const std::string& text, std::size_t d) {
     if (ends.size() != 2) throw InputError(where, "'" + parts[i] + "' is not of the form LO:HI");
     Rational lo = rational_parse(ends[0], where), hi = rational_parse(ends[1], where);
     if (lo > hi) throw InputError(where, "LO > HI");
+    // The search bounds in doubles: an end past their range would reach it as an infinity.
+    if (!rational_in_double_range(lo) || !rational_in_double_range(hi))
+      throw InputError(where, "an end lies outside the double range (magnitude above 1.8e308)");
     dom.lo.push_back(lo);
     dom.hi.push_back(hi);
   }
