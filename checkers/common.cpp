@@ -22,7 +22,11 @@ void add_model_options(CLI::App& app, ModelOptions& options) {
 Network load_model(const ModelOptions& options) {
   LoadOptions lo;
   lo.nnet_normalized = options.normalized;
-  return network_load(options.path, lo);
+  const std::string& p = options.path;
+  const bool nnet = p.size() >= 5 && (p.compare(p.size() - 5, 5, ".nnet") == 0 || p.compare(p.size() - 5, 5, ".NNET") == 0);
+  // Silently ignored, it would leave the user believing the coordinates changed.
+  if (options.normalized && !nnet) throw InputError("--normalized", "applies to .nnet files only, not " + p);
+  return network_load(p, lo);
 }
 
 CLI::Option* add_big_integer_option(CLI::App& app, const std::string& name, Integer& target, const std::string& help,
