@@ -156,18 +156,18 @@ std::optional<std::string> cert_lipsdp_refutation(const Network& g, const std::v
                                                   const LipsdpProof& proof) {
   if (g.input_dim + g.hidden_neuron_count() > kMaxDimension) return "the LMI has more than 4096 rows";
   if (slopes.size() != g.hidden_neuron_count() || proof.t.size() != slopes.size()) return "the proof's sizes do not match the network";
-  const std::size_t n = cert_lipsdp_reduction(g, slopes).size;
-  if (proof.scale.size() != n || proof.r.size() != n) return "the proof's sizes do not match the reduced LMI";
   for (const Rational& ti : proof.t) if (ti < 0) return "a negative multiplier t";
   for (std::size_t i = 0; i < slopes.size(); ++i)
     if (slopes[i].first == slopes[i].second && proof.t[i] != 0)
       return "a multiplier on an eliminated neuron (equal slope bounds) must be 0";
   if (proof.sigma <= 0) return "sigma must be positive";
+  const RMatrix a = cert_lipsdp_negated_lmi(g, slopes, proof.rho, proof.t);
+  const std::size_t n = a.size();
+  if (proof.scale.size() != n || proof.r.size() != n) return "the proof's sizes do not match the reduced LMI";
   for (std::size_t i = 0; i < n; ++i) {
     if (proof.r[i].size() != n - i) return "R is not upper triangular";
     for (const Rational& v : proof.r[i]) if (!dyadic(v)) return "an entry of R is not dyadic";
   }
-  const RMatrix a = cert_lipsdp_negated_lmi(g, slopes, proof.rho, proof.t);
   long bits = 0;
   const std::vector<std::vector<Integer>> gram = gram_scaled(proof.r, bits);
   const Rational unit = rational_pow2(-2 * bits);
