@@ -4,6 +4,7 @@
 // certificates replay, and bad options are refused.
 #include <doctest/doctest.h>
 
+#include <limits>
 #include <random>
 
 #include "arith/error.hpp"
@@ -119,6 +120,13 @@ TEST_CASE("lipsdp: the exact check refuses an infeasible or tampered LMI proof")
   Json ragged = b.proof;
   ragged["R"][1].erase(0);
   CHECK_THROWS_AS(check(ragged), InputError);
+  // -2^63 (or 2^63, read as a long) passed the range check through abs's
+  // overflow, and GMP aborted on a power of 2^63 bits.
+  for (const Json& far : {Json(std::numeric_limits<long>::min()), Json(std::uint64_t(1) << 63), Json(4097), Json(-4097)}) {
+    Json scale = b.proof;
+    for (auto& s : scale["scale"]) s = far;
+    CHECK_THROWS_WITH_AS(check(scale), doctest::Contains("'scale'"), InputError);
+  }
   Json slopes = b.proof;
   slopes["slopes"][0] = Json::array({1, 1});
   CHECK_THROWS_AS(check(slopes), InputError);

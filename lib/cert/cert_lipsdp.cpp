@@ -3,6 +3,7 @@
 #include "cert/cert_lipsdp.hpp"
 
 #include <algorithm>
+#include <cstdint>
 
 #include "arith/error.hpp"
 #include "cert/producer_api.hpp"
@@ -64,7 +65,11 @@ LipsdpProof proof_parse(const Json& cert, std::size_t n, std::size_t hidden) {
   const Json& scale = member(cert, "scale");
   if (!scale.is_array() || scale.size() != n) fail("'scale' needs one exponent per LMI row");
   for (const Json& v : scale) {
-    if (!v.is_number_integer() || std::abs(v.get<long>()) > kMaxScale) fail("a 'scale' entry is not an integer exponent in [-4096, 4096]");
+    // Unsigned values are compared as such: 2^63 read as a long is -2^63, whose
+    // abs overflows, and GMP then aborted on a power of 2^63 bits.
+    const bool in_range = v.is_number_unsigned() ? v.get<std::uint64_t>() <= std::uint64_t(kMaxScale)
+                                                 : v.is_number_integer() && v.get<long>() >= -kMaxScale && v.get<long>() <= kMaxScale;
+    if (!in_range) fail("a 'scale' entry is not an integer exponent in [-4096, 4096]");
     p.scale.push_back(v.get<long>());
   }
   const Json& r = member(cert, "R");
@@ -186,6 +191,7 @@ std::optional<std::string> cert_lipsdp_refutation(const Network& g, const std::v
 
 Rational cert_lipsdp_check(const Network& g, bool unbounded, const std::vector<Rational>& lo, const std::vector<Rational>& hi,
                            const Json& cert) {
+  if (g.input_dim + g.hidden_neuron_count() > kMaxDimension) fail("the LMI has more than 4096 rows");
   std::vector<std::pair<int, int>> slopes = cert_lipsdp_slopes(g, unbounded, lo, hi);
   const Json& s = member(cert, "slopes");
   if (!s.is_array() || s.size() != slopes.size()) fail("'slopes' needs one [alpha, beta] per hidden neuron");
