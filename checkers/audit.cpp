@@ -76,6 +76,7 @@ void run_audit(const AuditOptions& o, const StopSignals& signals) {
   check_data_memory(o, true);
   if (data.d() != net.input_dim)
     throw InputError(o.data, std::to_string(data.d()) + " feature columns, the network has " + std::to_string(net.input_dim) + " inputs");
+  std::cerr << "audit: the Lipschitz engine, up to " << o.time_limit << " s" << std::endl;
   const CertifiedLipschitz lip = audit_certify_lipschitz(net, data, lipschitz_options_from(o, signals.flag()));
   // A signal during the engine ended the engine, and the report still needs
   // the MSE: only a second signal ends it. A signal during the MSE ends it,

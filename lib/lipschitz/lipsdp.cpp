@@ -123,7 +123,11 @@ Rational lipsdp_upper_of(const Rational& rho) {
 
 std::optional<LipsdpBound> lipschitz_upper_lipsdp(const LipProblem& p, double budget_seconds, const std::atomic<bool>* stop,
                                                   std::string& why) {
-  const auto deadline = Clock::now() + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(std::max(budget_seconds, 0.0)));
+  // No time limit is an infinite budget, which no clock duration holds.
+  const auto deadline = std::isfinite(budget_seconds)
+                            ? Clock::now() + std::chrono::duration_cast<Clock::duration>(
+                                                 std::chrono::duration<double>(std::max(budget_seconds, 0.0)))
+                            : Clock::time_point::max();
   const Slopes local = cert_lipsdp_slopes(p.net, p.unbounded, p.lo, p.hi);
   why = "no time left for a solve";
   FormResult best = lipsdp_form(p, local, deadline, stop, why);
